@@ -1,0 +1,102 @@
+"""The ``pos-tui`` command: the lane app, and the tools around it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pos_tui.config import ConfigError, Settings, load_settings
+
+
+class CliState:
+    """What the group options decided, handed to every subcommand."""
+
+    def __init__(self, config_file: Path | None, db: Path | None) -> None:
+        self.config_file = config_file
+        self.db = db
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            overrides: dict[str, Any] = {}
+            if self.db is not None:
+                overrides["database"] = {"path": str(self.db)}
+            try:
+                self._settings = load_settings(self.config_file, **overrides)
+            except ConfigError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._settings
+
+    def backend(self) -> Any:
+        from pos_tui.services.backend import open_backend
+
+        try:
+            return open_backend(self.settings)
+        except OSError as exc:
+            raise click.ClickException(f"cannot open the database: {exc}") from None
+
+
+pass_state = click.make_pass_decorator(CliState)
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A TOML config file read after the shipped defaults and the user file.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="POS_TUI_DB",
+    help="The database file (overrides [database] path).",
+)
+@click.version_option(package_name="pos-tui")
+@click.pass_context
+def cli(ctx: click.Context, config_file: Path | None, db: Path | None) -> None:
+    """pos-tui: a customer-aware point-of-sale lane. With no command, opens the lane."""
+    ctx.obj = CliState(config_file, db)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(run)
+
+
+@cli.command()
+@pass_state
+def run(state: CliState) -> None:
+    """Open the lane (the default)."""
+    from pos_tui.app import run_app
+
+    settings = state.settings
+    if not settings.database_path().exists():
+        raise click.ClickException(
+            f"no database at {settings.database_path()}: run 'pos-tui init' or 'pos-tui demo' first"
+        )
+    run_app(settings)
+
+
+@cli.command()
+@pass_state
+def paths(state: CliState) -> None:
+    """Show the config files read and the database in use."""
+    from pos_tui.config import user_config_file
+
+    s = state.settings
+    click.echo(f"user config: {user_config_file()}")
+    for source in s.sources:
+        click.echo(f"read:        {source}")
+    click.echo(f"database:    {s.database_path()}")
+
+
+def main() -> None:
+    from pos_tui.commands import register
+
+    register(cli)
+    try:
+        cli(prog_name="pos-tui")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,21 @@
+"""Subcommands of ``pos-tui``, one module each, attached to the group by :func:`register`."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+import click
+
+# module name -> attribute holding the click command or group
+COMMANDS = {
+    "init_db": "init",
+    "customers": "customers",
+    "employees": "employees",
+    "journal": "journal",
+}
+
+
+def register(group: click.Group) -> None:
+    for module_name, attr in COMMANDS.items():
+        module = import_module(f"pos_tui.commands.{module_name}")
+        group.add_command(getattr(module, attr))

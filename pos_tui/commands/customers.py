@@ -1,0 +1,32 @@
+"""``pos-tui customers``: find, import and export customers."""
+
+from __future__ import annotations
+
+import click
+
+from pos_tui.cli import CliState, pass_state
+from pos_tui.services.customers import CustomerService
+from pos_tui.storage.customers import display_name
+from pos_tui.text import plain
+
+
+@click.group("customers")
+def customers() -> None:
+    """Find, import and export customers."""
+
+
+@customers.command("find")
+@click.argument("text")
+@click.option("--limit", default=20, show_default=True)
+@pass_state
+def find(state: CliState, text: str, limit: int) -> None:
+    """Find by mobile, card, account number or name prefix (active customers only)."""
+    rows = CustomerService(state.backend()).find(text, limit=limit)
+    if not rows:
+        click.echo("no customer found", err=True)
+        raise SystemExit(1)
+    for row in rows:
+        click.echo(
+            f"{plain(row['account_number']):>10}  {plain(display_name(row)):<32}  "
+            f"{plain(row['mobile'] or ''):<15}  {plain(row['card_number'] or '')}"
+        )

@@ -1,0 +1,48 @@
+"""PINs are stored as salted scrypt hashes, never as digits."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+
+# scrypt at n=2**14 costs ~30 ms: cheap at a till, expensive for someone with a stolen database.
+_N, _R, _P = 2**14, 8, 1
+_PIN_OK = re.compile(r"^[0-9]{4,12}$")
+
+
+class PinError(ValueError):
+    pass
+
+
+def check_pin_format(pin: str) -> str:
+    if not _PIN_OK.match(pin):
+        raise PinError("A PIN is 4 to 12 digits")
+    return pin
+
+
+def hash_pin(pin: str) -> str:
+    check_pin_format(pin)
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_pin(pin: str, stored: str | None) -> bool:
+    if not stored or not pin:
+        return False
+    try:
+        scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        salt = base64.b64decode(salt_b64)
+        expected = base64.b64decode(digest_b64)
+        digest = hashlib.scrypt(
+            pin.encode(), salt=salt, n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest, expected)

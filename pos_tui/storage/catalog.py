@@ -1,0 +1,169 @@
+"""Reference data: items, card and customer types, taxes, locations, teams, employees."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from pos_tui.storage.db import write
+from pos_tui.storage.rows import Row, all_rows, one
+
+# Tables whose rows carry a unique ``code`` and are listed and edited the same way.
+CODED_TABLES = (
+    "card_types",
+    "customer_types",
+    "items",
+    "item_groups",
+    "item_subgroups",
+    "taxes",
+    "tax_classes",
+    "locations",
+    "location_groups",
+    "teams",
+    "price_lists",
+)
+
+
+class CatalogRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def get(self, table: str, row_id: int) -> Row | None:
+        _check(table)
+        return one(self.db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id]))
+
+    def by_code(self, table: str, code: str) -> Row | None:
+        _check(table)
+        column = "sku" if table == "items" else "code"
+        return one(self.db.execute(f"SELECT * FROM {table} WHERE {column} = ?", [code]))
+
+    def all(
+        self, table: str, *, order_by: str = "id", limit: int = 10_000, offset: int = 0
+    ) -> list[Row]:
+        _check(table)
+        return all_rows(
+            self.db.execute(
+                f"SELECT * FROM {table} ORDER BY {order_by} LIMIT ? OFFSET ?", [limit, offset]
+            )
+        )
+
+    def insert(self, table: str, row: Row) -> int:
+        _check(table)
+        with write(self.db):
+            t = self.db.table(table)
+            t.insert(row)
+            return int(t.last_pk)  # type: ignore[arg-type]
+
+    def update(self, table: str, row_id: int, changes: Row) -> None:
+        _check(table)
+        with write(self.db):
+            self.db.table(table).update(row_id, changes)
+
+    # -- items ---------------------------------------------------------------------------------
+    def item_by_code(self, code: str) -> Row | None:
+        """An active item by barcode first, then by SKU."""
+        row = one(self.db.execute("SELECT * FROM items WHERE barcode = ? AND active = 1", [code]))
+        return row or one(
+            self.db.execute("SELECT * FROM items WHERE sku = ? AND active = 1", [code])
+        )
+
+    def search_items(self, text: str, *, limit: int = 20) -> list[Row]:
+        like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        cur = self.db.execute(
+            "SELECT * FROM items WHERE active = 1 AND (sku LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\') "
+            "ORDER BY name LIMIT ?",
+            [like, "%" + like, limit],
+        )
+        return all_rows(cur)
+
+    def subgroup(self, subgroup_id: int | None) -> Row | None:
+        if subgroup_id is None:
+            return None
+        return one(self.db.execute("SELECT * FROM item_subgroups WHERE id = ?", [subgroup_id]))
+
+    def taxes_of_class(self, tax_class_id: int | None) -> list[Row]:
+        if tax_class_id is None:
+            return []
+        cur = self.db.execute(
+            "SELECT t.* FROM taxes t JOIN tax_class_taxes ct ON ct.tax_id = t.id "
+            "WHERE ct.tax_class_id = ? ORDER BY t.code",
+            [tax_class_id],
+        )
+        return all_rows(cur)
+
+    def price_list_price(self, price_list_id: int, item_id: int) -> str | None:
+        row = self.db.execute(
+            "SELECT price FROM price_list_items WHERE price_list_id = ? AND item_id = ?",
+            [price_list_id, item_id],
+        ).fetchone()
+        return row[0] if row else None
+
+    def set_price_list_price(self, price_list_id: int, item_id: int, price: str) -> None:
+        with write(self.db):
+            self.db.table("price_list_items").upsert(
+                {"price_list_id": price_list_id, "item_id": item_id, "price": price},
+                pk=("price_list_id", "item_id"),
+            )
+
+    def set_tax_class_taxes(self, tax_class_id: int, tax_ids: list[int]) -> None:
+        with write(self.db):
+            self.db.execute("DELETE FROM tax_class_taxes WHERE tax_class_id = ?", [tax_class_id])
+            for tax_id in sorted(set(tax_ids)):
+                self.db.table("tax_class_taxes").insert(
+                    {"tax_class_id": tax_class_id, "tax_id": tax_id}
+                )
+
+    # -- card types ----------------------------------------------------------------------------
+    def restricted_subgroup_ids(self, card_type_id: int) -> list[int]:
+        cur = self.db.execute(
+            "SELECT subgroup_id FROM card_type_restricted_subgroups WHERE card_type_id = ? ORDER BY subgroup_id",
+            [card_type_id],
+        )
+        return [r[0] for r in cur.fetchall()]
+
+    def set_restricted_subgroups(self, card_type_id: int, subgroup_ids: list[int]) -> None:
+        with write(self.db):
+            self.db.execute(
+                "DELETE FROM card_type_restricted_subgroups WHERE card_type_id = ?", [card_type_id]
+            )
+            for sid in sorted(set(subgroup_ids)):
+                self.db.table("card_type_restricted_subgroups").insert(
+                    {"card_type_id": card_type_id, "subgroup_id": sid}
+                )
+
+    def subscription(self, card_type_id: int) -> Row | None:
+        return one(
+            self.db.execute(
+                "SELECT * FROM card_type_subscriptions WHERE card_type_id = ?", [card_type_id]
+            )
+        )
+
+    def set_subscription(self, card_type_id: int, row: Row | None) -> None:
+        with write(self.db):
+            self.db.execute(
+                "DELETE FROM card_type_subscriptions WHERE card_type_id = ?", [card_type_id]
+            )
+            if row is not None:
+                self.db.table("card_type_subscriptions").insert(
+                    {**row, "card_type_id": card_type_id}
+                )
+
+    # -- employees -----------------------------------------------------------------------------
+    def employee_by_number(self, number: str) -> Row | None:
+        return one(
+            self.db.execute("SELECT * FROM employees WHERE number = ? AND active = 1", [number])
+        )
+
+    def employee(self, employee_id: int) -> Row | None:
+        return one(self.db.execute("SELECT * FROM employees WHERE id = ?", [employee_id]))
+
+    def insert_employee(self, row: Row) -> int:
+        with write(self.db):
+            t = self.db.table("employees")
+            t.insert(row)
+            return int(t.last_pk)  # type: ignore[arg-type]
+
+
+def _check(table: str) -> None:
+    # Table names are code, never user input: refuse anything else outright.
+    if table not in CODED_TABLES:
+        raise ValueError(f"not a catalog table: {table}")

@@ -1,0 +1,205 @@
+"""Customer rows, their addresses, contacts, teams, pictures and lookups."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import sqlite_utils
+
+from pos_tui.storage.db import write
+from pos_tui.storage.rows import Row
+from pos_tui.storage.rows import all_rows as _all
+from pos_tui.storage.rows import one as _one
+
+# Children of a customer that are replaced as a whole when the customer is saved.
+_CHILD_TABLES = {
+    "addresses": "customer_addresses",
+    "contacts": "customer_contacts",
+    "transaction_discounts": "customer_transaction_discounts",
+}
+
+_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def display_name(row: Row) -> str:
+    """How a customer is named on screen, on paper and in messages."""
+    if row.get("is_company") and row.get("company_name"):
+        return str(row["company_name"])
+    parts = [row.get("salutation"), row.get("first_name"), row.get("last_name")]
+    name = " ".join(str(p) for p in parts if p)
+    return name or str(row.get("company_name") or row.get("account_number") or "?")
+
+
+class CustomerRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    # -- reads ---------------------------------------------------------------------------------
+    def get(self, customer_id: int) -> Row | None:
+        cur = self.db.execute("SELECT * FROM customers WHERE id = ?", [customer_id])
+        return _one(cur)
+
+    def _by(self, column: str, value: str, *, active_only: bool) -> Row | None:
+        sql = f"SELECT * FROM customers WHERE {column} = ?"
+        if active_only:
+            sql += " AND active = 1"
+        return _one(self.db.execute(sql, [value]))
+
+    def by_account(self, account: str, *, active_only: bool = True) -> Row | None:
+        return self._by("account_number", account, active_only=active_only)
+
+    def by_card(self, card: str, *, active_only: bool = True) -> Row | None:
+        return self._by("card_number", card, active_only=active_only)
+
+    def by_mobile(self, mobile: str, *, active_only: bool = True) -> Row | None:
+        return self._by("mobile", mobile, active_only=active_only)
+
+    def by_email(self, email: str, *, active_only: bool = True) -> Row | None:
+        sql = "SELECT * FROM customers WHERE lower(email) = lower(?)"
+        if active_only:
+            sql += " AND active = 1"
+        return _one(self.db.execute(sql, [email]))
+
+    def search_names(self, text: str, *, limit: int = 20, active_only: bool = True) -> list[Row]:
+        """Prefix search over first, last and company names: 'ann sm' finds Anna Smith."""
+        tokens = _FTS_TOKEN.findall(text)
+        if not tokens:
+            return []
+        # Each token quoted (so no FTS syntax leaks in from the user) and prefix-matched.
+        match = " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
+        sql = (
+            "SELECT c.* FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
+            "WHERE customers_fts MATCH ?"
+            + (" AND c.active = 1" if active_only else "")
+            + " ORDER BY c.last_name, c.first_name, c.company_name, c.id LIMIT ?"
+        )
+        return _all(self.db.execute(sql, [match, limit]))
+
+    def page(
+        self,
+        *,
+        where: str = "1",
+        params: list[Any] | None = None,
+        order_by: str = "last_name, first_name, id",
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Row]:
+        sql = f"SELECT * FROM customers WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
+        return _all(self.db.execute(sql, [*(params or []), limit, offset]))
+
+    def count(self, *, where: str = "1", params: list[Any] | None = None) -> int:
+        return int(
+            self.db.execute(
+                f"SELECT count(*) FROM customers WHERE {where}", params or []
+            ).fetchone()[0]
+        )
+
+    def children(self, customer_id: int, kind: str) -> list[Row]:
+        table = _CHILD_TABLES[kind]
+        return _all(
+            self.db.execute(
+                f"SELECT * FROM {table} WHERE customer_id = ? ORDER BY id", [customer_id]
+            )
+        )
+
+    def team_ids(self, customer_id: int) -> list[int]:
+        cur = self.db.execute(
+            "SELECT team_id FROM customer_teams WHERE customer_id = ? ORDER BY team_id",
+            [customer_id],
+        )
+        return [r[0] for r in cur.fetchall()]
+
+    def exempt_tax_ids(self, customer_id: int) -> list[int]:
+        cur = self.db.execute(
+            "SELECT tax_id FROM customer_exempt_taxes WHERE customer_id = ? ORDER BY tax_id",
+            [customer_id],
+        )
+        return [r[0] for r in cur.fetchall()]
+
+    def picture(self, customer_id: int, slot: int) -> Row | None:
+        cur = self.db.execute(
+            "SELECT * FROM customer_pictures WHERE customer_id = ? AND slot = ?",
+            [customer_id, slot],
+        )
+        return _one(cur)
+
+    def exists(self, column: str, value: Any, *, except_id: int | None = None) -> Row | None:
+        """The customer (active or not) already holding ``value`` in a unique column."""
+        if column == "email":
+            sql = "SELECT * FROM customers WHERE lower(email) = lower(?)"
+        else:
+            sql = f"SELECT * FROM customers WHERE {column} = ?"
+        params: list[Any] = [value]
+        if except_id is not None:
+            sql += " AND id != ?"
+            params.append(except_id)
+        return _one(self.db.execute(sql + " LIMIT 1", params))
+
+    def loyalty_balance(self, customer_id: int) -> Decimal:
+        cur = self.db.execute(
+            "SELECT points FROM loyalty_ledger WHERE customer_id = ?", [customer_id]
+        )
+        return sum((Decimal(r[0]) for r in cur.fetchall()), Decimal(0))
+
+    def receivable_balance(self, customer_id: int) -> Decimal:
+        cur = self.db.execute(
+            "SELECT amount FROM receivable_ledger WHERE customer_id = ?", [customer_id]
+        )
+        return sum((Decimal(r[0]) for r in cur.fetchall()), Decimal(0))
+
+    # -- writes --------------------------------------------------------------------------------
+    def insert(self, row: Row) -> int:
+        with write(self.db):
+            table = self.db.table("customers")
+            table.insert(row)
+            return int(table.last_pk)  # type: ignore[arg-type]
+
+    def update(self, customer_id: int, changes: Row) -> None:
+        if not changes:
+            return
+        with write(self.db):
+            self.db.table("customers").update(customer_id, changes)
+
+    def replace_children(self, customer_id: int, kind: str, rows: list[Row]) -> None:
+        table = _CHILD_TABLES[kind]
+        with write(self.db):
+            self.db.execute(f"DELETE FROM {table} WHERE customer_id = ?", [customer_id])
+            for row in rows:
+                clean = {k: v for k, v in row.items() if k != "id"}
+                self.db.table(table).insert({**clean, "customer_id": customer_id})
+
+    def set_teams(self, customer_id: int, team_ids: list[int]) -> None:
+        with write(self.db):
+            self.db.execute("DELETE FROM customer_teams WHERE customer_id = ?", [customer_id])
+            for team_id in sorted(set(team_ids)):
+                self.db.table("customer_teams").insert(
+                    {"customer_id": customer_id, "team_id": team_id}
+                )
+
+    def set_exempt_taxes(self, customer_id: int, tax_ids: list[int]) -> None:
+        with write(self.db):
+            self.db.execute(
+                "DELETE FROM customer_exempt_taxes WHERE customer_id = ?", [customer_id]
+            )
+            for tax_id in sorted(set(tax_ids)):
+                self.db.table("customer_exempt_taxes").insert(
+                    {"customer_id": customer_id, "tax_id": tax_id}
+                )
+
+    def set_picture(self, customer_id: int, slot: int, media_type: str, data: bytes | None) -> None:
+        with write(self.db):
+            self.db.execute(
+                "DELETE FROM customer_pictures WHERE customer_id = ? AND slot = ?",
+                [customer_id, slot],
+            )
+            if data is not None:
+                self.db.table("customer_pictures").insert(
+                    {
+                        "customer_id": customer_id,
+                        "slot": slot,
+                        "media_type": media_type,
+                        "data": data,
+                    }
+                )

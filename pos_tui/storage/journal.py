@@ -1,0 +1,183 @@
+"""The sales journal: committed sales and returns, hash-chained per lane.
+
+Each sale's hash covers its own rows and the hash of the lane's previous sale, so changing or
+deleting any committed sale breaks every link after it; ``verify`` names the first broken one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from pos_tui.storage.db import write
+from pos_tui.storage.rows import Row, all_rows, one
+
+GENESIS = "0" * 64
+_SALE_COLUMNS = (
+    "lane_id",
+    "store_id",
+    "sale_number",
+    "kind",
+    "original_sale_id",
+    "customer_id",
+    "employee_id",
+    "committed_at",
+    "subtotal",
+    "discount_total",
+    "tax_total",
+    "total",
+    "points_earned",
+    "points_used",
+    "reference",
+    "explanation",
+)
+_CHILDREN = {
+    "lines": ("sale_lines", "line_no"),
+    "discounts": ("sale_discounts", "id"),
+    "taxes": ("sale_taxes", "tax_code"),
+    "tenders": ("sale_tenders", "seq"),
+}
+
+
+def sale_hash(prev_hash: str, sale: Row, children: dict[str, list[Row]]) -> str:
+    """sha256 of the previous hash and a canonical JSON of the sale and its rows."""
+    body = {
+        "prev": prev_hash,
+        "sale": {k: sale.get(k) for k in _SALE_COLUMNS},
+        **{
+            kind: [{k: v for k, v in row.items() if k not in ("sale_id", "id")} for row in rows]
+            for kind, rows in sorted(children.items())
+        },
+    }
+    canonical = json.dumps(
+        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    lane_id: str
+    sale_number: int
+    sale_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"lane {self.lane_id} sale {self.sale_number}: {self.reason}"
+
+
+class JournalRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def last(self, lane_id: str) -> Row | None:
+        cur = self.db.execute(
+            "SELECT * FROM sales WHERE lane_id = ? ORDER BY sale_number DESC LIMIT 1", [lane_id]
+        )
+        return one(cur)
+
+    def append(self, sale: Row, children: dict[str, list[Row]]) -> Row:
+        """Number, chain and store a sale with its rows; returns the stored sale row."""
+        with write(self.db):
+            last = self.last(sale["lane_id"])
+            number = (last["sale_number"] + 1) if last else 1
+            prev = last["hash"] if last else GENESIS
+            record = {**{k: sale.get(k) for k in _SALE_COLUMNS}, "sale_number": number}
+            ordered = {k: list(children.get(k, [])) for k in _CHILDREN}
+            record["prev_hash"] = prev
+            record["hash"] = sale_hash(prev, record, ordered)
+            table = self.db.table("sales")
+            table.insert(record)
+            sale_id = int(table.last_pk)  # type: ignore[arg-type]
+            for kind, rows in ordered.items():
+                if rows:
+                    self.db.table(_CHILDREN[kind][0]).insert_all(
+                        {**r, "sale_id": sale_id} for r in rows
+                    )
+            return {**record, "id": sale_id}
+
+    def get(self, sale_id: int) -> Row | None:
+        return one(self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
+
+    def by_number(self, lane_id: str, sale_number: int) -> Row | None:
+        cur = self.db.execute(
+            "SELECT * FROM sales WHERE lane_id = ? AND sale_number = ?", [lane_id, sale_number]
+        )
+        return one(cur)
+
+    def children(self, sale_id: int) -> dict[str, list[Row]]:
+        out: dict[str, list[Row]] = {}
+        for kind, (table, order) in _CHILDREN.items():
+            rows = all_rows(
+                self.db.execute(
+                    f"SELECT * FROM {table} WHERE sale_id = ? ORDER BY {order}", [sale_id]
+                )
+            )
+            out[kind] = rows
+        return out
+
+    def for_customer(
+        self,
+        customer_id: int,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        limit: int = 1000,
+    ) -> list[Row]:
+        sql = "SELECT * FROM sales WHERE customer_id = ?"
+        params: list[Any] = [customer_id]
+        if start:
+            sql += " AND committed_at >= ?"
+            params.append(start)
+        if end:
+            sql += " AND committed_at < ?"
+            params.append(end)
+        return all_rows(
+            self.db.execute(sql + " ORDER BY committed_at, id LIMIT ?", [*params, limit])
+        )
+
+    def lanes(self) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT lane_id FROM sales ORDER BY lane_id"
+            ).fetchall()
+        ]
+
+    def verify(self, lane_id: str | None = None) -> tuple[int, BrokenLink | None]:
+        """Check every lane's chain (or one); returns (sales checked, first broken link or None)."""
+        checked = 0
+        for lane in [lane_id] if lane_id else self.lanes():
+            prev = GENESIS
+            expected_number = 1
+            cur = self.db.execute(
+                "SELECT * FROM sales WHERE lane_id = ? ORDER BY sale_number", [lane]
+            )
+            names = [d[0] for d in cur.description]
+            for values in cur:
+                sale = dict(zip(names, values, strict=True))
+                number = sale["sale_number"]
+                if number != expected_number:
+                    return checked, BrokenLink(
+                        lane, expected_number, None, "sale is missing (deleted?)"
+                    )
+                if sale["prev_hash"] != prev:
+                    return checked, BrokenLink(
+                        lane, number, sale["id"], "does not follow the previous sale"
+                    )
+                children = self.children(sale["id"])
+                for rows in children.values():
+                    for row in rows:
+                        row.pop("sale_id", None)
+                if sale_hash(prev, sale, children) != sale["hash"]:
+                    return checked, BrokenLink(
+                        lane, number, sale["id"], "contents changed after commit"
+                    )
+                prev = sale["hash"]
+                expected_number += 1
+                checked += 1
+        return checked, None

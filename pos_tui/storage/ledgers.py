@@ -1,0 +1,109 @@
+"""The append-only loyalty and receivable ledgers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlite_utils
+
+from pos_tui.storage.db import write
+from pos_tui.storage.rows import Row, all_rows
+
+
+class LedgerRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def add_points(
+        self,
+        *,
+        customer_id: int,
+        entry_type: str,
+        points: Decimal,
+        at: str,
+        sale_id: int | None = None,
+        reason: str | None = None,
+        employee_id: int | None = None,
+    ) -> int:
+        with write(self.db):
+            t = self.db.table("loyalty_ledger")
+            t.insert(
+                {
+                    "customer_id": customer_id,
+                    "entry_type": entry_type,
+                    "points": str(points),
+                    "sale_id": sale_id,
+                    "reason": reason,
+                    "employee_id": employee_id,
+                    "created_at": at,
+                }
+            )
+            return int(t.last_pk)  # type: ignore[arg-type]
+
+    def add_receivable(
+        self,
+        *,
+        customer_id: int,
+        entry_type: str,
+        amount: Decimal,
+        at: str,
+        reference: str | None = None,
+        sale_id: int | None = None,
+        due_date: str | None = None,
+        note: str | None = None,
+        employee_id: int | None = None,
+    ) -> int:
+        with write(self.db):
+            t = self.db.table("receivable_ledger")
+            t.insert(
+                {
+                    "customer_id": customer_id,
+                    "entry_type": entry_type,
+                    "amount": str(amount),
+                    "reference": reference,
+                    "sale_id": sale_id,
+                    "due_date": due_date,
+                    "note": note,
+                    "employee_id": employee_id,
+                    "posted_at": at,
+                }
+            )
+            return int(t.last_pk)  # type: ignore[arg-type]
+
+    def points_entries(self, customer_id: int) -> list[Row]:
+        cur = self.db.execute(
+            "SELECT l.*, e.name AS employee_name FROM loyalty_ledger l "
+            "LEFT JOIN employees e ON e.id = l.employee_id WHERE l.customer_id = ? ORDER BY l.id",
+            [customer_id],
+        )
+        return all_rows(cur)
+
+    def receivable_entries(self, customer_id: int) -> list[Row]:
+        cur = self.db.execute(
+            "SELECT * FROM receivable_ledger WHERE customer_id = ? ORDER BY id", [customer_id]
+        )
+        return all_rows(cur)
+
+    def points_summary(self, customer_id: int) -> dict[str, Decimal]:
+        """Earned, used, adjusted and unused points (Quasar's loyalty section)."""
+        totals = {
+            "opening": Decimal(0),
+            "earned": Decimal(0),
+            "used": Decimal(0),
+            "adjusted": Decimal(0),
+        }
+        cur = self.db.execute(
+            "SELECT entry_type, points FROM loyalty_ledger WHERE customer_id = ?", [customer_id]
+        )
+        for entry_type, points in cur.fetchall():
+            value = Decimal(points)
+            if entry_type in ("earned", "referral", "reversed"):
+                totals["earned"] += value
+            elif entry_type == "used":
+                totals["used"] += -value
+            else:
+                totals[entry_type] += value
+        totals["unused"] = (
+            totals["opening"] + totals["earned"] - totals["used"] + totals["adjusted"]
+        )
+        return totals

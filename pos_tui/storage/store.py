@@ -1,0 +1,85 @@
+"""Store-wide settings, counters and the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from pos_tui.storage.db import write
+from pos_tui.storage.rows import Row, all_rows
+
+
+class StoreRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def settings(self) -> dict[str, str]:
+        return {k: v for k, v in self.db.execute("SELECT key, value FROM settings").fetchall()}
+
+    def set_setting(self, key: str, value: str) -> None:
+        with write(self.db):
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    def next_counter(self, name: str, *, start: int = 1) -> int:
+        """The next value of a named counter; call inside the transaction that uses it."""
+        with write(self.db):
+            self.db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = value + 1",
+                [name, start],
+            )
+            return int(
+                self.db.execute("SELECT value FROM counters WHERE name = ?", [name]).fetchone()[0]
+            )
+
+    def raise_counter(self, name: str, at_least: int) -> None:
+        """Keep a counter ahead of numbers entered by hand."""
+        with write(self.db):
+            self.db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
+                [name, at_least],
+            )
+
+    def audit(
+        self,
+        *,
+        at: str,
+        entity: str,
+        entity_id: int | None,
+        action: str,
+        changes: dict[str, Any],
+        employee_id: int | None = None,
+        lane_id: str | None = None,
+    ) -> None:
+        with write(self.db):
+            self.db.table("audit_log").insert(
+                {
+                    "at": at,
+                    "lane_id": lane_id,
+                    "employee_id": employee_id,
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "action": action,
+                    "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str),
+                }
+            )
+
+    def audit_trail(self, entity: str, entity_id: int) -> list[Row]:
+        cur = self.db.execute(
+            "SELECT a.*, e.name AS employee_name FROM audit_log a "
+            "LEFT JOIN employees e ON e.id = a.employee_id "
+            "WHERE a.entity = ? AND a.entity_id = ? ORDER BY a.id",
+            [entity, entity_id],
+        )
+        return all_rows(cur)
