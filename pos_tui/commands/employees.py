@@ -34,9 +34,7 @@ def add(state: CliState, number: str, name: str, role: str, pin: str, max_discou
 @pass_state
 def list_(state: CliState) -> None:
     """List employees (never their PINs)."""
-    for row in state.backend().db.query(
-        "SELECT number, name, role, active FROM employees ORDER BY number"
-    ):
+    for row in state.backend().catalog.employees():
         flag = "" if row["active"] else "  (inactive)"
         click.echo(
             f"{plain(row['number']):>8}  {plain(row['role']):<10}  {plain(row['name'])}{flag}"

@@ -66,7 +66,7 @@ FIELDS: tuple[Field, ...] = (
     _f("required_reference_label", "Reference label", "text", "settings", max_length=40),
     # Card & loyalty (FusionRetail).
     _f("card_type_id", "Card type", "ref", "card", ref="card_types"),
-    _f("card_number", "Card number", "text", "card", max_length=20),
+    _f("card_number", "Card number", "text", "card", max_length=64),
     _f("card_issue_date", "Card issue date", "date", "card"),
     _f("card_expiry_date", "Card expiry date", "date", "card"),
     _f("link_customer_id", "Link (referring) customer", "ref", "card", ref="customers"),

@@ -153,6 +153,13 @@ class CatalogRepository:
             self.db.execute("SELECT * FROM employees WHERE number = ? AND active = 1", [number])
         )
 
+    def employees(self) -> list[Row]:
+        """Everyone who may sign in, without their PIN hashes."""
+        cur = self.db.execute(
+            "SELECT id, number, name, role, max_discount_percent, active FROM employees ORDER BY number"
+        )
+        return all_rows(cur)
+
     def employee(self, employee_id: int) -> Row | None:
         return one(self.db.execute("SELECT * FROM employees WHERE id = ?", [employee_id]))
 

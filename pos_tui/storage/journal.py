@@ -73,6 +73,7 @@ class BrokenLink:
 class JournalRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._defaults: dict[str, dict[str, Any]] = {}
 
     def last(self, lane_id: str) -> Row | None:
         cur = self.db.execute(
@@ -86,8 +87,12 @@ class JournalRepository:
             last = self.last(sale["lane_id"])
             number = (last["sale_number"] + 1) if last else 1
             prev = last["hash"] if last else GENESIS
-            record = {**{k: sale.get(k) for k in _SALE_COLUMNS}, "sale_number": number}
-            ordered = {k: list(children.get(k, [])) for k in _CHILDREN}
+            record = self._complete("sales", {**sale, "sale_number": number})
+            record = {k: record.get(k) for k in _SALE_COLUMNS}
+            ordered = {
+                kind: [self._complete(table, row) for row in children.get(kind, [])]
+                for kind, (table, _) in _CHILDREN.items()
+            }
             record["prev_hash"] = prev
             record["hash"] = sale_hash(prev, record, ordered)
             table = self.db.table("sales")
@@ -99,6 +104,20 @@ class JournalRepository:
                         {**r, "sale_id": sale_id} for r in rows
                     )
             return {**record, "id": sale_id}
+
+    def _complete(self, table: str, row: Row) -> Row:
+        """The row as it will read back: the hash must cover column defaults too."""
+        if table not in self._defaults:
+            info = self.db.execute(f"PRAGMA table_info({table})").fetchall()
+            self._defaults[table] = {
+                name: _literal(default)
+                for _, name, _, _, default, _ in info
+                if name not in ("id", "sale_id")
+            }
+        unknown = set(row) - set(self._defaults[table]) - {"id", "sale_id"}
+        if unknown:
+            raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
+        return {name: row.get(name, default) for name, default in self._defaults[table].items()}
 
     def get(self, sale_id: int) -> Row | None:
         return one(self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
@@ -181,3 +200,15 @@ class JournalRepository:
                 expected_number += 1
                 checked += 1
         return checked, None
+
+
+def _literal(default: str | None) -> Any:
+    """A column's DEFAULT as Python: only the quoted strings and numbers the schema uses."""
+    if default is None:
+        return None
+    if default.startswith("'") and default.endswith("'"):
+        return default[1:-1].replace("''", "'")
+    try:
+        return int(default)
+    except ValueError:
+        return default

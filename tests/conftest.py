@@ -1,0 +1,64 @@
+"""Shared fixtures: every test runs with its own config and data dirs and a temp database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pos_tui.config import Settings, load_settings
+from pos_tui.services.backend import Backend, open_backend
+
+FIXED_NOW = datetime(2026, 11, 24, 10, 30, 0)
+
+
+@pytest.fixture(autouse=True)
+def isolated_paths(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """No test reads a developer's config or writes to their data dir."""
+    home = tmp_path_factory.mktemp("home")
+    for key in list(os.environ):
+        if key.startswith("POS_TUI_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("POS_TUI_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("POS_TUI_DATA_DIR", str(home / "data"))
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "pos.db"
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return load_settings(database={"path": str(db_path)})
+
+
+class Clock:
+    """A settable clock: services take time as an argument, tests move it."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.current = now
+
+    def __call__(self) -> datetime:
+        return self.current
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def backend(settings: Settings, clock: Clock) -> Iterator[Backend]:
+    b = open_backend(settings, now=clock)
+    yield b
+    b.close()

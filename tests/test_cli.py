@@ -1,0 +1,64 @@
+"""The pos-tui command line, in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pos_tui.services.backend import Backend
+from pos_tui.services.customers import CustomerService
+from tests.helpers import cli_runner_invoke
+
+
+def test_init_creates_database_and_manager(db_path: Path) -> None:
+    runner = CliRunner()
+    result = cli_runner_invoke(
+        runner, ["--db", str(db_path), "init", "--manager-number", "9", "--manager-pin", "2468"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "manager 9 created" in result.output and db_path.exists()
+    listed = cli_runner_invoke(runner, ["--db", str(db_path), "employees", "list"])
+    assert "9  manager     Manager" in listed.output
+    again = cli_runner_invoke(
+        runner, ["--db", str(db_path), "init", "--manager-number", "9", "--manager-pin", "2468"]
+    )
+    assert again.exit_code == 1 and "employee number 9 already exists" in again.output
+
+
+def test_employee_pin_rules(db_path: Path) -> None:
+    result = cli_runner_invoke(
+        CliRunner(), ["--db", str(db_path), "employees", "add", "5", "Sam", "--pin", "12"]
+    )
+    assert result.exit_code == 1 and "PIN is 4 to 12 digits" in result.output
+
+
+def test_customers_find_prints_data_inertly(backend: Backend, db_path: Path) -> None:
+    CustomerService(backend).create(
+        {"first_name": "[bold]Esc\x1b[2J", "last_name": "Ape", "mobile": "9123456789"}
+    )
+    result = cli_runner_invoke(
+        CliRunner(), ["--db", str(db_path), "customers", "find", "9123456789"]
+    )
+    assert result.exit_code == 0
+    assert "[bold]Esc\\x1b[2J Ape" in result.output and "\x1b" not in result.output
+    missing = cli_runner_invoke(CliRunner(), ["--db", str(db_path), "customers", "find", "nobody"])
+    assert missing.exit_code == 1 and "no customer found" in missing.output
+
+
+def test_run_without_database_explains(tmp_path: Path) -> None:
+    result = cli_runner_invoke(CliRunner(), ["--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "run 'pos-tui init' or 'pos-tui demo' first" in result.output
+
+
+def test_installed_entry_point_runs(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "pos-tui"
+    env = {**os.environ, "POS_TUI_DB": str(tmp_path / "x.db")}
+    out = subprocess.run([str(exe), "init"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert f"database ready: {tmp_path / 'x.db'}" in out.stdout
+    paths = subprocess.run([str(exe), "paths"], capture_output=True, text=True, env=env, timeout=60)
+    assert "config/default.toml" in paths.stdout
