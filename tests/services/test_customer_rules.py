@@ -117,7 +117,7 @@ def test_customer_with_balance_cannot_be_made_inactive(
     backend.ledgers.add_receivable(
         customer_id=cid, entry_type="charge", amount=Decimal("12.50"), at="t"
     )
-    with pytest.raises(FieldError, match="owes 12.50 on account and cannot be made inactive"):
+    with pytest.raises(FieldError, match=r"owes 12\.50 on account and cannot be made inactive"):
         svc.set_active(cid, False)
     backend.ledgers.add_receivable(
         customer_id=cid, entry_type="payment", amount=Decimal("-12.50"), at="t"
