@@ -13,6 +13,7 @@ from pos_tui.storage.catalog import CatalogRepository
 from pos_tui.storage.customers import CustomerRepository
 from pos_tui.storage.db import connect
 from pos_tui.storage.journal import JournalRepository
+from pos_tui.storage.lane_state import OpenSaleRepository, PrintQueueRepository
 from pos_tui.storage.ledgers import LedgerRepository
 from pos_tui.storage.store import StoreRepository
 
@@ -31,6 +32,8 @@ class Backend:
     ledgers: LedgerRepository = field(init=False)
     journal: JournalRepository = field(init=False)
     store: StoreRepository = field(init=False)
+    open_sales: OpenSaleRepository = field(init=False)
+    print_jobs: PrintQueueRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.customers = CustomerRepository(self.db)
@@ -38,6 +41,8 @@ class Backend:
         self.ledgers = LedgerRepository(self.db)
         self.journal = JournalRepository(self.db)
         self.store = StoreRepository(self.db)
+        self.open_sales = OpenSaleRepository(self.db)
+        self.print_jobs = PrintQueueRepository(self.db)
 
     def timestamp(self) -> str:
         return self.now().isoformat(timespec="seconds")

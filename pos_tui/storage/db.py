@@ -54,6 +54,11 @@ def _m0002_customer_search(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0003_lane_state")
+def _m0003_lane_state(db: sqlite_utils.Database) -> None:
+    _run_script(db, "schema_v3_lane.sql")
+
+
 def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
