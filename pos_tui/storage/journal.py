@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
@@ -31,6 +32,9 @@ _SALE_COLUMNS = (
     "tax_total",
     "total",
     "points_earned",
+    "points_base",
+    "referral_customer_id",
+    "referral_points",
     "points_used",
     "reference",
     "explanation",
@@ -158,6 +162,26 @@ class JournalRepository:
         return all_rows(
             self.db.execute(sql + " ORDER BY committed_at, id LIMIT ?", [*params, limit])
         )
+
+    def returned_quantities(self, sale_id: int) -> dict[int, Decimal]:
+        """Per original line number, how much returns have already given back."""
+        cur = self.db.execute(
+            "SELECT l.original_line_no, l.quantity FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
+            "WHERE s.original_sale_id = ? AND s.kind = 'return' AND l.original_line_no IS NOT NULL",
+            [sale_id],
+        )
+        out: dict[int, Decimal] = {}
+        for line_no, quantity in cur.fetchall():
+            out[line_no] = out.get(line_no, Decimal(0)) + abs(Decimal(quantity))
+        return out
+
+    def recent(self, lane_id: str | None = None, *, limit: int = 50) -> list[Row]:
+        sql = (
+            "SELECT * FROM sales"
+            + (" WHERE lane_id = ?" if lane_id else "")
+            + " ORDER BY id DESC LIMIT ?"
+        )
+        return all_rows(self.db.execute(sql, [lane_id, limit] if lane_id else [limit]))
 
     def lanes(self) -> list[str]:
         return [

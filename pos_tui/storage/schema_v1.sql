@@ -384,6 +384,11 @@ CREATE TABLE sales (
     tax_total TEXT NOT NULL,
     total TEXT NOT NULL,
     points_earned TEXT NOT NULL DEFAULT '0',
+    -- The earning base of points_earned, and the link customer's referral points: a return
+    -- reverses exactly what its sale gave.
+    points_base TEXT NOT NULL DEFAULT '0',
+    referral_customer_id INTEGER REFERENCES customers(id),
+    referral_points TEXT NOT NULL DEFAULT '0',
     points_used TEXT NOT NULL DEFAULT '0',
     reference TEXT,
     explanation TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(explanation)),
