@@ -1,0 +1,118 @@
+"""The lane's set of devices, built from the `devices` config mapping.
+
+    {"printer": {"kind": "network", "host": "10.0.0.5"},
+     "card_reader": {"kind": "pcsc", "profile": "uid"},
+     "scanner": {"kind": "serial", "url": "/dev/ttyACM0"},
+     "magstripe": {"kind": "none"},
+     "pole_display": {"kind": "serial", "url": "/dev/ttyUSB0"}}
+
+Every device is optional: a missing entry or `kind: none` disables it, so a lane with no devices
+works. `describe()` feeds the `pos-tui devices` command.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pos_tui.hardware.card_reader import CardReader, build_card_reader
+from pos_tui.hardware.config_values import HardwareConfigError
+from pos_tui.hardware.events import EventCallback, ignore_event
+from pos_tui.hardware.pole_display import PoleDisplay, build_pole_display
+from pos_tui.hardware.printer import ReceiptPrinter, build_printer
+from pos_tui.hardware.serial_lines import LineDevice, build_magstripe, build_scanner
+
+log = logging.getLogger(__name__)
+
+DEVICE_NAMES = ("printer", "card_reader", "scanner", "magstripe", "pole_display")
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """One row of `pos-tui devices`."""
+
+    name: str
+    kind: str
+    target: str
+    state: str
+
+
+@dataclass
+class DeviceSet:
+    printer: ReceiptPrinter | None = None
+    card_reader: CardReader | None = None
+    scanner: LineDevice | None = None
+    magstripe: LineDevice | None = None
+    pole_display: PoleDisplay | None = None
+    # Configured kinds, including those that need no driver ("none", a keyboard wedge scanner).
+    kinds: Mapping[str, str] | None = None
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Mapping[str, Mapping[str, Any] | None] | None,
+        on_event: EventCallback = ignore_event,
+    ) -> DeviceSet:
+        config = config or {}
+        unknown = sorted(set(config) - set(DEVICE_NAMES))
+        if unknown:
+            raise HardwareConfigError(
+                f"devices: unknown device(s) {', '.join(unknown)}; "
+                f"expected {', '.join(DEVICE_NAMES)}"
+            )
+
+        def section(name: str) -> dict[str, Any]:
+            value = config.get(name) or {}
+            if not isinstance(value, Mapping):
+                raise HardwareConfigError(f"devices.{name}: expected a table, got {value!r}")
+            return dict(value)
+
+        kinds = {name: str(section(name).get("kind", "none")) for name in DEVICE_NAMES}
+        return cls(
+            printer=build_printer(section("printer")),
+            card_reader=build_card_reader(section("card_reader"), on_event),
+            scanner=build_scanner(section("scanner"), on_event),
+            magstripe=build_magstripe(section("magstripe"), on_event),
+            pole_display=build_pole_display(section("pole_display"), on_event),
+            kinds=kinds,
+        )
+
+    def _devices(self) -> dict[str, Any]:
+        return {
+            "printer": self.printer,
+            "card_reader": self.card_reader,
+            "scanner": self.scanner,
+            "magstripe": self.magstripe,
+            "pole_display": self.pole_display,
+        }
+
+    def start(self) -> None:
+        """Start the watcher/reader threads. Failures become status events, never exceptions."""
+        for device in self._devices().values():
+            if device is not None:
+                device.start()
+
+    def stop(self) -> None:
+        for name, device in self._devices().items():
+            if device is None:
+                continue
+            try:
+                device.stop()
+            except Exception:  # shutting down: one stuck device must not keep the others up
+                log.exception("stopping %s failed", name)
+
+    def describe(self) -> list[DeviceInfo]:
+        kinds = self.kinds or {}
+        rows: list[DeviceInfo] = []
+        for name, device in self._devices().items():
+            if device is not None:
+                rows.append(DeviceInfo(name, device.kind, device.target, device.state))
+            elif kinds.get(name) == "keyboard":
+                rows.append(
+                    DeviceInfo(name, "keyboard", "keyboard wedge (detected by the UI)", "passive")
+                )
+            else:
+                rows.append(DeviceInfo(name, "none", "-", "disabled"))
+        return rows
