@@ -12,6 +12,7 @@ COMMANDS = {
     "customers": "customers",
     "employees": "employees",
     "journal": "journal",
+    "quote": "quote",
 }
 
 

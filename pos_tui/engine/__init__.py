@@ -1,0 +1,126 @@
+"""The pricing, loyalty and receivable engine: pure, exact and explained.
+
+Pure functions of (basket, customer, card type, settings, moment): no I/O, no clock, no database.
+Money is ``Decimal`` (floats refused), every result carries the :class:`Rule` records that
+explain it. The one entry point for a sale is :func:`price_sale`; see ``docs/engine.md``.
+"""
+
+from pos_tui.engine.convert import ConvertError, build, from_row, to_jsonable
+from pos_tui.engine.credit import check_charge
+from pos_tui.engine.loyalty import (
+    LoyaltyEntry,
+    PointsBalance,
+    earn_points,
+    points_balance,
+    referral_points,
+    reverse_points,
+)
+from pos_tui.engine.models import (
+    AppliedDiscount,
+    Basket,
+    BasketLine,
+    CardType,
+    CardTypeSubscription,
+    ChargeDecision,
+    ChargeRequest,
+    Customer,
+    CustomerAccount,
+    Item,
+    LineTax,
+    ManualDiscount,
+    PointsEarned,
+    PricedLine,
+    PricedSale,
+    PriceList,
+    Redemption,
+    RedemptionRequest,
+    ReferralPoints,
+    Refusal,
+    ReturnOf,
+    Rule,
+    SaleTax,
+    Subgroup,
+    Tax,
+    TaxClass,
+    Totals,
+    TransactionDiscount,
+)
+from pos_tui.engine.receivable_terms import (
+    DueDate,
+    OpenItem,
+    ServiceCharge,
+    due_date,
+    parse_terms,
+    service_charge,
+)
+from pos_tui.engine.redemption import redeem
+from pos_tui.engine.sale import price_sale
+from pos_tui.engine.settings import Settings
+from pos_tui.engine.subscriptions import (
+    Period,
+    SubscriptionCharge,
+    net_sales_in_period,
+    period_containing,
+    posting_window,
+    subscription_charge,
+)
+from pos_tui.engine.upgrade import UpgradeDecision, card_type_for_balance
+
+__all__ = [
+    "AppliedDiscount",
+    "Basket",
+    "BasketLine",
+    "CardType",
+    "CardTypeSubscription",
+    "ChargeDecision",
+    "ChargeRequest",
+    "ConvertError",
+    "Customer",
+    "CustomerAccount",
+    "DueDate",
+    "Item",
+    "LineTax",
+    "LoyaltyEntry",
+    "ManualDiscount",
+    "OpenItem",
+    "Period",
+    "PointsBalance",
+    "PointsEarned",
+    "PriceList",
+    "PricedLine",
+    "PricedSale",
+    "Redemption",
+    "RedemptionRequest",
+    "ReferralPoints",
+    "Refusal",
+    "ReturnOf",
+    "Rule",
+    "SaleTax",
+    "ServiceCharge",
+    "Settings",
+    "Subgroup",
+    "SubscriptionCharge",
+    "Tax",
+    "TaxClass",
+    "Totals",
+    "TransactionDiscount",
+    "UpgradeDecision",
+    "build",
+    "card_type_for_balance",
+    "check_charge",
+    "due_date",
+    "earn_points",
+    "from_row",
+    "net_sales_in_period",
+    "parse_terms",
+    "period_containing",
+    "points_balance",
+    "posting_window",
+    "price_sale",
+    "redeem",
+    "referral_points",
+    "reverse_points",
+    "service_charge",
+    "subscription_charge",
+    "to_jsonable",
+]
