@@ -1,0 +1,915 @@
+"""A sale at the lane: ring up, price with the engine, tender, commit atomically.
+
+Every change to the cart is written to ``open_sales`` at once, so a crash or a dropped SSH
+session loses nothing: the next start offers the sale back. Committing writes the journal row,
+its lines, discounts, taxes and tenders, the points and receivable ledgers, a card type upgrade
+and the receipt print jobs in one transaction, and removes the open sale in the same one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pos_tui import engine
+from pos_tui.services.auth import Employee
+from pos_tui.services.backend import Backend
+from pos_tui.services.cart import Cart, CartLine, CartTender
+from pos_tui.services.engine_inputs import EngineInputs
+from pos_tui.services.pins import verify_pin
+from pos_tui.storage.db import write
+
+ZERO = Decimal(0)
+MAX_QUANTITY = Decimal(9999)
+
+
+class CheckoutError(Exception):
+    """A refusal the cashier sees. ``override_allowed``: a supervisor's PIN may lift it."""
+
+    def __init__(
+        self, message: str, *, code: str = "REFUSED", override_allowed: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.override_allowed = override_allowed
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What the lane needs after a sale: its journal row, the change and the print jobs."""
+
+    sale: dict[str, Any]
+    change: Decimal
+    print_job_ids: tuple[int, ...]
+    open_drawer: bool
+    upgrade: str | None = None
+    messages: tuple[str, ...] = field(default=())
+
+
+def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
+    if isinstance(text, float):
+        raise CheckoutError(f"{what}: not a float")
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation:
+        raise CheckoutError(f"{what} must be a number, not {str(text)!r}") from None
+    if not value.is_finite():
+        raise CheckoutError(f"{what} must be a number")
+    return value
+
+
+class Checkout:
+    """One cart on one lane, rung up by one employee."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        employee: Employee,
+        *,
+        inputs: EngineInputs | None = None,
+        cart: Cart | None = None,
+        open_sale_id: int | None = None,
+    ) -> None:
+        self.b = backend
+        self.employee = employee
+        self.inputs = inputs or EngineInputs(backend)
+        self.cart = cart or Cart()
+        self.open_sale_id = open_sale_id
+        self._original: dict[str, Any] | None = None
+        if self.cart.original_sale_id is not None:
+            self._original = self.b.journal.get(self.cart.original_sale_id)
+
+    # -- resuming ------------------------------------------------------------------------------
+    @classmethod
+    def resume(
+        cls,
+        backend: Backend,
+        employee: Employee,
+        open_sale_id: int,
+        *,
+        inputs: EngineInputs | None = None,
+    ) -> Checkout:
+        row = backend.open_sales.get(open_sale_id)
+        if row is None:
+            raise CheckoutError("That sale is no longer open")
+        checkout = cls(
+            backend,
+            employee,
+            inputs=inputs,
+            cart=Cart.from_json(json.loads(row["state"])),
+            open_sale_id=open_sale_id,
+        )
+        checkout._save("in_progress")
+        return checkout
+
+    def in_progress(self) -> list[dict[str, Any]]:
+        """Sales left in progress on this lane (a crash, a closed SSH session)."""
+        return self.b.open_sales.for_lane(self.b.settings.lane.id, "in_progress")
+
+    def suspend(self, label: str | None = None) -> int:
+        if not self.cart.lines:
+            raise CheckoutError("Nothing to suspend")
+        if self.cart.tenders:
+            raise CheckoutError("Remove the tenders before suspending the sale")
+        sale_id = self._save("suspended", label=label)
+        self.cart = Cart()
+        self.open_sale_id = None
+        return sale_id
+
+    def cancel(self) -> None:
+        """Void the whole sale (nothing was committed, so nothing to reverse)."""
+        if self.open_sale_id is not None:
+            self.b.open_sales.delete(self.open_sale_id)
+        self.b.store.audit(
+            at=self.b.timestamp(),
+            entity="sale",
+            entity_id=None,
+            action="void_sale",
+            changes={"lines": len(self.cart.lines)},
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        self.cart = Cart()
+        self.open_sale_id = None
+        self._original = None
+
+    def _save(self, status: str = "in_progress", label: str | None = None) -> int:
+        self.open_sale_id = self.b.open_sales.save(
+            open_sale_id=self.open_sale_id,
+            lane_id=self.b.settings.lane.id,
+            employee_id=self.employee.id,
+            status=status,
+            state=self.cart.to_json(),
+            at=self.b.timestamp(),
+            label=label,
+        )
+        return self.open_sale_id
+
+    # -- lines ---------------------------------------------------------------------------------
+    def add_item(self, code: str, quantity: Decimal | str = Decimal(1)) -> engine.PricedSale:
+        """Add by barcode or SKU; refused (and not added) when the engine refuses the line."""
+        if self.cart.kind == "return":
+            raise CheckoutError("A return takes lines from its original sale only")
+        qty = self._quantity(quantity)
+        row = self.inputs.item_row_by_code(code.strip())
+        if row is None:
+            raise CheckoutError(
+                f"No item with barcode or SKU {code.strip()!r}", code="UNKNOWN_ITEM"
+            )
+        line = CartLine(line_no=self.cart.next_line_no, item_id=int(row["id"]), quantity=str(qty))
+        self.cart.lines.append(line)
+        priced = self.quote()
+        refused = [r for r in priced.refusals if r.line_no == line.line_no]
+        if refused:
+            self.cart.lines.remove(line)
+            raise CheckoutError(refused[0].message, code=refused[0].code)
+        self.cart.next_line_no += 1
+        self._save()
+        return priced
+
+    def void_line(self, line_no: int) -> engine.PricedSale:
+        self.cart.lines.remove(self._line(line_no))
+        self.b.store.audit(
+            at=self.b.timestamp(),
+            entity="sale",
+            entity_id=None,
+            action="void_line",
+            changes={"line_no": line_no},
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        self._save()
+        return self.quote()
+
+    def set_quantity(self, line_no: int, quantity: Decimal | str) -> engine.PricedSale:
+        line = self._line(line_no)
+        qty = self._quantity(quantity)
+        if self.cart.kind == "return" and line.original_line_no is not None:
+            self._check_returnable(line.original_line_no, qty, except_line=line_no)
+        line.quantity = str(qty)
+        self._save()
+        return self.quote()
+
+    def discount_line(
+        self,
+        line_no: int,
+        *,
+        percent: str | None = None,
+        amount: str | None = None,
+        approver: Employee | None = None,
+    ) -> engine.PricedSale:
+        """A manual line discount within the giver's limit, or approved by a supervisor."""
+        line = self._line(line_no)
+        pct = parse_decimal(percent, "Discount %") if percent else None
+        amt = parse_decimal(amount, "Discount amount") if amount else None
+        if (pct is None) == (amt is None):
+            raise CheckoutError("Give a discount percent or an amount")
+        giver = approver or self.employee
+        before = (
+            line.discount_percent,
+            line.discount_amount,
+            line.approved_by,
+            line.approver_limit,
+            line.override,
+        )
+        line.discount_percent = str(pct) if pct is not None else None
+        line.discount_amount = str(amt) if amt is not None else None
+        line.approved_by, line.approver_limit = giver.id, str(giver.max_discount_percent)
+        line.override = approver is not None and approver.at_least("supervisor")
+        priced = self.quote()
+        refused = [r for r in priced.refusals if r.line_no == line_no]
+        if refused:
+            (
+                line.discount_percent,
+                line.discount_amount,
+                line.approved_by,
+                line.approver_limit,
+                line.override,
+            ) = before
+            raise CheckoutError(
+                refused[0].message,
+                code=refused[0].code,
+                override_allowed=refused[0].override_allowed,
+            )
+        self._save()
+        return priced
+
+    def override_price(
+        self, line_no: int, price: str, *, approver: Employee | None = None
+    ) -> engine.PricedSale:
+        """A new unit price; a cut deeper than the giver's discount limit needs a supervisor."""
+        line = self._line(line_no)
+        new_price = parse_decimal(price, "Price")
+        if new_price < 0:
+            raise CheckoutError("A price cannot be negative")
+        item = self.inputs.item(line.item_id)
+        giver = approver or self.employee
+        regular = item.regular_price
+        if regular > 0 and new_price < regular:
+            cut = (regular - new_price) * 100 / regular
+            if cut > giver.max_discount_percent and not (
+                approver and approver.at_least("supervisor")
+            ):
+                raise CheckoutError(
+                    f"Price {new_price} is {cut.quantize(Decimal('0.1'))}% under the regular price: "
+                    f"over {giver.name}'s limit of {giver.max_discount_percent}%: needs supervisor",
+                    code="PRICE_NEEDS_SUPERVISOR",
+                    override_allowed=True,
+                )
+        line.price_override = str(new_price)
+        line.approved_by = giver.id
+        self.b.store.audit(
+            at=self.b.timestamp(),
+            entity="sale",
+            entity_id=None,
+            action="price_override",
+            changes={
+                "sku": item.sku,
+                "from": str(regular),
+                "to": str(new_price),
+                "approved_by": giver.id,
+            },
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        self._save()
+        return self.quote()
+
+    def discount_sale(
+        self,
+        *,
+        percent: str | None = None,
+        amount: str | None = None,
+        approver: Employee | None = None,
+    ) -> engine.PricedSale:
+        pct = parse_decimal(percent, "Discount %") if percent else None
+        amt = parse_decimal(amount, "Discount amount") if amount else None
+        giver = approver or self.employee
+        c = self.cart
+        before = (
+            c.sale_discount_percent,
+            c.sale_discount_amount,
+            c.sale_discount_approved_by,
+            c.sale_discount_limit,
+            c.sale_discount_override,
+        )
+        c.sale_discount_percent = str(pct) if pct is not None else None
+        c.sale_discount_amount = str(amt) if amt is not None else None
+        c.sale_discount_approved_by, c.sale_discount_limit = (
+            giver.id,
+            str(giver.max_discount_percent),
+        )
+        c.sale_discount_override = approver is not None and approver.at_least("supervisor")
+        priced = self.quote()
+        refused = [
+            r
+            for r in priced.refusals
+            if r.code.startswith("DISCOUNT") or r.code.startswith("MANUAL")
+        ]
+        if refused:
+            (
+                c.sale_discount_percent,
+                c.sale_discount_amount,
+                c.sale_discount_approved_by,
+                c.sale_discount_limit,
+                c.sale_discount_override,
+            ) = before
+            raise CheckoutError(
+                refused[0].message,
+                code=refused[0].code,
+                override_allowed=refused[0].override_allowed,
+            )
+        self._save()
+        return priced
+
+    # -- customer ------------------------------------------------------------------------------
+    def attach_customer(self, customer_id: int) -> engine.PricedSale:
+        row = self.b.customers.get(customer_id)
+        if row is None or not row["active"]:
+            raise CheckoutError("That customer is not active")
+        if (
+            self.cart.kind == "return"
+            and self._original
+            and self._original["customer_id"] not in (None, customer_id)
+        ):
+            raise CheckoutError("A return belongs to the customer of the original sale")
+        previous = self.cart.customer_id
+        self.cart.customer_id = customer_id
+        priced = self.quote()
+        line_refusals = [r for r in priced.refusals if r.line_no is not None]
+        if line_refusals:
+            self.cart.customer_id = previous
+            raise CheckoutError(line_refusals[0].message, code=line_refusals[0].code)
+        self._save()
+        return priced
+
+    def detach_customer(self) -> engine.PricedSale:
+        if any(t.kind in ("account", "points") for t in self.cart.tenders):
+            raise CheckoutError("Remove the account and points tenders first")
+        self.cart.customer_id = None
+        self._save()
+        return self.quote()
+
+    # -- pricing -------------------------------------------------------------------------------
+    def quote(
+        self,
+        *,
+        redemption: engine.RedemptionRequest | None = None,
+        charge: engine.ChargeRequest | None = None,
+    ) -> engine.PricedSale:
+        inputs = self.inputs
+        lines = []
+        for cl in self.cart.lines:
+            item = inputs.item(cl.item_id)
+            manual = None
+            if cl.discount_percent or cl.discount_amount:
+                manual = engine.ManualDiscount(
+                    giver_max_discount_percent=Decimal(cl.approver_limit),
+                    percent=Decimal(cl.discount_percent) if cl.discount_percent else None,
+                    amount=Decimal(cl.discount_amount) if cl.discount_amount else None,
+                    supervisor_override=cl.override,
+                )
+            lines.append(
+                engine.BasketLine(
+                    line_no=cl.line_no,
+                    item=item,
+                    quantity=Decimal(cl.quantity),
+                    manual_discount=manual,
+                    price_override=Decimal(cl.price_override)
+                    if cl.price_override is not None
+                    else None,
+                )
+            )
+        c = self.cart
+        sale_manual = None
+        if c.sale_discount_percent or c.sale_discount_amount:
+            sale_manual = engine.ManualDiscount(
+                giver_max_discount_percent=Decimal(c.sale_discount_limit),
+                percent=Decimal(c.sale_discount_percent) if c.sale_discount_percent else None,
+                amount=Decimal(c.sale_discount_amount) if c.sale_discount_amount else None,
+                supervisor_override=c.sale_discount_override,
+            )
+        return_of = None
+        if c.kind == "return" and self._original is not None:
+            return_of = engine.ReturnOf(
+                points_earned=Decimal(self._original["points_earned"]),
+                points_base=Decimal(self._original["points_base"]),
+                referral_points=Decimal(self._original["referral_points"]),
+                sale_id=int(self._original["id"]),
+            )
+        basket = engine.Basket(
+            lines=tuple(lines), kind=c.kind, manual_discount=sale_manual, return_of=return_of
+        )
+        customer = account = price_list = card_type = None
+        if c.customer_id is not None:
+            customer, account, price_list = inputs.customer(c.customer_id)
+            card_type = inputs.card_type(customer.card_type_id)
+        if redemption is None:
+            redemption = self._redemption_request()
+        return engine.price_sale(
+            basket,
+            customer,
+            card_type,
+            inputs.settings(),
+            self.b.now(),
+            account=account,
+            price_list=price_list,
+            tax_classes=inputs.tax_classes_for([bl.item for bl in lines]),
+            redemption=redemption,
+            charge=charge,
+        )
+
+    def _redemption_request(self) -> engine.RedemptionRequest | None:
+        points = [Decimal(t.points) for t in self.cart.tenders if t.kind == "points" and t.points]
+        return engine.RedemptionRequest(points=sum(points, ZERO)) if points else None
+
+    # -- tenders -------------------------------------------------------------------------------
+    def paid(self) -> Decimal:
+        return sum((Decimal(t.amount) for t in self.cart.tenders), ZERO)
+
+    @property
+    def sign(self) -> int:
+        """+1 for a sale; -1 for a return, whose money flows back to the customer."""
+        return 1 if self.cart.kind == "sale" else -1
+
+    def due(self, priced: engine.PricedSale | None = None) -> Decimal:
+        """The sale total as money in (negative on a return: money out)."""
+        priced = priced or self.quote()
+        return self.sign * priced.totals.total
+
+    def remaining(self, priced: engine.PricedSale | None = None) -> Decimal:
+        """What is still to pay (negative on a return: what is still to give back)."""
+        return self.due(priced) - self.paid()
+
+    def add_cash(self, amount: str | Decimal) -> engine.PricedSale:
+        value = self.sign * self._money(amount, "Cash")
+        if value == 0:
+            raise CheckoutError("Enter the cash amount")
+        return self._add_tender(CartTender(kind="cash", amount=str(value)))
+
+    def add_card(self, amount: str | Decimal, reference: str) -> engine.PricedSale:
+        value = self.sign * self._money(amount, "Card amount")
+        if not reference.strip():
+            raise CheckoutError("Enter the card terminal's approval reference")
+        priced = self.quote()
+        if abs(value) > abs(self.remaining(priced)):
+            raise CheckoutError(f"A card pays at most the {abs(self.remaining(priced))} still due")
+        return self._add_tender(
+            CartTender(kind="card", amount=str(value), reference=reference.strip())
+        )
+
+    def add_account(
+        self,
+        amount: str | Decimal,
+        *,
+        pin: str | None = None,
+        reference: str | None = None,
+        approver: Employee | None = None,
+    ) -> engine.PricedSale:
+        """Charge to the customer's receivable account, with every check of the engine."""
+        if self.cart.customer_id is None:
+            raise CheckoutError("Charging to an account needs a customer on the sale")
+        value = self.sign * self._money(amount, "Charge amount")
+        priced = self.quote()
+        if abs(value) > abs(self.remaining(priced)):
+            raise CheckoutError(f"Charge at most the {abs(self.remaining(priced))} still due")
+        row = self.b.customers.get(self.cart.customer_id)
+        assert row is not None
+        pin_ok = bool(pin) and verify_pin(pin or "", row["pin_hash"])
+        if pin and not pin_ok:
+            raise CheckoutError("Wrong customer PIN", code="CHARGE_PIN_WRONG")
+        request = engine.ChargeRequest(
+            transaction_type="charge",
+            amount=value,
+            pin_verified=pin_ok,
+            reference=(reference or "").strip() or None,
+            location_id=self.inputs.location_id(),
+            supervisor_override=approver is not None and approver.at_least("supervisor"),
+        )
+        if self.cart.kind == "sale":
+            decision = self.quote(charge=request).charge
+            if decision is not None and not decision.allowed:
+                first = decision.refusals[0]
+                overridable = all(r.override_allowed for r in decision.refusals)
+                raise CheckoutError(
+                    "; ".join(r.message for r in decision.refusals),
+                    code=first.code,
+                    override_allowed=overridable,
+                )
+        if reference and reference.strip():
+            self.cart.reference = reference.strip()
+        tender = CartTender(
+            kind="account",
+            amount=str(value),
+            reference=(reference or "").strip() or None,
+            approved_by=approver.id if approver else None,
+            pin_verified=pin_ok,
+        )
+        return self._add_tender(tender)
+
+    def add_points(self, points: str | Decimal) -> engine.PricedSale:
+        """Pay part of the sale with points; the engine caps at balance and amount due."""
+        if self.cart.customer_id is None:
+            raise CheckoutError("Redeeming points needs a customer on the sale")
+        wanted = parse_decimal(points, "Points")
+        already = sum(
+            (Decimal(t.points or 0) for t in self.cart.tenders if t.kind == "points"), ZERO
+        )
+        priced = self.quote(redemption=engine.RedemptionRequest(points=already + wanted))
+        red = priced.redemption
+        if red is None or red.refusals:
+            message = (
+                red.refusals[0].message if red and red.refusals else "Points cannot be redeemed"
+            )
+            raise CheckoutError(message, code="REDEMPTION_REFUSED")
+        used_now = red.points_used - already
+        if used_now <= 0:
+            raise CheckoutError("No more points can be used on this sale")
+        previous_value = sum(
+            (Decimal(t.amount) for t in self.cart.tenders if t.kind == "points"), ZERO
+        )
+        self.cart.tenders.append(
+            CartTender(
+                kind="points", amount=str(red.currency_value - previous_value), points=str(used_now)
+            )
+        )
+        self._save()
+        return self.quote()
+
+    def remove_tender(self, index: int) -> engine.PricedSale:
+        del self.cart.tenders[index]
+        self._save()
+        return self.quote()
+
+    def _add_tender(self, tender: CartTender) -> engine.PricedSale:
+        self.cart.tenders.append(tender)
+        self._save()
+        return self.quote()
+
+    # -- commit --------------------------------------------------------------------------------
+    def commit(self) -> Committed:
+        """Write the sale and everything it changes in one transaction, then clear the cart."""
+        if not self.cart.lines:
+            raise CheckoutError("The sale has no lines")
+        with write(self.b.db):
+            priced = self.quote()
+            if priced.refusals:
+                raise CheckoutError(priced.refusals[0].message, code=priced.refusals[0].code)
+            total = self.due(priced)
+            paid = self.paid()
+            change = self._change(total, paid)
+            committed = self._write(priced, change)
+        self.cart = Cart()
+        self.open_sale_id = None
+        self._original = None
+        return committed
+
+    def _change(self, total: Decimal, paid: Decimal) -> Decimal:
+        if total >= 0:
+            if paid < total:
+                raise CheckoutError(f"{total - paid} is still due")
+            over = paid - total
+            cash = sum((Decimal(t.amount) for t in self.cart.tenders if t.kind == "cash"), ZERO)
+            if over > cash:
+                raise CheckoutError("Only cash can be over-tendered")
+            return over
+        # A return: tenders give money back (negative amounts) and must cover the refund exactly.
+        if paid != total:
+            raise CheckoutError(
+                f"Give back {abs(total - paid)} more"
+                if paid > total
+                else "Refund is more than the return"
+            )
+        return ZERO
+
+    def _write(self, priced: engine.PricedSale, change: Decimal) -> Committed:
+        b, cart, lane = self.b, self.cart, self.b.settings.lane
+        at = b.timestamp()
+        sign = self.sign  # a return is stored negated, so net sales are plain sums
+        points = priced.points.points if priced.points else ZERO
+        referral = priced.referral
+        used = priced.redemption.points_used if priced.redemption else ZERO
+        sale = {
+            "lane_id": lane.id,
+            "store_id": lane.store_id,
+            "kind": cart.kind,
+            "original_sale_id": cart.original_sale_id,
+            "customer_id": cart.customer_id,
+            "employee_id": self.employee.id,
+            "committed_at": at,
+            "subtotal": str(sign * priced.totals.subtotal),
+            "discount_total": str(sign * priced.totals.discount_total),
+            "tax_total": str(sign * priced.totals.tax_total),
+            "total": str(sign * priced.totals.total),
+            "points_earned": str(points),
+            "points_base": str(priced.points.base_value if priced.points else ZERO),
+            "referral_customer_id": referral.link_customer_id if referral else None,
+            "referral_points": str(referral.points if referral else ZERO),
+            "points_used": str(used),
+            "reference": cart.reference,
+            "explanation": json.dumps(
+                engine.to_jsonable(list(priced.explanation)), ensure_ascii=False
+            ),
+        }
+        orig_lines = {cl.line_no: cl.original_line_no for cl in cart.lines}
+        children: dict[str, list[dict[str, Any]]] = {
+            "lines": [
+                {
+                    "line_no": pl.line_no,
+                    "item_id": pl.item_id,
+                    "sku": pl.sku,
+                    "description": pl.description,
+                    "quantity": str(sign * pl.quantity),
+                    "unit_price": str(pl.unit_price),
+                    "price_source": pl.price_source,
+                    "discount": str(sign * pl.discount),
+                    "tax": str(sign * pl.tax),
+                    "total": str(sign * pl.total),
+                    "original_line_no": orig_lines.get(pl.line_no),
+                }
+                for pl in priced.lines
+            ],
+            "discounts": [
+                {
+                    "line_no": d.line_no,
+                    "kind": d.kind,
+                    "description": d.description,
+                    "amount": str(sign * d.amount),
+                }
+                for d in priced.discounts
+            ],
+            "taxes": [
+                {
+                    "tax_code": t.tax_code,
+                    "taxable": str(sign * t.taxable),
+                    "amount": str(sign * t.amount),
+                }
+                for t in priced.taxes
+            ],
+            "tenders": [
+                {
+                    "seq": i + 1,
+                    "kind": t.kind,
+                    "amount": str(t.amount),
+                    "reference": t.reference,
+                    "points": t.points,
+                    "change_given": str(change)
+                    if t.kind == "cash" and i == self._last_cash_index()
+                    else "0",
+                }
+                for i, t in enumerate(cart.tenders)
+            ],
+        }
+        row = b.journal.append(sale, children)
+        sale_id = int(row["id"])
+        messages: list[str] = []
+        upgrade = None
+        if cart.customer_id is not None:
+            self._post_points(sale_id, points, used, referral, at)
+            self._post_receivable(sale_id, at)
+            upgrade = self._upgrade(cart.customer_id, at)
+            if upgrade:
+                messages.append(upgrade)
+        drawer = any(t.kind == "cash" for t in cart.tenders)
+        jobs = self._queue_receipts(sale_id, drawer, at)
+        if self.open_sale_id is not None:
+            b.open_sales.delete(self.open_sale_id)
+        return Committed(
+            sale=row,
+            change=change,
+            print_job_ids=jobs,
+            open_drawer=drawer,
+            upgrade=upgrade,
+            messages=tuple(messages),
+        )
+
+    def _last_cash_index(self) -> int:
+        idx = [i for i, t in enumerate(self.cart.tenders) if t.kind == "cash"]
+        return idx[-1] if idx else -1
+
+    def _post_points(
+        self,
+        sale_id: int,
+        points: Decimal,
+        used: Decimal,
+        referral: engine.ReferralPoints | None,
+        at: str,
+    ) -> None:
+        ledgers, cid = self.b.ledgers, self.cart.customer_id
+        assert cid is not None
+        if points:
+            entry = "earned" if self.cart.kind == "sale" else "reversed"
+            ledgers.add_points(
+                customer_id=cid,
+                entry_type=entry,
+                points=points,
+                at=at,
+                sale_id=sale_id,
+                employee_id=self.employee.id,
+            )
+        if used:
+            ledgers.add_points(
+                customer_id=cid,
+                entry_type="used",
+                points=-used,
+                at=at,
+                sale_id=sale_id,
+                employee_id=self.employee.id,
+            )
+        if referral and referral.points:
+            ledgers.add_points(
+                customer_id=referral.link_customer_id,
+                entry_type="referral",
+                points=referral.points,
+                at=at,
+                sale_id=sale_id,
+                reason=f"Referral: sale {sale_id}",
+                employee_id=self.employee.id,
+            )
+
+    def _post_receivable(self, sale_id: int, at: str) -> None:
+        cid = self.cart.customer_id
+        assert cid is not None
+        for tender in self.cart.tenders:
+            if tender.kind != "account":
+                continue
+            amount = Decimal(tender.amount)
+            due = None
+            if amount > 0:
+                customer, _, _ = self.inputs.customer(cid)
+                due = engine.due_date(
+                    customer, self.b.now().date(), self.inputs.settings()
+                ).due.isoformat()
+            self.b.ledgers.add_receivable(
+                customer_id=cid,
+                entry_type="charge" if amount > 0 else "return",
+                amount=amount,
+                at=at,
+                reference=tender.reference,
+                sale_id=sale_id,
+                due_date=due,
+                employee_id=self.employee.id,
+                note="supervisor override" if tender.approved_by else None,
+            )
+
+    def _upgrade(self, customer_id: int, at: str) -> str | None:
+        customer, account, _ = self.inputs.customer(customer_id)
+        current = self.inputs.card_type(customer.card_type_id)
+        decision = engine.card_type_for_balance(
+            current, self.inputs.all_card_types(), account.points_balance, self.inputs.settings()
+        )
+        if not decision.changed or decision.card_type is None:
+            return None
+        self.b.customers.update(
+            customer_id, {"card_type_id": decision.card_type.id, "updated_at": at}
+        )
+        self.b.store.audit(
+            at=at,
+            entity="customer",
+            entity_id=customer_id,
+            action="card_type_upgrade",
+            changes={
+                "card_type_id": [customer.card_type_id, decision.card_type.id],
+                "rule": decision.rule.description,
+            },
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        return decision.rule.description
+
+    def _queue_receipts(self, sale_id: int, drawer: bool, at: str) -> tuple[int, ...]:
+        lane = self.b.settings.lane.id
+        jobs = [
+            self.b.print_jobs.add(
+                lane_id=lane,
+                kind="receipt",
+                document={"sale_id": sale_id},
+                at=at,
+                sale_id=sale_id,
+                open_drawer=drawer,
+            )
+        ]
+        if self.cart.customer_id is not None:
+            row = self.b.customers.get(self.cart.customer_id)
+            if row is not None and row["second_receipt"]:
+                jobs.append(
+                    self.b.print_jobs.add(
+                        lane_id=lane,
+                        kind="copy",
+                        document={"sale_id": sale_id},
+                        at=at,
+                        sale_id=sale_id,
+                    )
+                )
+        return tuple(jobs)
+
+    # -- returns -------------------------------------------------------------------------------
+    @classmethod
+    def start_return(
+        cls,
+        backend: Backend,
+        employee: Employee,
+        sale_id: int,
+        *,
+        inputs: EngineInputs | None = None,
+    ) -> Checkout:
+        """A return cart against a committed sale: its lines, at the prices paid."""
+        original = backend.journal.get(sale_id)
+        if original is None or original["kind"] != "sale":
+            raise CheckoutError("No such sale to return against")
+        cart = Cart(kind="return", customer_id=original["customer_id"], original_sale_id=sale_id)
+        checkout = cls(backend, employee, inputs=inputs, cart=cart)
+        return checkout
+
+    def returnable(self) -> list[dict[str, Any]]:
+        """Lines of the original sale with what is left to return."""
+        if self._original is None:
+            return []
+        sale_id = int(self._original["id"])
+        lines = self.b.journal.children(sale_id)["lines"]
+        returned = self.b.journal.returned_quantities(sale_id)
+        out = []
+        for line in lines:
+            left = Decimal(line["quantity"]) - returned.get(line["line_no"], ZERO)
+            out.append({**line, "returnable": str(left)})
+        return out
+
+    def add_return_line(self, original_line_no: int, quantity: Decimal | str) -> engine.PricedSale:
+        if self.cart.kind != "return" or self._original is None:
+            raise CheckoutError("Start a return from a past sale first")
+        qty = self._quantity(quantity)
+        self._check_returnable(original_line_no, qty)
+        original = next(x for x in self.returnable() if x["line_no"] == original_line_no)
+        if original["item_id"] is None:
+            raise CheckoutError("That line's item no longer exists")
+        # Given back at what was paid: the line's net (after its discounts) per unit, before tax.
+        paid_unit = (Decimal(original["total"]) - self._line_exclusive_tax(original)) / Decimal(
+            original["quantity"]
+        )
+        line = CartLine(
+            line_no=self.cart.next_line_no,
+            item_id=int(original["item_id"]),
+            quantity=str(qty),
+            price_override=str(paid_unit),
+            original_line_no=original_line_no,
+        )
+        self.cart.lines.append(line)
+        self.cart.next_line_no += 1
+        self._save()
+        return self.quote()
+
+    def _line_exclusive_tax(self, line: dict[str, Any]) -> Decimal:
+        item = self.inputs.item(int(line["item_id"]))
+        if item.tax_class_id is None:
+            return ZERO
+        inclusive = all(
+            t.mode == "inclusive" for t in self.inputs.tax_class(item.tax_class_id).taxes
+        )
+        return ZERO if inclusive else Decimal(line["tax"])
+
+    def _check_returnable(
+        self, original_line_no: int, qty: Decimal, *, except_line: int | None = None
+    ) -> None:
+        lines = {x["line_no"]: x for x in self.returnable()}
+        if original_line_no not in lines:
+            raise CheckoutError(f"The original sale has no line {original_line_no}")
+        in_cart = sum(
+            (
+                abs(Decimal(cl.quantity))
+                for cl in self.cart.lines
+                if cl.original_line_no == original_line_no and cl.line_no != except_line
+            ),
+            ZERO,
+        )
+        left = Decimal(lines[original_line_no]["returnable"]) - in_cart
+        if abs(qty) > left:
+            raise CheckoutError(f"Only {left} of that line can still be returned")
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _line(self, line_no: int) -> CartLine:
+        try:
+            return self.cart.line(line_no)
+        except KeyError:
+            raise CheckoutError(f"There is no line {line_no}") from None
+
+    def _money(self, amount: str | Decimal, what: str) -> Decimal:
+        """An amount in the currency's minor unit: 12.345 is refused, 12 becomes 12.00."""
+        value = parse_decimal(amount, what)
+        places = self.b.settings.currency.minor_unit
+        unit = Decimal(1).scaleb(-places)
+        if value != value.quantize(unit):
+            raise CheckoutError(f"{what} has more than {places} decimal places")
+        if value < 0:
+            raise CheckoutError(f"{what} cannot be negative")
+        return value.quantize(unit)
+
+    def _quantity(self, quantity: Decimal | str) -> Decimal:
+        qty = parse_decimal(quantity, "Quantity")
+        if qty <= 0:
+            raise CheckoutError("Quantity must be more than zero")
+        if qty > MAX_QUANTITY:
+            raise CheckoutError(f"Quantity over {MAX_QUANTITY}: check the entry")
+        return qty
