@@ -13,6 +13,7 @@ COMMANDS = {
     "employees": "employees",
     "journal": "journal",
     "quote": "quote",
+    "receivable": "receivable",
 }
 
 

@@ -96,6 +96,22 @@ class CustomerRepository:
             ).fetchone()[0]
         )
 
+    def with_card_type(self, card_type_id: int) -> list[Row]:
+        """Active customers holding a card type (subscription runs)."""
+        cur = self.db.execute(
+            "SELECT * FROM customers WHERE card_type_id = ? AND active = 1 ORDER BY id",
+            [card_type_id],
+        )
+        return _all(cur)
+
+    def with_service_charge(self) -> list[Row]:
+        """Receivable customers charged a service charge on past-due balances."""
+        # CAST only filters; every amount is computed with Decimal from the text.
+        cur = self.db.execute(
+            "SELECT * FROM customers WHERE ar_enabled = 1 AND CAST(service_charge_percent AS REAL) > 0 ORDER BY id"
+        )
+        return _all(cur)
+
     def children(self, customer_id: int, kind: str) -> list[Row]:
         table = _CHILD_TABLES[kind]
         return _all(

@@ -70,6 +70,13 @@ class LedgerRepository:
             )
             return int(t.last_pk)  # type: ignore[arg-type]
 
+    def has_reference(self, customer_id: int, reference: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM receivable_ledger WHERE customer_id = ? AND reference = ? LIMIT 1",
+            [customer_id, reference],
+        ).fetchone()
+        return row is not None
+
     def points_entries(self, customer_id: int) -> list[Row]:
         cur = self.db.execute(
             "SELECT l.*, e.name AS employee_name FROM loyalty_ledger l "
