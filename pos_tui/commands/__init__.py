@@ -6,18 +6,21 @@ from importlib import import_module
 
 import click
 
-# module name -> attribute holding the click command or group
-COMMANDS = {
-    "init_db": "init",
-    "customers": "customers",
-    "employees": "employees",
-    "journal": "journal",
-    "quote": "quote",
-    "receivable": "receivable",
-}
+# (module, attribute holding the click command or group)
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("init_db", "init"),
+    ("demo", "demo"),
+    ("demo", "demo_credentials"),
+    ("customers", "customers"),
+    ("employees", "employees"),
+    ("journal", "journal"),
+    ("devices", "devices"),
+    ("quote", "quote"),
+    ("receivable", "receivable"),
+)
 
 
 def register(group: click.Group) -> None:
-    for module_name, attr in COMMANDS.items():
+    for module_name, attr in COMMANDS:
         module = import_module(f"pos_tui.commands.{module_name}")
         group.add_command(getattr(module, attr))

@@ -30,3 +30,8 @@ def find(state: CliState, text: str, limit: int) -> None:
             f"{plain(row['account_number']):>10}  {plain(display_name(row)):<32}  "
             f"{plain(row['mobile'] or ''):<15}  {plain(row['card_number'] or '')}"
         )
+
+
+from pos_tui.commands.customers_io import attach  # noqa: E402
+
+attach(customers)

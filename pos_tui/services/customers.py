@@ -59,6 +59,13 @@ class CustomerService:
         self.b = backend
         # An injected rng makes generated card codes reproducible for demo data and tests.
         self._rng = rng
+        self._settings: dict[str, str] = {}
+
+    def _setting(self, key: str, default: str) -> str:
+        # Read once per service: a bulk import must not query settings for every row.
+        if key not in self._settings:
+            self._settings[key] = self.b.store.setting(key, default) or default
+        return self._settings[key]
 
     # -- lookups -------------------------------------------------------------------------------
     def find(self, text: str, *, limit: int = 20) -> list[Row]:
@@ -121,8 +128,16 @@ class CustomerService:
         pin: str | None = None,
         opening_points: Decimal | str | None = None,
         employee_id: int | None = None,
+        generated_card_code: str | None = None,
+        audit_action: str = "create",
+        audit_note: dict[str, Any] | None = None,
     ) -> int:
-        """Validate and store a new customer; customer type defaults fill what is not given."""
+        """Validate and store a new customer; customer type defaults fill what is not given.
+
+        ``generated_card_code``: a 5-character code this store generated earlier (an exported
+        customer coming back), kept instead of a new one. ``audit_action``/``audit_note`` say
+        where the customer came from (e.g. "import" with the file and row).
+        """
         values = self._coerce(data)
         with write(self.b.db):
             values = self._apply_type_defaults(values)
@@ -132,7 +147,7 @@ class CustomerService:
             self._check_rules(values, customer_id=None)
             values["account_number"] = self._account_number(values.get("account_number"))
             if not values.get("card_number"):
-                values["card_number"] = self._generate_card_code()
+                values["card_number"] = self._card_code(generated_card_code)
             if pin:
                 values["pin_hash"] = self._hash_pin(pin)
             now = self.b.timestamp()
@@ -155,8 +170,8 @@ class CustomerService:
                 at=now,
                 entity="customer",
                 entity_id=customer_id,
-                action="create",
-                changes=_redact(values),
+                action=audit_action,
+                changes={**_redact(values), **(audit_note or {})},
                 employee_id=employee_id,
                 lane_id=self.b.settings.lane.id,
             )
@@ -281,7 +296,7 @@ class CustomerService:
     # -- rules ---------------------------------------------------------------------------------
     def _coerce(self, data: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        allow_hex = self.b.store.setting(SETTING_CARD_HEX, "0") == "1"
+        allow_hex = self._setting(SETTING_CARD_HEX, "0") == "1"
         for name, raw in data.items():
             spec = cf.BY_NAME.get(name)
             if spec is None:
@@ -361,7 +376,7 @@ class CustomerService:
             )
 
     def _account_number(self, given: str | None) -> str:
-        mode = self.b.store.setting(SETTING_ACCOUNT_MODE, "sequential")
+        mode = self._setting(SETTING_ACCOUNT_MODE, "sequential")
         if given:
             self._check_unique("account_number", given, None)
             if given.isdigit():
@@ -369,11 +384,20 @@ class CustomerService:
             return given
         if mode == "manual":
             raise FieldError("account_number", "Account numbers are entered by hand in this store")
-        start = int(self.b.store.setting(SETTING_ACCOUNT_START, "1001") or "1001")
+        start = int(self._setting(SETTING_ACCOUNT_START, "1001") or "1001")
         while True:
             number = str(self.b.store.next_counter(ACCOUNT_COUNTER, start=start))
             if self.b.customers.exists("account_number", number) is None:
                 return number
+
+    def _card_code(self, kept: str | None) -> str:
+        if kept is None:
+            return self._generate_card_code()
+        code = kept.strip().upper()
+        if len(code) != 5 or not code.isalnum() or code.isdigit():
+            raise FieldError("card_number", f"{kept!r} is not a generated 5-character card code")
+        self._check_unique("card_number", code, None)
+        return code
 
     def _generate_card_code(self) -> str:
         """FusionRetail: a card left empty gets a unique 5-character alphanumeric code."""

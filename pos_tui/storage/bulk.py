@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from itertools import islice
 
 import sqlite_utils
 
-from pos_tui.storage.rows import Row
+from pos_tui.storage.rows import Row, all_rows
 
 DEFAULT_BATCH = 2000
 
@@ -120,3 +121,153 @@ def column_defaults(db: sqlite_utils.Database, table: str) -> Row:
     """
     cur = db.execute(f'PRAGMA table_info("{table}")')
     return {str(name): _literal(default) for _cid, name, _type, _nn, default, _pk in cur.fetchall()}
+
+
+# -- reads for bulk jobs (demo data, CSV import and export) -------------------------------------
+# Table and column names below come from code, never from a file or a user.
+
+
+def use_large_cache(db: sqlite_utils.Database, mebibytes: int = 64) -> None:
+    """A bigger page cache for this connection, so indexes of a growing table stay in memory."""
+    db.execute(f"PRAGMA cache_size = -{int(mebibytes) * 1024}")
+
+
+def table_count(db: sqlite_utils.Database, table: str) -> int:
+    return int(db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+
+
+def ids_by_key(db: sqlite_utils.Database, table: str, key: str = "code") -> dict[int, str]:
+    """id -> ``key`` (a code, a name, an account number) of every row of ``table``."""
+    cur = db.execute(f'SELECT id, "{key}" FROM "{table}"')
+    return {int(row_id): str(value) for row_id, value in cur.fetchall() if value is not None}
+
+
+def counter_value(db: sqlite_utils.Database, name: str) -> int | None:
+    row = db.execute("SELECT value FROM counters WHERE name = ?", [name]).fetchone()
+    return None if row is None else int(row[0])
+
+
+def max_numeric_account(db: sqlite_utils.Database) -> int:
+    """The largest all-digit customer account number (0 when there is none)."""
+    row = db.execute(
+        "SELECT max(CAST(account_number AS INTEGER)) FROM customers "
+        "WHERE account_number GLOB '[0-9]*' AND account_number NOT GLOB '*[^0-9]*'"
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+def taken_customer_values(db: sqlite_utils.Database) -> dict[str, set[str]]:
+    """Mobiles, e-mails (lower case), card numbers and account numbers already in use."""
+    taken: dict[str, set[str]] = {
+        "mobile": set(),
+        "email": set(),
+        "card_number": set(),
+        "account_number": set(),
+    }
+    cur = db.execute("SELECT mobile, lower(email), card_number, account_number FROM customers")
+    for values in cur:
+        for key, value in zip(taken, values, strict=True):
+            if value is not None:
+                taken[key].add(str(value).lower())
+    return taken
+
+
+def items_with_subgroup_codes(db: sqlite_utils.Database) -> list[Row]:
+    return all_rows(
+        db.execute(
+            "SELECT i.*, s.code AS subgroup_code FROM items i "
+            "LEFT JOIN item_subgroups s ON s.id = i.subgroup_id WHERE i.active = 1 ORDER BY i.id"
+        )
+    )
+
+
+def price_list_prices(db: sqlite_utils.Database, price_list_id: int) -> dict[int, str]:
+    """item id -> price on one price list."""
+    cur = db.execute(
+        "SELECT item_id, price FROM price_list_items WHERE price_list_id = ? ORDER BY item_id",
+        [price_list_id],
+    )
+    return {int(item_id): str(price) for item_id, price in cur.fetchall()}
+
+
+def active_customers_for_sales(db: sqlite_utils.Database) -> list[Row]:
+    """What pricing and loyalty need of every active customer, in id order."""
+    return all_rows(
+        db.execute(
+            "SELECT id, account_number, card_type_id, link_customer_id, price_level, "
+            "forced_price_level, price_list_id, auto_discount_percent, tax_exempt, ar_enabled, "
+            "allow_charge, credit_hold, credit_limit, required_reference, payment_terms, "
+            "birth_date, anniversary_date FROM customers WHERE active = 1 ORDER BY id"
+        )
+    )
+
+
+def exempt_tax_ids_by_customer(db: sqlite_utils.Database) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for cid, tax_id in db.execute("SELECT customer_id, tax_id FROM customer_exempt_taxes"):
+        out.setdefault(int(cid), set()).add(int(tax_id))
+    return out
+
+
+def codes_by_customer(db: sqlite_utils.Database, kind: str) -> dict[int, list[str]]:
+    """customer id -> codes of their ``teams`` or ``exempt_taxes``, sorted."""
+    sql = {
+        "teams": "SELECT x.customer_id, t.code FROM customer_teams x "
+        "JOIN teams t ON t.id = x.team_id ORDER BY x.customer_id, t.code",
+        "exempt_taxes": "SELECT x.customer_id, t.code FROM customer_exempt_taxes x "
+        "JOIN taxes t ON t.id = x.tax_id ORDER BY x.customer_id, t.code",
+    }[kind]
+    out: dict[int, list[str]] = {}
+    for cid, code in db.execute(sql):
+        out.setdefault(int(cid), []).append(str(code))
+    return out
+
+
+def ledger_balances(db: sqlite_utils.Database, ledger: str) -> dict[int, Decimal]:
+    """customer id -> sum of the ``loyalty`` points or ``receivable`` amounts, in Decimal."""
+    sql = {
+        "loyalty": "SELECT customer_id, points FROM loyalty_ledger",
+        "receivable": "SELECT customer_id, amount FROM receivable_ledger",
+    }[ledger]
+    out: dict[int, Decimal] = {}
+    for cid, value in db.execute(sql):
+        out[int(cid)] = out.get(int(cid), Decimal(0)) + Decimal(value)
+    return out
+
+
+def first_addresses(
+    db: sqlite_utils.Database, types: tuple[str, ...]
+) -> dict[tuple[int, str], Row]:
+    """(customer id, address type) -> the customer's first address of that type."""
+    marks = ",".join("?" for _ in types)
+    cur = db.execute(
+        f"SELECT * FROM customer_addresses WHERE address_type IN ({marks}) ORDER BY customer_id, id",
+        list(types),
+    )
+    names = [d[0] for d in cur.description]
+    out: dict[tuple[int, str], Row] = {}
+    for values in cur:
+        row = dict(zip(names, values, strict=True))
+        out.setdefault((row["customer_id"], row["address_type"]), row)
+    return out
+
+
+def iter_customers(db: sqlite_utils.Database, *, include_inactive: bool) -> Iterator[Row]:
+    where = "" if include_inactive else " WHERE active = 1"
+    cur = db.execute(f"SELECT * FROM customers{where} ORDER BY id")
+    names = [d[0] for d in cur.description]
+    for values in cur:
+        yield dict(zip(names, values, strict=True))
+
+
+@contextmanager
+def rolled_back(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that is always rolled back: a dry run sees its own writes only."""
+    if db.conn.in_transaction:
+        raise RuntimeError("a dry run needs its own transaction")
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")

@@ -57,7 +57,8 @@ class CustomerRepository:
         return self._by("mobile", mobile, active_only=active_only)
 
     def by_email(self, email: str, *, active_only: bool = True) -> Row | None:
-        sql = "SELECT * FROM customers WHERE lower(email) = lower(?)"
+        # "email IS NOT NULL" lets SQLite use the partial index customers_email.
+        sql = "SELECT * FROM customers WHERE lower(email) = lower(?) AND email IS NOT NULL"
         if active_only:
             sql += " AND active = 1"
         return _one(self.db.execute(sql, [email]))
@@ -144,7 +145,7 @@ class CustomerRepository:
     def exists(self, column: str, value: Any, *, except_id: int | None = None) -> Row | None:
         """The customer (active or not) already holding ``value`` in a unique column."""
         if column == "email":
-            sql = "SELECT * FROM customers WHERE lower(email) = lower(?)"
+            sql = "SELECT * FROM customers WHERE lower(email) = lower(?) AND email IS NOT NULL"
         else:
             sql = f"SELECT * FROM customers WHERE {column} = ?"
         params: list[Any] = [value]
