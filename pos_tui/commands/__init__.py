@@ -14,7 +14,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("customers", "customers"),
     ("employees", "employees"),
     ("journal", "journal"),
-    ("devices", "devices"),
     ("quote", "quote"),
     ("receivable", "receivable"),
 )
