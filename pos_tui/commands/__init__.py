@@ -14,6 +14,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("customers", "customers"),
     ("employees", "employees"),
     ("journal", "journal"),
+    ("devices", "devices"),
     ("quote", "quote"),
     ("receivable", "receivable"),
 )

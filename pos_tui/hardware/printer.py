@@ -564,10 +564,14 @@ def build_printer(cfg: dict[str, Any]) -> EscposPrinter | None:
     pin = values.integer("drawer_pin", 2, minimum=2, maximum=5)
     if pin not in (2, 5):
         raise values.fail("drawer_pin", "2 or 5", pin)
+    profile = values.text("profile", "TM-T20II") or None
+    if profile is not None and not _known_profile(profile):
+        # python-escpos would raise a bare KeyError deep inside the first print job.
+        raise values.fail("profile", "a python-escpos capability profile (e.g. TM-T20II)", profile)
     printer = EscposPrinter(
         target,
         name=values.text("name", "printer"),
-        profile=values.text("profile", "TM-T20II") or None,
+        profile=profile,
         paper_width_mm=values.integer("paper_width_mm", 80),
         code_page=values.text("code_page", "CP858"),
         timeout=values.number("timeout_seconds", 5.0, minimum=0.1),
@@ -576,3 +580,13 @@ def build_printer(cfg: dict[str, Any]) -> EscposPrinter | None:
     )
     values.finish()
     return printer
+
+
+def _known_profile(name: str) -> bool:
+    from escpos.capabilities import get_profile
+
+    try:
+        get_profile(name)
+    except KeyError:
+        return False
+    return True

@@ -1,0 +1,247 @@
+"""``pos-tui devices``: the lane's hardware — list, test, watch, and the print queue.
+
+Everything shown comes from devices and the database, so it goes through `plain()`: a scanned
+code or a card reader name can never drive the terminal.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from datetime import datetime
+from typing import Any
+
+import click
+
+from pos_tui.cli import CliState, pass_state
+from pos_tui.config import Settings
+from pos_tui.services.devices import build_devices, device_config
+from pos_tui.text import plain
+
+# Devices whose drivers report events (`devices watch`).
+WATCHED = ("card_reader", "scanner", "magstripe", "pole_display")
+SETTLE_SECONDS = 2.0  # how long `pos-tui devices` lets readers and ports come up
+
+
+def _device_set(settings: Settings, on_event: Any = None) -> Any:
+    from pos_tui.hardware.config_values import HardwareConfigError
+    from pos_tui.hardware.events import ignore_event
+
+    try:
+        return build_devices(settings, on_event or ignore_event)
+    except (HardwareConfigError, ValueError) as exc:
+        raise click.ClickException(f"device configuration: {exc}") from None
+
+
+def _printer(settings: Settings) -> Any:
+    from pos_tui.hardware.config_values import HardwareConfigError
+    from pos_tui.hardware.printer import PrinterError, build_printer
+
+    try:
+        printer = build_printer(device_config(settings)["printer"])
+    except (HardwareConfigError, PrinterError, ValueError) as exc:
+        raise click.ClickException(f"device configuration: {exc}") from None
+    if printer is None:
+        raise click.ClickException(
+            f'no receipt printer configured on lane {settings.lane.id} ([devices.printer] kind = "none")'
+        )
+    return printer
+
+
+@click.group("devices", invoke_without_command=True)
+@click.pass_context
+def devices(ctx: click.Context) -> None:
+    """The lane's devices and their state; test them, watch their events, the print queue."""
+    if ctx.invoked_subcommand is None:
+        _list(ctx.ensure_object(CliState))
+
+
+def _list(state: CliState) -> None:
+    from pos_tui.hardware.printer import PrinterError
+
+    settings = state.settings
+    device_set = _device_set(settings)
+    rows = device_set.describe()
+    lane = plain(settings.lane.id)
+    if all(row.kind == "none" for row in rows):
+        click.echo(f"No devices configured on lane {lane}: every [devices.*] kind is none.")
+        click.echo(
+            "Add [devices.printer], [devices.scanner], ... to the config (docs/hardware.md)."
+        )
+        return
+    device_set.start()
+    try:
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline and any(
+            row.state in ("starting", "connected") and row.name != "pole_display"
+            for row in device_set.describe()
+        ):
+            time.sleep(0.05)
+        states = {row.name: row.state for row in device_set.describe()}
+        if device_set.printer is not None:
+            try:
+                status = device_set.printer.status()
+                if not status.supported:
+                    states["printer"] = "configured (this connection cannot report status)"
+                else:
+                    states["printer"] = status.problem or f"ready (paper {status.paper})"
+            except PrinterError as exc:
+                states["printer"] = exc.message
+        if device_set.pole_display is not None and states["pole_display"] == "starting":
+            states["pole_display"] = "idle (the port opens with the first frame)"
+    finally:
+        device_set.stop()
+    table = [
+        (
+            row.name,
+            plain(row.kind),
+            "-" if row.kind == "none" else plain(row.target),
+            "disabled" if row.kind == "none" else plain(states.get(row.name, row.state)),
+        )
+        for row in rows
+    ]
+    width = max(len(target) for _, _, target, _ in table)
+    click.echo(f"Devices on lane {lane}:")
+    for name, kind, target, shown in table:
+        click.echo(f"  {name:<13} {kind:<9} {target:<{width}}  {shown}")
+
+
+@devices.command("test")
+@click.argument("device", type=click.Choice(["printer", "drawer"]))
+@pass_state
+def test(state: CliState, device: str) -> None:
+    """Print a test page (printer) or kick the cash drawer (drawer)."""
+    from pos_tui.hardware.printer import PrinterError
+    from pos_tui.services.receipts import build_test_page
+
+    settings = state.settings
+    printer = _printer(settings)
+    where = plain(f"{printer.kind} {printer.target}")
+    try:
+        if device == "printer":
+            at = datetime.now().isoformat(timespec="seconds")
+            printer.print_receipt(build_test_page(settings, f"{printer.kind} {printer.target}", at))
+            click.echo(f"Test page printed on {where}.")
+        else:
+            printer.open_drawer()
+            click.echo(f"Cash drawer kicked through {where} (pin {printer.drawer_pin}).")
+    except PrinterError as exc:
+        raise click.ClickException(f"{device} test failed: {plain(exc.message)}") from None
+
+
+def describe_event(event: Any) -> str:
+    """One line per driver event; device data through plain()."""
+    from pos_tui.hardware.events import (
+        CardError,
+        CardRead,
+        CardRemoved,
+        DeviceStatus,
+        ReaderStatus,
+        Scan,
+        Swipe,
+    )
+
+    if isinstance(event, CardRead):
+        return f"card    {plain(event.card_number)}  ({plain(event.reader)})"
+    if isinstance(event, CardRemoved):
+        return f"card    removed  ({plain(event.reader)})"
+    if isinstance(event, CardError):
+        return f"card    error: {plain(event.message)}  ({plain(event.reader)})"
+    if isinstance(event, ReaderStatus):
+        return f"reader  {'ready' if event.ready else 'not ready'}: {plain(event.message)}"
+    if isinstance(event, Scan):
+        return f"scan    {plain(event.code)}  ({plain(event.device)})"
+    if isinstance(event, Swipe):
+        # The card number only: raw track data carries the holder's name and expiry.
+        return f"swipe   {plain(event.card_number)}  ({plain(event.device)})"
+    if isinstance(event, DeviceStatus):
+        online = "online" if event.online else "offline"
+        return f"status  {plain(event.device)} {online}: {plain(event.message)}"
+    return plain(repr(event))
+
+
+@devices.command("watch")
+@click.option(
+    "--seconds",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Stop after this many seconds (default: until Ctrl-C).",
+)
+@pass_state
+def watch(state: CliState, seconds: float | None) -> None:
+    """Start the devices and print their events (cards, scans, swipes, status) as they come."""
+    events: queue.Queue[Any] = queue.Queue()
+    device_set = _device_set(state.settings, events.put)
+    watched = [row.name for row in device_set.describe() if row.name in WATCHED]
+    watched = [name for name in watched if getattr(device_set, name) is not None]
+    if not watched:
+        raise click.ClickException(
+            "nothing to watch: no card reader, serial scanner, magstripe reader or pole display "
+            "is configured"
+        )
+    deadline = None if seconds is None else time.monotonic() + seconds
+    device_set.start()
+    click.echo(f"Watching {', '.join(watched)}. Ctrl-C stops.")
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            wait = 0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))
+            try:
+                event = events.get(timeout=wait)
+            except queue.Empty:
+                continue
+            click.echo(f"{datetime.now():%H:%M:%S} {describe_event(event)}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        device_set.stop()
+    click.echo("Stopped.")
+
+
+@devices.command("queue")
+@click.option("--retry", is_flag=True, help="Try to print the waiting jobs now.")
+@pass_state
+def print_queue(state: CliState, retry: bool) -> None:
+    """List this lane's print jobs not printed yet; --retry prints them."""
+    from pos_tui.services.printing import PrintQueue
+
+    settings = state.settings
+    if not settings.database_path().exists():
+        raise click.ClickException(f"no database at {settings.database_path()}")
+    backend = state.backend()
+    try:
+        lane = plain(settings.lane.id)
+        if retry:
+            jobs = PrintQueue(backend, _printer(settings))
+            outcomes = jobs.process()
+            for outcome in outcomes:
+                click.echo(plain(outcome.message), err=not outcome.printed)
+            if not outcomes:
+                click.echo(f"Nothing to retry on lane {lane}.")
+            _show_jobs(jobs)
+            if any(not outcome.printed for outcome in outcomes):
+                raise SystemExit(1)
+        else:
+            _show_jobs(PrintQueue(backend, None))
+    finally:
+        backend.close()
+
+
+def _show_jobs(jobs: Any) -> None:
+    from pos_tui.services.printing import MAX_ATTEMPTS
+
+    pending = jobs.pending()
+    lane = plain(jobs.b.settings.lane.id)
+    if not pending:
+        click.echo(f"No print jobs waiting on lane {lane}.")
+        return
+    click.echo(f"{len(pending)} print job(s) waiting on lane {lane}:")
+    for job in pending:
+        status = (
+            f"gave up after {job['attempts']} attempts (reprint the sale)"
+            if job["status"] == "failed"
+            else f"pending, {job['attempts']} of {MAX_ATTEMPTS} attempts"
+        )
+        click.echo(f"  #{job['id']:<5} {plain(jobs.describe(job)):<34} {status}")
+        click.echo(f"         queued {plain(job['created_at'])}")
+        if job["last_error"]:
+            click.echo(f"         last error: {plain(job['last_error'])}")
