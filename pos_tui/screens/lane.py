@@ -1,96 +1,161 @@
-"""The lane after sign-in: find a customer and see what the lane knows about them."""
+"""What every screen of a signed-in lane shares: the top bar, messages, and safe service calls.
+
+A lane screen never blocks: service calls run on the database thread inside workers, refusals
+show as an inline message and a notification, and a refusal a supervisor may lift opens the
+supervisor PIN modal and retries with ``approver=``.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from rich.text import Text
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Static
 
-from pos_tui.screens.sign_in import SignInScreen
-from pos_tui.services.auth import AuthService
-from pos_tui.services.customers import CustomerDetails, CustomerService
-from pos_tui.storage.customers import display_name
-from pos_tui.widgets.customer_panel import CustomerPanel
+from pos_tui.screens.sale_view import SaleView, apply
+from pos_tui.services.auth import AuthError, Employee
+from pos_tui.services.checkout import Checkout, CheckoutError
+from pos_tui.services.customer_fields import FieldError
+from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
     from pos_tui.app import PosApp
 
+R = TypeVar("R")
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
-class LaneScreen(Screen[None]):
+# Refusals the cashier reads; anything else is a bug, logged and reported calmly.
+USER_ERRORS = (CheckoutError, FieldError, AuthError)
+
+
+def error_text(exc: BaseException) -> str:
+    return str(getattr(exc, "message", None) or exc)
+
+
+class MessageLine(Static):
+    """One line under the entry for the latest refusal or hint; words carry the meaning."""
+
     DEFAULT_CSS = """
-    LaneScreen #lane-body { height: 1fr; }
-    LaneScreen #lookup { margin: 0 0 1 0; }
-    LaneScreen #results { width: 2fr; }
-    LaneScreen CustomerPanel { width: 1fr; min-width: 30; }
+    MessageLine { height: 1; padding: 0 1; }
+    MessageLine.-error { text-style: bold; color: $text-error; }
     """
-    BINDINGS = [
-        Binding("f2", "find_customer", "Customer", id="lane.find_customer"),
-        Binding("f10", "lock", "Lock", id="lane.lock"),
-        Binding("f12", "sign_out", "Sign out", id="lane.sign_out"),
-    ]
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.set_class(error, "-error")
+        self.update(Text("! ", style="bold").append_text(safe(text)) if error else safe(text))
+
+
+class LaneScreen(Screen[R]):
+    """Base of the signed-in lane's full screens."""
+
+    class CardRead(Message):
+        """A loyalty card was read (card reader, magstripe or typed): attach or link it."""
+
+        def __init__(self, card_number: str) -> None:
+            super().__init__()
+            self.card_number = card_number
+
+    class Scanned(Message):
+        """A scanner read a barcode: add the item."""
+
+        def __init__(self, code: str) -> None:
+            super().__init__()
+            self.code = code
 
     @property
     def pos(self) -> PosApp:
         return cast("PosApp", self.app)
 
-    def compose(self) -> ComposeResult:
-        yield Static(self.pos.lane_caption(), classes="lane-caption", markup=False)
-        with Vertical(id="lane-body"):
-            yield Input(placeholder="Mobile, card, account number or name", id="lookup")
-            with Horizontal():
-                table: DataTable[object] = DataTable(id="results", cursor_type="row")
-                yield table
-                yield CustomerPanel()
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
-        table.add_columns("Account", "Name", "Mobile", "Card")
-        self.query_one("#lookup", Input).focus()
-
-    def action_find_customer(self) -> None:
-        self.query_one("#lookup", Input).focus()
-
-    def action_lock(self) -> None:
+    def pos_employee(self) -> Employee:
+        """The signed-in employee (lane screens exist only while someone is signed in)."""
         employee = self.pos.employee
-        self.app.push_screen(SignInScreen(locked_by=employee.number if employee else None))
+        if employee is None:
+            raise RuntimeError("no employee is signed in")
+        return employee
 
-    async def action_sign_out(self) -> None:
-        if self.pos.employee is not None:
-            await self.pos.call_service(AuthService(self.pos.backend).sign_out, self.pos.employee)
-        self.pos.employee = None
-        self.app.switch_screen(SignInScreen())
+    def lane_bar(self) -> LaneBar:
+        s = self.pos.settings.lane
+        return LaneBar(s.id, s.store_id, self.pos.who(), self.pos.backend.now)
 
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "lookup":
+    # -- messages ------------------------------------------------------------------------------
+    def refuse(self, message: str) -> None:
+        """A refusal: inline (if the screen has a message line) and as a notification."""
+        for line in self.query(MessageLine):
+            line.say(message, error=True)
+        self.pos.say(message, title="Refused", severity="error")
+
+    def hint(self, message: str) -> None:
+        for line in self.query(MessageLine):
+            line.say(message)
+
+    # -- service calls -------------------------------------------------------------------------
+    async def attempt(
+        self, fn: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> tuple[bool, T | None]:
+        """Call a service on the database thread; a refusal is shown and returns (False, None)."""
+        try:
+            return True, await self.pos.call_service(fn, *args, **kwargs)
+        except USER_ERRORS as exc:
+            self.refuse(error_text(exc))
+        except Exception as exc:  # a bug must not take the lane down mid-sale
+            log.exception("service call failed")
+            self.refuse(f"Unexpected error: {exc}")
+        return False, None
+
+    def guarded(
+        self,
+        co: Checkout,
+        op: Callable[[Employee | None], object],
+        *,
+        reason: str,
+        done: Callable[[SaleView], Awaitable[None] | None],
+    ) -> None:
+        """Change the sale in a worker; a refusal with ``override_allowed`` asks a supervisor,
+        then retries with ``approver=``. ``done`` gets the new view."""
+        self.run_worker(self._guarded(co, op, reason, done, None), group="sale-ops")
+
+    async def _guarded(
+        self,
+        co: Checkout,
+        op: Callable[[Employee | None], object],
+        reason: str,
+        done: Callable[[SaleView], Awaitable[None] | None],
+        approver: Employee | None,
+    ) -> None:
+        from pos_tui.screens.supervisor import SupervisorScreen
+
+        try:
+            view = await self.pos.call_service(apply, co, partial(op, approver))
+        except CheckoutError as exc:
+            refusal = exc.message
+            if exc.override_allowed and approver is None:
+
+                def approved(who: Employee | None) -> None:
+                    if who is None:
+                        self.refuse(f"{refusal} (not approved)")
+                        return
+                    self.run_worker(self._guarded(co, op, reason, done, who), group="sale-ops")
+
+                self.app.push_screen(SupervisorScreen(refusal, reason=reason), approved)
+            else:
+                self.refuse(refusal)
             return
-        service = CustomerService(self.pos.backend)
-        rows = await self.pos.call_service(service.find, event.value)
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        for row in rows:
-            cells = (row["account_number"], display_name(row), row["mobile"], row["card_number"])
-            table.add_row(
-                *(safe(v or "") for v in cells),
-                key=str(row["id"]),
-            )
-        if len(rows) == 1:
-            await self.show_customer(int(rows[0]["id"]))
-        elif not rows:
-            self.notify("No customer found", severity="warning")
-        else:
-            table.focus()
-
-    async def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            await self.show_customer(int(event.row_key.value))
-
-    async def show_customer(self, customer_id: int) -> None:
-        service = CustomerService(self.pos.backend)
-        details: CustomerDetails | None = await self.pos.call_service(service.details, customer_id)
-        self.query_one(CustomerPanel).show(details, today=self.pos.backend.now().date())
+        except USER_ERRORS as exc:
+            self.refuse(error_text(exc))
+            return
+        except Exception as exc:
+            log.exception("sale change failed")
+            self.refuse(f"Unexpected error: {exc}")
+            return
+        if approver is not None:
+            self.pos.say(f"Approved by {approver.name}", title="Supervisor")
+        result = done(view)
+        if result is not None:
+            await result

@@ -1,9 +1,10 @@
-"""Sign-in: employee number and PIN. Also serves as the lock screen."""
+"""Sign-in: employee number and PIN. Also the lock screen (F10 on the lane)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -11,22 +12,25 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.services.auth import AuthError, AuthService
+from pos_tui.widgets.lane_bar import LaneBar
+from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
     from pos_tui.app import PosApp
 
 
 class SignInScreen(Screen[None]):
-    """Ask for an employee number and PIN; with ``locked_by`` set, only that employee (or a
-    supervisor) may unlock."""
+    """Ask for an employee number and PIN. With ``locked_by`` set this is the lock screen: only
+    that employee or a supervisor unlocks it, and the sale underneath stays the cashier's."""
 
     DEFAULT_CSS = """
     SignInScreen { align: center middle; }
     SignInScreen #sign-in-box {
-        width: 44; height: auto; border: round $primary; padding: 1 2;
+        width: 46; height: auto; border: round $primary; padding: 0 2;
     }
-    SignInScreen Input { margin-bottom: 1; }
-    SignInScreen #sign-in-error { height: auto; min-height: 1; }
+    SignInScreen #sign-in-title { text-style: bold; margin-bottom: 1; }
+    SignInScreen Input { margin-bottom: 0; }
+    SignInScreen #sign-in-error { height: auto; min-height: 1; text-style: bold; }
     """
     BINDINGS = [Binding("escape", "clear", "Clear", id="sign_in.clear")]
 
@@ -39,14 +43,19 @@ class SignInScreen(Screen[None]):
         return cast("PosApp", self.app)
 
     def compose(self) -> ComposeResult:
-        settings = self.pos.settings
-        title = "Locked — sign in to continue" if self.locked_by else "Sign in"
+        s = self.pos.settings.lane
+        yield LaneBar(s.id, s.store_id, self.pos.who(), self.pos.backend.now)
+        title = "LOCKED: sign in to continue" if self.locked_by else "Sign in"
         with Center(), Vertical(id="sign-in-box"):
-            yield Label(title, id="sign-in-title")
-            yield Static(f"Lane {settings.lane.id} · Store {settings.lane.store_id}", markup=False)
+            yield Label(Text(title), id="sign-in-title")
+            if self.locked_by and self.pos.employee is not None:
+                yield Static(
+                    safe(f"Locked by {self.pos.employee.name}; or a supervisor may unlock"),
+                    id="locked-by",
+                )
             yield Input(placeholder="Employee number", id="number", restrict=r"[0-9A-Za-z]*")
             yield Input(placeholder="PIN", id="pin", password=True, restrict=r"[0-9]*")
-            yield Static("", id="sign-in-error", classes="error", markup=False)
+            yield Static("", id="sign-in-error", classes="error")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -55,9 +64,11 @@ class SignInScreen(Screen[None]):
     def action_clear(self) -> None:
         for widget in self.query(Input):
             widget.value = ""
+        self.query_one("#sign-in-error", Static).update("")
         self.query_one("#number", Input).focus()
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         if event.input.id == "number":
             self.query_one("#pin", Input).focus()
             return
@@ -69,20 +80,20 @@ class SignInScreen(Screen[None]):
                 AuthService(self.pos.backend).sign_in, number, pin
             )
         except AuthError as exc:
-            error.update(str(exc))
+            error.update(safe(str(exc)))
             self.query_one("#pin", Input).value = ""
+            self.query_one("#number", Input).focus()
             return
-        if (
-            self.locked_by
-            and employee.number != self.locked_by
-            and not employee.at_least("supervisor")
-        ):
-            error.update("Only the cashier who locked the lane or a supervisor may unlock it")
+        if self.locked_by:
+            if employee.number != self.locked_by and not employee.at_least("supervisor"):
+                error.update("Only the cashier who locked the lane or a supervisor may unlock it")
+                self.query_one("#pin", Input).value = ""
+                return
+            if employee.number != self.locked_by:
+                self.pos.say(f"Unlocked by {employee.name}", title="Lane")
+            self.dismiss()
             return
         self.pos.employee = employee
-        from pos_tui.screens.lane import LaneScreen
+        from pos_tui.screens.checkout import CheckoutScreen
 
-        if self.locked_by:
-            self.dismiss()
-        else:
-            self.app.switch_screen(LaneScreen())
+        self.app.switch_screen(CheckoutScreen())

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from pos_tui.services.customers import CustomerDetails
+from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.safe import safe
 
 
@@ -20,6 +21,7 @@ class CustomerPanel(Static):
 
     DEFAULT_CSS = """
     CustomerPanel { border: round $secondary; padding: 0 1; height: 1fr; }
+    CustomerPanel.-flagged { border: heavy $warning; }
     """
 
     def on_mount(self) -> None:
@@ -28,22 +30,22 @@ class CustomerPanel(Static):
 
     def show(self, details: CustomerDetails | None, *, today: date) -> None:
         if details is None:
+            self.set_class(False, "-flagged")
             self.update(Text("No customer on the sale"))
             return
         row = details.row
         card = details.card_type["name"] if details.card_type else "no card type"
         level = row["price_level"]
+        forced = " (forced)" if row["forced_price_level"] else ""
         lines = [
-            details.name,
-            f"Account {row['account_number']} · Card {row['card_number'] or '-'}",
-            f"Card type: {card} · Price level: {level or 'regular'}"
-            + (" (forced)" if row["forced_price_level"] else ""),
-            f"Points: {details.points_balance}",
+            f"Card {row['card_number'] or '-'} · Acct {row['account_number']}",
+            f"Card type: {card}",
+            f"Price level: {level or 'regular'}{forced}",
+            f"Points: {points(details.points_balance)}",
         ]
         if row["ar_enabled"]:
-            lines.append(
-                f"Owes: {details.receivable_balance} · Available: {details.available_credit}"
-            )
+            lines.append(f"Credit available: {money(details.available_credit)}")
+            lines.append(f"Owes: {money(details.receivable_balance)}")
         flags = []
         if row["credit_hold"]:
             flags.append("CREDIT HOLD")
@@ -55,9 +57,13 @@ class CustomerPanel(Static):
             flags.append("ANNIVERSARY TODAY")
         if row["tax_exempt"]:
             flags.append("TAX EXEMPT")
+        if not row["active"]:
+            flags.append("INACTIVE")
+        self.set_class(bool(flags), "-flagged")
+        texts = [safe(details.name, style="bold"), *(safe(line) for line in lines)]
         if flags:
-            lines.append(" · ".join(flags))
+            texts.append(Text(" · ".join(flags), style="bold reverse"))
         if row["pos_remarks"]:
-            lines.append(f"Note: {row['pos_remarks']}")
+            texts.append(safe(f"Note: {row['pos_remarks']}"))
         # safe(), not a markup string: "[red]Bob[/red]" must show exactly as typed.
-        self.update(Text("\n").join(safe(line) for line in lines))
+        self.update(Text("\n").join(texts))

@@ -1,0 +1,319 @@
+"""The checkout: one entry always ready for a barcode or SKU, the cart, totals and customer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Label
+
+from pos_tui.screens.checkout_lines import LineFlows
+from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
+from pos_tui.screens.entry import parse_entry
+from pos_tui.screens.keys import CHECKOUT_KEYS
+from pos_tui.screens.lane import MessageLine
+from pos_tui.screens.sale_view import OpenSale, SaleView, left_sales, snapshot, void_left_sale
+from pos_tui.services.auth import AuthService
+from pos_tui.services.checkout import Checkout, Committed
+from pos_tui.widgets.cart_table import CartTable
+from pos_tui.widgets.customer_panel import CustomerPanel
+from pos_tui.widgets.fmt import money, quantity
+from pos_tui.widgets.sale_banner import SaleBanner
+from pos_tui.widgets.totals import TotalsPanel
+
+
+class CheckoutScreen(LineFlows):
+    """Ring up a sale from the keyboard. Every key has a binding id (``checkout.*``,
+    ``lane.*``) that ``[keymap]`` in the config can rebind."""
+
+    DEFAULT_CSS = """
+    CheckoutScreen #entry-row { height: 3; }
+    CheckoutScreen #pending-qty { width: auto; height: 3; content-align: center middle; padding: 0 1; }
+    CheckoutScreen #pending-qty.-empty { display: none; }
+    CheckoutScreen #entry { width: 1fr; }
+    CheckoutScreen #checkout-body { height: 1fr; }
+    CheckoutScreen #cart-column { width: 1fr; }
+    CheckoutScreen #side { width: 30%; min-width: 30; max-width: 44; }
+    CheckoutScreen CustomerPanel { height: 1fr; }
+    """
+    BINDINGS = CHECKOUT_KEYS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.co = Checkout(self.pos.backend, self.pos_employee())
+        self.view: SaleView | None = None
+        self.pending_quantity: str | None = None
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield self.lane_bar()
+        with Horizontal(id="entry-row"):
+            yield Label("", id="pending-qty", classes="-empty")
+            yield Input(placeholder="Scan or type barcode / SKU (3*SKU for 3)", id="entry")
+        yield MessageLine("F2 customer · F5 pay · F1 every key", id="message")
+        with Horizontal(id="checkout-body"):
+            with Vertical(id="cart-column"):
+                yield SaleBanner(id="banner")
+                yield CartTable(id="cart")
+            with Vertical(id="side"):
+                yield TotalsPanel(id="totals")
+                yield CustomerPanel(id="customer")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.focus_entry()
+        self.run_worker(self._start(), group="sale-ops")
+
+    def on_screen_resume(self) -> None:
+        self.focus_entry()
+
+    def focus_entry(self) -> None:
+        self.query_one("#entry", Input).focus()
+
+    # -- showing the sale ----------------------------------------------------------------------
+    def show(self, view: SaleView, *, select_last: bool = False) -> None:
+        self.view = view
+        self.cart.show(view.priced.lines, select_last=select_last)
+        self.cart.border_title = "Return" if view.is_return else "Sale"
+        if not view.empty:
+            self.query_one(SaleBanner).hide()
+        self.query_one(TotalsPanel).show(
+            view.priced.totals,
+            points_to_earn=view.points_to_earn,
+            paid=view.paid,
+            remaining=view.remaining,
+            is_return=view.is_return,
+        )
+        self.query_one(CustomerPanel).show(view.customer, today=view.today)
+
+    def shown(self, view: SaleView) -> None:
+        self.show(view)
+
+    def shown_new_line(self, view: SaleView) -> None:
+        self.show(view, select_last=True)
+        line = view.priced.lines[-1] if view.priced.lines else None
+        if line is not None:
+            self.hint(f"{line.description} × {quantity(line.quantity)} = {money(line.total)}")
+
+    async def refresh_sale(self) -> None:
+        ok, view = await self.attempt(snapshot, self.co)
+        if ok and view is not None:
+            self.show(view)
+
+    async def _start(self) -> None:
+        await self.refresh_sale()
+        ok, left = await self.attempt(left_sales, self.pos.backend, self.pos_employee())
+        if ok and left:
+            self._offer_left(left)
+
+    def _offer_left(self, left: list[OpenSale]) -> None:
+        first = left[0]
+        message = (
+            f"A sale was left open (started {first.started_at.replace('T', ' ')}): "
+            f"{first.lines} line(s), total {money(first.total)}. Resume it or void it."
+        )
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self.run_worker(self._resume_open(first.open_sale_id), group="sale-ops")
+            elif choice == "void":
+                self.run_worker(self._void_left(first, left[1:]), group="sale-ops")
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "SALE LEFT IN PROGRESS",
+                message,
+                [("resume", "Resume the sale"), ("void", "Void the sale")],
+                required=True,
+            ),
+            chosen,
+        )
+
+    async def _void_left(self, sale: OpenSale, rest: list[OpenSale]) -> None:
+        ok, _ = await self.attempt(
+            void_left_sale, self.pos.backend, self.pos_employee(), sale.open_sale_id
+        )
+        if ok:
+            self.pos.say("The sale left open was voided", title="Sale")
+        if rest:
+            self._offer_left(rest)
+
+    async def _resume_open(self, open_sale_id: int) -> None:
+        ok, co = await self.attempt(
+            Checkout.resume, self.pos.backend, self.pos_employee(), open_sale_id
+        )
+        if ok and co is not None:
+            self.co = co
+            await self.refresh_sale()
+            self.pos.say("Sale resumed", title="Sale")
+
+    # -- ringing up ----------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "entry":
+            return
+        event.stop()
+        text = event.value.strip()
+        event.input.value = ""
+        if not text:
+            return
+        qty, code = parse_entry(text, self.pending_quantity)
+        self._set_pending(None)
+        self.add_item(code, qty)
+
+    def add_item(self, code: str, qty: str = "1") -> None:
+        co = self.co
+
+        def op(_approver: object) -> object:
+            return co.add_item(code, qty)
+
+        self.guarded(co, op, reason=f"add {code}", done=self.shown_new_line)
+
+    def on_lane_screen_scanned(self, message: LineFlows.Scanned) -> None:
+        qty = self.pending_quantity or "1"
+        self._set_pending(None)
+        self.add_item(message.code, qty)
+
+    def _set_pending(self, qty: str | None) -> None:
+        self.pending_quantity = qty
+        label = self.query_one("#pending-qty", Label)
+        label.update(f"QTY {qty} ×" if qty else "")
+        label.set_class(qty is None, "-empty")
+
+    def action_cursor(self, step: int) -> None:
+        table = self.cart
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    # -- paying --------------------------------------------------------------------------------
+    def action_pay(self) -> None:
+        from pos_tui.screens.tender import TenderScreen
+
+        if self.view is None or self.view.empty:
+            self.refuse("Nothing to pay: scan an item first")
+            return
+        self.app.push_screen(TenderScreen(self.co, self.view), self.paid)
+
+    def paid(self, committed: Committed | None) -> None:
+        if committed is None:
+            self.run_worker(self.refresh_sale(), group="sale-ops")
+            return
+        self.completed(committed)
+
+    def completed(self, committed: Committed) -> None:
+        """After a commit: tell the app (printing hooks), show the change, start a new sale."""
+        self.pos.sale_committed(committed)
+        sale = committed.sale
+        self.query_one(SaleBanner).show_sale(
+            sale_number=int(sale["sale_number"]),
+            kind=str(sale["kind"]),
+            total=abs(Decimal(str(sale["total"]))),
+            change=committed.change,
+            note=f"Card upgraded: {committed.upgrade}" if committed.upgrade else "",
+        )
+        what = "Return" if sale["kind"] == "return" else "Sale"
+        self.hint(f"{what} {sale['sale_number']} complete · change {money(committed.change)}")
+        self.co = Checkout(self.pos.backend, self.pos_employee())
+        self.run_worker(self.refresh_sale(), group="sale-ops")
+        self.focus_entry()
+
+    # -- hold, recall, sales -------------------------------------------------------------------
+    def action_suspend(self) -> None:
+        if self.view is None or self.view.empty:
+            self.refuse("Nothing to hold")
+            return
+        co = self.co
+
+        def entered(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.run_worker(self._suspend(co, values["label"] or None), group="sale-ops")
+
+        self.app.push_screen(
+            PromptScreen("Hold this sale", [Field("label", "Label (e.g. blue jacket)")]), entered
+        )
+
+    async def _suspend(self, co: Checkout, label: str | None) -> None:
+        ok, held = await self.attempt(co.suspend, label)
+        if ok:
+            self.pos.say(f"Sale held (#{held}); Ctrl+G recalls it", title="Held")
+            await self.refresh_sale()
+
+    def action_resume(self) -> None:
+        from pos_tui.screens.held import HeldSalesScreen
+
+        if self.view is not None and not self.view.empty:
+            self.refuse("Finish, hold or void the current sale first")
+            return
+        self.app.push_screen(HeldSalesScreen(), self._recall)
+
+    def _recall(self, open_sale_id: int | None) -> None:
+        if open_sale_id is not None:
+            self.run_worker(self._resume_open(open_sale_id), group="sale-ops")
+
+    def action_sales(self) -> None:
+        from pos_tui.screens.sales_list import SalesListScreen
+
+        def back(committed: Committed | None) -> None:
+            if committed is not None:
+                self.completed(committed)
+
+        self.app.push_screen(SalesListScreen(), back)
+
+    def action_reprint_last(self) -> None:
+        self.run_worker(self._reprint_last(), group="sale-ops")
+
+    async def _reprint_last(self) -> None:
+        b = self.pos.backend
+        ok, last = await self.attempt(b.journal.last, b.settings.lane.id)
+        if ok and last is None:
+            self.refuse("No sale on this lane yet")
+        elif ok and last is not None:
+            self.pos.reprint(int(last["id"]))
+
+    def action_price_lookup(self) -> None:
+        from pos_tui.screens.price_lookup import PriceLookupScreen
+
+        self.app.push_screen(PriceLookupScreen(initial=self._entry_text()))
+
+    # -- lock and sign out ---------------------------------------------------------------------
+    def action_lock(self) -> None:
+        from pos_tui.screens.sign_in import SignInScreen
+
+        employee = self.pos.employee
+        self.app.push_screen(SignInScreen(locked_by=employee.number if employee else None))
+
+    def action_sign_out(self) -> None:
+        self.run_worker(self._sign_out(), group="sale-ops")
+
+    async def _sign_out(self) -> None:
+        from pos_tui.screens.sign_in import SignInScreen
+
+        if self.view is not None and not self.view.empty:
+            self.pos.say("The sale stays open: it is offered at the next sign-in", title="Sale")
+        employee = self.pos.employee
+        if employee is not None:
+            await self.attempt(AuthService(self.pos.backend).sign_out, employee)
+        self.pos.employee = None
+        self.app.switch_screen(SignInScreen())
+
+    # -- command palette -----------------------------------------------------------------------
+    def palette(self) -> list[tuple[str, str, str]]:
+        """(title, help, action) for the command palette."""
+        return [
+            ("Pay", "Take payment for the sale (F5)", "pay"),
+            ("Find customer", "Search and attach a customer (F2)", "customer"),
+            ("Enrol customer", "Quick enrol with name and mobile (Ctrl+N)", "enrol"),
+            ("Drop customer", "Detach the customer from the sale (Ctrl+B)", "detach_customer"),
+            ("Price lookup", "Find an item's price without adding it (F3)", "price_lookup"),
+            ("Sale discount", "Discount the whole sale (F8)", "sale_discount"),
+            ("Hold sale", "Suspend the sale with a label (Ctrl+O)", "suspend"),
+            ("Held sales", "Resume a held sale (Ctrl+G)", "resume"),
+            ("Sales and returns", "Past sales: reprint or return (Ctrl+L)", "sales"),
+            ("Reprint last receipt", "Queue a reprint of the last sale (Ctrl+R)", "reprint_last"),
+            ("Void sale", "Drop the whole sale (Ctrl+Y)", "void_sale"),
+            ("Lock lane", "Lock until the cashier or a supervisor signs in (F10)", "lock"),
+            ("Sign out", "Sign out of the lane (F12)", "sign_out"),
+        ]
+
+    def run_palette(self, action: str) -> None:
+        getattr(self, f"action_{action}")()

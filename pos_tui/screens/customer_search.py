@@ -1,0 +1,149 @@
+"""Find a customer as you type: name prefix, or mobile, card or account number exactly.
+
+Every keystroke restarts one exclusive worker that waits a moment (debounce), then asks the
+database thread; a newer keystroke cancels the older search, so typing stays smooth however
+many customers the store has. The UI thread never queries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from pos_tui.services.customers import CustomerService
+from pos_tui.storage.customers import display_name
+from pos_tui.widgets.safe import safe
+
+if TYPE_CHECKING:
+    from pos_tui.app import PosApp
+
+DEBOUNCE_SECONDS = 0.2
+RESULT_LIMIT = 50
+
+
+class CustomerSearchScreen(ModalScreen[int | None]):
+    """Dismisses with the chosen customer's id (or None)."""
+
+    DEFAULT_CSS = """
+    CustomerSearchScreen { align: center middle; }
+    CustomerSearchScreen > Vertical {
+        width: 100; max-width: 100%; height: 90%; max-height: 30;
+        border: round $accent; padding: 0 1; background: $surface;
+    }
+    CustomerSearchScreen #customer-search-title { text-style: bold; }
+    CustomerSearchScreen #customer-results { height: 1fr; }
+    CustomerSearchScreen #customer-search-status { height: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="customer_search.cancel"),
+        Binding("down", "cursor(1)", "Next", id="customer_search.down", show=False),
+        Binding("up", "cursor(-1)", "Previous", id="customer_search.up", show=False),
+        Binding("ctrl+n", "enrol", "New customer", id="customer_search.enrol", priority=True),
+    ]
+
+    def __init__(self, *, title: str = "Find customer", initial: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = initial
+        self._rows: list[dict[str, Any]] = []
+        self._results_for: str | None = None
+
+    @property
+    def pos(self) -> PosApp:
+        return cast("PosApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self.title_text), id="customer-search-title")
+            yield Input(
+                value=self.initial,
+                placeholder="Name, mobile, card or account number",
+                id="customer-query",
+            )
+            yield Static("Type to search", id="customer-search-status")
+            table: DataTable[Text] = DataTable(id="customer-results", cursor_type="row")
+            table.can_focus = False
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#customer-results", DataTable)
+        # Fixed widths: the columns must not jump about while the cashier types.
+        for label, width in (("Name", 26), ("Mobile", 15), ("Card", 14), ("Account", 10)):
+            table.add_column(label, width=width)
+        self.query_one("#customer-query", Input).focus()
+        if self.initial:
+            self.search(self.initial)
+
+    # -- searching -----------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.search(event.value)
+
+    @work(exclusive=True, group="customer-search")
+    async def search(self, text: str, *, now: bool = False, pick_single: bool = False) -> None:
+        """One search; a newer call cancels this one (while it waits or before it runs)."""
+        if not now:
+            await asyncio.sleep(DEBOUNCE_SECONDS)
+        text = text.strip()
+        if not text:
+            self._show(text, [])
+            return
+        self.query_one("#customer-search-status", Static).update("Searching…")
+        service = CustomerService(self.pos.backend)
+        rows = await self.pos.call_service(service.find, text, limit=RESULT_LIMIT)
+        self._show(text, rows)
+        if pick_single and len(rows) == 1:
+            self.dismiss(int(rows[0]["id"]))
+
+    def _show(self, text: str, rows: list[dict[str, Any]]) -> None:
+        self._rows = rows
+        self._results_for = text
+        table = self.query_one("#customer-results", DataTable)
+        table.clear()
+        for row in rows:
+            cells = (display_name(row), row["mobile"], row["card_number"], row["account_number"])
+            table.add_row(*(safe(v or "") for v in cells), key=str(row["id"]))
+        status = self.query_one("#customer-search-status", Static)
+        if not text:
+            status.update("Type to search")
+        elif not rows:
+            status.update(Text("No customer found", style="bold"))
+        else:
+            more = " (first 50: type more to narrow)" if len(rows) >= RESULT_LIMIT else ""
+            status.update(f"{len(rows)} found{more} · ↑↓ choose · Enter attach")
+
+    # -- choosing ------------------------------------------------------------------------------
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one("#customer-results", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        table = self.query_one("#customer-results", DataTable)
+        if self._results_for == text and self._rows and table.row_count:
+            self.dismiss(int(self._rows[table.cursor_row]["id"]))
+            return
+        self.search(text, now=True, pick_single=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_enrol(self) -> None:
+        from pos_tui.screens.enrol import EnrolScreen
+
+        def enrolled(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.dismiss(customer_id)
+
+        self.app.push_screen(EnrolScreen(), enrolled)

@@ -1,0 +1,65 @@
+"""F1: every key of the screen underneath, with its binding id for ``[keymap]``."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+
+def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """(keys, description, binding id) of every active lane binding of ``screen``."""
+    app = screen.app
+    rows: dict[str, tuple[str, str, str]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        # Only the lane's own keys (they all have ids); widget internals like cursor moves in
+        # an input are not listed.
+        if binding.system or not binding.id:
+            continue
+        bid = ident = binding.id
+        display = app.get_key_display(binding)
+        if ident in rows:
+            keys, desc, _ = rows[ident]
+            rows[ident] = (f"{keys}, {display}", desc, bid)
+        else:
+            rows[ident] = (display, binding.tooltip or binding.description, bid)
+    return list(rows.values())
+
+
+class HelpScreen(ModalScreen[None]):
+    """A table of keys; any of Escape, F1 or q closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84; max-width: 100%; height: 90%; border: round $accent; padding: 0 1;
+        background: $surface;
+    }
+    """
+    BINDINGS = [
+        Binding("escape,f1,q", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, title: str, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        table = Table(title=Text(f"Keys: {self.title_text}"), expand=True, box=None)
+        table.add_column("Key", no_wrap=True, style="bold")
+        table.add_column("Does")
+        table.add_column(Text("Binding id ([keymap])"), no_wrap=True)
+        for keys, desc, bid in self.rows:
+            table.add_row(Text(keys), Text(desc), Text(bid))
+        with VerticalScroll():
+            yield Static(table, id="help-keys")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

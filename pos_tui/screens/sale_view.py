@@ -1,0 +1,158 @@
+"""What the lane shows of a sale, built on the database thread.
+
+Screens never read a :class:`Checkout` from the UI thread: every change runs through
+:func:`apply` on the database thread and comes back as an immutable :class:`SaleView` snapshot.
+Nothing in this module imports Textual; each function only calls public service methods.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from pos_tui import engine
+from pos_tui.services.auth import Employee
+from pos_tui.services.backend import Backend
+from pos_tui.services.cart import Cart, CartTender
+from pos_tui.services.checkout import Checkout, CheckoutError
+from pos_tui.services.customers import CustomerDetails, CustomerService
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class SaleView:
+    """One consistent picture of the cart: priced lines, totals, tenders and the customer."""
+
+    kind: str
+    priced: engine.PricedSale
+    due: Decimal
+    paid: Decimal
+    remaining: Decimal
+    tenders: tuple[CartTender, ...]
+    customer: CustomerDetails | None
+    today: date
+    original_sale_id: int | None = None
+
+    @property
+    def is_return(self) -> bool:
+        return self.kind == "return"
+
+    @property
+    def empty(self) -> bool:
+        return not self.priced.lines
+
+    @property
+    def points_to_earn(self) -> Decimal:
+        return self.priced.points.points if self.priced.points else ZERO
+
+    @property
+    def reference_label(self) -> str:
+        """What the customer's account charge asks for as a reference (e.g. "PO number")."""
+        if self.customer is None:
+            return "Reference"
+        label = self.customer.row.get("required_reference_label")
+        return str(label) if label else "Reference"
+
+    @property
+    def reference_required(self) -> bool:
+        return bool(self.customer and self.customer.row.get("required_reference"))
+
+
+def snapshot(co: Checkout, priced: engine.PricedSale | None = None) -> SaleView:
+    """The view of ``co`` now (database thread only)."""
+    priced = priced or co.quote()
+    cid = co.cart.customer_id
+    details = CustomerService(co.b).details(cid) if cid is not None else None
+    return SaleView(
+        kind=co.cart.kind,
+        priced=priced,
+        due=co.due(priced),
+        paid=co.paid(),
+        remaining=co.remaining(priced),
+        tenders=tuple(dataclasses.replace(t) for t in co.cart.tenders),
+        customer=details,
+        today=co.b.now().date(),
+        original_sale_id=co.cart.original_sale_id,
+    )
+
+
+def apply(co: Checkout, op: Callable[[], object]) -> SaleView:
+    """Run one change to the sale, then snapshot it (database thread only)."""
+    result = op()
+    return snapshot(co, result if isinstance(result, engine.PricedSale) else None)
+
+
+@dataclass(frozen=True)
+class OpenSale:
+    """A sale not committed: left in progress (a crash, a dropped session) or held."""
+
+    open_sale_id: int
+    lane_id: str
+    label: str
+    started_at: str
+    updated_at: str
+    lines: int
+    total: Decimal
+
+
+def _describe(
+    backend: Backend, employee: Employee, rows: list[dict[str, object]]
+) -> list[OpenSale]:
+    out = []
+    for row in rows:
+        lines, total = 0, ZERO
+        try:
+            # A probe on a copy of the cart: reading it must not touch the open sale.
+            probe = Checkout(backend, employee, cart=Cart.from_json(json.loads(str(row["state"]))))
+            priced = probe.quote()
+            lines, total = len(priced.lines), probe.due(priced)
+        except (CheckoutError, KeyError, ValueError, TypeError):
+            pass
+        out.append(
+            OpenSale(
+                open_sale_id=int(str(row["id"])),
+                lane_id=str(row["lane_id"]),
+                label=str(row["label"] or ""),
+                started_at=str(row["started_at"]),
+                updated_at=str(row["updated_at"]),
+                lines=lines,
+                total=total,
+            )
+        )
+    return out
+
+
+def left_sales(backend: Backend, employee: Employee) -> list[OpenSale]:
+    """Sales this lane left in progress (database thread)."""
+    return _describe(backend, employee, Checkout(backend, employee).in_progress())
+
+
+def held_sales(backend: Backend, employee: Employee) -> list[OpenSale]:
+    """Suspended sales of every lane (database thread)."""
+    return _describe(backend, employee, backend.open_sales.suspended())
+
+
+def void_left_sale(backend: Backend, employee: Employee, open_sale_id: int) -> None:
+    """Void a sale left in progress (database thread): audited, nothing to reverse."""
+    Checkout.resume(backend, employee, open_sale_id).cancel()
+
+
+def points_value(co: Checkout) -> tuple[Decimal, Decimal] | None:
+    """(points usable now, their currency value) for the customer on the sale, if any."""
+    cid = co.cart.customer_id
+    if cid is None or co.cart.kind != "sale":
+        return None
+    balance = co.b.customers.loyalty_balance(cid)
+    if balance <= 0:
+        return (ZERO, ZERO)
+    already = sum((Decimal(t.points or 0) for t in co.cart.tenders if t.kind == "points"), ZERO)
+    red = co.quote(redemption=engine.RedemptionRequest(points=already + balance)).redemption
+    if red is None or red.refusals:
+        return (ZERO, ZERO)
+    used_value = sum((Decimal(t.amount) for t in co.cart.tenders if t.kind == "points"), ZERO)
+    return (red.points_used - already, red.currency_value - used_value)

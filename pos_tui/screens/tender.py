@@ -1,0 +1,255 @@
+"""Taking payment: cash, external card, charge to account, points, split; then commit.
+
+The amount field starts at what is still due, so F5 (pay) then Enter is an exact cash sale.
+Every tender is saved with the open sale at once; the sale commits by itself when the tenders
+cover it, and the screen dismisses with the :class:`Committed` result (None: back to the cart).
+On a return the same screen gives money back.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Label, Static
+
+from pos_tui.screens.dialogs import Field, PromptScreen, focus_selected
+from pos_tui.screens.lane import LaneScreen, MessageLine
+from pos_tui.screens.sale_view import SaleView, points_value, snapshot
+from pos_tui.services.checkout import Checkout, Committed
+from pos_tui.widgets.fmt import money, points
+from pos_tui.widgets.safe import safe
+from pos_tui.widgets.tender_table import TenderTable
+
+
+class TenderScreen(LaneScreen[Committed | None]):
+    """Pay for (or refund) the sale held by ``co``."""
+
+    DEFAULT_CSS = """
+    TenderScreen #tender-body { height: 1fr; }
+    TenderScreen #tender-left { width: 1fr; min-width: 34; padding: 0 1; }
+    TenderScreen #tender-right { width: 1fr; }
+    TenderScreen #due { height: auto; border: heavy $accent; padding: 0 1; }
+    TenderScreen #amount-label { margin-top: 1; }
+    TenderScreen #tender-customer { height: auto; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("f5", "cash", "Cash", id="tender.cash"),
+        Binding("f6", "card", "Card", id="tender.card"),
+        Binding("f7", "account", "Account", id="tender.account"),
+        Binding("f8", "points", "Points", id="tender.points"),
+        Binding("f9", "remove", "Remove", id="tender.remove"),
+        Binding("f12", "commit", "Finish", id="tender.commit"),
+        Binding("escape", "back", "Back", id="tender.back"),
+        Binding("up", "cursor(-1)", "Tender up", id="tender.cursor_up", show=False),
+        Binding("down", "cursor(1)", "Tender down", id="tender.cursor_down", show=False),
+    ]
+
+    def __init__(self, co: Checkout, view: SaleView) -> None:
+        super().__init__()
+        self.co = co
+        self.view = view
+        self.usable_points: tuple[Decimal, Decimal] | None = None
+        self._committing = False
+
+    @property
+    def places(self) -> int:
+        return self.pos.settings.currency.minor_unit
+
+    def compose(self) -> ComposeResult:
+        yield self.lane_bar()
+        with Horizontal(id="tender-body"):
+            with Vertical(id="tender-left"):
+                yield Static(id="due")
+                yield Label("Amount (Enter = cash)", id="amount-label")
+                yield Input(id="amount", restrict=r"[0-9.,]*", select_on_focus=True)
+                yield Static(id="tender-customer")
+            with Vertical(id="tender-right"):
+                yield TenderTable(id="tenders")
+        yield MessageLine("Enter cash · F6 card · F7 account · F8 points · Esc back", id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show(self.view)
+        focus_selected(self.query_one("#amount", Input))
+
+    # -- display -------------------------------------------------------------------------------
+    def show(self, view: SaleView) -> None:
+        self.view = view
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(justify="right")
+        ret = view.is_return
+        grid.add_row(Text("REFUND" if ret else "TOTAL", style="bold"), money(abs(view.due)))
+        grid.add_row("Given back" if ret else "Paid", money(abs(view.paid)))
+        left = abs(view.remaining) if self._outstanding(view) else Decimal(0)
+        grid.add_row(
+            Text("TO GIVE BACK" if ret else "REMAINING", style="bold reverse"),
+            Text(money(left), style="bold reverse"),
+        )
+        if not ret and view.remaining < 0:
+            grid.add_row(Text("CHANGE", style="bold"), Text(money(-view.remaining), style="bold"))
+        self.query_one("#due", Static).update(grid)
+        self.query_one("#due", Static).border_title = "Refund" if ret else "Pay"
+        self.query_one(TenderTable).show(view.tenders)
+        amount = self.query_one("#amount", Input)
+        amount.value = f"{left:.{self.places}f}" if left else ""
+        if amount.has_focus:
+            focus_selected(amount)
+        self._show_customer()
+        self.run_worker(self._load_points(), group="tender-points", exclusive=True)
+
+    def _show_customer(self) -> None:
+        view, box = self.view, self.query_one("#tender-customer", Static)
+        if view.customer is None:
+            box.update("No customer: account and points need one (F2 on the sale)")
+            return
+        text = safe(view.customer.name, style="bold")
+        if view.customer.row.get("ar_enabled"):
+            text.append(f"\nAvailable credit {money(view.customer.available_credit)}")
+            if view.customer.row.get("credit_hold"):
+                text.append("  CREDIT HOLD", style="bold reverse")
+        if self.usable_points is not None:
+            usable, value = self.usable_points
+            text.append(
+                f"\nPoints {points(view.customer.points_balance)}: "
+                f"{points(usable)} usable now = {money(value)}"
+            )
+        box.update(text)
+
+    async def _load_points(self) -> None:
+        ok, found = await self.attempt(points_value, self.co)
+        if ok:
+            self.usable_points = found
+            self._show_customer()
+
+    def _outstanding(self, view: SaleView) -> bool:
+        """Still something to take (sale) or give back (return)."""
+        return view.remaining < 0 if view.is_return else view.remaining > 0
+
+    def _amount(self) -> str:
+        value = self.query_one("#amount", Input).value.strip().replace(",", "")
+        return value or f"{abs(self.view.remaining):.{self.places}f}"
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(TenderTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    # -- tenders -------------------------------------------------------------------------------
+    def tendered(self, view: SaleView) -> None:
+        self.show(view)
+        if not self._outstanding(view):
+            self.action_commit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_cash()
+
+    def action_cash(self) -> None:
+        co, amount = self.co, self._amount()
+        self.guarded(co, lambda _a: co.add_cash(amount), reason="cash", done=self.tendered)
+
+    def action_card(self) -> None:
+        co, amount = self.co, self._amount()
+
+        def entered(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.guarded(
+                    co,
+                    lambda _a: co.add_card(amount, values["reference"]),
+                    reason="card",
+                    done=self.tendered,
+                )
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Card payment of {amount}",
+                [Field("reference", "Approval reference from the card terminal")],
+            ),
+            entered,
+        )
+
+    def action_account(self) -> None:
+        if self.view.customer is None:
+            self.refuse("Charging to an account needs a customer on the sale")
+            return
+        co, amount, label = self.co, self._amount(), self.view.reference_label
+        if self.view.reference_required:
+            label += " (required)"
+
+        def entered(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            pin, ref = values["pin"] or None, values["reference"] or None
+            self.guarded(
+                co,
+                lambda a: co.add_account(amount, pin=pin, reference=ref, approver=a),
+                reason=f"charge {amount} to account",
+                done=self.tendered,
+            )
+
+        self.app.push_screen(
+            PromptScreen(
+                f"Charge {amount} to the account of {self.view.customer.name}",
+                [
+                    Field("pin", "Customer PIN", password=True, restrict=r"[0-9]*"),
+                    Field("reference", label),
+                ],
+            ),
+            entered,
+        )
+
+    def action_points(self) -> None:
+        if self.view.customer is None or self.view.is_return:
+            self.refuse("Points pay only on a sale with a customer")
+            return
+        co = self.co
+        usable = points(self.usable_points[0]) if self.usable_points else ""
+
+        def entered(values: dict[str, str] | None) -> None:
+            if values and values["points"]:
+                self.guarded(
+                    co,
+                    lambda _a: co.add_points(values["points"]),
+                    reason="points",
+                    done=self.tendered,
+                )
+
+        self.app.push_screen(
+            PromptScreen("Pay with points", [Field("points", "Points to redeem", usable)]),
+            entered,
+        )
+
+    def action_remove(self) -> None:
+        index = self.query_one(TenderTable).selected_index()
+        if index is None:
+            self.refuse("No tender to remove")
+            return
+        co = self.co
+        self.guarded(co, lambda _a: co.remove_tender(index), reason="remove", done=self.show)
+
+    # -- finishing -----------------------------------------------------------------------------
+    def action_commit(self) -> None:
+        if not self._committing:
+            self._committing = True
+            self.run_worker(self._commit(), group="sale-ops")
+
+    async def _commit(self) -> None:
+        try:
+            ok, committed = await self.attempt(self.co.commit)
+        finally:
+            self._committing = False
+        if ok and committed is not None:
+            self.dismiss(committed)
+            return
+        ok, view = await self.attempt(snapshot, self.co)
+        if ok and view is not None:
+            self.show(view)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

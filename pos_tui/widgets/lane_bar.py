@@ -1,0 +1,56 @@
+"""The bar along the top of every lane screen: lane, store, who is signed in, and the time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from pos_tui.widgets.safe import safe
+
+
+class LaneBar(Static):
+    """Always-visible identity of the lane. The cashier's name comes from the database, so it
+    is shown through :func:`safe`."""
+
+    DEFAULT_CSS = """
+    LaneBar {
+        dock: top;
+        height: 1;
+        padding: 0 1;
+        background: $primary;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+    def __init__(
+        self, lane: str, store: str, who: str, now: Callable[[], datetime], **kwargs: object
+    ) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.lane = lane
+        self.store = store
+        self.who = who
+        self._now = now
+
+    def on_mount(self) -> None:
+        self.set_interval(30, self.refresh_bar)
+        self.refresh_bar()
+
+    def set_who(self, who: str) -> None:
+        self.who = who
+        self.refresh_bar()
+
+    def refresh_bar(self) -> None:
+        stamp = self._now().strftime("%Y-%m-%d %H:%M")
+        left = Text(f"Lane {self.lane} · Store {self.store} · ")
+        left.append_text(safe(self.who))
+        width = max(self.size.width - 2, 0)
+        gap = max(width - len(left.plain) - len(stamp), 1)
+        left.append(" " * gap + stamp)
+        self.update(left)
+
+    def on_resize(self) -> None:
+        self.refresh_bar()

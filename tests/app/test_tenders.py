@@ -1,0 +1,202 @@
+"""Every tender at the lane, committed to a real database: cash, card, account, points, split."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.pilot import Pilot
+
+from pos_tui.app import PosApp
+from pos_tui.screens.supervisor import SupervisorScreen
+from pos_tui.screens.tender import TenderScreen
+from pos_tui.services.backend import Backend
+from pos_tui.services.checkout import Committed
+from tests.app.conftest import enter, screen_text, settle, sign_in
+from tests.app.helpers_lane import checkout, message, notifications, view
+from tests.catalog import Store
+
+
+async def _attach(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("f2")
+    await settle(pilot)
+    await enter(pilot, text)
+
+
+async def test_cash_with_change_commits_and_calls_the_hooks(app: PosApp, backend: Backend) -> None:
+    seen: list[Committed] = []
+    hooked: list[Committed] = []
+    kicks: list[int] = []
+
+    class Printing:
+        def kick(self) -> None:
+            kicks.append(1)
+
+    app.after_commit.append(seen.append)
+    app.on_sale_committed = hooked.append  # type: ignore[attr-defined]
+    app.printing = Printing()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "2*APPLE")
+        await enter(pilot, "BAG")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, TenderScreen)
+        assert "215.00" in screen_text(pilot)
+        await enter(pilot, "500")
+        text = screen_text(pilot)
+        assert "CHANGE DUE  285.00" in text and "SALE #1 COMPLETE" in text
+        assert view(pilot).empty, "a new sale is ready"
+        assert len(seen) == 1 and seen[0].change == Decimal("285.00")
+        assert hooked == seen and kicks == [1]
+        assert any("Sale 1 committed" in n for n in notifications(pilot))
+    sale = backend.journal.last("L1")
+    assert sale is not None and sale["total"] == "215.00"
+    tenders = backend.journal.children(int(sale["id"]))["tenders"]
+    assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
+        ("cash", "500.00", "285.00")
+    ]
+    assert [j["kind"] for j in backend.print_jobs.pending("L1")] == ["receipt"]
+
+
+async def test_exact_cash_is_f5_then_enter(app: PosApp, backend: Backend) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "CHANGE DUE  0.00" in screen_text(pilot)
+    assert backend.journal.last("L1")["total"] == "105.00"  # type: ignore[index]
+
+
+async def test_external_card_needs_a_reference(app: PosApp, backend: Backend) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("enter")  # no reference
+        await settle(pilot)
+        assert "approval reference" in message(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await enter(pilot, "AUTH-9")
+        assert view(pilot).empty
+    sale = backend.journal.last("L1")
+    assert sale is not None
+    tenders = backend.journal.children(int(sale["id"]))["tenders"]
+    assert [(t["kind"], t["amount"], t["reference"]) for t in tenders] == [
+        ("card", "105.00", "AUTH-9")
+    ]
+
+
+async def test_account_pin_po_number_credit_refusal_and_override(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await _attach(pilot, "Acme")
+        assert "Credit available: 1,000.00" in screen_text(pilot)
+        await enter(pilot, "5*APPLE")  # 525.00
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "PO number (required)" in screen_text(pilot)
+        await enter(pilot, "0000")
+        await enter(pilot, "PO-1")
+        assert "Wrong customer PIN" in message(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await enter(pilot, "4321")
+        await pilot.press("enter")  # no PO number
+        await settle(pilot)
+        assert "PO number" in message(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await enter(pilot, "4321")
+        await enter(pilot, "PO-77")
+        assert "SALE #1 COMPLETE" in screen_text(pilot)
+        # A second charge goes over the credit limit: refused, a supervisor overrides.
+        await _attach(pilot, "Acme")
+        await enter(pilot, "5*APPLE")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await enter(pilot, "4321")
+        await enter(pilot, "PO-78")
+        assert isinstance(app.screen, SupervisorScreen)
+        assert "credit" in str(app.screen.query_one("#why").render()).lower()
+        await enter(pilot, "201")
+        await enter(pilot, "2345")
+        assert "SALE #2 COMPLETE" in screen_text(pilot)
+    entries = backend.ledgers.receivable_entries(store.corp)
+    assert [(e["amount"], e["reference"]) for e in entries] == [
+        ("525.00", "PO-77"),
+        ("525.00", "PO-78"),
+    ]
+    assert backend.customers.receivable_balance(store.corp) == Decimal("1050.00")
+
+
+async def test_points_redemption_then_cash(app: PosApp, backend: Backend, store: Store) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await _attach(pilot, "9876543210")
+        await enter(pilot, "APPLE")  # 105.00
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Points 100: 42 usable now = 105.00" in screen_text(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        await enter(pilot, "10")  # 2 points = 5.00 -> 25.00
+        screen = app.screen
+        assert isinstance(screen, TenderScreen) and screen.view.remaining == Decimal("80.00")
+        await pilot.press("enter")  # the rest in cash
+        await settle(pilot)
+        assert view(pilot).empty
+    sale = backend.journal.last("L1")
+    assert sale is not None and sale["points_used"] == "10"
+    entries = [
+        (e["entry_type"], Decimal(e["points"])) for e in backend.ledgers.points_entries(store.anna)
+    ]
+    assert ("used", Decimal(-10)) in entries
+
+
+async def test_split_tender_with_a_removed_tender(app: PosApp, backend: Backend) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")  # 105.00
+        await pilot.press("f5")
+        await settle(pilot)
+        await enter(pilot, "20")
+        screen = app.screen
+        assert isinstance(screen, TenderScreen) and len(screen.view.tenders) == 1
+        await pilot.press("f9")
+        await settle(pilot)
+        assert screen.view.tenders == () and screen.view.remaining == Decimal("105.00")
+        await enter(pilot, "50")
+        assert screen.view.remaining == Decimal("55.00")
+        await pilot.press("f6")
+        await settle(pilot)
+        await enter(pilot, "AUTH-2")
+        assert checkout(pilot).view is not None and checkout(pilot).view.empty  # type: ignore[union-attr]
+    sale = backend.journal.last("L1")
+    assert sale is not None
+    tenders = backend.journal.children(int(sale["id"]))["tenders"]
+    assert [(t["kind"], t["amount"]) for t in tenders] == [("cash", "50.00"), ("card", "55.00")]
+
+
+async def test_escape_keeps_tenders_on_the_sale(app: PosApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await pilot.press("f5")
+        await settle(pilot)
+        await enter(pilot, "5")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert view(pilot).paid == Decimal("5.00") and view(pilot).remaining == Decimal("100.00")

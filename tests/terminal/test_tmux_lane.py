@@ -1,0 +1,134 @@
+"""The real ``pos-tui`` in tmux at 80x24: sign in, ring up, pay cash, read the screen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pos_tui.config import load_settings
+from pos_tui.services.backend import open_backend
+from tests.catalog import build_store
+
+pytestmark = pytest.mark.terminal
+
+POS_TUI = Path(sys.executable).parent / "pos-tui"
+TIMEOUT = 30.0
+
+
+class Tmux:
+    """One tmux server on its own socket, so no one else's sessions are touched."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"pos-tui-test-{uuid.uuid4().hex[:8]}"
+        self.session = "lane"
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+        return result.stdout
+
+    def start(self, command: list[str]) -> None:
+        self.run("new-session", "-d", "-s", self.session, "-x", "80", "-y", "24", *command)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.session)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", "-t", self.session, key)
+            time.sleep(0.1)
+
+    def type(self, text: str) -> None:
+        self.run("send-keys", "-t", self.session, "-l", text)
+        time.sleep(0.2)
+
+    def wait_for(self, *texts: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(t in screen for t in texts):
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{texts} not on screen after {TIMEOUT}s:\n{screen}")
+
+    def kill(self) -> None:
+        subprocess.run(
+            ["tmux", "-L", self.socket, "kill-server"],
+            env=self.env,
+            capture_output=True,
+            timeout=10,
+        )
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    assert shutil.which("tmux"), "tmux is installed by scripts/setup"
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "POS_TUI_CONFIG_DIR": str(tmp_path / "config"),
+        "POS_TUI_DATA_DIR": str(tmp_path / "data"),
+    }
+    env.pop("TMUX", None)
+    session = Tmux(env)
+    try:
+        yield session
+    finally:
+        session.kill()
+
+
+def test_cash_sale_in_the_real_app(tmux: Tmux, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    settings = load_settings(database={"path": str(db)})
+    backend = open_backend(settings)
+    build_store(backend)
+    backend.close()
+
+    tmux.start([str(POS_TUI), "--db", str(db)])
+    tmux.wait_for("Sign in", "Lane L1")
+    tmux.type("101")
+    tmux.keys("Enter")
+    tmux.type("1234")
+    tmux.keys("Enter")
+    tmux.wait_for("Cass Cashier", "Scan or type")
+    tmux.type("2*APPLE")
+    tmux.keys("Enter")
+    tmux.wait_for("Apple 1kg")
+    tmux.type("BAG")
+    tmux.keys("Enter")
+    checkout = tmux.wait_for("Carry bag", "215.00")
+    (tmp_path / "checkout-80x24.txt").write_text(checkout, encoding="utf-8")
+    assert "REMAINING" in checkout and "f5 Pay" in checkout
+    tmux.keys("F5")
+    tmux.wait_for("Amount (Enter = cash)", "215.00")
+    tmux.type("500")
+    tmux.keys("Enter")
+    done = tmux.wait_for("CHANGE DUE")
+    assert "CHANGE DUE  285.00" in done and "SALE #1 COMPLETE · Total 215.00" in done
+
+    backend = open_backend(settings)
+    try:
+        sale = backend.journal.last("L1")
+        assert sale is not None and sale["total"] == "215.00"
+        tenders = backend.journal.children(int(sale["id"]))["tenders"]
+        assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
+            ("cash", "500.00", "285.00")
+        ]
+    finally:
+        backend.close()
