@@ -44,6 +44,8 @@ class CustomerDetails:
     points_balance: Decimal = Decimal(0)
     receivable_balance: Decimal = Decimal(0)
     card_type: Row | None = None
+    # Picture 1 (image bytes), shown at the lane to confirm who is charging to the account.
+    photo: bytes | None = None
 
     @property
     def name(self) -> str:
@@ -113,6 +115,7 @@ class CustomerService:
             card_type=self.b.catalog.get("card_types", row["card_type_id"])
             if row["card_type_id"]
             else None,
+            photo=_photo(repo.picture(customer_id, 1)),
         )
 
     # -- create and change ---------------------------------------------------------------------
@@ -527,3 +530,7 @@ def _integrity_error(exc: sqlite3.IntegrityError) -> FieldError:
     if "card_expiry_date" in text or "CHECK constraint" in text:
         return FieldError("customer", f"Refused by the database: {text}")
     return FieldError("customer", f"Refused by the database: {text}")
+
+
+def _photo(row: Row | None) -> bytes | None:
+    return bytes(row["data"]) if row is not None else None

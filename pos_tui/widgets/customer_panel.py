@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from pos_tui.services.customers import CustomerDetails
 from pos_tui.widgets.fmt import money, points
+from pos_tui.widgets.photo import photo_text
 from pos_tui.widgets.safe import safe
 
 
@@ -65,5 +66,16 @@ class CustomerPanel(Static):
             texts.append(Text(" · ".join(flags), style="bold reverse"))
         if row["pos_remarks"]:
             texts.append(safe(f"Note: {row['pos_remarks']}"))
+        picture = self._photo(details.photo, used_rows=len(texts) + len(lines) // 3)
+        if picture is not None:
+            texts.append(picture)
         # safe(), not a markup string: "[red]Bob[/red]" must show exactly as typed.
         self.update(Text("\n").join(texts))
+
+    def _photo(self, data: bytes | None, *, used_rows: int) -> Text | None:
+        """The photo in whatever room is left below the text (none at 80x24 with many flags)."""
+        if not data:
+            return None
+        width = max(self.content_size.width, 0)
+        rows = min(self.content_size.height - used_rows - 1, 10)
+        return photo_text(data, max_width=min(width, 24), max_rows=rows)
