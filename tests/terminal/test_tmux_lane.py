@@ -43,7 +43,21 @@ class Tmux:
         return result.stdout
 
     def start(self, command: list[str]) -> None:
-        self.run("new-session", "-d", "-s", self.session, "-x", "80", "-y", "24", *command)
+        # tmux sets its own TERM inside the pane: hand the terminal's settings to the app itself.
+        settings = [f"{k}={self.env[k]}" for k in ("TERM", "NO_COLOR") if k in self.env]
+        self.run(
+            "new-session",
+            "-d",
+            "-s",
+            self.session,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "env",
+            *settings,
+            *command,
+        )
 
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.session)
@@ -76,16 +90,26 @@ class Tmux:
         )
 
 
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
+# Thin terminals and kiosks: full colour, the Linux console's 16 colours, monochrome.
+TERMINALS = {
+    "256-colour": {"TERM": "xterm-256color"},
+    "16-colour": {"TERM": "linux"},
+    "monochrome": {"TERM": "vt100", "NO_COLOR": "1"},
+}
+
+
+@pytest.fixture(params=sorted(TERMINALS))
+def tmux(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tmux]:
     assert shutil.which("tmux"), "tmux is installed by scripts/setup"
     env = {
         **os.environ,
-        "TERM": "xterm-256color",
+        **TERMINALS[request.param],
         "POS_TUI_CONFIG_DIR": str(tmp_path / "config"),
         "POS_TUI_DATA_DIR": str(tmp_path / "data"),
     }
     env.pop("TMUX", None)
+    if "NO_COLOR" not in TERMINALS[request.param]:
+        env.pop("NO_COLOR", None)
     session = Tmux(env)
     try:
         yield session
