@@ -22,6 +22,7 @@ _CHECKOUT: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("f8", "sale_discount", "Sale disc", "checkout.sale_discount", "Discount the whole sale (10% or 10.00)", True),
     ("f9", "void_line", "Void line", "checkout.void_line", "Remove the selected line", True),
     ("f10", "lock", "Lock", "lane.lock", "Lock the lane: the same cashier or a supervisor unlocks", True),
+    ("f11", "back_office", "Back office", "lane.back_office", "Back office: customers, card types, items (supervisor or manager)", True),
     ("f12", "sign_out", "Sign out", "lane.sign_out", "Sign out (an open sale is offered at the next sign-in)", True),
     ("ctrl+n", "enrol", "Enrol", "checkout.enrol", "Quick enrol a new customer (name and mobile) onto the sale", True),
     ("ctrl+b", "detach_customer", "Drop cust", "checkout.detach_customer", "Take the customer off the sale", True),

@@ -73,6 +73,12 @@ class LaneScreen(Screen[R]):
     def pos(self) -> PosApp:
         return cast("PosApp", self.app)
 
+    def action_back_office(self) -> None:
+        """Customers, card types, items...: for supervisors and managers (the screen checks)."""
+        from pos_tui.screens.backoffice import BackOfficeScreen
+
+        self.app.push_screen(BackOfficeScreen())
+
     def pos_employee(self) -> Employee:
         """The signed-in employee (lane screens exist only while someone is signed in)."""
         employee = self.pos.employee

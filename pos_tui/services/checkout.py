@@ -361,6 +361,7 @@ class Checkout:
         charge: engine.ChargeRequest | None = None,
     ) -> engine.PricedSale:
         inputs = self.inputs
+        inputs.refresh()
         lines = []
         for cl in self.cart.lines:
             item = inputs.item(cl.item_id)

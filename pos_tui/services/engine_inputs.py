@@ -26,6 +26,14 @@ class EngineInputs:
         self._tax_classes: dict[int, engine.TaxClass] = {}
         self._card_types: dict[int, engine.CardType] = {}
         self._settings: engine.Settings | None = None
+        self._version = backend.catalog.version()
+
+    def refresh(self) -> None:
+        """Drop cached reference data if the catalog changed (here or on another lane)."""
+        version = self.b.catalog.version()
+        if version != self._version:
+            self.forget()
+            self._version = version
 
     def forget(self) -> None:
         self._items.clear()

@@ -23,9 +23,26 @@ CODED_TABLES = (
 )
 
 
+CATALOG_VERSION = "catalog_version"
+
+
 class CatalogRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+
+    def version(self) -> int:
+        """Bumped by every change below, so lanes caching reference data know to reload it."""
+        row = self.db.execute(
+            "SELECT value FROM counters WHERE name = ?", [CATALOG_VERSION]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _changed(self) -> None:
+        self.db.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT(name) DO UPDATE SET value = value + 1",
+            [CATALOG_VERSION],
+        )
 
     def get(self, table: str, row_id: int) -> Row | None:
         _check(table)
@@ -49,6 +66,7 @@ class CatalogRepository:
     def insert(self, table: str, row: Row) -> int:
         _check(table)
         with write(self.db):
+            self._changed()
             t = self.db.table(table)
             t.insert(row)
             return int(t.last_pk)  # type: ignore[arg-type]
@@ -56,6 +74,7 @@ class CatalogRepository:
     def update(self, table: str, row_id: int, changes: Row) -> None:
         _check(table)
         with write(self.db):
+            self._changed()
             self.db.table(table).update(row_id, changes)
 
     # -- items ---------------------------------------------------------------------------------
@@ -99,6 +118,7 @@ class CatalogRepository:
 
     def set_price_list_price(self, price_list_id: int, item_id: int, price: str) -> None:
         with write(self.db):
+            self._changed()
             self.db.table("price_list_items").upsert(
                 {"price_list_id": price_list_id, "item_id": item_id, "price": price},
                 pk=("price_list_id", "item_id"),
@@ -106,6 +126,7 @@ class CatalogRepository:
 
     def set_tax_class_taxes(self, tax_class_id: int, tax_ids: list[int]) -> None:
         with write(self.db):
+            self._changed()
             self.db.execute("DELETE FROM tax_class_taxes WHERE tax_class_id = ?", [tax_class_id])
             for tax_id in sorted(set(tax_ids)):
                 self.db.table("tax_class_taxes").insert(
@@ -122,6 +143,7 @@ class CatalogRepository:
 
     def set_restricted_subgroups(self, card_type_id: int, subgroup_ids: list[int]) -> None:
         with write(self.db):
+            self._changed()
             self.db.execute(
                 "DELETE FROM card_type_restricted_subgroups WHERE card_type_id = ?", [card_type_id]
             )
@@ -139,6 +161,7 @@ class CatalogRepository:
 
     def set_subscription(self, card_type_id: int, row: Row | None) -> None:
         with write(self.db):
+            self._changed()
             self.db.execute(
                 "DELETE FROM card_type_subscriptions WHERE card_type_id = ?", [card_type_id]
             )
@@ -165,6 +188,7 @@ class CatalogRepository:
 
     def insert_employee(self, row: Row) -> int:
         with write(self.db):
+            self._changed()
             t = self.db.table("employees")
             t.insert(row)
             return int(t.last_pk)  # type: ignore[arg-type]

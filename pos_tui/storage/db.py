@@ -59,6 +59,11 @@ def _m0003_lane_state(db: sqlite_utils.Database) -> None:
     _run_script(db, "schema_v3_lane.sql")
 
 
+@migrations(name="0004_customer_list_indexes")
+def _m0004_customer_list_indexes(db: sqlite_utils.Database) -> None:
+    _run_script(db, "schema_v4_lists.sql")
+
+
 def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -224,3 +224,13 @@ def test_underpaid_and_overpaid_card_refused(backend: Backend, store: Store) -> 
     co.add_card("55", "AUTH1")
     done = co.commit()
     assert done.change == 0 and done.open_drawer
+
+
+def test_catalog_changes_reach_a_running_lane(backend: Backend, store: Store) -> None:
+    co = Checkout(backend, store.cashier)
+    co.add_item("APPLE")
+    apple = backend.catalog.by_code("items", "APPLE")
+    assert apple is not None
+    # The back office (or another lane's) edit bumps the catalog version; the cache reloads.
+    backend.catalog.update("items", int(apple["id"]), {"regular_price": "120.00"})
+    assert co.quote().lines[0].unit_price == Decimal("120.00")

@@ -16,7 +16,12 @@ from pos_tui.storage.db import connect, migrations
 def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
     db = connect(db_path)
     names = [m.name for m in migrations.applied(db)]
-    assert names == ["0001_schema", "0002_customer_search", "0003_lane_state"]
+    assert names == [
+        "0001_schema",
+        "0002_customer_search",
+        "0003_lane_state",
+        "0004_customer_list_indexes",
+    ]
     db.conn.close()
     again = connect(db_path)
     assert [m.name for m in migrations.applied(again)] == names

@@ -1,0 +1,141 @@
+"""What every back office screen shares: the title bar, service calls off the UI thread,
+refusals shown calmly, and the unsaved-changes guard on the way out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from pos_tui.screens.dialogs import ChoiceScreen
+from pos_tui.services.auth import Employee
+from pos_tui.services.customer_fields import FieldError
+from pos_tui.services.receivable import ReceivableError
+from pos_tui.widgets.safe import safe
+
+if TYPE_CHECKING:
+    from pos_tui.app import PosApp
+
+R = TypeVar("R")
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+# Refusals a manager reads (a rule said no); anything else is a bug, logged and reported.
+USER_ERRORS = (FieldError, ReceivableError, ValueError)
+REQUIRED_ROLE = "supervisor"
+
+
+def message_of(exc: BaseException) -> str:
+    return str(getattr(exc, "message", None) or exc)
+
+
+class TitleBar(Static):
+    """One line: where the manager is and who is signed in."""
+
+    DEFAULT_CSS = """
+    TitleBar { dock: top; height: 1; background: $primary; color: $text; padding: 0 1; }
+    """
+
+
+class StatusLine(Static):
+    """The latest refusal or hint of a screen."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: auto; padding: 0 1; }
+    StatusLine.-error { color: $text-error; text-style: bold; }
+    """
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.set_class(error, "-error")
+        self.update(Text("! ", style="bold").append_text(safe(text)) if error else safe(text))
+
+
+class BackOfficePage(Screen[R]):
+    """Base of the back office screens: Escape goes back (asking first if there are unsaved
+    changes); service calls run on the database thread through ``app.call_service``."""
+
+    BINDINGS = [Binding("escape", "back", "Back", id="backoffice.back")]
+    TITLE_TEXT = "Back office"
+
+    @property
+    def pos(self) -> PosApp:
+        return cast("PosApp", self.app)
+
+    @property
+    def employee(self) -> Employee | None:
+        return self.pos.employee
+
+    @property
+    def employee_id(self) -> int | None:
+        return self.employee.id if self.employee else None
+
+    def title_bar(self, subtitle: str = "") -> TitleBar:
+        who = self.pos.who()
+        text = f"Back office · {self.TITLE_TEXT}" + (f" · {subtitle}" if subtitle else "")
+        return TitleBar(safe(f"{text} · {who}"), id="title-bar")
+
+    def compose_title(self) -> ComposeResult:
+        yield self.title_bar()
+
+    def set_subtitle(self, subtitle: str) -> None:
+        for bar in self.query(TitleBar):
+            bar.update(safe(f"Back office · {self.TITLE_TEXT} · {subtitle} · {self.pos.who()}"))
+
+    # -- messages ------------------------------------------------------------------------------
+    def refuse(self, message: str) -> None:
+        for line in self.query(StatusLine):
+            line.say(message, error=True)
+        self.pos.say(message, title="Refused", severity="error")
+
+    def hint(self, message: str) -> None:
+        for line in self.query(StatusLine):
+            line.say(message)
+
+    async def attempt(
+        self, fn: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> tuple[bool, T | None]:
+        """Call a service on the database thread; a refusal is shown and gives (False, None)."""
+        try:
+            return True, await self.pos.call_service(fn, *args, **kwargs)
+        except USER_ERRORS as exc:
+            self.refuse(message_of(exc))
+        except Exception as exc:  # a bug must not close the back office
+            log.exception("back office service call failed")
+            self.refuse(f"Unexpected error: {exc}")
+        return False, None
+
+    # -- leaving -------------------------------------------------------------------------------
+    def is_dirty(self) -> bool:
+        """Whether leaving would lose changes; forms override this."""
+        return False
+
+    async def save_before_leaving(self) -> bool:
+        """Save for the guard; True when saved. Forms override this."""
+        return True
+
+    def action_back(self) -> None:
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        async def chosen(choice: str | None) -> None:
+            if choice == "discard" or (choice == "save" and await self.save_before_leaving()):
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Unsaved changes",
+                "This form has changes that are not saved.",
+                [
+                    ("save", "Save and go back"),
+                    ("discard", "Discard the changes"),
+                    ("stay", "Keep editing"),
+                ],
+            ),
+            chosen,
+        )

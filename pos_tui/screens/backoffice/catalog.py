@@ -1,0 +1,194 @@
+"""Card types, customer types, items with their price levels, sub-groups, teams, locations and
+location groups: a list, and an edit form laid out from ``catalog_admin.TABLES``."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
+from pos_tui.screens.backoffice.form_layout import pane_ids_of
+from pos_tui.services.catalog_admin import TABLES, AdminField, CatalogAdmin
+from pos_tui.services.customer_fields import FieldError
+from pos_tui.storage.rows import Row
+from pos_tui.widgets.backoffice.fields import (
+    FieldRow,
+    choice_options,
+    options,
+    rows_by_name,
+    values_of,
+)
+from pos_tui.widgets.safe import safe
+
+SECTION_TITLES = {
+    "main": "Main", "points": "Points", "extras": "B'day & referral", "redeem": "Redeem & restrict",
+    "multiplier": "Multiplier", "upgrade": "Upgrade & input", "subscription": "Subscription",
+    "prices": "Prices", "basic": "Basic", "settings": "Settings", "card": "Card & loyalty",
+    "receivable": "Receivable", "personal": "Personal", "other": "Other",
+}  # fmt: skip
+
+
+class CatalogListScreen(BackOfficePage[None]):
+    """The rows of one reference table; Enter edits, Ctrl+N adds."""
+
+    DEFAULT_CSS = "CatalogListScreen #rows { height: 1fr; }"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="backoffice.back"),
+        Binding("ctrl+n", "new", "New", id="backoffice.catalog_new", priority=True),
+        Binding("enter", "edit", "Edit", id="backoffice.catalog_edit"),
+    ]
+
+    def __init__(self, table: str) -> None:
+        super().__init__()
+        self.table = table
+        self.spec = TABLES[table]
+        self.TITLE_TEXT = self.spec.title
+        self.rows: list[Row] = []
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield StatusLine("", id="catalog-status")
+        table: DataTable[Text] = DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+        for column in self.spec.columns:
+            field = next((f for f in self.spec.fields if f.name == column), None)
+            table.add_column(field.label.split(" (")[0] if field else column)
+        yield table
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        ok, rows = await self.attempt(CatalogAdmin(self.pos.backend).rows, self.table)
+        if not ok or rows is None:
+            return
+        self.rows = rows
+        table = self.query_one("#rows", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(*(safe("" if row.get(c) is None else row.get(c)) for c in self.spec.columns))  # fmt: skip
+        self.hint(f"{len(rows)} rows · Enter edit · Ctrl+N new")
+        table.focus()
+
+    def _open(self, row_id: int | None) -> None:
+        async def back(_: object) -> None:
+            await self.reload()
+
+        self.app.push_screen(CatalogEditScreen(self.table, row_id), back)
+
+    def action_new(self) -> None:
+        self._open(None)
+
+    def action_edit(self) -> None:
+        table = self.query_one("#rows", DataTable)
+        if self.rows and table.row_count:
+            self._open(int(self.rows[min(table.cursor_row, len(self.rows) - 1)]["id"]))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+
+class CatalogEditScreen(BackOfficePage[None]):
+    """Edit one row; Ctrl+S saves, a refusal shows next to its field."""
+
+    DEFAULT_CSS = """
+    CatalogEditScreen TabbedContent { height: 1fr; }
+    CatalogEditScreen TabPane { padding: 0 1; }
+    CatalogEditScreen VerticalScroll { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="backoffice.back"),
+        Binding("ctrl+s", "save", "Save", id="backoffice.save", priority=True),
+    ]
+
+    def __init__(self, table: str, row_id: int | None) -> None:
+        super().__init__()
+        self.table = table
+        self.row_id = row_id
+        self.spec = TABLES[table]
+        self.TITLE_TEXT = self.spec.title
+        self._loaded: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_title()
+        yield StatusLine("", id="edit-status")
+        yield Static("Loading…", id="edit-loading")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        admin = CatalogAdmin(self.pos.backend)
+        ok, values = await self.attempt(admin.load, self.table, self.row_id)
+        ok2, refs = await self.attempt(admin.options, self.table)
+        if not (ok and ok2) or values is None or refs is None:
+            return
+        sections: dict[str, list[FieldRow]] = {}
+        for f in self.spec.fields:
+            sections.setdefault(f.section, []).append(self._row(f, values, refs))
+        tabs = TabbedContent(id="edit-tabs")
+        self.query_one("#edit-loading").display = False
+        await self.mount(tabs, before=self.query_one(Footer))
+        for section, rows in sections.items():
+            title = SECTION_TITLES.get(section, section.capitalize())
+            await tabs.add_pane(TabPane(title, VerticalScroll(*rows), id=f"tab-{section}"))
+        self._loaded = values_of(rows_by_name(self))
+        self.set_subtitle(values.get("name") or "new")
+        next(iter(rows_by_name(self).values())).focus_editor()
+
+    @staticmethod
+    def _row(
+        f: AdminField, values: dict[str, str], refs: dict[str, list[tuple[int, str]]]
+    ) -> FieldRow:
+        value = values.get(f.name, "")
+        if f.kind in ("ref", "refs"):
+            return FieldRow(
+                f.name, f.label, f.kind, value=value, choices=options(refs.get(f.name, []))
+            )
+        if f.kind == "choice":
+            return FieldRow(
+                f.name, f.label, "choice", value=value, choices=choice_options(f.choices)
+            )
+        return FieldRow(f.name, f.label, f.kind, value=value)
+
+    def is_dirty(self) -> bool:
+        rows = rows_by_name(self)
+        return bool(rows) and values_of(rows) != self._loaded
+
+    def action_save(self) -> None:
+        self.run_worker(self.save(), exclusive=True, group="catalog-save")
+
+    async def save(self) -> bool:
+        rows = rows_by_name(self)
+        for row in rows.values():
+            row.set_error(None)
+        admin = CatalogAdmin(self.pos.backend)
+        try:
+            row_id = await self.pos.call_service(
+                admin.save, self.table, self.row_id, values_of(rows), employee_id=self.employee_id
+            )
+        except FieldError as exc:
+            wrong = rows.get(exc.field)
+            if wrong is not None:
+                wrong.set_error(exc.message)
+                panes = pane_ids_of(wrong)
+                if panes:
+                    self.query_one("#edit-tabs", TabbedContent).active = panes[0]
+                wrong.call_after_refresh(wrong.focus_editor)
+            self.refuse(exc.message)
+            return False
+        except Exception as exc:
+            self.refuse(f"Not saved: {exc}")
+            return False
+        self.row_id = row_id
+        self._loaded = values_of(rows)
+        self.hint(f"Saved {self._loaded.get('name', '')}")
+        self.pos.say(
+            f"Saved {self._loaded.get('name', '')} in {self.spec.title}", title="Back office"
+        )
+        return True
+
+    async def save_before_leaving(self) -> bool:
+        return await self.save()

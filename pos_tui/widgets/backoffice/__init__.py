@@ -1,0 +1,1 @@
+"""Widgets of the back office: labelled field editors and the spending chart."""
