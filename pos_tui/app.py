@@ -6,23 +6,39 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Static
 
 from pos_tui.config import Settings, data_dir
 from pos_tui.screens.checkout import CheckoutScreen
+from pos_tui.screens.checkout_customer import CustomerFlows
+from pos_tui.screens.customer_search import CustomerSearchScreen
+from pos_tui.screens.dialogs import Field, PromptScreen
 from pos_tui.screens.help import HelpScreen, key_rows
 from pos_tui.screens.lane import LaneScreen
 from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.services.auth import Employee
 from pos_tui.services.backend import Backend, open_backend, system_now
 from pos_tui.services.checkout import Committed
+from pos_tui.services.customers import CustomerService
+from pos_tui.services.lane_devices import (
+    DeviceAction,
+    PoleFeed,
+    customers_for_list,
+    method_of_input,
+)
 from pos_tui.services.runner import ServiceRunner
+from pos_tui.storage.rows import Row
 from pos_tui.text import plain
+from pos_tui.widgets.device_bridge import CardPromptScreen, DeviceBridge, KeyWedge
+from pos_tui.widgets.fmt import money
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -34,6 +50,24 @@ Scanned = LaneScreen.Scanned
 log = logging.getLogger(__name__)
 
 
+class CustomerListScreen(CustomerSearchScreen):
+    """F2 with method of input `list`: the customers by name to choose from; typing searches."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__(title="Choose the customer")
+        self.listed = rows
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._show, "", self.listed)
+
+    def _show(self, text: str, rows: list[Row]) -> None:
+        super()._show(text, rows if text.strip() else self.listed)
+        if not text.strip():
+            self.query_one("#customer-search-status", Static).update(
+                f"{len(self.listed)} customers A-Z · ↑↓ choose · Enter attach · type to search"
+            )
+
+
 class PosApp(App[None]):
     """A point-of-sale lane.
 
@@ -41,7 +75,15 @@ class PosApp(App[None]):
     :meth:`card_read`, :meth:`scan`, :meth:`device_notice`; after a commit
     :meth:`sale_committed` runs ``after_commit`` callbacks, ``on_sale_committed`` and
     ``printing.kick()`` when present; :meth:`reprint` queues a reprint.
+
+    On mount the ``[devices.*]`` of the settings are opened (``device_bridge``): driver events
+    reach those hooks, receipts print through a ``PrintWorker`` (unless ``printing`` was set
+    before), the pole display follows the sale (``pole``), and keyboard-wedge scanners and
+    magstripe readers are told from typing (``on_event``).
     """
+
+    # How often the print worker retries receipts held up by a printer problem.
+    PRINT_RETRY_SECONDS = 30.0
 
     TITLE = "pos-tui"
     CSS_PATH = "app.tcss"
@@ -69,6 +111,11 @@ class PosApp(App[None]):
         # Set by the printing/hardware side; both optional.
         self.printing: Any = None
         self.after_commit: list[Callable[[Committed], object]] = []
+        # Devices: set up on mount. `pole` is safe to call with no display.
+        self.device_bridge: DeviceBridge | None = None
+        self.pole = PoleFeed(None, "")
+        self.wedge: KeyWedge | None = None
+        self._own_printing = False
 
     async def call_service(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a service call on the database thread and await its result."""
@@ -78,6 +125,88 @@ class PosApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.push_screen(SignInScreen())
+        self._open_devices()
+
+    # -- devices ---------------------------------------------------------------------------------
+    def _open_devices(self) -> None:
+        """Build the devices from `[devices.*]` (a bad section disables that device, with a
+        notice: the lane still works from the keyboard), start them off the UI thread, and
+        attach the print worker."""
+        try:
+            bridge = DeviceBridge(self, self.settings)
+        except Exception as exc:  # never: LaneDevices collects errors; but never crash the lane
+            log.exception("devices not opened")
+            self.device_notice(f"Devices not opened: {exc}", error=True)
+            return
+        self.device_bridge = bridge
+        self.pole = bridge.pole
+        for error in bridge.lane.errors:
+            self.device_notice(f"Device not used: {error}", error=True)
+        self.wedge = KeyWedge(
+            self,
+            bridge.lane.wedge,
+            forward=self._forward_key,
+            act=self._device_action,
+            watching=self._wedge_watching,
+            in_entry=self._entry_focused,
+        )
+        if self.printing is None:
+            self.printing = bridge.print_worker(self.backend, self.PRINT_RETRY_SECONDS)
+            self._own_printing = True
+            self.printing.start()
+        bridge.start()
+
+    def _wedge_watching(self) -> bool:
+        """Keyboard wedges are watched once someone is signed in, except on a screen that wants
+        scans typed into its fields (class attribute ``WEDGE_TYPES = True``, e.g. a barcode
+        field in the back office)."""
+        screen = self.screen
+        return (
+            self.employee is not None
+            and not isinstance(screen, SignInScreen)
+            and not getattr(screen, "WEDGE_TYPES", False)
+        )
+
+    def _entry_focused(self) -> bool:
+        focused = self.focused
+        return focused is not None and focused.id == "entry" and self._checkout_on_top() is not None
+
+    async def on_event(self, event: events.Event) -> None:
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self.wedge is not None
+            and await self.wedge.take(event)
+        ):
+            return
+        await super().on_event(event)
+
+    async def _forward_key(self, event: events.Key) -> None:
+        await super().on_event(event)
+
+    def on_device_bridge_action(self, message: DeviceBridge.Action) -> None:
+        self._device_action(message.action)
+
+    def _device_action(self, action: DeviceAction) -> None:
+        try:
+            if action.kind == "card":
+                self.card_read(action.text)
+            elif action.kind == "scan":
+                self.scan(action.text)
+            elif action.kind == "notice":
+                self.device_notice(action.text, error=action.error, title=action.title)
+        except Exception as exc:  # a device must never take the lane down
+            log.exception("device action failed: %r", action)
+            self.device_notice(f"Device event not handled: {exc}", error=True)
+
+    def _close_devices(self) -> None:
+        if self._own_printing and self.printing is not None:
+            try:
+                self.printing.stop()
+            except Exception:
+                log.exception("stopping the print worker failed")
+        if self.device_bridge is not None:
+            self.device_bridge.stop()
 
     def who(self) -> str:
         if self.employee is None:
@@ -94,9 +223,9 @@ class PosApp(App[None]):
         """A notification whose text may hold data: never markup, control bytes made visible."""
         self.notify(plain(message), title=plain(title), severity=severity, markup=False)
 
-    def device_notice(self, message: str, *, error: bool = False) -> None:
+    def device_notice(self, message: str, *, error: bool = False, title: str = "Device") -> None:
         """A device event for the cashier (printer out of paper, reader connected, ...)."""
-        self.say(message, title="Device", severity="error" if error else "information")
+        self.say(message, title=title, severity="error" if error else "information")
 
     # -- device hooks ----------------------------------------------------------------------------
     def _checkout_on_top(self) -> CheckoutScreen | None:
@@ -106,6 +235,9 @@ class PosApp(App[None]):
     def card_read(self, card_number: str) -> None:
         """A loyalty card was read: the checkout attaches its customer, or offers to link an
         unknown card. Ignored (with a notice) while locked or in another step."""
+        if isinstance(self.screen, CardPromptScreen):
+            self.screen.card_read(card_number)
+            return
         checkout = self._checkout_on_top()
         if checkout is None:
             self.say(f"Card {card_number} read: finish the current step first", title="Card")
@@ -131,6 +263,11 @@ class PosApp(App[None]):
         )
         for message in committed.messages:
             self.say(message, title="Customer")
+        try:
+            total = abs(Decimal(str(sale.get("total", "0"))))
+        except ArithmeticError:
+            total = Decimal(0)
+        self.pole.paid(money(total), money(committed.change))
         callbacks = [*self.after_commit, getattr(self, "on_sale_committed", None)]
         for callback in callbacks:
             if callable(callback):
@@ -170,6 +307,62 @@ class PosApp(App[None]):
                 kick()
         self.say(f"Reprint of sale {number} queued", title="Printer")
 
+    # -- the customer step (F2) ------------------------------------------------------------------
+    def customer_step(self, checkout: CustomerFlows, initial: str = "") -> None:
+        """F2 by the store's method of input (`customers.method_of_input`): keyboard search,
+        a list, a digits-only card/mobile entry, or a prompt to tap the card."""
+        self.run_worker(self._customer_step(checkout, initial), group="sale-ops")
+
+    async def _customer_step(self, checkout: CustomerFlows, initial: str) -> None:
+        try:
+            method = await self.call_service(method_of_input, self.backend)
+        except Exception:
+            log.exception("method of input not read")
+            method = "keyboard"
+
+        def chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                checkout.attach(customer_id)
+
+        def search() -> None:
+            self.push_screen(CustomerSearchScreen(initial=initial), chosen)
+
+        if method == "smart_card":
+
+            def tapped(card: str | None) -> None:
+                if card is None:
+                    search()
+                else:
+                    checkout.post_message(CardRead(card))
+
+            self.push_screen(CardPromptScreen(), tapped)
+        elif method == "num_pad":
+
+            def entered(values: dict[str, str] | None) -> None:
+                if values and values["number"]:
+                    self.run_worker(self._by_number(checkout, values["number"]), group="sale-ops")
+
+            digits = initial if initial.isdigit() else ""
+            field = Field("number", "Card or mobile number", digits, restrict=r"[0-9]*")
+            self.push_screen(PromptScreen("Customer", [field]), entered)
+        elif method == "list":
+            rows = await self.call_service(customers_for_list, self.backend)
+            self.push_screen(CustomerListScreen(rows), chosen)
+        else:
+            search()
+
+    async def _by_number(self, checkout: CustomerFlows, number: str) -> None:
+        rows = await self.call_service(CustomerService(self.backend).find, number)
+        if len(rows) == 1:
+            checkout.attach(int(rows[0]["id"]))
+        elif rows:
+            self.push_screen(
+                CustomerSearchScreen(initial=number),
+                lambda cid: checkout.attach(cid) if cid is not None else None,
+            )
+        else:
+            checkout.refuse(f"No customer with card or mobile number {number}")
+
     # -- help and commands -----------------------------------------------------------------------
     def action_help(self) -> None:
         screen = self.screen
@@ -186,6 +379,7 @@ class PosApp(App[None]):
         yield from super().get_system_commands(screen)
 
     def on_unmount(self) -> None:
+        self._close_devices()
         self.runner.shutdown()
 
 

@@ -86,6 +86,7 @@ class CheckoutScreen(LineFlows):
             is_return=view.is_return,
         )
         self.query_one(CustomerPanel).show(view.customer, today=view.today)
+        self.pos.pole.sale_shown(view.empty)
 
     def shown(self, view: SaleView) -> None:
         self.show(view)
@@ -95,6 +96,9 @@ class CheckoutScreen(LineFlows):
         line = view.priced.lines[-1] if view.priced.lines else None
         if line is not None:
             self.hint(f"{line.description} × {quantity(line.quantity)} = {money(line.total)}")
+            each = money(line.unit_price)
+            count = quantity(line.quantity)
+            self.pos.pole.item(line.description, each if count == "1" else f"{count} x {each}")
 
     async def refresh_sale(self) -> None:
         ok, view = await self.attempt(snapshot, self.co)

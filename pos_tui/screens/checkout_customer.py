@@ -29,15 +29,21 @@ class CustomerFlows(LaneScreen[None]):
     def attach(self, customer_id: int) -> None:
         co = self.co
         self.guarded(
-            co, lambda _a: co.attach_customer(customer_id), reason="attach", done=self.shown
+            co, lambda _a: co.attach_customer(customer_id), reason="attach", done=self._attached
         )
+
+    def _attached(self, view: SaleView) -> None:
+        self.shown(view)
+        if view.customer is not None:
+            self.pos.pole.welcome(view.customer.name)
 
     def _attach_chosen(self, customer_id: int | None) -> None:
         if customer_id is not None:
             self.attach(customer_id)
 
     def action_customer(self) -> None:
-        self.app.push_screen(CustomerSearchScreen(initial=self._entry_text()), self._attach_chosen)
+        """F2 opens by the store's method of input (keyboard, list, num_pad, smart_card)."""
+        self.pos.customer_step(self, self._entry_text())
 
     def action_enrol(self) -> None:
         self.app.push_screen(EnrolScreen(), self._attach_chosen)

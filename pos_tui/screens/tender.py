@@ -94,6 +94,7 @@ class TenderScreen(LaneScreen[Committed | None]):
         if not ret and view.remaining < 0:
             grid.add_row(Text("CHANGE", style="bold"), Text(money(-view.remaining), style="bold"))
         self.query_one("#due", Static).update(grid)
+        self.pos.pole.due(money(abs(view.due)), money(left) if left else None)
         self.query_one("#due", Static).border_title = "Refund" if ret else "Pay"
         self.query_one(TenderTable).show(view.tenders)
         amount = self.query_one("#amount", Input)
