@@ -1,0 +1,152 @@
+"""``scripts/bench [--full] [--only NAME[,NAME]] [--out bench/results.json]``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.context import FULL, QUICK, Context
+from bench.core import Figure, fmt_value, machine_info, unmeasured
+
+HERE = Path(__file__).resolve().parent
+
+# name -> (module:function, what it measures, its goal). The lane figures drive the real app.
+FIGURES: dict[str, tuple[str, str, str]] = {
+    "lookup": ("lookup:run_exact", "customer by mobile / card / account", "p99 <= 3x, < 1 ms"),
+    "search": ("lookup:run_search", "name search as you type", "p95 <= 2x, < 30 ms"),
+    "commit": ("commit:run", "commit one 20-line sale", "median <= 3x"),
+    "engine": ("engine:run", "price a 100-line basket", "< 1 ms per 10 lines"),
+    "receipt": ("receipt:run", "receipt bytes, 50-line sale", "<= 2x"),
+    "lanes": ("lanes:run", "4 lanes on one database", "p99 <= 2x single lane"),
+    "import": ("importing:run", "demo data and CSV import", "<= 2x sqlite-utils insert"),
+    "scan": ("lane_ui:run_scan", "scan to screen, 500-line cart", "median <= 1.5x"),
+    "coldstart": ("lane_ui:run_coldstart", "cold start to usable checkout", "<= 1.5x, RSS <= 1.5x"),
+    "termbytes": ("lane_ui:run_termbytes", "terminal bytes per scanned item", "<= 2x"),
+}
+
+
+def _isolate_environment(scratch: Path) -> None:
+    """Never read a developer's config or write to their data dir."""
+    for key in list(os.environ):
+        if key.startswith("POS_TUI_"):
+            del os.environ[key]
+    os.environ["POS_TUI_CONFIG_DIR"] = str(scratch / "config")
+    os.environ["POS_TUI_DATA_DIR"] = str(scratch / "data")
+
+
+def _resolve(spec: str) -> Callable[[Context], list[Figure]]:
+    module, func = spec.split(":")
+    fn: Callable[[Context], list[Figure]] = getattr(
+        importlib.import_module(f"bench.figures.{module}"), func
+    )
+    return fn
+
+
+def table(figures: list[Figure]) -> str:
+    head = ["figure", "stat", "ours", "floor", "ratio", "goal", "result"]
+    rows: list[list[str]] = []
+    for f in figures:
+        if not f.measured:
+            rows.append([f.title, "-", "-", "-", "-", f.goal, "NOT RUN"])
+            continue
+        ours = fmt_value(f.ours.get(f.metric), f.unit)
+        if f.abs_value is not None and f.abs_unit:
+            ours += f" ({f.abs_value:.3g} {f.abs_unit})"
+        rows.append(
+            [
+                f.title,
+                f.metric,
+                ours,
+                fmt_value(f.floor.get(f.metric), f.unit),
+                f"{f.ratio:.2f}x" if f.ratio == f.ratio else "-",
+                f.goal,
+                f.result,
+            ]
+        )
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    sep = "| " + " | ".join("-" * w for w in widths) + " |"
+    return "\n".join([line(head), sep, *(line(r) for r in rows)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/bench",
+        description="Each pos-tui figure measured beside its floor in the same run.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="smaller sizes (the default)")
+    mode.add_argument("--full", action="store_true", help="the issue's sizes (1,000,000 customers)")
+    parser.add_argument("--only", help="comma-separated figures: " + ",".join(FIGURES))
+    parser.add_argument("--out", type=Path, default=HERE / "results.json", help="JSON output")
+    parser.add_argument("--list", action="store_true", help="list the figures and exit")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for name, (_spec, what, goal) in FIGURES.items():
+            print(f"{name:<10} {what} ({goal})")
+        return 0
+    names = list(FIGURES)
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in FIGURES]
+        if unknown:
+            parser.error(f"unknown figure(s) {', '.join(unknown)}; known: {', '.join(FIGURES)}")
+    mode_name = "full" if args.full else "quick"
+    sizes = dict(FULL if args.full else QUICK)
+
+    scratch = Path(tempfile.mkdtemp(prefix="pos-tui-bench-"))
+    _isolate_environment(scratch)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    ctx = Context(mode=mode_name, sizes=sizes, scratch=scratch, log=log)
+    started = time.perf_counter()
+    figures: list[Figure] = []
+    timings: dict[str, float] = {}
+    try:
+        for name in names:
+            spec, what, goal = FIGURES[name]
+            log(f"== {name}: {what}")
+            t0 = time.perf_counter()
+            try:
+                figures += _resolve(spec)(ctx)
+            except Exception as exc:
+                traceback.print_exc()
+                figures.append(unmeasured(name, what, goal, f"{type(exc).__name__}: {exc}"))
+            timings[name] = round(time.perf_counter() - t0, 1)
+            log(f"   {timings[name]:.1f} s")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(table(figures))
+    result: dict[str, Any] = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": mode_name,
+        "machine": machine_info(),
+        "sizes": sizes,
+        "seconds": round(time.perf_counter() - started, 1),
+        "figure_seconds": timings,
+        "figures": {f.name: f.as_json() for f in figures},
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+    passed = sum(f.result == "PASS" for f in figures)
+    missed = sum(f.result == "MISS" for f in figures)
+    print(f"\n{len(figures)} rows: {passed} pass, {missed} miss; written to {args.out}")
+    return 0

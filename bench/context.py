@@ -1,0 +1,66 @@
+"""What every figure is given: the mode, its sizes, a scratch directory and a logger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+QUICK: dict[str, Any] = {
+    "customers": 100_000,
+    "lookups": 1500,
+    "lookup_warmup": 200,
+    "search_names": 30,
+    "search_longest": 12,
+    "search_warmup": 20,
+    "commit_sales": 60,
+    "commit_warmup": 5,
+    "commit_lines": 20,
+    "engine_rounds": 60,
+    "engine_warmup": 5,
+    "receipt_lines": 50,
+    "lanes": 4,
+    "lanes_seconds": 4.0,
+    "lanes_rounds": 2,
+    "lanes_interval": 0.25,
+    "import_customers": 10_000,
+    "import_rounds": 1,
+    "cart_lines": 500,
+    "scans": 20,
+    "scan_warmup": 3,
+    "coldstart_rounds": 3,
+    "termbytes_scans": 20,
+}
+
+FULL: dict[str, Any] = {
+    **QUICK,
+    "customers": 1_000_000,
+    "lookups": 5000,
+    "lookup_warmup": 500,
+    "search_names": 80,
+    "commit_sales": 200,
+    "commit_warmup": 10,
+    "engine_rounds": 200,
+    "engine_warmup": 10,
+    "lanes_seconds": 10.0,
+    "lanes_rounds": 3,
+    "import_customers": 100_000,
+    "import_rounds": 1,
+    "scans": 40,
+    "coldstart_rounds": 6,
+    "termbytes_scans": 30,
+}
+
+
+@dataclass
+class Context:
+    mode: str  # quick | full
+    sizes: dict[str, Any]
+    scratch: Path
+    log: Callable[[str], None]
+
+    def tmp(self, name: str) -> Path:
+        path = self.scratch / name
+        path.mkdir(parents=True, exist_ok=True)
+        return path

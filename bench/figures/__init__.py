@@ -1,0 +1,1 @@
+"""The figures: each module's ``run(ctx)`` returns the rows it measured."""

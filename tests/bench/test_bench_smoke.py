@@ -1,0 +1,37 @@
+"""``scripts/bench`` runs and writes its JSON: shape only, never a timing assertion."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_bench_writes_figures_with_ratios_and_goals(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [str(REPO / "scripts" / "bench"), "--only", "engine,receipt", "--quick", "--out", str(out)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| figure" in done.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["mode"] == "quick"
+    for key in ("cpu_count", "python", "sqlite"):
+        assert key in data["machine"]
+    assert set(data["figures"]) == {"engine", "receipt"}
+    for figure in data["figures"].values():
+        assert figure["measured"] is True
+        assert isinstance(figure["ratio"], float)
+        assert figure["goal"]
+        assert figure["result"] in ("PASS", "MISS")
+        assert isinstance(figure["passed"], bool)
+        for side in ("ours", "floor"):
+            assert figure[side], side
+    assert data["figures"]["receipt"]["unit"] == "bytes"
+    assert data["figures"]["engine"]["abs_unit"] == "ms per 10 lines"
