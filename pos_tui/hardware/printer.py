@@ -21,11 +21,11 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from escpos import exceptions as escpos_exceptions
-from escpos import printer as escpos_printer
-from escpos.escpos import Escpos
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos
+
 
 from pos_tui.hardware.config_values import ConfigReader
 from pos_tui.hardware.receipt_text import (
@@ -44,6 +44,24 @@ from pos_tui.hardware.receipt_text import (
     wrap,
 )
 from pos_tui.hardware.text_safety import to_code_page_text
+
+
+class _Lazy:
+    """A module imported on first use: python-escpos loads its printer capability database
+    (~170 ms, ~10 MB) at import, which a lane without a printer never needs."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)
+
+
+escpos_exceptions: Any = _Lazy("escpos.exceptions")
+escpos_printer: Any = _Lazy("escpos.printer")
+
 
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ class EngineInputs:
         self._items: dict[int, engine.Item] = {}
         self._tax_classes: dict[int, engine.TaxClass] = {}
         self._card_types: dict[int, engine.CardType] = {}
+        self._card_type_ids: list[int] | None = None
         self._settings: engine.Settings | None = None
         self._version = backend.catalog.version()
 
@@ -39,6 +40,7 @@ class EngineInputs:
         self._items.clear()
         self._tax_classes.clear()
         self._card_types.clear()
+        self._card_type_ids = None
         self._settings = None
 
     def settings(self) -> engine.Settings:
@@ -102,8 +104,9 @@ class EngineInputs:
         return self._card_types[card_type_id]
 
     def all_card_types(self) -> list[engine.CardType]:
-        rows = self.b.catalog.all("card_types")
-        return [ct for r in rows if (ct := self.card_type(int(r["id"]))) is not None]
+        if self._card_type_ids is None:
+            self._card_type_ids = [int(r["id"]) for r in self.b.catalog.all("card_types")]
+        return [ct for i in self._card_type_ids if (ct := self.card_type(i)) is not None]
 
     def customer(
         self, customer_id: int

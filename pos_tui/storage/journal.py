@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, one
+from pos_tui.storage.rows import Row, all_rows, insert, insert_many, one
 
 GENESIS = "0" * 64
 _SALE_COLUMNS = (
@@ -99,14 +99,10 @@ class JournalRepository:
             }
             record["prev_hash"] = prev
             record["hash"] = sale_hash(prev, record, ordered)
-            table = self.db.table("sales")
-            table.insert(record)
-            sale_id = int(table.last_pk)  # type: ignore[arg-type]
+            conn = self.db.conn
+            sale_id = insert(conn, "sales", record)
             for kind, rows in ordered.items():
-                if rows:
-                    self.db.table(_CHILDREN[kind][0]).insert_all(
-                        {**r, "sale_id": sale_id} for r in rows
-                    )
+                insert_many(conn, _CHILDREN[kind][0], [{**r, "sale_id": sale_id} for r in rows])
             return {**record, "id": sale_id}
 
     def _complete(self, table: str, row: Row) -> Row:

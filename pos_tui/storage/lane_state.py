@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, one
+from pos_tui.storage.rows import Row, all_rows, insert, one
 
 
 class OpenSaleRepository:
@@ -86,8 +86,9 @@ class PrintQueueRepository:
         open_drawer: bool = False,
     ) -> int:
         with write(self.db):
-            t = self.db.table("print_jobs")
-            t.insert(
+            return insert(
+                self.db.conn,
+                "print_jobs",
                 {
                     "lane_id": lane_id,
                     "sale_id": sale_id,
@@ -95,9 +96,8 @@ class PrintQueueRepository:
                     "document": json.dumps(document, ensure_ascii=False),
                     "open_drawer": int(open_drawer),
                     "created_at": at,
-                }
+                },
             )
-            return int(t.last_pk)  # type: ignore[arg-type]
 
     def pending(self, lane_id: str) -> list[Row]:
         cur = self.db.execute(

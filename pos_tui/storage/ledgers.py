@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows
+from pos_tui.storage.rows import Row, all_rows, insert
 
 
 class LedgerRepository:
@@ -26,8 +26,9 @@ class LedgerRepository:
         employee_id: int | None = None,
     ) -> int:
         with write(self.db):
-            t = self.db.table("loyalty_ledger")
-            t.insert(
+            return insert(
+                self.db.conn,
+                "loyalty_ledger",
                 {
                     "customer_id": customer_id,
                     "entry_type": entry_type,
@@ -36,9 +37,8 @@ class LedgerRepository:
                     "reason": reason,
                     "employee_id": employee_id,
                     "created_at": at,
-                }
+                },
             )
-            return int(t.last_pk)  # type: ignore[arg-type]
 
     def add_receivable(
         self,

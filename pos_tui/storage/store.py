@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows
+from pos_tui.storage.rows import Row, all_rows, insert
 
 
 class StoreRepository:
@@ -63,7 +63,9 @@ class StoreRepository:
         lane_id: str | None = None,
     ) -> None:
         with write(self.db):
-            self.db.table("audit_log").insert(
+            insert(
+                self.db.conn,
+                "audit_log",
                 {
                     "at": at,
                     "lane_id": lane_id,
@@ -72,7 +74,7 @@ class StoreRepository:
                     "entity_id": entity_id,
                     "action": action,
                     "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str),
-                }
+                },
             )
 
     def audit_trail(self, entity: str, entity_id: int) -> list[Row]:

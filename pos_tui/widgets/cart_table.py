@@ -33,6 +33,7 @@ class CartTable(DataTable[Text]):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", cell_padding=0, **kwargs)  # type: ignore[arg-type]
         self._lines: tuple[PricedLine, ...] = ()
+        self._shown: list[tuple[str, ...]] = []  # the cells on screen, row by row
         self._desc_width = 0
         self.border_title = "Sale"
         self.can_focus = False
@@ -53,7 +54,10 @@ class CartTable(DataTable[Text]):
         """Replace the rows; keep the cursor on the same line, or move it to the newest."""
         keep = self.selected_line_no()
         self._lines = lines
-        self._rebuild()
+        if self.columns and self._desc_width == self._description_width():
+            self._update_rows()
+        else:
+            self._rebuild()
         if select_last and lines:
             self.move_cursor(row=len(lines) - 1)
         elif keep is not None:
@@ -64,6 +68,46 @@ class CartTable(DataTable[Text]):
             else:
                 self.move_cursor(row=max(len(lines) - 1, 0))
 
+    @staticmethod
+    def _cells(line: PricedLine) -> tuple[str, ...]:
+        return (
+            str(line.line_no),
+            line.description,
+            quantity(line.quantity),
+            money(line.unit_price),
+            money(line.discount) if line.discount else "",
+            money(line.total),
+        )
+
+    def _row(self, cells: tuple[str, ...]) -> list[Text]:
+        desc = Text(" ").append_text(safe(cells[1]))
+        desc.truncate(self._desc_width, overflow="ellipsis")
+        return [
+            Text(cells[0], justify="right"),
+            desc,
+            *(Text(c, justify="right") for c in cells[2:]),
+        ]
+
+    def _update_rows(self) -> None:
+        """Change only what differs: a scan appends one row instead of redrawing 500."""
+        wanted = [self._cells(line) for line in self._lines]
+        keys = ["line", "item", "qty", "price", "disc", "total"]
+        same_keys = len(wanted) >= len(self._shown) and all(
+            new[0] == old[0] for new, old in zip(wanted, self._shown, strict=False)
+        )
+        if not same_keys:
+            self._rebuild()
+            return
+        for new, old in zip(wanted, self._shown, strict=False):
+            if new != old:
+                row = self._row(new)
+                for col, (a, b) in enumerate(zip(new, old, strict=True)):
+                    if a != b:
+                        self.update_cell(new[0], keys[col], row[col])
+        for new in wanted[len(self._shown) :]:
+            self.add_row(*self._row(new), key=new[0])
+        self._shown = wanted
+
     def _rebuild(self) -> None:
         row = self.cursor_row
         self._desc_width = self._description_width()
@@ -72,18 +116,9 @@ class CartTable(DataTable[Text]):
         self.add_column(" Item", width=self._desc_width, key="item")
         for label, width in _FIXED[1:]:
             self.add_column(Text(label, justify="right"), width=width, key=label.lower())
-        for line in self._lines:
-            desc = Text(" ").append_text(safe(line.description))
-            desc.truncate(self._desc_width, overflow="ellipsis")
-            self.add_row(
-                Text(str(line.line_no), justify="right"),
-                desc,
-                Text(quantity(line.quantity), justify="right"),
-                Text(money(line.unit_price), justify="right"),
-                Text(money(line.discount) if line.discount else "", justify="right"),
-                Text(money(line.total), justify="right"),
-                key=str(line.line_no),
-            )
+        self._shown = [self._cells(line) for line in self._lines]
+        for cells in self._shown:
+            self.add_row(*self._row(cells), key=cells[0])
         if self._lines:
             self.move_cursor(row=min(max(row, 0), len(self._lines) - 1))
 
