@@ -679,8 +679,11 @@ class DemoGenerator:
             if rng.random() < 0.85:
                 length = rng.choice((8, 10, 12, 16, 16, 19))
                 prefix = rng.choice(("60", "62", "70", "81", "90"))
+                # 8-digit cards have room for a million numbers: wrap round, and unique()
+                # draws a free one if the wrapped number is taken.
+                numbers = card_map[length]
                 card = unique(
-                    f"{prefix}{card_map[length](idx):0{length - 2}d}",
+                    f"{prefix}{numbers(idx % numbers.space):0{length - 2}d}",
                     taken_card,
                     partial(self._random_card, prefix, length),
                 )
