@@ -6,7 +6,9 @@ Receipt content is asserted on emupos's decoded text, never on our own encoder's
 
 from __future__ import annotations
 
+import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +212,33 @@ def test_invalid_barcode_is_not_retryable() -> None:
     with pytest.raises(PrinterError) as raised:
         printer.print_receipt(ReceiptDocument((Barcode("12AB", symbology="EAN13"),)))
     assert not raised.value.retryable
+
+
+def test_file_printer_bytes_decode_on_emupos(emupos: Emupos, tmp_path: Path) -> None:
+    """A file connection (e.g. /dev/usb/lp0) writes the printer's byte stream to a file; played
+    into emupos unchanged, those exact bytes decode to the receipt."""
+    out = tmp_path / "lp0"
+    out.touch()
+    printer = build_printer({"kind": "file", "path": str(out), "code_page": "CP858"})
+    assert isinstance(printer, EscposPrinter)
+    printer.print_receipt(sale_receipt("S-000127"))
+    data = out.read_bytes()
+    assert data.startswith(b"\x1b@")
+    known = len(emupos.receipts())
+    with socket.create_connection(("127.0.0.1", emupos.printer_port), timeout=5) as conn:
+        conn.sendall(data)
+    text = emupos.receipt_text(emupos.wait_new_receipt(known)["id"])
+    assert "Café Müller" in text
+    assert "[barcode CODE128 S-000127]" in text
+
+
+def test_usb_printer_not_plugged_in_is_a_clear_retryable_error() -> None:
+    """The USB path through pyusb and libusb, on a machine with no such printer attached."""
+    printer = build_printer(
+        {"kind": "usb", "vendor_id": 0x04B8, "product_id": 0x0E28, "timeout_seconds": 1}
+    )
+    assert isinstance(printer, EscposPrinter)
+    with pytest.raises(PrinterError) as info:
+        printer.print_receipt(sale_receipt("S-000128"))
+    assert "USB 04b8:0e28 not reachable" in str(info.value)
+    assert info.value.retryable
