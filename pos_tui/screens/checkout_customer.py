@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pos_tui.screens.customer_search import CustomerSearchScreen
@@ -19,12 +20,9 @@ class CustomerFlows(LaneScreen[None]):
     """Customer actions of the checkout screen (kept apart to keep modules small)."""
 
     co: Checkout
-
-    def shown(self, view: SaleView) -> None:  # pragma: no cover - the checkout overrides it
-        raise NotImplementedError
-
-    def _entry_text(self) -> str:  # pragma: no cover - the checkout overrides it
-        raise NotImplementedError
+    # Provided by CheckoutScreen, which mixes these flows in.
+    shown: Callable[[SaleView], None]
+    _entry_text: Callable[[], str]
 
     def attach(self, customer_id: int) -> None:
         co = self.co

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.widgets import Input
 
 from pos_tui.screens.checkout_customer import CustomerFlows
@@ -22,8 +24,8 @@ class LineFlows(CustomerFlows):
     def cart(self) -> CartTable:
         return self.query_one(CartTable)
 
-    def _set_pending(self, qty: str | None) -> None:  # pragma: no cover - the checkout has it
-        raise NotImplementedError
+    # Provided by CheckoutScreen, which mixes these flows in.
+    _set_pending: Callable[[str | None], None]
 
     def _selected(self) -> int | None:
         line_no = self.cart.selected_line_no()
