@@ -9,18 +9,26 @@ TenderKind = Literal["cash", "card", "account", "points"]
 
 
 @dataclass
+class CartDiscount:
+    """A manual discount (on a line or the whole sale) and whose limit covers it: the cashier's,
+    or the supervisor's who approved it with their PIN."""
+
+    percent: str | None = None
+    amount: str | None = None
+    approved_by: int | None = None
+    approver_limit: str = "0"
+    override: bool = False
+
+
+@dataclass
 class CartLine:
     line_no: int
     item_id: int
     quantity: str
-    discount_percent: str | None = None
-    discount_amount: str | None = None
-    # Employee whose limit covers the discount or price override (the cashier, or the
-    # supervisor who approved it with their PIN).
-    approved_by: int | None = None
-    approver_limit: str = "0"
-    override: bool = False
+    discount: CartDiscount | None = None
     price_override: str | None = None
+    # Employee whose limit covers the price override.
+    price_approved_by: int | None = None
     # Returns: the line of the original sale this one gives back.
     original_line_no: int | None = None
 
@@ -41,11 +49,7 @@ class Cart:
     lines: list[CartLine] = field(default_factory=list)
     next_line_no: int = 1
     customer_id: int | None = None
-    sale_discount_percent: str | None = None
-    sale_discount_amount: str | None = None
-    sale_discount_approved_by: int | None = None
-    sale_discount_limit: str = "0"
-    sale_discount_override: bool = False
+    sale_discount: CartDiscount | None = None
     tenders: list[CartTender] = field(default_factory=list)
     reference: str | None = None
     original_sale_id: int | None = None
@@ -56,7 +60,13 @@ class Cart:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cart:
         data = dict(data)
-        lines = [CartLine(**line) for line in data.pop("lines", [])]
+        lines = []
+        for line in data.pop("lines", []):
+            discount = line.pop("discount", None)
+            lines.append(CartLine(**line, discount=CartDiscount(**discount) if discount else None))
+        sale_discount = data.pop("sale_discount", None)
+        if sale_discount:
+            data["sale_discount"] = CartDiscount(**sale_discount)
         tenders = [CartTender(**t) for t in data.pop("tenders", [])]
         return cls(lines=lines, tenders=tenders, **data)
 

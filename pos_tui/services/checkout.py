@@ -9,44 +9,23 @@ and the receipt print jobs in one transaction, and removes the open sale in the 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pos_tui import engine
 from pos_tui.services.auth import Employee
 from pos_tui.services.backend import Backend
-from pos_tui.services.cart import Cart, CartLine, CartTender
+from pos_tui.services.cart import Cart, CartDiscount, CartLine, CartTender
+from pos_tui.services.checkout_errors import CheckoutError
+from pos_tui.services.checkout_returns import ReturnLines
 from pos_tui.services.engine_inputs import EngineInputs
 from pos_tui.services.pins import verify_pin
+from pos_tui.services.sale_record import Committed, SaleRecorder
 from pos_tui.storage.db import write
 
 ZERO = Decimal(0)
 MAX_QUANTITY = Decimal(9999)
-
-
-class CheckoutError(Exception):
-    """A refusal the cashier sees. ``override_allowed``: a supervisor's PIN may lift it."""
-
-    def __init__(
-        self, message: str, *, code: str = "REFUSED", override_allowed: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.override_allowed = override_allowed
-
-
-@dataclass(frozen=True)
-class Committed:
-    """What the lane needs after a sale: its journal row, the change and the print jobs."""
-
-    sale: dict[str, Any]
-    change: Decimal
-    print_job_ids: tuple[int, ...]
-    open_drawer: bool
-    upgrade: str | None = None
-    messages: tuple[str, ...] = field(default=())
 
 
 def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
@@ -61,7 +40,7 @@ def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
     return value
 
 
-class Checkout:
+class Checkout(ReturnLines):
     """One cart on one lane, rung up by one employee."""
 
     def __init__(
@@ -203,39 +182,11 @@ class Checkout:
     ) -> engine.PricedSale:
         """A manual line discount within the giver's limit, or approved by a supervisor."""
         line = self._line(line_no)
-        pct = parse_decimal(percent, "Discount %") if percent else None
-        amt = parse_decimal(amount, "Discount amount") if amount else None
-        if (pct is None) == (amt is None):
-            raise CheckoutError("Give a discount percent or an amount")
-        giver = approver or self.employee
-        before = (
-            line.discount_percent,
-            line.discount_amount,
-            line.approved_by,
-            line.approver_limit,
-            line.override,
+        discount = self._discount(percent, amount, approver)
+        before, line.discount = line.discount, discount
+        return self._priced_or_undo(
+            lambda r: r.line_no == line_no, undo=lambda: setattr(line, "discount", before)
         )
-        line.discount_percent = str(pct) if pct is not None else None
-        line.discount_amount = str(amt) if amt is not None else None
-        line.approved_by, line.approver_limit = giver.id, str(giver.max_discount_percent)
-        line.override = approver is not None and approver.at_least("supervisor")
-        priced = self.quote()
-        refused = [r for r in priced.refusals if r.line_no == line_no]
-        if refused:
-            (
-                line.discount_percent,
-                line.discount_amount,
-                line.approved_by,
-                line.approver_limit,
-                line.override,
-            ) = before
-            raise CheckoutError(
-                refused[0].message,
-                code=refused[0].code,
-                override_allowed=refused[0].override_allowed,
-            )
-        self._save()
-        return priced
 
     def override_price(
         self, line_no: int, price: str, *, approver: Employee | None = None
@@ -260,7 +211,7 @@ class Checkout:
                     override_allowed=True,
                 )
         line.price_override = str(new_price)
-        line.approved_by = giver.id
+        line.price_approved_by = giver.id
         self.b.store.audit(
             at=self.b.timestamp(),
             entity="sale",
@@ -285,38 +236,37 @@ class Checkout:
         amount: str | None = None,
         approver: Employee | None = None,
     ) -> engine.PricedSale:
+        discount = self._discount(percent, amount, approver)
+        before, self.cart.sale_discount = self.cart.sale_discount, discount
+        return self._priced_or_undo(
+            lambda r: r.line_no is None and r.code.startswith(("DISCOUNT", "MANUAL")),
+            undo=lambda: setattr(self.cart, "sale_discount", before),
+        )
+
+    def _discount(
+        self, percent: str | None, amount: str | None, approver: Employee | None
+    ) -> CartDiscount:
         pct = parse_decimal(percent, "Discount %") if percent else None
         amt = parse_decimal(amount, "Discount amount") if amount else None
+        if (pct is None) == (amt is None):
+            raise CheckoutError("Give a discount percent or an amount")
         giver = approver or self.employee
-        c = self.cart
-        before = (
-            c.sale_discount_percent,
-            c.sale_discount_amount,
-            c.sale_discount_approved_by,
-            c.sale_discount_limit,
-            c.sale_discount_override,
+        return CartDiscount(
+            percent=str(pct) if pct is not None else None,
+            amount=str(amt) if amt is not None else None,
+            approved_by=giver.id,
+            approver_limit=str(giver.max_discount_percent),
+            override=approver is not None and approver.at_least("supervisor"),
         )
-        c.sale_discount_percent = str(pct) if pct is not None else None
-        c.sale_discount_amount = str(amt) if amt is not None else None
-        c.sale_discount_approved_by, c.sale_discount_limit = (
-            giver.id,
-            str(giver.max_discount_percent),
-        )
-        c.sale_discount_override = approver is not None and approver.at_least("supervisor")
+
+    def _priced_or_undo(
+        self, refused_if: Callable[[engine.Refusal], bool], *, undo: Callable[[], None]
+    ) -> engine.PricedSale:
+        """Price the changed cart; if the engine refuses the change, take it back and say why."""
         priced = self.quote()
-        refused = [
-            r
-            for r in priced.refusals
-            if r.code.startswith("DISCOUNT") or r.code.startswith("MANUAL")
-        ]
+        refused = [r for r in priced.refusals if refused_if(r)]
         if refused:
-            (
-                c.sale_discount_percent,
-                c.sale_discount_amount,
-                c.sale_discount_approved_by,
-                c.sale_discount_limit,
-                c.sale_discount_override,
-            ) = before
+            undo()
             raise CheckoutError(
                 refused[0].message,
                 code=refused[0].code,
@@ -365,34 +315,18 @@ class Checkout:
         lines = []
         for cl in self.cart.lines:
             item = inputs.item(cl.item_id)
-            manual = None
-            if cl.discount_percent or cl.discount_amount:
-                manual = engine.ManualDiscount(
-                    giver_max_discount_percent=Decimal(cl.approver_limit),
-                    percent=Decimal(cl.discount_percent) if cl.discount_percent else None,
-                    amount=Decimal(cl.discount_amount) if cl.discount_amount else None,
-                    supervisor_override=cl.override,
-                )
             lines.append(
                 engine.BasketLine(
                     line_no=cl.line_no,
                     item=item,
                     quantity=Decimal(cl.quantity),
-                    manual_discount=manual,
+                    manual_discount=_manual(cl.discount),
                     price_override=Decimal(cl.price_override)
                     if cl.price_override is not None
                     else None,
                 )
             )
         c = self.cart
-        sale_manual = None
-        if c.sale_discount_percent or c.sale_discount_amount:
-            sale_manual = engine.ManualDiscount(
-                giver_max_discount_percent=Decimal(c.sale_discount_limit),
-                percent=Decimal(c.sale_discount_percent) if c.sale_discount_percent else None,
-                amount=Decimal(c.sale_discount_amount) if c.sale_discount_amount else None,
-                supervisor_override=c.sale_discount_override,
-            )
         return_of = None
         if c.kind == "return" and self._original is not None:
             return_of = engine.ReturnOf(
@@ -402,7 +336,10 @@ class Checkout:
                 sale_id=int(self._original["id"]),
             )
         basket = engine.Basket(
-            lines=tuple(lines), kind=c.kind, manual_discount=sale_manual, return_of=return_of
+            lines=tuple(lines),
+            kind=c.kind,
+            manual_discount=_manual(c.sale_discount),
+            return_of=return_of,
         )
         customer = account = price_list = card_type = None
         if c.customer_id is not None:
@@ -562,7 +499,9 @@ class Checkout:
             total = self.due(priced)
             paid = self.paid()
             change = self._change(total, paid)
-            committed = self._write(priced, change)
+            committed = SaleRecorder(
+                self.b, self.inputs, self.employee, self.cart, self.open_sale_id
+            ).record(priced, change, self.sign)
         self.cart = Cart()
         self.open_sale_id = None
         self._original = None
@@ -586,228 +525,6 @@ class Checkout:
             )
         return ZERO
 
-    def _write(self, priced: engine.PricedSale, change: Decimal) -> Committed:
-        b, cart, lane = self.b, self.cart, self.b.settings.lane
-        at = b.timestamp()
-        sign = self.sign  # a return is stored negated, so net sales are plain sums
-        points = priced.points.points if priced.points else ZERO
-        referral = priced.referral
-        used = priced.redemption.points_used if priced.redemption else ZERO
-        sale = {
-            "lane_id": lane.id,
-            "store_id": lane.store_id,
-            "kind": cart.kind,
-            "original_sale_id": cart.original_sale_id,
-            "customer_id": cart.customer_id,
-            "employee_id": self.employee.id,
-            "committed_at": at,
-            "subtotal": str(sign * priced.totals.subtotal),
-            "discount_total": str(sign * priced.totals.discount_total),
-            "tax_total": str(sign * priced.totals.tax_total),
-            "total": str(sign * priced.totals.total),
-            "points_earned": str(points),
-            "points_base": str(priced.points.base_value if priced.points else ZERO),
-            "referral_customer_id": referral.link_customer_id if referral else None,
-            "referral_points": str(referral.points if referral else ZERO),
-            "points_used": str(used),
-            "reference": cart.reference,
-            "explanation": json.dumps(
-                engine.to_jsonable(list(priced.explanation)), ensure_ascii=False
-            ),
-        }
-        orig_lines = {cl.line_no: cl.original_line_no for cl in cart.lines}
-        children: dict[str, list[dict[str, Any]]] = {
-            "lines": [
-                {
-                    "line_no": pl.line_no,
-                    "item_id": pl.item_id,
-                    "sku": pl.sku,
-                    "description": pl.description,
-                    "quantity": str(sign * pl.quantity),
-                    "unit_price": str(pl.unit_price),
-                    "price_source": pl.price_source,
-                    "discount": str(sign * pl.discount),
-                    "tax": str(sign * pl.tax),
-                    "total": str(sign * pl.total),
-                    "original_line_no": orig_lines.get(pl.line_no),
-                }
-                for pl in priced.lines
-            ],
-            "discounts": [
-                {
-                    "line_no": d.line_no,
-                    "kind": d.kind,
-                    "description": d.description,
-                    "amount": str(sign * d.amount),
-                }
-                for d in priced.discounts
-            ],
-            "taxes": [
-                {
-                    "tax_code": t.tax_code,
-                    "taxable": str(sign * t.taxable),
-                    "amount": str(sign * t.amount),
-                }
-                for t in priced.taxes
-            ],
-            "tenders": [
-                {
-                    "seq": i + 1,
-                    "kind": t.kind,
-                    "amount": str(t.amount),
-                    "reference": t.reference,
-                    "points": t.points,
-                    "change_given": str(change)
-                    if t.kind == "cash" and i == self._last_cash_index()
-                    else "0",
-                }
-                for i, t in enumerate(cart.tenders)
-            ],
-        }
-        row = b.journal.append(sale, children)
-        sale_id = int(row["id"])
-        messages: list[str] = []
-        upgrade = None
-        if cart.customer_id is not None:
-            self._post_points(sale_id, points, used, referral, at)
-            self._post_receivable(sale_id, at)
-            upgrade = self._upgrade(cart.customer_id, at)
-            if upgrade:
-                messages.append(upgrade)
-        drawer = any(t.kind == "cash" for t in cart.tenders)
-        jobs = self._queue_receipts(sale_id, drawer, at)
-        if self.open_sale_id is not None:
-            b.open_sales.delete(self.open_sale_id)
-        return Committed(
-            sale=row,
-            change=change,
-            print_job_ids=jobs,
-            open_drawer=drawer,
-            upgrade=upgrade,
-            messages=tuple(messages),
-        )
-
-    def _last_cash_index(self) -> int:
-        idx = [i for i, t in enumerate(self.cart.tenders) if t.kind == "cash"]
-        return idx[-1] if idx else -1
-
-    def _post_points(
-        self,
-        sale_id: int,
-        points: Decimal,
-        used: Decimal,
-        referral: engine.ReferralPoints | None,
-        at: str,
-    ) -> None:
-        ledgers, cid = self.b.ledgers, self.cart.customer_id
-        assert cid is not None
-        if points:
-            entry = "earned" if self.cart.kind == "sale" else "reversed"
-            ledgers.add_points(
-                customer_id=cid,
-                entry_type=entry,
-                points=points,
-                at=at,
-                sale_id=sale_id,
-                employee_id=self.employee.id,
-            )
-        if used:
-            ledgers.add_points(
-                customer_id=cid,
-                entry_type="used",
-                points=-used,
-                at=at,
-                sale_id=sale_id,
-                employee_id=self.employee.id,
-            )
-        if referral and referral.points:
-            ledgers.add_points(
-                customer_id=referral.link_customer_id,
-                entry_type="referral",
-                points=referral.points,
-                at=at,
-                sale_id=sale_id,
-                reason=f"Referral: sale {sale_id}",
-                employee_id=self.employee.id,
-            )
-
-    def _post_receivable(self, sale_id: int, at: str) -> None:
-        cid = self.cart.customer_id
-        assert cid is not None
-        for tender in self.cart.tenders:
-            if tender.kind != "account":
-                continue
-            amount = Decimal(tender.amount)
-            due = None
-            if amount > 0:
-                customer, _, _ = self.inputs.customer(cid)
-                due = engine.due_date(
-                    customer, self.b.now().date(), self.inputs.settings()
-                ).due.isoformat()
-            self.b.ledgers.add_receivable(
-                customer_id=cid,
-                entry_type="charge" if amount > 0 else "return",
-                amount=amount,
-                at=at,
-                reference=tender.reference,
-                sale_id=sale_id,
-                due_date=due,
-                employee_id=self.employee.id,
-                note="supervisor override" if tender.approved_by else None,
-            )
-
-    def _upgrade(self, customer_id: int, at: str) -> str | None:
-        customer, account, _ = self.inputs.customer(customer_id)
-        current = self.inputs.card_type(customer.card_type_id)
-        decision = engine.card_type_for_balance(
-            current, self.inputs.all_card_types(), account.points_balance, self.inputs.settings()
-        )
-        if not decision.changed or decision.card_type is None:
-            return None
-        self.b.customers.update(
-            customer_id, {"card_type_id": decision.card_type.id, "updated_at": at}
-        )
-        self.b.store.audit(
-            at=at,
-            entity="customer",
-            entity_id=customer_id,
-            action="card_type_upgrade",
-            changes={
-                "card_type_id": [customer.card_type_id, decision.card_type.id],
-                "rule": decision.rule.description,
-            },
-            employee_id=self.employee.id,
-            lane_id=self.b.settings.lane.id,
-        )
-        return decision.rule.description
-
-    def _queue_receipts(self, sale_id: int, drawer: bool, at: str) -> tuple[int, ...]:
-        lane = self.b.settings.lane.id
-        jobs = [
-            self.b.print_jobs.add(
-                lane_id=lane,
-                kind="receipt",
-                document={"sale_id": sale_id},
-                at=at,
-                sale_id=sale_id,
-                open_drawer=drawer,
-            )
-        ]
-        if self.cart.customer_id is not None:
-            row = self.b.customers.get(self.cart.customer_id)
-            if row is not None and row["second_receipt"]:
-                jobs.append(
-                    self.b.print_jobs.add(
-                        lane_id=lane,
-                        kind="copy",
-                        document={"sale_id": sale_id},
-                        at=at,
-                        sale_id=sale_id,
-                    )
-                )
-        return tuple(jobs)
-
-    # -- returns -------------------------------------------------------------------------------
     @classmethod
     def start_return(
         cls,
@@ -824,70 +541,6 @@ class Checkout:
         cart = Cart(kind="return", customer_id=original["customer_id"], original_sale_id=sale_id)
         checkout = cls(backend, employee, inputs=inputs, cart=cart)
         return checkout
-
-    def returnable(self) -> list[dict[str, Any]]:
-        """Lines of the original sale with what is left to return."""
-        if self._original is None:
-            return []
-        sale_id = int(self._original["id"])
-        lines = self.b.journal.children(sale_id)["lines"]
-        returned = self.b.journal.returned_quantities(sale_id)
-        out = []
-        for line in lines:
-            left = Decimal(line["quantity"]) - returned.get(line["line_no"], ZERO)
-            out.append({**line, "returnable": str(left)})
-        return out
-
-    def add_return_line(self, original_line_no: int, quantity: Decimal | str) -> engine.PricedSale:
-        if self.cart.kind != "return" or self._original is None:
-            raise CheckoutError("Start a return from a past sale first")
-        qty = self._quantity(quantity)
-        self._check_returnable(original_line_no, qty)
-        original = next(x for x in self.returnable() if x["line_no"] == original_line_no)
-        if original["item_id"] is None:
-            raise CheckoutError("That line's item no longer exists")
-        # Given back at what was paid: the line's net (after its discounts) per unit, before tax.
-        paid_unit = (Decimal(original["total"]) - self._line_exclusive_tax(original)) / Decimal(
-            original["quantity"]
-        )
-        line = CartLine(
-            line_no=self.cart.next_line_no,
-            item_id=int(original["item_id"]),
-            quantity=str(qty),
-            price_override=str(paid_unit),
-            original_line_no=original_line_no,
-        )
-        self.cart.lines.append(line)
-        self.cart.next_line_no += 1
-        self._save()
-        return self.quote()
-
-    def _line_exclusive_tax(self, line: dict[str, Any]) -> Decimal:
-        item = self.inputs.item(int(line["item_id"]))
-        if item.tax_class_id is None:
-            return ZERO
-        inclusive = all(
-            t.mode == "inclusive" for t in self.inputs.tax_class(item.tax_class_id).taxes
-        )
-        return ZERO if inclusive else Decimal(line["tax"])
-
-    def _check_returnable(
-        self, original_line_no: int, qty: Decimal, *, except_line: int | None = None
-    ) -> None:
-        lines = {x["line_no"]: x for x in self.returnable()}
-        if original_line_no not in lines:
-            raise CheckoutError(f"The original sale has no line {original_line_no}")
-        in_cart = sum(
-            (
-                abs(Decimal(cl.quantity))
-                for cl in self.cart.lines
-                if cl.original_line_no == original_line_no and cl.line_no != except_line
-            ),
-            ZERO,
-        )
-        left = Decimal(lines[original_line_no]["returnable"]) - in_cart
-        if abs(qty) > left:
-            raise CheckoutError(f"Only {left} of that line can still be returned")
 
     # -- helpers -------------------------------------------------------------------------------
     def _line(self, line_no: int) -> CartLine:
@@ -914,3 +567,14 @@ class Checkout:
         if qty > MAX_QUANTITY:
             raise CheckoutError(f"Quantity over {MAX_QUANTITY}: check the entry")
         return qty
+
+
+def _manual(discount: CartDiscount | None) -> engine.ManualDiscount | None:
+    if discount is None:
+        return None
+    return engine.ManualDiscount(
+        giver_max_discount_percent=Decimal(discount.approver_limit),
+        percent=Decimal(discount.percent) if discount.percent else None,
+        amount=Decimal(discount.amount) if discount.amount else None,
+        supervisor_override=discount.override,
+    )
