@@ -13,7 +13,8 @@ LINES = 100
 
 
 def everything() -> dict[str, Any]:
-    """The basket of ``tests/engine/test_performance_sanity.py``: every rule switched on."""
+    """A 100-line basket with every rule switched on (tests/engine/test_performance_sanity.py
+    checks that each rule really applies)."""
     from pos_tui.engine import (
         Basket,
         BasketLine,
