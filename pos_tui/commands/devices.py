@@ -194,6 +194,9 @@ def watch(state: CliState, seconds: float | None) -> None:
         pass
     finally:
         device_set.stop()
+    # Events that arrived before the devices stopped are still printed, not dropped.
+    while not events.empty():
+        click.echo(f"{datetime.now():%H:%M:%S} {describe_event(events.get_nowait())}")
     click.echo("Stopped.")
 
 
