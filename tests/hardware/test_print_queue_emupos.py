@@ -357,7 +357,7 @@ def test_worker_prints_off_the_lane_thread_and_retries_by_itself(
         stalled.start()
         started = time.monotonic()
         stalled.kick()
-        assert time.monotonic() - started < 0.01
+        assert time.monotonic() - started < 0.25  # kick() only posts; the printer timeout is 1 s
         assert wait_until(lambda: notes.errors, 5)
         assert "did not answer within 1 s" in notes.errors[0]
         stalled.stop()

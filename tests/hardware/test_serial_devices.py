@@ -215,7 +215,7 @@ def test_pole_display_unopenable_port_reports_offline(tmp_path: Path, events: Ev
     try:
         started = time.monotonic()
         display.idle("Welcome")
-        assert time.monotonic() - started < 0.1
+        assert time.monotonic() - started < 0.5  # posts only; opening the port is not waited on
         status = events.wait_for(DeviceStatus)
         assert not status.online and "not writable" in status.message
         assert display.state == "offline"
