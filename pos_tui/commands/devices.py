@@ -18,6 +18,9 @@ from pos_tui.config import Settings
 from pos_tui.services.devices import build_devices, device_config
 from pos_tui.text import plain
 
+# How long `devices watch` waits for a serial port to open before it starts listing events.
+OPEN_WAIT_SECONDS = 3.0
+
 # Devices whose drivers report events (`devices watch`).
 WATCHED = ("card_reader", "scanner", "magstripe", "pole_display")
 SETTLE_SECONDS = 2.0  # how long `pos-tui devices` lets readers and ports come up
@@ -179,10 +182,16 @@ def watch(state: CliState, seconds: float | None) -> None:
             "nothing to watch: no card reader, serial scanner, magstripe reader or pole display "
             "is configured"
         )
-    deadline = None if seconds is None else time.monotonic() + seconds
     device_set.start()
-    click.echo(f"Watching {', '.join(watched)}. Ctrl-C stops.")
     try:
+        # Serial ports open on their own threads, and opening one flushes its input: say
+        # "Watching" only once they listen (a port that cannot open reports its status).
+        for name in watched:
+            wait_open = getattr(getattr(device_set, name), "wait_open", None)
+            if wait_open is not None:
+                wait_open(OPEN_WAIT_SECONDS)
+        click.echo(f"Watching {', '.join(watched)}. Ctrl-C stops.")
+        deadline = None if seconds is None else time.monotonic() + seconds
         while deadline is None or time.monotonic() < deadline:
             wait = 0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))
             try:

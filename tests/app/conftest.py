@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -22,10 +24,17 @@ def app(backend: Backend, store: Store) -> PosApp:
 
 
 async def settle(pilot: Pilot[None], rounds: int = 4) -> None:
-    """Let workers, their callbacks and the workers those start finish."""
+    """Let workers, their callbacks and the workers those start finish.
+
+    Each round also waits for the database thread to run everything submitted so far (it runs
+    jobs in order), so a loaded machine cannot leave a service call in flight.
+    """
+    runner = getattr(pilot.app, "runner", None)
     for _ in range(rounds):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
+        if runner is not None:
+            await asyncio.wrap_future(runner.submit(lambda: None))
     await pilot.pause()
 
 
