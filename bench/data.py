@@ -24,15 +24,14 @@ NOW = datetime(2026, 11, 24, 10, 30, 0)
 
 def _source_hash() -> str:
     digest = hashlib.sha256()
-    for rel in (
-        "pos_tui/services/demo.py",
-        "pos_tui/services/demo_names.py",
+    generator = sorted((REPO / "pos_tui/services/demo").glob("*.py"))
+    storage = (
         "pos_tui/storage/db.py",
         "pos_tui/storage/bulk.py",
         "pos_tui/storage/schema_v1.sql",
         "pos_tui/storage/schema_v3_lane.sql",
-    ):
-        path = REPO / rel
+    )
+    for path in (*generator, *(REPO / rel for rel in storage)):
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:10]

@@ -245,6 +245,7 @@ def _snapshot(backend: Backend) -> dict[str, list[tuple[object, ...]]]:
         "receivable_ledger": "id",
         "price_list_items": "price_list_id, item_id",
         "customer_teams": "customer_id, team_id",
+        "customer_orders": "id",
     }
     return {
         t: [tuple(r) for r in backend.db.execute(f"SELECT * FROM {t} ORDER BY {o}").fetchall()]
