@@ -1,4 +1,9 @@
-"""The composition root: settings, database, services and devices joined into one Textual app."""
+"""The composition root: settings, database, services and devices joined into one Textual app.
+
+Only what the sign-in screen needs is imported before the first frame: the devices open after
+it, the checkout (engine, services, widgets) loads while the cashier types the PIN, and every
+other screen when it is first shown.
+"""
 
 from __future__ import annotations
 
@@ -7,65 +12,52 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ParamSpec, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Static
 
 from pos_tui.config import Settings, data_dir
-from pos_tui.screens.checkout import CheckoutScreen
-from pos_tui.screens.checkout_customer import CustomerFlows
-from pos_tui.screens.customer_search import CustomerSearchScreen
-from pos_tui.screens.dialogs import Field, PromptScreen
-from pos_tui.screens.help import HelpScreen, key_rows
-from pos_tui.screens.lane import LaneScreen
 from pos_tui.screens.sign_in import SignInScreen
-from pos_tui.services.auth import Employee
 from pos_tui.services.backend import Backend, open_backend, system_now
-from pos_tui.services.checkout import Committed
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.lane_devices import (
-    DeviceAction,
-    PoleFeed,
-    customers_for_list,
-    method_of_input,
-)
 from pos_tui.services.runner import ServiceRunner
-from pos_tui.storage.rows import Row
 from pos_tui.text import plain
-from pos_tui.widgets.device_bridge import CardPromptScreen, DeviceBridge, KeyWedge
 from pos_tui.widgets.fmt import money
+
+if TYPE_CHECKING:
+    from pos_tui.screens.checkout import CheckoutScreen
+    from pos_tui.screens.checkout_customer import CustomerFlows
+    from pos_tui.services.auth import Employee
+    from pos_tui.services.checkout import Committed
+    from pos_tui.services.lane_devices import DeviceAction, PoleFeed
+    from pos_tui.widgets.device_bridge import DeviceBridge, KeyWedge
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-
-# Device and printing hooks get these messages; re-exported for the hardware engineer.
-CardRead = LaneScreen.CardRead
-Scanned = LaneScreen.Scanned
 log = logging.getLogger(__name__)
 
+# Re-exported, loaded on first use: the device and printing hooks' messages (for the hardware
+# engineer) and the F2 customer list.
+_LAZY = {
+    "CardRead": ("pos_tui.screens.lane", "LaneScreen.CardRead"),
+    "Scanned": ("pos_tui.screens.lane", "LaneScreen.Scanned"),
+    "CustomerListScreen": ("pos_tui.screens.customer_search", "CustomerListScreen"),
+}
 
-class CustomerListScreen(CustomerSearchScreen):
-    """F2 with method of input `list`: the customers by name to choose from; typing searches."""
 
-    def __init__(self, rows: list[Row]) -> None:
-        super().__init__(title="Choose the customer")
-        self.listed = rows
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._show, "", self.listed)
-
-    def _show(self, text: str, rows: list[Row]) -> None:
-        super()._show(text, rows if text.strip() else self.listed)
-        if not text.strip():
-            self.query_one("#customer-search-status", Static).update(
-                f"{len(self.listed)} customers A-Z · ↑↓ choose · Enter attach · type to search"
-            )
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name, path = _LAZY[name]
+    value: Any = import_module(module_name)
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
 
 
 class PosApp(App[None]):
@@ -111,11 +103,20 @@ class PosApp(App[None]):
         # Set by the printing/hardware side; both optional.
         self.printing: Any = None
         self.after_commit: list[Callable[[Committed], object]] = []
-        # Devices: set up on mount. `pole` is safe to call with no display.
+        # Devices: set up after the first frame. `pole` is safe to call with no display.
         self.device_bridge: DeviceBridge | None = None
-        self.pole = PoleFeed(None, "")
+        self._pole: PoleFeed | None = None
         self.wedge: KeyWedge | None = None
         self._own_printing = False
+
+    @property
+    def pole(self) -> PoleFeed:
+        """The pole display's feed (one that shows nothing until the devices are open)."""
+        if self._pole is None:
+            from pos_tui.services.lane_devices import PoleFeed
+
+            self._pole = PoleFeed(None, "")
+        return self._pole
 
     async def call_service(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a service call on the database thread and await its result."""
@@ -125,13 +126,15 @@ class PosApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         self.push_screen(SignInScreen())
-        self._open_devices()
+        self.call_after_refresh(self._open_devices)
 
     # -- devices ---------------------------------------------------------------------------------
     def _open_devices(self) -> None:
         """Build the devices from `[devices.*]` (a bad section disables that device, with a
         notice: the lane still works from the keyboard), start them off the UI thread, and
         attach the print worker."""
+        from pos_tui.widgets.device_bridge import DeviceBridge, KeyWedge
+
         try:
             bridge = DeviceBridge(self, self.settings)
         except Exception as exc:  # never: LaneDevices collects errors; but never crash the lane
@@ -139,7 +142,7 @@ class PosApp(App[None]):
             self.device_notice(f"Devices not opened: {exc}", error=True)
             return
         self.device_bridge = bridge
-        self.pole = bridge.pole
+        self._pole = bridge.pole
         for error in bridge.lane.errors:
             self.device_notice(f"Device not used: {error}", error=True)
         self.wedge = KeyWedge(
@@ -229,12 +232,17 @@ class PosApp(App[None]):
 
     # -- device hooks ----------------------------------------------------------------------------
     def _checkout_on_top(self) -> CheckoutScreen | None:
+        from pos_tui.screens.checkout import CheckoutScreen
+
         screen = self.screen
         return screen if isinstance(screen, CheckoutScreen) else None
 
     def card_read(self, card_number: str) -> None:
         """A loyalty card was read: the checkout attaches its customer, or offers to link an
         unknown card. Ignored (with a notice) while locked or in another step."""
+        from pos_tui.screens.lane import LaneScreen
+        from pos_tui.widgets.device_bridge import CardPromptScreen
+
         if isinstance(self.screen, CardPromptScreen):
             self.screen.card_read(card_number)
             return
@@ -242,15 +250,17 @@ class PosApp(App[None]):
         if checkout is None:
             self.say(f"Card {card_number} read: finish the current step first", title="Card")
             return
-        checkout.post_message(CardRead(card_number))
+        checkout.post_message(LaneScreen.CardRead(card_number))
 
     def scan(self, code: str) -> None:
         """A scanner read a barcode: the checkout adds the item."""
+        from pos_tui.screens.lane import LaneScreen
+
         checkout = self._checkout_on_top()
         if checkout is None:
             self.say(f"Scanned {code}: not added, finish the current step first", title="Scanner")
             return
-        checkout.post_message(Scanned(code))
+        checkout.post_message(LaneScreen.Scanned(code))
 
     # -- printing hooks --------------------------------------------------------------------------
     def sale_committed(self, committed: Committed) -> None:
@@ -314,6 +324,12 @@ class PosApp(App[None]):
         self.run_worker(self._customer_step(checkout, initial), group="sale-ops")
 
     async def _customer_step(self, checkout: CustomerFlows, initial: str) -> None:
+        from pos_tui.screens.customer_search import CustomerListScreen, CustomerSearchScreen
+        from pos_tui.screens.dialogs import Field, PromptScreen
+        from pos_tui.screens.lane import LaneScreen
+        from pos_tui.services.lane_devices import customers_for_list, method_of_input
+        from pos_tui.widgets.device_bridge import CardPromptScreen
+
         try:
             method = await self.call_service(method_of_input, self.backend)
         except Exception:
@@ -333,7 +349,7 @@ class PosApp(App[None]):
                 if card is None:
                     search()
                 else:
-                    checkout.post_message(CardRead(card))
+                    checkout.post_message(LaneScreen.CardRead(card))
 
             self.push_screen(CardPromptScreen(), tapped)
         elif method == "num_pad":
@@ -352,6 +368,9 @@ class PosApp(App[None]):
             search()
 
     async def _by_number(self, checkout: CustomerFlows, number: str) -> None:
+        from pos_tui.screens.customer_search import CustomerSearchScreen
+        from pos_tui.services.customers import CustomerService
+
         rows = await self.call_service(CustomerService(self.backend).find, number)
         if len(rows) == 1:
             checkout.attach(int(rows[0]["id"]))
@@ -365,6 +384,8 @@ class PosApp(App[None]):
 
     # -- help and commands -----------------------------------------------------------------------
     def action_help(self) -> None:
+        from pos_tui.screens.help import HelpScreen, key_rows
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             screen.dismiss(None)
@@ -373,6 +394,8 @@ class PosApp(App[None]):
         self.push_screen(HelpScreen(name, key_rows(screen)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from pos_tui.screens.checkout import CheckoutScreen
+
         if isinstance(screen, CheckoutScreen):
             for title, help_text, action in screen.palette():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette(a))

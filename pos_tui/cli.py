@@ -43,7 +43,30 @@ class CliState:
 pass_state = click.make_pass_decorator(CliState)
 
 
-@click.group(invoke_without_command=True)
+class LaneGroup(click.Group):
+    """Attaches the subcommands of :mod:`pos_tui.commands` the first time one is looked up, so
+    opening the lane (no subcommand) never imports them."""
+
+    _attached = False
+
+    def _attach(self) -> None:
+        if not self._attached:
+            from pos_tui.commands import register
+
+            register(self)
+            self._attached = True
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            self._attach()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._attach()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=LaneGroup, invoke_without_command=True)
 @click.option(
     "--config",
     "config_file",
@@ -93,9 +116,6 @@ def paths(state: CliState) -> None:
 
 
 def main() -> None:
-    from pos_tui.commands import register
-
-    register(cli)
     try:
         cli(prog_name="pos-tui")
     except KeyboardInterrupt:

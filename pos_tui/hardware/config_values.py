@@ -1,6 +1,6 @@
 """Reading a device's plain config mapping with clear errors.
 
-The app's pydantic settings map onto these mappings; this layer still checks them so a device
+The app's settings map onto these mappings; this layer still checks them so a device
 built from a hand-written dict (tests, `pos-tui devices`) fails with a message naming the key.
 """
 

@@ -7,26 +7,53 @@
      "pole_display": {"kind": "serial", "url": "/dev/ttyUSB0"}}
 
 Every device is optional: a missing entry or `kind: none` disables it, so a lane with no devices
-works. `describe()` feeds the `pos-tui devices` command.
+works. `describe()` feeds the `pos-tui devices` command. A driver's module (and its library:
+pyscard, pyserial, python-escpos) is imported only when its device is configured.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from pos_tui.hardware.card_reader import CardReader, build_card_reader
 from pos_tui.hardware.config_values import HardwareConfigError
 from pos_tui.hardware.events import EventCallback, ignore_event
-from pos_tui.hardware.pole_display import PoleDisplay, build_pole_display
-from pos_tui.hardware.printer import ReceiptPrinter, build_printer
-from pos_tui.hardware.serial_lines import LineDevice, build_magstripe, build_scanner
+
+if TYPE_CHECKING:
+    from pos_tui.hardware.card_reader import CardReader
+    from pos_tui.hardware.pole_display import PoleDisplay
+    from pos_tui.hardware.printer import ReceiptPrinter
+    from pos_tui.hardware.serial_lines import LineDevice
 
 log = logging.getLogger(__name__)
 
 DEVICE_NAMES = ("printer", "card_reader", "scanner", "magstripe", "pole_display")
+
+# Each device's builder (module, function), and the kinds for which the builder returns None.
+_BUILDERS: dict[str, tuple[str, str, frozenset[str]]] = {
+    "printer": ("printer", "build_printer", frozenset({"none"})),
+    "card_reader": ("card_reader", "build_card_reader", frozenset({"none"})),
+    "scanner": ("serial_lines", "build_scanner", frozenset({"none", "keyboard"})),
+    "magstripe": ("serial_lines", "build_magstripe", frozenset({"none", "keyboard"})),
+    "pole_display": ("pole_display", "build_pole_display", frozenset({"none"})),
+}
+
+
+def _build(name: str, cfg: dict[str, Any], on_event: EventCallback) -> Any:
+    """The device of section ``cfg``, or None. A section holding only a driverless kind is
+    None without importing the driver; anything else goes to the driver's builder, which
+    checks every key."""
+    module_name, function, driverless = _BUILDERS[name]
+    kind = cfg.get("kind", "none")
+    if set(cfg) <= {"kind"} and isinstance(kind, str) and kind in driverless:
+        return None
+    builder: Callable[..., Any] = getattr(
+        import_module(f"pos_tui.hardware.{module_name}"), function
+    )
+    return builder(cfg) if name == "printer" else builder(cfg, on_event)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +98,11 @@ class DeviceSet:
 
         kinds = {name: str(section(name).get("kind", "none")) for name in DEVICE_NAMES}
         return cls(
-            printer=build_printer(section("printer")),
-            card_reader=build_card_reader(section("card_reader"), on_event),
-            scanner=build_scanner(section("scanner"), on_event),
-            magstripe=build_magstripe(section("magstripe"), on_event),
-            pole_display=build_pole_display(section("pole_display"), on_event),
+            printer=_build("printer", section("printer"), on_event),
+            card_reader=_build("card_reader", section("card_reader"), on_event),
+            scanner=_build("scanner", section("scanner"), on_event),
+            magstripe=_build("magstripe", section("magstripe"), on_event),
+            pole_display=_build("pole_display", section("pole_display"), on_event),
             kinds=kinds,
         )
 

@@ -75,7 +75,9 @@ class CheckoutScreen(LineFlows):
     def show(self, view: SaleView, *, select_last: bool = False) -> None:
         self.view = view
         self.cart.show(view.priced.lines, select_last=select_last)
-        self.cart.border_title = "Return" if view.is_return else "Sale"
+        title = "Return" if view.is_return else "Sale"
+        if self.cart.border_title != title:  # setting it repaints the whole cart
+            self.cart.border_title = title
         if not view.empty:
             self.query_one(SaleBanner).hide()
         self.query_one(TotalsPanel).show(
@@ -181,7 +183,9 @@ class CheckoutScreen(LineFlows):
     def _set_pending(self, qty: str | None) -> None:
         self.pending_quantity = qty
         label = self.query_one("#pending-qty", Label)
-        label.update(f"QTY {qty} ×" if qty else "")
+        text = f"QTY {qty} ×" if qty else ""
+        if label.content != text:  # every scan clears it: no layout pass when it was empty
+            label.update(text)
         label.set_class(qty is None, "-empty")
 
     def action_cursor(self, step: int) -> None:

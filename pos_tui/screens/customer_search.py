@@ -24,6 +24,7 @@ from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
     from pos_tui.app import PosApp
+    from pos_tui.storage.rows import Row
 
 DEBOUNCE_SECONDS = 0.2
 RESULT_LIMIT = 50
@@ -147,3 +148,21 @@ class CustomerSearchScreen(ModalScreen[int | None]):
                 self.dismiss(customer_id)
 
         self.app.push_screen(EnrolScreen(), enrolled)
+
+
+class CustomerListScreen(CustomerSearchScreen):
+    """F2 with method of input `list`: the customers by name to choose from; typing searches."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        super().__init__(title="Choose the customer")
+        self.listed = rows
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._show, "", self.listed)
+
+    def _show(self, text: str, rows: list[Row]) -> None:
+        super()._show(text, rows if text.strip() else self.listed)
+        if not text.strip():
+            self.query_one("#customer-search-status", Static).update(
+                f"{len(self.listed)} customers A-Z · ↑↓ choose · Enter attach · type to search"
+            )

@@ -49,7 +49,10 @@ class MessageLine(Static):
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.set_class(error, "-error")
-        self.update(Text("! ", style="bold").append_text(safe(text)) if error else safe(text))
+        shown = Text("! ", style="bold").append_text(safe(text)) if error else safe(text)
+        if shown != self.content:
+            # One line whatever it says: a repaint, never a layout pass of the screen.
+            self.update(shown, layout=False)
 
 
 class LaneScreen(Screen[R]):

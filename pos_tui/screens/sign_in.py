@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -32,7 +33,13 @@ class SignInScreen(Screen[None]):
     SignInScreen Input { margin-bottom: 0; }
     SignInScreen #sign-in-error { height: auto; min-height: 1; text-style: bold; }
     """
-    BINDINGS = [Binding("escape", "clear", "Clear", id="sign_in.clear")]
+    BINDINGS = [
+        Binding("escape", "clear", "Clear", id="sign_in.clear"),
+        # Enter in the employee number moves to the PIN before the next key is delivered
+        # (a priority binding runs as the key arrives; an input's submit message comes later),
+        # so a PIN typed ahead never lands in the number, however busy the lane is.
+        Binding("enter", "to_pin", "PIN", show=False, priority=True),
+    ]
 
     def __init__(self, *, locked_by: str | None = None) -> None:
         super().__init__()
@@ -61,6 +68,17 @@ class SignInScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#number", Input).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "to_pin":  # elsewhere Enter goes on to the focused input
+            return self.focused is not None and self.focused.id == "number"
+        return True
+
+    def action_to_pin(self) -> None:
+        self.set_focus(self.query_one("#pin", Input))
+        # Load the checkout (engine, services, widgets) while the PIN is typed: keys typed
+        # meanwhile wait in order, and the checkout shows as soon as the PIN is checked.
+        self.call_after_refresh(import_module, "pos_tui.screens.checkout")
+
     def action_clear(self) -> None:
         for widget in self.query(Input):
             widget.value = ""
@@ -69,8 +87,7 @@ class SignInScreen(Screen[None]):
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "number":
-            self.query_one("#pin", Input).focus()
+        if event.input.id != "pin":
             return
         number = self.query_one("#number", Input).value
         pin = self.query_one("#pin", Input).value

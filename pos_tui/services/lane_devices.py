@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pos_tui.config import Settings
 from pos_tui.hardware.events import (
@@ -27,13 +27,14 @@ from pos_tui.hardware.events import (
     Scan,
     Swipe,
 )
-from pos_tui.hardware.magstripe import MagstripeError, parse_swipe
-from pos_tui.hardware.pole_display import PoleDisplay, total_lines
 from pos_tui.hardware.registry import DEVICE_NAMES, DeviceSet
 from pos_tui.services.backend import Backend, open_backend
 from pos_tui.services.devices import device_config
 from pos_tui.services.printing import PrintWorker
 from pos_tui.storage.rows import Row
+
+if TYPE_CHECKING:
+    from pos_tui.hardware.pole_display import PoleDisplay
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,8 @@ class WedgeRoute:
     def action(self, code: str, *, at: float, in_entry: bool) -> DeviceAction | None:
         """None: let the keys through as typing."""
         if self.magstripe and code[:1] in ("%", ";") and code.endswith("?"):
+            from pos_tui.hardware.magstripe import MagstripeError, parse_swipe
+
             try:
                 card = parse_swipe(code)
             except MagstripeError as error:
@@ -142,6 +145,10 @@ class PoleFeed:
         self._call("show_item", name, price)
 
     def due(self, total: str, remaining: str | None) -> None:
+        if self.display is None:
+            return
+        from pos_tui.hardware.pole_display import total_lines
+
         columns = int(getattr(self.display, "columns", 20))
         self._call("show_lines", total_lines(total, remaining, columns, change_label="REMAINING"))
 

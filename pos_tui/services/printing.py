@@ -15,12 +15,15 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pos_tui.hardware.printer import PrinterError, ReceiptPrinter
-from pos_tui.hardware.receipt_text import ReceiptDocument
 from pos_tui.services.backend import Backend
-from pos_tui.services.receipts import build_receipt, build_test_page, sale_reference
+
+# The printer driver and the receipt layout load with the first job: a lane without a printer
+# and with nothing queued never needs them.
+if TYPE_CHECKING:
+    from pos_tui.hardware.printer import PrinterError, ReceiptPrinter
+    from pos_tui.hardware.receipt_text import ReceiptDocument
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ class PrintQueue:
         name = JOB_NAMES.get(str(job["kind"]), str(job["kind"]))
         if job["sale_id"] is None:
             return name
+        from pos_tui.services.receipts import sale_reference
+
         sale = self.b.journal.get(int(job["sale_id"]))
         ref = sale_reference(sale) if sale is not None else f"sale {job['sale_id']}"
         return f"{name} {ref}" if job["kind"] == "receipt" else f"{name} of {ref}"
@@ -113,6 +118,8 @@ class PrintQueue:
             message = f"{what} not printed: no receipt printer is configured. Kept in the queue."
             self.notify(message, True)
             return JobOutcome(job_id, sale_id, kind, False, message, retryable=True)
+        from pos_tui.hardware.printer import PrinterError
+
         try:
             document = self._document(job)
         except KeyError as exc:
@@ -135,6 +142,8 @@ class PrintQueue:
         return JobOutcome(job_id, sale_id, kind, True, message)
 
     def _document(self, job: dict[str, Any]) -> ReceiptDocument:
+        from pos_tui.services.receipts import build_receipt, build_test_page
+
         kind = str(job["kind"])
         if kind == "test":
             printer = self.printer

@@ -113,7 +113,9 @@ class CartTable(DataTable[Text]):
         self._desc_width = self._description_width()
         self.clear(columns=True)
         self.add_column(Text("#", justify="right"), width=_FIXED[0][1], key="line")
-        self.add_column(" Item", width=self._desc_width, key="item")
+        # A Text, not a str: DataTable parses a str label as markup, which loads rich's emoji
+        # table (0.8 MB) for nothing.
+        self.add_column(Text(" Item"), width=self._desc_width, key="item")
         for label, width in _FIXED[1:]:
             self.add_column(Text(label, justify="right"), width=width, key=label.lower())
         self._shown = [self._cells(line) for line in self._lines]

@@ -29,10 +29,17 @@ class CustomerPanel(Static):
         self.border_title = "Customer"
         self.update(Text("No customer on the sale"))
 
+    def _show_text(self, text: Text) -> None:
+        # The panel's size is set by the layout, never by what it shows: the same customer again
+        # (every scan shows the sale) is no repaint, and a new one is a repaint without a layout
+        # pass of the whole screen.
+        if text != self.content:
+            self.update(text, layout=False)
+
     def show(self, details: CustomerDetails | None, *, today: date) -> None:
         if details is None:
             self.set_class(False, "-flagged")
-            self.update(Text("No customer on the sale"))
+            self._show_text(Text("No customer on the sale"))
             return
         row = details.row
         card = details.card_type["name"] if details.card_type else "no card type"
@@ -70,7 +77,7 @@ class CustomerPanel(Static):
         if picture is not None:
             texts.append(picture)
         # safe(), not a markup string: "[red]Bob[/red]" must show exactly as typed.
-        self.update(Text("\n").join(texts))
+        self._show_text(Text("\n").join(texts))
 
     def _photo(self, data: bytes | None, *, used_rows: int) -> Text | None:
         """The photo in whatever room is left below the text (none at 80x24 with many flags)."""

@@ -12,6 +12,10 @@ from pos_tui.engine import Totals
 from pos_tui.widgets.fmt import money, points
 
 
+def _shape(rows: list[tuple[Text | str, Text | str]]) -> list[tuple[int, int]]:
+    return [(len(str(label)), len(str(value))) for label, value in rows]
+
+
 class TotalsPanel(Static):
     """Subtotal, discounts, tax, total, points to be earned, paid and remaining.
 
@@ -28,6 +32,7 @@ class TotalsPanel(Static):
 
     def on_mount(self) -> None:
         self.border_title = "Totals"
+        self._rows: list[tuple[Text | str, Text | str]] | None = None
         self.clear()
 
     def clear(self) -> None:
@@ -42,26 +47,39 @@ class TotalsPanel(Static):
         remaining: Decimal = Decimal(0),
         is_return: bool = False,
     ) -> None:
+        zero = Decimal(0)
+        t = totals
+        rows: list[tuple[Text | str, Text | str]] = [
+            ("Subtotal", money(t.subtotal if t else zero)),
+            ("Discounts", money(-(t.discount_total) if t and t.discount_total else zero)),
+            ("Tax", money(t.tax_total if t else zero)),
+        ]
+        total_label = "REFUND TOTAL" if is_return else "TOTAL"
+        rows.append(
+            (Text(total_label, style="bold"), Text(money(t.total if t else zero), style="bold"))
+        )
+        if not is_return:
+            rows.append(("Points to earn", points(points_to_earn)))
+        rows.append(("Paid" if not is_return else "Given back", money(abs(paid))))
+        if t is not None and t.total and remaining == 0:
+            rows.append((Text("PAID IN FULL", style="bold"), ""))
+        else:
+            label = "TO GIVE BACK" if is_return else "REMAINING"
+            rows.append(
+                (
+                    Text(label, style="bold reverse"),
+                    Text(money(abs(remaining)), style="bold reverse"),
+                )
+            )
+        if rows == self._rows:
+            return
+        # The panel's height follows its rows (and their widths, should a long amount wrap):
+        # a layout pass of the screen only when those change, else a repaint of the panel.
+        layout = self._rows is None or _shape(rows) != _shape(self._rows)
+        self._rows = rows
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1)
         grid.add_column(justify="right")
-        zero = Decimal(0)
-        t = totals
-        grid.add_row("Subtotal", money(t.subtotal if t else zero))
-        grid.add_row("Discounts", money(-(t.discount_total) if t and t.discount_total else zero))
-        grid.add_row("Tax", money(t.tax_total if t else zero))
-        total_label = "REFUND TOTAL" if is_return else "TOTAL"
-        grid.add_row(
-            Text(total_label, style="bold"), Text(money(t.total if t else zero), style="bold")
-        )
-        if not is_return:
-            grid.add_row("Points to earn", points(points_to_earn))
-        grid.add_row("Paid" if not is_return else "Given back", money(abs(paid)))
-        if t is not None and t.total and remaining == 0:
-            grid.add_row(Text("PAID IN FULL", style="bold"), "")
-        else:
-            label = "TO GIVE BACK" if is_return else "REMAINING"
-            grid.add_row(
-                Text(label, style="bold reverse"), Text(money(abs(remaining)), style="bold reverse")
-            )
-        self.update(grid)
+        for row in rows:
+            grid.add_row(*row)
+        self.update(grid, layout=layout)
