@@ -1,5 +1,6 @@
 """Editing the reference data of the back office: card types, customer types, items,
-sub-groups, teams, locations and location groups.
+sub-groups, teams, locations, location groups, taxes, tax classes and price lists (their item
+prices: ``services.price_lists``).
 
 Each table is described once (:data:`TABLES`): its fields, their kinds and sections. The edit
 screen lays itself out from that description and :meth:`CatalogAdmin.save` validates every value
@@ -156,6 +157,12 @@ _ITEM = (
     _a("promo_start", "Promotion from", "date", section="prices"),
     _a("promo_end", "Promotion to", "date", section="prices"),
 )
+_TAX = (
+    *_CODE,
+    _a("rate_percent", "Rate % (0-100)", "percent", required=True),
+    _a("mode", "Mode (exclusive: added on top)", "choice", choices=("exclusive", "inclusive"), required=True),
+)  # fmt: skip
+_TAX_CLASS = (*_CODE, _a("taxes", "Taxes in the class", "refs", ref="taxes"))
 # Customer fields a customer type cannot default (they identify one customer).
 _NOT_DEFAULTS = {
     "account_number", "salutation", "first_name", "last_name", "company_name", "is_company",
@@ -189,7 +196,12 @@ TABLES: dict[str, TableSpec] = {
     "teams": TableSpec("teams", "Teams", _CODE, ("code", "name")),
     "locations": TableSpec("locations", "Locations", (*_CODE, _a("location_group_id", "Location group", "ref", ref="location_groups")), ("code", "name", "location_group_id")),
     "location_groups": TableSpec("location_groups", "Location groups", _CODE, ("code", "name")),
+    "taxes": TableSpec("taxes", "Taxes", _TAX, ("code", "name", "rate_percent", "mode")),
+    "tax_classes": TableSpec("tax_classes", "Tax classes", _TAX_CLASS, ("code", "name", "taxes")),
+    "price_lists": TableSpec("price_lists", "Price lists", _CODE, ("code", "name", "prices")),
 }  # fmt: skip
+# Rates are exact: a tax rate finer than this is a typing slip, not a real rate.
+RATE_STEP = Decimal("0.0001")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _SUB_FIELDS = ("ledger_account", "periodicity", "rate", "tax_code", "tax_rate_percent", "cover_charges", "posting")  # fmt: skip
 
@@ -248,6 +260,14 @@ class CatalogAdmin:
             for name, names in refs.items():
                 if name in spec.columns and row.get(name) is not None:
                     row[name] = names.get(row[name], row[name])
+        if table == "tax_classes":
+            for row in rows:
+                taxes = self.b.catalog.taxes_of_class(int(row["id"]))
+                row["taxes"] = ", ".join(str(t["code"]) for t in taxes)
+        if table == "price_lists":
+            sizes = self.b.catalog.price_list_sizes()
+            for row in rows:
+                row["prices"] = sizes.get(int(row["id"]), 0)
         return rows
 
     def options(self, table: str) -> dict[str, list[tuple[int, str]]]:
@@ -273,6 +293,8 @@ class CatalogAdmin:
                     values[f.name] = "1"
             if table == "card_types":
                 values.update(rounding="no", rounding_limit="1", multiplier="1", extra_points_on="fixed", method_of_input="keyboard", sub_periodicity="monthly", sub_posting="beginning")  # fmt: skip
+            if table == "taxes":
+                values["mode"] = "exclusive"
             return values
         if row is None:
             raise FieldError("id", f"No such row in {spec.title}")
@@ -286,6 +308,9 @@ class CatalogAdmin:
             values["subscription"] = "1" if sub else "0"
             for name in _SUB_FIELDS:
                 values["sub_" + name] = _text(sub[name]) if sub else values["sub_" + name]
+        if table == "tax_classes":
+            taxes = self.b.catalog.taxes_of_class(int(row["id"]))
+            values["taxes"] = ",".join(str(t["id"]) for t in sorted(taxes, key=lambda t: t["id"]))
         if table == "customer_types":
             for name, value in json.loads(row["defaults"]).items():
                 key = DEFAULT_PREFIX + name
@@ -300,7 +325,7 @@ class CatalogAdmin:
         """Validate and store; returns the row id. Raises FieldError naming the field."""
         spec = TABLES[table]
         typed = {f.name: coerce_admin(f, values.get(f.name, "")) for f in spec.fields}
-        extras = {k: typed.pop(k) for k in list(typed) if k == "restricted_subgroups" or k == "subscription" or k.startswith("sub_")}  # fmt: skip
+        extras = {k: typed.pop(k) for k in list(typed) if spec.field(k).kind == "refs" or k == "subscription" or k.startswith("sub_")}  # fmt: skip
         defaults = {k: typed.pop(k) for k in list(typed) if k.startswith(DEFAULT_PREFIX)}
         _check_rules(table, typed, extras)
         if table == "customer_types":
@@ -327,6 +352,8 @@ class CatalogAdmin:
             if table == "card_types":
                 self._save_card_extras(row_id, extras)
             diff = {k: [None if old is None else old.get(k), v] for k, v in typed.items() if old is None or old.get(k) != v}  # fmt: skip
+            if table == "tax_classes":
+                diff.update(self._save_class_taxes(row_id, extras.pop("taxes") or []))
             self.b.store.audit(
                 at=self.b.timestamp(),
                 entity=table,
@@ -337,6 +364,18 @@ class CatalogAdmin:
                 lane_id=self.b.settings.lane.id,
             )
         return row_id
+
+    def _save_class_taxes(self, tax_class_id: int, tax_ids: list[int]) -> dict[str, Any]:
+        """Set the taxes of a class; the audit's [old, new] tax codes if they changed."""
+        for tax_id in tax_ids:
+            if self.b.catalog.get("taxes", tax_id) is None:
+                raise FieldError("taxes", f"No tax with id {tax_id}")
+        before = self.b.catalog.taxes_of_class(tax_class_id)
+        if sorted(int(t["id"]) for t in before) == tax_ids:
+            return {}  # unchanged: no catalog version bump, lanes keep their cache
+        self.b.catalog.set_tax_class_taxes(tax_class_id, tax_ids)
+        after = self.b.catalog.taxes_of_class(tax_class_id)
+        return {"taxes": [[t["code"] for t in before], [t["code"] for t in after]]}
 
     def _save_card_extras(self, card_type_id: int, extras: dict[str, Any]) -> None:
         self.b.catalog.set_restricted_subgroups(
@@ -382,6 +421,11 @@ def _check_rules(table: str, typed: dict[str, Any], extras: dict[str, Any]) -> N
             if Decimal(extras.get("sub_rate") or 0) <= 0:
                 raise FieldError("sub_rate", "The subscription rate must be above zero")
             extras["sub_posting"] = extras.get("sub_posting") or "beginning"
+    if table == "taxes":
+        rate = Decimal(typed["rate_percent"])
+        if rate != rate.quantize(RATE_STEP):
+            raise FieldError("rate_percent", "Rate % has at most 4 decimals")
+        typed["rate_percent"] = format(rate, "f")  # never "1E+1"
     if table == "items":
         start, end = typed["promo_start"], typed["promo_end"]
         if start and end and end < start:

@@ -8,17 +8,16 @@ database thread; its result is a plain snapshot for the screen.
 from __future__ import annotations
 
 import json
-import mimetypes
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from pos_tui.services import customer_fields as cf
 from pos_tui.services.backend import Backend
 from pos_tui.services.customers import CustomerService
+from pos_tui.services.pictures import read_picture
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.reports import SORT_KEYS, CustomerQuery, ReportRepository
 from pos_tui.storage.rows import Row
@@ -228,6 +227,7 @@ class FormData:
     points: Decimal = Decimal(0)
     owed: Decimal = Decimal(0)
     name: str = ""
+    photos: dict[int, bytes] = field(default_factory=dict)  # slot -> the stored image
 
 
 def form_text(value: Any) -> str:
@@ -243,6 +243,8 @@ def load_form(backend: Backend, customer_id: int | None) -> FormData:
         values = {
             f.name: NEW_CUSTOMER.get(f.name, "0" if f.kind == "flag" else "") for f in cf.FIELDS
         }
+        defaults = CustomerService(backend).new_customer_defaults()
+        values.update({name: str(flag) for name, flag in defaults.items()})
         return FormData(None, values, [], [], [], [], [], refs, {})
     details = CustomerService(backend).details(customer_id)
     if details is None:
@@ -250,11 +252,12 @@ def load_form(backend: Backend, customer_id: int | None) -> FormData:
     values = {f.name: form_text(details.row.get(f.name)) for f in cf.FIELDS}
     link = details.row.get("link_customer_id")
     values["link_customer_id"] = CustomerListService(backend).account_of(int(link)) if link else ""
-    pictures = {}
+    pictures, photos = {}, {}
     for slot in (1, 2):
         picture = backend.customers.picture(customer_id, slot)
         if picture is not None:
             pictures[slot] = f"{picture['media_type']}, {len(picture['data'])} bytes"
+            photos[slot] = bytes(picture["data"])
     return FormData(
         customer_id,
         values,
@@ -268,6 +271,7 @@ def load_form(backend: Backend, customer_id: int | None) -> FormData:
         details.points_balance,
         details.receivable_balance,
         details.name,
+        photos,
     )
 
 
@@ -288,7 +292,6 @@ def type_defaults(backend: Backend, customer_type_id: int) -> dict[str, str]:
     return out
 
 
-MAX_PICTURE_BYTES = 2_000_000
 # Fields whose column is NOT NULL: an emptied number means zero, an emptied choice is kept.
 _NUMBER_KINDS = ("decimal", "percent", "int")
 
@@ -307,21 +310,6 @@ class FormPayload:
     pin: str | None = None
     opening_points: str | None = None
     pictures: dict[int, str | None] = field(default_factory=dict)
-
-
-def _read_picture(slot: int, path_text: str) -> tuple[bytes, str]:
-    path = Path(path_text).expanduser()
-    media_type = mimetypes.guess_type(path.name)[0] or ""
-    name = f"picture_{slot}"
-    if not media_type.startswith("image/"):
-        raise cf.FieldError(name, f"{path.name} is not an image file (gif, jpg, png, bmp)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise cf.FieldError(name, f"{path} cannot be read: {exc.strerror}") from None
-    if len(data) > MAX_PICTURE_BYTES:
-        raise cf.FieldError(name, f"{path.name} is larger than {MAX_PICTURE_BYTES} bytes")
-    return data, media_type
 
 
 def save_form(
@@ -352,7 +340,7 @@ def save_form(
             continue
         data[name] = text
     pictures = {
-        slot: (_read_picture(slot, path) if path else None)
+        slot: (read_picture(slot, path) if path else None)
         for slot, path in payload.pictures.items()
     }
     children: dict[str, Any] = {

@@ -13,6 +13,7 @@ from typing import Any
 
 from pos_tui.services.backend import Backend
 from pos_tui.services.customers import CustomerService
+from pos_tui.services.visits import Visit, VisitService
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
@@ -54,6 +55,8 @@ class History:
     returns: Decimal
     series: list[tuple[date, Decimal]]
     per: str  # "day" or "month"
+    # Visits with in and out times (store option "Track in or out"); empty when not tracked.
+    visits: list[Visit] = field(default_factory=list)
 
     @property
     def net(self) -> Decimal:
@@ -184,6 +187,7 @@ class HistoryService:
             returns=sum((r.amount for r in rows if r.kind == "return"), ZERO),
             series=series,
             per=per,
+            visits=VisitService(self.b).for_customer(customer_id, start, end),
         )
 
     def sale_detail(self, sale_id: int) -> SaleDetail | None:

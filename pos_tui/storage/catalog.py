@@ -124,6 +124,37 @@ class CatalogRepository:
                 pk=("price_list_id", "item_id"),
             )
 
+    def item_by_sku_or_barcode(self, code: str) -> Row | None:
+        """Any item, active or not, by SKU first, then by barcode (a price list may name either)."""
+        row = one(self.db.execute("SELECT * FROM items WHERE sku = ?", [code]))
+        return row or one(self.db.execute("SELECT * FROM items WHERE barcode = ?", [code]))
+
+    def price_list_items(self, price_list_id: int) -> list[Row]:
+        """A price list's prices with each item's id, SKU and name, by SKU."""
+        cur = self.db.execute(
+            "SELECT p.item_id, i.sku, i.name, p.price FROM price_list_items p "
+            "JOIN items i ON i.id = p.item_id WHERE p.price_list_id = ? ORDER BY i.sku",
+            [price_list_id],
+        )
+        return all_rows(cur)
+
+    def price_list_sizes(self) -> dict[int, int]:
+        """How many item prices each price list has."""
+        cur = self.db.execute(
+            "SELECT price_list_id, COUNT(*) FROM price_list_items GROUP BY price_list_id"
+        )
+        return {int(i): int(n) for i, n in cur.fetchall()}
+
+    def set_price_list_prices(self, price_list_id: int, prices: dict[int, str]) -> None:
+        """Replace every price of a list (item id -> price text)."""
+        with write(self.db):
+            self._changed()
+            self.db.execute("DELETE FROM price_list_items WHERE price_list_id = ?", [price_list_id])
+            self.db.conn.executemany(
+                "INSERT INTO price_list_items (price_list_id, item_id, price) VALUES (?, ?, ?)",
+                [(price_list_id, item_id, price) for item_id, price in sorted(prices.items())],
+            )
+
     def set_tax_class_taxes(self, tax_class_id: int, tax_ids: list[int]) -> None:
         with write(self.db):
             self._changed()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import sqlite_utils
 
+from pos_tui.storage.catalog import CATALOG_VERSION
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_rows, insert
 
@@ -23,11 +25,21 @@ class StoreRepository:
         return {k: v for k, v in self.db.execute("SELECT key, value FROM settings").fetchall()}
 
     def set_setting(self, key: str, value: str) -> None:
+        self.set_settings({key: value})
+
+    def set_settings(self, values: Mapping[str, str]) -> None:
+        """Write several settings at once and bump the catalog version: lanes cache settings
+        with the reference data (``EngineInputs``) and reload both when it moves."""
         with write(self.db):
-            self.db.execute(
+            self.db.conn.executemany(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
+                list(values.items()),
+            )
+            self.db.execute(
+                "INSERT INTO counters (name, value) VALUES (?, 1) "
+                "ON CONFLICT(name) DO UPDATE SET value = value + 1",
+                [CATALOG_VERSION],
             )
 
     def next_counter(self, name: str, *, start: int = 1) -> int:

@@ -20,10 +20,10 @@ from pos_tui.services.customers import CustomerService
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
 
-# A tiny valid PNG (1x1 pixel).
+# A tiny valid PNG (1x1 pixel; Pillow must decode it: the form refuses files it cannot draw).
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
 )
 
 

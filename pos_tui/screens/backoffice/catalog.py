@@ -54,7 +54,7 @@ class CatalogListScreen(BackOfficePage[None]):
         table: DataTable[Text] = DataTable(id="rows", cursor_type="row", zebra_stripes=True)
         for column in self.spec.columns:
             field = next((f for f in self.spec.fields if f.name == column), None)
-            table.add_column(field.label.split(" (")[0] if field else column)
+            table.add_column(field.label.split(" (")[0] if field else column.capitalize())
         yield table
         yield Footer()
 
@@ -120,6 +120,10 @@ class CatalogEditScreen(BackOfficePage[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        await self.build()
+
+    async def build(self) -> None:
+        """Load the row and lay out its tabs (subclasses add to the form after this)."""
         admin = CatalogAdmin(self.pos.backend)
         ok, values = await self.attempt(admin.load, self.table, self.row_id)
         ok2, refs = await self.attempt(admin.options, self.table)
@@ -164,14 +168,13 @@ class CatalogEditScreen(BackOfficePage[None]):
         rows = rows_by_name(self)
         for row in rows.values():
             row.set_error(None)
-        admin = CatalogAdmin(self.pos.backend)
         try:
-            row_id = await self.pos.call_service(
-                admin.save, self.table, self.row_id, values_of(rows), employee_id=self.employee_id
-            )
+            row_id = await self.store(values_of(rows))
         except FieldError as exc:
             wrong = rows.get(exc.field)
-            if wrong is not None:
+            if wrong is None:
+                self.show_other_error(exc)
+            else:
                 wrong.set_error(exc.message)
                 panes = pane_ids_of(wrong)
                 if panes:
@@ -189,6 +192,16 @@ class CatalogEditScreen(BackOfficePage[None]):
             f"Saved {self._loaded.get('name', '')} in {self.spec.title}", title="Back office"
         )
         return True
+
+    async def store(self, values: dict[str, str]) -> int:
+        """Validate and write on the database thread; returns the row id."""
+        admin = CatalogAdmin(self.pos.backend)
+        return await self.pos.call_service(
+            admin.save, self.table, self.row_id, values, employee_id=self.employee_id
+        )
+
+    def show_other_error(self, exc: FieldError) -> None:
+        """A refusal of something that is not a field row (subclasses show it in place)."""
 
     async def save_before_leaving(self) -> bool:
         return await self.save()

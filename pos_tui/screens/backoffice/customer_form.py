@@ -7,13 +7,14 @@ history, loyalty, account, orders and audit trail.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Select, Static, TabbedContent
+from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import (
@@ -27,7 +28,10 @@ from pos_tui.screens.backoffice.form_layout import (
 from pos_tui.screens.backoffice.records import RecordList
 from pos_tui.services import customer_fields as cf
 from pos_tui.services import customer_list as cl
+from pos_tui.services.pictures import read_picture
 from pos_tui.widgets.backoffice.fields import FieldRow, rows_by_name, values_of
+from pos_tui.widgets.photo import PhotoView
+from pos_tui.widgets.safe import safe
 
 # Service error fields that have no row of their own: the tab to open instead.
 ERROR_TABS = {
@@ -95,6 +99,7 @@ class CustomerFormScreen(BackOfficePage[None]):
         # Every address by type; the tab edits one type at a time (``_address_kind``).
         self.address_book: dict[str, dict[str, str]] = {}
         self._address_kind = "main"
+        self._photos: dict[int, bytes] = {}  # pictures loaded from a file, not saved yet
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -113,6 +118,7 @@ class CustomerFormScreen(BackOfficePage[None]):
         self.values = initial_values(data)
         self.address_book = address_values(data)
         self._address_kind = "main"
+        self._photos = {}
         for old in self.query(CustomerFormBody):
             await old.remove()
         self.query_one("#form-loading").display = False
@@ -217,6 +223,53 @@ class CustomerFormScreen(BackOfficePage[None]):
                 self.set_value(name, text)
                 self._auto[name] = text
         self.hint(f"Filled {len(defaults)} defaults of the customer type")
+
+    # -- pictures ------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        row = next((a for a in event.input.ancestors if isinstance(a, FieldRow)), None)
+        if row is not None and row.field_name in ("picture_1", "picture_2"):
+            event.stop()
+            slot = int(row.field_name[-1])
+            self.run_worker(self.load_picture(slot, event.value), group=f"picture-{slot}")
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        row = next((a for a in event.checkbox.ancestors if isinstance(a, FieldRow)), None)
+        if row is not None and row.field_name in ("picture_1_remove", "picture_2_remove"):
+            self.show_picture(int(row.field_name[8]))
+
+    def show_picture(self, slot: int) -> None:
+        """The picture the form would save in a slot: a new one, the stored one, or none."""
+        found = self.query(f"#photo-{slot}")
+        if not found or self.data is None:
+            return
+        view = found.first(PhotoView)
+        if self.current().get(f"picture_{slot}_remove") == "1":
+            view.say(f"Picture {slot} is removed when the form is saved (Ctrl+S)")
+        else:
+            view.show(self._photos.get(slot) or self.data.photos.get(slot))
+
+    async def load_picture(self, slot: int, path: str) -> None:
+        """Read and check the file off the UI thread and show it; the service reads it again
+        on save, so what is stored is what the file holds then."""
+        row = self.rows()[f"picture_{slot}"]
+        self._photos.pop(slot, None)
+        if not path.strip():
+            row.set_error(None)
+            self.show_picture(slot)
+            return
+        try:
+            data, media_type = await asyncio.to_thread(read_picture, slot, path)
+        except cf.FieldError as exc:
+            row.set_error(exc.message)
+            self.show_picture(slot)
+            self.refuse(exc.message)
+            return
+        row.set_error(None)
+        self._photos[slot] = data
+        self.show_picture(slot)
+        note = f"Picture {slot}: {media_type}, {len(data)} bytes from the file, saved with Ctrl+S"
+        self.query_one(f"#picture-{slot}-note", Static).update(safe(note))
+        self.hint(f"Picture {slot} loaded: Ctrl+S saves it")
 
     # -- saving --------------------------------------------------------------------------------
     def payload(self) -> cl.FormPayload:

@@ -52,6 +52,14 @@ class TextScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+VISIT_OUTCOMES = {
+    "void": "sale voided",
+    "hold": "sale held",
+    "detach": "taken off the sale",
+    "replaced": "another customer attached",
+}
+
+
 def sale_text(detail: SaleDetail) -> str:
     sale = detail.sale
     out = [
@@ -105,6 +113,8 @@ class HistoryScreen(CustomerPage):
     HistoryScreen .bar Input { width: 16; margin-right: 2; }
     HistoryScreen .bar Label { margin-right: 1; }
     HistoryScreen #history { height: 1fr; }
+    HistoryScreen #visits-title { padding: 0 1; text-style: bold; }
+    HistoryScreen #visits { height: auto; max-height: 7; }
     """
     BINDINGS = [
         Binding("escape", "back", "Back", id="backoffice.back"),
@@ -124,6 +134,14 @@ class HistoryScreen(CustomerPage):
         for label in ("Date", "Number", "Kind", "Lines", "Amount", "Earned", "Used"):
             table.add_column(label)
         yield table
+        # Shown only when the store tracks visits in and out and there are some.
+        title = Static("", id="visits-title")
+        visits: DataTable[Text] = DataTable(id="visits", cursor_type="row", zebra_stripes=True)
+        for label in ("In", "Out", "Minutes", "Lane", "Outcome"):
+            visits.add_column(label)
+        title.display = visits.display = False
+        yield title
+        yield visits
         yield Footer()
 
     async def refresh_view(self) -> None:
@@ -149,10 +167,21 @@ class HistoryScreen(CustomerPage):
         for row in history.rows:
             cells = (row.at.replace("T", " ")[:16], row.number, row.kind, row.lines, row.amount, row.points_earned, row.points_used)  # fmt: skip
             table.add_row(*(safe(c) for c in cells), key=str(row.sale_id))
+        self._show_visits(history)
         if not history.rows:
             self.query_one("#start", Input).focus()
         else:
             table.focus()
+
+    def _show_visits(self, history: History) -> None:
+        title, table = self.query_one("#visits-title", Static), self.query_one("#visits", DataTable)
+        title.display = table.display = bool(history.visits)
+        title.update(f"Visits {len(history.visits)} (in and out at the lane)")
+        table.clear()
+        for v in history.visits:
+            outcome = v.sale or VISIT_OUTCOMES.get(v.outcome or "", "at the lane")
+            cells = (v.in_at.replace("T", " ")[:16], (v.out_at or "").replace("T", " ")[:16], "" if v.minutes is None else v.minutes, v.lane_id, outcome)  # fmt: skip
+            table.add_row(*(safe(c) for c in cells))
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -16,6 +16,7 @@ from pos_tui.screens.backoffice.records import RecordList
 from pos_tui.services import customer_fields as cf
 from pos_tui.services.customer_list import FormData
 from pos_tui.widgets.backoffice.fields import FieldRow, choice_options, options
+from pos_tui.widgets.photo import PhotoView
 from pos_tui.widgets.safe import safe
 
 # (tab id, title, FIELDS group) in the manuals' order.
@@ -153,9 +154,10 @@ def pane_content(tab_id: str, data: FormData, values: dict[str, str]) -> list[Wi
             out.append(Static(safe(f"Owes {data.owed} · F4 shows the account, takes a payment, prints a statement"), classes="note"))  # fmt: skip
     elif tab_id == "tab-pictures":
         for slot in (1, 2):
-            out.append(Static(safe(f"Picture {slot}: {data.pictures.get(slot, 'none')}"), classes="note"))  # fmt: skip
-            out.append(FieldRow(f"picture_{slot}", f"Picture {slot}: load from file", "text", placeholder="/path/to/photo.jpg", value=values[f"picture_{slot}"]))  # fmt: skip
-            out.append(FieldRow(f"picture_{slot}_remove", f"Picture {slot}: remove", "flag", value=values[f"picture_{slot}_remove"]))  # fmt: skip
+            out.append(Static(safe(f"Picture {slot}: {data.pictures.get(slot, 'none')}"), classes="note", id=f"picture-{slot}-note"))  # fmt: skip
+            out.append(PhotoView(data.photos.get(slot), width=32, rows=8, id=f"photo-{slot}"))
+            out.append(FieldRow(f"picture_{slot}", f"Picture {slot}: load from file", "text", placeholder="/path/to/photo.jpg, then Enter", value=values[f"picture_{slot}"]))  # fmt: skip
+            out.append(FieldRow(f"picture_{slot}_remove", f"Picture {slot}: remove on save", "flag", value=values[f"picture_{slot}_remove"]))  # fmt: skip
     return out
 
 

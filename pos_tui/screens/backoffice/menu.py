@@ -23,6 +23,10 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("locations", "Locations", "7"),
     ("location_groups", "Location groups", "8"),
     ("import_export", "Import / export customers", "9"),
+    ("taxes", "Taxes", "t"),
+    ("tax_classes", "Tax classes", "c"),
+    ("price_lists", "Price lists", "p"),
+    ("options", "Store options", "o"),
 )
 
 
@@ -32,7 +36,7 @@ class BackOfficeScreen(BackOfficePage[None]):
     TITLE_TEXT = "Menu"
     DEFAULT_CSS = """
     BackOfficeScreen > Vertical { width: 60; max-width: 100%; height: auto; margin: 1 2; }
-    BackOfficeScreen OptionList { height: auto; max-height: 14; border: round $accent; }
+    BackOfficeScreen OptionList { height: auto; max-height: 18; border: round $accent; }
     BackOfficeScreen #backoffice-help { color: $text-muted; padding: 1 1 0 1; }
     """
     BINDINGS = [
@@ -51,7 +55,7 @@ class BackOfficeScreen(BackOfficePage[None]):
                 id="backoffice-menu",
             )
             yield Static(
-                "↑↓ and Enter, or the number. Escape goes back to the lane.",
+                "↑↓ and Enter, or the key in front. Escape goes back to the lane.",
                 id="backoffice-help",
             )
         yield Footer()
@@ -86,9 +90,15 @@ def screen_for(entry: str) -> Screen[None]:
     from pos_tui.screens.backoffice.catalog import CatalogListScreen
     from pos_tui.screens.backoffice.customer_list import CustomerListScreen
     from pos_tui.screens.backoffice.import_export import ImportExportScreen
+    from pos_tui.screens.backoffice.options import StoreOptionsScreen
+    from pos_tui.screens.backoffice.price_lists import PriceListListScreen
 
     if entry == "customers":
         return CustomerListScreen()
     if entry == "import_export":
         return ImportExportScreen()
+    if entry == "price_lists":
+        return PriceListListScreen()
+    if entry == "options":
+        return StoreOptionsScreen()
     return CatalogListScreen(entry)

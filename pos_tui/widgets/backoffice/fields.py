@@ -47,7 +47,7 @@ class FieldRow(Widget):
     FieldRow Checkbox {
         border: none; height: 1; padding: 0; background: transparent; width: auto;
     }
-    FieldRow Checkbox:focus { background: $accent 40%; }
+    FieldRow Checkbox:focus { border: none; background: $accent 40%; }
     FieldRow SelectionList { height: auto; max-height: 8; border: round $panel; }
     FieldRow SelectionList:focus { border: round $accent; }
     FieldRow .field-error { height: auto; color: $text-error; text-style: bold; column-span: 2; padding-left: 30; }
