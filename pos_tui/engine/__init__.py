@@ -54,7 +54,7 @@ from pos_tui.engine.receivable_terms import (
     service_charge,
 )
 from pos_tui.engine.redemption import redeem
-from pos_tui.engine.sale import price_sale
+from pos_tui.engine.sale import moment_key, price_sale
 from pos_tui.engine.settings import Settings
 from pos_tui.engine.subscriptions import (
     Period,
@@ -111,6 +111,7 @@ __all__ = [
     "due_date",
     "earn_points",
     "from_row",
+    "moment_key",
     "net_sales_in_period",
     "parse_terms",
     "period_containing",

@@ -215,16 +215,31 @@ def from_row(cls: type[T], row: Mapping[str, Any], **extra: Any) -> T:
     return build(cls, row, path=cls.__name__, strict=False, **extra)
 
 
+# Field names per dataclass rendered so far: a sale's explanation renders the same few
+# classes again and again (dataclasses.fields() is slow).
+_JSON_FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN = frozenset({bool, int, str, type(None)})
+
+
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses/Decimals/dates -> plain JSON values (money and points as strings)."""
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj
+    names = _JSON_FIELDS.get(type(obj))
+    if names is not None:
+        out = {}
+        for name in names:
+            value = getattr(obj, name)
+            out[name] = value if value.__class__ in _PLAIN else to_jsonable(value)
+        return out
     if isinstance(obj, Decimal):
         return fmt(obj)
     if isinstance(obj, (dt.date, dt.datetime, dt.time)):
         return obj.isoformat()
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        names = tuple(f.name for f in dataclasses.fields(obj))
+        _JSON_FIELDS[type(obj)] = names
+        return {name: to_jsonable(getattr(obj, name)) for name in names}
     if isinstance(obj, Mapping):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (frozenset, set)):

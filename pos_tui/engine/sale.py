@@ -30,7 +30,13 @@ from decimal import Decimal
 from pos_tui.engine.credit import check_charge
 from pos_tui.engine.discounts import Discount, manual_discount, percent_discounts
 from pos_tui.engine.discounts import transaction_discounts as auto_transaction_discounts
-from pos_tui.engine.loyalty import earn_points, referral_points, reverse_earned, reverse_points
+from pos_tui.engine.loyalty import (
+    earn_points,
+    multiplier_active,
+    referral_points,
+    reverse_earned,
+    reverse_points,
+)
 from pos_tui.engine.models import (
     AppliedDiscount,
     Basket,
@@ -118,6 +124,14 @@ def _spread(
                     code, f"Share of {discount.description}", amount=share, line_no=w.line.line_no
                 ),
             )
+
+
+def moment_key(card_type: CardType | None, moment: dt.datetime) -> tuple[dt.date, bool]:
+    """All that :func:`price_sale` reads of ``moment`` for a customer holding ``card_type``: the
+    date (prices, occasions, due dates) and whether the card type's point multiplier applies
+    (weekday and time of day). Two moments with equal keys price any basket alike, so a price
+    made at one still holds at the other. Keep it in step with every use of ``moment`` here."""
+    return moment.date(), card_type is not None and multiplier_active(card_type, moment)
 
 
 def price_sale(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, Literal
 
 TenderKind = Literal["cash", "card", "account", "points"]
@@ -55,7 +56,19 @@ class Cart:
     original_sale_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The cart as plain data (what ``dataclasses.asdict`` gives, without its deep copies:
+        every scan saves the cart)."""
+        plain: dict[str, Any] = _plain(self)
+        return plain
+
+    def pricing_key(self) -> tuple[Any, ...]:
+        """Everything of the cart but its tenders, as immutable values: carts with equal keys
+        price alike. (Points tenders reach the engine as a redemption request, compared apart.)"""
+        return (
+            _CART_VALUES(self),
+            _discount_key(self.sale_discount),
+            tuple((_LINE_VALUES(line), _discount_key(line.discount)) for line in self.lines),
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cart:
@@ -75,3 +88,34 @@ class Cart:
             if line.line_no == line_no:
                 return line
         raise KeyError(line_no)
+
+
+def _plain_fields(cls: type, *nested: str) -> attrgetter[Any]:
+    """Reads every field of ``cls`` but ``nested`` ones (lists, discounts) as one tuple."""
+    return attrgetter(*(f.name for f in fields(cls) if f.name not in nested))
+
+
+# The fields pricing_key reads: everything but the tenders, nested values copied into tuples
+# (a later change to a line must not change a key already taken).
+_CART_VALUES = _plain_fields(Cart, "lines", "tenders", "sale_discount")
+_LINE_VALUES = _plain_fields(CartLine, "discount")
+_DISCOUNT_VALUES = _plain_fields(CartDiscount)
+
+
+def _discount_key(discount: CartDiscount | None) -> tuple[Any, ...] | None:
+    return None if discount is None else _DISCOUNT_VALUES(discount)
+
+
+_FIELD_NAMES = {
+    cls: tuple(f.name for f in fields(cls)) for cls in (Cart, CartLine, CartDiscount, CartTender)
+}
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with the cart's dataclasses turned into dicts and its lists copied."""
+    names = _FIELD_NAMES.get(value.__class__)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if value.__class__ is list:
+        return [_plain(v) for v in value]
+    return value

@@ -10,37 +10,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
 from pos_tui.services.auth import Employee
 from pos_tui.services.backend import Backend
-from pos_tui.services.cart import Cart, CartDiscount, CartLine, CartTender
-from pos_tui.services.checkout_errors import CheckoutError
+from pos_tui.services.cart import Cart, CartDiscount, CartLine
+from pos_tui.services.checkout_errors import CheckoutError, parse_decimal
 from pos_tui.services.checkout_returns import ReturnLines
-from pos_tui.services.engine_inputs import EngineInputs
-from pos_tui.services.pins import verify_pin
-from pos_tui.services.sale_record import Committed, SaleRecorder
+from pos_tui.services.checkout_tenders import Tenders
+from pos_tui.services.engine_inputs import EngineInputs, PricingBasis
+from pos_tui.services.sale_record import Committed, SaleDraft, SaleRecorder
+from pos_tui.services.visits import VisitService
 from pos_tui.storage.db import write
 
 ZERO = Decimal(0)
 MAX_QUANTITY = Decimal(9999)
 
 
-def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
-    if isinstance(text, float):
-        raise CheckoutError(f"{what}: not a float")
-    try:
-        value = Decimal(str(text).strip().replace(",", ""))
-    except InvalidOperation:
-        raise CheckoutError(f"{what} must be a number, not {str(text)!r}") from None
-    if not value.is_finite():
-        raise CheckoutError(f"{what} must be a number")
-    return value
-
-
-class Checkout(ReturnLines):
+class Checkout(ReturnLines, Tenders):
     """One cart on one lane, rung up by one employee."""
 
     def __init__(
@@ -58,6 +47,9 @@ class Checkout(ReturnLines):
         self.cart = cart or Cart()
         self.open_sale_id = open_sale_id
         self._original: dict[str, Any] | None = None
+        # The last price and what it was made from (basis, cart, redemption, charge): the same
+        # inputs give the same price, so it is reused instead of priced again.
+        self._quoted: tuple[tuple[Any, ...], engine.PricedSale] | None = None
         if self.cart.original_sale_id is not None:
             self._original = self.b.journal.get(self.cart.original_sale_id)
 
@@ -94,6 +86,7 @@ class Checkout(ReturnLines):
         if self.cart.tenders:
             raise CheckoutError("Remove the tenders before suspending the sale")
         sale_id = self._save("suspended", label=label)
+        VisitService(self.b).leave(self.cart.customer_id, "hold")
         self.cart = Cart()
         self.open_sale_id = None
         return sale_id
@@ -111,6 +104,7 @@ class Checkout(ReturnLines):
             employee_id=self.employee.id,
             lane_id=self.b.settings.lane.id,
         )
+        VisitService(self.b).leave(self.cart.customer_id, "void")
         self.cart = Cart()
         self.open_sale_id = None
         self._original = None
@@ -294,11 +288,13 @@ class Checkout(ReturnLines):
             self.cart.customer_id = previous
             raise CheckoutError(line_refusals[0].message, code=line_refusals[0].code)
         self._save()
+        VisitService(self.b).arrive(customer_id, self.employee)
         return priced
 
     def detach_customer(self) -> engine.PricedSale:
         if any(t.kind in ("account", "points") for t in self.cart.tenders):
             raise CheckoutError("Remove the account and points tenders first")
+        VisitService(self.b).leave(self.cart.customer_id, "detach")
         self.cart.customer_id = None
         self._save()
         return self.quote()
@@ -309,9 +305,19 @@ class Checkout(ReturnLines):
         *,
         redemption: engine.RedemptionRequest | None = None,
         charge: engine.ChargeRequest | None = None,
+        basis: PricingBasis | None = None,
     ) -> engine.PricedSale:
+        """The cart priced now, or on ``basis`` (catalog version, moment, customer rows) read
+        already. The engine is pure: when nothing it is given changed, the last price stands."""
         inputs = self.inputs
-        inputs.refresh()
+        if basis is None:
+            last = self._quoted[0][0] if self._quoted is not None else None
+            basis = inputs.basis(self.cart.customer_id, self.b.now(), known=last)
+        if redemption is None:
+            redemption = self._redemption_request()
+        key = (basis, self.cart.pricing_key(), redemption, charge)
+        if self._quoted is not None and self._quoted[0] == key:
+            return self._quoted[1]
         lines = []
         for cl in self.cart.lines:
             item = inputs.item(cl.item_id)
@@ -343,187 +349,78 @@ class Checkout(ReturnLines):
         )
         customer = account = price_list = card_type = None
         if c.customer_id is not None:
-            customer, account, price_list = inputs.customer(c.customer_id)
+            customer, account, price_list = inputs.customer(c.customer_id, basis.customer)
             card_type = inputs.card_type(customer.card_type_id)
-        if redemption is None:
-            redemption = self._redemption_request()
-        return engine.price_sale(
+        priced = engine.price_sale(
             basket,
             customer,
             card_type,
             inputs.settings(),
-            self.b.now(),
+            basis.moment,
             account=account,
             price_list=price_list,
             tax_classes=inputs.tax_classes_for([bl.item for bl in lines]),
             redemption=redemption,
             charge=charge,
         )
+        self._quoted = (key, priced)
+        return priced
 
     def _redemption_request(self) -> engine.RedemptionRequest | None:
         points = [Decimal(t.points) for t in self.cart.tenders if t.kind == "points" and t.points]
         return engine.RedemptionRequest(points=sum(points, ZERO)) if points else None
 
-    # -- tenders -------------------------------------------------------------------------------
-    def paid(self) -> Decimal:
-        return sum((Decimal(t.amount) for t in self.cart.tenders), ZERO)
-
-    @property
-    def sign(self) -> int:
-        """+1 for a sale; -1 for a return, whose money flows back to the customer."""
-        return 1 if self.cart.kind == "sale" else -1
-
-    def due(self, priced: engine.PricedSale | None = None) -> Decimal:
-        """The sale total as money in (negative on a return: money out)."""
-        priced = priced or self.quote()
-        return self.sign * priced.totals.total
-
-    def remaining(self, priced: engine.PricedSale | None = None) -> Decimal:
-        """What is still to pay (negative on a return: what is still to give back)."""
-        return self.due(priced) - self.paid()
-
-    def add_cash(self, amount: str | Decimal) -> engine.PricedSale:
-        value = self.sign * self._money(amount, "Cash")
-        if value == 0:
-            raise CheckoutError("Enter the cash amount")
-        return self._add_tender(CartTender(kind="cash", amount=str(value)))
-
-    def add_card(self, amount: str | Decimal, reference: str) -> engine.PricedSale:
-        value = self.sign * self._money(amount, "Card amount")
-        if not reference.strip():
-            raise CheckoutError("Enter the card terminal's approval reference")
-        priced = self.quote()
-        if abs(value) > abs(self.remaining(priced)):
-            raise CheckoutError(f"A card pays at most the {abs(self.remaining(priced))} still due")
-        return self._add_tender(
-            CartTender(kind="card", amount=str(value), reference=reference.strip())
-        )
-
-    def add_account(
-        self,
-        amount: str | Decimal,
-        *,
-        pin: str | None = None,
-        reference: str | None = None,
-        approver: Employee | None = None,
-    ) -> engine.PricedSale:
-        """Charge to the customer's receivable account, with every check of the engine."""
-        if self.cart.customer_id is None:
-            raise CheckoutError("Charging to an account needs a customer on the sale")
-        value = self.sign * self._money(amount, "Charge amount")
-        priced = self.quote()
-        if abs(value) > abs(self.remaining(priced)):
-            raise CheckoutError(f"Charge at most the {abs(self.remaining(priced))} still due")
-        row = self.b.customers.get(self.cart.customer_id)
-        assert row is not None
-        pin_ok = bool(pin) and verify_pin(pin or "", row["pin_hash"])
-        if pin and not pin_ok:
-            raise CheckoutError("Wrong customer PIN", code="CHARGE_PIN_WRONG")
-        request = engine.ChargeRequest(
-            transaction_type="charge",
-            amount=value,
-            pin_verified=pin_ok,
-            reference=(reference or "").strip() or None,
-            location_id=self.inputs.location_id(),
-            supervisor_override=approver is not None and approver.at_least("supervisor"),
-        )
-        if self.cart.kind == "sale":
-            decision = self.quote(charge=request).charge
-            if decision is not None and not decision.allowed:
-                first = decision.refusals[0]
-                overridable = all(r.override_allowed for r in decision.refusals)
-                raise CheckoutError(
-                    "; ".join(r.message for r in decision.refusals),
-                    code=first.code,
-                    override_allowed=overridable,
-                )
-        if reference and reference.strip():
-            self.cart.reference = reference.strip()
-        tender = CartTender(
-            kind="account",
-            amount=str(value),
-            reference=(reference or "").strip() or None,
-            approved_by=approver.id if approver else None,
-            pin_verified=pin_ok,
-        )
-        return self._add_tender(tender)
-
-    def add_points(self, points: str | Decimal) -> engine.PricedSale:
-        """Pay part of the sale with points; the engine caps at balance and amount due."""
-        if self.cart.customer_id is None:
-            raise CheckoutError("Redeeming points needs a customer on the sale")
-        wanted = parse_decimal(points, "Points")
-        already = sum(
-            (Decimal(t.points or 0) for t in self.cart.tenders if t.kind == "points"), ZERO
-        )
-        priced = self.quote(redemption=engine.RedemptionRequest(points=already + wanted))
-        red = priced.redemption
-        if red is None or red.refusals:
-            message = (
-                red.refusals[0].message if red and red.refusals else "Points cannot be redeemed"
-            )
-            raise CheckoutError(message, code="REDEMPTION_REFUSED")
-        used_now = red.points_used - already
-        if used_now <= 0:
-            raise CheckoutError("No more points can be used on this sale")
-        previous_value = sum(
-            (Decimal(t.amount) for t in self.cart.tenders if t.kind == "points"), ZERO
-        )
-        self.cart.tenders.append(
-            CartTender(
-                kind="points", amount=str(red.currency_value - previous_value), points=str(used_now)
-            )
-        )
-        self._save()
-        return self.quote()
-
-    def remove_tender(self, index: int) -> engine.PricedSale:
-        del self.cart.tenders[index]
-        self._save()
-        return self.quote()
-
-    def _add_tender(self, tender: CartTender) -> engine.PricedSale:
-        self.cart.tenders.append(tender)
-        self._save()
-        return self.quote()
-
     # -- commit --------------------------------------------------------------------------------
     def commit(self) -> Committed:
-        """Write the sale and everything it changes in one transaction, then clear the cart."""
+        """Write the sale and everything it changes in one transaction, then clear the cart.
+
+        The sale's price and rows are made before the write lock is taken, from what the last
+        quote read (the lane quotes every change: this is the price on screen, not priced
+        again). Under the lock only what can change beneath a priced cart is read again: the
+        catalog version, the customer's rows and balances, the date and multiplier window. If
+        any of it moved, the sale is priced again there, so nothing stale is committed and the
+        lock is held for the writes alone.
+        """
         if not self.cart.lines:
             raise CheckoutError("The sale has no lines")
-        with write(self.b.db):
-            priced = self.quote()
-            if priced.refusals:
-                raise CheckoutError(priced.refusals[0].message, code=priced.refusals[0].code)
-            total = self.due(priced)
-            paid = self.paid()
-            change = self._change(total, paid)
-            committed = SaleRecorder(
-                self.b, self.inputs, self.employee, self.cart, self.open_sale_id
-            ).record(priced, change, self.sign)
+        recorder = SaleRecorder(self.b, self.inputs, self.employee, self.cart, self.open_sale_id)
+        customer_id = self.cart.customer_id
+        last = self._quoted[0][0] if self._quoted is not None else None
+        basis = self.inputs.basis(customer_id, self.b.now(), known=last)
+        draft: SaleDraft | None
+        try:
+            draft = self._draft(recorder, basis)
+        except CheckoutError:
+            draft = None  # refused or not: decided on what is read under the lock
+        with write(self.b.db, whole=True):
+            latest = self.inputs.basis(customer_id, self.b.now(), known=basis)
+            if draft is None or latest != basis:
+                draft = self._draft(recorder, latest)
+            committed = recorder.record(draft, latest)
+            VisitService(self.b).leave(self.cart.customer_id, "sale", sale_id=committed.sale["id"])
         self.cart = Cart()
         self.open_sale_id = None
         self._original = None
         return committed
 
-    def _change(self, total: Decimal, paid: Decimal) -> Decimal:
-        if total >= 0:
-            if paid < total:
-                raise CheckoutError(f"{total - paid} is still due")
-            over = paid - total
-            cash = sum((Decimal(t.amount) for t in self.cart.tenders if t.kind == "cash"), ZERO)
-            if over > cash:
-                raise CheckoutError("Only cash can be over-tendered")
-            return over
-        # A return: tenders give money back (negative amounts) and must cover the refund exactly.
-        if paid != total:
+    def _draft(self, recorder: SaleRecorder, basis: PricingBasis) -> SaleDraft:
+        """The cart priced on ``basis``, checked as paid, and its journal rows."""
+        priced = self.quote(basis=basis)
+        if priced.refusals:
+            raise CheckoutError(priced.refusals[0].message, code=priced.refusals[0].code)
+        points = [t for t in self.cart.tenders if t.kind == "points"]
+        tendered = sum((Decimal(t.points or 0) for t in points), ZERO)
+        value = sum((Decimal(t.amount) for t in points), ZERO)
+        red = priced.redemption
+        redeemed = (red.points_used, red.currency_value) if red else (ZERO, ZERO)
+        if redeemed != (tendered, value):
+            # The balance or the rate moved since the points were tendered (another lane).
             raise CheckoutError(
-                f"Give back {abs(total - paid)} more"
-                if paid > total
-                else "Refund is more than the return"
+                f"{tendered} points cannot pay {value} now: take the points off and add them again",
+                code="REDEMPTION_CHANGED",
             )
-        return ZERO
+        change = self._change(self.due(priced), self.paid())
+        return recorder.prepare(priced, change, self.sign)
 
     @classmethod
     def start_return(
@@ -548,17 +445,6 @@ class Checkout(ReturnLines):
             return self.cart.line(line_no)
         except KeyError:
             raise CheckoutError(f"There is no line {line_no}") from None
-
-    def _money(self, amount: str | Decimal, what: str) -> Decimal:
-        """An amount in the currency's minor unit: 12.345 is refused, 12 becomes 12.00."""
-        value = parse_decimal(amount, what)
-        places = self.b.settings.currency.minor_unit
-        unit = Decimal(1).scaleb(-places)
-        if value != value.quantize(unit):
-            raise CheckoutError(f"{what} has more than {places} decimal places")
-        if value < 0:
-            raise CheckoutError(f"{what} cannot be negative")
-        return value.quantize(unit)
 
     def _quantity(self, quantity: Decimal | str) -> Decimal:
         qty = parse_decimal(quantity, "Quantity")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 
 class CheckoutError(Exception):
     """A refusal the cashier sees. ``override_allowed``: a supervisor's PIN may lift it."""
@@ -13,3 +15,15 @@ class CheckoutError(Exception):
         self.message = message
         self.code = code
         self.override_allowed = override_allowed
+
+
+def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
+    if isinstance(text, float):
+        raise CheckoutError(f"{what}: not a float")
+    try:
+        value = Decimal(str(text).strip().replace(",", ""))
+    except InvalidOperation:
+        raise CheckoutError(f"{what} must be a number, not {str(text)!r}") from None
+    if not value.is_finite():
+        raise CheckoutError(f"{what} must be a number")
+    return value

@@ -2,7 +2,9 @@
 
 The journal row with its lines, discounts, taxes and tenders; the loyalty ledger (earned, used,
 referral); the receivable ledger with due dates; a card type upgrade; the receipt print jobs; and
-the open sale removed. :class:`~pos_tui.services.checkout.Checkout` calls it from ``commit``.
+the open sale removed. :class:`~pos_tui.services.checkout.Checkout` calls it from ``commit``:
+:meth:`SaleRecorder.prepare` builds the rows before the write lock is taken,
+:meth:`SaleRecorder.record` writes them inside it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pos_tui import engine
 from pos_tui.services.auth import Employee
 from pos_tui.services.backend import Backend
 from pos_tui.services.cart import Cart
-from pos_tui.services.engine_inputs import EngineInputs
+from pos_tui.services.engine_inputs import CustomerState, EngineInputs, PricingBasis
 
 ZERO = Decimal(0)
 
@@ -31,6 +33,16 @@ class Committed:
     open_drawer: bool
     upgrade: str | None = None
     messages: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SaleDraft:
+    """A priced, paid sale with its journal rows, built before the write lock is taken."""
+
+    priced: engine.PricedSale
+    change: Decimal
+    sale: dict[str, Any]  # committed_at is set when it is written
+    children: dict[str, list[dict[str, Any]]]
 
 
 class SaleRecorder:
@@ -48,10 +60,9 @@ class SaleRecorder:
         self.cart = cart
         self.open_sale_id = open_sale_id
 
-    def record(self, priced: engine.PricedSale, change: Decimal, sign: int) -> Committed:
-        """Journal row and rows, points, receivable, upgrade, print jobs; the open sale goes."""
-        b, cart, lane = self.b, self.cart, self.b.settings.lane
-        at = b.timestamp()
+    def prepare(self, priced: engine.PricedSale, change: Decimal, sign: int) -> SaleDraft:
+        """The journal row and its rows for ``priced``; nothing is read or written."""
+        cart, lane = self.cart, self.b.settings.lane
         # sign: -1 for a return, stored negated so that net sales are plain sums.
         points = priced.points.points if priced.points else ZERO
         referral = priced.referral
@@ -63,7 +74,7 @@ class SaleRecorder:
             "original_sale_id": cart.original_sale_id,
             "customer_id": cart.customer_id,
             "employee_id": self.employee.id,
-            "committed_at": at,
+            "committed_at": None,
             "subtotal": str(sign * priced.totals.subtotal),
             "discount_total": str(sign * priced.totals.discount_total),
             "tax_total": str(sign * priced.totals.tax_total),
@@ -127,23 +138,36 @@ class SaleRecorder:
                 for i, t in enumerate(cart.tenders)
             ],
         }
-        row = b.journal.append(sale, children)
+        return SaleDraft(priced=priced, change=change, sale=sale, children=children)
+
+    def record(self, draft: SaleDraft, basis: PricingBasis) -> Committed:
+        """Journal row and rows, points, receivable, upgrade, print jobs; the open sale goes.
+
+        Runs inside the caller's write transaction; ``basis``: what was read in it, which the
+        draft was priced on (its moment is the sale's, its customer rows are theirs now)."""
+        b, cart, priced = self.b, self.cart, draft.priced
+        at = basis.timestamp
+        points = priced.points.points if priced.points else ZERO
+        referral = priced.referral
+        used = priced.redemption.points_used if priced.redemption else ZERO
+        row = b.journal.append({**draft.sale, "committed_at": at}, draft.children)
         sale_id = int(row["id"])
         messages: list[str] = []
         upgrade = None
-        if cart.customer_id is not None:
-            self._post_points(sale_id, points, used, referral, at)
-            self._post_receivable(sale_id, at)
-            upgrade = self._upgrade(cart.customer_id, at)
+        state = basis.customer
+        if cart.customer_id is not None and state is not None:
+            earned = self._post_points(sale_id, points, used, referral, at)
+            self._post_receivable(sale_id, at, state)
+            upgrade = self._upgrade(cart.customer_id, at, state, earned)
             if upgrade:
                 messages.append(upgrade)
         drawer = any(t.kind == "cash" for t in cart.tenders)
-        jobs = self._queue_receipts(sale_id, drawer, at)
+        jobs = self._queue_receipts(sale_id, drawer, at, state)
         if self.open_sale_id is not None:
             b.open_sales.delete(self.open_sale_id)
         return Committed(
             sale=row,
-            change=change,
+            change=draft.change,
             print_job_ids=jobs,
             open_drawer=drawer,
             upgrade=upgrade,
@@ -161,9 +185,11 @@ class SaleRecorder:
         used: Decimal,
         referral: engine.ReferralPoints | None,
         at: str,
-    ) -> None:
+    ) -> Decimal:
+        """Post the sale's points; what the customer's own balance moved by."""
         ledgers, cid = self.b.ledgers, self.cart.customer_id
         assert cid is not None
+        moved = points - used
         if points:
             entry = "earned" if self.cart.kind == "sale" else "reversed"
             ledgers.add_points(
@@ -193,8 +219,11 @@ class SaleRecorder:
                 reason=f"Referral: sale {sale_id}",
                 employee_id=self.employee.id,
             )
+            if referral.link_customer_id == cid:
+                moved += referral.points
+        return moved
 
-    def _post_receivable(self, sale_id: int, at: str) -> None:
+    def _post_receivable(self, sale_id: int, at: str, state: CustomerState) -> None:
         cid = self.cart.customer_id
         assert cid is not None
         for tender in self.cart.tenders:
@@ -203,7 +232,7 @@ class SaleRecorder:
             amount = Decimal(tender.amount)
             due = None
             if amount > 0:
-                customer, _, _ = self.inputs.customer(cid)
+                customer, _, _ = self.inputs.customer(cid, state)
                 due = engine.due_date(
                     customer, self.b.now().date(), self.inputs.settings()
                 ).due.isoformat()
@@ -219,11 +248,16 @@ class SaleRecorder:
                 note="supervisor override" if tender.approved_by else None,
             )
 
-    def _upgrade(self, customer_id: int, at: str) -> str | None:
-        customer, account, _ = self.inputs.customer(customer_id)
+    def _upgrade(
+        self, customer_id: int, at: str, state: CustomerState, moved: Decimal
+    ) -> str | None:
+        """A card type upgrade for the balance after this sale (``state``: read under this
+        transaction's lock before the sale's points, which moved the balance by ``moved``)."""
+        customer, account, _ = self.inputs.customer(customer_id, state)
         current = self.inputs.card_type(customer.card_type_id)
+        balance = account.points_balance + moved
         decision = engine.card_type_for_balance(
-            current, self.inputs.all_card_types(), account.points_balance, self.inputs.settings()
+            current, self.inputs.all_card_types(), balance, self.inputs.settings()
         )
         if not decision.changed or decision.card_type is None:
             return None
@@ -244,7 +278,9 @@ class SaleRecorder:
         )
         return decision.rule.description
 
-    def _queue_receipts(self, sale_id: int, drawer: bool, at: str) -> tuple[int, ...]:
+    def _queue_receipts(
+        self, sale_id: int, drawer: bool, at: str, state: CustomerState | None
+    ) -> tuple[int, ...]:
         lane = self.b.settings.lane.id
         jobs = [
             self.b.print_jobs.add(
@@ -256,16 +292,14 @@ class SaleRecorder:
                 open_drawer=drawer,
             )
         ]
-        if self.cart.customer_id is not None:
-            row = self.b.customers.get(self.cart.customer_id)
-            if row is not None and row["second_receipt"]:
-                jobs.append(
-                    self.b.print_jobs.add(
-                        lane_id=lane,
-                        kind="copy",
-                        document={"sale_id": sale_id},
-                        at=at,
-                        sale_id=sale_id,
-                    )
+        if state is not None and state.row["second_receipt"]:
+            jobs.append(
+                self.b.print_jobs.add(
+                    lane_id=lane,
+                    kind="copy",
+                    document={"sale_id": sale_id},
+                    at=at,
+                    sale_id=sale_id,
                 )
+            )
         return tuple(jobs)

@@ -18,6 +18,7 @@ from itertools import islice
 
 import sqlite_utils
 
+from pos_tui.storage import name_keys
 from pos_tui.storage.rows import Row, all_rows
 
 DEFAULT_BATCH = 2000
@@ -61,11 +62,12 @@ def insert_rows(
 
 
 def _fts_insert_triggers(db: sqlite_utils.Database, table: str) -> list[tuple[str, str]]:
-    """(name, sql) of the AFTER INSERT triggers that copy ``table`` rows into ``<table>_fts``."""
+    """(name, sql) of the AFTER INSERT triggers that copy ``table`` rows into ``<table>_fts``,
+    and for customers the one that writes their name keys (``customer_name_keys``)."""
     cur = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-        "AND sql LIKE '%AFTER INSERT%' AND sql LIKE ?",
-        [table, f"%{table}_fts%"],
+        "AND ((sql LIKE '%AFTER INSERT%' AND sql LIKE ?) OR name = ?)",
+        [table, f"%{table}_fts%", name_keys.INSERT_TRIGGER],
     )
     return [(str(name), str(sql)) for name, sql in cur.fetchall()]
 
@@ -77,7 +79,9 @@ def fts_rebuilt_after(db: sqlite_utils.Database, table: str) -> Iterator[None]:
     The FTS table is an external-content FTS5 index (sqlite-utils ``enable_fts`` with triggers),
     so ``rebuild`` re-reads every row of ``table``: rows inserted before and during the load are
     all indexed afterwards. The trigger is put back exactly as it was. Runs inside the caller's
-    transaction, so a failure rolls the dropped trigger back too.
+    transaction, so a failure rolls the dropped trigger back too. For customers the name keys of
+    the search as you type are rebuilt the same way, in key order (a million customers' keys
+    written one by one in random order thrash the page cache).
     """
     if not db.conn.in_transaction:
         raise RuntimeError("fts_rebuilt_after runs inside a write() transaction")
@@ -94,6 +98,8 @@ def fts_rebuilt_after(db: sqlite_utils.Database, table: str) -> Iterator[None]:
         for _name, sql in triggers:
             db.execute(sql)
     db.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')')
+    if any(name == name_keys.INSERT_TRIGGER for name, _sql in triggers):
+        name_keys.rebuild(db.conn)
 
 
 def max_id(db: sqlite_utils.Database, table: str) -> int:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
 
+from pos_tui.storage import name_keys
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row
 from pos_tui.storage.rows import all_rows as _all
@@ -19,8 +19,6 @@ _CHILD_TABLES = {
     "contacts": "customer_contacts",
     "transaction_discounts": "customer_transaction_discounts",
 }
-
-_FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def display_name(row: Row) -> str:
@@ -35,6 +33,11 @@ def display_name(row: Row) -> str:
 class CustomerRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        # (ledger, customer id) -> (highest row id summed, the sum). The ledgers are
+        # append-only (triggers refuse updates and deletes) and a row committed later always
+        # has a higher id, so a balance is the kept sum plus the rows after it. Only sums read
+        # outside a transaction are kept: committed rows, which no rollback can take back.
+        self._sums: dict[tuple[str, int], tuple[int, Decimal]] = {}
 
     # -- reads ---------------------------------------------------------------------------------
     def get(self, customer_id: int) -> Row | None:
@@ -63,20 +66,17 @@ class CustomerRepository:
             sql += " AND active = 1"
         return _one(self.db.execute(sql, [email]))
 
-    def search_names(self, text: str, *, limit: int = 20, active_only: bool = True) -> list[Row]:
-        """Prefix search over first, last and company names: 'ann sm' finds Anna Smith."""
-        tokens = _FTS_TOKEN.findall(text)
-        if not tokens:
+    def search_names(self, text: str, *, limit: int = 20) -> list[Row]:
+        """Active customers with a name word starting with every word typed: 'ann sm' finds
+        Anna Smith. The first ``limit`` in name order, read from the word matching the longest
+        word typed (see :mod:`pos_tui.storage.name_keys`)."""
+        ids = name_keys.matching_ids(self.db.conn, text, limit=limit)
+        if not ids:
             return []
-        # Each token quoted (so no FTS syntax leaks in from the user) and prefix-matched.
-        match = " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
-        sql = (
-            "SELECT c.* FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
-            "WHERE customers_fts MATCH ?"
-            + (" AND c.active = 1" if active_only else "")
-            + " ORDER BY c.last_name, c.first_name, c.company_name, c.id LIMIT ?"
-        )
-        return _all(self.db.execute(sql, [match, limit]))
+        marks = ", ".join("?" * len(ids))
+        cur = self.db.execute(f"SELECT * FROM customers WHERE id IN ({marks}) AND active = 1", ids)
+        rows = {row["id"]: row for row in _all(cur)}
+        return [rows[i] for i in ids if i in rows]
 
     def page(
         self,
@@ -155,16 +155,24 @@ class CustomerRepository:
         return _one(self.db.execute(sql + " LIMIT 1", params))
 
     def loyalty_balance(self, customer_id: int) -> Decimal:
-        cur = self.db.execute(
-            "SELECT points FROM loyalty_ledger WHERE customer_id = ?", [customer_id]
-        )
-        return sum((Decimal(r[0]) for r in cur.fetchall()), Decimal(0))
+        return self._ledger_sum("loyalty_ledger", "points", customer_id)
 
     def receivable_balance(self, customer_id: int) -> Decimal:
+        return self._ledger_sum("receivable_ledger", "amount", customer_id)
+
+    def _ledger_sum(self, ledger: str, column: str, customer_id: int) -> Decimal:
+        """The sum of ``column`` over the customer's rows, in row order (exact Decimals)."""
+        last_id, total = self._sums.get((ledger, customer_id), (0, Decimal(0)))
         cur = self.db.execute(
-            "SELECT amount FROM receivable_ledger WHERE customer_id = ?", [customer_id]
+            f"SELECT id, {column} FROM {ledger} WHERE customer_id = ? AND id > ? ORDER BY id",
+            [customer_id, last_id],
         )
-        return sum((Decimal(r[0]) for r in cur.fetchall()), Decimal(0))
+        for row_id, value in cur.fetchall():
+            total += Decimal(value)
+            last_id = row_id
+        if not self.db.conn.in_transaction:
+            self._sums[(ledger, customer_id)] = (last_id, total)
+        return total
 
     # -- writes --------------------------------------------------------------------------------
     def insert(self, row: Row) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert, insert_many, one
+from pos_tui.storage.rows import Row, all_rows, insert, one
 
 GENESIS = "0" * 64
 _SALE_COLUMNS = (
@@ -88,9 +88,14 @@ class JournalRepository:
     def append(self, sale: Row, children: dict[str, list[Row]]) -> Row:
         """Number, chain and store a sale with its rows; returns the stored sale row."""
         with write(self.db):
-            last = self.last(sale["lane_id"])
-            number = (last["sale_number"] + 1) if last else 1
-            prev = last["hash"] if last else GENESIS
+            # Only the number and hash of the lane's last sale (not its rows and explanation).
+            last = self.db.execute(
+                "SELECT sale_number, hash FROM sales WHERE lane_id = ? "
+                "ORDER BY sale_number DESC LIMIT 1",
+                [sale["lane_id"]],
+            ).fetchone()
+            number = (last[0] + 1) if last else 1
+            prev = last[1] if last else GENESIS
             record = self._complete("sales", {**sale, "sale_number": number})
             record = {k: record.get(k) for k in _SALE_COLUMNS}
             ordered = {
@@ -102,22 +107,31 @@ class JournalRepository:
             conn = self.db.conn
             sale_id = insert(conn, "sales", record)
             for kind, rows in ordered.items():
-                insert_many(conn, _CHILDREN[kind][0], [{**r, "sale_id": sale_id} for r in rows])
+                if rows:
+                    # Completed rows all carry the table's columns in one order.
+                    table, columns = _CHILDREN[kind][0], ", ".join([*rows[0], "sale_id"])
+                    marks = ", ".join("?" * (len(rows[0]) + 1))
+                    conn.executemany(
+                        f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+                        [[*r.values(), sale_id] for r in rows],
+                    )
             return {**record, "id": sale_id}
 
     def _complete(self, table: str, row: Row) -> Row:
         """The row as it will read back: the hash must cover column defaults too."""
-        if table not in self._defaults:
+        defaults = self._defaults.get(table)
+        if defaults is None:
             info = self.db.execute(f"PRAGMA table_info({table})").fetchall()
-            self._defaults[table] = {
+            defaults = self._defaults[table] = {
                 name: _literal(default)
                 for _, name, _, _, default, _ in info
                 if name not in ("id", "sale_id")
             }
-        unknown = set(row) - set(self._defaults[table]) - {"id", "sale_id"}
-        if unknown:
-            raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
-        return {name: row.get(name, default) for name, default in self._defaults[table].items()}
+        if not defaults.keys() >= row.keys():
+            unknown = set(row) - set(defaults) - {"id", "sale_id"}
+            if unknown:
+                raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
+        return {name: row.get(name, default) for name, default in defaults.items()}
 
     def get(self, sale_id: int) -> Row | None:
         return one(self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))

@@ -54,4 +54,4 @@ def test_two_processes_migrating_a_new_file_at_once(tmp_path: Path) -> None:
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], errors
     db = connect(path)
-    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6

@@ -21,6 +21,8 @@ def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
         "0002_customer_search",
         "0003_lane_state",
         "0004_customer_list_indexes",
+        "0005_customer_visits",
+        "0006_customer_name_keys",
     ]
     db.conn.close()
     again = connect(db_path)
