@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from smartcard import scard
 
 from pos_tui.hardware.config_values import ConfigReader
+from pos_tui.hardware.device import Device
 from pos_tui.hardware.events import (
     CardError,
     CardRead,
@@ -84,21 +85,8 @@ class PcscError(Exception):
         super().__init__(f"{action}: {pcsc_message(hresult)}")
 
 
-class CardReader(Protocol):
+class CardReader(Device, Protocol):
     """What the app needs from any card reader driver."""
-
-    name: str
-    kind: str
-
-    @property
-    def target(self) -> str: ...
-
-    @property
-    def state(self) -> str: ...
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
 
 
 @dataclass

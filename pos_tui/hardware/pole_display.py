@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 import serial
 
 from pos_tui.hardware.config_values import ConfigReader
+from pos_tui.hardware.device import Device
 from pos_tui.hardware.events import DeviceStatus, EventCallback, ignore_event
 from pos_tui.hardware.text_safety import encode_for_device, fit, strip_controls, to_code_page_text
 
@@ -94,20 +95,7 @@ def idle_lines(message: str, columns: int = 20) -> list[str]:
     return [message[:cut].center(columns), message[cut:].strip()[:columns].center(columns)]
 
 
-class PoleDisplay(Protocol):
-    name: str
-    kind: str
-
-    @property
-    def target(self) -> str: ...
-
-    @property
-    def state(self) -> str: ...
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
+class PoleDisplay(Device, Protocol):
     def show_lines(self, lines: Sequence[str]) -> None: ...
 
     def show_item(self, name: str, price_text: str) -> None: ...

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from pos_tui.hardware.device import Device
 from pos_tui.hardware.receipt_text import ReceiptDocument
 
 
@@ -44,20 +45,7 @@ class PrinterStatus:
         return None
 
 
-class ReceiptPrinter(Protocol):
-    name: str
-    kind: str
-
-    @property
-    def target(self) -> str: ...
-
-    @property
-    def state(self) -> str: ...
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
+class ReceiptPrinter(Device, Protocol):
     def print_receipt(self, document: ReceiptDocument) -> None: ...
 
     def open_drawer(self) -> None: ...

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import serial
 
 from pos_tui.hardware.config_values import ConfigReader
+from pos_tui.hardware.device import Device
 from pos_tui.hardware.events import CardError, DeviceEvent, DeviceStatus, EventCallback, Scan, Swipe
 from pos_tui.hardware.magstripe import MagstripeError, parse_swipe
 
@@ -27,19 +28,8 @@ _LINE_END = re.compile(rb"\r\n|\r|\n")
 MAX_LINE_BYTES = 4096  # a scanner never sends more; guards against a babbling port
 
 
-class LineDevice(Protocol):
-    name: str
-    kind: str
-
-    @property
-    def target(self) -> str: ...
-
-    @property
-    def state(self) -> str: ...
-
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
+class LineDevice(Device, Protocol):
+    """A scanner or magstripe reader: it reports what it reads as events."""
 
 
 def open_serial_url(url: str, baudrate: int, timeout: float) -> Any:
