@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from pos_tui.screens.sale_view import SaleView, apply
+from pos_tui.screens.service_calls import ServiceScreen, error_text
 from pos_tui.services.auth import AuthError, Employee
 from pos_tui.services.checkout import Checkout, CheckoutError
 from pos_tui.services.customer_fields import FieldError
@@ -25,7 +25,7 @@ from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
-    from pos_tui.app import PosApp
+    pass
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -33,10 +33,6 @@ log = logging.getLogger(__name__)
 
 # Refusals the cashier reads; anything else is a bug, logged and reported calmly.
 USER_ERRORS = (CheckoutError, FieldError, AuthError)
-
-
-def error_text(exc: BaseException) -> str:
-    return str(getattr(exc, "message", None) or exc)
 
 
 class MessageLine(Static):
@@ -55,8 +51,12 @@ class MessageLine(Static):
             self.update(shown, layout=False)
 
 
-class LaneScreen(Screen[R]):
+class LaneScreen(ServiceScreen[R]):
     """Base of the signed-in lane's full screens."""
+
+    USER_ERRORS = USER_ERRORS
+    MESSAGE_LINE = MessageLine
+    CALLS_FROM = "lane"
 
     class CardRead(Message):
         """A loyalty card was read (card reader, magstripe or typed): attach or link it."""
@@ -71,10 +71,6 @@ class LaneScreen(Screen[R]):
         def __init__(self, code: str) -> None:
             super().__init__()
             self.code = code
-
-    @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
 
     def action_back_office(self) -> None:
         """Customers, card types, items...: for supervisors and managers (the screen checks)."""
@@ -92,31 +88,6 @@ class LaneScreen(Screen[R]):
     def lane_bar(self) -> LaneBar:
         s = self.pos.settings.lane
         return LaneBar(s.id, s.store_id, self.pos.who(), self.pos.backend.now)
-
-    # -- messages ------------------------------------------------------------------------------
-    def refuse(self, message: str) -> None:
-        """A refusal: inline (if the screen has a message line) and as a notification."""
-        for line in self.query(MessageLine):
-            line.say(message, error=True)
-        self.pos.say(message, title="Refused", severity="error")
-
-    def hint(self, message: str) -> None:
-        for line in self.query(MessageLine):
-            line.say(message)
-
-    # -- service calls -------------------------------------------------------------------------
-    async def attempt(
-        self, fn: Callable[..., T], *args: Any, **kwargs: Any
-    ) -> tuple[bool, T | None]:
-        """Call a service on the database thread; a refusal is shown and returns (False, None)."""
-        try:
-            return True, await self.pos.call_service(fn, *args, **kwargs)
-        except USER_ERRORS as exc:
-            self.refuse(error_text(exc))
-        except Exception as exc:  # a bug must not take the lane down mid-sale
-            log.exception("service call failed")
-            self.refuse(f"Unexpected error: {exc}")
-        return False, None
 
     def guarded(
         self,

@@ -4,23 +4,22 @@ refusals shown calmly, and the unsaved-changes guard on the way out."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from pos_tui.screens.dialogs import ChoiceScreen
+from pos_tui.screens.service_calls import ServiceScreen
 from pos_tui.services.auth import Employee
 from pos_tui.services.customer_fields import FieldError
 from pos_tui.services.receivable import ReceivableError
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
-    from pos_tui.app import PosApp
+    pass
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -28,10 +27,6 @@ log = logging.getLogger(__name__)
 # Refusals a manager reads (a rule said no); anything else is a bug, logged and reported.
 USER_ERRORS = (FieldError, ReceivableError, ValueError)
 REQUIRED_ROLE = "supervisor"
-
-
-def message_of(exc: BaseException) -> str:
-    return str(getattr(exc, "message", None) or exc)
 
 
 class TitleBar(Static):
@@ -55,16 +50,15 @@ class StatusLine(Static):
         self.update(Text("! ", style="bold").append_text(safe(text)) if error else safe(text))
 
 
-class BackOfficePage(Screen[R]):
+class BackOfficePage(ServiceScreen[R]):
     """Base of the back office screens: Escape goes back (asking first if there are unsaved
     changes); service calls run on the database thread through ``app.call_service``."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="backoffice.back")]
     TITLE_TEXT = "Back office"
-
-    @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    USER_ERRORS = USER_ERRORS
+    MESSAGE_LINE = StatusLine
+    CALLS_FROM = "back office"
 
     @property
     def employee(self) -> Employee | None:
@@ -85,29 +79,6 @@ class BackOfficePage(Screen[R]):
     def set_subtitle(self, subtitle: str) -> None:
         for bar in self.query(TitleBar):
             bar.update(safe(f"Back office · {self.TITLE_TEXT} · {subtitle} · {self.pos.who()}"))
-
-    # -- messages ------------------------------------------------------------------------------
-    def refuse(self, message: str) -> None:
-        for line in self.query(StatusLine):
-            line.say(message, error=True)
-        self.pos.say(message, title="Refused", severity="error")
-
-    def hint(self, message: str) -> None:
-        for line in self.query(StatusLine):
-            line.say(message)
-
-    async def attempt(
-        self, fn: Callable[..., T], *args: Any, **kwargs: Any
-    ) -> tuple[bool, T | None]:
-        """Call a service on the database thread; a refusal is shown and gives (False, None)."""
-        try:
-            return True, await self.pos.call_service(fn, *args, **kwargs)
-        except USER_ERRORS as exc:
-            self.refuse(message_of(exc))
-        except Exception as exc:  # a bug must not close the back office
-            log.exception("back office service call failed")
-            self.refuse(f"Unexpected error: {exc}")
-        return False, None
 
     # -- leaving -------------------------------------------------------------------------------
     def is_dirty(self) -> bool:

@@ -15,10 +15,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from pos_tui.screens.backoffice.base import message_of
 from pos_tui.screens.backoffice.catalog import CatalogEditScreen, CatalogListScreen
 from pos_tui.screens.backoffice.records import RecordList
 from pos_tui.screens.dialogs import Field, PromptScreen
+from pos_tui.screens.service_calls import error_text
 from pos_tui.services.customer_fields import FieldError
 from pos_tui.services.price_lists import PriceListAdmin, PriceRowError
 from pos_tui.widgets.safe import safe
@@ -135,7 +135,7 @@ class PriceListEditScreen(CatalogEditScreen):
         prices = self.prices
         if prices is None:
             return
-        prices.set_error(message_of(exc), exc.index if isinstance(exc, PriceRowError) else None)
+        prices.set_error(error_text(exc), exc.index if isinstance(exc, PriceRowError) else None)
         prices.query_one(DataTable).focus()
 
 
