@@ -124,26 +124,30 @@ def everything() -> dict[str, Any]:
     }
 
 
-def run(ctx: Context) -> list[Figure]:
+def price_everything(args: dict[str, Any]) -> Any:
+    """``price_sale`` on the basket of ``everything()``."""
     from pos_tui.engine import price_sale
 
+    return price_sale(
+        args["basket"],
+        args["customer"],
+        args["card_type"],
+        args["settings"],
+        args["moment"],
+        account=args["account"],
+        price_list=args["price_list"],
+        tax_classes=args["tax_classes"],
+        redemption=args["redemption"],
+        charge=args["charge"],
+    )
+
+
+def run(ctx: Context) -> list[Figure]:
     args = everything()
     lines = args["basket"].lines
 
     def ours(_i: int) -> None:
-        sale = price_sale(
-            args["basket"],
-            args["customer"],
-            args["card_type"],
-            args["settings"],
-            args["moment"],
-            account=args["account"],
-            price_list=args["price_list"],
-            tax_classes=args["tax_classes"],
-            redemption=args["redemption"],
-            charge=args["charge"],
-        )
-        assert len(sale.lines) == LINES
+        assert len(price_everything(args).lines) == LINES
 
     def floor(_i: int) -> None:
         sum((line.item.regular_price * line.quantity for line in lines), D(0))

@@ -142,8 +142,14 @@ ADDRESS_FIELDS: tuple[str, ...] = (
 ADDRESS_TYPES = ("main", "alternate", "billing", "circular", "shipping")
 CONTACT_FIELDS: tuple[str, ...] = ("name", "relationship", "phone", "mobile", "email", "may_charge")
 
-_TRUE = {"1", "true", "yes", "y", "on", "t"}
-_FALSE = {"0", "false", "no", "n", "off", "f", ""}
+_TRUE = frozenset({"1", "true", "yes", "y", "on", "t"})
+_FALSE = frozenset({"0", "false", "no", "n", "off", "f"})
+
+
+def parse_flag(text: str) -> bool | None:
+    """A yes/no as people and CSV files write it (yes, y, 1, true, on ...); None if neither."""
+    word = text.strip().lower()
+    return True if word in _TRUE else False if word in _FALSE else None
 
 
 class FieldError(ValueError):
@@ -170,12 +176,10 @@ def coerce(field: Field, value: Any) -> Any:
     if field.kind == "flag":
         if isinstance(value, bool):
             return int(value)
-        text = str(value).strip().lower()
-        if text in _TRUE:
-            return 1
-        if text in _FALSE:
-            return 0
-        raise FieldError(field.name, f"{label} must be yes or no, not {str(value)!r}")
+        flag = parse_flag(str(value))
+        if flag is None:
+            raise FieldError(field.name, f"{label} must be yes or no, not {str(value)!r}")
+        return int(flag)
     if field.kind in ("decimal", "percent"):
         if isinstance(value, float):
             raise FieldError(field.name, f"{label}: give the amount as text, not a float")

@@ -21,7 +21,7 @@ from pos_tui import engine
 from pos_tui.engine.settings import ROUNDING_MODES
 from pos_tui.services.auth import Employee
 from pos_tui.services.backend import Backend
-from pos_tui.services.customer_fields import FieldError
+from pos_tui.services.customer_fields import FieldError, parse_flag
 from pos_tui.services.customers import (
     SETTING_ACCOUNT_MODE,
     SETTING_ACCOUNT_START,
@@ -39,8 +39,6 @@ Kind = Literal["bool", "choice", "int", "decimal"]
 VIEW_ROLE = "supervisor"
 SAVE_ROLE = "manager"
 YES, NO = "yes", "no"
-_TRUE = {"1", "yes", "y", "true", "on"}
-_FALSE = {"0", "no", "n", "false", "off"}
 
 CARD_STATUS = "Card status validation"
 INPUT = "Method of input"
@@ -330,11 +328,10 @@ def parse(option: StoreOption, raw: object) -> str:
     if option.kind == "bool":
         if isinstance(raw, bool):
             return YES if raw else NO
-        if text.lower() in _TRUE:
-            return YES
-        if text.lower() in _FALSE:
-            return NO
-        raise FieldError(option.key, f"{name}: {text!r} is not yes or no")
+        flag = parse_flag(text)
+        if flag is None:
+            raise FieldError(option.key, f"{name}: {text!r} is not yes or no")
+        return YES if flag else NO
     if option.kind == "choice":
         if text in option.choices:
             return text

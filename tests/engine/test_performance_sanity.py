@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import time
 
-from bench.figures.engine import everything
-from pos_tui.engine import (
-    price_sale,
-)
+from bench.figures.engine import everything, price_everything
 
 
 def test_a_100_line_basket_with_every_rule() -> None:
@@ -22,18 +19,7 @@ def test_a_100_line_basket_with_every_rule() -> None:
     rounds = 20
     start = time.perf_counter()
     for _ in range(rounds):
-        sale = price_sale(
-            args["basket"],
-            args["customer"],
-            args["card_type"],
-            args["settings"],
-            args["moment"],
-            account=args["account"],
-            price_list=args["price_list"],
-            tax_classes=args["tax_classes"],
-            redemption=args["redemption"],
-            charge=args["charge"],
-        )
+        sale = price_everything(args)
     per_line_ms = (time.perf_counter() - start) / rounds / 100 * 1000
     print(f"\nprice_sale: {per_line_ms:.4f} ms per line (100-line basket, every rule on)")
     assert len(sale.lines) == 100
