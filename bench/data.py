@@ -24,7 +24,7 @@ NOW = datetime(2026, 11, 24, 10, 30, 0)
 
 def _source_hash() -> str:
     digest = hashlib.sha256()
-    generator = sorted((REPO / "pos_tui/services/demo").glob("*.py"))
+    generator = sorted((REPO / "pos_tui/demo").glob("*.py"))
     storage = (
         "pos_tui/storage/db.py",
         "pos_tui/storage/bulk.py",
@@ -44,7 +44,7 @@ def settings_for(path: Path, **overrides: Any) -> Any:
 
 
 def open_backend(path: Path, *, lane_id: str | None = None) -> Any:
-    from pos_tui.services.backend import open_backend as _open
+    from pos_tui.services.runtime.backend import open_backend as _open
 
     extra: dict[str, Any] = {"lane": {"id": lane_id}} if lane_id else {}
     return _open(settings_for(path, **extra), now=lambda: NOW)
@@ -57,7 +57,7 @@ def demo_database(customers: int, *, sales: int = 300, log: Any = print) -> tupl
     meta = path.with_suffix(".json")
     if path.is_file() and meta.is_file():
         return path, float(json.loads(meta.read_text())["build_seconds"])
-    from pos_tui.services.demo import DemoGenerator
+    from pos_tui.demo import DemoGenerator
 
     for stale in CACHE.glob(f"demo-{customers}-s{SEED}-*"):
         stale.unlink()
@@ -89,7 +89,7 @@ GENERATOR_LIMIT = 999_999
 
 
 def _top_up(backend: Any, count: int) -> None:
-    from pos_tui.services.customers import CustomerService
+    from pos_tui.services.customers.service import CustomerService
 
     service = CustomerService(backend)
     for n in range(count):

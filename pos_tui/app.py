@@ -23,17 +23,17 @@ from textual.screen import Screen
 
 from pos_tui.config import Settings, data_dir
 from pos_tui.screens.sign_in import SignInScreen
-from pos_tui.services.backend import Backend, open_backend, system_now
-from pos_tui.services.runner import ServiceRunner
+from pos_tui.services.runtime.backend import Backend, open_backend, system_now
+from pos_tui.services.runtime.runner import ServiceRunner
 from pos_tui.text import plain
 from pos_tui.widgets.fmt import money
 
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
     from pos_tui.screens.checkout_customer import CustomerFlows
-    from pos_tui.services.auth import Employee
-    from pos_tui.services.checkout import Committed
-    from pos_tui.services.lane_devices import DeviceAction, PoleFeed
+    from pos_tui.services.checkout.sale import Committed
+    from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
+    from pos_tui.services.staff.auth import Employee
     from pos_tui.widgets.device_bridge import DeviceBridge, KeyWedge
 
 P = ParamSpec("P")
@@ -113,7 +113,7 @@ class PosApp(App[None]):
     def pole(self) -> PoleFeed:
         """The pole display's feed (one that shows nothing until the devices are open)."""
         if self._pole is None:
-            from pos_tui.services.lane_devices import PoleFeed
+            from pos_tui.services.runtime.lane_devices import PoleFeed
 
             self._pole = PoleFeed(None, "")
         return self._pole
@@ -327,7 +327,7 @@ class PosApp(App[None]):
         from pos_tui.screens.customer_search import CustomerListScreen, CustomerSearchScreen
         from pos_tui.screens.dialogs import Field, PromptScreen
         from pos_tui.screens.lane import LaneScreen
-        from pos_tui.services.lane_devices import customers_for_list, method_of_input
+        from pos_tui.services.runtime.lane_devices import customers_for_list, method_of_input
         from pos_tui.widgets.device_bridge import CardPromptScreen
 
         try:
@@ -369,7 +369,7 @@ class PosApp(App[None]):
 
     async def _by_number(self, checkout: CustomerFlows, number: str) -> None:
         from pos_tui.screens.customer_search import CustomerSearchScreen
-        from pos_tui.services.customers import CustomerService
+        from pos_tui.services.customers.service import CustomerService
 
         rows = await self.call_service(CustomerService(self.backend).find, number)
         if len(rows) == 1:

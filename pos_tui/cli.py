@@ -32,7 +32,7 @@ class CliState:
         return self._settings
 
     def backend(self) -> Any:
-        from pos_tui.services.backend import open_backend
+        from pos_tui.services.runtime.backend import open_backend
 
         try:
             return open_backend(self.settings)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos_tui.services.auth import AuthService, Employee
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.setup import StoreSetup
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.setup import StoreSetup
+from pos_tui.services.staff.auth import AuthService, Employee
 
 
 @dataclass

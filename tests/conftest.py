@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pos_tui.config import Settings, load_settings
-from pos_tui.services.backend import Backend, open_backend
+from pos_tui.services.runtime.backend import Backend, open_backend
 
 FIXED_NOW = datetime(2026, 11, 24, 10, 30, 0)
 

@@ -14,8 +14,8 @@ import sys
 import pos_tui.cli
 from pos_tui.config import load_settings
 from pos_tui.app import create_app
-from pos_tui.services.devices import device_config
-from pos_tui.services.lane_devices import LaneDevices
+from pos_tui.services.runtime.devices import device_config
+from pos_tui.services.runtime.lane_devices import LaneDevices
 from pos_tui.hardware.events import ignore_event
 
 settings = load_settings(database={"path": sys.argv[1]})

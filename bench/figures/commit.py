@@ -35,7 +35,7 @@ def ring_up(backend: Any, store: Any, lines: int, checkout: Any = None) -> Any:
     Pass the lane's ``checkout`` to ring up on it as the checkout screen does: one ``Checkout``
     per signed-in cashier, its cart emptied by each commit, its reference data cache kept.
     """
-    from pos_tui.services.checkout import Checkout
+    from pos_tui.services.checkout.sale import Checkout
 
     checkout = checkout or Checkout(backend, store.cashier)
     checkout.attach_customer(store.anna)

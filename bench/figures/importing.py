@@ -44,8 +44,8 @@ def _cli_startup() -> float:
 
 
 def run(ctx: Context) -> list[Figure]:
-    from pos_tui.services.customer_csv import CustomerImporter, export_customers
-    from pos_tui.services.demo import DemoGenerator
+    from pos_tui.demo import DemoGenerator
+    from pos_tui.services.customers.csv_io import CustomerImporter, export_customers
 
     n = ctx.sizes["import_customers"]
     work = ctx.tmp("import")

@@ -69,8 +69,8 @@ async def _ours_session(db: Path, cart_lines: int, codes: list[str], scans: int)
 
     from pos_tui.app import create_app
     from pos_tui.screens.checkout import CheckoutScreen
-    from pos_tui.services.cart import Cart, CartLine
-    from pos_tui.services.checkout import Checkout
+    from pos_tui.services.checkout.cart import Cart, CartLine
+    from pos_tui.services.checkout.sale import Checkout
     from pos_tui.widgets.cart_table import CartTable
 
     backend = open_backend(db)

@@ -23,7 +23,7 @@ def _lane(
     import random
 
     from bench.figures.commit import ring_up
-    from pos_tui.services.auth import AuthService
+    from pos_tui.services.staff.auth import AuthService
 
     backend = open_backend(Path(path), lane_id=lane_id)
     cashier = AuthService(backend).sign_in("101", "1234")

@@ -36,7 +36,7 @@ def _sample(conn: sqlite3.Connection, count: int, rng: random.Random) -> list[di
 
 def run_exact(ctx: Context) -> list[Figure]:
     """CustomerService.find(mobile | card | account) beside a raw indexed SELECT of that row."""
-    from pos_tui.services.customers import CustomerService
+    from pos_tui.services.customers.service import CustomerService
 
     n_customers = ctx.sizes["customers"]
     path, build_s = demo_database(n_customers, log=ctx.log)
@@ -101,7 +101,7 @@ def fts_match(text: str) -> str:
 
 def run_search(ctx: Context) -> list[Figure]:
     """CustomerService.find(prefix) (first 20 hits) beside a raw FTS5 prefix query for 20 rows."""
-    from pos_tui.services.customers import CustomerService
+    from pos_tui.services.customers.service import CustomerService
 
     n_customers = ctx.sizes["customers"]
     path, build_s = demo_database(n_customers, log=ctx.log)

@@ -15,7 +15,7 @@ CODES = ("APPLE", "BAG", "RUM")
 
 def committed_sale(backend: Any, store: Any, lines: int) -> int:
     """A committed sale of ``lines`` lines for Anna (points), paid in cash."""
-    from pos_tui.services.checkout import Checkout
+    from pos_tui.services.checkout.sale import Checkout
 
     checkout = Checkout(backend, store.cashier)
     checkout.attach_customer(store.anna)
@@ -59,7 +59,7 @@ def run(ctx: Context) -> list[Figure]:
 
     from pos_tui.hardware.printer import CODE_PAGE_CODECS, render_to_bytes
     from pos_tui.hardware.receipt_text import columns_for_paper
-    from pos_tui.services.receipts import build_receipt
+    from pos_tui.services.checkout.receipts import build_receipt
 
     n_lines = ctx.sizes["receipt_lines"]
     backend, store = small_store(ctx.tmp("receipt") / "pos.db")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pos_tui.cli import CliState, pass_state
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
 from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
 

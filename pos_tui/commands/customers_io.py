@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pos_tui.cli import CliState, pass_state
-from pos_tui.services.customer_csv import (
+from pos_tui.services.customers.csv_io import (
     CsvFileError,
     CustomerImporter,
     Mapping,

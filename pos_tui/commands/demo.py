@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pos_tui.cli import CliState, pass_state
-from pos_tui.services.demo import (
+from pos_tui.demo import (
     DEFAULT_SALES,
     DEFAULT_SEED,
     DEMO_CUSTOMER_PIN,
@@ -93,7 +93,7 @@ def demo(state: CliState, n_customers: int, seed: int, n_sales: int, force: bool
 @pass_state
 def demo_credentials(state: CliState) -> None:
     """Print the demo sign-in numbers and PINs (checked against this database)."""
-    from pos_tui.services.auth import AuthError, AuthService
+    from pos_tui.services.staff.auth import AuthError, AuthService
 
     auth = AuthService(state.backend())
     click.echo("Sign in to the demo lane with:")

@@ -15,7 +15,7 @@ import click
 
 from pos_tui.cli import CliState, pass_state
 from pos_tui.config import Settings
-from pos_tui.services.devices import build_devices, device_config
+from pos_tui.services.runtime.devices import build_devices, device_config
 from pos_tui.text import plain
 
 # How long `devices watch` waits for a serial port to open before it starts listing events.
@@ -115,7 +115,7 @@ def _list(state: CliState) -> None:
 def test(state: CliState, device: str) -> None:
     """Print a test page (printer) or kick the cash drawer (drawer)."""
     from pos_tui.hardware.printer import PrinterError
-    from pos_tui.services.receipts import build_test_page
+    from pos_tui.services.checkout.receipts import build_test_page
 
     settings = state.settings
     printer = _printer(settings)
@@ -214,7 +214,7 @@ def watch(state: CliState, seconds: float | None) -> None:
 @pass_state
 def print_queue(state: CliState, retry: bool) -> None:
     """List this lane's print jobs not printed yet; --retry prints them."""
-    from pos_tui.services.printing import PrintQueue
+    from pos_tui.services.checkout.printing import PrintQueue
 
     settings = state.settings
     if not settings.database_path().exists():
@@ -239,7 +239,7 @@ def print_queue(state: CliState, retry: bool) -> None:
 
 
 def _show_jobs(jobs: Any) -> None:
-    from pos_tui.services.printing import MAX_ATTEMPTS
+    from pos_tui.services.checkout.printing import MAX_ATTEMPTS
 
     pending = jobs.pending()
     lane = plain(jobs.b.settings.lane.id)

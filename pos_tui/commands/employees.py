@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from pos_tui.cli import CliState, pass_state
-from pos_tui.services.setup import StoreSetup
+from pos_tui.services.runtime.setup import StoreSetup
 from pos_tui.text import plain
 
 

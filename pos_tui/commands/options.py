@@ -7,8 +7,8 @@ import getpass
 import click
 
 from pos_tui.cli import CliState, pass_state
-from pos_tui.services.customer_fields import FieldError
-from pos_tui.services.store_options import OPTIONS, StoreOptionsService
+from pos_tui.services.backoffice.store_options import OPTIONS, StoreOptionsService
+from pos_tui.services.customers.fields import FieldError
 from pos_tui.text import plain
 
 

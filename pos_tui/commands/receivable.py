@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from pos_tui.cli import CliState, pass_state
-from pos_tui.services.receivable import Posting, ReceivableError, ReceivableService
+from pos_tui.services.accounts.receivable import Posting, ReceivableError, ReceivableService
 from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
 

@@ -14,8 +14,8 @@ from pos_tui.screens.entry import parse_entry
 from pos_tui.screens.keys import CHECKOUT_KEYS
 from pos_tui.screens.lane import MessageLine
 from pos_tui.screens.sale_view import OpenSale, SaleView, left_sales, snapshot, void_left_sale
-from pos_tui.services.auth import AuthService
-from pos_tui.services.checkout import Checkout, Committed
+from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.staff.auth import AuthService
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.customer_panel import CustomerPanel
 from pos_tui.widgets.fmt import money, quantity

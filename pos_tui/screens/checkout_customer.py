@@ -9,11 +9,11 @@ from pos_tui.screens.customer_search import CustomerSearchScreen
 from pos_tui.screens.dialogs import ChoiceScreen
 from pos_tui.screens.enrol import EnrolScreen
 from pos_tui.screens.lane import LaneScreen
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
 
 if TYPE_CHECKING:
     from pos_tui.screens.sale_view import SaleView
-    from pos_tui.services.checkout import Checkout
+    from pos_tui.services.checkout.sale import Checkout
 
 
 class CustomerFlows(LaneScreen[None]):

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
 from pos_tui.storage.customers import display_name
 from pos_tui.widgets.safe import safe
 

@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from pos_tui.services.customer_fields import FieldError
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.service import CustomerService
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:

@@ -18,9 +18,9 @@ from textual.widgets import Static
 
 from pos_tui.screens.sale_view import SaleView, apply
 from pos_tui.screens.service_calls import ServiceScreen, error_text
-from pos_tui.services.auth import AuthError, Employee
-from pos_tui.services.checkout import Checkout, CheckoutError
-from pos_tui.services.customer_fields import FieldError
+from pos_tui.services.checkout.sale import Checkout, CheckoutError
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.staff.auth import AuthError, Employee
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
 

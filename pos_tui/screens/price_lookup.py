@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
 

@@ -18,9 +18,9 @@ from textual.widgets import DataTable, Footer, Static
 from pos_tui.screens.dialogs import Field, PromptScreen
 from pos_tui.screens.lane import LaneScreen, MessageLine
 from pos_tui.screens.sale_view import SaleView, snapshot
-from pos_tui.services.auth import Employee
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout, Committed
+from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.fmt import money, quantity
 from pos_tui.widgets.safe import safe

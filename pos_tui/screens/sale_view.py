@@ -15,11 +15,11 @@ from datetime import date
 from decimal import Decimal
 
 from pos_tui import engine
-from pos_tui.services.auth import Employee
-from pos_tui.services.backend import Backend
-from pos_tui.services.cart import Cart, CartTender
-from pos_tui.services.checkout import Checkout, CheckoutError
-from pos_tui.services.customers import CustomerDetails, CustomerService
+from pos_tui.services.checkout.cart import Cart, CartTender
+from pos_tui.services.checkout.sale import Checkout, CheckoutError
+from pos_tui.services.customers.service import CustomerDetails, CustomerService
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
 
 ZERO = Decimal(0)
 

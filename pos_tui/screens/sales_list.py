@@ -12,8 +12,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input
 
 from pos_tui.screens.lane import LaneScreen, MessageLine
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Committed
+from pos_tui.services.checkout.sale import Committed
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.customers import display_name
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe

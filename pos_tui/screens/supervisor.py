@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from pos_tui.services.auth import AuthError, AuthService, Employee
+from pos_tui.services.staff.auth import AuthError, AuthService, Employee
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:

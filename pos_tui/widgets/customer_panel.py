@@ -7,7 +7,7 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
-from pos_tui.services.customers import CustomerDetails
+from pos_tui.services.customers.service import CustomerDetails
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.photo import photo_text
 from pos_tui.widgets.safe import safe

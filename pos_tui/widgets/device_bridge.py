@@ -1,7 +1,7 @@
 """The Textual side of the lane's devices: driver threads to the UI thread, and keyboard wedges.
 
 Drivers call back on their own threads. `DeviceBridge` turns each event into a `DeviceAction`
-(services/lane_devices) and posts it to the app as a message: `post_message` is thread-safe and
+(services/runtime/lane_devices) and posts it to the app as a message: `post_message` is thread-safe and
 never blocks, so a driver thread is never stuck waiting for the UI (nor the UI, stopping the
 drivers at exit, for a driver thread waiting on it, as `call_from_thread` would be).
 
@@ -30,9 +30,9 @@ from textual.widgets import Footer, Label, Static
 from pos_tui.config import Settings
 from pos_tui.hardware.events import DeviceEvent
 from pos_tui.hardware.keyboard_wedge import ENTER_KEYS, WedgeDetector
-from pos_tui.services.backend import Backend
-from pos_tui.services.lane_devices import DeviceAction, LaneDevices, WedgeRoute, route
-from pos_tui.services.printing import PrintWorker
+from pos_tui.services.checkout.printing import PrintWorker
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.lane_devices import DeviceAction, LaneDevices, WedgeRoute, route
 
 log = logging.getLogger(__name__)
 

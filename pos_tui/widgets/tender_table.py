@@ -7,7 +7,7 @@ from decimal import Decimal
 from rich.text import Text
 from textual.widgets import DataTable
 
-from pos_tui.services.cart import CartTender
+from pos_tui.services.checkout.cart import CartTender
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.safe import safe
 

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from pos_tui.app import PosApp, create_app
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
 from tests.catalog import Store, build_store
 
 

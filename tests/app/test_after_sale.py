@@ -13,8 +13,8 @@ from pos_tui.screens.held import HeldSalesScreen
 from pos_tui.screens.returns import ReturnScreen
 from pos_tui.screens.sales_list import SalesListScreen
 from pos_tui.screens.tender import TenderScreen
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.printing import PrintQueue
+from pos_tui.services.checkout.printing import PrintQueue
+from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import notifications, skus, view
 from tests.catalog import Store

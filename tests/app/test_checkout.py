@@ -12,8 +12,8 @@ from pos_tui.screens.customer_search import CustomerSearchScreen
 from pos_tui.screens.dialogs import ChoiceScreen, PromptScreen
 from pos_tui.screens.price_lookup import PriceLookupScreen
 from pos_tui.screens.supervisor import SupervisorScreen
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.customer_panel import CustomerPanel
 from tests.app.conftest import enter, screen_text, settle, sign_in

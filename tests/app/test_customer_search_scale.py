@@ -9,9 +9,9 @@ from typing import Any
 from textual.widgets import DataTable
 
 from pos_tui.app import PosApp
+from pos_tui.demo import DemoGenerator
 from pos_tui.screens.customer_search import RESULT_LIMIT, CustomerSearchScreen
-from pos_tui.services.backend import Backend
-from pos_tui.services.demo import DemoGenerator
+from pos_tui.services.runtime.backend import Backend
 from tests.app.conftest import settle, sign_in
 from tests.app.helpers_lane import view
 

@@ -7,8 +7,8 @@ import io
 from PIL import Image
 
 from pos_tui.app import create_app
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.customer_panel import CustomerPanel
 from pos_tui.widgets.photo import photo_text
 from tests.catalog import build_store

@@ -11,8 +11,8 @@ from pos_tui.screens.help import HelpScreen
 from pos_tui.screens.lane import LaneScreen
 from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.screens.tender import TenderScreen
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.setup import StoreSetup
+from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.runtime.setup import StoreSetup
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import notifications, view
 from tests.catalog import Store

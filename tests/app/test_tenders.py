@@ -9,8 +9,8 @@ from textual.pilot import Pilot
 from pos_tui.app import PosApp
 from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.screens.tender import TenderScreen
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Committed
+from pos_tui.services.checkout.sale import Committed
+from pos_tui.services.runtime.backend import Backend
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import checkout, message, notifications, view
 from tests.catalog import Store

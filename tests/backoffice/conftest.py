@@ -11,8 +11,8 @@ from textual.screen import Screen
 
 from pos_tui.app import PosApp, create_app
 from pos_tui.screens.backoffice import BackOfficeScreen
-from pos_tui.services.auth import AuthService, Employee
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import AuthService, Employee
 from tests.app.conftest import screen_text, settle, sign_in
 from tests.catalog import Store, build_store
 

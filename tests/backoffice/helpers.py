@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from tests.catalog import Store
 from tests.conftest import Clock
 

@@ -8,9 +8,9 @@ import pytest
 
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.catalog import CatalogEditScreen, CatalogListScreen
-from pos_tui.services.backend import Backend
-from pos_tui.services.catalog_admin import TABLES, CatalogAdmin
-from pos_tui.services.customer_fields import FieldError
+from pos_tui.services.backoffice.catalog import TABLES, CatalogAdmin
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.backoffice.fields import rows_by_name
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store

@@ -14,9 +14,9 @@ from pos_tui.screens.backoffice.customer_form import CustomerFormScreen
 from pos_tui.screens.backoffice.customer_views import AuditScreen, TextScreen
 from pos_tui.screens.backoffice.form_layout import ADDRESS_PARTS
 from pos_tui.screens.dialogs import ChoiceScreen
-from pos_tui.services import customer_fields as cf
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers import fields as cf
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
 

@@ -10,8 +10,8 @@ from textual.widgets import Input
 
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.customer_views import HistoryScreen, OrdersScreen, TextScreen
-from pos_tui.services.backend import Backend
-from pos_tui.services.history import HistoryService, spending_series
+from pos_tui.services.customers.history import HistoryService, spending_series
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.backoffice.chart import render_bars
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.backoffice.helpers import history_of_anna

@@ -8,7 +8,7 @@ from textual.widgets import ProgressBar, Static
 
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.import_export import ImportExportScreen
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.backoffice.fields import rows_by_name
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store

@@ -10,7 +10,7 @@ from pos_tui.app import PosApp
 from pos_tui.screens.backoffice import BackOfficeScreen
 from pos_tui.screens.backoffice.customer_list import CustomerListScreen
 from pos_tui.screens.backoffice.menu import screen_for
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.backoffice.helpers import many_customers

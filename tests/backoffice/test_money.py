@@ -8,7 +8,7 @@ from decimal import Decimal
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.money import AccountScreen, LoyaltyScreen, StatementScreen
 from pos_tui.screens.dialogs import PromptScreen
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store

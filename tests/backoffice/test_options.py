@@ -15,12 +15,12 @@ from pos_tui.screens.backoffice.customer_views import HistoryScreen
 from pos_tui.screens.backoffice.menu import screen_for
 from pos_tui.screens.backoffice.options import StoreOptionsScreen
 from pos_tui.screens.dialogs import ChoiceScreen
-from pos_tui.services.auth import AuthService, Employee
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout
-from pos_tui.services.setup import StoreSetup
-from pos_tui.services.store_options import OPTIONS
-from pos_tui.services.visits import SETTING_TRACK_IN_OUT
+from pos_tui.services.backoffice.store_options import OPTIONS
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.customers.visits import SETTING_TRACK_IN_OUT
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.setup import StoreSetup
+from pos_tui.services.staff.auth import AuthService, Employee
 from pos_tui.widgets.backoffice.fields import FieldRow, rows_by_name
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store

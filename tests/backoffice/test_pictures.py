@@ -14,8 +14,8 @@ from textual.widgets import Static, TabbedContent
 
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.customer_form import CustomerFormScreen
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.photo import PhotoView
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.customer_form import CustomerFormScreen
 from pos_tui.screens.backoffice.customer_views import HistoryScreen
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
 from tests.backoffice.conftest import open_back_office, settle
 from tests.backoffice.helpers import history_of_anna
 from tests.catalog import Store

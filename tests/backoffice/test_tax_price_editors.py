@@ -22,13 +22,13 @@ from pos_tui.screens.backoffice.price_lists import (
     PriceRecords,
 )
 from pos_tui.screens.dialogs import PromptScreen
-from pos_tui.services.backend import Backend
-from pos_tui.services.catalog_admin import CatalogAdmin
-from pos_tui.services.checkout import Checkout
-from pos_tui.services.customer_fields import FieldError
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.engine_inputs import EngineInputs
-from pos_tui.services.price_lists import PriceListAdmin, PriceRowError
+from pos_tui.services.backoffice.catalog import CatalogAdmin
+from pos_tui.services.backoffice.price_lists import PriceListAdmin, PriceRowError
+from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.backoffice.fields import rows_by_name
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store

@@ -18,9 +18,9 @@ import pytest
 from pos_tui.config import load_settings
 from pos_tui.hardware.config_values import HardwareConfigError
 from pos_tui.hardware.registry import DeviceSet
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout
-from pos_tui.services.devices import device_config
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.devices import device_config
 from tests.catalog import build_store
 
 from .conftest import READER

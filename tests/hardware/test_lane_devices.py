@@ -29,8 +29,8 @@ from pos_tui.screens.customer_search import CustomerSearchScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.sales_list import SalesListScreen
 from pos_tui.screens.tender import TenderScreen
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.lane_devices import SETTING_METHOD_OF_INPUT, LaneDevices
+from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.runtime.lane_devices import SETTING_METHOD_OF_INPUT, LaneDevices
 from pos_tui.widgets.device_bridge import CardPromptScreen
 from tests.app.conftest import enter, settle, sign_in
 from tests.app.helpers_lane import notifications, skus, view

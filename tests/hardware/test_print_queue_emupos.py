@@ -13,10 +13,10 @@ from decimal import Decimal
 import pytest
 
 from pos_tui.hardware.printer import EscposPrinter, NetworkTarget
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.checkout import Checkout, Committed
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.printing import MAX_ATTEMPTS, PrintQueue, PrintWorker
+from pos_tui.services.checkout.printing import MAX_ATTEMPTS, PrintQueue, PrintWorker
+from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import Store, build_store
 
 from .stacks import Emupos, closed_port, printer_that_hangs_up, stalled_printer, wait_until

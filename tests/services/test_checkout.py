@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout, CheckoutError
+from pos_tui.services.checkout.sale import Checkout, CheckoutError
+from pos_tui.services.runtime.backend import Backend
 from tests.catalog import Store, build_store
 
 
@@ -128,7 +128,7 @@ def test_charge_to_account_checks_pin_reference_and_credit(backend: Backend, sto
 
 
 def test_credit_hold_refused_with_override(backend: Backend, store: Store) -> None:
-    from pos_tui.services.customers import CustomerService
+    from pos_tui.services.customers.service import CustomerService
 
     CustomerService(backend).update(store.corp, {"credit_hold": True})
     co = Checkout(backend, store.cashier)

@@ -17,11 +17,11 @@ import pytest
 
 from pos_tui import engine
 from pos_tui.config import Settings, load_settings
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.cart import Cart, CartDiscount, CartLine, CartTender
-from pos_tui.services.checkout import Checkout, CheckoutError
-from pos_tui.services.engine_inputs import PricingBasis
-from pos_tui.services.sale_record import SaleDraft, SaleRecorder
+from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine, CartTender
+from pos_tui.services.checkout.engine_inputs import PricingBasis
+from pos_tui.services.checkout.record import SaleDraft, SaleRecorder
+from pos_tui.services.checkout.sale import Checkout, CheckoutError
+from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import Store, build_store
 from tests.conftest import Clock
 

@@ -15,8 +15,8 @@ from click.testing import CliRunner, Result
 from pos_tui.cli import cli
 from pos_tui.commands import register
 from pos_tui.config import load_settings
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.customer_csv import (
+from pos_tui.demo import DemoGenerator
+from pos_tui.services.customers.csv_io import (
     CsvFileError,
     CustomerImporter,
     export_columns,
@@ -24,8 +24,8 @@ from pos_tui.services.customer_csv import (
     mapping_from_dict,
     preset_mapping,
 )
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.demo import DemoGenerator
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.storage.rows import all_rows
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -7,9 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.customer_fields import FIELDS, FieldError
-from pos_tui.services.customers import SETTING_ACCOUNT_MODE, SETTING_CARD_HEX, CustomerService
+from pos_tui.services.customers.fields import FIELDS, FieldError
+from pos_tui.services.customers.service import (
+    SETTING_ACCOUNT_MODE,
+    SETTING_CARD_HEX,
+    CustomerService,
+)
+from pos_tui.services.runtime.backend import Backend
 
 
 @pytest.fixture

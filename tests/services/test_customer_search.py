@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.demo import DemoGenerator
+from pos_tui.demo import DemoGenerator
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import name_keys
 from pos_tui.storage.customers import CustomerRepository
 from pos_tui.storage.db import connect, migrations

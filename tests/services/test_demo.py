@@ -14,15 +14,15 @@ from click.testing import CliRunner, Result
 from pos_tui.cli import cli
 from pos_tui.commands import register
 from pos_tui.config import load_settings
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.demo import (
+from pos_tui.demo import (
     DEMO_CUSTOMER_PIN,
     DEMO_EMPLOYEES,
     DemoError,
     DemoGenerator,
     ean13_check_digit,
 )
-from pos_tui.services.pins import verify_pin
+from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.staff.pins import verify_pin
 from pos_tui.storage.rows import all_rows
 
 NOW = datetime(2026, 3, 14, 11, 0, 0)

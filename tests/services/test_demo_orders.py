@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pos_tui.config import load_settings
-from pos_tui.services.backend import Backend, open_backend
-from pos_tui.services.demo import DemoGenerator
-from pos_tui.services.history import HistoryService
+from pos_tui.demo import DemoGenerator
+from pos_tui.services.customers.history import HistoryService
+from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.storage.rows import Row, all_rows
 
 NOW = datetime(2026, 3, 14, 11, 0, 0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.text import plain
 
 HOSTILE = [

@@ -16,10 +16,10 @@ from pos_tui.hardware.receipt_text import (
     Rule,
     TextLine,
 )
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout, Committed
-from pos_tui.services.printing import PrintQueue
-from pos_tui.services.receipts import build_receipt, build_test_page, sale_reference
+from pos_tui.services.checkout.printing import PrintQueue
+from pos_tui.services.checkout.receipts import build_receipt, build_test_page, sale_reference
+from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.runtime.backend import Backend
 from tests.catalog import Store, build_store
 from tests.conftest import Clock
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.receivable import ReceivableError, ReceivableService
+from pos_tui.services.accounts.receivable import ReceivableError, ReceivableService
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from tests.helpers import cli_runner_invoke
 
 

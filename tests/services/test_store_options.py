@@ -14,15 +14,8 @@ from click.testing import CliRunner
 
 from pos_tui import engine
 from pos_tui.engine.settings import PercentCombination
-from pos_tui.services.auth import AuthService, Employee
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout
-from pos_tui.services.checkout_errors import CheckoutError
-from pos_tui.services.customer_fields import FieldError
-from pos_tui.services.customer_list import load_form
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.setup import StoreSetup
-from pos_tui.services.store_options import (
+from pos_tui.services.backoffice.customer_list import load_form
+from pos_tui.services.backoffice.store_options import (
     BY_KEY,
     ENGINE_FIELDS_ELSEWHERE,
     GROUPS,
@@ -32,6 +25,13 @@ from pos_tui.services.store_options import (
     StoreOptionsService,
     parse,
 )
+from pos_tui.services.checkout.errors import CheckoutError
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.setup import StoreSetup
+from pos_tui.services.staff.auth import AuthService, Employee
 from tests.catalog import Store, build_store
 from tests.helpers import cli_runner_invoke
 

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.checkout import Checkout
-from pos_tui.services.history import HistoryService
-from pos_tui.services.visits import SETTING_TRACK_IN_OUT, VisitService
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.customers.history import HistoryService
+from pos_tui.services.customers.visits import SETTING_TRACK_IN_OUT, VisitService
+from pos_tui.services.runtime.backend import Backend
 from tests.catalog import Store, build_store
 from tests.conftest import FIXED_NOW, Clock
 

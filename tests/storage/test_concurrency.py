@@ -12,8 +12,8 @@ WRITER = r"""
 import sys
 from decimal import Decimal
 from pos_tui.config import load_settings
-from pos_tui.services.backend import open_backend
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.runtime.backend import open_backend
+from pos_tui.services.customers.service import CustomerService
 lane, path = sys.argv[1], sys.argv[2]
 b = open_backend(load_settings(database={"path": path}, lane={"id": lane}))
 svc = CustomerService(b)

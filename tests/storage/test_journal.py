@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pos_tui.services.backend import Backend
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.journal import GENESIS
 from tests.helpers import cli_runner_invoke
 

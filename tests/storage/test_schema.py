@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pos_tui.services.backend import Backend
-from pos_tui.services.customers import CustomerService
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.db import connect, migrations
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pos_tui.config import load_settings
-from pos_tui.services.backend import open_backend
+from pos_tui.services.runtime.backend import open_backend
 from tests.catalog import build_store
 
 pytestmark = pytest.mark.terminal

@@ -13,9 +13,9 @@ from textual.widgets import Static
 
 from pos_tui.screens.dialogs import ChoiceScreen
 from pos_tui.screens.service_calls import ServiceScreen
-from pos_tui.services.auth import Employee
-from pos_tui.services.customer_fields import FieldError
-from pos_tui.services.receivable import ReceivableError
+from pos_tui.services.accounts.receivable import ReceivableError
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import pane_ids_of
-from pos_tui.services.catalog_admin import TABLES, AdminField, CatalogAdmin
-from pos_tui.services.customer_fields import FieldError
+from pos_tui.services.backoffice.catalog import TABLES, AdminField, CatalogAdmin
+from pos_tui.services.customers.fields import FieldError
 from pos_tui.storage.rows import Row
 from pos_tui.widgets.backoffice.fields import (
     FieldRow,

@@ -26,9 +26,9 @@ from pos_tui.screens.backoffice.form_layout import (
     tab_of,
 )
 from pos_tui.screens.backoffice.records import RecordList
-from pos_tui.services import customer_fields as cf
-from pos_tui.services import customer_list as cl
-from pos_tui.services.pictures import read_picture
+from pos_tui.services.backoffice import customer_list as cl
+from pos_tui.services.customers import fields as cf
+from pos_tui.services.customers.pictures import read_picture
 from pos_tui.widgets.backoffice.fields import FieldRow, rows_by_name, values_of
 from pos_tui.widgets.photo import PhotoView
 from pos_tui.widgets.safe import safe

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
-from pos_tui.services import customer_list as cl
+from pos_tui.services.backoffice import customer_list as cl
 from pos_tui.widgets.safe import safe
 
 DEBOUNCE_SECONDS = 0.2

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
-from pos_tui.services.history import History, HistoryService, SaleDetail
+from pos_tui.services.customers.history import History, HistoryService, SaleDetail
 from pos_tui.widgets.backoffice.chart import SpendingChart
 from pos_tui.widgets.safe import safe
 

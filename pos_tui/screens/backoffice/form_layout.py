@@ -13,8 +13,8 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from pos_tui.screens.backoffice.records import RecordList
-from pos_tui.services import customer_fields as cf
-from pos_tui.services.customer_list import FormData
+from pos_tui.services.backoffice.customer_list import FormData
+from pos_tui.services.customers import fields as cf
 from pos_tui.widgets.backoffice.fields import FieldRow, choice_options, options
 from pos_tui.widgets.photo import PhotoView
 from pos_tui.widgets.safe import safe

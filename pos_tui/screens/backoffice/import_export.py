@@ -12,8 +12,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Label, ProgressBar, Select, Static
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
-from pos_tui.services import customer_csv as io
-from pos_tui.services.customer_list import CustomerListService
+from pos_tui.services.backoffice.customer_list import CustomerListService
+from pos_tui.services.customers import csv_io as io
 from pos_tui.widgets.backoffice.fields import FieldRow, rows_by_name
 from pos_tui.widgets.safe import safe
 

@@ -11,9 +11,14 @@ from textual.widgets import DataTable, Footer, Label
 from pos_tui.screens.backoffice.base import StatusLine
 from pos_tui.screens.backoffice.customer_views import CustomerPage, TextScreen
 from pos_tui.screens.dialogs import Field, PromptScreen
-from pos_tui.services.customers import CustomerService
-from pos_tui.services.history import ENTRY_LABELS, AccountView, HistoryService, LoyaltyView
-from pos_tui.services.receivable import ReceivableService
+from pos_tui.services.accounts.receivable import ReceivableService
+from pos_tui.services.customers.history import (
+    ENTRY_LABELS,
+    AccountView,
+    HistoryService,
+    LoyaltyView,
+)
+from pos_tui.services.customers.service import CustomerService
 from pos_tui.widgets.safe import safe
 
 

@@ -1,6 +1,6 @@
 """Store options: FusionRetail's Customer Master "Option" dialog (Alt+O) and the engine's
 policy choices, grouped under headings in one scrolling form laid out from
-``services/store_options.OPTIONS``. Supervisors may look; a manager saves (Ctrl+S)."""
+``services/backoffice/store_options.OPTIONS``. Supervisors may look; a manager saves (Ctrl+S)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
-from pos_tui.services.customer_fields import FieldError
-from pos_tui.services.store_options import (
+from pos_tui.services.backoffice.store_options import (
     BY_KEY,
     GROUPS,
     OPTIONS,
@@ -22,6 +21,7 @@ from pos_tui.services.store_options import (
     StoreOption,
     StoreOptionsService,
 )
+from pos_tui.services.customers.fields import FieldError
 from pos_tui.widgets.backoffice.fields import FieldRow, choice_options, rows_by_name, values_of
 from pos_tui.widgets.safe import safe
 

@@ -19,8 +19,8 @@ from pos_tui.screens.backoffice.catalog import CatalogEditScreen, CatalogListScr
 from pos_tui.screens.backoffice.records import RecordList
 from pos_tui.screens.dialogs import Field, PromptScreen
 from pos_tui.screens.service_calls import error_text
-from pos_tui.services.customer_fields import FieldError
-from pos_tui.services.price_lists import PriceListAdmin, PriceRowError
+from pos_tui.services.backoffice.price_lists import PriceListAdmin, PriceRowError
+from pos_tui.services.customers.fields import FieldError
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""Customers' receivable accounts outside a sale: payments, subscriptions and service charges."""

@@ -1,0 +1,213 @@
+"""Receivable work outside a sale: payments on account, subscriptions, service charges.
+
+Each posting is idempotent per period (a reference marks it), so running the same command twice
+never charges a member twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pos_tui import engine
+from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.customers import display_name
+from pos_tui.storage.db import write
+
+ZERO = Decimal(0)
+
+
+class ReceivableError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One customer's line in a subscription or service charge run."""
+
+    customer_id: int
+    name: str
+    amount: Decimal
+    posted: bool
+    reason: str
+
+
+def subscription_reference(card_code: str, period: engine.Period) -> str:
+    return f"SUB {card_code} {period.start.isoformat()}"
+
+
+def service_charge_reference(as_of: dt.date) -> str:
+    return f"SVC {as_of.isoformat()}"
+
+
+class ReceivableService:
+    def __init__(self, backend: Backend, *, inputs: EngineInputs | None = None) -> None:
+        self.b = backend
+        self.inputs = inputs or EngineInputs(backend)
+
+    def take_payment(
+        self,
+        customer_id: int,
+        amount: str | Decimal,
+        *,
+        reference: str | None = None,
+        employee_id: int | None = None,
+    ) -> Decimal:
+        """A payment on account (Quasar: only for customers allowed to pay); returns the new balance."""
+        row = self.b.customers.get(customer_id)
+        if row is None:
+            raise ReceivableError(f"No customer with id {customer_id}")
+        if not row["ar_enabled"] or not row["allow_payment"]:
+            raise ReceivableError(f"{display_name(row)} cannot make payments on account")
+        if row["required_reference"] and not (reference or "").strip():
+            label = row["required_reference_label"] or "reference"
+            raise ReceivableError(f"{display_name(row)} requires a {label} on every payment")
+        try:
+            value = Decimal(str(amount))
+        except ArithmeticError:
+            raise ReceivableError(f"{amount!r} is not an amount") from None
+        places = self.b.settings.currency.minor_unit
+        if value <= 0 or value != value.quantize(Decimal(1).scaleb(-places)):
+            raise ReceivableError(f"A payment is a positive amount with at most {places} decimals")
+        with write(self.b.db):
+            self.b.ledgers.add_receivable(
+                customer_id=customer_id,
+                entry_type="payment",
+                amount=-value,
+                at=self.b.timestamp(),
+                reference=(reference or "").strip() or None,
+                employee_id=employee_id,
+            )
+            return self.b.customers.receivable_balance(customer_id)
+
+    # -- subscriptions -------------------------------------------------------------------------
+    def post_subscriptions(self, moment: dt.datetime, *, dry_run: bool = False) -> list[Posting]:
+        """Charge every active member whose card type has a subscription, once per period."""
+        settings = self.inputs.settings()
+        out: list[Posting] = []
+        for card_type in self.inputs.all_card_types():
+            sub = card_type.subscription
+            if sub is None or not card_type.active:
+                continue
+            for row in self.b.customers.with_card_type(card_type.id):
+                name = display_name(row)
+                period = engine.period_containing(
+                    moment.date(), sub.periodicity, settings.financial_year_start_month
+                )
+                sales = [
+                    (dt.datetime.fromisoformat(s["committed_at"]), Decimal(s["total"]))
+                    for s in self.b.journal.for_customer(
+                        int(row["id"]),
+                        start=period.start.isoformat(),
+                        end=(moment + dt.timedelta(seconds=1)).isoformat(timespec="seconds"),
+                        limit=100_000,
+                    )
+                ]
+                net = engine.net_sales_in_period(sales, period, moment)
+                charge = engine.subscription_charge(sub, moment, net, settings)
+                reference = subscription_reference(card_type.code, period)
+                if not charge.postable:
+                    out.append(
+                        Posting(
+                            int(row["id"]), name, charge.total, False, charge.refusals[0].message
+                        )
+                    )
+                    continue
+                if self.b.ledgers.has_reference(int(row["id"]), reference):
+                    out.append(
+                        Posting(int(row["id"]), name, ZERO, False, f"already posted ({reference})")
+                    )
+                    continue
+                if charge.total == 0:
+                    out.append(
+                        Posting(
+                            int(row["id"]),
+                            name,
+                            ZERO,
+                            False,
+                            f"nothing due: net sales {net} cover the rate",
+                        )
+                    )
+                    continue
+                if not dry_run:
+                    customer, _, _ = self.inputs.customer(int(row["id"]))
+                    due = engine.due_date(customer, moment.date(), settings).due
+                    self.b.ledgers.add_receivable(
+                        customer_id=int(row["id"]),
+                        entry_type="charge",
+                        amount=charge.total,
+                        at=moment.isoformat(timespec="seconds"),
+                        reference=reference,
+                        due_date=due.isoformat(),
+                        note=f"{card_type.name} subscription {period.start}..{period.end}: {charge.amount} + tax {charge.tax}"
+                        f" ({sub.ledger_account})",
+                    )
+                out.append(
+                    Posting(int(row["id"]), name, charge.total, not dry_run, f"net sales {net}")
+                )
+        return out
+
+    # -- service charges -----------------------------------------------------------------------
+    def post_service_charges(self, as_of: dt.date, *, dry_run: bool = False) -> list[Posting]:
+        """Annual service charge on past-due open items, from each item's due date or the last
+        service charge, whichever is later (so no day is charged twice); never on a service
+        charge itself."""
+        settings = self.inputs.settings()
+        reference = service_charge_reference(as_of)
+        out: list[Posting] = []
+        for row in self.b.customers.with_service_charge():
+            cid = int(row["id"])
+            name = display_name(row)
+            if self.b.ledgers.has_reference(cid, reference):
+                out.append(Posting(cid, name, ZERO, False, f"already posted ({reference})"))
+                continue
+            items = self._open_items(cid)
+            charge = engine.service_charge(
+                items, Decimal(row["service_charge_percent"]), as_of, settings
+            )
+            if charge.amount <= 0:
+                continue
+            if not dry_run:
+                self.b.ledgers.add_receivable(
+                    customer_id=cid,
+                    entry_type="service_charge",
+                    amount=charge.amount,
+                    at=dt.datetime.combine(as_of, dt.time()).isoformat(timespec="seconds"),
+                    reference=reference,
+                    due_date=as_of.isoformat(),
+                    note="; ".join(r.description for r in charge.rules),
+                )
+            out.append(
+                Posting(
+                    cid, name, charge.amount, not dry_run, f"{len(charge.rules)} past-due items"
+                )
+            )
+        return out
+
+    def _open_items(self, customer_id: int) -> list[engine.OpenItem]:
+        """Charges still unpaid, oldest first (payments and credits settle the oldest first)."""
+        entries = self.b.ledgers.receivable_entries(customer_id)
+        credit = -sum((Decimal(e["amount"]) for e in entries if Decimal(e["amount"]) < 0), ZERO)
+        last_service = max(
+            (e["posted_at"][:10] for e in entries if e["entry_type"] == "service_charge"),
+            default=None,
+        )
+        items: list[engine.OpenItem] = []
+        for e in sorted(
+            (e for e in entries if Decimal(e["amount"]) > 0),
+            key=lambda e: (e["due_date"] or e["posted_at"][:10], e["id"]),
+        ):
+            amount = Decimal(e["amount"])
+            settled = min(amount, credit)
+            credit -= settled
+            left = amount - settled
+            # No charge on a charge: service charges settle with payments but earn none.
+            if left <= 0 or e["entry_type"] == "service_charge":
+                continue
+            due = dt.date.fromisoformat(e["due_date"] or e["posted_at"][:10])
+            if last_service and dt.date.fromisoformat(last_service) > due:
+                due = dt.date.fromisoformat(last_service)
+            items.append(engine.OpenItem(amount=left, due=due))
+        return items

@@ -1,0 +1,1 @@
+"""A sale at the lane: the cart, pricing inputs, tenders, returns, recording, receipts and printing."""

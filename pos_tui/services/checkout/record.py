@@ -1,0 +1,305 @@
+"""Recording a priced, paid sale: everything it changes, inside the caller's transaction.
+
+The journal row with its lines, discounts, taxes and tenders; the loyalty ledger (earned, used,
+referral); the receivable ledger with due dates; a card type upgrade; the receipt print jobs; and
+the open sale removed. :class:`~pos_tui.services.checkout.sale.Checkout` calls it from ``commit``:
+:meth:`SaleRecorder.prepare` builds the rows before the write lock is taken,
+:meth:`SaleRecorder.record` writes them inside it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pos_tui import engine
+from pos_tui.services.checkout.cart import Cart
+from pos_tui.services.checkout.engine_inputs import CustomerState, EngineInputs, PricingBasis
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What the lane needs after a sale: its journal row, the change and the print jobs."""
+
+    sale: dict[str, Any]
+    change: Decimal
+    print_job_ids: tuple[int, ...]
+    open_drawer: bool
+    upgrade: str | None = None
+    messages: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class SaleDraft:
+    """A priced, paid sale with its journal rows, built before the write lock is taken."""
+
+    priced: engine.PricedSale
+    change: Decimal
+    sale: dict[str, Any]  # committed_at is set when it is written
+    children: dict[str, list[dict[str, Any]]]
+
+
+class SaleRecorder:
+    def __init__(
+        self,
+        backend: Backend,
+        inputs: EngineInputs,
+        employee: Employee,
+        cart: Cart,
+        open_sale_id: int | None,
+    ) -> None:
+        self.b = backend
+        self.inputs = inputs
+        self.employee = employee
+        self.cart = cart
+        self.open_sale_id = open_sale_id
+
+    def prepare(self, priced: engine.PricedSale, change: Decimal, sign: int) -> SaleDraft:
+        """The journal row and its rows for ``priced``; nothing is read or written."""
+        cart, lane = self.cart, self.b.settings.lane
+        # sign: -1 for a return, stored negated so that net sales are plain sums.
+        points = priced.points.points if priced.points else ZERO
+        referral = priced.referral
+        used = priced.redemption.points_used if priced.redemption else ZERO
+        sale = {
+            "lane_id": lane.id,
+            "store_id": lane.store_id,
+            "kind": cart.kind,
+            "original_sale_id": cart.original_sale_id,
+            "customer_id": cart.customer_id,
+            "employee_id": self.employee.id,
+            "committed_at": None,
+            "subtotal": str(sign * priced.totals.subtotal),
+            "discount_total": str(sign * priced.totals.discount_total),
+            "tax_total": str(sign * priced.totals.tax_total),
+            "total": str(sign * priced.totals.total),
+            "points_earned": str(points),
+            "points_base": str(priced.points.base_value if priced.points else ZERO),
+            "referral_customer_id": referral.link_customer_id if referral else None,
+            "referral_points": str(referral.points if referral else ZERO),
+            "points_used": str(used),
+            "reference": cart.reference,
+            "explanation": json.dumps(
+                engine.to_jsonable(list(priced.explanation)), ensure_ascii=False
+            ),
+        }
+        orig_lines = {cl.line_no: cl.original_line_no for cl in cart.lines}
+        children: dict[str, list[dict[str, Any]]] = {
+            "lines": [
+                {
+                    "line_no": pl.line_no,
+                    "item_id": pl.item_id,
+                    "sku": pl.sku,
+                    "description": pl.description,
+                    "quantity": str(sign * pl.quantity),
+                    "unit_price": str(pl.unit_price),
+                    "price_source": pl.price_source,
+                    "discount": str(sign * pl.discount),
+                    "tax": str(sign * pl.tax),
+                    "total": str(sign * pl.total),
+                    "original_line_no": orig_lines.get(pl.line_no),
+                }
+                for pl in priced.lines
+            ],
+            "discounts": [
+                {
+                    "line_no": d.line_no,
+                    "kind": d.kind,
+                    "description": d.description,
+                    "amount": str(sign * d.amount),
+                }
+                for d in priced.discounts
+            ],
+            "taxes": [
+                {
+                    "tax_code": t.tax_code,
+                    "taxable": str(sign * t.taxable),
+                    "amount": str(sign * t.amount),
+                }
+                for t in priced.taxes
+            ],
+            "tenders": [
+                {
+                    "seq": i + 1,
+                    "kind": t.kind,
+                    "amount": str(t.amount),
+                    "reference": t.reference,
+                    "points": t.points,
+                    "change_given": str(change)
+                    if t.kind == "cash" and i == self._last_cash_index()
+                    else "0",
+                }
+                for i, t in enumerate(cart.tenders)
+            ],
+        }
+        return SaleDraft(priced=priced, change=change, sale=sale, children=children)
+
+    def record(self, draft: SaleDraft, basis: PricingBasis) -> Committed:
+        """Journal row and rows, points, receivable, upgrade, print jobs; the open sale goes.
+
+        Runs inside the caller's write transaction; ``basis``: what was read in it, which the
+        draft was priced on (its moment is the sale's, its customer rows are theirs now)."""
+        b, cart, priced = self.b, self.cart, draft.priced
+        at = basis.timestamp
+        points = priced.points.points if priced.points else ZERO
+        referral = priced.referral
+        used = priced.redemption.points_used if priced.redemption else ZERO
+        row = b.journal.append({**draft.sale, "committed_at": at}, draft.children)
+        sale_id = int(row["id"])
+        messages: list[str] = []
+        upgrade = None
+        state = basis.customer
+        if cart.customer_id is not None and state is not None:
+            earned = self._post_points(sale_id, points, used, referral, at)
+            self._post_receivable(sale_id, at, state)
+            upgrade = self._upgrade(cart.customer_id, at, state, earned)
+            if upgrade:
+                messages.append(upgrade)
+        drawer = any(t.kind == "cash" for t in cart.tenders)
+        jobs = self._queue_receipts(sale_id, drawer, at, state)
+        if self.open_sale_id is not None:
+            b.open_sales.delete(self.open_sale_id)
+        return Committed(
+            sale=row,
+            change=draft.change,
+            print_job_ids=jobs,
+            open_drawer=drawer,
+            upgrade=upgrade,
+            messages=tuple(messages),
+        )
+
+    def _last_cash_index(self) -> int:
+        idx = [i for i, t in enumerate(self.cart.tenders) if t.kind == "cash"]
+        return idx[-1] if idx else -1
+
+    def _post_points(
+        self,
+        sale_id: int,
+        points: Decimal,
+        used: Decimal,
+        referral: engine.ReferralPoints | None,
+        at: str,
+    ) -> Decimal:
+        """Post the sale's points; what the customer's own balance moved by."""
+        ledgers, cid = self.b.ledgers, self.cart.customer_id
+        assert cid is not None
+        moved = points - used
+        if points:
+            entry = "earned" if self.cart.kind == "sale" else "reversed"
+            ledgers.add_points(
+                customer_id=cid,
+                entry_type=entry,
+                points=points,
+                at=at,
+                sale_id=sale_id,
+                employee_id=self.employee.id,
+            )
+        if used:
+            ledgers.add_points(
+                customer_id=cid,
+                entry_type="used",
+                points=-used,
+                at=at,
+                sale_id=sale_id,
+                employee_id=self.employee.id,
+            )
+        if referral and referral.points:
+            ledgers.add_points(
+                customer_id=referral.link_customer_id,
+                entry_type="referral",
+                points=referral.points,
+                at=at,
+                sale_id=sale_id,
+                reason=f"Referral: sale {sale_id}",
+                employee_id=self.employee.id,
+            )
+            if referral.link_customer_id == cid:
+                moved += referral.points
+        return moved
+
+    def _post_receivable(self, sale_id: int, at: str, state: CustomerState) -> None:
+        cid = self.cart.customer_id
+        assert cid is not None
+        for tender in self.cart.tenders:
+            if tender.kind != "account":
+                continue
+            amount = Decimal(tender.amount)
+            due = None
+            if amount > 0:
+                customer, _, _ = self.inputs.customer(cid, state)
+                due = engine.due_date(
+                    customer, self.b.now().date(), self.inputs.settings()
+                ).due.isoformat()
+            self.b.ledgers.add_receivable(
+                customer_id=cid,
+                entry_type="charge" if amount > 0 else "return",
+                amount=amount,
+                at=at,
+                reference=tender.reference,
+                sale_id=sale_id,
+                due_date=due,
+                employee_id=self.employee.id,
+                note="supervisor override" if tender.approved_by else None,
+            )
+
+    def _upgrade(
+        self, customer_id: int, at: str, state: CustomerState, moved: Decimal
+    ) -> str | None:
+        """A card type upgrade for the balance after this sale (``state``: read under this
+        transaction's lock before the sale's points, which moved the balance by ``moved``)."""
+        customer, account, _ = self.inputs.customer(customer_id, state)
+        current = self.inputs.card_type(customer.card_type_id)
+        balance = account.points_balance + moved
+        decision = engine.card_type_for_balance(
+            current, self.inputs.all_card_types(), balance, self.inputs.settings()
+        )
+        if not decision.changed or decision.card_type is None:
+            return None
+        self.b.customers.update(
+            customer_id, {"card_type_id": decision.card_type.id, "updated_at": at}
+        )
+        self.b.store.audit(
+            at=at,
+            entity="customer",
+            entity_id=customer_id,
+            action="card_type_upgrade",
+            changes={
+                "card_type_id": [customer.card_type_id, decision.card_type.id],
+                "rule": decision.rule.description,
+            },
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        return decision.rule.description
+
+    def _queue_receipts(
+        self, sale_id: int, drawer: bool, at: str, state: CustomerState | None
+    ) -> tuple[int, ...]:
+        lane = self.b.settings.lane.id
+        jobs = [
+            self.b.print_jobs.add(
+                lane_id=lane,
+                kind="receipt",
+                document={"sale_id": sale_id},
+                at=at,
+                sale_id=sale_id,
+                open_drawer=drawer,
+            )
+        ]
+        if state is not None and state.row["second_receipt"]:
+            jobs.append(
+                self.b.print_jobs.add(
+                    lane_id=lane,
+                    kind="copy",
+                    document={"sale_id": sale_id},
+                    at=at,
+                    sale_id=sale_id,
+                )
+            )
+        return tuple(jobs)

@@ -1,0 +1,466 @@
+"""A sale at the lane: ring up, price with the engine, tender, commit atomically.
+
+Every change to the cart is written to ``open_sales`` at once, so a crash or a dropped SSH
+session loses nothing: the next start offers the sale back. Committing writes the journal row,
+its lines, discounts, taxes and tenders, the points and receivable ledgers, a card type upgrade
+and the receipt print jobs in one transaction, and removes the open sale in the same one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from pos_tui import engine
+from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine
+from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
+from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
+from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
+from pos_tui.services.checkout.returns import ReturnLines
+from pos_tui.services.checkout.tenders import Tenders
+from pos_tui.services.customers.visits import VisitService
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.db import write
+
+ZERO = Decimal(0)
+MAX_QUANTITY = Decimal(9999)
+
+
+class Checkout(ReturnLines, Tenders):
+    """One cart on one lane, rung up by one employee."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        employee: Employee,
+        *,
+        inputs: EngineInputs | None = None,
+        cart: Cart | None = None,
+        open_sale_id: int | None = None,
+    ) -> None:
+        self.b = backend
+        self.employee = employee
+        self.inputs = inputs or EngineInputs(backend)
+        self.cart = cart or Cart()
+        self.open_sale_id = open_sale_id
+        self._original: dict[str, Any] | None = None
+        # The last price and what it was made from (basis, cart, redemption, charge): the same
+        # inputs give the same price, so it is reused instead of priced again.
+        self._quoted: tuple[tuple[Any, ...], engine.PricedSale] | None = None
+        if self.cart.original_sale_id is not None:
+            self._original = self.b.journal.get(self.cart.original_sale_id)
+
+    # -- resuming ------------------------------------------------------------------------------
+    @classmethod
+    def resume(
+        cls,
+        backend: Backend,
+        employee: Employee,
+        open_sale_id: int,
+        *,
+        inputs: EngineInputs | None = None,
+    ) -> Checkout:
+        row = backend.open_sales.get(open_sale_id)
+        if row is None:
+            raise CheckoutError("That sale is no longer open")
+        checkout = cls(
+            backend,
+            employee,
+            inputs=inputs,
+            cart=Cart.from_json(json.loads(row["state"])),
+            open_sale_id=open_sale_id,
+        )
+        checkout._save("in_progress")
+        return checkout
+
+    def in_progress(self) -> list[dict[str, Any]]:
+        """Sales left in progress on this lane (a crash, a closed SSH session)."""
+        return self.b.open_sales.for_lane(self.b.settings.lane.id, "in_progress")
+
+    def suspend(self, label: str | None = None) -> int:
+        if not self.cart.lines:
+            raise CheckoutError("Nothing to suspend")
+        if self.cart.tenders:
+            raise CheckoutError("Remove the tenders before suspending the sale")
+        sale_id = self._save("suspended", label=label)
+        VisitService(self.b).leave(self.cart.customer_id, "hold")
+        self.cart = Cart()
+        self.open_sale_id = None
+        return sale_id
+
+    def cancel(self) -> None:
+        """Void the whole sale (nothing was committed, so nothing to reverse)."""
+        if self.open_sale_id is not None:
+            self.b.open_sales.delete(self.open_sale_id)
+        self.b.store.audit(
+            at=self.b.timestamp(),
+            entity="sale",
+            entity_id=None,
+            action="void_sale",
+            changes={"lines": len(self.cart.lines)},
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        VisitService(self.b).leave(self.cart.customer_id, "void")
+        self.cart = Cart()
+        self.open_sale_id = None
+        self._original = None
+
+    def _save(self, status: str = "in_progress", label: str | None = None) -> int:
+        self.open_sale_id = self.b.open_sales.save(
+            open_sale_id=self.open_sale_id,
+            lane_id=self.b.settings.lane.id,
+            employee_id=self.employee.id,
+            status=status,
+            state=self.cart.to_json(),
+            at=self.b.timestamp(),
+            label=label,
+        )
+        return self.open_sale_id
+
+    # -- lines ---------------------------------------------------------------------------------
+    def add_item(self, code: str, quantity: Decimal | str = Decimal(1)) -> engine.PricedSale:
+        """Add by barcode or SKU; refused (and not added) when the engine refuses the line."""
+        if self.cart.kind == "return":
+            raise CheckoutError("A return takes lines from its original sale only")
+        qty = self._quantity(quantity)
+        row = self.inputs.item_row_by_code(code.strip())
+        if row is None:
+            raise CheckoutError(
+                f"No item with barcode or SKU {code.strip()!r}", code="UNKNOWN_ITEM"
+            )
+        line = CartLine(line_no=self.cart.next_line_no, item_id=int(row["id"]), quantity=str(qty))
+        self.cart.lines.append(line)
+        priced = self.quote()
+        refused = [r for r in priced.refusals if r.line_no == line.line_no]
+        if refused:
+            self.cart.lines.remove(line)
+            raise CheckoutError(refused[0].message, code=refused[0].code)
+        self.cart.next_line_no += 1
+        self._save()
+        return priced
+
+    def void_line(self, line_no: int) -> engine.PricedSale:
+        self.cart.lines.remove(self._line(line_no))
+        self.b.store.audit(
+            at=self.b.timestamp(),
+            entity="sale",
+            entity_id=None,
+            action="void_line",
+            changes={"line_no": line_no},
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        self._save()
+        return self.quote()
+
+    def set_quantity(self, line_no: int, quantity: Decimal | str) -> engine.PricedSale:
+        line = self._line(line_no)
+        qty = self._quantity(quantity)
+        if self.cart.kind == "return" and line.original_line_no is not None:
+            self._check_returnable(line.original_line_no, qty, except_line=line_no)
+        line.quantity = str(qty)
+        self._save()
+        return self.quote()
+
+    def discount_line(
+        self,
+        line_no: int,
+        *,
+        percent: str | None = None,
+        amount: str | None = None,
+        approver: Employee | None = None,
+    ) -> engine.PricedSale:
+        """A manual line discount within the giver's limit, or approved by a supervisor."""
+        line = self._line(line_no)
+        discount = self._discount(percent, amount, approver)
+        before, line.discount = line.discount, discount
+        return self._priced_or_undo(
+            lambda r: r.line_no == line_no, undo=lambda: setattr(line, "discount", before)
+        )
+
+    def override_price(
+        self, line_no: int, price: str, *, approver: Employee | None = None
+    ) -> engine.PricedSale:
+        """A new unit price; a cut deeper than the giver's discount limit needs a supervisor."""
+        line = self._line(line_no)
+        new_price = parse_decimal(price, "Price")
+        if new_price < 0:
+            raise CheckoutError("A price cannot be negative")
+        item = self.inputs.item(line.item_id)
+        giver = approver or self.employee
+        regular = item.regular_price
+        if regular > 0 and new_price < regular:
+            cut = (regular - new_price) * 100 / regular
+            if cut > giver.max_discount_percent and not (
+                approver and approver.at_least("supervisor")
+            ):
+                raise CheckoutError(
+                    f"Price {new_price} is {cut.quantize(Decimal('0.1'))}% under the regular price: "
+                    f"over {giver.name}'s limit of {giver.max_discount_percent}%: needs supervisor",
+                    code="PRICE_NEEDS_SUPERVISOR",
+                    override_allowed=True,
+                )
+        line.price_override = str(new_price)
+        line.price_approved_by = giver.id
+        self.b.store.audit(
+            at=self.b.timestamp(),
+            entity="sale",
+            entity_id=None,
+            action="price_override",
+            changes={
+                "sku": item.sku,
+                "from": str(regular),
+                "to": str(new_price),
+                "approved_by": giver.id,
+            },
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+        self._save()
+        return self.quote()
+
+    def discount_sale(
+        self,
+        *,
+        percent: str | None = None,
+        amount: str | None = None,
+        approver: Employee | None = None,
+    ) -> engine.PricedSale:
+        discount = self._discount(percent, amount, approver)
+        before, self.cart.sale_discount = self.cart.sale_discount, discount
+        return self._priced_or_undo(
+            lambda r: r.line_no is None and r.code.startswith(("DISCOUNT", "MANUAL")),
+            undo=lambda: setattr(self.cart, "sale_discount", before),
+        )
+
+    def _discount(
+        self, percent: str | None, amount: str | None, approver: Employee | None
+    ) -> CartDiscount:
+        pct = parse_decimal(percent, "Discount %") if percent else None
+        amt = parse_decimal(amount, "Discount amount") if amount else None
+        if (pct is None) == (amt is None):
+            raise CheckoutError("Give a discount percent or an amount")
+        giver = approver or self.employee
+        return CartDiscount(
+            percent=str(pct) if pct is not None else None,
+            amount=str(amt) if amt is not None else None,
+            approved_by=giver.id,
+            approver_limit=str(giver.max_discount_percent),
+            override=approver is not None and approver.at_least("supervisor"),
+        )
+
+    def _priced_or_undo(
+        self, refused_if: Callable[[engine.Refusal], bool], *, undo: Callable[[], None]
+    ) -> engine.PricedSale:
+        """Price the changed cart; if the engine refuses the change, take it back and say why."""
+        priced = self.quote()
+        refused = [r for r in priced.refusals if refused_if(r)]
+        if refused:
+            undo()
+            raise CheckoutError(
+                refused[0].message,
+                code=refused[0].code,
+                override_allowed=refused[0].override_allowed,
+            )
+        self._save()
+        return priced
+
+    # -- customer ------------------------------------------------------------------------------
+    def attach_customer(self, customer_id: int) -> engine.PricedSale:
+        row = self.b.customers.get(customer_id)
+        if row is None or not row["active"]:
+            raise CheckoutError("That customer is not active")
+        if (
+            self.cart.kind == "return"
+            and self._original
+            and self._original["customer_id"] not in (None, customer_id)
+        ):
+            raise CheckoutError("A return belongs to the customer of the original sale")
+        previous = self.cart.customer_id
+        self.cart.customer_id = customer_id
+        priced = self.quote()
+        line_refusals = [r for r in priced.refusals if r.line_no is not None]
+        if line_refusals:
+            self.cart.customer_id = previous
+            raise CheckoutError(line_refusals[0].message, code=line_refusals[0].code)
+        self._save()
+        VisitService(self.b).arrive(customer_id, self.employee)
+        return priced
+
+    def detach_customer(self) -> engine.PricedSale:
+        if any(t.kind in ("account", "points") for t in self.cart.tenders):
+            raise CheckoutError("Remove the account and points tenders first")
+        VisitService(self.b).leave(self.cart.customer_id, "detach")
+        self.cart.customer_id = None
+        self._save()
+        return self.quote()
+
+    # -- pricing -------------------------------------------------------------------------------
+    def quote(
+        self,
+        *,
+        redemption: engine.RedemptionRequest | None = None,
+        charge: engine.ChargeRequest | None = None,
+        basis: PricingBasis | None = None,
+    ) -> engine.PricedSale:
+        """The cart priced now, or on ``basis`` (catalog version, moment, customer rows) read
+        already. The engine is pure: when nothing it is given changed, the last price stands."""
+        inputs = self.inputs
+        if basis is None:
+            last = self._quoted[0][0] if self._quoted is not None else None
+            basis = inputs.basis(self.cart.customer_id, self.b.now(), known=last)
+        if redemption is None:
+            redemption = self._redemption_request()
+        key = (basis, self.cart.pricing_key(), redemption, charge)
+        if self._quoted is not None and self._quoted[0] == key:
+            return self._quoted[1]
+        lines = []
+        for cl in self.cart.lines:
+            item = inputs.item(cl.item_id)
+            lines.append(
+                engine.BasketLine(
+                    line_no=cl.line_no,
+                    item=item,
+                    quantity=Decimal(cl.quantity),
+                    manual_discount=_manual(cl.discount),
+                    price_override=Decimal(cl.price_override)
+                    if cl.price_override is not None
+                    else None,
+                )
+            )
+        c = self.cart
+        return_of = None
+        if c.kind == "return" and self._original is not None:
+            return_of = engine.ReturnOf(
+                points_earned=Decimal(self._original["points_earned"]),
+                points_base=Decimal(self._original["points_base"]),
+                referral_points=Decimal(self._original["referral_points"]),
+                sale_id=int(self._original["id"]),
+            )
+        basket = engine.Basket(
+            lines=tuple(lines),
+            kind=c.kind,
+            manual_discount=_manual(c.sale_discount),
+            return_of=return_of,
+        )
+        customer = account = price_list = card_type = None
+        if c.customer_id is not None:
+            customer, account, price_list = inputs.customer(c.customer_id, basis.customer)
+            card_type = inputs.card_type(customer.card_type_id)
+        priced = engine.price_sale(
+            basket,
+            customer,
+            card_type,
+            inputs.settings(),
+            basis.moment,
+            account=account,
+            price_list=price_list,
+            tax_classes=inputs.tax_classes_for([bl.item for bl in lines]),
+            redemption=redemption,
+            charge=charge,
+        )
+        self._quoted = (key, priced)
+        return priced
+
+    def _redemption_request(self) -> engine.RedemptionRequest | None:
+        points = [Decimal(t.points) for t in self.cart.tenders if t.kind == "points" and t.points]
+        return engine.RedemptionRequest(points=sum(points, ZERO)) if points else None
+
+    # -- commit --------------------------------------------------------------------------------
+    def commit(self) -> Committed:
+        """Write the sale and everything it changes in one transaction, then clear the cart.
+
+        The sale's price and rows are made before the write lock is taken, from what the last
+        quote read (the lane quotes every change: this is the price on screen, not priced
+        again). Under the lock only what can change beneath a priced cart is read again: the
+        catalog version, the customer's rows and balances, the date and multiplier window. If
+        any of it moved, the sale is priced again there, so nothing stale is committed and the
+        lock is held for the writes alone.
+        """
+        if not self.cart.lines:
+            raise CheckoutError("The sale has no lines")
+        recorder = SaleRecorder(self.b, self.inputs, self.employee, self.cart, self.open_sale_id)
+        customer_id = self.cart.customer_id
+        last = self._quoted[0][0] if self._quoted is not None else None
+        basis = self.inputs.basis(customer_id, self.b.now(), known=last)
+        draft: SaleDraft | None
+        try:
+            draft = self._draft(recorder, basis)
+        except CheckoutError:
+            draft = None  # refused or not: decided on what is read under the lock
+        with write(self.b.db, whole=True):
+            latest = self.inputs.basis(customer_id, self.b.now(), known=basis)
+            if draft is None or latest != basis:
+                draft = self._draft(recorder, latest)
+            committed = recorder.record(draft, latest)
+            VisitService(self.b).leave(self.cart.customer_id, "sale", sale_id=committed.sale["id"])
+        self.cart = Cart()
+        self.open_sale_id = None
+        self._original = None
+        return committed
+
+    def _draft(self, recorder: SaleRecorder, basis: PricingBasis) -> SaleDraft:
+        """The cart priced on ``basis``, checked as paid, and its journal rows."""
+        priced = self.quote(basis=basis)
+        if priced.refusals:
+            raise CheckoutError(priced.refusals[0].message, code=priced.refusals[0].code)
+        points = [t for t in self.cart.tenders if t.kind == "points"]
+        tendered = sum((Decimal(t.points or 0) for t in points), ZERO)
+        value = sum((Decimal(t.amount) for t in points), ZERO)
+        red = priced.redemption
+        redeemed = (red.points_used, red.currency_value) if red else (ZERO, ZERO)
+        if redeemed != (tendered, value):
+            # The balance or the rate moved since the points were tendered (another lane).
+            raise CheckoutError(
+                f"{tendered} points cannot pay {value} now: take the points off and add them again",
+                code="REDEMPTION_CHANGED",
+            )
+        change = self._change(self.due(priced), self.paid())
+        return recorder.prepare(priced, change, self.sign)
+
+    @classmethod
+    def start_return(
+        cls,
+        backend: Backend,
+        employee: Employee,
+        sale_id: int,
+        *,
+        inputs: EngineInputs | None = None,
+    ) -> Checkout:
+        """A return cart against a committed sale: its lines, at the prices paid."""
+        original = backend.journal.get(sale_id)
+        if original is None or original["kind"] != "sale":
+            raise CheckoutError("No such sale to return against")
+        cart = Cart(kind="return", customer_id=original["customer_id"], original_sale_id=sale_id)
+        checkout = cls(backend, employee, inputs=inputs, cart=cart)
+        return checkout
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _line(self, line_no: int) -> CartLine:
+        try:
+            return self.cart.line(line_no)
+        except KeyError:
+            raise CheckoutError(f"There is no line {line_no}") from None
+
+    def _quantity(self, quantity: Decimal | str) -> Decimal:
+        qty = parse_decimal(quantity, "Quantity")
+        if qty <= 0:
+            raise CheckoutError("Quantity must be more than zero")
+        if qty > MAX_QUANTITY:
+            raise CheckoutError(f"Quantity over {MAX_QUANTITY}: check the entry")
+        return qty
+
+
+def _manual(discount: CartDiscount | None) -> engine.ManualDiscount | None:
+    if discount is None:
+        return None
+    return engine.ManualDiscount(
+        giver_max_discount_percent=Decimal(discount.approver_limit),
+        percent=Decimal(discount.percent) if discount.percent else None,
+        amount=Decimal(discount.amount) if discount.amount else None,
+        supervisor_override=discount.override,
+    )

@@ -1,0 +1,303 @@
+"""The import run: every row through ``CustomerService.create``, committed in batches.
+
+Inside a batch each row has its own savepoint, so a refused row takes back only itself; refused
+rows are reported with their row number and reason (and can be written back out to fix). A row
+whose referring customer comes later in the file is tried again at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pos_tui.services.customers.csv_io.columns import (
+    LINK_COLUMN,
+    LIST_COLUMNS,
+    REF_COLUMNS,
+    ProgressFn,
+)
+from pos_tui.services.customers.csv_io.mapping import Mapping
+from pos_tui.services.customers.csv_io.reading import Plan, plan_columns, read_csv
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage import bulk
+from pos_tui.storage.db import write
+
+DEFAULT_BATCH = 500
+# A card code CustomerService generates for an empty card number (5 characters, not all digits).
+_GENERATED_CODE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{5}$")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    row: int
+    reason: str
+    values: list[str]
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    read_only_columns: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    # The last row whose batch is committed: a re-run continues with --start-row (this + 1).
+    committed_through: int = 1
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.rejected else 0
+
+
+class CustomerImporter:
+    def __init__(
+        self,
+        backend: Backend,
+        mapping: Mapping | None = None,
+        *,
+        batch_size: int = DEFAULT_BATCH,
+        employee_id: int | None = None,
+    ) -> None:
+        self.b = backend
+        self.mapping = mapping or Mapping()
+        self.batch_size = max(1, batch_size)
+        self.employee_id = employee_id
+        self._refs: dict[str, dict[str, int]] = {}
+        # The report of the running import: after an interruption, what was committed.
+        self.report = ImportReport()
+
+    def run(
+        self,
+        path: Path,
+        *,
+        dry_run: bool = False,
+        start_row: int = 2,
+        progress: ProgressFn | None = None,
+        on_plan: Callable[[Plan, int], None] | None = None,
+    ) -> ImportReport:
+        """Import ``path``; raises :class:`CsvFileError` when the file cannot be used at all."""
+        started = time.perf_counter()
+        header, rows = read_csv(path)
+        plan = plan_columns(header, self.mapping)
+        report = ImportReport(
+            ignored_columns=plan.ignored,
+            missing_columns=plan.missing,
+            read_only_columns=plan.read_only,
+            header=header,
+            dry_run=dry_run,
+            committed_through=max(1, start_row - 1),
+        )
+        self.report = report
+        numbered = [(n, r) for n, r in enumerate(rows, start=2) if n >= start_row]
+        if on_plan is not None:
+            on_plan(plan, len(numbered))
+        tick = progress or (lambda _n: None)
+        db = self.b.db
+        # A bigger page cache keeps the unique indexes in memory as the table grows.
+        bulk.use_large_cache(db)
+        service = CustomerService(self.b)
+        self._load_refs()
+        accounts_in_file = self._accounts_in_file(plan, numbered)
+        deferred: list[tuple[int, list[str]]] = []
+
+        def one(number: int, values: list[str], *, final: bool) -> None:
+            if not any(v.strip() for v in values):
+                return  # a blank line is not a customer
+            if len(values) != len(header):
+                report.rejected.append(
+                    Rejected(
+                        number,
+                        f"the row has {len(values)} fields, the header {len(header)}",
+                        values,
+                    )
+                )
+                return
+            try:
+                kwargs = self._row_to_create(plan, values, accounts_in_file, final=final)
+                if kwargs is None:
+                    deferred.append((number, values))
+                    return
+                code = kwargs.pop("wanted_code")
+                with write(db):  # a savepoint: a refused row takes back only itself
+                    service.create(
+                        **kwargs,
+                        employee_id=self.employee_id,
+                        generated_card_code=code,
+                        audit_action="import",
+                        audit_note={"import": {"file": path.name, "row": number}},
+                    )
+                report.imported += 1
+            except FieldError as exc:
+                report.rejected.append(Rejected(number, exc.message, values))
+            except sqlite3.IntegrityError as exc:
+                report.rejected.append(Rejected(number, f"refused by the database: {exc}", values))
+            except ValueError as exc:
+                report.rejected.append(Rejected(number, str(exc), values))
+
+        if dry_run:
+            # Everything in one transaction that is rolled back: the checks see earlier rows.
+            with bulk.rolled_back(db):
+                for number, values in numbered:
+                    one(number, values, final=False)
+                    tick(1)
+                for number, values in deferred:
+                    one(number, values, final=True)
+        else:
+            for batch in _chunks(numbered, self.batch_size):
+                with write(db):
+                    for number, values in batch:
+                        one(number, values, final=False)
+                report.committed_through = batch[-1][0]
+                tick(len(batch))
+            if deferred:
+                with write(db):
+                    for number, values in list(deferred):
+                        one(number, values, final=True)
+        report.rejected.sort(key=lambda r: r.row)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- one row -----------------------------------------------------------------------------
+    def _load_refs(self) -> None:
+        db = self.b.db
+        for column, (_field, table, key, alt) in REF_COLUMNS.items():
+            lookup: dict[str, int] = {}
+            for row_id, name in bulk.ids_by_key(db, table, alt).items():
+                lookup.setdefault(name.strip().lower(), row_id)
+            for row_id, code in bulk.ids_by_key(db, table, key).items():
+                lookup[code.strip().lower()] = row_id  # a code wins over a name
+            self._refs[column] = lookup
+        for column, table in LIST_COLUMNS.items():
+            self._refs[column] = {
+                code.strip().lower(): row_id for row_id, code in bulk.ids_by_key(db, table).items()
+            }
+
+    def _accounts_in_file(self, plan: Plan, numbered: list[tuple[int, list[str]]]) -> set[str]:
+        indexes = [i for i, r in plan.rules if r.target == "account_number"]
+        if not indexes:
+            return set()
+        rule = next(r for _i, r in plan.rules if r.target == "account_number")
+        return {
+            rule.apply(values[indexes[0]]).strip()
+            for _n, values in numbered
+            if len(values) > indexes[0] and values[indexes[0]].strip()
+        }
+
+    def _row_to_create(
+        self, plan: Plan, values: list[str], accounts_in_file: set[str], *, final: bool
+    ) -> dict[str, Any] | None:
+        """The keyword arguments of ``CustomerService.create`` for one row (None: try later)."""
+        raw: dict[str, str] = {}
+        for index, rule in plan.rules:
+            value = rule.apply(values[index])
+            # Two columns on one target: the first non-empty one wins.
+            if value and rule.target not in raw and not value.isspace():
+                raw[rule.target] = value
+        for target, value in self.mapping.defaults.items():
+            raw.setdefault(target, value)
+        data: dict[str, Any] = {}
+        addresses: dict[str, dict[str, str]] = {}
+        team_ids: list[int] | None = None
+        exempt_ids: list[int] | None = None
+        link_account: str | None = None
+        opening = pin = None
+        # Empty cells are not given: customer type defaults and column defaults apply.
+        for target, value in raw.items():
+            if "." in target:
+                kind, part = target.split(".", 1)
+                addresses.setdefault(kind, {})[part] = value
+            elif target in REF_COLUMNS:
+                id_field = REF_COLUMNS[target][0]
+                found = self._refs[target].get(value.strip().lower())
+                if found is None:
+                    label = target.replace("_", " ").capitalize()
+                    raise FieldError(id_field, f"{label} {value.strip()!r} does not exist")
+                data[id_field] = found
+            elif target in LIST_COLUMNS:
+                ids = []
+                for code in (c.strip() for c in value.split(";")):
+                    if not code:
+                        continue
+                    found = self._refs[target].get(code.lower())
+                    if found is None:
+                        what = "Team" if target == "teams" else "Tax"
+                        raise FieldError(target, f"{what} {code!r} does not exist")
+                    ids.append(found)
+                if target == "teams":
+                    team_ids = ids
+                else:
+                    exempt_ids = ids
+            elif target == LINK_COLUMN:
+                link_account = value.strip()
+            elif target == "opening_points":
+                opening = value.strip()
+            elif target == "pin":
+                pin = value.strip()
+            elif target == "card_number" and _GENERATED_CODE.match(value.strip()):
+                data["__code"] = value.strip()
+            else:
+                data[target] = value
+        wanted_code = data.pop("__code", None)
+        if link_account:
+            linked = self.b.customers.by_account(link_account, active_only=False)
+            if linked is None:
+                if not final and link_account in accounts_in_file:
+                    return None  # the referring customer comes later in the file
+                raise FieldError(
+                    "link_customer_id", f"Link customer: no customer with account {link_account}"
+                )
+            data["link_customer_id"] = linked["id"]
+        return {
+            "data": data,
+            "addresses": [{"address_type": kind, **parts} for kind, parts in addresses.items()]
+            or None,
+            "team_ids": team_ids,
+            "exempt_tax_ids": exempt_ids,
+            "pin": pin or None,
+            "opening_points": _points(opening),
+            "wanted_code": wanted_code,
+        }
+
+
+def _points(text: str | None) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        raise FieldError(
+            "opening_points", f"Opening points must be a number, not {text!r}"
+        ) from None
+    if not value.is_finite():
+        raise FieldError("opening_points", f"Opening points must be a number, not {text!r}")
+    return value
+
+
+def _chunks(items: list[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_rejects(path: Path, report: ImportReport) -> None:
+    """The refused rows as they were read, with their row number and reason, ready to fix."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([*report.header, "import_row", "import_reason"])
+        for rejected in report.rejected:
+            values = list(rejected.values) + [""] * (len(report.header) - len(rejected.values))
+            writer.writerow([*values, rejected.row, rejected.reason])

@@ -1,0 +1,100 @@
+"""Finding customers at the lane: exactly by card, account, mobile or email, else by name as
+typed; and everything the lane and the back office show about one customer.
+
+:class:`CustomerLookup` is a part of :class:`~pos_tui.services.customers.service.CustomerService`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pos_tui.services.customers import fields as cf
+from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.customers import display_name
+from pos_tui.storage.rows import Row
+
+
+@dataclass
+class CustomerDetails:
+    """A customer with everything the lane and the back office show about them."""
+
+    row: Row
+    addresses: list[Row] = field(default_factory=list)
+    contacts: list[Row] = field(default_factory=list)
+    transaction_discounts: list[Row] = field(default_factory=list)
+    team_ids: list[int] = field(default_factory=list)
+    exempt_tax_ids: list[int] = field(default_factory=list)
+    points_balance: Decimal = Decimal(0)
+    receivable_balance: Decimal = Decimal(0)
+    card_type: Row | None = None
+    # Picture 1 (image bytes), shown at the lane to confirm who is charging to the account.
+    photo: bytes | None = None
+
+    @property
+    def name(self) -> str:
+        return display_name(self.row)
+
+    @property
+    def available_credit(self) -> Decimal:
+        return Decimal(self.row["credit_limit"]) - self.receivable_balance
+
+
+class CustomerLookup:
+    """Lookups of :class:`~pos_tui.services.customers.service.CustomerService`."""
+
+    b: Backend
+
+    # -- lookups -------------------------------------------------------------------------------
+    def find(self, text: str, *, limit: int = 20) -> list[Row]:
+        """Mobile, card number or account number exactly, else a name prefix search."""
+        text = text.strip()
+        if not text:
+            return []
+        repo = self.b.customers
+        exact: list[Row] = []
+        for found in (
+            repo.by_card(text),
+            repo.by_account(text),
+            self._by_mobile_text(text),
+            repo.by_email(text) if "@" in text else None,
+        ):
+            if found and all(found["id"] != e["id"] for e in exact):
+                exact.append(found)
+        if exact:
+            return exact
+        return repo.search_names(text, limit=limit)
+
+    def _by_mobile_text(self, text: str) -> Row | None:
+        try:
+            return self.b.customers.by_mobile(cf.normalize_mobile(text))
+        except FieldError:
+            return None
+
+    def by_card(self, card_number: str) -> Row | None:
+        return self.b.customers.by_card(card_number.strip())
+
+    def details(self, customer_id: int) -> CustomerDetails | None:
+        repo = self.b.customers
+        row = repo.get(customer_id)
+        if row is None:
+            return None
+        return CustomerDetails(
+            row=row,
+            addresses=repo.children(customer_id, "addresses"),
+            contacts=repo.children(customer_id, "contacts"),
+            transaction_discounts=repo.children(customer_id, "transaction_discounts"),
+            team_ids=repo.team_ids(customer_id),
+            exempt_tax_ids=repo.exempt_tax_ids(customer_id),
+            points_balance=repo.loyalty_balance(customer_id),
+            receivable_balance=repo.receivable_balance(customer_id),
+            card_type=self.b.catalog.get("card_types", row["card_type_id"])
+            if row["card_type_id"]
+            else None,
+            photo=_photo(repo.picture(customer_id, 1)),
+        )
+
+
+def _photo(row: Row | None) -> bytes | None:
+    return bytes(row["data"]) if row is not None else None

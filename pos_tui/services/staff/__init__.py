@@ -1,0 +1,1 @@
+"""Employees: signing in, roles, supervisor approval and PINs."""
