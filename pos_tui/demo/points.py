@@ -3,13 +3,16 @@ and anniversary extras, and referral points for the linked customer."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from pos_tui.demo.context import CENT, ZERO, DemoContext, money
+from pos_tui.engine.loyalty import in_multiplier_window
 from pos_tui.storage.rows import Row
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+def _time(text: str | None) -> time | None:
+    return time.fromisoformat(text) if text else None
 
 
 def round_points(points: Decimal, mode: str, limit: Decimal) -> Decimal:
@@ -26,13 +29,9 @@ def earned_points(card: Row, eligible: Decimal, moment: datetime) -> Decimal:
         return ZERO
     points = eligible / block * per_block
     weekdays = {d for d in card["multiplier_weekdays"].split(",") if d}
-    if weekdays and _WEEKDAYS[moment.weekday()] in weekdays:
-        start, end = (
-            card["multiplier_from_time"] or "00:00",
-            card["multiplier_to_time"] or "23:59",
-        )
-        if start <= moment.strftime("%H:%M") <= end:
-            points *= Decimal(card["multiplier"])
+    start, end = (card["multiplier_from_time"], card["multiplier_to_time"])
+    if weekdays and in_multiplier_window(weekdays, _time(start), _time(end), moment):
+        points *= Decimal(card["multiplier"])
     return positive(round_points(points, card["rounding"], Decimal(card["rounding_limit"])))
 
 

@@ -11,9 +11,10 @@ the points-eligible lines, see :mod:`pos_tui.engine.sale`):
    other years) add ``extra_points`` (``extra_points_on = "fixed"``: 100 + 5 = 105) or
    ``extra_points`` per whole block of ``extra_points_sale_value`` (``"sale_value"``: 100 points,
    sale 2000, 5 per 1000 -> 110; below one block no extra).
-3. Multiplier: on a selected weekday inside [from, to] (inclusive; a window with from > to runs
-   over midnight; no times = all day) multiply by ``multiplier`` (0-10) - the base only or base and
-   extras (``Settings.multiplier_applies_to``).
+3. Multiplier: on a selected weekday inside [from, to] (whole minutes, both ends included; a
+   window with from > to runs over midnight and belongs to the weekday it starts on; no times =
+   all day) multiply by ``multiplier`` (0-10) - the base only or base and extras
+   (``Settings.multiplier_applies_to``).
 4. Rounding of the sale's total points: ``no`` keeps the fraction (to ``Settings.points_places``
    decimals), ``higher``/``lower``/``standard`` round to a multiple of ``rounding_limit``.
 
@@ -25,7 +26,7 @@ the part of the original earning base it gives back; returning it all gives exac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
@@ -92,20 +93,31 @@ def in_occasion_window(
 
 
 def multiplier_active(card_type: CardType, moment: dt.datetime) -> bool:
-    """Whether the point multiplier applies at ``moment`` (weekday and time window)."""
-    if WEEKDAYS[moment.weekday()] not in card_type.weekdays:
-        return False
-    start, end = card_type.multiplier_from_time, card_type.multiplier_to_time
-    now = moment.time()
-    if start is None and end is None:
-        return True
-    if start is None:
-        return now <= end  # type: ignore[operator]  # end is set here
-    if end is None:
-        return now >= start
-    if start <= end:
-        return start <= now <= end
-    return now >= start or now <= end  # the window runs over midnight
+    """Whether the card type's point multiplier applies at ``moment`` (see
+    :func:`in_multiplier_window`)."""
+    return in_multiplier_window(
+        card_type.weekdays, card_type.multiplier_from_time, card_type.multiplier_to_time, moment
+    )
+
+
+def in_multiplier_window(
+    days: Collection[str], start: dt.time | None, end: dt.time | None, moment: dt.datetime
+) -> bool:
+    """Whether ``moment`` is inside the window ``start``-``end`` of one of ``days`` (``"fri"``).
+
+    Times are whole minutes and both ends count: a 10:00-20:00 window runs from 10:00:00 to
+    20:00:59. A window whose to-time is before its from-time runs over midnight and belongs to
+    the weekday it starts on: a Friday 22:00-02:00 window covers Friday 22:00-23:59 and
+    Saturday 00:00-02:00 (whatever Saturday's own setting), and not Friday 00:00-02:00 (that
+    is Thursday's). No times: all day; a from-time only: to the end of the day; a to-time
+    only: from the start of the day. No days: never.
+    """
+    now = moment.time().replace(second=0, microsecond=0)
+    today = WEEKDAYS[moment.weekday()] in days
+    if start is None or end is None or start <= end:  # a window inside one day
+        return today and (start is None or now >= start) and (end is None or now <= end)
+    yesterday = WEEKDAYS[(moment.weekday() - 1) % 7] in days
+    return (today and now >= start) or (yesterday and now <= end)
 
 
 def earn_points(
