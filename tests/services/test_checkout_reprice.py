@@ -278,8 +278,9 @@ def test_moment_key_follows_the_multiplier_window(backend: Backend, store: Store
         multiplier_weekdays="mon,tue,wed,thu,fri,sat,sun",
         multiplier_to_time=datetime(2026, 1, 1, 18, 0).time(),
     )
-    before = datetime(2026, 11, 24, 17, 59, 59)
-    after = datetime(2026, 11, 24, 18, 0, 1)
+    # The to-minute counts whole (18:00:59 is still inside): the window ends at 18:01.
+    before = datetime(2026, 11, 24, 18, 0, 59)
+    after = datetime(2026, 11, 24, 18, 1, 0)
     assert engine.moment_key(evening, before) != engine.moment_key(evening, after)
     assert engine.moment_key(None, before) == engine.moment_key(None, after)
     assert engine.moment_key(None, before) != engine.moment_key(None, before + timedelta(days=1))
