@@ -8,7 +8,9 @@ Two modes share one converter driven by the dataclasses' type hints:
 * :func:`build` with ``strict=True`` (the default): an unknown key anywhere, a missing required
   key or a wrong type is a :class:`ConvertError` naming the path (``$.lines[2].quantity``).
   JSON scenarios also pass ``fractions=False``: a fractional JSON number in a money, points,
-  percent or quantity field must be written as a string (``"12.50"``; whole numbers are fine).
+  percent or quantity field must be written as a string (``"12.50"``; whole numbers are fine);
+  and ``bounded=True``: every number, text and date keeps the bounds of
+  :mod:`pos_tui.engine.bounds` (amounts within 10^9 with at most 4 places, no exponents).
 
 :func:`to_jsonable` renders any result with money and points as strings (``"12.50"``), dates and
 moments in ISO form.
@@ -18,16 +20,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from pos_tui.engine import bounds
 from pos_tui.engine.money import fmt, to_decimal
 
 T = TypeVar("T")
+V = TypeVar("V")
+R = TypeVar("R")
 
 
 class ConvertError(ValueError):
@@ -39,7 +45,31 @@ class ConvertError(ValueError):
         self.message = message
 
 
+class HugeNumber(str):
+    """A JSON number too long or too large to read exactly (``1e999999999999999999999``):
+    refused wherever it stands, with its path, instead of failing inside the JSON parser."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Mode:
+    strict: bool
+    fractions: bool
+    bounded: bool
+
+
 _HINTS: dict[type, dict[str, Any]] = {}
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
+_ID = re.compile(r"^-?[0-9]{1,10}$")
+
+
+def key_path(path: str, key: object) -> str:
+    """``path`` and one more object key: ``$.lines`` plainly, an odd key quoted and cut short
+    (``$["a\\nb"]``), so a path is always one short line."""
+    text = str(key)
+    if _NAME.match(text):
+        return f"{path}.{text}"
+    shown = text if len(text) <= 40 else text[:40] + "..."
+    return f"{path}[{json.dumps(shown)}]"
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -61,6 +91,8 @@ def parse_time(text: str) -> dt.time:
 
 
 def _describe(value: object) -> str:
+    if isinstance(value, HugeNumber):
+        return "a number out of range"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -76,7 +108,7 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def _convert(tp: Any, value: Any, path: str, strict: bool, fractions: bool = True) -> Any:
+def _convert(tp: Any, value: Any, path: str, mode: _Mode) -> Any:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (types.UnionType, typing.Union):
@@ -85,61 +117,37 @@ def _convert(tp: Any, value: Any, path: str, strict: bool, fractions: bool = Tru
                 return None
             raise ConvertError(path, "must not be null")
         (inner,) = [a for a in args if a is not type(None)]
-        return _convert(inner, value, path, strict, fractions)
+        return _convert(inner, value, path, mode)
     if value is None:
         raise ConvertError(path, "must not be null")
+    if isinstance(value, HugeNumber):
+        raise ConvertError(path, "a number out of range (too many digits)")
     if origin is typing.Literal:
         if value not in args:
             raise ConvertError(path, f"must be one of {', '.join(map(repr, args))}")
         return value
     if tp is Decimal:
-        # JSON is parsed with parse_float=Decimal, so a JSON number with a fraction or exponent
-        # arrives here as a Decimal: with fractions=False (JSON scenarios) it is refused like a
-        # float, so every exact amount in a scenario is visibly a string ("12.50") or a whole
-        # number. Python callers passing Decimal objects keep fractions=True.
-        if isinstance(value, float) or (not fractions and isinstance(value, Decimal)):
-            raise ConvertError(
-                path, "numbers with a fraction are not allowed; write the amount as a string"
-            )
-        try:
-            return to_decimal(value, path)
-        except (TypeError, ValueError) as exc:
-            raise ConvertError(path, f"expected a decimal amount, got {_describe(value)}") from exc
+        return _decimal(value, path, mode)
     if tp is bool:
         if isinstance(value, bool):
             return value
-        if not strict and value in (0, 1) and not isinstance(value, (float, Decimal)):
+        if not mode.strict and value in (0, 1) and not isinstance(value, (float, Decimal)):
             return bool(value)
         raise ConvertError(path, f"expected true or false, got {_describe(value)}")
     if tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
+            return _bounded(bounds.bounded_integer, value, path, mode)
         raise ConvertError(path, f"expected an integer, got {_describe(value)}")
     if tp is str:
         if isinstance(value, str):
-            return value
+            return _bounded(bounds.bounded_text, value, path, mode)
         raise ConvertError(path, f"expected a string, got {_describe(value)}")
     if tp in (dt.date, dt.datetime, dt.time):
-        if isinstance(value, tp) and (tp is not dt.date or not isinstance(value, dt.datetime)):
-            return value
-        if not isinstance(value, str):
-            raise ConvertError(
-                path, f"expected an ISO {tp.__name__} string, got {_describe(value)}"
-            )
-        try:
-            if tp is dt.time:
-                return parse_time(value)
-            if tp is dt.date:
-                return dt.date.fromisoformat(value)
-            return dt.datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise ConvertError(path, f"{value!r} is not an ISO {tp.__name__}") from exc
+        return _moment(tp, value, path, mode)
     if origin in (tuple, frozenset):
         if not isinstance(value, (list, tuple, set, frozenset)):
             raise ConvertError(path, f"expected a list, got {_describe(value)}")
-        items = [
-            _convert(args[0], v, f"{path}[{i}]", strict, fractions) for i, v in enumerate(value)
-        ]
+        items = [_convert(args[0], v, f"{path}[{i}]", mode) for i, v in enumerate(value)]
         return tuple(items) if origin is tuple else frozenset(items)
     if origin in (dict, Mapping):
         if not isinstance(value, Mapping):
@@ -149,15 +157,60 @@ def _convert(tp: Any, value: Any, path: str, strict: bool, fractions: bool = Tru
         for k, v in value.items():
             key: Any = k
             if key_tp is int:
-                try:
-                    key = int(k)
-                except (TypeError, ValueError):
-                    raise ConvertError(f"{path}.{k}", "keys must be integer ids") from None
-            out[key] = _convert(value_tp, v, f"{path}.{k}", strict, fractions)
+                if not _ID.match(str(k).strip()):
+                    raise ConvertError(key_path(path, k), "keys must be integer ids")
+                key = int(k)
+            out[key] = _convert(value_tp, v, key_path(path, k), mode)
         return out
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        return build(tp, value, path=path, strict=strict, fractions=fractions)
+        return _build(tp, value, path, mode, {})
     raise ConvertError(path, f"unsupported field type {tp!r}")  # a programming error
+
+
+def _bounded(check: Callable[[V], R], value: V, path: str, mode: _Mode) -> V | R:
+    """``check(value)`` when the mode keeps bounds, with the path on a refusal."""
+    if not mode.bounded:
+        return value
+    try:
+        return check(value)
+    except bounds.OutOfBounds as exc:
+        raise ConvertError(path, str(exc)) from None
+
+
+def _decimal(value: Any, path: str, mode: _Mode) -> Decimal:
+    # JSON is parsed with parse_float=Decimal, so a JSON number with a fraction or exponent
+    # arrives here as a Decimal: with fractions=False (JSON scenarios) it is refused like a
+    # float, so every exact amount in a scenario is visibly a string ("12.50") or a whole
+    # number. Python callers passing Decimal objects keep fractions=True.
+    if isinstance(value, float) or (not mode.fractions and isinstance(value, Decimal)):
+        raise ConvertError(
+            path, "numbers with a fraction are not allowed; write the amount as a string"
+        )
+    if mode.bounded and isinstance(value, str):
+        try:
+            return bounds.bounded_decimal(value)
+        except bounds.OutOfBounds as exc:
+            raise ConvertError(path, str(exc)) from None
+    try:
+        number = to_decimal(value, path)
+    except (TypeError, ValueError) as exc:
+        raise ConvertError(path, f"expected a decimal amount, got {_describe(value)}") from exc
+    return _bounded(bounds.bounded_amount, number, path, mode)
+
+
+def _moment(tp: Any, value: Any, path: str, mode: _Mode) -> Any:
+    if isinstance(value, tp) and (tp is not dt.date or not isinstance(value, dt.datetime)):
+        return value
+    if not isinstance(value, str):
+        raise ConvertError(path, f"expected an ISO {tp.__name__} string, got {_describe(value)}")
+    text = _bounded(bounds.bounded_text, value, path, mode)
+    try:
+        if tp is dt.time:
+            return parse_time(text)  # a time of day needs no calendar bounds
+        parsed = dt.date.fromisoformat(text) if tp is dt.date else dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConvertError(path, f"{bounds.short(value)} is not an ISO {tp.__name__}") from exc
+    return _bounded(bounds.bounded_date, parsed, path, mode)
 
 
 def build(
@@ -167,6 +220,7 @@ def build(
     path: str = "$",
     strict: bool = True,
     fractions: bool = True,
+    bounded: bool = False,
     **extra: Any,
 ) -> T:
     """Build dataclass ``cls`` from a mapping; ``extra`` keyword values are used as they are.
@@ -174,16 +228,21 @@ def build(
     Strict: unknown keys are refused. Lenient: they are ignored (a row has more columns).
     ``fractions=False`` (JSON scenarios) refuses ``Decimal`` values in exact fields: there they
     can only come from a fractional JSON number, which must be written as a string instead.
+    ``bounded=True`` (JSON scenarios) keeps every value within :mod:`pos_tui.engine.bounds`.
     Constructor errors (e.g. a negative price) come back as :class:`ConvertError` too.
     """
+    return _build(cls, data, path, _Mode(strict, fractions, bounded), extra)
+
+
+def _build(cls: type[T], data: Any, path: str, mode: _Mode, extra: dict[str, Any]) -> T:
     if not isinstance(data, Mapping):
         raise ConvertError(path, f"expected an object, got {_describe(data)}")
     hints = _hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    if strict:
+    if mode.strict:
         unknown = sorted(set(data) - set(fields))
         if unknown:
-            raise ConvertError(f"{path}.{unknown[0]}", "unknown field")
+            raise ConvertError(key_path(path, unknown[0]), "unknown field")
     kwargs: dict[str, Any] = {}
     for name, f in fields.items():
         if name in extra:
@@ -196,7 +255,7 @@ def build(
             if no_default:
                 raise ConvertError(f"{path}.{name}", "required field is missing")
             continue
-        kwargs[name] = _convert(hints[name], data[name], f"{path}.{name}", strict, fractions)
+        kwargs[name] = _convert(hints[name], data[name], f"{path}.{name}", mode)
     try:
         return cls(**kwargs)
     except ConvertError:

@@ -6,17 +6,24 @@ with a :class:`ScenarioError` naming the path. JSON is read with ``parse_float=D
 binary float is ever created; a number with a fraction (``12.5``) in a money, points, percent or
 quantity field is still refused - write it as a string (``"12.50"``), which is also what the
 output uses. Whole numbers (``2``) are accepted. ``NaN`` and ``Infinity`` are refused.
+
+Hostile input is refused before it costs anything: text over :data:`MAX_INPUT_CHARS`, nesting
+deeper than :data:`MAX_DEPTH`, a key twice in one object, a number too long to read, and every
+value outside :mod:`pos_tui.engine.bounds` (amounts within 10^9 with at most 4 decimal places
+and no exponent, quantities above 0 and at most 9999, at most :data:`MAX_LINES` lines).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pos_tui.engine.convert import ConvertError, build, to_jsonable
+from pos_tui.engine.bounds import OutOfBounds, bounded_quantity, short
+from pos_tui.engine.convert import ConvertError, HugeNumber, build, key_path, to_jsonable
 from pos_tui.engine.models import (
     Basket,
     BasketLine,
@@ -36,6 +43,15 @@ from pos_tui.engine.models import (
 )
 from pos_tui.engine.sale import price_sale
 from pos_tui.engine.settings import Settings
+
+#: Longest scenario text, in characters (a basket of a thousand lines takes a tenth of it).
+MAX_INPUT_CHARS = 1_000_000
+#: Deepest nesting of objects and lists (a scenario needs 4: ``$.lines[0].manual_discount``).
+MAX_DEPTH = 20
+#: Most lines in one basket.
+MAX_LINES = 1000
+# Longest JSON number read as a number: anything longer is out of every bound anyway.
+_MAX_NUMBER_CHARS = 40
 
 
 class ScenarioError(ValueError):
@@ -100,40 +116,125 @@ class Scenario:
     charge: ChargeRequest | None
 
     def price(self) -> PricedSale:
-        """Price the scenario."""
-        return price_sale(
-            self.basket,
-            self.customer,
-            self.card_type,
-            self.settings,
-            self.moment,
-            account=self.account,
-            price_list=self.price_list,
-            tax_classes=self.tax_classes,
-            redemption=self.redemption,
-            charge=self.charge,
-        )
+        """Price the scenario; numbers whose results pass ``decimal``'s exact digits (a huge
+        amount over a tiny points block) are a ScenarioError, not a half-done sum."""
+        try:
+            return price_sale(
+                self.basket,
+                self.customer,
+                self.card_type,
+                self.settings,
+                self.moment,
+                account=self.account,
+                price_list=self.price_list,
+                tax_classes=self.tax_classes,
+                redemption=self.redemption,
+                charge=self.charge,
+            )
+        except ArithmeticError as exc:  # decimal's InvalidOperation/Overflow, date overflow
+            raise ScenarioError(
+                "$: these amounts are too large to price exactly "
+                f"({type(exc).__name__}); use smaller numbers"
+            ) from None
 
 
 def _refuse_constant(name: str) -> Any:
     raise ScenarioError(f"$: {name} is not a number")
 
 
-def load_json(text: str) -> Any:
-    """Parse JSON text exactly (``parse_float=Decimal``); ScenarioError on bad JSON."""
+def _read_float(text: str) -> Decimal | HugeNumber:
+    if len(text) > _MAX_NUMBER_CHARS:
+        return HugeNumber(text)
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+        return Decimal(text)
+    except InvalidOperation:  # an exponent past what Decimal holds
+        return HugeNumber(text)
+
+
+def _read_int(text: str) -> int | HugeNumber:
+    return HugeNumber(text) if len(text) > _MAX_NUMBER_CHARS else int(text)
+
+
+class _JsonObject(dict[str, Any]):
+    """A parsed JSON object that remembers the first key it was given twice."""
+
+    duplicate: str | None = None
+
+
+def _object(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    obj = _JsonObject()
+    for key, value in pairs:
+        if key in obj and obj.duplicate is None:
+            obj.duplicate = key
+        obj[key] = value
+    return obj
+
+
+def _first_duplicate(value: Any, path: str) -> str | None:
+    """The path of the first key given twice in one object (document order), if any."""
+    if isinstance(value, _JsonObject):
+        if value.duplicate is not None:
+            return key_path(path, value.duplicate)
+        for key, inner in value.items():
+            found = _first_duplicate(inner, key_path(path, key))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            found = _first_duplicate(inner, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+# A JSON string (skipped whole: brackets inside it do not count) or a bracket.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> bool:
+    """Whether objects and lists nest deeper than MAX_DEPTH (checked before parsing recurses)."""
+    depth = 0
+    for token in _TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif mark in "]}":
+            depth -= 1
+    return False
+
+
+def load_json(text: str) -> Any:
+    """Parse JSON text exactly (``parse_float=Decimal``); ScenarioError on bad JSON, a key given
+    twice in one object, nesting deeper than MAX_DEPTH or text longer than MAX_INPUT_CHARS."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise ScenarioError(f"$: the scenario is longer than {MAX_INPUT_CHARS} characters")
+    if _too_deep(text):
+        raise ScenarioError(f"$: objects and lists nest deeper than {MAX_DEPTH} levels")
+    try:
+        data = json.loads(
+            text,
+            parse_float=_read_float,
+            parse_int=_read_int,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_object,
+        )
     except json.JSONDecodeError as exc:
         raise ScenarioError(
             f"$: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    duplicate = _first_duplicate(data, "$")
+    if duplicate is not None:
+        raise ScenarioError(f"{duplicate}: the key is given twice; give it once")
+    return data
 
 
 def parse_scenario(text: str) -> Scenario:
     """Parse and check a JSON scenario; ScenarioError names the offending path."""
     data = load_json(text)
     try:
-        doc = build(ScenarioDoc, data, path="$", strict=True, fractions=False)
+        doc = build(ScenarioDoc, data, path="$", strict=True, fractions=False, bounded=True)
     except ConvertError as exc:
         raise ScenarioError(str(exc)) from None
     return _resolve(doc)
@@ -144,7 +245,7 @@ def _resolve(doc: ScenarioDoc) -> Scenario:
     items: dict[str, Item] = {}
     for i, item in enumerate(doc.items):
         if item.sku in items:
-            raise ScenarioError(f"$.items[{i}].sku: duplicate sku {item.sku!r}")
+            raise ScenarioError(f"$.items[{i}].sku: duplicate sku {short(item.sku)}")
         items[item.sku] = item
     taxes: dict[str, Tax] = {t.code: t for t in doc.taxes}
     tax_classes: dict[int, TaxClass] = {}
@@ -152,16 +253,22 @@ def _resolve(doc: ScenarioDoc) -> Scenario:
         resolved = []
         for j, code in enumerate(spec.tax_codes):
             if code not in taxes:
-                raise ScenarioError(f"$.tax_classes[{i}].tax_codes[{j}]: unknown tax {code!r}")
+                raise ScenarioError(f"$.tax_classes[{i}].tax_codes[{j}]: unknown tax {short(code)}")
             resolved.append(taxes[code])
         tax_classes[spec.id] = TaxClass(spec.id, spec.code, spec.name, tuple(resolved))
     for i, item in enumerate(doc.items):
         if item.tax_class_id is not None and item.tax_class_id not in tax_classes:
             raise ScenarioError(f"$.items[{i}].tax_class_id: unknown tax class {item.tax_class_id}")
+    if len(doc.lines) > MAX_LINES:
+        raise ScenarioError(f"$.lines: more than {MAX_LINES} lines")
     lines = []
     for i, line in enumerate(doc.lines):
         if line.sku not in items:
-            raise ScenarioError(f"$.lines[{i}].sku: unknown item {line.sku!r}")
+            raise ScenarioError(f"$.lines[{i}].sku: unknown item {short(line.sku)}")
+        try:
+            bounded_quantity(line.quantity)
+        except OutOfBounds as exc:
+            raise ScenarioError(f"$.lines[{i}].quantity: {exc}") from None
         try:
             lines.append(
                 BasketLine(

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.engine.bounds import MAX_QUANTITY  # the lane's limit is pos-tui quote's too
 from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
@@ -26,7 +27,6 @@ from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.db import write
 
 ZERO = Decimal(0)
-MAX_QUANTITY = Decimal(9999)
 
 
 class Checkout(ReturnLines, Tenders):
