@@ -80,9 +80,9 @@ async def test_card_type_every_loyalty_field_with_errors_next_to_them(
             "ends below",
         ),
         (
-            {"multiplier_from_time": "20:00", "multiplier_to_time": "10:00"},
+            {"multiplier_from_time": "20:00", "multiplier_to_time": "20:00"},
             "multiplier_to_time",
-            "after from",
+            "must differ from from time",
         ),
         ({"multiplier_from_time": "25:00"}, "multiplier_from_time", "HH:MM"),
         ({"multiplier_weekdays": "mon,funday"}, "multiplier_weekdays", "Unknown weekday"),

@@ -152,8 +152,14 @@ class CatalogEditScreen(BackOfficePage[None]):
                 f.name, f.label, f.kind, value=value, choices=options(refs.get(f.name, []))
             )
         if f.kind == "choice":
+            # A choice with a default has no "(none)": empty would only mean the default.
             return FieldRow(
-                f.name, f.label, "choice", value=value, choices=choice_options(f.choices)
+                f.name,
+                f.label,
+                "choice",
+                value=value,
+                choices=choice_options(f.choices),
+                allow_blank=not f.initial,
             )
         return FieldRow(f.name, f.label, f.kind, value=value)
 

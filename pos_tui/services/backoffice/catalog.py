@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from pos_tui.engine.bounds import MAX_AMOUNT, MAX_PLACES
 from pos_tui.engine.models import WEEKDAYS
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.fields import FieldError
@@ -32,7 +33,13 @@ AdminKind = Literal[
 
 @dataclass(frozen=True)
 class AdminField:
-    """One editable value; ``optional`` decimals may be left empty (stored as NULL)."""
+    """One editable value.
+
+    ``default`` is what a new row's form shows and what an empty value stores: the schema's
+    default of the column (a test holds the two together). Without one, an empty decimal,
+    percent, whole number or flag stores 0 unless ``optional`` (then NULL, "not set"), and an
+    empty text, date, time or reference stores NULL. ``required`` fields refuse to be empty.
+    """
 
     name: str
     label: str
@@ -43,6 +50,19 @@ class AdminField:
     required: bool = False
     optional: bool = False
     maximum: Decimal | None = None
+    default: str = ""
+
+    @property
+    def words(self) -> str:
+        """The label as a message names the field: without its hint ("(0-10)") or indent."""
+        return self.label.split(" (")[0].strip()
+
+    @property
+    def initial(self) -> str:
+        """The form's text for a new row (and what an empty value means)."""
+        if self.default or self.required or self.optional:
+            return self.default
+        return "0" if self.kind in ("decimal", "percent", "int", "flag") else ""
 
 
 @dataclass(frozen=True)
@@ -71,8 +91,9 @@ _CARD_TYPE = (
         "choice",
         section="points",
         choices=("no", "higher", "lower", "standard"),
+        default="no",
     ),
-    _a("rounding_limit", "Rounding limit", "decimal", section="points"),
+    _a("rounding_limit", "Rounding limit", "decimal", section="points", default="1"),
     _a("extra_points", "Extra points on B'day & A'day", "decimal", section="extras"),
     _a(
         "extra_points_on",
@@ -80,9 +101,17 @@ _CARD_TYPE = (
         "choice",
         section="extras",
         choices=("fixed", "sale_value"),
+        default="fixed",
     ),
     _a("extra_points_sale_value", "Extra points: on sale value", "decimal", section="extras"),
-    _a("extra_margin_days", "Margin +/- days for B'day & A'day", "int", section="extras"),
+    # Beyond half a year either way every day of the year is in the window.
+    _a(
+        "extra_margin_days",
+        "Margin +/- days for B'day & A'day",
+        "int",
+        section="extras",
+        maximum=Decimal(183),
+    ),
     _a("referral_points", "Award points to link customer", "decimal", section="extras"),
     _a("referral_block_value", "  per block of sale value", "decimal", section="extras"),
     _a("points_to_convert", "Points to convert", "decimal", section="redeem"),
@@ -101,10 +130,11 @@ _CARD_TYPE = (
         "decimal",
         section="multiplier",
         maximum=Decimal(10),
+        default="1",
     ),
     _a("multiplier_weekdays", "Applicable weekdays (mon,sat)", "weekdays", section="multiplier"),
     _a("multiplier_from_time", "From time (HH:MM)", "time", section="multiplier"),
-    _a("multiplier_to_time", "To time (HH:MM)", "time", section="multiplier"),
+    _a("multiplier_to_time", "To time (HH:MM, may pass midnight)", "time", section="multiplier"),
     _a(
         "upgrade_min_points",
         "Auto-upgrade: from points",
@@ -121,8 +151,9 @@ _CARD_TYPE = (
         "choice",
         section="upgrade",
         choices=("keyboard", "list", "num_pad", "smart_card"),
+        default="keyboard",
     ),
-    _a("active", "Active", "flag", section="upgrade"),
+    _a("active", "Active", "flag", section="upgrade", default="1"),
     _a("subscription", "Subscription", "flag", section="subscription"),
     _a("sub_ledger_account", "Ledger", section="subscription"),
     _a(
@@ -131,12 +162,20 @@ _CARD_TYPE = (
         "choice",
         section="subscription",
         choices=("monthly", "quarterly", "half_yearly", "yearly"),
+        default="monthly",
     ),
     _a("sub_rate", "Rate", "decimal", section="subscription"),
     _a("sub_tax_code", "Tax", section="subscription"),
     _a("sub_tax_rate_percent", "Tax rate %", "percent", section="subscription"),
     _a("sub_cover_charges", "Cover charges (deduct sales)", "flag", section="subscription"),
-    _a("sub_posting", "Posting", "choice", section="subscription", choices=("beginning", "end")),
+    _a(
+        "sub_posting",
+        "Posting",
+        "choice",
+        section="subscription",
+        choices=("beginning", "end"),
+        default="beginning",
+    ),
 )
 _PRICES = tuple(
     _a(f"price_level_{n}", f"Price level {n}", "decimal", section="prices", optional=True)
@@ -148,9 +187,9 @@ _ITEM = (
     _a("name", "Name", required=True),
     _a("subgroup_id", "Sub-group", "ref", ref="item_subgroups"),
     _a("tax_class_id", "Tax class", "ref", ref="tax_classes"),
-    _a("points_eligible", "Earns points", "flag"),
-    _a("discount_eligible", "Discountable", "flag"),
-    _a("active", "Active", "flag"),
+    _a("points_eligible", "Earns points", "flag", default="1"),
+    _a("discount_eligible", "Discountable", "flag", default="1"),
+    _a("active", "Active", "flag", default="1"),
     _a("regular_price", "Regular price", "decimal", section="prices", required=True),
     *_PRICES,
     _a("promo_price", "Promotional price", "decimal", section="prices", optional=True),
@@ -160,7 +199,7 @@ _ITEM = (
 _TAX = (
     *_CODE,
     _a("rate_percent", "Rate % (0-100)", "percent", required=True),
-    _a("mode", "Mode (exclusive: added on top)", "choice", choices=("exclusive", "inclusive"), required=True),
+    _a("mode", "Mode (exclusive: added on top)", "choice", choices=("exclusive", "inclusive"), required=True, default="exclusive"),
 )  # fmt: skip
 _TAX_CLASS = (*_CODE, _a("taxes", "Taxes in the class", "refs", ref="taxes"))
 # Customer fields a customer type cannot default (they identify one customer).
@@ -200,9 +239,12 @@ TABLES: dict[str, TableSpec] = {
     "tax_classes": TableSpec("tax_classes", "Tax classes", _TAX_CLASS, ("code", "name", "taxes")),
     "price_lists": TableSpec("price_lists", "Price lists", _CODE, ("code", "name", "prices")),
 }  # fmt: skip
-# Rates are exact: a tax rate finer than this is a typing slip, not a real rate.
-RATE_STEP = Decimal("0.0001")
+# Amounts, rates and points are exact: a value finer than this is a typing slip, not a real
+# amount; a larger one too (the same bounds as `pos-tui quote`, docs/quote.md).
+RATE_STEP = Decimal(1).scaleb(-MAX_PLACES)
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_ID = re.compile(r"^[0-9]{1,10}$")
+_DIGITS = re.compile(r"^[0-9]+$")
 _SUB_FIELDS = ("ledger_account", "periodicity", "rate", "tax_code", "tax_rate_percent", "cover_charges", "posting")  # fmt: skip
 
 
@@ -211,15 +253,13 @@ def coerce_admin(spec: AdminField, raw: str) -> Any:
     text = (raw or "").strip()
     if text == "":
         if spec.required:
-            raise FieldError(spec.name, f"{spec.label} is required")
-        if spec.kind in ("decimal", "percent") and not spec.optional:
-            return "0"
-        if spec.kind == "flag":
-            return 0
-        return None
+            raise FieldError(spec.name, f"{spec.words} is required")
+        if spec.initial:
+            return coerce_admin(spec, spec.initial)
+        return "" if spec.kind == "weekdays" else None  # weekdays: the column's '' (none)
     if spec.kind == "time":
         if not _TIME.match(text):
-            raise FieldError(spec.name, f"{spec.label.split(' (')[0]} must be a time HH:MM")
+            raise FieldError(spec.name, f"{spec.words} must be a time HH:MM")
         return text
     if spec.kind == "weekdays":
         days = [d.strip().lower()[:3] for d in text.split(",") if d.strip()]
@@ -228,16 +268,35 @@ def coerce_admin(spec: AdminField, raw: str) -> Any:
             raise FieldError(spec.name, f"Unknown weekday {bad[0]!r}: use mon,tue,wed,...")
         return ",".join(d for d in WEEKDAYS if d in days)
     if spec.kind == "refs":
-        return sorted({int(x) for x in text.split(",") if x.strip()})
+        parts = [x.strip() for x in text.split(",") if x.strip()]
+        if not all(_ID.match(x) for x in parts):
+            raise FieldError(spec.name, f"{spec.words}: choose from the list")
+        return sorted({int(x) for x in parts})
     if spec.kind == "choice" and spec.choices == ("yes", "no"):
         return cf.coerce(cf.Field(spec.name, spec.label, "flag", ""), text)
-    kind: cf.Kind = "int" if spec.kind == "ref" else spec.kind
-    value = cf.coerce(cf.Field(spec.name, spec.label, kind, "", choices=spec.choices), text)
-    if spec.maximum is not None and Decimal(value) > spec.maximum:
-        raise FieldError(
-            spec.name, f"{spec.label.split(' (')[0]} must be between 0 and {spec.maximum}"
-        )
+    maximum = spec.maximum if spec.maximum is not None else MAX_AMOUNT
+    if spec.kind in ("int", "ref"):
+        if not _DIGITS.match(text):
+            raise FieldError(spec.name, f"{spec.words} must be a whole number, not {text[:20]!r}")
+        if len(text) > 10 or int(text) > maximum:  # len first: int() of a million digits
+            raise FieldError(spec.name, f"{spec.words} must be between 0 and {maximum}")
+        return int(text)
+    value = cf.coerce(cf.Field(spec.name, spec.label, spec.kind, "", choices=spec.choices), text)
+    if spec.kind in ("decimal", "percent"):
+        value = _bounded(spec, Decimal(value))
+        if Decimal(value) > maximum:
+            raise FieldError(spec.name, f"{spec.words} must be between 0 and {maximum}")
     return value
+
+
+def _bounded(spec: AdminField, number: Decimal) -> str:
+    """A decimal within the bounds every amount, rate and points value keeps, in plain form
+    ("100", never "1E+2")."""
+    if number.copy_abs() > MAX_AMOUNT:
+        raise FieldError(spec.name, f"{spec.words} must be at most {MAX_AMOUNT}")
+    if number != number.quantize(RATE_STEP):
+        raise FieldError(spec.name, f"{spec.words} has at most {MAX_PLACES} decimals")
+    return format(number, "f")
 
 
 def _text(value: Any) -> str:
@@ -282,19 +341,8 @@ class CatalogAdmin:
         """The form's text values of a row (a new row: the column defaults)."""
         spec = TABLES[table]
         row = self.b.catalog.get(table, row_id) if row_id is not None else None
-        values = {f.name: "" for f in spec.fields}
+        values = {f.name: f.initial for f in spec.fields}
         if row_id is None:
-            for f in spec.fields:
-                if f.kind == "flag" and f.name in (
-                    "active",
-                    "points_eligible",
-                    "discount_eligible",
-                ):
-                    values[f.name] = "1"
-            if table == "card_types":
-                values.update(rounding="no", rounding_limit="1", multiplier="1", extra_points_on="fixed", method_of_input="keyboard", sub_periodicity="monthly", sub_posting="beginning")  # fmt: skip
-            if table == "taxes":
-                values["mode"] = "exclusive"
             return values
         if row is None:
             raise FieldError("id", f"No such row in {spec.title}")
@@ -325,6 +373,7 @@ class CatalogAdmin:
         """Validate and store; returns the row id. Raises FieldError naming the field."""
         spec = TABLES[table]
         typed = {f.name: coerce_admin(f, values.get(f.name, "")) for f in spec.fields}
+        self._check_references(spec, typed)
         extras = {k: typed.pop(k) for k in list(typed) if spec.field(k).kind == "refs" or k == "subscription" or k.startswith("sub_")}  # fmt: skip
         defaults = {k: typed.pop(k) for k in list(typed) if k.startswith(DEFAULT_PREFIX)}
         _check_rules(table, typed, extras)
@@ -346,11 +395,10 @@ class CatalogAdmin:
                     row_id = self.b.catalog.insert(table, typed)
                 else:
                     self.b.catalog.update(table, row_id, typed)
+                if table == "card_types":
+                    self._save_card_extras(row_id, extras)
             except sqlite3.IntegrityError as exc:
-                column = next((f.name for f in spec.fields if f".{f.name}" in str(exc)), key)
-                raise FieldError(column, f"Refused by the database: {exc}") from None
-            if table == "card_types":
-                self._save_card_extras(row_id, extras)
+                raise refusal_of(spec, exc) from None
             diff = {k: [None if old is None else old.get(k), v] for k, v in typed.items() if old is None or old.get(k) != v}  # fmt: skip
             if table == "tax_classes":
                 diff.update(self._save_class_taxes(row_id, extras.pop("taxes") or []))
@@ -365,11 +413,19 @@ class CatalogAdmin:
             )
         return row_id
 
+    def _check_references(self, spec: TableSpec, typed: dict[str, Any]) -> None:
+        """Every chosen reference exists (a row deleted since the form opened, a typed id)."""
+        for f in spec.fields:
+            value = typed.get(f.name)
+            if f.kind not in ("ref", "refs") or value in (None, []):
+                continue
+            known = self.reports.names(f.ref)
+            for ref_id in value if isinstance(value, list) else [value]:
+                if ref_id not in known:
+                    raise FieldError(f.name, f"No {_REF_WORDS.get(f.ref, f.ref)} with id {ref_id}")
+
     def _save_class_taxes(self, tax_class_id: int, tax_ids: list[int]) -> dict[str, Any]:
         """Set the taxes of a class; the audit's [old, new] tax codes if they changed."""
-        for tax_id in tax_ids:
-            if self.b.catalog.get("taxes", tax_id) is None:
-                raise FieldError("taxes", f"No tax with id {tax_id}")
         before = self.b.catalog.taxes_of_class(tax_class_id)
         if sorted(int(t["id"]) for t in before) == tax_ids:
             return {}  # unchanged: no catalog version bump, lanes keep their cache
@@ -406,13 +462,19 @@ def _check_rules(table: str, typed: dict[str, Any], extras: dict[str, Any]) -> N
         low, high = typed["upgrade_min_points"], typed["upgrade_max_points"]
         if low is not None and high is not None and Decimal(high) < Decimal(low):
             raise FieldError("upgrade_max_points", "The upgrade range ends below where it starts")
+        # A window whose to-time is before its from-time runs over midnight and belongs to the
+        # weekday it starts on (Fri 22:00-02:00 ends on Saturday at 02:00), as the engine reads
+        # it (loyalty.in_multiplier_window). Equal times would be a one-minute window: a slip.
         start, end = typed["multiplier_from_time"], typed["multiplier_to_time"]
         if (start is None) != (end is None):
             raise FieldError(
                 "multiplier_to_time", "Give both a from time and a to time, or neither"
             )
-        if start is not None and end is not None and end <= start:
-            raise FieldError("multiplier_to_time", "To time must be after from time")
+        if start is not None and start == end:
+            raise FieldError(
+                "multiplier_to_time",
+                "To time must differ from from time (22:00 to 02:00 runs past midnight)",
+            )
         if extras.get("subscription"):
             if not extras.get("sub_ledger_account"):
                 raise FieldError("sub_ledger_account", "A subscription needs its ledger")
@@ -432,3 +494,52 @@ def _check_rules(table: str, typed: dict[str, Any], extras: dict[str, Any]) -> N
             raise FieldError("promo_end", "The promotion ends before it starts")
         if typed["promo_price"] is not None and not (start and end):
             raise FieldError("promo_start", "A promotional price needs its from and to dates")
+
+
+# What a reference field's table is called in a message ("No sub-group with id 9").
+_REF_WORDS = {
+    "item_subgroups": "sub-group", "item_groups": "group", "tax_classes": "tax class",
+    "taxes": "tax", "location_groups": "location group", "locations": "location",
+    "card_types": "card type", "customer_types": "customer type", "price_lists": "price list",
+    "teams": "team",
+}  # fmt: skip
+# A side table a save writes besides the edited table: its columns' field name prefix.
+_SIDE_TABLES = {"card_type_subscriptions": "sub_"}
+_CONSTRAINT = re.compile(r"^(NOT NULL|UNIQUE|CHECK|FOREIGN KEY) constraint failed(?:: (.*))?$")
+_CONSTRAINT_WORDS = {
+    "NOT NULL": "cannot be empty",
+    "UNIQUE": "is already used by another row",
+    "CHECK": "is outside the allowed range",
+    "FOREIGN KEY": "refers to a row that does not exist",
+}
+
+
+def refusal_of(spec: TableSpec, exc: sqlite3.IntegrityError) -> FieldError:
+    """A database refusal of a save as the form's refusal: the field it is about, in words.
+
+    The checks above should leave the database nothing to refuse; this is the last line, so
+    that a rule the schema holds and the form does not still names its field instead of
+    showing SQLite's text ("NOT NULL constraint failed: card_types.extra_margin_days").
+    """
+    text = str(exc)
+    match = _CONSTRAINT.match(text)
+    kind, detail = (match.group(1), match.group(2) or "") if match else ("", text)
+    field = _field_named_in(spec, detail)
+    if field is None:  # a foreign key names no column: the first reference field
+        field = next((f for f in spec.fields if f.kind in ("ref", "refs")), spec.fields[0])
+    words = _CONSTRAINT_WORDS.get(kind, "was refused by the database")
+    return FieldError(field.name, f"{field.words} {words}")
+
+
+def _field_named_in(spec: TableSpec, detail: str) -> AdminField | None:
+    """The field whose column a constraint's detail names (``card_types.code``, a CHECK's
+    expression ``extra_margin_days >= 0``, ``card_type_subscriptions.rate``)."""
+    table, dot, column = detail.partition(".")
+    if dot and re.fullmatch(r"\w+", column) and table in (spec.table, *_SIDE_TABLES):
+        name = _SIDE_TABLES.get(table, "") + column
+        return next((f for f in spec.fields if f.name == name), None)
+    words = set(re.findall(r"\w+", detail))
+    for f in spec.fields:
+        if f.name in words or (f.name.startswith("sub_") and f.name.removeprefix("sub_") in words):
+            return f
+    return None
