@@ -7,6 +7,7 @@ import sys
 import click
 
 from pos_tui.cli import CliState, pass_state
+from pos_tui.text import plain
 
 
 @click.group("journal")
@@ -18,10 +19,26 @@ def journal() -> None:
 @click.option("--lane", default=None, help="Only this lane (default: every lane).")
 @pass_state
 def verify(state: CliState, lane: str | None) -> None:
-    """Check the hash chain; exit 1 naming the first broken link."""
-    checked, broken = state.backend().journal.verify(lane)
-    if broken is None:
-        click.echo(f"journal intact: {checked} sales checked")
-        return
-    click.echo(f"journal BROKEN at {broken} ({checked} sales before it are intact)", err=True)
-    sys.exit(1)
+    """Check the hash chain; exit 1 naming the first broken link.
+
+    An intact journal says how its sales are sealed when not all with the current version,
+    and lists every re-seal a migration recorded (from which sale, when and why)."""
+    check = state.backend().journal.check(lane)
+    if check.broken is not None:
+        click.echo(
+            f"journal BROKEN at {plain(str(check.broken))} "
+            f"({check.checked} sales before it are intact)",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"journal intact: {check.checked} sales checked")
+    if set(check.versions) - {2}:
+        counts = ", ".join(f"v{v}: {n}" for v, n in sorted(check.versions.items()))
+        click.echo(f"  sealed by version: {counts}")
+    for reseal in check.reseals:
+        click.echo(f"  {plain(str(reseal))}; the original seals are kept and still hold")
+    for lane_id, number in check.engine_order:
+        click.echo(
+            f"  lane {plain(lane_id)} sale {number}: v1 seal taken in the engine's tax order "
+            "(written by a pos-tui older than migration 0007); contents unchanged"
+        )

@@ -78,6 +78,16 @@ def _m0006_customer_name_keys(db: sqlite_utils.Database) -> None:
     _run_script(db, "schema_v6_name_keys.sql")
 
 
+@migrations(name="0007_journal_hash_v2")
+def _m0007_journal_hash_v2(db: sqlite_utils.Database) -> None:
+    # Seals by version, and the lanes broken only by the v1 ordering bug re-sealed on the record
+    # (storage/journal_reseal.py). Imported here: the journal module imports this one.
+    from pos_tui.storage.journal_reseal import reseal_v1_order
+
+    _run_script(db, "schema_v7_journal.sql")
+    reseal_v1_order(db)
+
+
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""
 

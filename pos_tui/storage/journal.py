@@ -1,66 +1,39 @@
 """The sales journal: committed sales and returns, hash-chained per lane.
 
-Each sale's hash covers its own rows and the hash of the lane's previous sale, so changing or
-deleting any committed sale breaks every link after it; ``verify`` names the first broken one.
+Each sale's seal (``hash``) covers its own rows and the seal of the lane's previous sale, so
+changing or deleting any committed sale breaks every link after it; ``verify`` names the first
+broken one. How a sale is serialised for its seal, by version: :mod:`.journal_seal`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
 
 from pos_tui.storage.db import write
+from pos_tui.storage.journal_seal import (
+    CHILD_FIELDS,
+    CHILD_TABLES,
+    CURRENT_VERSION,
+    GENESIS,
+    SALE_FIELDS,
+    SEALS,
+    in_tax_order,
+    normalise,
+    seal_v1,
+    v1_tax_order,
+)
 from pos_tui.storage.rows import Row, all_rows, insert, one
 
-GENESIS = "0" * 64
-_SALE_COLUMNS = (
-    "lane_id",
-    "store_id",
-    "sale_number",
-    "kind",
-    "original_sale_id",
-    "customer_id",
-    "employee_id",
-    "committed_at",
-    "subtotal",
-    "discount_total",
-    "tax_total",
-    "total",
-    "points_earned",
-    "points_base",
-    "referral_customer_id",
-    "referral_points",
-    "points_used",
-    "reference",
-    "explanation",
-)
-_CHILDREN = {
-    "lines": ("sale_lines", "line_no"),
-    "discounts": ("sale_discounts", "id"),
-    "taxes": ("sale_taxes", "tax_code"),
-    "tenders": ("sale_tenders", "seq"),
-}
+__all__ = ["GENESIS", "BrokenLink", "JournalCheck", "JournalRepository", "Reseal"]
 
-
-def sale_hash(prev_hash: str, sale: Row, children: dict[str, list[Row]]) -> str:
-    """sha256 of the previous hash and a canonical JSON of the sale and its rows."""
-    body = {
-        "prev": prev_hash,
-        "sale": {k: sale.get(k) for k in _SALE_COLUMNS},
-        **{
-            kind: [{k: v for k, v in row.items() if k not in ("sale_id", "id")} for row in rows]
-            for kind, rows in sorted(children.items())
-        },
-    }
-    canonical = json.dumps(
-        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+# Sales are verified this many at a time: their rows come in one query per child table.
+_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -72,6 +45,39 @@ class BrokenLink:
 
     def __str__(self) -> str:
         return f"lane {self.lane_id} sale {self.sale_number}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Reseal:
+    """A lane's chain re-sealed by a migration (a ``journal_migrations`` row)."""
+
+    lane_id: str
+    from_sale_number: int
+    to_sale_number: int
+    migration: str
+    migrated_at: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"lane {self.lane_id} re-sealed from sale {self.from_sale_number} to sale "
+            f"{self.to_sale_number} on {self.migrated_at.replace('T', ' ')} by migration "
+            f"{self.migration}: {self.reason}"
+        )
+
+
+@dataclass(frozen=True)
+class JournalCheck:
+    """What ``verify`` found: sales checked, the first broken link, and how the chain is sealed."""
+
+    checked: int
+    broken: BrokenLink | None
+    # Sales checked per seal version.
+    versions: dict[int, int] = field(default_factory=dict)
+    reseals: tuple[Reseal, ...] = ()
+    # (lane, sale number) of v1 seals that hold only in the engine's tax order: written by a
+    # pos-tui before 0007 after the migration ran (a lane not yet upgraded on a shared file).
+    engine_order: tuple[tuple[str, int], ...] = ()
 
 
 class JournalRepository:
@@ -86,9 +92,16 @@ class JournalRepository:
         return one(cur)
 
     def append(self, sale: Row, children: dict[str, list[Row]]) -> Row:
-        """Number, chain and store a sale with its rows; returns the stored sale row."""
+        """Number, seal and store a sale with its rows; returns the stored sale row.
+
+        Every value is first made what it will read back as (:func:`normalise`), so the seal
+        covers exactly what is stored: verify reads the same text and numbers and sorts the
+        rows the same way."""
+        unknown = set(children) - set(CHILD_TABLES)
+        if unknown:
+            raise ValueError(f"unknown kinds of sale rows: {sorted(unknown)}")
         with write(self.db):
-            # Only the number and hash of the lane's last sale (not its rows and explanation).
+            # Only the number and seal of the lane's last sale (not its rows and explanation).
             last = self.db.execute(
                 "SELECT sale_number, hash FROM sales WHERE lane_id = ? "
                 "ORDER BY sale_number DESC LIMIT 1",
@@ -96,29 +109,30 @@ class JournalRepository:
             ).fetchone()
             number = (last[0] + 1) if last else 1
             prev = last[1] if last else GENESIS
-            record = self._complete("sales", {**sale, "sale_number": number})
-            record = {k: record.get(k) for k in _SALE_COLUMNS}
-            ordered = {
+            completed = self._complete("sales", {**sale, "sale_number": number})
+            record: Row = {k: normalise(k, completed.get(k), "sales") for k in SALE_FIELDS}
+            rows = {
                 kind: [self._complete(table, row) for row in children.get(kind, [])]
-                for kind, (table, _) in _CHILDREN.items()
+                for kind, table in CHILD_TABLES.items()
             }
             record["prev_hash"] = prev
-            record["hash"] = sale_hash(prev, record, ordered)
+            record["hash_version"] = CURRENT_VERSION
+            record["hash"] = SEALS[CURRENT_VERSION](prev, record, rows)
             conn = self.db.conn
             sale_id = insert(conn, "sales", record)
-            for kind, rows in ordered.items():
-                if rows:
+            for kind, kind_rows in rows.items():
+                if kind_rows:
                     # Completed rows all carry the table's columns in one order.
-                    table, columns = _CHILDREN[kind][0], ", ".join([*rows[0], "sale_id"])
-                    marks = ", ".join("?" * (len(rows[0]) + 1))
+                    table, columns = CHILD_TABLES[kind], ", ".join([*kind_rows[0], "sale_id"])
+                    marks = ", ".join("?" * (len(kind_rows[0]) + 1))
                     conn.executemany(
                         f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                        [[*r.values(), sale_id] for r in rows],
+                        [[*r.values(), sale_id] for r in kind_rows],
                     )
             return {**record, "id": sale_id}
 
     def _complete(self, table: str, row: Row) -> Row:
-        """The row as it will read back: the hash must cover column defaults too."""
+        """The row as it will read back: column defaults filled in, values normalised."""
         defaults = self._defaults.get(table)
         if defaults is None:
             info = self.db.execute(f"PRAGMA table_info({table})").fetchall()
@@ -131,7 +145,14 @@ class JournalRepository:
             unknown = set(row) - set(defaults) - {"id", "sale_id"}
             if unknown:
                 raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
-        return {name: row.get(name, default) for name, default in defaults.items()}
+        if table == "sales":
+            return {name: row.get(name, default) for name, default in defaults.items()}
+        return {
+            name: normalise(name, row.get(name, default), table)
+            if name in _HASHED[table]
+            else row.get(name, default)
+            for name, default in defaults.items()
+        }
 
     def get(self, sale_id: int) -> Row | None:
         return one(self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
@@ -141,17 +162,6 @@ class JournalRepository:
             "SELECT * FROM sales WHERE lane_id = ? AND sale_number = ?", [lane_id, sale_number]
         )
         return one(cur)
-
-    def children(self, sale_id: int) -> dict[str, list[Row]]:
-        out: dict[str, list[Row]] = {}
-        for kind, (table, order) in _CHILDREN.items():
-            rows = all_rows(
-                self.db.execute(
-                    f"SELECT * FROM {table} WHERE sale_id = ? ORDER BY {order}", [sale_id]
-                )
-            )
-            out[kind] = rows
-        return out
 
     def for_customer(
         self,
@@ -201,39 +211,156 @@ class JournalRepository:
             ).fetchall()
         ]
 
+    def children(self, sale_id: int) -> dict[str, list[Row]]:
+        return self.children_of([sale_id])[sale_id]
+
+    def children_of(self, sale_ids: Sequence[int]) -> dict[int, dict[str, list[Row]]]:
+        """The rows of each sale, each kind in its natural order: one query per child table."""
+        out: dict[int, dict[str, list[Row]]] = {
+            sid: {kind: [] for kind in CHILD_TABLES} for sid in sale_ids
+        }
+        if not sale_ids:
+            return out
+        marks = ", ".join("?" * len(sale_ids))
+        for kind, table in CHILD_TABLES.items():
+            cur = self.db.execute(
+                f"SELECT * FROM {table} WHERE sale_id IN ({marks}) ORDER BY sale_id, "
+                + _READ_ORDER[kind],
+                list(sale_ids),
+            )
+            for row in all_rows(cur):
+                out[row["sale_id"]][kind].append(row)
+        return out
+
     def verify(self, lane_id: str | None = None) -> tuple[int, BrokenLink | None]:
         """Check every lane's chain (or one); returns (sales checked, first broken link or None)."""
+        check = self.check(lane_id)
+        return check.checked, check.broken
+
+    def check(self, lane_id: str | None = None) -> JournalCheck:
+        """Check every lane's chain (or one): each sale's seal by its version, each link, and
+        each re-seal record of a migration against both the new and the original seals."""
         checked = 0
-        for lane in [lane_id] if lane_id else self.lanes():
-            prev = GENESIS
-            expected_number = 1
-            cur = self.db.execute(
-                "SELECT * FROM sales WHERE lane_id = ? ORDER BY sale_number", [lane]
+        versions: dict[int, int] = {}
+        engine_order: list[tuple[str, int]] = []
+        lanes = [lane_id] if lane_id else self.lanes()
+        for lane in lanes:
+            walk = _LaneWalk(lane, self._reseal_records(lane))
+            for batch in self.sales_in_batches(lane):
+                kids = self.children_of([s["id"] for s in batch])
+                for sale in batch:
+                    broken = walk.step(sale, kids[sale["id"]])
+                    if broken is not None:
+                        return JournalCheck(checked, broken, versions)
+                    version = int(sale["hash_version"])
+                    versions[version] = versions.get(version, 0) + 1
+                    checked += 1
+            engine_order.extend((lane, n) for n in walk.engine_order)
+        return JournalCheck(checked, None, versions, self.reseals(lanes), tuple(engine_order))
+
+    def sales_in_batches(self, lane: str) -> Iterator[list[Row]]:
+        cur = self.db.execute("SELECT * FROM sales WHERE lane_id = ? ORDER BY sale_number", [lane])
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(_BATCH):
+            yield [dict(zip(names, values, strict=True)) for values in batch]
+
+    def _reseal_records(self, lane: str) -> dict[int, Row]:
+        cur = self.db.execute(
+            "SELECT r.* FROM journal_reseals r JOIN journal_migrations m ON m.id = r.migration_id "
+            "WHERE m.lane_id = ?",
+            [lane],
+        )
+        return {row["sale_id"]: row for row in all_rows(cur)}
+
+    def reseals(self, lanes: Sequence[str] | None = None) -> tuple[Reseal, ...]:
+        """The recorded re-seals (of these lanes), oldest first."""
+        rows = all_rows(self.db.execute("SELECT * FROM journal_migrations ORDER BY id"))
+        return tuple(
+            Reseal(
+                lane_id=r["lane_id"],
+                from_sale_number=r["from_sale_number"],
+                to_sale_number=r["to_sale_number"],
+                migration=r["migration"],
+                migrated_at=r["migrated_at"],
+                reason=r["reason"],
             )
-            names = [d[0] for d in cur.description]
-            for values in cur:
-                sale = dict(zip(names, values, strict=True))
-                number = sale["sale_number"]
-                if number != expected_number:
-                    return checked, BrokenLink(
-                        lane, expected_number, None, "sale is missing (deleted?)"
-                    )
-                if sale["prev_hash"] != prev:
-                    return checked, BrokenLink(
-                        lane, number, sale["id"], "does not follow the previous sale"
-                    )
-                children = self.children(sale["id"])
-                for rows in children.values():
-                    for row in rows:
-                        row.pop("sale_id", None)
-                if sale_hash(prev, sale, children) != sale["hash"]:
-                    return checked, BrokenLink(
-                        lane, number, sale["id"], "contents changed after commit"
-                    )
-                prev = sale["hash"]
-                expected_number += 1
-                checked += 1
-        return checked, None
+            for r in rows
+            if lanes is None or r["lane_id"] in lanes
+        )
+
+
+class _LaneWalk:
+    """One lane's chain, sale by sale: the seal of each by its version and the links between."""
+
+    def __init__(self, lane: str, reseals: dict[int, Row]) -> None:
+        self.lane = lane
+        self.reseals = reseals
+        self.expected_number = 1
+        self.prev = GENESIS
+        # The previous sale's seal before any re-seal: the original chain, which re-seal
+        # records must still continue.
+        self.original_prev = GENESIS
+        self.engine_order: list[int] = []
+
+    def step(self, sale: Row, children: dict[str, list[Row]]) -> BrokenLink | None:
+        number, sale_id = sale["sale_number"], sale["id"]
+
+        def broken(reason: str) -> BrokenLink:
+            return BrokenLink(self.lane, number, sale_id, reason)
+
+        if number != self.expected_number:
+            return BrokenLink(self.lane, self.expected_number, None, "sale is missing (deleted?)")
+        if sale["prev_hash"] != self.prev:
+            return broken("does not follow the previous sale")
+        version = sale["hash_version"]
+        seal = SEALS.get(version)
+        if seal is None:
+            return broken(f"sealed with an unknown version {version!r}")
+        if version == 1:
+            order = v1_tax_order(sale, children)
+            if order is None:
+                return broken("contents changed after commit")
+            if order:
+                self.engine_order.append(number)
+        elif seal(self.prev, sale, children) != sale["hash"]:
+            return broken("contents changed after commit")
+        original = sale["hash"]
+        record = self.reseals.get(sale_id)
+        if record is not None:
+            reason = _reseal_mismatch(record, sale, children, self.original_prev)
+            if reason:
+                return broken(reason)
+            original = record["old_hash"]
+        self.original_prev = original
+        self.prev = sale["hash"]
+        self.expected_number += 1
+        return None
+
+
+def _reseal_mismatch(
+    record: Row, sale: Row, children: dict[str, list[Row]], original_prev: str
+) -> str | None:
+    """Why a re-seal record does not hold (None if it does): it must name the sale's seal now,
+    continue the original chain, and its original seal must be the v1 seal of these rows."""
+    if (record["new_prev_hash"], record["new_hash"]) != (sale["prev_hash"], sale["hash"]):
+        return "its seal is not the one its re-seal record gives"
+    if record["old_prev_hash"] != original_prev:
+        return "its re-seal record does not continue the original chain"
+    rows = children
+    if record["v1_tax_order"] is not None:
+        try:
+            rows = in_tax_order(children, json.loads(record["v1_tax_order"]))
+        except (KeyError, ValueError, TypeError):
+            return "its re-seal record names other taxes than the sale's"
+    if seal_v1(record["old_prev_hash"], sale, rows) != record["old_hash"]:
+        # The new seal held, so the rows are as the migration found them: the record changed.
+        return "its re-seal record's original seal does not hold for these rows"
+    return None
+
+
+# Rows read back in their natural order (v1 hashed what it was given; v2 sorts anyway).
+_READ_ORDER = {"lines": "line_no", "discounts": "id", "taxes": "tax_code", "tenders": "seq"}
+_HASHED = {CHILD_TABLES[kind]: set(fields) for kind, fields in CHILD_FIELDS.items()}
 
 
 def _literal(default: str | None) -> Any:
