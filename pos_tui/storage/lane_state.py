@@ -1,9 +1,16 @@
-"""Open (in-progress and suspended) sales, and the print queue."""
+"""Open (in-progress and suspended) sales, and the print queue.
+
+An open sale belongs to one lane at a time: the lane it is in progress on, or the lane that
+held (suspended) it. Any lane may recall a held sale: :meth:`OpenSaleRepository.claim` takes it
+with one conditional UPDATE, so of two lanes recalling it at once exactly one wins and the other
+is told which lane has it. Saving, committing and voiding touch only a sale the lane holds.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 import sqlite_utils
 
@@ -11,9 +18,62 @@ from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_rows, insert, one
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Where an open sale is: its lane, status and the employee who has it."""
+
+    open_sale_id: int
+    lane_id: str
+    status: str
+    employee_id: int | None
+    employee_name: str | None
+
+
+class OpenSaleTaken(Exception):
+    """The open sale is held or in progress on another lane."""
+
+    def __init__(self, holder: Holder) -> None:
+        super().__init__(f"open sale {holder.open_sale_id} is on lane {holder.lane_id}")
+        self.holder = holder
+
+
 class OpenSaleRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+
+    def claim(self, open_sale_id: int, *, lane_id: str, employee_id: int | None, at: str) -> Row:
+        """Take an open sale for ``lane_id``: a held sale of any lane, or one this lane left in
+        progress. The sale moves to this lane and employee, in progress.
+
+        One UPDATE that matches only while the sale is still held (or already this lane's), in a
+        write transaction: two lanes recalling one held sale queue on the lock and the second
+        finds it taken. Raises :class:`OpenSaleTaken` naming the lane that has it, and
+        ``LookupError`` when the sale is no longer open (committed or voided)."""
+        with write(self.db):
+            cur = self.db.execute(
+                "UPDATE open_sales SET status = 'in_progress', lane_id = ?, employee_id = ?, "
+                "updated_at = ? WHERE id = ? "
+                "AND (status = 'suspended' OR (status = 'in_progress' AND lane_id = ?))",
+                [lane_id, employee_id, at, open_sale_id, lane_id],
+            )
+            if cur.rowcount == 1:
+                row = self.get(open_sale_id)
+                assert row is not None
+                return row
+            holder = self.holder(open_sale_id)
+        if holder is None:
+            raise LookupError(f"open sale {open_sale_id} is no longer open")
+        raise OpenSaleTaken(holder)
+
+    def holder(self, open_sale_id: int) -> Holder | None:
+        row = self.db.execute(
+            "SELECT o.lane_id, o.status, o.employee_id, e.name FROM open_sales o "
+            "LEFT JOIN employees e ON e.id = o.employee_id WHERE o.id = ?",
+            [open_sale_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return Holder(open_sale_id, row[0], row[1], row[2], row[3])
 
     def save(
         self,
@@ -29,13 +89,16 @@ class OpenSaleRepository:
         """Write the whole cart; called on every change so a crash loses nothing."""
         payload = json.dumps(state, ensure_ascii=False, sort_keys=True)
         with write(self.db):
-            if open_sale_id is not None and self.get(open_sale_id) is not None:
-                self.db.execute(
+            if open_sale_id is not None:
+                # Only while this lane has it: a sale another lane recalled is theirs now.
+                cur = self.db.execute(
                     "UPDATE open_sales SET state = ?, status = ?, label = ?, employee_id = ?, "
-                    "updated_at = ? WHERE id = ?",
-                    [payload, status, label, employee_id, at, open_sale_id],
+                    "updated_at = ? WHERE id = ? AND lane_id = ? AND status = 'in_progress'",
+                    [payload, status, label, employee_id, at, open_sale_id, lane_id],
                 )
-                return open_sale_id
+                if cur.rowcount == 1:
+                    return open_sale_id
+                self._not_ours(open_sale_id)
             t = self.db.table("open_sales")
             t.insert(
                 {
@@ -66,9 +129,23 @@ class OpenSaleRepository:
             self.db.execute("SELECT * FROM open_sales WHERE status = 'suspended' ORDER BY id")
         )
 
-    def delete(self, open_sale_id: int) -> None:
+    def release(self, open_sale_id: int, lane_id: str) -> None:
+        """Remove a sale this lane has in progress (committed or voided here). Raises
+        :class:`OpenSaleTaken` when another lane has it and ``LookupError`` when it is gone,
+        so the caller's transaction (a commit) is undone: an open sale is committed once."""
         with write(self.db):
-            self.db.execute("DELETE FROM open_sales WHERE id = ?", [open_sale_id])
+            cur = self.db.execute(
+                "DELETE FROM open_sales WHERE id = ? AND lane_id = ? AND status = 'in_progress'",
+                [open_sale_id, lane_id],
+            )
+            if cur.rowcount == 0:
+                self._not_ours(open_sale_id)
+
+    def _not_ours(self, open_sale_id: int) -> NoReturn:
+        holder = self.holder(open_sale_id)
+        if holder is None:
+            raise LookupError(f"open sale {open_sale_id} is no longer open")
+        raise OpenSaleTaken(holder)
 
 
 class PrintQueueRepository:

@@ -17,6 +17,7 @@ from typing import Any
 from pos_tui import engine
 from pos_tui.services.checkout.cart import Cart
 from pos_tui.services.checkout.engine_inputs import CustomerState, EngineInputs, PricingBasis
+from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 
@@ -164,7 +165,9 @@ class SaleRecorder:
         drawer = any(t.kind == "cash" for t in cart.tenders)
         jobs = self._queue_receipts(sale_id, drawer, at, state)
         if self.open_sale_id is not None:
-            b.open_sales.delete(self.open_sale_id)
+            # Refused (and the whole sale undone) if another lane has this open sale now.
+            with this_lanes(self.open_sale_id):
+                b.open_sales.release(self.open_sale_id, b.settings.lane.id)
         return Committed(
             sale=row,
             change=draft.change,

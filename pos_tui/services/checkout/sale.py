@@ -18,6 +18,7 @@ from pos_tui.engine.bounds import MAX_QUANTITY  # the lane's limit is pos-tui qu
 from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
+from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
 from pos_tui.services.checkout.returns import ReturnLines
 from pos_tui.services.checkout.tenders import Tenders
@@ -63,18 +64,23 @@ class Checkout(ReturnLines, Tenders):
         *,
         inputs: EngineInputs | None = None,
     ) -> Checkout:
-        row = backend.open_sales.get(open_sale_id)
-        if row is None:
-            raise CheckoutError("That sale is no longer open")
-        checkout = cls(
+        """Recall a held sale (of any lane) or one this lane left in progress. Claimed at once:
+        the sale moves to this lane; a lane that recalls it a moment later is refused, told
+        which lane has it."""
+        with this_lanes(open_sale_id, recall=True):
+            row = backend.open_sales.claim(
+                open_sale_id,
+                lane_id=backend.settings.lane.id,
+                employee_id=employee.id,
+                at=backend.timestamp(),
+            )
+        return cls(
             backend,
             employee,
             inputs=inputs,
             cart=Cart.from_json(json.loads(row["state"])),
             open_sale_id=open_sale_id,
         )
-        checkout._save("in_progress")
-        return checkout
 
     def in_progress(self) -> list[dict[str, Any]]:
         """Sales left in progress on this lane (a crash, a closed SSH session)."""
@@ -94,7 +100,11 @@ class Checkout(ReturnLines, Tenders):
     def cancel(self) -> None:
         """Void the whole sale (nothing was committed, so nothing to reverse)."""
         if self.open_sale_id is not None:
-            self.b.open_sales.delete(self.open_sale_id)
+            try:
+                with this_lanes(self.open_sale_id):
+                    self.b.open_sales.release(self.open_sale_id, self.b.settings.lane.id)
+            except CheckoutError:
+                pass  # completed, voided or on another lane meanwhile: only this copy goes
         self.b.store.audit(
             at=self.b.timestamp(),
             entity="sale",
@@ -110,15 +120,16 @@ class Checkout(ReturnLines, Tenders):
         self._original = None
 
     def _save(self, status: str = "in_progress", label: str | None = None) -> int:
-        self.open_sale_id = self.b.open_sales.save(
-            open_sale_id=self.open_sale_id,
-            lane_id=self.b.settings.lane.id,
-            employee_id=self.employee.id,
-            status=status,
-            state=self.cart.to_json(),
-            at=self.b.timestamp(),
-            label=label,
-        )
+        with this_lanes(self.open_sale_id):
+            self.open_sale_id = self.b.open_sales.save(
+                open_sale_id=self.open_sale_id,
+                lane_id=self.b.settings.lane.id,
+                employee_id=self.employee.id,
+                status=status,
+                state=self.cart.to_json(),
+                at=self.b.timestamp(),
+                label=label,
+            )
         return self.open_sale_id
 
     # -- lines ---------------------------------------------------------------------------------
