@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from pos_tui.cli import cli
 from pos_tui.commands import COMMANDS, register
+from pos_tui.config import load_settings
+from pos_tui.services.runtime.backend import Backend, open_backend
 
 _registered = False
 
@@ -19,3 +23,9 @@ def cli_runner_invoke(runner: CliRunner, args: Sequence[str], input: str | None 
         register(cli)
         _registered = True
     return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def lane_backend(path: Path, lane: str, now: Callable[[], datetime] | None = None) -> Backend:
+    """Another lane on the same database file (its own connection and lane id)."""
+    settings = load_settings(database={"path": str(path)}, lane={"id": lane})
+    return open_backend(settings, now=now) if now else open_backend(settings)

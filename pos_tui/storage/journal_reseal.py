@@ -34,7 +34,8 @@ REASON = (
     "the v1 seal listed the taxes in the engine's order, not the stored (sorted) one; "
     "the contents are unchanged"
 )
-# The guard trigger of schema_v1.sql, put back after the seals are rewritten.
+# The guard trigger of schema_v1.sql, put back after the seals are rewritten (also where
+# someone had dropped it).
 _NO_UPDATE = (
     "CREATE TRIGGER sales_no_update BEFORE UPDATE ON sales "
     "BEGIN SELECT RAISE(ABORT, 'the sales journal is append-only'); END"
@@ -121,7 +122,7 @@ def _reseal(db: sqlite_utils.Database, lane: str, steps: list[_Step], first: int
             "migrated_at": at,
         },
     )
-    conn.execute("DROP TRIGGER sales_no_update")
+    conn.execute("DROP TRIGGER IF EXISTS sales_no_update")
     for step, prev_hash, new_hash in resealed:
         sale = step.sale
         insert(

@@ -7,20 +7,18 @@ import asyncio
 from pathlib import Path
 
 from pos_tui.app import PosApp, create_app
-from pos_tui.config import load_settings
 from pos_tui.screens.held import HeldSalesScreen
-from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.runtime.backend import Backend
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import message, notifications, skus, view
 from tests.catalog import Store
+from tests.helpers import lane_backend
 
 
 async def test_a_held_sale_recalled_on_two_lanes_goes_to_one(
     app: PosApp, backend: Backend, store: Store, db_path: Path
 ) -> None:
-    lane2 = open_backend(
-        load_settings(database={"path": str(db_path)}, lane={"id": "L2"}), now=backend.now
-    )
+    lane2 = lane_backend(db_path, "L2", now=backend.now)
     other = create_app(lane2.settings, backend=lane2, now=lane2.now)
     l1_list_open, l2_recalled, l1_told = asyncio.Event(), asyncio.Event(), asyncio.Event()
     seen: dict[str, object] = {}

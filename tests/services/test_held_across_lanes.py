@@ -10,19 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_tui.config import load_settings
 from pos_tui.services.checkout.holding import NO_LONGER_OPEN, ON_ANOTHER_LANE
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
-from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from tests.catalog import Store, build_store
 from tests.conftest import FIXED_NOW
+from tests.helpers import lane_backend
 
 
 def _lane(path: Path, lane: str) -> Backend:
-    return open_backend(
-        load_settings(database={"path": str(path)}, lane={"id": lane}), now=lambda: FIXED_NOW
-    )
+    return lane_backend(path, lane, now=lambda: FIXED_NOW)
 
 
 @pytest.fixture

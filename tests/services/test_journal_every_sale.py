@@ -14,15 +14,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_tui.config import load_settings
 from pos_tui.demo import DEMO_CUSTOMER_PIN
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
-from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import AuthService
 from pos_tui.storage.journal_seal import seal_v2
 from tests.catalog import Store, build_store
 from tests.conftest import FIXED_NOW
-from tests.helpers import cli_runner_invoke
+from tests.helpers import cli_runner_invoke, lane_backend
 
 
 def add_taxed_items(b: Backend) -> None:
@@ -45,9 +44,7 @@ def add_taxed_items(b: Backend) -> None:
 
 
 def _lane(path: Path, lane: str) -> Backend:
-    return open_backend(
-        load_settings(database={"path": str(path)}, lane={"id": lane}), now=lambda: FIXED_NOW
-    )
+    return lane_backend(path, lane, now=lambda: FIXED_NOW)
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from pos_tui.config import load_settings
 from pos_tui.services.checkout.sale import Checkout
-from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.db import connect
 from pos_tui.storage.lane_state import OpenSaleRepository, OpenSaleTaken
 from tests.catalog import Store, build_store
+from tests.helpers import lane_backend
 
 RECALLER = r"""
 import json, sys
@@ -175,7 +175,7 @@ def test_two_checkouts_on_one_open_sale_commit_it_once(
     assert backend.db.execute("SELECT count(*) FROM print_jobs").fetchone()[0] == 1
     assert len(stale.cart.lines) == 1 and stale.cart.tenders
     assert backend.journal.verify() == (1, None)
-    other = open_backend(load_settings(database={"path": str(db_path)}, lane={"id": "L2"}))
+    other = lane_backend(db_path, "L2")
     try:
         assert other.journal.verify() == (1, None)
     finally:

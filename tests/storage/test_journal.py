@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from click.testing import CliRunner
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.journal import GENESIS
 from tests.helpers import cli_runner_invoke
+from tests.storage.tampering import tamper
 
 
 def _sale(lane: str, total: str) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
@@ -53,17 +53,6 @@ def test_sales_chain_per_lane(backend: Backend) -> None:
     assert j.children(int(second["id"]))["lines"][0]["description"] == "Apple"
 
 
-def _tamper(db_path: Path, *statements: str) -> None:
-    # Someone with the file and sqlite3 drops the guard triggers and edits history.
-    conn = sqlite3.connect(db_path)
-    for name in ("sales_no_update", "sales_no_delete", "sale_lines_no_update"):
-        conn.execute(f"DROP TRIGGER {name}")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
-
-
 @pytest.mark.parametrize(
     ("statement", "number", "reason"),
     [
@@ -82,7 +71,7 @@ def test_verify_names_the_first_broken_link(
     for total in ("10.00", "20.00", "30.00"):
         backend.journal.append(*_sale("L1", total))
     backend.close()
-    _tamper(db_path, "PRAGMA foreign_keys = OFF", statement)
+    tamper(db_path, "PRAGMA foreign_keys = OFF", statement)
     runner = CliRunner()
     result = cli_runner_invoke(runner, ["--db", str(db_path), "journal", "verify"])
     assert result.exit_code == 1

@@ -16,6 +16,7 @@ from pos_tui.storage.journal_reseal import MIGRATION
 from pos_tui.storage.rows import all_rows
 from tests.helpers import cli_runner_invoke
 from tests.storage import journal_v1
+from tests.storage.tampering import tamper
 
 
 def _sale(lane: str, taxes: list[tuple[str, str]]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -70,14 +71,11 @@ def _old_database(path: Path) -> None:
     for taxes in (ONE_TAX, ENGINE_ORDER, ONE_TAX, ONE_TAX):
         journal_v1.append(db, *_sale("L3", taxes))
     db.conn.close()
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TRIGGER sale_lines_no_update")
-    conn.execute(
+    tamper(
+        path,
         "UPDATE sale_lines SET total = '90.00' WHERE sale_id = "
-        "(SELECT id FROM sales WHERE lane_id = 'L3' AND sale_number = 3)"
+        "(SELECT id FROM sales WHERE lane_id = 'L3' AND sale_number = 3)",
     )
-    conn.commit()
-    conn.close()
 
 
 def _contents(db: Any) -> list[Any]:
@@ -165,6 +163,10 @@ def test_migration_reseals_a_chain_broken_only_by_the_ordering_bug(old_db: Path)
     assert checked == 2 and broken is not None and broken.sale_number == 3
     assert "contents changed after commit" in broken.reason
 
+    # The guard against rewriting sales is in place after the re-seal.
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE sales SET total = '1.00' WHERE id = 1")
+
     # The lane goes on from its new head, sealed v2.
     new = journal.append(*_sale("L1", ENGINE_ORDER))
     assert new["sale_number"] == 6 and new["hash_version"] == 2
@@ -207,18 +209,6 @@ def test_verify_says_what_was_resealed(old_db: Path) -> None:
     assert "journal BROKEN at lane L3 sale 3: contents changed after commit" in whole.output
 
 
-def _drop_guards(path: Path, *statements: str) -> None:
-    conn = sqlite3.connect(path)
-    names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for (name,) in names:
-        if name.startswith(("sale", "journal_")):
-            conn.execute(f"DROP TRIGGER {name}")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
-
-
 @pytest.mark.parametrize(
     ("statement", "says"),
     [
@@ -248,7 +238,7 @@ def _drop_guards(path: Path, *statements: str) -> None:
 )
 def test_verify_checks_the_reseal_records(old_db: Path, statement: str, says: str) -> None:
     connect(old_db).conn.close()
-    _drop_guards(old_db, statement)
+    tamper(old_db, statement)
     checked, broken = JournalRepository(connect(old_db)).verify("L1")
     assert checked < 5 and broken is not None and says in broken.reason, broken
 
@@ -289,6 +279,7 @@ def test_the_migration_and_its_records_are_one_transaction(
 
     before = sqlite3.connect(old_db)
     old = before.execute("SELECT id, prev_hash, hash FROM sales ORDER BY id").fetchall()
+    guards = before.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
     before.close()
     real = journal_reseal.seal_v2
     calls = []
@@ -307,8 +298,9 @@ def test_the_migration_and_its_records_are_one_transaction(
     assert conn.execute("SELECT id, prev_hash, hash FROM sales ORDER BY id").fetchall() == old
     names = [r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")]
     assert MIGRATION not in names
-    triggers = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
-    assert "sales_no_update" in triggers
+    assert (
+        conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == guards
+    )
     conn.close()
     db = connect(old_db)  # the next start migrates it whole
     assert JournalRepository(db).verify("L1") == (5, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from pos_tui.storage.journal_seal import (
     seal_v2,
 )
 from tests.storage import journal_v1
+from tests.storage.tampering import tamper
 
 TAX_CODES = ["GST5", "GST12", "GST18", "GST28", "CESS", "USST", "VAT"]
 
@@ -253,13 +253,7 @@ def test_a_changed_row_breaks_the_v2_seal(tmp_path: Path, statement: str) -> Non
     db = connect(path)
     JournalRepository(db).append(*_two_taxes_in_the_engines_order())
     db.conn.close()
-    conn = sqlite3.connect(path)
-    names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for (name,) in names:
-        conn.execute(f"DROP TRIGGER {name}")
-    conn.execute(statement)
-    conn.commit()
-    conn.close()
+    tamper(path, statement)
     checked, broken = JournalRepository(connect(path)).verify()
     assert checked == 0 and broken is not None
     assert (broken.lane_id, broken.sale_number) == ("L1", 1)
