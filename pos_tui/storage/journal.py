@@ -100,21 +100,23 @@ class JournalRepository:
         unknown = set(children) - set(CHILD_TABLES)
         if unknown:
             raise ValueError(f"unknown kinds of sale rows: {sorted(unknown)}")
+        # Completed and normalised before the lock (a caller's transaction may already hold it).
+        completed = self._complete("sales", {**sale, "sale_number": 0})
+        record: Row = {k: normalise(k, completed.get(k), "sales") for k in SALE_FIELDS}
+        rows = {
+            kind: [self._complete(table, row) for row in children.get(kind, [])]
+            for kind, table in CHILD_TABLES.items()
+        }
         with write(self.db):
             # Only the number and seal of the lane's last sale (not its rows and explanation).
             last = self.db.execute(
                 "SELECT sale_number, hash FROM sales WHERE lane_id = ? "
                 "ORDER BY sale_number DESC LIMIT 1",
-                [sale["lane_id"]],
+                [record["lane_id"]],
             ).fetchone()
             number = (last[0] + 1) if last else 1
             prev = last[1] if last else GENESIS
-            completed = self._complete("sales", {**sale, "sale_number": number})
-            record: Row = {k: normalise(k, completed.get(k), "sales") for k in SALE_FIELDS}
-            rows = {
-                kind: [self._complete(table, row) for row in children.get(kind, [])]
-                for kind, table in CHILD_TABLES.items()
-            }
+            record["sale_number"] = number
             record["prev_hash"] = prev
             record["hash_version"] = CURRENT_VERSION
             record["hash"] = SEALS[CURRENT_VERSION](prev, record, rows)

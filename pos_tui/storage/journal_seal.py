@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -130,20 +131,22 @@ CHILD_ORDER: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 }
 
 
+# Fixed-point decimal text as ``format(Decimal(text), "f")`` gives it back: no exponent, no
+# leading zeros, no sign but a minus, no spaces.
+_FIXED = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
 def normalise(field: str, value: Any, where: str) -> Any:
     """``value`` as the journal stores (and reads back) it: integers as ``int``, amounts as
     fixed-point decimal text, other text as given, NULL as None. Anything else is refused, so
     what is sealed is exactly what is stored."""
+    kind = type(value)
     if value is None:
         return None
-    if field in INTEGER_FIELDS:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise ValueError(f"{where}.{field}: an integer is needed, not {value!r}")
     if field in DECIMAL_FIELDS:
-        if isinstance(value, (Decimal, str)) or (
-            isinstance(value, int) and not isinstance(value, bool)
-        ):
+        if kind is str and _FIXED.fullmatch(value):
+            return value  # the common case (the checkout hands over str(Decimal)): as is
+        if kind in (Decimal, str, int):
             try:
                 number = Decimal(value)
             except InvalidOperation:
@@ -151,7 +154,11 @@ def normalise(field: str, value: Any, where: str) -> Any:
             if number.is_finite():
                 return format(number, "f")
         raise ValueError(f"{where}.{field}: a decimal amount is needed, not {value!r}")
-    if isinstance(value, str):
+    if field in INTEGER_FIELDS:
+        if kind is int:
+            return value
+        raise ValueError(f"{where}.{field}: an integer is needed, not {value!r}")
+    if kind is str:
         return value
     raise ValueError(f"{where}.{field}: text is needed, not {value!r}")
 

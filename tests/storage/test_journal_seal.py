@@ -17,6 +17,7 @@ from pos_tui.storage.journal_seal import (
     CHILD_FIELDS,
     CHILD_TABLES,
     SALE_FIELDS,
+    normalise,
     seal_v1,
     seal_v2,
 )
@@ -258,3 +259,19 @@ def test_a_changed_row_breaks_the_v2_seal(tmp_path: Path, statement: str) -> Non
     assert checked == 0 and broken is not None
     assert (broken.lane_id, broken.sale_number) == ("L1", 1)
     assert "contents changed after commit" in broken.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["decimal", "str", "fixed", "E", "e"]),
+)
+def test_amounts_are_kept_as_fixed_point_text_of_the_same_number(value: Decimal, form: str) -> None:
+    given_as: Any = value if form == "decimal" else str(value) if form == "str" else None
+    if form in ("fixed", "E", "e"):
+        given_as = format(value, "f" if form == "fixed" else form)
+    stored = normalise("amount", given_as, "sale_taxes")
+    assert isinstance(stored, str) and "E" not in stored.upper()
+    assert Decimal(stored) == value, "the same number"
+    assert stored == format(Decimal(given_as), "f")
+    assert normalise("amount", stored, "sale_taxes") == stored, "normalised once for all"
