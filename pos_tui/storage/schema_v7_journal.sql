@@ -2,7 +2,9 @@
 
 -- The serialisation each sale's seal used: 1 before this migration (and a lane still running an
 -- older pos-tui on a shared file, which leaves the default), 2 for the canonical form.
-ALTER TABLE sales ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1 CHECK (hash_version IN (1, 2));
+-- (No upper bound here: a later version needs no rebuild of the table; verify refuses a version
+-- it does not know.)
+ALTER TABLE sales ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1 CHECK (hash_version >= 1);
 
 -- One row per lane whose chain a migration re-sealed: from which sale to which, the lane's last
 -- seal before and after, when and why. Nothing is re-sealed silently.

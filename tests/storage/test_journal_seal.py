@@ -275,3 +275,12 @@ def test_amounts_are_kept_as_fixed_point_text_of_the_same_number(value: Decimal,
     assert Decimal(stored) == value, "the same number"
     assert stored == format(Decimal(given_as), "f")
     assert normalise("amount", stored, "sale_taxes") == stored, "normalised once for all"
+
+
+def test_a_seal_of_a_version_verify_does_not_know_is_a_break(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    JournalRepository(connect(path)).append(*_two_taxes_in_the_engines_order())
+    tamper(path, "UPDATE sales SET hash_version = 3")
+    checked, broken = JournalRepository(connect(path)).verify()
+    assert checked == 0 and broken is not None
+    assert broken.reason == "sealed with an unknown version 3"
