@@ -61,11 +61,19 @@ def pay(state: CliState, account: str, amount: str, reference: str | None) -> No
 
 
 def _report(postings: list[Posting], dry_run: bool) -> None:
+    """One line per customer, the total; exit code 1 when a charge could not be posted."""
     for p in postings:
-        state = "posted" if p.posted else ("would post" if dry_run and p.amount else "skipped")
+        if p.failed:
+            state = "FAILED"
+        else:
+            state = "posted" if p.posted else ("would post" if dry_run and p.amount else "skipped")
         click.echo(f"{state:<10} {p.amount:>10}  {plain(p.name)}: {plain(p.reason)}")
     total = sum((p.amount for p in postings if p.posted or dry_run), start=0)
     click.echo(f"{len([p for p in postings if p.posted])} posted, total {total}")
+    failed = [p for p in postings if p.failed]
+    if failed:
+        click.echo(f"{len(failed)} could not be posted: see the lines marked FAILED", err=True)
+        raise click.exceptions.Exit(1)
 
 
 @receivable.command("subscriptions")

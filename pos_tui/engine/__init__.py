@@ -52,6 +52,7 @@ from pos_tui.engine.receivable_terms import (
     due_date,
     parse_terms,
     service_charge,
+    statement_date_for,
 )
 from pos_tui.engine.redemption import redeem
 from pos_tui.engine.sale import moment_key, price_sale
@@ -122,6 +123,7 @@ __all__ = [
     "referral_points",
     "reverse_points",
     "service_charge",
+    "statement_date_for",
     "subscription_charge",
     "to_jsonable",
 ]

@@ -3,8 +3,9 @@
 Due date by ``customers.grace_period_type``:
 
 * ``posted_date``: posted date + ``grace_period_days``;
-* ``statement_date``: the statement date (an argument: the statement the charge is billed on)
-  + ``grace_period_days``;
+* ``statement_date``: the statement date the charge is billed on + ``grace_period_days``; the
+  caller may pass it, otherwise it is the store's next statement on or after the posted date
+  (:func:`statement_date_for`, from ``Settings.statement_day``: month end by default);
 * ``none``: from ``payment_terms`` (see :func:`parse_terms`); no terms: posted date +
   ``Settings.default_terms_days``.
 
@@ -64,6 +65,23 @@ def _end_of_month(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _statement_in_month(year: int, month: int, statement_day: int) -> dt.date:
+    """The statement of that month: ``statement_day`` (0 or past the month's end: its last day)."""
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, last if statement_day == 0 else min(statement_day, last))
+
+
+def statement_date_for(posted: dt.date, settings: Settings) -> dt.date:
+    """The statement a charge posted on ``posted`` is billed on: the store's first statement
+    on or after that day. Statements are monthly, on ``Settings.statement_day`` (0, the default:
+    the last day of the month; 31 in a 30-day month is its 30th)."""
+    this_month = _statement_in_month(posted.year, posted.month, settings.statement_day)
+    if this_month >= posted:
+        return this_month
+    year, month = (posted.year + 1, 1) if posted.month == 12 else (posted.year, posted.month + 1)
+    return _statement_in_month(year, month, settings.statement_day)
+
+
 @dataclass(frozen=True, slots=True)
 class DueDate:
     """When a charge is due, and the rule that says why."""
@@ -79,14 +97,15 @@ def due_date(
     *,
     statement_date: dt.date | None = None,
 ) -> DueDate:
-    """The due date of a charge posted on ``posted`` for ``customer``."""
+    """The due date of a charge posted on ``posted`` for ``customer``; ``statement_date``: the
+    statement it is billed on, when known (default: :func:`statement_date_for`)."""
     days = customer.grace_period_days
     if customer.grace_period_type == "posted_date":
         due = posted + dt.timedelta(days=days)
         text = f"Due {days} days after the posted date {posted}"
     elif customer.grace_period_type == "statement_date":
         if statement_date is None:
-            raise ValueError("grace period from statement date needs the statement date")
+            statement_date = statement_date_for(posted, settings)
         due = statement_date + dt.timedelta(days=days)
         text = f"Due {days} days after the statement date {statement_date}"
     elif customer.payment_terms and customer.payment_terms.strip():

@@ -112,6 +112,10 @@ class Settings:
     #: Annual service charge: ``daily`` pro-rata (percent/365 per day past due) or ``monthly``
     #: (percent/12 per whole month past due).
     service_charge_method: ServiceChargeMethod = "daily"
+    #: Day of the month (1-31) the monthly statement is dated; 0 = the month's last day. A
+    #: charge for a customer whose grace period counts from the statement date is billed on the
+    #: first statement on or after it (a day past a month's end is that month's last day).
+    statement_day: int = 0
 
     # --- subscriptions and card types ----------------------------------------------------------
     #: Month (1-12) the financial year starts in; subscription periods are counted from it.
@@ -130,6 +134,8 @@ class Settings:
             raise ValueError("financial_year_start_month must be 1-12")
         if self.default_terms_days < 0:
             raise ValueError("default_terms_days must not be negative")
+        if not 0 <= self.statement_day <= 31:
+            raise ValueError("statement_day must be 0 (month end) or 1-31")
         hints = get_type_hints(Settings)
         for f in dataclasses.fields(self):
             choices = get_args(hints[f.name])

@@ -137,11 +137,12 @@ class CheckoutScreen(LineFlows):
         )
 
     async def _void_left(self, sale: OpenSale, rest: list[OpenSale]) -> None:
-        ok, _ = await self.attempt(
+        ok, notices = await self.attempt(
             void_left_sale, self.pos.backend, self.pos_employee(), sale.open_sale_id
         )
         if ok:
             self.pos.say("The sale left open was voided", title="Sale")
+            self.tell(notices or ())
         if rest:
             self._offer_left(rest)
 

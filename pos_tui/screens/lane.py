@@ -98,7 +98,8 @@ class LaneScreen(ServiceScreen[R]):
         done: Callable[[SaleView], Awaitable[None] | None],
     ) -> None:
         """Change the sale in a worker; a refusal with ``override_allowed`` asks a supervisor,
-        then retries with ``approver=``. ``done`` gets the new view."""
+        then retries with ``approver=``. ``done`` gets the new view; what the change wants the
+        cashier told (the view's notices) is said after it."""
         self.run_worker(self._guarded(co, op, reason, done, None), group="sale-ops")
 
     async def _guarded(
@@ -123,7 +124,11 @@ class LaneScreen(ServiceScreen[R]):
                         return
                     self.run_worker(self._guarded(co, op, reason, done, who), group="sale-ops")
 
-                self.app.push_screen(SupervisorScreen(refusal, reason=reason), approved)
+                # The override's audit row names the sale it is for.
+                sale = await self.pos.call_service(getattr, co, "open_sale_id")
+                self.app.push_screen(
+                    SupervisorScreen(refusal, reason=reason, open_sale_id=sale), approved
+                )
             else:
                 self.refuse(refusal)
             return
@@ -139,3 +144,11 @@ class LaneScreen(ServiceScreen[R]):
         result = done(view)
         if result is not None:
             await result
+        self.tell(view.notices)
+
+    def tell(self, notices: tuple[str, ...]) -> None:
+        """Say what a change to the sale wants the cashier to know (after its own hint)."""
+        if notices:
+            self.hint(" · ".join(notices))
+            for notice in notices:
+                self.pos.say(notice, title="Sale")

@@ -37,6 +37,9 @@ class SaleView:
     customer: CustomerDetails | None
     today: date
     original_sale_id: int | None = None
+    # What the change wants the cashier told (points capped, tenders to give back...).
+    notices: tuple[str, ...] = ()
+    open_sale_id: int | None = None
 
     @property
     def is_return(self) -> bool:
@@ -78,6 +81,8 @@ def snapshot(co: Checkout, priced: engine.PricedSale | None = None) -> SaleView:
         customer=details,
         today=co.b.now().date(),
         original_sale_id=co.cart.original_sale_id,
+        notices=co.take_notices(),
+        open_sale_id=co.open_sale_id,
     )
 
 
@@ -137,22 +142,17 @@ def held_sales(backend: Backend, employee: Employee) -> list[OpenSale]:
     return _describe(backend, employee, backend.open_sales.suspended())
 
 
-def void_left_sale(backend: Backend, employee: Employee, open_sale_id: int) -> None:
-    """Void a sale left in progress (database thread): audited, nothing to reverse."""
-    Checkout.resume(backend, employee, open_sale_id).cancel()
+def void_left_sale(backend: Backend, employee: Employee, open_sale_id: int) -> tuple[str, ...]:
+    """Void a sale left in progress (database thread): audited, nothing to reverse; what to
+    tell the cashier (tenders to give back)."""
+    co = Checkout.resume(backend, employee, open_sale_id)
+    co.cancel()
+    return co.take_notices()
 
 
 def points_value(co: Checkout) -> tuple[Decimal, Decimal] | None:
-    """(points usable now, their currency value) for the customer on the sale, if any."""
-    cid = co.cart.customer_id
-    if cid is None or co.cart.kind != "sale":
+    """(points usable now, their currency value) for the customer on the sale, if any: capped
+    by what is still due after the tenders taken, not by the total."""
+    if co.cart.customer_id is None or co.cart.kind != "sale":
         return None
-    balance = co.b.customers.loyalty_balance(cid)
-    if balance <= 0:
-        return (ZERO, ZERO)
-    already = sum((Decimal(t.points or 0) for t in co.cart.tenders if t.kind == "points"), ZERO)
-    red = co.quote(redemption=engine.RedemptionRequest(points=already + balance)).redemption
-    if red is None or red.refusals:
-        return (ZERO, ZERO)
-    used_value = sum((Decimal(t.amount) for t in co.cart.tenders if t.kind == "points"), ZERO)
-    return (red.points_used - already, red.currency_value - used_value)
+    return co.usable_points()

@@ -33,11 +33,20 @@ class SupervisorScreen(ModalScreen[Employee | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="supervisor.cancel")]
 
-    def __init__(self, refusal: str, *, reason: str, role: str = "supervisor") -> None:
+    def __init__(
+        self,
+        refusal: str,
+        *,
+        reason: str,
+        role: str = "supervisor",
+        open_sale_id: int | None = None,
+    ) -> None:
         super().__init__()
         self.refusal = refusal
         self.reason = reason
         self.role = role
+        # The sale the approval is for (its audit row names it), if one is open.
+        self.open_sale_id = open_sale_id
 
     @property
     def pos(self) -> PosApp:
@@ -68,7 +77,12 @@ class SupervisorScreen(ModalScreen[Employee | None]):
         auth = AuthService(self.pos.backend)
         try:
             who = await self.pos.call_service(
-                auth.authorize, number, pin, role=self.role, reason=self.reason
+                auth.authorize,
+                number,
+                pin,
+                role=self.role,
+                reason=self.reason,
+                open_sale_id=self.open_sale_id,
             )
         except AuthError as exc:
             self.query_one("#supervisor-error", Static).update(safe(f"! {exc}"))

@@ -209,8 +209,17 @@ class TenderScreen(LaneScreen[Committed | None]):
         if self.view.customer is None or self.view.is_return:
             self.refuse("Points pay only on a sale with a customer")
             return
+        self.run_worker(self._points_prompt(), group="sale-ops")
+
+    async def _points_prompt(self) -> None:
+        """Ask how many points, offering those that pay what is still due (read now: the
+        tenders just taken count)."""
         co = self.co
-        usable = points(self.usable_points[0]) if self.usable_points else ""
+        ok, found = await self.attempt(points_value, co)
+        if not ok:
+            return
+        self.usable_points = found
+        usable = points(found[0]) if found and found[0] else ""
 
         def entered(values: dict[str, str] | None) -> None:
             if values and values["points"]:

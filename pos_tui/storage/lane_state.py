@@ -17,6 +17,9 @@ import sqlite_utils
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_rows, insert, one
 
+# The counter holding the highest open sale id ever given.
+_LAST_ID = "open_sales.last_id"
+
 
 @dataclass(frozen=True)
 class Holder:
@@ -99,9 +102,11 @@ class OpenSaleRepository:
                 if cur.rowcount == 1:
                     return open_sale_id
                 self._not_ours(open_sale_id)
-            t = self.db.table("open_sales")
-            t.insert(
+            return insert(
+                self.db.conn,
+                "open_sales",
                 {
+                    "id": self._next_id(),
                     "lane_id": lane_id,
                     "employee_id": employee_id,
                     "status": status,
@@ -109,9 +114,24 @@ class OpenSaleRepository:
                     "state": payload,
                     "started_at": at,
                     "updated_at": at,
-                }
+                },
             )
-            return int(t.last_pk)  # type: ignore[arg-type]
+
+    def _next_id(self) -> int:
+        """A new open sale's id, never one used before (SQLite would reuse the highest id once
+        that sale is committed or voided): audit rows name open sales by id, so an id stands
+        for one sale for good. Inside the caller's write transaction."""
+        top = self.db.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM open_sales), 0), "
+            "coalesce((SELECT value FROM counters WHERE name = ?), 0)) + 1",
+            [_LAST_ID],
+        ).fetchone()[0]
+        self.db.execute(
+            "INSERT INTO counters (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            [_LAST_ID, top],
+        )
+        return int(top)
 
     def get(self, open_sale_id: int) -> Row | None:
         return one(self.db.execute("SELECT * FROM open_sales WHERE id = ?", [open_sale_id]))

@@ -89,6 +89,14 @@ class StoreRepository:
                 },
             )
 
+    def audit_ids(self, entity: str, entity_id: int) -> list[int]:
+        """Ids of the audit rows about one entity, oldest first."""
+        cur = self.db.execute(
+            "SELECT id FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY id",
+            [entity, entity_id],
+        )
+        return [int(r[0]) for r in cur.fetchall()]
+
     def audit_trail(self, entity: str, entity_id: int) -> list[Row]:
         cur = self.db.execute(
             "SELECT a.*, e.name AS employee_name FROM audit_log a "

@@ -11,8 +11,8 @@ from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.screens.tender import TenderScreen
 from pos_tui.services.checkout.sale import Committed
 from pos_tui.services.runtime.backend import Backend
-from tests.app.conftest import enter, screen_text, settle, sign_in
-from tests.app.helpers_lane import checkout, message, notifications, view
+from tests.app.conftest import enter, focused_input, screen_text, settle, sign_in
+from tests.app.helpers_lane import checkout, message, notifications, skus, view
 from tests.catalog import Store
 
 
@@ -200,3 +200,87 @@ async def test_escape_keeps_tenders_on_the_sale(app: PosApp) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert view(pilot).paid == Decimal("5.00") and view(pilot).remaining == Decimal("100.00")
+
+
+async def _at_pay(pilot: Pilot[None], *scans: str, customer: str | None = None) -> None:
+    """Signed in, ``scans`` rung up (for ``customer``), on the pay screen."""
+    await sign_in(pilot)
+    if customer is not None:
+        await _attach(pilot, customer)
+    for scan in scans:
+        await enter(pilot, scan)
+    await _press(pilot, "f5")
+
+
+async def _press(pilot: Pilot[None], *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def test_points_after_cash_pay_the_rest_and_give_no_change(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    """Cash 100.00 first, then F8: the points offered pay the 110.00 still due, not the total,
+    and no change comes back (it used to pre-fill the whole 210.00 and show CHANGE 100.00)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Anna: 100 points, 2 points = 5.00; 210.00 due.
+        await _at_pay(pilot, "2*APPLE", customer="9876543210")
+        await enter(pilot, "100")
+        screen = app.screen
+        assert isinstance(screen, TenderScreen) and screen.view.remaining == Decimal("110.00")
+        await _press(pilot, "f8")
+        assert focused_input(pilot).value == "44"
+        await _press(pilot, "enter")
+        text = screen_text(pilot)
+        assert "CHANGE DUE  0.00" in text and "SALE #1 COMPLETE" in text
+    sale = backend.journal.last("L1")
+    assert sale is not None and sale["points_used"] == "44"
+    tenders = backend.journal.children(int(sale["id"]))["tenders"]
+    assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
+        ("cash", "100.00", "0.00"),
+        ("points", "110.00", "0"),
+    ]
+
+
+async def test_points_over_the_balance_are_capped_and_said(app: PosApp, store: Store) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _at_pay(pilot, "3*APPLE", customer="9876543210")  # 315.00
+        await _press(pilot, "f8")
+        await enter(pilot, "500")
+        said = "500 points asked: 100 redeemed = 250.00 (only 100 points on the card)"
+        assert said in message(pilot) and said in notifications(pilot)
+        screen = app.screen
+        assert isinstance(screen, TenderScreen) and screen.view.remaining == Decimal("65.00")
+
+
+async def test_a_card_tender_does_not_outlive_the_voided_lines(
+    app: PosApp, backend: Backend
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _at_pay(pilot, "APPLE")
+        await _press(pilot, "1", "0", "f6")
+        await enter(pilot, "AUTH-1")
+        await _press(pilot, "escape")
+        assert view(pilot).paid == Decimal("10.00")
+        await _press(pilot, "f9")  # void the only line
+        assert "Tenders of card 10.00 are on the sale: take the tenders off first" in message(pilot)
+        assert skus(pilot) == [("APPLE", "1")] and view(pilot).paid == Decimal("10.00")
+        # The tender is taken off on purpose, then the line goes; the next sale starts clean.
+        for key in ("f5", "f9", "escape", "f9"):  # pay screen, remove the card, back, void
+            await _press(pilot, key)
+        assert view(pilot).empty and view(pilot).tenders == ()
+        await enter(pilot, "BAG")
+        assert view(pilot).paid == 0 and view(pilot).remaining == Decimal("5.00")
+    (row,) = backend.open_sales.for_lane("L1", "in_progress")
+    assert '"tenders": []' in row["state"] and "AUTH-1" not in row["state"]
+
+
+async def test_voiding_a_sale_with_tenders_says_what_to_give_back(app: PosApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _at_pay(pilot, "APPLE")
+        await enter(pilot, "20")
+        await _press(pilot, "escape")
+        await _press(pilot, "ctrl+y")
+        await _press(pilot, "down", "enter")  # "Void the sale"
+        assert view(pilot).empty
+        assert "Sale voided: give back cash 20.00" in message(pilot)

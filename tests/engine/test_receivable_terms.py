@@ -8,7 +8,14 @@ from decimal import Decimal as D
 import pytest
 from engine_factories import SETTINGS, customer
 
-from pos_tui.engine import OpenItem, Settings, due_date, parse_terms, service_charge
+from pos_tui.engine import (
+    OpenItem,
+    Settings,
+    due_date,
+    parse_terms,
+    service_charge,
+    statement_date_for,
+)
 from pos_tui.engine.receivable_terms import Terms, whole_months_between
 
 
@@ -50,10 +57,42 @@ def test_due_date_without_terms_uses_setting() -> None:
     assert due_date(customer(), dt.date(2024, 2, 10), fourteen).due == dt.date(2024, 2, 24)
 
 
-def test_statement_grace_needs_a_statement_date() -> None:
+def test_statement_grace_counts_from_the_given_statement_date() -> None:
     cust = customer(grace_period_type="statement_date", grace_period_days=5)
-    with pytest.raises(ValueError, match="statement date"):
-        due_date(cust, dt.date(2024, 2, 10), SETTINGS)
+    given = due_date(cust, dt.date(2024, 2, 10), SETTINGS, statement_date=dt.date(2024, 2, 20))
+    assert given.due == dt.date(2024, 2, 25)
+
+
+@pytest.mark.parametrize(
+    ("statement_day", "posted", "statement"),
+    [
+        (0, dt.date(2024, 2, 10), dt.date(2024, 2, 29)),  # month end, a leap February
+        (0, dt.date(2024, 2, 29), dt.date(2024, 2, 29)),  # on the statement day itself
+        (0, dt.date(2023, 12, 31), dt.date(2023, 12, 31)),
+        (20, dt.date(2024, 2, 10), dt.date(2024, 2, 20)),
+        (20, dt.date(2024, 2, 20), dt.date(2024, 2, 20)),
+        (20, dt.date(2024, 2, 21), dt.date(2024, 3, 20)),
+        (20, dt.date(2024, 12, 21), dt.date(2025, 1, 20)),  # into the next year
+        (31, dt.date(2024, 4, 10), dt.date(2024, 4, 30)),  # 31 in a 30-day month
+        (31, dt.date(2024, 5, 1), dt.date(2024, 5, 31)),
+        (30, dt.date(2024, 1, 31), dt.date(2024, 2, 29)),  # past this month's, February's end
+    ],
+)
+def test_statement_date_from_the_store_statement_day(
+    statement_day: int, posted: dt.date, statement: dt.date
+) -> None:
+    settings = Settings(statement_day=statement_day)
+    assert statement_date_for(posted, settings) == statement
+    cust = customer(grace_period_type="statement_date", grace_period_days=5)
+    found = due_date(cust, posted, settings)
+    assert found.due == statement + dt.timedelta(days=5)
+    assert f"statement date {statement}" in found.rule.description
+
+
+def test_statement_day_is_checked() -> None:
+    with pytest.raises(ValueError, match="statement_day"):
+        Settings(statement_day=32)
+    assert Settings.from_strings({"engine.statement_day": "15"}).statement_day == 15
 
 
 def test_service_charge_daily_and_monthly() -> None:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from pos_tui.config import load_settings
+from pos_tui.demo import DemoGenerator
 from pos_tui.services.accounts.receivable import ReceivableError, ReceivableService
+from pos_tui.services.checkout.sale import Checkout
 from pos_tui.services.customers.service import CustomerService
-from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.staff.auth import AuthService
 from tests.helpers import cli_runner_invoke
 
 
@@ -180,3 +185,84 @@ def test_payment_rules(backend: Backend, db_path: Path) -> None:
     other = svc.create({"first_name": "NoAR"})
     with pytest.raises(ReceivableError, match="cannot make payments"):
         rs.take_payment(other, "1")
+
+
+DEMO_NOW = dt.datetime(2026, 3, 5, 10, 0)
+
+
+@pytest.fixture
+def demo(db_path: Path) -> Iterator[Backend]:
+    """The demo store (200 customers) in the test's database file."""
+    backend = open_backend(load_settings(database={"path": str(db_path)}), now=lambda: DEMO_NOW)
+    DemoGenerator(backend, seed=7, now=DEMO_NOW).run(customers=200, sales=60)
+    yield backend
+    backend.close()
+
+
+def test_subscriptions_post_or_report_every_demo_member(demo: Backend, db_path: Path) -> None:
+    members = [
+        r for ct in demo.catalog.all("card_types") for r in demo.customers.with_card_type(ct["id"])
+    ]
+    subscribed = {
+        int(r["id"]): r for r in members if demo.catalog.subscription(r["card_type_id"]) is not None
+    }
+    # Grace from the statement date (the demo's Corporate type default): the charges that
+    # ended the run in a traceback.
+    by_statement = list(subscribed)[:3]
+    for days, cid in zip((0, 10, 15), by_statement, strict=True):
+        demo.customers.update(
+            cid, {"grace_period_type": "statement_date", "grace_period_days": days}
+        )
+        subscribed[cid] = {**subscribed[cid], "grace_period_days": days}
+    # One member's terms the engine cannot read: reported on its line, the others still post.
+    broken = next(c for c in subscribed if c not in by_statement)
+    demo.customers.update(broken, {"payment_terms": "when convenient"})
+    args = ["--db", str(db_path), "receivable", "subscriptions", "--on", DEMO_NOW.isoformat()]
+    dry = cli_runner_invoke(CliRunner(), [*args, "--dry-run"])
+    assert dry.exit_code == 1 and "Traceback" not in dry.output
+    result = cli_runner_invoke(CliRunner(), args)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len([ln for ln in lines if ln.startswith(("posted", "skipped", "FAILED"))]) == len(
+        subscribed
+    )
+    (failed,) = [ln for ln in lines if ln.startswith("FAILED")]
+    assert "not posted: payment terms 'when convenient' not understood" in failed
+    assert f"{len(subscribed) - 1} posted" in result.output
+    assert "1 could not be posted" in result.output
+    for cid in by_statement:
+        (entry,) = demo.ledgers.receivable_entries(cid)
+        days = int(subscribed[cid]["grace_period_days"])
+        # Statements at month end (no statement day set): 31 March + the grace days.
+        assert entry["due_date"] == (dt.date(2026, 3, 31) + dt.timedelta(days=days)).isoformat()
+    references = [e["reference"] or "" for e in demo.ledgers.receivable_entries(broken)]
+    assert not any(r.startswith("SUB") for r in references)
+
+
+def test_every_chargeable_demo_customer_is_charged_at_the_lane(demo: Backend) -> None:
+    """Grace from the statement date included: the charge is checked when tendered, and the
+    commit posts it with the statement's due date."""
+    auth = AuthService(demo)
+    cashier, supervisor = auth.sign_in("101", "1234"), auth.sign_in("201", "2345")
+    item = demo.db.execute("SELECT sku FROM items WHERE regular_price > 0 LIMIT 1").fetchone()[0]
+    chargeable = [
+        r
+        for r in demo.db.query(
+            "SELECT * FROM customers WHERE active = 1 AND ar_enabled = 1 AND allow_charge = 1 "
+            "AND pin_hash IS NOT NULL AND limit_to_location_id IS NULL"
+        )
+    ]
+    kinds = {r["grace_period_type"] for r in chargeable}
+    assert kinds == {"none", "posted_date", "statement_date"}, kinds
+    for row in chargeable:
+        co = Checkout(demo, cashier)
+        co.attach_customer(int(row["id"]))
+        co.add_item(item)
+        co.add_account(str(co.remaining()), pin="4321", reference="PO-1", approver=supervisor)
+        co.commit()
+        (entry,) = [
+            e for e in demo.ledgers.receivable_entries(int(row["id"])) if e["reference"] == "PO-1"
+        ]
+        if row["grace_period_type"] == "statement_date":
+            due = dt.date(2026, 3, 31) + dt.timedelta(days=int(row["grace_period_days"]))
+            assert entry["due_date"] == due.isoformat()

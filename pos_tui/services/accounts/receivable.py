@@ -1,14 +1,21 @@
 """Receivable work outside a sale: payments on account, subscriptions, service charges.
 
 Each posting is idempotent per period (a reference marks it), so running the same command twice
-never charges a member twice.
+never charges a member twice. Each customer's charge is posted or reported on its own: a charge
+that cannot be posted (terms the engine cannot read, a locked database) is a failed line of the
+run, and the others go on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from pos_tui import engine
 from pos_tui.services.checkout.engine_inputs import EngineInputs
@@ -17,6 +24,7 @@ from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
 ZERO = Decimal(0)
+log = logging.getLogger(__name__)
 
 
 class ReceivableError(Exception):
@@ -32,6 +40,8 @@ class Posting:
     amount: Decimal
     posted: bool
     reason: str
+    # The charge was due but could not be posted (``reason`` says why).
+    failed: bool = False
 
 
 def subscription_reference(card_code: str, period: engine.Period) -> str:
@@ -85,106 +95,115 @@ class ReceivableService:
     # -- subscriptions -------------------------------------------------------------------------
     def post_subscriptions(self, moment: dt.datetime, *, dry_run: bool = False) -> list[Posting]:
         """Charge every active member whose card type has a subscription, once per period."""
-        settings = self.inputs.settings()
         out: list[Posting] = []
         for card_type in self.inputs.all_card_types():
             sub = card_type.subscription
             if sub is None or not card_type.active:
                 continue
             for row in self.b.customers.with_card_type(card_type.id):
-                name = display_name(row)
-                period = engine.period_containing(
-                    moment.date(), sub.periodicity, settings.financial_year_start_month
-                )
-                sales = [
-                    (dt.datetime.fromisoformat(s["committed_at"]), Decimal(s["total"]))
-                    for s in self.b.journal.for_customer(
-                        int(row["id"]),
-                        start=period.start.isoformat(),
-                        end=(moment + dt.timedelta(seconds=1)).isoformat(timespec="seconds"),
-                        limit=100_000,
-                    )
-                ]
-                net = engine.net_sales_in_period(sales, period, moment)
-                charge = engine.subscription_charge(sub, moment, net, settings)
-                reference = subscription_reference(card_type.code, period)
-                if not charge.postable:
-                    out.append(
-                        Posting(
-                            int(row["id"]), name, charge.total, False, charge.refusals[0].message
-                        )
-                    )
-                    continue
-                if self.b.ledgers.has_reference(int(row["id"]), reference):
-                    out.append(
-                        Posting(int(row["id"]), name, ZERO, False, f"already posted ({reference})")
-                    )
-                    continue
-                if charge.total == 0:
-                    out.append(
-                        Posting(
-                            int(row["id"]),
-                            name,
-                            ZERO,
-                            False,
-                            f"nothing due: net sales {net} cover the rate",
-                        )
-                    )
-                    continue
-                if not dry_run:
-                    customer, _, _ = self.inputs.customer(int(row["id"]))
-                    due = engine.due_date(customer, moment.date(), settings).due
-                    self.b.ledgers.add_receivable(
-                        customer_id=int(row["id"]),
-                        entry_type="charge",
-                        amount=charge.total,
-                        at=moment.isoformat(timespec="seconds"),
-                        reference=reference,
-                        due_date=due.isoformat(),
-                        note=f"{card_type.name} subscription {period.start}..{period.end}: {charge.amount} + tax {charge.tax}"
-                        f" ({sub.ledger_account})",
-                    )
-                out.append(
-                    Posting(int(row["id"]), name, charge.total, not dry_run, f"net sales {net}")
-                )
+                post = partial(self._subscription, card_type, sub, moment=moment, dry_run=dry_run)
+                posting = self._each(row, post)
+                if posting is not None:
+                    out.append(posting)
         return out
+
+    def _subscription(
+        self,
+        card_type: engine.CardType,
+        sub: engine.CardTypeSubscription,
+        row: dict[str, Any],
+        *,
+        moment: dt.datetime,
+        dry_run: bool,
+    ) -> Posting:
+        settings = self.inputs.settings()
+        cid, name = int(row["id"]), display_name(row)
+        period = engine.period_containing(
+            moment.date(), sub.periodicity, settings.financial_year_start_month
+        )
+        sales = [
+            (dt.datetime.fromisoformat(s["committed_at"]), Decimal(s["total"]))
+            for s in self.b.journal.for_customer(
+                cid,
+                start=period.start.isoformat(),
+                end=(moment + dt.timedelta(seconds=1)).isoformat(timespec="seconds"),
+                limit=100_000,
+            )
+        ]
+        net = engine.net_sales_in_period(sales, period, moment)
+        charge = engine.subscription_charge(sub, moment, net, settings)
+        reference = subscription_reference(card_type.code, period)
+        if not charge.postable:
+            return Posting(cid, name, charge.total, False, charge.refusals[0].message)
+        if self.b.ledgers.has_reference(cid, reference):
+            return Posting(cid, name, ZERO, False, f"already posted ({reference})")
+        if charge.total == 0:
+            return Posting(cid, name, ZERO, False, f"nothing due: net sales {net} cover the rate")
+        # Worked out on a dry run too, so the dry run shows every charge that would fail.
+        customer, _, _ = self.inputs.customer(cid)
+        due = engine.due_date(customer, moment.date(), settings).due
+        if not dry_run:
+            self.b.ledgers.add_receivable(
+                customer_id=cid,
+                entry_type="charge",
+                amount=charge.total,
+                at=moment.isoformat(timespec="seconds"),
+                reference=reference,
+                due_date=due.isoformat(),
+                note=f"{card_type.name} subscription {period.start}..{period.end}: {charge.amount} + tax {charge.tax}"
+                f" ({sub.ledger_account})",
+            )
+        return Posting(cid, name, charge.total, not dry_run, f"net sales {net}, due {due}")
+
+    @staticmethod
+    def _each(
+        row: dict[str, Any], post: Callable[[dict[str, Any]], Posting | None]
+    ) -> Posting | None:
+        """One customer's line of a run: what ``post`` did (None: nothing to say), or why it
+        could not: the run goes on with the next customer."""
+        try:
+            return post(row)
+        except (ValueError, sqlite3.Error) as exc:
+            log.warning("customer %s not posted: %s", row["id"], exc)
+            return Posting(
+                int(row["id"]), display_name(row), ZERO, False, f"not posted: {exc}", failed=True
+            )
 
     # -- service charges -----------------------------------------------------------------------
     def post_service_charges(self, as_of: dt.date, *, dry_run: bool = False) -> list[Posting]:
         """Annual service charge on past-due open items, from each item's due date or the last
         service charge, whichever is later (so no day is charged twice); never on a service
         charge itself."""
-        settings = self.inputs.settings()
-        reference = service_charge_reference(as_of)
         out: list[Posting] = []
         for row in self.b.customers.with_service_charge():
-            cid = int(row["id"])
-            name = display_name(row)
-            if self.b.ledgers.has_reference(cid, reference):
-                out.append(Posting(cid, name, ZERO, False, f"already posted ({reference})"))
-                continue
-            items = self._open_items(cid)
-            charge = engine.service_charge(
-                items, Decimal(row["service_charge_percent"]), as_of, settings
-            )
-            if charge.amount <= 0:
-                continue
-            if not dry_run:
-                self.b.ledgers.add_receivable(
-                    customer_id=cid,
-                    entry_type="service_charge",
-                    amount=charge.amount,
-                    at=dt.datetime.combine(as_of, dt.time()).isoformat(timespec="seconds"),
-                    reference=reference,
-                    due_date=as_of.isoformat(),
-                    note="; ".join(r.description for r in charge.rules),
-                )
-            out.append(
-                Posting(
-                    cid, name, charge.amount, not dry_run, f"{len(charge.rules)} past-due items"
-                )
-            )
+            posting = self._each(row, partial(self._service_charge, as_of=as_of, dry_run=dry_run))
+            if posting is not None:
+                out.append(posting)
         return out
+
+    def _service_charge(self, row: dict[str, Any], as_of: dt.date, dry_run: bool) -> Posting | None:
+        settings = self.inputs.settings()
+        reference = service_charge_reference(as_of)
+        cid, name = int(row["id"]), display_name(row)
+        if self.b.ledgers.has_reference(cid, reference):
+            return Posting(cid, name, ZERO, False, f"already posted ({reference})")
+        items = self._open_items(cid)
+        charge = engine.service_charge(
+            items, Decimal(row["service_charge_percent"]), as_of, settings
+        )
+        if charge.amount <= 0:
+            return None
+        if not dry_run:
+            self.b.ledgers.add_receivable(
+                customer_id=cid,
+                entry_type="service_charge",
+                amount=charge.amount,
+                at=dt.datetime.combine(as_of, dt.time()).isoformat(timespec="seconds"),
+                reference=reference,
+                due_date=as_of.isoformat(),
+                note="; ".join(r.description for r in charge.rules),
+            )
+        return Posting(cid, name, charge.amount, not dry_run, f"{len(charge.rules)} past-due items")
 
     def _open_items(self, customer_id: int) -> list[engine.OpenItem]:
         """Charges still unpaid, oldest first (payments and credits settle the oldest first)."""

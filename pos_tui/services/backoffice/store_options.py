@@ -178,6 +178,11 @@ _ENGINE_TEXT: dict[str, tuple[str, str, str]] = {
         "Service charge method",
         "daily: percent/365 per day past due; monthly: percent/12 per whole month past due.",
     ),
+    "statement_day": (
+        RECEIVABLE,
+        "Statement day",
+        "Day of the month (1-31) statements are dated; 0: the last day of the month. A grace period 'from statement date' counts from the first statement on or after the charge.",
+    ),
     "financial_year_start_month": (
         RECEIVABLE,
         "Financial year starts (month)",
@@ -193,6 +198,7 @@ _ENGINE_RANGES: dict[str, tuple[int, int | None]] = {
     "points_places": (0, 8),
     "financial_year_start_month": (1, 12),
     "default_terms_days": (0, None),
+    "statement_day": (0, 31),
 }
 # Engine fields that are not store options, and where they are set instead.
 ENGINE_FIELDS_ELSEWHERE = {

@@ -1,33 +1,40 @@
 """A sale at the lane: ring up, price with the engine, tender, commit atomically.
 
 Every change to the cart is written to ``open_sales`` at once, so a crash or a dropped SSH
-session loses nothing: the next start offers the sale back. Committing writes the journal row,
-its lines, discounts, taxes and tenders, the points and receivable ledgers, a card type upgrade
-and the receipt print jobs in one transaction, and removes the open sale in the same one.
+session loses nothing: the next start offers the sale back. A change and its audit row are one
+transaction, and a change that fails (refused, database locked, disk full) leaves the cart as it
+was in memory too (:mod:`~pos_tui.services.checkout.atomic`). Audit rows of a sale being rung up
+name its open sale (entity ``open_sale``); the commit writes one ``sale`` row listing them.
+Committing writes the journal row, its lines, discounts, taxes and tenders, the points and
+receivable ledgers, a card type upgrade and the receipt print jobs in one transaction, and
+removes the open sale in the same one.
 """
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
 from pos_tui.engine.bounds import MAX_QUANTITY  # the lane's limit is pos-tui quote's too
+from pos_tui.services.checkout.atomic import atomic, saved
 from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
 from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
 from pos_tui.services.checkout.returns import ReturnLines
-from pos_tui.services.checkout.tenders import Tenders
+from pos_tui.services.checkout.tenders import Tenders, give_back
 from pos_tui.services.customers.visits import VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
-from pos_tui.storage.db import write
 
 ZERO = Decimal(0)
+# An audit row of the sale being changed: (action, changes).
+AuditRow = tuple[str, dict[str, Any]]
 
 
 class Checkout(ReturnLines, Tenders):
@@ -47,6 +54,11 @@ class Checkout(ReturnLines, Tenders):
         self.inputs = inputs or EngineInputs(backend)
         self.cart = cart or Cart()
         self.open_sale_id = open_sale_id
+        # The cart as the database holds it (as given, before the first save): what a failed
+        # change puts back.
+        self._saved = self.cart.to_json()
+        # What the lane should tell the cashier about the last change (see take_notices).
+        self.notices: list[str] = []
         self._original: dict[str, Any] | None = None
         # The last price and what it was made from (basis, cart, redemption, charge): the same
         # inputs give the same price, so it is reused instead of priced again.
@@ -93,46 +105,113 @@ class Checkout(ReturnLines, Tenders):
             raise CheckoutError("Remove the tenders before suspending the sale")
         sale_id = self._save("suspended", label=label)
         VisitService(self.b).leave(self.cart.customer_id, "hold")
-        self.cart = Cart()
-        self.open_sale_id = None
+        self._new_sale()
         return sale_id
 
     def cancel(self) -> None:
-        """Void the whole sale (nothing was committed, so nothing to reverse)."""
-        if self.open_sale_id is not None:
-            try:
-                with this_lanes(self.open_sale_id):
-                    self.b.open_sales.release(self.open_sale_id, self.b.settings.lane.id)
-            except CheckoutError:
-                pass  # completed, voided or on another lane meanwhile: only this copy goes
+        """Void the whole sale: nothing was committed, so nothing is reversed in the books, but
+        money already taken is given back, and the lane is told so (:attr:`notices`). The open
+        sale goes and its audit row is written in one transaction."""
+        tenders = [
+            {"kind": t.kind, "amount": t.amount, "reference": t.reference, "points": t.points}
+            for t in self.cart.tenders
+        ]
+        changes = {"lines": len(self.cart.lines), "tenders": tenders}
+        with saved(self.b.db, failed="The sale was not voided"):
+            if self.open_sale_id is not None:
+                try:
+                    with this_lanes(self.open_sale_id):
+                        self.b.open_sales.release(self.open_sale_id, self.b.settings.lane.id)
+                except CheckoutError:
+                    pass  # completed, voided or on another lane meanwhile: only this copy goes
+            self._audit(self.open_sale_id, "void_sale", changes)
+        if back := give_back(self.cart.tenders):
+            self.notices.append(f"Sale voided: {back}")
+        VisitService(self.b).leave(self.cart.customer_id, "void")
+        self._new_sale()
+
+    def _new_sale(self) -> None:
+        self.cart = Cart()
+        self.open_sale_id = None
+        self._saved = self.cart.to_json()
+        self._original = None
+
+    # -- saving: the cart, the open sale and the audit agree -----------------------------------
+    def _save(
+        self,
+        status: str = "in_progress",
+        label: str | None = None,
+        *,
+        audit: Sequence[AuditRow] = (),
+    ) -> int:
+        """Write the cart and ``audit`` (rows of this change) in one transaction; only then is
+        this cart the saved one. A failure puts the cart back as the database still holds it."""
+        state = self.cart.to_json()
+        try:
+            with saved(self.b.db, failed="The sale was not saved"), this_lanes(self.open_sale_id):
+                sale_id = self.b.open_sales.save(
+                    open_sale_id=self.open_sale_id,
+                    lane_id=self.b.settings.lane.id,
+                    employee_id=self.employee.id,
+                    status=status,
+                    state=state,
+                    at=self.b.timestamp(),
+                    label=label,
+                )
+                for action, changes in audit:
+                    self._audit(sale_id, action, changes)
+        except BaseException:
+            self._restore()
+            raise
+        self.open_sale_id = sale_id
+        self._saved = state
+        return sale_id
+
+    def _restore(self) -> None:
+        """Put the cart back as it was last saved (a change failed half-way); what the change
+        meant to tell the cashier goes with it."""
+        self.cart = Cart.from_json(copy.deepcopy(self._saved))
+        self.notices.clear()
+
+    def _audit(self, open_sale_id: int | None, action: str, changes: dict[str, Any]) -> None:
+        """An audit row of the sale being rung up, inside the caller's transaction."""
         self.b.store.audit(
             at=self.b.timestamp(),
-            entity="sale",
-            entity_id=None,
-            action="void_sale",
-            changes={"lines": len(self.cart.lines)},
+            entity="open_sale",
+            entity_id=open_sale_id,
+            action=action,
+            changes=changes,
             employee_id=self.employee.id,
             lane_id=self.b.settings.lane.id,
         )
-        VisitService(self.b).leave(self.cart.customer_id, "void")
-        self.cart = Cart()
-        self.open_sale_id = None
-        self._original = None
 
-    def _save(self, status: str = "in_progress", label: str | None = None) -> int:
-        with this_lanes(self.open_sale_id):
-            self.open_sale_id = self.b.open_sales.save(
-                open_sale_id=self.open_sale_id,
-                lane_id=self.b.settings.lane.id,
-                employee_id=self.employee.id,
-                status=status,
-                state=self.cart.to_json(),
-                at=self.b.timestamp(),
-                label=label,
+    def _changed(
+        self,
+        *,
+        refused_if: Callable[[engine.Refusal], bool] | None = None,
+        audit: Sequence[AuditRow] = (),
+    ) -> engine.PricedSale:
+        """Price the changed cart and save it with ``audit``. Refused (and the change undone by
+        :func:`atomic`) when the engine refuses it or the tenders no longer fit the total."""
+        priced = self.quote()
+        refused = [r for r in priced.refusals if refused_if(r)] if refused_if else []
+        if refused:
+            raise CheckoutError(
+                refused[0].message,
+                code=refused[0].code,
+                override_allowed=refused[0].override_allowed,
             )
-        return self.open_sale_id
+        self._tenders_fit(priced)
+        self._save(audit=audit)
+        return priced
+
+    def take_notices(self) -> tuple[str, ...]:
+        """What the last changes want the cashier told (capped points, voided tenders...)."""
+        out, self.notices = tuple(self.notices), []
+        return out
 
     # -- lines ---------------------------------------------------------------------------------
+    @atomic
     def add_item(self, code: str, quantity: Decimal | str = Decimal(1)) -> engine.PricedSale:
         """Add by barcode or SKU; refused (and not added) when the engine refuses the line."""
         if self.cart.kind == "return":
@@ -143,40 +222,30 @@ class Checkout(ReturnLines, Tenders):
             raise CheckoutError(
                 f"No item with barcode or SKU {code.strip()!r}", code="UNKNOWN_ITEM"
             )
-        line = CartLine(line_no=self.cart.next_line_no, item_id=int(row["id"]), quantity=str(qty))
-        self.cart.lines.append(line)
-        priced = self.quote()
-        refused = [r for r in priced.refusals if r.line_no == line.line_no]
-        if refused:
-            self.cart.lines.remove(line)
-            raise CheckoutError(refused[0].message, code=refused[0].code)
+        line_no = self.cart.next_line_no
+        self.cart.lines.append(CartLine(line_no=line_no, item_id=int(row["id"]), quantity=str(qty)))
         self.cart.next_line_no += 1
-        self._save()
-        return priced
+        return self._changed(refused_if=lambda r: r.line_no == line_no)
 
+    @atomic
     def void_line(self, line_no: int) -> engine.PricedSale:
-        self.cart.lines.remove(self._line(line_no))
-        self.b.store.audit(
-            at=self.b.timestamp(),
-            entity="sale",
-            entity_id=None,
-            action="void_line",
-            changes={"line_no": line_no},
-            employee_id=self.employee.id,
-            lane_id=self.b.settings.lane.id,
-        )
-        self._save()
-        return self.quote()
+        """Take a line off; refused while the tenders taken would no longer fit the sale."""
+        line = self._line(line_no)
+        self.cart.lines.remove(line)
+        item = self.inputs.item(line.item_id)
+        changes = {"line_no": line_no, "sku": item.sku, "quantity": line.quantity}
+        return self._changed(audit=[("void_line", changes)])
 
+    @atomic
     def set_quantity(self, line_no: int, quantity: Decimal | str) -> engine.PricedSale:
         line = self._line(line_no)
         qty = self._quantity(quantity)
         if self.cart.kind == "return" and line.original_line_no is not None:
             self._check_returnable(line.original_line_no, qty, except_line=line_no)
         line.quantity = str(qty)
-        self._save()
-        return self.quote()
+        return self._changed()
 
+    @atomic
     def discount_line(
         self,
         line_no: int,
@@ -187,12 +256,14 @@ class Checkout(ReturnLines, Tenders):
     ) -> engine.PricedSale:
         """A manual line discount within the giver's limit, or approved by a supervisor."""
         line = self._line(line_no)
-        discount = self._discount(percent, amount, approver)
-        before, line.discount = line.discount, discount
-        return self._priced_or_undo(
-            lambda r: r.line_no == line_no, undo=lambda: setattr(line, "discount", before)
+        line.discount = self._discount(percent, amount, approver)
+        changes = {"line_no": line_no, "sku": self.inputs.item(line.item_id).sku}
+        return self._changed(
+            refused_if=lambda r: r.line_no == line_no,
+            audit=[("line_discount", {**changes, **_discount_audit(line.discount)})],
         )
 
+    @atomic
     def override_price(
         self, line_no: int, price: str, *, approver: Employee | None = None
     ) -> engine.PricedSale:
@@ -217,23 +288,17 @@ class Checkout(ReturnLines, Tenders):
                 )
         line.price_override = str(new_price)
         line.price_approved_by = giver.id
-        self.b.store.audit(
-            at=self.b.timestamp(),
-            entity="sale",
-            entity_id=None,
-            action="price_override",
-            changes={
-                "sku": item.sku,
-                "from": str(regular),
-                "to": str(new_price),
-                "approved_by": giver.id,
-            },
-            employee_id=self.employee.id,
-            lane_id=self.b.settings.lane.id,
-        )
-        self._save()
-        return self.quote()
+        changes = {
+            "line_no": line_no,
+            "sku": item.sku,
+            "from": str(regular),
+            "to": str(new_price),
+            "approved_by": giver.id,
+            "override": approver is not None,
+        }
+        return self._changed(audit=[("price_override", changes)])
 
+    @atomic
     def discount_sale(
         self,
         *,
@@ -241,11 +306,10 @@ class Checkout(ReturnLines, Tenders):
         amount: str | None = None,
         approver: Employee | None = None,
     ) -> engine.PricedSale:
-        discount = self._discount(percent, amount, approver)
-        before, self.cart.sale_discount = self.cart.sale_discount, discount
-        return self._priced_or_undo(
-            lambda r: r.line_no is None and r.code.startswith(("DISCOUNT", "MANUAL")),
-            undo=lambda: setattr(self.cart, "sale_discount", before),
+        self.cart.sale_discount = self._discount(percent, amount, approver)
+        return self._changed(
+            refused_if=lambda r: r.line_no is None and r.code.startswith(("DISCOUNT", "MANUAL")),
+            audit=[("sale_discount", _discount_audit(self.cart.sale_discount))],
         )
 
     def _discount(
@@ -264,23 +328,8 @@ class Checkout(ReturnLines, Tenders):
             override=approver is not None and approver.at_least("supervisor"),
         )
 
-    def _priced_or_undo(
-        self, refused_if: Callable[[engine.Refusal], bool], *, undo: Callable[[], None]
-    ) -> engine.PricedSale:
-        """Price the changed cart; if the engine refuses the change, take it back and say why."""
-        priced = self.quote()
-        refused = [r for r in priced.refusals if refused_if(r)]
-        if refused:
-            undo()
-            raise CheckoutError(
-                refused[0].message,
-                code=refused[0].code,
-                override_allowed=refused[0].override_allowed,
-            )
-        self._save()
-        return priced
-
     # -- customer ------------------------------------------------------------------------------
+    @atomic
     def attach_customer(self, customer_id: int) -> engine.PricedSale:
         row = self.b.customers.get(customer_id)
         if row is None or not row["active"]:
@@ -291,24 +340,20 @@ class Checkout(ReturnLines, Tenders):
             and self._original["customer_id"] not in (None, customer_id)
         ):
             raise CheckoutError("A return belongs to the customer of the original sale")
-        previous = self.cart.customer_id
         self.cart.customer_id = customer_id
-        priced = self.quote()
-        line_refusals = [r for r in priced.refusals if r.line_no is not None]
-        if line_refusals:
-            self.cart.customer_id = previous
-            raise CheckoutError(line_refusals[0].message, code=line_refusals[0].code)
-        self._save()
+        priced = self._changed(refused_if=lambda r: r.line_no is not None)
         VisitService(self.b).arrive(customer_id, self.employee)
         return priced
 
+    @atomic
     def detach_customer(self) -> engine.PricedSale:
         if any(t.kind in ("account", "points") for t in self.cart.tenders):
             raise CheckoutError("Remove the account and points tenders first")
-        VisitService(self.b).leave(self.cart.customer_id, "detach")
+        leaving = self.cart.customer_id
         self.cart.customer_id = None
-        self._save()
-        return self.quote()
+        priced = self._changed()
+        VisitService(self.b).leave(leaving, "detach")
+        return priced
 
     # -- pricing -------------------------------------------------------------------------------
     def quote(
@@ -394,7 +439,8 @@ class Checkout(ReturnLines, Tenders):
         """
         if not self.cart.lines:
             raise CheckoutError("The sale has no lines")
-        recorder = SaleRecorder(self.b, self.inputs, self.employee, self.cart, self.open_sale_id)
+        open_sale_id = self.open_sale_id
+        recorder = SaleRecorder(self.b, self.inputs, self.employee, self.cart, open_sale_id)
         customer_id = self.cart.customer_id
         last = self._quoted[0][0] if self._quoted is not None else None
         basis = self.inputs.basis(customer_id, self.b.now(), known=last)
@@ -403,16 +449,35 @@ class Checkout(ReturnLines, Tenders):
             draft = self._draft(recorder, basis)
         except CheckoutError:
             draft = None  # refused or not: decided on what is read under the lock
-        with write(self.b.db, whole=True):
+        with saved(self.b.db, failed="The sale was not completed", whole=True):
             latest = self.inputs.basis(customer_id, self.b.now(), known=basis)
             if draft is None or latest != basis:
                 draft = self._draft(recorder, latest)
             committed = recorder.record(draft, latest)
-            VisitService(self.b).leave(self.cart.customer_id, "sale", sale_id=committed.sale["id"])
-        self.cart = Cart()
-        self.open_sale_id = None
-        self._original = None
+            sale_id = int(committed.sale["id"])
+            self._close_open_sale_audit(open_sale_id, sale_id, latest.timestamp)
+            VisitService(self.b).leave(self.cart.customer_id, "sale", sale_id=sale_id)
+        self._new_sale()
         return committed
+
+    def _close_open_sale_audit(self, open_sale_id: int | None, sale_id: int, at: str) -> None:
+        """Link the audit rows written while the sale was open (overrides, discounts, voided
+        lines) to the committed sale: one ``sale`` row naming them, in the commit's transaction.
+        Open sale ids are never reused, so the rows of one open sale are its own."""
+        if open_sale_id is None:
+            return
+        rows = self.b.store.audit_ids("open_sale", open_sale_id)
+        if not rows:
+            return
+        self.b.store.audit(
+            at=at,
+            entity="sale",
+            entity_id=sale_id,
+            action="open_sale_closed",
+            changes={"open_sale_id": open_sale_id, "audit_ids": rows},
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
 
     def _draft(self, recorder: SaleRecorder, basis: PricingBasis) -> SaleDraft:
         """The cart priced on ``basis``, checked as paid, and its journal rows."""
@@ -430,6 +495,7 @@ class Checkout(ReturnLines, Tenders):
                 f"{tendered} points cannot pay {value} now: take the points off and add them again",
                 code="REDEMPTION_CHANGED",
             )
+        self._tenders_fit(priced)
         change = self._change(self.due(priced), self.paid())
         return recorder.prepare(priced, change, self.sign)
 
@@ -464,6 +530,18 @@ class Checkout(ReturnLines, Tenders):
         if qty > MAX_QUANTITY:
             raise CheckoutError(f"Quantity over {MAX_QUANTITY}: check the entry")
         return qty
+
+
+def _discount_audit(discount: CartDiscount | None) -> dict[str, Any]:
+    """What an audit row says of a manual discount: its size, whose limit, an override."""
+    if discount is None:
+        return {}
+    return {
+        "percent": discount.percent,
+        "amount": discount.amount,
+        "approved_by": discount.approved_by,
+        "override": discount.override,
+    }
 
 
 def _manual(discount: CartDiscount | None) -> engine.ManualDiscount | None:

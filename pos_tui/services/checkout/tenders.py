@@ -1,14 +1,24 @@
 """Tenders of a sale at the lane: cash, card, the customer's account and points, and the change.
 
 A mixin of ``Checkout``: it works on the checkout's cart and prices with its ``quote``.
+
+The rules (docs/money.md, "Tenders, change and redemption"): change is only ever given out of
+cash. A card, account or points tender pays at most what is still due after the tenders already
+taken, so it never turns into change; the points prompt offers what pays the rest, not the
+total. A line change that would leave the tenders more than the sale is refused
+(:meth:`Tenders._tenders_fit`): a tender never outlives the lines it paid for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from decimal import Decimal
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
 from pos_tui import engine
+from pos_tui.services.checkout.atomic import atomic
 from pos_tui.services.checkout.cart import Cart, CartTender
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
@@ -19,6 +29,17 @@ from pos_tui.services.staff.pins import verify_pin
 ZERO = Decimal(0)
 
 
+@dataclass(frozen=True)
+class PointsOffer:
+    """Points that can pay part of the sale now: ``points`` more, worth ``value``; ``capped``
+    says why fewer than asked (None: as many as asked)."""
+
+    points: Decimal
+    value: Decimal
+    capped: str | None
+    refusal: str | None = None
+
+
 class Tenders:
     """Taking payment on the checkout's cart."""
 
@@ -26,7 +47,9 @@ class Tenders:
     b: Backend
     inputs: EngineInputs
     cart: Cart
+    notices: list[str]
     _save: Callable[..., int]
+    _restore: Callable[[], None]
     quote: Callable[..., engine.PricedSale]
 
     def paid(self) -> Decimal:
@@ -46,23 +69,29 @@ class Tenders:
         """What is still to pay (negative on a return: what is still to give back)."""
         return self.due(priced) - self.paid()
 
+    def still_due(self, priced: engine.PricedSale | None = None) -> Decimal:
+        """What is left to take (a sale) or to give back (a return), never below zero: the most
+        a card, account or points tender may be, so that only cash can give change."""
+        return max(self.sign * self.remaining(priced), ZERO)
+
+    @atomic
     def add_cash(self, amount: str | Decimal) -> engine.PricedSale:
         value = self.sign * self._money(amount, "Cash")
         if value == 0:
             raise CheckoutError("Enter the cash amount")
         return self._add_tender(CartTender(kind="cash", amount=str(value)))
 
+    @atomic
     def add_card(self, amount: str | Decimal, reference: str) -> engine.PricedSale:
         value = self.sign * self._money(amount, "Card amount")
         if not reference.strip():
             raise CheckoutError("Enter the card terminal's approval reference")
-        priced = self.quote()
-        if abs(value) > abs(self.remaining(priced)):
-            raise CheckoutError(f"A card pays at most the {abs(self.remaining(priced))} still due")
+        self._within_due(value, "A card pays")
         return self._add_tender(
             CartTender(kind="card", amount=str(value), reference=reference.strip())
         )
 
+    @atomic
     def add_account(
         self,
         amount: str | Decimal,
@@ -71,13 +100,12 @@ class Tenders:
         reference: str | None = None,
         approver: Employee | None = None,
     ) -> engine.PricedSale:
-        """Charge to the customer's receivable account, with every check of the engine."""
+        """Charge to the customer's receivable account, with every check of the engine and the
+        due date worked out now: whatever the commit would refuse is refused here."""
         if self.cart.customer_id is None:
             raise CheckoutError("Charging to an account needs a customer on the sale")
         value = self.sign * self._money(amount, "Charge amount")
-        priced = self.quote()
-        if abs(value) > abs(self.remaining(priced)):
-            raise CheckoutError(f"Charge at most the {abs(self.remaining(priced))} still due")
+        self._within_due(value, "Charge")
         row = self.b.customers.get(self.cart.customer_id)
         assert row is not None
         pin_ok = bool(pin) and verify_pin(pin or "", row["pin_hash"])
@@ -91,6 +119,7 @@ class Tenders:
             location_id=self.inputs.location_id(),
             supervisor_override=approver is not None and approver.at_least("supervisor"),
         )
+        audit: list[tuple[str, dict[str, Any]]] = []
         if self.cart.kind == "sale":
             decision = self.quote(charge=request).charge
             if decision is not None and not decision.allowed:
@@ -101,6 +130,16 @@ class Tenders:
                     code=first.code,
                     override_allowed=overridable,
                 )
+            if decision is not None and decision.overridden and approver is not None:
+                overridden = [r.code for r in decision.overridden]
+                audit.append(
+                    (
+                        "charge_override",
+                        {"amount": str(value), "approved_by": approver.id, "lifted": overridden},
+                    )
+                )
+            due = self._charge_due_date(self.cart.customer_id)
+            self.notices.append(f"{value} charged to the account: due {due.isoformat()}")
         if reference and reference.strip():
             self.cart.reference = reference.strip()
         tender = CartTender(
@@ -110,46 +149,155 @@ class Tenders:
             approved_by=approver.id if approver else None,
             pin_verified=pin_ok,
         )
-        return self._add_tender(tender)
+        return self._add_tender(tender, audit=audit)
 
+    def _charge_due_date(self, customer_id: int) -> dt.date:
+        """When a charge posted today falls due (the commit posts it with this date); terms
+        the engine cannot read refuse the charge now, not at commit."""
+        customer, _, _ = self.inputs.customer(customer_id)
+        try:
+            return engine.due_date(customer, self.b.now().date(), self.inputs.settings()).due
+        except ValueError as exc:
+            raise CheckoutError(
+                f"Cannot charge to this account: {exc}. Fix the customer's payment terms",
+                code="CHARGE_TERMS",
+            ) from None
+
+    @atomic
     def add_points(self, points: str | Decimal) -> engine.PricedSale:
-        """Pay part of the sale with points; the engine caps at balance and amount due."""
+        """Pay part of the sale with points: at most the balance, in whole units of the card
+        type's rate, and at most what is still due. Fewer than asked: the lane is told why."""
         if self.cart.customer_id is None:
             raise CheckoutError("Redeeming points needs a customer on the sale")
         wanted = parse_decimal(points, "Points")
-        already = sum(
-            (Decimal(t.points or 0) for t in self.cart.tenders if t.kind == "points"), ZERO
-        )
-        priced = self.quote(redemption=engine.RedemptionRequest(points=already + wanted))
-        red = priced.redemption
-        if red is None or red.refusals:
-            message = (
-                red.refusals[0].message if red and red.refusals else "Points cannot be redeemed"
+        if wanted <= 0:
+            raise CheckoutError("Points to redeem must be more than zero")
+        offer = self.points_offer(wanted)
+        if offer.refusal is not None:
+            raise CheckoutError(offer.refusal, code="REDEMPTION_REFUSED")
+        if offer.capped is not None:
+            self.notices.append(
+                f"{_count(wanted)} points asked: {_count(offer.points)} redeemed = {offer.value} "
+                f"({offer.capped})"
             )
-            raise CheckoutError(message, code="REDEMPTION_REFUSED")
-        used_now = red.points_used - already
-        if used_now <= 0:
-            raise CheckoutError("No more points can be used on this sale")
-        previous_value = sum(
-            (Decimal(t.amount) for t in self.cart.tenders if t.kind == "points"), ZERO
+        return self._add_tender(
+            CartTender(kind="points", amount=str(offer.value), points=str(offer.points))
         )
-        self.cart.tenders.append(
-            CartTender(
-                kind="points", amount=str(red.currency_value - previous_value), points=str(used_now)
-            )
-        )
-        self._save()
-        return self.quote()
 
+    def usable_points(self) -> tuple[Decimal, Decimal]:
+        """(points, value) that could pay the sale now: what the points prompt offers."""
+        if self.cart.customer_id is None or self.cart.kind != "sale":
+            return (ZERO, ZERO)
+        offer = self.points_offer(None)
+        return (ZERO, ZERO) if offer.refusal else (offer.points, offer.value)
+
+    def points_offer(self, wanted: Decimal | None) -> PointsOffer:
+        """How many more points (at most ``wanted``; None: as many as may be) pay part of the
+        sale now, on top of the points already tendered."""
+        cid = self.cart.customer_id
+        assert cid is not None
+        tendered = [t for t in self.cart.tenders if t.kind == "points"]
+        already = sum((Decimal(t.points or 0) for t in tendered), ZERO)
+        already_value = sum((Decimal(t.amount) for t in tendered), ZERO)
+        room = self.still_due()
+        row = self.b.customers.get(cid)
+        card_type = self.inputs.card_type(row["card_type_id"] if row else None)
+        per_points = card_type.points_to_convert if card_type else ZERO
+        per_money = card_type.equivalent_currency if card_type else ZERO
+        rated = per_points > 0 and per_money > 0
+        # Whole units that fit in what is still due (the engine caps at the sale total only).
+        cap = (room / per_money).to_integral_value(ROUND_FLOOR) * per_points if rated else None
+        request = wanted if cap is None else (cap if wanted is None else min(wanted, cap))
+        while True:
+            asked = None if request is None else already + request
+            red = self.quote(redemption=engine.RedemptionRequest(points=asked)).redemption
+            if red is None or red.refusals:
+                message = red.refusals[0].message if red and red.refusals else None
+                return PointsOffer(ZERO, ZERO, None, message or "Points cannot be redeemed")
+            value = red.currency_value - already_value
+            # A rate finer than the currency may round a unit up past what is due: one less.
+            if value <= room or request is None or request <= 0:
+                break
+            request = max(request - per_points, ZERO)
+        used = red.points_used - already
+        left = red.balance_before - already
+        if used <= 0:
+            if room <= 0:
+                why = "Nothing is still due: points pay only what is left to pay"
+            elif left < per_points:
+                why = f"Not enough points: {_count(left)} on the card, {_count(per_points)} points = {per_money}"
+            elif room < per_money:
+                why = (
+                    f"The {room} still due is less than one points unit "
+                    f"({_count(per_points)} points = {per_money}): take it in cash or by card"
+                )
+            else:
+                why = "No more points can be used on this sale"
+            return PointsOffer(ZERO, ZERO, None, why)
+        capped = None
+        if wanted is not None and used < wanted:
+            if wanted > left:
+                capped = f"only {_count(left)} points on the card"
+            elif cap is not None and wanted > cap:
+                capped = f"{value} pays the {room} still due"
+            else:
+                capped = f"points redeem in whole units of {_count(per_points)}"
+        return PointsOffer(used, value, capped)
+
+    @atomic
     def remove_tender(self, index: int) -> engine.PricedSale:
+        if not 0 <= index < len(self.cart.tenders):
+            raise CheckoutError("There is no such tender")
         del self.cart.tenders[index]
         self._save()
         return self.quote()
 
-    def _add_tender(self, tender: CartTender) -> engine.PricedSale:
+    def _add_tender(
+        self, tender: CartTender, *, audit: Sequence[tuple[str, dict[str, Any]]] = ()
+    ) -> engine.PricedSale:
+        if not self.cart.lines:
+            raise CheckoutError("Nothing to pay: scan an item first")
         self.cart.tenders.append(tender)
-        self._save()
+        self._save(audit=audit)
         return self.quote()
+
+    def _within_due(self, value: Decimal, what: str) -> None:
+        """A tender other than cash pays at most what is still due (it can give no change)."""
+        room = self.still_due()
+        if room == 0:
+            raise CheckoutError(
+                "Nothing is still due: only cash can be over-tendered, and change comes from cash"
+            )
+        if abs(value) > room:
+            raise CheckoutError(f"{what} at most the {room} still due")
+
+    def _tenders_fit(self, priced: engine.PricedSale) -> None:
+        """Refuse a change to the lines that the tenders taken no longer fit: a sale with no
+        lines left, card/account/points more than the new total (they would come back as
+        change), or more given back than a return's new refund. Take a tender off first."""
+        tenders = self.cart.tenders
+        if not tenders:
+            return
+        how = "take the tenders off first (F9 on the pay screen) or void the whole sale"
+        if not self.cart.lines:
+            raise CheckoutError(
+                f"Tenders of {_listed(tenders)} are on the sale: {how}", code="TENDERS_LEFT"
+            )
+        total = self.sign * self.due(priced)
+        if self.cart.kind == "sale":
+            not_cash = [t for t in tenders if t.kind != "cash"]
+            taken = sum((Decimal(t.amount) for t in not_cash), ZERO)
+            if taken > total:
+                raise CheckoutError(
+                    f"{_listed(not_cash)} would be more than the new total {total}: "
+                    f"change comes only from cash; {how}",
+                    code="TENDERS_OVER_TOTAL",
+                )
+        elif -self.paid() > total:
+            raise CheckoutError(
+                f"{-self.paid()} given back would be more than the new refund {total}; {how}",
+                code="TENDERS_OVER_TOTAL",
+            )
 
     def _change(self, total: Decimal, paid: Decimal) -> Decimal:
         if total >= 0:
@@ -179,3 +327,26 @@ class Tenders:
         if value < 0:
             raise CheckoutError(f"{what} cannot be negative")
         return value.quantize(unit)
+
+
+def give_back(tenders: Iterable[CartTender]) -> str:
+    """What to hand back for the tenders of a voided sale (nothing was posted, so points and
+    account charges need nothing)."""
+    parts = []
+    for t in tenders:
+        amount = Decimal(t.amount)
+        verb = "give back" if amount > 0 else "take back"
+        if t.kind == "cash":
+            parts.append(f"{verb} cash {abs(amount)}")
+        elif t.kind == "card":
+            parts.append(f"reverse card {abs(amount)} ({t.reference}) on the card terminal")
+    return "; ".join(parts)
+
+
+def _listed(tenders: Iterable[CartTender]) -> str:
+    return ", ".join(f"{t.kind} {abs(Decimal(t.amount))}" for t in tenders)
+
+
+def _count(points: Decimal) -> str:
+    """Points without trailing zeros (100, 2.5)."""
+    return f"{points.normalize():f}"

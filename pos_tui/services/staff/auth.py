@@ -41,18 +41,24 @@ class AuthService:
         self._audit(employee.id, "sign_in", {})
         return employee
 
-    def authorize(self, number: str, pin: str, *, role: str, reason: str) -> Employee:
-        """A supervisor (or higher) confirms an override; the override is logged."""
+    def authorize(
+        self, number: str, pin: str, *, role: str, reason: str, open_sale_id: int | None = None
+    ) -> Employee:
+        """A supervisor (or higher) confirms an override; the override is logged, naming the
+        open sale it is for (the sale's own audit row of the change names the approver too)."""
         employee = self.sign_in(number, pin)
         if not employee.at_least(role):
             raise AuthError(f"{employee.name} is a {employee.role}: a {role} must approve this")
-        self._audit(employee.id, "override", {"reason": reason})
+        changes: dict[str, object] = {"reason": reason}
+        if open_sale_id is not None:
+            changes["open_sale_id"] = open_sale_id
+        self._audit(employee.id, "override", changes)
         return employee
 
     def sign_out(self, employee: Employee) -> None:
         self._audit(employee.id, "sign_out", {})
 
-    def _audit(self, employee_id: int | None, action: str, changes: dict[str, str]) -> None:
+    def _audit(self, employee_id: int | None, action: str, changes: dict[str, object]) -> None:
         self.b.store.audit(
             at=self.b.timestamp(),
             entity="employee",
