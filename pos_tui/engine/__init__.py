@@ -5,8 +5,9 @@ Money is ``Decimal`` (floats refused), every result carries the :class:`Rule` re
 explain it. The one entry point for a sale is :func:`price_sale`; see ``docs/engine.md``.
 """
 
-from pos_tui.engine.convert import ConvertError, build, from_row, to_jsonable
+from pos_tui.engine.convert import ConvertError, build, from_row
 from pos_tui.engine.credit import check_charge
+from pos_tui.engine.jsonable import to_jsonable
 from pos_tui.engine.loyalty import (
     LoyaltyEntry,
     PointsBalance,

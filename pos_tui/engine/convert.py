@@ -1,4 +1,5 @@
-"""Build engine dataclasses from database rows or JSON, and turn results back into JSON.
+"""Build engine dataclasses from database rows or JSON (results go back out through
+:func:`pos_tui.engine.jsonable.to_jsonable`).
 
 Two modes share one converter driven by the dataclasses' type hints:
 
@@ -11,9 +12,6 @@ Two modes share one converter driven by the dataclasses' type hints:
   percent or quantity field must be written as a string (``"12.50"``; whole numbers are fine);
   and ``bounded=True``: every number, text and date keeps the bounds of
   :mod:`pos_tui.engine.bounds` (amounts within 10^9 with at most 4 places, no exponents).
-
-:func:`to_jsonable` renders any result with money and points as strings (``"12.50"``), dates and
-moments in ISO form.
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from pos_tui.engine import bounds
-from pos_tui.engine.money import fmt, to_decimal
+from pos_tui.engine.money import to_decimal
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -60,6 +58,7 @@ class _Mode:
 _HINTS: dict[type, dict[str, Any]] = {}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
 _ID = re.compile(r"^-?[0-9]{1,10}$")
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 
 
 def key_path(path: str, key: object) -> str:
@@ -76,9 +75,6 @@ def _hints(cls: type) -> dict[str, Any]:
     if cls not in _HINTS:
         _HINTS[cls] = typing.get_type_hints(cls)
     return _HINTS[cls]
-
-
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 
 
 def parse_time(text: str) -> dt.time:
@@ -126,45 +122,61 @@ def _convert(tp: Any, value: Any, path: str, mode: _Mode) -> Any:
         if value not in args:
             raise ConvertError(path, f"must be one of {', '.join(map(repr, args))}")
         return value
-    if tp is Decimal:
-        return _decimal(value, path, mode)
-    if tp is bool:
-        if isinstance(value, bool):
-            return value
-        if not mode.strict and value in (0, 1) and not isinstance(value, (float, Decimal)):
-            return bool(value)
-        raise ConvertError(path, f"expected true or false, got {_describe(value)}")
-    if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return _bounded(bounds.bounded_integer, value, path, mode)
-        raise ConvertError(path, f"expected an integer, got {_describe(value)}")
-    if tp is str:
-        if isinstance(value, str):
-            return _bounded(bounds.bounded_text, value, path, mode)
-        raise ConvertError(path, f"expected a string, got {_describe(value)}")
-    if tp in (dt.date, dt.datetime, dt.time):
-        return _moment(tp, value, path, mode)
+    scalar = _SCALARS.get(tp)
+    if scalar is not None:
+        return scalar(tp, value, path, mode)
     if origin in (tuple, frozenset):
-        if not isinstance(value, (list, tuple, set, frozenset)):
-            raise ConvertError(path, f"expected a list, got {_describe(value)}")
-        items = [_convert(args[0], v, f"{path}[{i}]", mode) for i, v in enumerate(value)]
-        return tuple(items) if origin is tuple else frozenset(items)
+        return _collection(origin, args[0], value, path, mode)
     if origin in (dict, Mapping):
-        if not isinstance(value, Mapping):
-            raise ConvertError(path, f"expected an object, got {_describe(value)}")
-        key_tp, value_tp = args
-        out: dict[Any, Any] = {}
-        for k, v in value.items():
-            key: Any = k
-            if key_tp is int:
-                if not _ID.match(str(k).strip()):
-                    raise ConvertError(key_path(path, k), "keys must be integer ids")
-                key = int(k)
-            out[key] = _convert(value_tp, v, key_path(path, k), mode)
-        return out
+        return _mapping(args, value, path, mode)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         return _build(tp, value, path, mode, {})
     raise ConvertError(path, f"unsupported field type {tp!r}")  # a programming error
+
+
+def _flag(tp: Any, value: Any, path: str, mode: _Mode) -> bool:
+    if isinstance(value, bool):
+        return value
+    # A database row stores flags as 0/1; JSON must say true or false.
+    if not mode.strict and value in (0, 1) and not isinstance(value, (float, Decimal)):
+        return bool(value)
+    raise ConvertError(path, f"expected true or false, got {_describe(value)}")
+
+
+def _integer(tp: Any, value: Any, path: str, mode: _Mode) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _bounded(bounds.bounded_integer, value, path, mode)
+    raise ConvertError(path, f"expected an integer, got {_describe(value)}")
+
+
+def _text(tp: Any, value: Any, path: str, mode: _Mode) -> str:
+    if isinstance(value, str):
+        return _bounded(bounds.bounded_text, value, path, mode)
+    raise ConvertError(path, f"expected a string, got {_describe(value)}")
+
+
+def _collection(origin: Any, item_tp: Any, value: Any, path: str, mode: _Mode) -> Any:
+    """A tuple or frozenset field, from a JSON list (or any Python collection)."""
+    if not isinstance(value, (list, tuple, set, frozenset)):
+        raise ConvertError(path, f"expected a list, got {_describe(value)}")
+    items = [_convert(item_tp, v, f"{path}[{i}]", mode) for i, v in enumerate(value)]
+    return tuple(items) if origin is tuple else frozenset(items)
+
+
+def _mapping(args: tuple[Any, ...], value: Any, path: str, mode: _Mode) -> dict[Any, Any]:
+    """A mapping field (e.g. a price list's item id -> price); integer keys may be JSON text."""
+    if not isinstance(value, Mapping):
+        raise ConvertError(path, f"expected an object, got {_describe(value)}")
+    key_tp, value_tp = args
+    out: dict[Any, Any] = {}
+    for k, v in value.items():
+        key: Any = k
+        if key_tp is int:
+            if not _ID.match(str(k).strip()):
+                raise ConvertError(key_path(path, k), "keys must be integer ids")
+            key = int(k)
+        out[key] = _convert(value_tp, v, key_path(path, k), mode)
+    return out
 
 
 def _bounded(check: Callable[[V], R], value: V, path: str, mode: _Mode) -> V | R:
@@ -177,7 +189,7 @@ def _bounded(check: Callable[[V], R], value: V, path: str, mode: _Mode) -> V | R
         raise ConvertError(path, str(exc)) from None
 
 
-def _decimal(value: Any, path: str, mode: _Mode) -> Decimal:
+def _decimal(tp: Any, value: Any, path: str, mode: _Mode) -> Decimal:
     # JSON is parsed with parse_float=Decimal, so a JSON number with a fraction or exponent
     # arrives here as a Decimal: with fractions=False (JSON scenarios) it is refused like a
     # float, so every exact amount in a scenario is visibly a string ("12.50") or a whole
@@ -211,6 +223,18 @@ def _moment(tp: Any, value: Any, path: str, mode: _Mode) -> Any:
     except ValueError as exc:
         raise ConvertError(path, f"{bounds.short(value)} is not an ISO {tp.__name__}") from exc
     return _bounded(bounds.bounded_date, parsed, path, mode)
+
+
+#: The converters of the plain field types, by type.
+_SCALARS: dict[Any, Callable[[Any, Any, str, _Mode], Any]] = {
+    Decimal: _decimal,
+    bool: _flag,
+    int: _integer,
+    str: _text,
+    dt.date: _moment,
+    dt.datetime: _moment,
+    dt.time: _moment,
+}
 
 
 def build(
@@ -272,37 +296,3 @@ def from_row(cls: type[T], row: Mapping[str, Any], **extra: Any) -> T:
     Decimal('5')
     """
     return build(cls, row, path=cls.__name__, strict=False, **extra)
-
-
-# Field names per dataclass rendered so far: a sale's explanation renders the same few
-# classes again and again (dataclasses.fields() is slow).
-_JSON_FIELDS: dict[type, tuple[str, ...]] = {}
-_PLAIN = frozenset({bool, int, str, type(None)})
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Dataclasses/Decimals/dates -> plain JSON values (money and points as strings)."""
-    if obj is None or isinstance(obj, (bool, int, str)):
-        return obj
-    names = _JSON_FIELDS.get(type(obj))
-    if names is not None:
-        out = {}
-        for name in names:
-            value = getattr(obj, name)
-            out[name] = value if value.__class__ in _PLAIN else to_jsonable(value)
-        return out
-    if isinstance(obj, Decimal):
-        return fmt(obj)
-    if isinstance(obj, (dt.date, dt.datetime, dt.time)):
-        return obj.isoformat()
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        names = tuple(f.name for f in dataclasses.fields(obj))
-        _JSON_FIELDS[type(obj)] = names
-        return {name: to_jsonable(getattr(obj, name)) for name in names}
-    if isinstance(obj, Mapping):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (frozenset, set)):
-        return sorted(to_jsonable(v) for v in obj)
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    raise TypeError(f"cannot render {type(obj).__name__} as JSON")

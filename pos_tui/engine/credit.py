@@ -33,6 +33,8 @@ limit with ``Settings.zero_credit_limit_is_unlimited``). A withdrawal for a cust
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pos_tui.engine.models import (
@@ -42,11 +44,180 @@ from pos_tui.engine.models import (
     CustomerAccount,
     Refusal,
     Rule,
+    TransactionType,
 )
 from pos_tui.engine.money import ZERO
 from pos_tui.engine.settings import Settings
 
 LABELS = {"charge": "charge", "cash_withdrawal": "cash withdrawal", "payment": "payment"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Charge:
+    """One receivable request being checked, with the figures every check reads."""
+
+    customer: Customer
+    request: ChargeRequest
+    amount: Decimal
+    balance: Decimal
+    settings: Settings
+    on: dt.date
+
+    @property
+    def kind(self) -> TransactionType:
+        return self.request.transaction_type
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+    @property
+    def name(self) -> str:
+        return self.customer.display_name
+
+    @property
+    def takes_credit(self) -> bool:
+        """A charge or a withdrawal uses the credit line; a payment gives it back."""
+        return self.kind in ("charge", "cash_withdrawal")
+
+    @property
+    def unlimited(self) -> bool:
+        return self.customer.credit_limit == 0 and self.settings.zero_credit_limit_is_unlimited
+
+    @property
+    def available(self) -> Decimal | None:
+        """The credit left (None: no limit, or a payment, which takes no credit)."""
+        if not self.takes_credit or self.unlimited:
+            return None
+        return self.customer.credit_limit - self.balance
+
+
+#: One check: the refusal it finds, or None.
+Check = Callable[[_Charge], Refusal | None]
+
+
+def _no_amount(c: _Charge) -> Refusal | None:
+    if c.amount <= 0:
+        return Refusal("NO_AMOUNT", f"Nothing to {c.label}: the amount is {c.amount}")
+    return None
+
+
+def _inactive(c: _Charge) -> Refusal | None:
+    if not c.customer.active:
+        return Refusal("CUSTOMER_INACTIVE", f"{c.name} is inactive")
+    return None
+
+
+def _no_account(c: _Charge) -> Refusal | None:
+    if not c.customer.ar_enabled:
+        return Refusal("AR_NOT_ENABLED", f"{c.name} has no receivable account")
+    return None
+
+
+def _not_allowed(c: _Charge) -> Refusal | None:
+    code, allowed = {
+        "charge": ("CHARGE_NOT_ALLOWED", c.customer.allow_charge),
+        "cash_withdrawal": ("WITHDRAWAL_NOT_ALLOWED", c.customer.allow_cash_withdrawal),
+        "payment": ("PAYMENT_NOT_ALLOWED", c.customer.allow_payment),
+    }[c.kind]
+    if not allowed:
+        return Refusal(code, f"{c.name} is not allowed a {c.label} on account")
+    return None
+
+
+def _other_location(c: _Charge) -> Refusal | None:
+    only = c.customer.limit_to_location_id
+    if only is not None and c.request.location_id != only:
+        return Refusal("LOCATION_LIMITED", f"{c.name} may only use the account at location {only}")
+    return None
+
+
+def _no_pin(c: _Charge) -> Refusal | None:
+    if c.takes_credit and c.customer.pin_hash and not c.request.pin_verified:
+        return Refusal("PIN_REQUIRED", f"{c.name} must enter their PIN to {c.label} to the account")
+    return None
+
+
+def _no_reference(c: _Charge) -> Refusal | None:
+    if c.customer.required_reference and not (c.request.reference or "").strip():
+        what = c.customer.required_reference_label or "reference"
+        return Refusal(
+            "REFERENCE_REQUIRED", f"A {what} is required for every {c.label} by {c.name}"
+        )
+    return None
+
+
+def _card_expired(c: _Charge) -> Refusal | None:
+    expiry = c.customer.card_expiry_date
+    if c.settings.validate_card_expiry and expiry is not None and expiry < c.on:
+        return Refusal("CARD_EXPIRED", f"{c.name}'s card expired on {expiry}")
+    return None
+
+
+def _on_hold(c: _Charge) -> Refusal | None:
+    if c.customer.credit_hold:
+        return Refusal("CREDIT_HOLD", f"{c.name}'s credit is on hold", override_allowed=True)
+    return None
+
+
+def _over_limit(c: _Charge) -> Refusal | None:
+    """A withdrawal only from a credit balance, when the customer is so limited; otherwise
+    the amount must fit in the available credit."""
+    if c.kind == "cash_withdrawal" and c.customer.withdraw_only_in_credit:
+        credit = -c.balance
+        if c.amount <= credit:
+            return None
+        return Refusal(
+            "WITHDRAW_ONLY_IN_CREDIT",
+            f"{c.name} may only withdraw from a credit balance; credit is "
+            f"{max(credit, ZERO)}, {c.amount} asked",
+        )
+    available = c.available
+    if available is None or c.amount <= available:
+        return None
+    return Refusal(
+        "CREDIT_LIMIT",
+        f"{c.label.capitalize()} of {c.amount} is over {c.name}'s available credit "
+        f"{available} (limit {c.customer.credit_limit}, balance {c.balance})",
+        override_allowed=True,
+    )
+
+
+def _owes_over_limit(c: _Charge) -> Refusal | None:
+    limit = c.customer.credit_limit
+    if c.settings.validate_due_over_credit_limit and not c.unlimited and c.balance > limit:
+        return Refusal(
+            "DUE_OVER_CREDIT_LIMIT",
+            f"{c.name} owes {c.balance}, over the credit limit {limit}",
+            override_allowed=True,
+        )
+    return None
+
+
+def _owes_anything(c: _Charge) -> Refusal | None:
+    if c.settings.validate_due_over_zero and c.balance > 0:
+        return Refusal("DUE_OVER_ZERO", f"{c.name} has {c.balance} due", override_allowed=True)
+    return None
+
+
+#: Every check, in the order of the table above (the order the refusals are reported in).
+CHECKS: tuple[Check, ...] = (
+    _no_amount,
+    _inactive,
+    _no_account,
+    _not_allowed,
+    _other_location,
+    _no_pin,
+    _no_reference,
+)
+#: The checks of a charge or withdrawal only: they use the credit line.
+CREDIT_CHECKS: tuple[Check, ...] = (
+    _card_expired,
+    _on_hold,
+    _over_limit,
+    _owes_over_limit,
+    _owes_anything,
+)
 
 
 def check_charge(
@@ -58,105 +229,31 @@ def check_charge(
     on: dt.date,
 ) -> ChargeDecision:
     """Decide a receivable transaction of ``amount`` for ``customer`` on day ``on``."""
-    kind = request.transaction_type
-    label = LABELS[kind]
-    name = customer.display_name
-    balance = account.receivable_balance
-    takes_credit = kind in ("charge", "cash_withdrawal")
-    found: list[Refusal] = []
-    rules: list[Rule] = []
-
-    def refuse(code: str, message: str, override: bool = False) -> None:
-        found.append(Refusal(code, message, override_allowed=override))
-
-    if amount <= 0:
-        refuse("NO_AMOUNT", f"Nothing to {label}: the amount is {amount}")
-    if not customer.active:
-        refuse("CUSTOMER_INACTIVE", f"{name} is inactive")
-    if not customer.ar_enabled:
-        refuse("AR_NOT_ENABLED", f"{name} has no receivable account")
-    allowed_flag = {
-        "charge": ("CHARGE_NOT_ALLOWED", customer.allow_charge),
-        "cash_withdrawal": ("WITHDRAWAL_NOT_ALLOWED", customer.allow_cash_withdrawal),
-        "payment": ("PAYMENT_NOT_ALLOWED", customer.allow_payment),
-    }[kind]
-    if not allowed_flag[1]:
-        refuse(allowed_flag[0], f"{name} is not allowed a {label} on account")
-    if (
-        customer.limit_to_location_id is not None
-        and request.location_id != customer.limit_to_location_id
-    ):
-        refuse(
-            "LOCATION_LIMITED",
-            f"{name} may only use the account at location {customer.limit_to_location_id}",
-        )
-    if takes_credit and customer.pin_hash and not request.pin_verified:
-        refuse("PIN_REQUIRED", f"{name} must enter their PIN to {label} to the account")
-    if customer.required_reference and not (request.reference or "").strip():
-        what = customer.required_reference_label or "reference"
-        refuse("REFERENCE_REQUIRED", f"A {what} is required for every {label} by {name}")
-
-    available: Decimal | None = None
-    if takes_credit:
-        if (
-            settings.validate_card_expiry
-            and customer.card_expiry_date is not None
-            and customer.card_expiry_date < on
-        ):
-            refuse("CARD_EXPIRED", f"{name}'s card expired on {customer.card_expiry_date}")
-        if customer.credit_hold:
-            refuse("CREDIT_HOLD", f"{name}'s credit is on hold", override=True)
-        unlimited = customer.credit_limit == 0 and settings.zero_credit_limit_is_unlimited
-        if not unlimited:
-            available = customer.credit_limit - balance
-        if kind == "cash_withdrawal" and customer.withdraw_only_in_credit:
-            credit = -balance
-            if amount > credit:
-                refuse(
-                    "WITHDRAW_ONLY_IN_CREDIT",
-                    f"{name} may only withdraw from a credit balance; credit is "
-                    f"{max(credit, ZERO)}, {amount} asked",
-                )
-        elif available is not None and amount > available:
-            refuse(
-                "CREDIT_LIMIT",
-                f"{label.capitalize()} of {amount} is over {name}'s available credit "
-                f"{available} (limit {customer.credit_limit}, balance {balance})",
-                override=True,
-            )
-        if (
-            settings.validate_due_over_credit_limit
-            and not unlimited
-            and (balance > customer.credit_limit)
-        ):
-            refuse(
-                "DUE_OVER_CREDIT_LIMIT",
-                f"{name} owes {balance}, over the credit limit {customer.credit_limit}",
-                override=True,
-            )
-        if settings.validate_due_over_zero and balance > 0:
-            refuse("DUE_OVER_ZERO", f"{name} has {balance} due", override=True)
-
-    after = balance - amount if kind == "payment" else balance + amount
-    blocking = [r for r in found if not (r.override_allowed and request.supervisor_override)]
+    c = _Charge(customer, request, amount, account.receivable_balance, settings, on)
+    checks = CHECKS + CREDIT_CHECKS if c.takes_credit else CHECKS
+    found = [r for r in (check(c) for check in checks) if r is not None]
+    # With a supervisor's override the overridable refusals no longer block (still explained).
     overridden = [r for r in found if r.override_allowed and request.supervisor_override]
-    for r in overridden:
-        rules.append(Rule("SUPERVISOR_OVERRIDE", f"Overridden by a supervisor: {r.message}"))
+    blocking = [r for r in found if not (r.override_allowed and request.supervisor_override)]
+    rules = [
+        Rule("SUPERVISOR_OVERRIDE", f"Overridden by a supervisor: {r.message}") for r in overridden
+    ]
+    after = c.balance - amount if c.kind == "payment" else c.balance + amount
     if not blocking:
         rules.append(
             Rule(
-                "RECEIVABLE_" + kind.upper(),
-                f"{label.capitalize()} of {amount} on account: balance {balance} -> {after}",
+                "RECEIVABLE_" + c.kind.upper(),
+                f"{c.label.capitalize()} of {amount} on account: balance {c.balance} -> {after}",
                 amount=amount,
             )
         )
     return ChargeDecision(
         allowed=not blocking,
-        transaction_type=kind,
+        transaction_type=c.kind,
         amount=amount,
-        balance_before=balance,
+        balance_before=c.balance,
         balance_after=after,
-        available_credit=available,
+        available_credit=c.available,
         refusals=tuple(blocking),
         overridden=tuple(overridden),
         rules=tuple(rules),

@@ -8,22 +8,22 @@ quantity field is still refused - write it as a string (``"12.50"``), which is a
 output uses. Whole numbers (``2``) are accepted. ``NaN`` and ``Infinity`` are refused.
 
 Hostile input is refused before it costs anything: text over :data:`MAX_INPUT_CHARS`, nesting
-deeper than :data:`MAX_DEPTH`, a key twice in one object, a number too long to read, and every
-value outside :mod:`pos_tui.engine.bounds` (amounts within 10^9 with at most 4 decimal places
-and no exponent, quantities above 0 and at most 9999, at most :data:`MAX_LINES` lines).
+deeper than :data:`MAX_DEPTH`, a key twice in one object and a number too long to read (all
+while reading the JSON, :mod:`pos_tui.engine.scenario_json`), and every value outside
+:mod:`pos_tui.engine.bounds` (amounts within 10^9 with at most 4 decimal places and no exponent,
+quantities above 0 and at most 9999, at most :data:`MAX_LINES` lines).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pos_tui.engine.bounds import OutOfBounds, bounded_quantity, short
-from pos_tui.engine.convert import ConvertError, HugeNumber, build, key_path, to_jsonable
+from pos_tui.engine.convert import ConvertError, build
+from pos_tui.engine.jsonable import to_jsonable
 from pos_tui.engine.models import (
     Basket,
     BasketLine,
@@ -42,20 +42,11 @@ from pos_tui.engine.models import (
     TaxClass,
 )
 from pos_tui.engine.sale import price_sale
+from pos_tui.engine.scenario_json import MAX_DEPTH, MAX_INPUT_CHARS, ScenarioError, load_json
 from pos_tui.engine.settings import Settings
 
-#: Longest scenario text, in characters (a basket of a thousand lines takes a tenth of it).
-MAX_INPUT_CHARS = 1_000_000
-#: Deepest nesting of objects and lists (a scenario needs 4: ``$.lines[0].manual_discount``).
-MAX_DEPTH = 20
 #: Most lines in one basket.
 MAX_LINES = 1000
-# Longest JSON number read as a number: anything longer is out of every bound anyway.
-_MAX_NUMBER_CHARS = 40
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used; the message names the JSON path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,98 +129,6 @@ class Scenario:
             ) from None
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ScenarioError(f"$: {name} is not a number")
-
-
-def _read_float(text: str) -> Decimal | HugeNumber:
-    if len(text) > _MAX_NUMBER_CHARS:
-        return HugeNumber(text)
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # an exponent past what Decimal holds
-        return HugeNumber(text)
-
-
-def _read_int(text: str) -> int | HugeNumber:
-    return HugeNumber(text) if len(text) > _MAX_NUMBER_CHARS else int(text)
-
-
-class _JsonObject(dict[str, Any]):
-    """A parsed JSON object that remembers the first key it was given twice."""
-
-    duplicate: str | None = None
-
-
-def _object(pairs: list[tuple[str, Any]]) -> _JsonObject:
-    obj = _JsonObject()
-    for key, value in pairs:
-        if key in obj and obj.duplicate is None:
-            obj.duplicate = key
-        obj[key] = value
-    return obj
-
-
-def _first_duplicate(value: Any, path: str) -> str | None:
-    """The path of the first key given twice in one object (document order), if any."""
-    if isinstance(value, _JsonObject):
-        if value.duplicate is not None:
-            return key_path(path, value.duplicate)
-        for key, inner in value.items():
-            found = _first_duplicate(inner, key_path(path, key))
-            if found:
-                return found
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            found = _first_duplicate(inner, f"{path}[{i}]")
-            if found:
-                return found
-    return None
-
-
-# A JSON string (skipped whole: brackets inside it do not count) or a bracket.
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
-
-
-def _too_deep(text: str) -> bool:
-    """Whether objects and lists nest deeper than MAX_DEPTH (checked before parsing recurses)."""
-    depth = 0
-    for token in _TOKENS.finditer(text):
-        mark = token.group()
-        if mark in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
-        elif mark in "]}":
-            depth -= 1
-    return False
-
-
-def load_json(text: str) -> Any:
-    """Parse JSON text exactly (``parse_float=Decimal``); ScenarioError on bad JSON, a key given
-    twice in one object, nesting deeper than MAX_DEPTH or text longer than MAX_INPUT_CHARS."""
-    if len(text) > MAX_INPUT_CHARS:
-        raise ScenarioError(f"$: the scenario is longer than {MAX_INPUT_CHARS} characters")
-    if _too_deep(text):
-        raise ScenarioError(f"$: objects and lists nest deeper than {MAX_DEPTH} levels")
-    try:
-        data = json.loads(
-            text,
-            parse_float=_read_float,
-            parse_int=_read_int,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_object,
-        )
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(
-            f"$: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
-    duplicate = _first_duplicate(data, "$")
-    if duplicate is not None:
-        raise ScenarioError(f"{duplicate}: the key is given twice; give it once")
-    return data
-
-
 def parse_scenario(text: str) -> Scenario:
     """Parse and check a JSON scenario; ScenarioError names the offending path."""
     data = load_json(text)
@@ -241,67 +140,12 @@ def parse_scenario(text: str) -> Scenario:
 
 
 def _resolve(doc: ScenarioDoc) -> Scenario:
-    """Resolve references (skus, tax codes) and assemble the engine inputs."""
-    items: dict[str, Item] = {}
-    for i, item in enumerate(doc.items):
-        if item.sku in items:
-            raise ScenarioError(f"$.items[{i}].sku: duplicate sku {short(item.sku)}")
-        items[item.sku] = item
-    taxes: dict[str, Tax] = {t.code: t for t in doc.taxes}
-    tax_classes: dict[int, TaxClass] = {}
-    for i, spec in enumerate(doc.tax_classes):
-        resolved = []
-        for j, code in enumerate(spec.tax_codes):
-            if code not in taxes:
-                raise ScenarioError(f"$.tax_classes[{i}].tax_codes[{j}]: unknown tax {short(code)}")
-            resolved.append(taxes[code])
-        tax_classes[spec.id] = TaxClass(spec.id, spec.code, spec.name, tuple(resolved))
-    for i, item in enumerate(doc.items):
-        if item.tax_class_id is not None and item.tax_class_id not in tax_classes:
-            raise ScenarioError(f"$.items[{i}].tax_class_id: unknown tax class {item.tax_class_id}")
-    if len(doc.lines) > MAX_LINES:
-        raise ScenarioError(f"$.lines: more than {MAX_LINES} lines")
-    lines = []
-    for i, line in enumerate(doc.lines):
-        if line.sku not in items:
-            raise ScenarioError(f"$.lines[{i}].sku: unknown item {short(line.sku)}")
-        try:
-            bounded_quantity(line.quantity)
-        except OutOfBounds as exc:
-            raise ScenarioError(f"$.lines[{i}].quantity: {exc}") from None
-        try:
-            lines.append(
-                BasketLine(
-                    line_no=line.line_no if line.line_no is not None else i + 1,
-                    item=items[line.sku],
-                    quantity=line.quantity,
-                    manual_discount=line.manual_discount,
-                    price_override=line.price_override,
-                )
-            )
-        except (TypeError, ValueError) as exc:
-            raise ScenarioError(f"$.lines[{i}]: {exc}") from None
-    if doc.kind == "return" and doc.return_of is None:
-        raise ScenarioError("$.return_of: a return needs the original sale's points")
-    try:
-        basket = Basket(
-            lines=tuple(lines),
-            kind=doc.kind,
-            manual_discount=doc.transaction_discount,
-            return_of=doc.return_of,
-        )
-    except (TypeError, ValueError) as exc:
-        raise ScenarioError(f"$.lines: {exc}") from None
-    if (
-        doc.customer is not None
-        and doc.card_type is not None
-        and doc.customer.card_type_id not in (None, doc.card_type.id)
-    ):
-        raise ScenarioError("$.customer.card_type_id: does not match $.card_type.id")
-    if doc.price_list is not None and (
-        doc.customer is None or doc.customer.price_list_id != doc.price_list.id
-    ):
-        raise ScenarioError("$.price_list.id: does not match $.customer.price_list_id")
+    """Resolve references (skus, tax codes) and assemble the engine inputs. Checked in the
+    order of the document, so the first error reported is the first one in the file."""
+    items = _items_by_sku(doc)
+    tax_classes = _tax_classes(doc)
+    basket = _basket(doc, items)
+    _check_customer_ids(doc)
     return Scenario(
         basket=basket,
         customer=doc.customer,
@@ -314,6 +158,82 @@ def _resolve(doc: ScenarioDoc) -> Scenario:
         redemption=doc.redemption,
         charge=doc.charge,
     )
+
+
+def _items_by_sku(doc: ScenarioDoc) -> dict[str, Item]:
+    items: dict[str, Item] = {}
+    for i, item in enumerate(doc.items):
+        if item.sku in items:
+            raise ScenarioError(f"$.items[{i}].sku: duplicate sku {short(item.sku)}")
+        items[item.sku] = item
+    return items
+
+
+def _tax_classes(doc: ScenarioDoc) -> dict[int, TaxClass]:
+    """The tax classes with their taxes found by code; every item's class must be one."""
+    taxes: dict[str, Tax] = {t.code: t for t in doc.taxes}
+    tax_classes: dict[int, TaxClass] = {}
+    for i, spec in enumerate(doc.tax_classes):
+        resolved = []
+        for j, code in enumerate(spec.tax_codes):
+            if code not in taxes:
+                raise ScenarioError(f"$.tax_classes[{i}].tax_codes[{j}]: unknown tax {short(code)}")
+            resolved.append(taxes[code])
+        tax_classes[spec.id] = TaxClass(spec.id, spec.code, spec.name, tuple(resolved))
+    for i, item in enumerate(doc.items):
+        if item.tax_class_id is not None and item.tax_class_id not in tax_classes:
+            raise ScenarioError(f"$.items[{i}].tax_class_id: unknown tax class {item.tax_class_id}")
+    return tax_classes
+
+
+def _basket(doc: ScenarioDoc, items: dict[str, Item]) -> Basket:
+    if len(doc.lines) > MAX_LINES:
+        raise ScenarioError(f"$.lines: more than {MAX_LINES} lines")
+    lines = [_line(i, line, items) for i, line in enumerate(doc.lines)]
+    if doc.kind == "return" and doc.return_of is None:
+        raise ScenarioError("$.return_of: a return needs the original sale's points")
+    try:
+        return Basket(
+            lines=tuple(lines),
+            kind=doc.kind,
+            manual_discount=doc.transaction_discount,
+            return_of=doc.return_of,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(f"$.lines: {exc}") from None
+
+
+def _line(i: int, line: LineSpec, items: dict[str, Item]) -> BasketLine:
+    if line.sku not in items:
+        raise ScenarioError(f"$.lines[{i}].sku: unknown item {short(line.sku)}")
+    try:
+        bounded_quantity(line.quantity)
+    except OutOfBounds as exc:
+        raise ScenarioError(f"$.lines[{i}].quantity: {exc}") from None
+    try:
+        return BasketLine(
+            line_no=line.line_no if line.line_no is not None else i + 1,
+            item=items[line.sku],
+            quantity=line.quantity,
+            manual_discount=line.manual_discount,
+            price_override=line.price_override,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(f"$.lines[{i}]: {exc}") from None
+
+
+def _check_customer_ids(doc: ScenarioDoc) -> None:
+    """The card type and price list given must be the customer's."""
+    if (
+        doc.customer is not None
+        and doc.card_type is not None
+        and doc.customer.card_type_id not in (None, doc.card_type.id)
+    ):
+        raise ScenarioError("$.customer.card_type_id: does not match $.card_type.id")
+    if doc.price_list is not None and (
+        doc.customer is None or doc.customer.price_list_id != doc.price_list.id
+    ):
+        raise ScenarioError("$.price_list.id: does not match $.customer.price_list_id")
 
 
 def sale_to_json(sale: PricedSale) -> dict[str, Any]:
@@ -329,6 +249,9 @@ def quote(text: str) -> dict[str, Any]:
 
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_INPUT_CHARS",
+    "MAX_LINES",
     "LineSpec",
     "Scenario",
     "ScenarioDoc",
