@@ -1,7 +1,7 @@
 """Loyalty points: earning per sale, birthday/anniversary extras, multiplier, referral, returns.
 
 Earning for one sale on a card type (FusionRetail card type), on the earning base B (the net of
-the points-eligible lines, see :mod:`pos_tui.engine.sale`):
+the points-eligible lines, see :mod:`pos_tui.engine.steps.points`):
 
 1. Base points: ``points_awarded`` per ``block_sale_value`` of B - proportional to B
    (``Settings.partial_blocks = "proportional"``, the manual's "carry the computed value in

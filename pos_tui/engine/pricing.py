@@ -1,6 +1,7 @@
 """The unit price of a line, before any discount.
 
-Resolution order (first match wins), documented in ``docs/engine.md``:
+Resolution order (first match wins), documented in ``docs/engine.md``; steps 1-5 are
+:func:`level_price`, the promotion after them :func:`promotion`:
 
 1. ``price_override`` on the line (an explicit price, e.g. a return at the price paid).
 2. Forced price level (Quasar): a customer with ``forced_price_level`` and a level 1-4 always
@@ -63,7 +64,21 @@ def unit_price(
     line_no: int | None = None,
     price_override: Decimal | None = None,
 ) -> UnitPrice:
-    """Resolve the unit price of ``item`` for ``customer`` on day ``on`` (see module doc)."""
+    """Resolve the unit price of ``item`` for ``customer`` on day ``on`` (see module doc):
+    the :func:`level_price`, then the :func:`promotion` if one applies."""
+    price = level_price(item, customer, price_list, line_no=line_no, price_override=price_override)
+    return promotion(price, item, settings, on, line_no=line_no)
+
+
+def level_price(
+    item: Item,
+    customer: Customer | None,
+    price_list: PriceList | None,
+    *,
+    line_no: int | None = None,
+    price_override: Decimal | None = None,
+) -> UnitPrice:
+    """The price before promotions: override, forced level, price list, level or regular."""
     rules: list[Rule] = []
 
     def note(code: str, text: str, amount: Decimal | None = None) -> None:
@@ -95,11 +110,11 @@ def unit_price(
             list_price,
         )
     elif level > 0:
-        level_price = item.level_price(level)
+        at_level = item.level_price(level)
         letter = LEVEL_LETTERS[level]
-        if level_price is not None:
-            price, source = level_price, f"level_{level}"
-            note("PRICE_LEVEL", f"Price level {level} ({letter}): {level_price}", level_price)
+        if at_level is not None:
+            price, source = at_level, f"level_{level}"
+            note("PRICE_LEVEL", f"Price level {level} ({letter}): {at_level}", at_level)
         else:
             note(
                 "PRICE_LEVEL_FALLBACK",
@@ -112,18 +127,28 @@ def unit_price(
 
     if forced:
         note("FORCED_PRICE_LEVEL", f"Forced price level {level}: no promotions or reductions")
-        return UnitPrice(price, source, True, tuple(rules))
+    return UnitPrice(price, source, forced, tuple(rules))
 
-    if promo_active(item, on):
-        promo = item.promo_price
-        assert promo is not None  # promo_active checked it
-        if promo < price or not settings.promo_best_price:
-            window = f"{item.promo_start or '...'} to {item.promo_end or '...'}"
-            note("PROMO_PRICE", f"Promotional price {promo} ({window})", promo)
-            price, source = promo, "promo"
-        else:
-            note(
-                "PROMO_NOT_BETTER",
-                f"Promotional price {promo} is not lower than {price}: not used",
-            )
-    return UnitPrice(price, source, False, tuple(rules))
+
+def promotion(
+    price: UnitPrice, item: Item, settings: Settings, on: dt.date, *, line_no: int | None = None
+) -> UnitPrice:
+    """``price`` after the item's promotional price, if it applies on ``on``.
+
+    Never for an explicit override (the price was set by hand) nor a forced price level; only
+    when lower than ``price`` unless ``Settings.promo_best_price`` is False.
+    """
+    if price.source == "override" or price.forced or not promo_active(item, on):
+        return price
+    promo = item.promo_price
+    assert promo is not None  # promo_active checked it
+    if promo < price.price or not settings.promo_best_price:
+        window = f"{item.promo_start or '...'} to {item.promo_end or '...'}"
+        rule = Rule("PROMO_PRICE", f"Promotional price {promo} ({window})", promo, line_no=line_no)
+        return UnitPrice(promo, "promo", False, (*price.rules, rule))
+    rule = Rule(
+        "PROMO_NOT_BETTER",
+        f"Promotional price {promo} is not lower than {price.price}: not used",
+        line_no=line_no,
+    )
+    return UnitPrice(price.price, price.source, False, (*price.rules, rule))

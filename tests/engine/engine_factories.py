@@ -17,6 +17,7 @@ from pos_tui.engine import (
     Tax,
     TaxClass,
 )
+from pos_tui.engine.steps.state import SaleInputs, SaleState, Step
 
 D = Decimal
 # A Wednesday, well inside the year: no birthdays or multipliers unless a test sets them.
@@ -78,3 +79,23 @@ def manual(
         amount=D(amount) if amount is not None else None,
         supervisor_override=override,
     )
+
+
+def inputs(*lines: BasketLine, **kw: Any) -> SaleInputs:
+    """The inputs of one pricing step: a basket of ``lines`` (``kind``/``manual_discount``/
+    ``return_of`` go to the basket) and the other arguments of ``price_sale``."""
+    basket_kw = {k: kw.pop(k) for k in ("kind", "manual_discount", "return_of") if k in kw}
+    kw.setdefault("customer", None)
+    kw.setdefault("card_type", None)
+    kw.setdefault("settings", SETTINGS)
+    kw.setdefault("moment", NOON)
+    kw.setdefault("tax_classes", TAX_CLASSES)
+    return SaleInputs(basket(*lines, **basket_kw), **kw)
+
+
+def run_steps(sale: SaleInputs, *steps: Step, state: SaleState | None = None) -> SaleState:
+    """``state`` (default: an empty sale) after ``steps``, in order."""
+    state = state if state is not None else SaleState()
+    for step in steps:
+        state = step(state, sale)
+    return state
