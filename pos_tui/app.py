@@ -369,9 +369,14 @@ class PosApp(App[None]):
 
     async def _by_number(self, checkout: CustomerFlows, number: str) -> None:
         from pos_tui.screens.customer_search import CustomerSearchScreen
+        from pos_tui.services.customers.fields import FieldError
         from pos_tui.services.customers.service import CustomerService
 
-        rows = await self.call_service(CustomerService(self.backend).find, number)
+        try:
+            rows = await self.call_service(CustomerService(self.backend).find, number)
+        except FieldError as exc:  # a number too long to be one
+            checkout.refuse(exc.message)
+            return
         if len(rows) == 1:
             checkout.attach(int(rows[0]["id"]))
         elif rows:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
-from tests.helpers import cli_runner_invoke
+from tests.helpers import cli_runner_invoke, store_legacy
 
 
 def test_init_creates_database_and_manager(db_path: Path) -> None:
@@ -37,9 +37,10 @@ def test_employee_pin_rules(db_path: Path) -> None:
 
 
 def test_customers_find_prints_data_inertly(backend: Backend, db_path: Path) -> None:
-    CustomerService(backend).create(
-        {"first_name": "[bold]Esc\x1b[2J", "last_name": "Ape", "mobile": "9123456789"}
+    cid = CustomerService(backend).create(
+        {"first_name": "[bold]Esc", "last_name": "Ape", "mobile": "9123456789"}
     )
+    store_legacy(backend, cid, first_name="[bold]Esc\x1b[2J")
     result = cli_runner_invoke(
         CliRunner(), ["--db", str(db_path), "customers", "find", "9123456789"]
     )
@@ -62,3 +63,31 @@ def test_installed_entry_point_runs(tmp_path: Path) -> None:
     assert f"database ready: {tmp_path / 'x.db'}" in out.stdout
     paths = subprocess.run([str(exe), "paths"], capture_output=True, text=True, env=env, timeout=60)
     assert "config/default.toml" in paths.stdout
+
+
+def test_find_refuses_bytes_that_are_not_utf8_with_one_line(tmp_path: Path) -> None:
+    """Real argv bytes through the installed command: exit 2 and one line, no traceback."""
+    exe = Path(sys.executable).parent / "pos-tui"
+    env = {**os.environ, "POS_TUI_DB": str(tmp_path / "x.db"), "LC_ALL": "C.UTF-8"}
+    subprocess.run([str(exe), "init"], capture_output=True, env=env, timeout=60, check=True)
+    out = subprocess.run(
+        [str(exe), "customers", "find", b"caf\xe9 \xff\xfe"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.decode().splitlines() == [
+        "error: Search text holds bytes that are not UTF-8 text: type it again"
+    ]
+    assert out.stdout == b""
+
+
+def test_find_refuses_search_text_over_200_characters(backend: Backend, db_path: Path) -> None:
+    result = cli_runner_invoke(
+        CliRunner(), ["--db", str(db_path), "customers", "find", "x" * 100_000]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: Search text is limited to 200 characters (100,000 given)"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from pos_tui.cli import CliState, pass_state
+from pos_tui.services.customers.fields import FieldError, search_text
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
@@ -20,7 +21,15 @@ def customers() -> None:
 @click.option("--limit", default=20, show_default=True)
 @pass_state
 def find(state: CliState, text: str, limit: int) -> None:
-    """Find by mobile, card, account number or name prefix (active customers only)."""
+    """Find by mobile, card, account number or name prefix (active customers only).
+
+    Exit 1: nobody found; 2: the text cannot be searched (over 200 characters, control
+    characters, or bytes that are not UTF-8)."""
+    try:
+        text = search_text(text)
+    except FieldError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(2) from None
     rows = CustomerService(state.backend()).find(text, limit=limit)
     if not rows:
         click.echo("no customer found", err=True)

@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.storage.customers import display_name
 from pos_tui.widgets.safe import safe
@@ -63,7 +64,7 @@ class CustomerSearchScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.title_text), id="customer-search-title")
+            yield Label(safe(self.title_text), id="customer-search-title")
             yield Input(
                 value=self.initial,
                 placeholder="Name, mobile, card or account number",
@@ -98,9 +99,16 @@ class CustomerSearchScreen(ModalScreen[int | None]):
         if not text:
             self._show(text, [])
             return
-        self.query_one("#customer-search-status", Static).update("Searching…")
+        status = self.query_one("#customer-search-status", Static)
+        status.update("Searching…")
         service = CustomerService(self.pos.backend)
-        rows = await self.pos.call_service(service.find, text, limit=RESULT_LIMIT)
+        try:
+            rows = await self.pos.call_service(service.find, text, limit=RESULT_LIMIT)
+        except FieldError as exc:  # too long, or not text: say so, keep what was typed
+            self._rows, self._results_for = [], None
+            self.query_one("#customer-results", DataTable).clear()
+            status.update(Text("! ", style="bold").append_text(safe(exc.message)))
+            return
         self._show(text, rows)
         if pick_single and len(rows) == 1:
             self.dismiss(int(rows[0]["id"]))

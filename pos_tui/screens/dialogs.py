@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
+from pos_tui.text import plain
 from pos_tui.widgets.safe import safe
 
 
@@ -62,13 +63,13 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.title_text), classes="prompt-title")
+            yield Label(safe(self.title_text), classes="prompt-title")
             if self.message:
                 yield Static(safe(self.message), classes="prompt-message")
             for f in self.fields:
-                yield Label(Text(f.label), classes="prompt-label")
+                yield Label(safe(f.label), classes="prompt-label")
                 yield Input(
-                    value=f.value,
+                    value=plain(f.value),  # a stored value: control characters visible
                     placeholder=f.placeholder,
                     password=f.password,
                     restrict=f.restrict,
@@ -124,7 +125,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.title_text), classes="choice-title")
+            yield Label(safe(self.title_text), classes="choice-title")
             yield Static(safe(self.message), classes="choice-message")
             yield OptionList(*(Option(Text(label), id=key) for key, label in self.choices))
         yield Footer()

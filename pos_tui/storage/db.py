@@ -18,6 +18,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from pos_tui.storage import name_keys
+from pos_tui.text import fold_email
 
 migrations = Migrations("pos_tui")
 
@@ -86,6 +87,22 @@ def _m0007_journal_hash_v2(db: sqlite_utils.Database) -> None:
 
     _run_script(db, "schema_v7_journal.sql")
     reseal_v1_order(db)
+
+
+@migrations(name="0008_email_folded")
+def _m0008_email_folded(db: sqlite_utils.Database) -> None:
+    # E-mails are stored folded (pos_tui.text.fold_email: NFKC, case folded) so that addresses
+    # differing only in case are one address. Fold the ones stored before. Where two customers
+    # already hold one folded address, both are left as typed for a person to merge: the
+    # duplicate check still sees them (lower(email)), and no row is changed behind their back.
+    by_key: dict[str, list[tuple[int, str]]] = {}
+    for row_id, email in db.conn.execute(
+        "SELECT id, email FROM customers WHERE email IS NOT NULL ORDER BY id"
+    ):
+        by_key.setdefault(fold_email(str(email)), []).append((int(row_id), str(email)))
+    for key, holders in by_key.items():
+        if len(holders) == 1 and holders[0][1] != key:
+            db.conn.execute("UPDATE customers SET email = ? WHERE id = ?", [key, holders[0][0]])
 
 
 class _Connection(sqlite3.Connection):

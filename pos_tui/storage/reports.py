@@ -30,12 +30,14 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 class CustomerQuery:
     """What the customer list shows: filters, one sort and its direction.
 
-    ``mobile`` is the search text already normalised as a mobile number (or empty);
-    ``birthdays`` holds 'MM-DD' days (birthday this week).
+    ``mobile`` is the search text already normalised as a mobile number (or empty), ``email``
+    as an e-mail address (folded, or empty); ``birthdays`` holds 'MM-DD' days (birthday this
+    week).
     """
 
     text: str = ""
     mobile: str = ""
+    email: str = ""
     active: bool | None = True
     card_type_id: int | None = None
     customer_type_id: int | None = None
@@ -69,9 +71,9 @@ def _where(q: CustomerQuery) -> tuple[str, list[Any]]:
         if q.mobile:
             alternatives.append("c.mobile = ?")
             params_text.append(q.mobile)
-        if "@" in text:
+        if q.email:
             alternatives.append("(lower(c.email) = lower(?) AND c.email IS NOT NULL)")
-            params_text.append(text)
+            params_text.append(q.email)
         tokens = _FTS_TOKEN.findall(text)
         if tokens:
             match = " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)

@@ -19,6 +19,7 @@ from pos_tui.widgets.customer_panel import CustomerPanel
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import checkout, message, notifications, skus, view
 from tests.catalog import Store
+from tests.helpers import store_legacy
 
 
 async def test_scan_by_barcode_and_sku_with_quantity_prefix_and_key(app: PosApp) -> None:
@@ -204,9 +205,10 @@ async def test_price_lookup_shows_price_without_adding(app: PosApp) -> None:
 
 
 async def test_database_text_shows_literally(app: PosApp, backend: Backend) -> None:
-    CustomerService(backend).create(
-        {"first_name": "[red]Bob[/red]", "last_name": "Esc\x1b[31m", "mobile": "9988776655"}
+    bob = CustomerService(backend).create(
+        {"first_name": "[red]Bob[/red]", "last_name": "Esc", "mobile": "9988776655"}
     )
+    store_legacy(backend, bob, last_name="Esc\x1b[31m")  # entry would refuse it now
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
         await pilot.press("f2")

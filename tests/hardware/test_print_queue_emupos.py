@@ -18,6 +18,7 @@ from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import Store, build_store
+from tests.helpers import store_legacy
 
 from .stacks import Emupos, closed_port, printer_that_hangs_up, stalled_printer, wait_until
 
@@ -315,8 +316,10 @@ def test_58mm_printer_prints_32_columns(backend: Backend, store: Store, emupos: 
 def test_hostile_names_print_as_text_never_as_commands(
     backend: Backend, store: Store, emupos: Emupos
 ) -> None:
-    evil = CustomerService(backend).create(
-        {"first_name": "[bold]\x1b@\x1d V", "last_name": "Cut\x1dV\x00Now\x1bd\x09"}
+    evil = CustomerService(backend).create({"first_name": "[bold]", "last_name": "Cut"})
+    # Stored before entry refused control characters (or by another program).
+    store_legacy(
+        backend, evil, first_name="[bold]\x1b@\x1d V", last_name="Cut\x1dV\x00Now\x1bd\x09"
     )
     backend.catalog.insert(
         "items", {"sku": "EVIL", "name": "Gift\x1bi\x1b@ box\x10\x04\x01", "regular_price": "10.00"}

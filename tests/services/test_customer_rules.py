@@ -38,7 +38,7 @@ def test_duplicate_email_is_case_insensitive_and_named(svc: CustomerService) -> 
     svc.create({"first_name": "Anna", "email": "anna@example.com"})
     err = _refused(svc, {"first_name": "Bob", "email": "ANNA@example.com"})
     assert err.field == "email"
-    assert "Email-ID ANNA@example.com already exists with Anna" in err.message
+    assert "Email-ID anna@example.com already exists with Anna" in err.message
 
 
 def test_duplicate_account_and_card_refused(svc: CustomerService) -> None:

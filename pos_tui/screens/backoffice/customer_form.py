@@ -14,7 +14,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent
+from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent, TextArea
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import (
@@ -27,6 +27,7 @@ from pos_tui.screens.backoffice.form_layout import (
 )
 from pos_tui.screens.backoffice.records import RecordList
 from pos_tui.services.backoffice import customer_list as cl
+from pos_tui.services.backoffice.customer_list import form_text
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.pictures import read_picture
 from pos_tui.widgets.backoffice.fields import FieldRow, rows_by_name, values_of
@@ -202,6 +203,11 @@ class CustomerFormScreen(BackOfficePage[None]):
         if row is not None and event.value != row.error_value:
             row.set_error(check_value(row.field_name, event.value))
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        row = next((a for a in event.text_area.ancestors if isinstance(a, FieldRow)), None)
+        if row is not None and event.text_area.text != row.error_value:
+            row.set_error(check_value(row.field_name, event.text_area.text))
+
     async def on_select_changed(self, event: Select.Changed) -> None:
         row = next((a for a in event.select.ancestors if isinstance(a, FieldRow)), None)
         if row is not None and row.field_name == ADDRESS_TYPE and event.value is not Select.NULL:
@@ -312,7 +318,7 @@ class CustomerFormScreen(BackOfficePage[None]):
         for address in self.data.addresses if self.data else []:
             kind = str(address["address_type"])
             if kind in seen:
-                out.append({k: address[k] for k in cf.ADDRESS_FIELDS})
+                out.append({k: form_text(address[k]) for k in cf.ADDRESS_FIELDS})
             seen.add(kind)
         return out
 

@@ -42,7 +42,8 @@ class TextScreen(ModalScreen[None]):
         with Vertical():
             yield Label(safe(self.title_text), classes="text-title")
             with VerticalScroll():
-                yield Static(safe(self.body), id="text-body")
+                # Line breaks are the text's own; any other control character shows escaped.
+                yield Static(safe(self.body, multiline=True), id="text-body")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
 from pos_tui.screens.backoffice.records import RecordList
-from pos_tui.services.backoffice.customer_list import FormData
+from pos_tui.services.backoffice.customer_list import FormData, form_text
 from pos_tui.services.customers import fields as cf
 from pos_tui.widgets.backoffice.fields import FieldRow, choice_options, options
 from pos_tui.widgets.photo import PhotoView
@@ -82,7 +82,8 @@ def field_row(spec: cf.Field, data: FormData, value: str) -> FieldRow:
         return FieldRow(spec.name, spec.label, "ref", value=value, choices=options(data.refs.get(spec.ref, [])))  # fmt: skip
     if spec.kind == "choice":
         return FieldRow(spec.name, spec.label, "choice", value=value, choices=choice_options(spec.choices))  # fmt: skip
-    return FieldRow(spec.name, spec.label, spec.kind, value=value, max_length=spec.max_length)
+    kind = "multiline" if spec.multiline else spec.kind
+    return FieldRow(spec.name, spec.label, kind, value=value, max_length=spec.max_length)
 
 
 def address_values(data: FormData) -> dict[str, dict[str, str]]:
@@ -91,9 +92,7 @@ def address_values(data: FormData) -> dict[str, dict[str, str]]:
     for address in data.addresses:
         kind = str(address["address_type"])
         if kind not in out:
-            out[kind] = {
-                p: "" if address.get(p) is None else str(address[p]) for p in ADDRESS_PARTS
-            }
+            out[kind] = {p: form_text(address.get(p)) for p in ADDRESS_PARTS}
     return out
 
 

@@ -15,7 +15,7 @@ from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.services.backoffice.customer_list import CustomerListService
 from pos_tui.services.customers import csv_io as io
 from pos_tui.widgets.backoffice.fields import FieldRow, rows_by_name
-from pos_tui.widgets.safe import safe
+from pos_tui.widgets.safe import safe, safe_lines
 
 
 def presets() -> list[str]:
@@ -115,7 +115,7 @@ class ImportExportScreen(BackOfficePage[None]):
             lines.append(f"{len(report.rejected)} rows refused, written to {rejects}:")
             lines += [f"  {r}" for r in report.rejected[:20]]
         lines += [f"ignored column: {c}" for c in report.ignored_columns]
-        self.query_one("#io-report", Static).update(safe("\n".join(lines)))
+        self.query_one("#io-report", Static).update(safe_lines(lines))
         self.hint(lines[0])
         self.pos.say(lines[0], title="Import")
 

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label
 
 from pos_tui.screens.dialogs import Field, PromptScreen
+from pos_tui.text import plain
 from pos_tui.widgets.safe import safe
 
 
@@ -42,8 +43,9 @@ class RecordList(Vertical):
         self.list_name = name
         self.heading = title
         self.columns = columns
+        # Stored text as the prompt's inputs show it: a control character as a visible escape.
         self.records: list[dict[str, str]] = [
-            {c: "" if r.get(c) is None else str(r.get(c)) for c, _ in columns} for r in records
+            {c: plain(r.get(c)) for c, _ in columns} for r in records
         ]
         self.loaded = [dict(r) for r in self.records]
 

@@ -25,6 +25,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.db import write
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
+from pos_tui.text import plain
 
 AdminKind = Literal[
     "text", "decimal", "percent", "int", "flag", "choice", "ref", "date", "time", "weekdays", "refs"
@@ -245,6 +246,7 @@ RATE_STEP = Decimal(1).scaleb(-MAX_PLACES)
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _ID = re.compile(r"^[0-9]{1,10}$")
 _DIGITS = re.compile(r"^[0-9]+$")
+_NO_LIMIT = Decimal("Infinity")
 _SUB_FIELDS = ("ledger_account", "periodicity", "rate", "tax_code", "tax_rate_percent", "cover_charges", "posting")  # fmt: skip
 
 
@@ -281,7 +283,12 @@ def coerce_admin(spec: AdminField, raw: str) -> Any:
         if len(text) > 10 or int(text) > maximum:  # len first: int() of a million digits
             raise FieldError(spec.name, f"{spec.words} must be between 0 and {maximum}")
         return int(text)
-    value = cf.coerce(cf.Field(spec.name, spec.label, spec.kind, "", choices=spec.choices), text)
+    # cf.coerce only reads the number (1e2 too): its bounds and decimal places are _bounded's.
+    field = cf.Field(
+        spec.name, spec.label, spec.kind, "", choices=spec.choices,
+        high=_NO_LIMIT if spec.kind == "decimal" else None, places=28, exponent=True,
+    )  # fmt: skip
+    value = cf.coerce(field, text)
     if spec.kind in ("decimal", "percent"):
         value = _bounded(spec, Decimal(value))
         if Decimal(value) > maximum:
@@ -297,10 +304,6 @@ def _bounded(spec: AdminField, number: Decimal) -> str:
     if number != number.quantize(RATE_STEP):
         raise FieldError(spec.name, f"{spec.words} has at most {MAX_PLACES} decimals")
     return format(number, "f")
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 class CatalogAdmin:
@@ -348,14 +351,14 @@ class CatalogAdmin:
             raise FieldError("id", f"No such row in {spec.title}")
         for f in spec.fields:
             if f.name in row:
-                values[f.name] = _text(row[f.name])
+                values[f.name] = plain(row[f.name])
         if table == "card_types":
             ids = self.b.catalog.restricted_subgroup_ids(int(row["id"]))
             values["restricted_subgroups"] = ",".join(str(i) for i in ids)
             sub = self.b.catalog.subscription(int(row["id"]))
             values["subscription"] = "1" if sub else "0"
             for name in _SUB_FIELDS:
-                values["sub_" + name] = _text(sub[name]) if sub else values["sub_" + name]
+                values["sub_" + name] = plain(sub[name]) if sub else values["sub_" + name]
         if table == "tax_classes":
             taxes = self.b.catalog.taxes_of_class(int(row["id"]))
             values["taxes"] = ",".join(str(t["id"]) for t in sorted(taxes, key=lambda t: t["id"]))
@@ -364,7 +367,7 @@ class CatalogAdmin:
                 key = DEFAULT_PREFIX + name
                 if key in values:
                     is_flag = cf.BY_NAME[name].kind == "flag"
-                    values[key] = ("yes" if value else "no") if is_flag else _text(value)
+                    values[key] = ("yes" if value else "no") if is_flag else plain(value)
         return values
 
     def save(

@@ -21,6 +21,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.reports import SORT_KEYS, CustomerQuery, ReportRepository
 from pos_tui.storage.rows import Row
+from pos_tui.text import fold_email, plain
 
 PAGE_SIZE = 50
 SORTS: tuple[tuple[str, str], ...] = (
@@ -118,7 +119,7 @@ class CustomerListService:
     def query(self, filters: ListFilters) -> CustomerQuery:
         if filters.sort not in SORT_KEYS:
             raise ValueError(f"unknown sort {filters.sort!r}")
-        text = filters.text.strip()
+        text = cf.search_text(filters.text)
         try:
             mobile = cf.normalize_mobile(text) if text else ""
         except cf.FieldError:
@@ -126,6 +127,7 @@ class CustomerListService:
         return CustomerQuery(
             text=text,
             mobile=mobile,
+            email=email if "@" in (email := fold_email(text)) else "",
             active=filters.active,
             card_type_id=filters.card_type_id,
             customer_type_id=filters.customer_type_id,
@@ -230,9 +232,11 @@ class FormData:
     photos: dict[int, bytes] = field(default_factory=dict)  # slot -> the stored image
 
 
-def form_text(value: Any) -> str:
-    """A stored customer value as the form's text."""
-    return "" if value is None else str(value)
+def form_text(value: Any, *, multiline: bool = False) -> str:
+    """A stored customer value as the form's text. A control character stored before entry
+    refused them shows as a visible escape (``\x1b``; saving the field keeps that visible
+    text); ``multiline`` keeps line breaks (the remarks' text areas)."""
+    return plain(value, multiline=multiline)
 
 
 def load_form(backend: Backend, customer_id: int | None) -> FormData:
@@ -249,7 +253,7 @@ def load_form(backend: Backend, customer_id: int | None) -> FormData:
     details = CustomerService(backend).details(customer_id)
     if details is None:
         raise cf.FieldError("id", f"No customer with id {customer_id}")
-    values = {f.name: form_text(details.row.get(f.name)) for f in cf.FIELDS}
+    values = {f.name: form_text(details.row.get(f.name), multiline=f.multiline) for f in cf.FIELDS}
     link = details.row.get("link_customer_id")
     values["link_customer_id"] = CustomerListService(backend).account_of(int(link)) if link else ""
     pictures, photos = {}, {}

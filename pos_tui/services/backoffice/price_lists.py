@@ -10,12 +10,12 @@ with their old and new values, and bumps the catalog version so running lanes re
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from pos_tui.services.backoffice.catalog import CatalogAdmin
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.db import write
+from pos_tui.text import plain
 
 PRICES = "prices"  # the field name a refusal of a price row carries
 
@@ -26,10 +26,6 @@ class PriceRowError(FieldError):
     def __init__(self, message: str, index: int | None = None) -> None:
         super().__init__(PRICES, message)
         self.index = index
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 class PriceListAdmin:
@@ -43,7 +39,7 @@ class PriceListAdmin:
         if price_list_id is None:
             return []
         return [
-            {"sku": _text(r["sku"]), "name": _text(r["name"]), "price": _text(r["price"])}
+            {"sku": plain(r["sku"]), "name": plain(r["name"]), "price": plain(r["price"])}
             for r in self.b.catalog.price_list_items(price_list_id)
         ]
 

@@ -14,7 +14,20 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from pos_tui.engine.bounds import MAX_AMOUNT
+from pos_tui.text import describe_control, first_control, fold_email
+
 Kind = Literal["text", "flag", "decimal", "percent", "date", "int", "choice", "ref"]
+
+# SQLite stores integers as signed 64-bit: nothing larger may reach it (OverflowError).
+INT64_MAX = 2**63 - 1
+# Amounts: at most 10^9, as everywhere else amounts come in (engine/bounds.py; docs/back-office.md,
+# "What a field takes").
+MONEY_MAX = MAX_AMOUNT
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+# A search is a name, a number or an address: longer text is a paste gone wrong (and costs
+# seconds of full-text matching).
+MAX_SEARCH_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,28 @@ class Field:
     ref: str = ""
     max_length: int = 10_000
     help: str = ""
+    # Bounds of a number (int, decimal, percent); None: the kind's default (see ``bounds``).
+    low: int | Decimal | None = None
+    high: int | Decimal | None = None
+    # Most digits after the decimal point of a decimal or percent.
+    places: int = 4
+    # Text that may hold line breaks (remarks); any other control character is refused.
+    multiline: bool = False
+    # A date that cannot lie in the future (birth dates): checked against the store's clock.
+    past_only: bool = False
+    # Accept an exponent (1e2): the catalog editors take it and store plain digits themselves.
+    exponent: bool = False
+
+    def bounds(self) -> tuple[int | Decimal, int | Decimal]:
+        """(lowest, highest) value a number of this field may take."""
+        default: dict[str, tuple[int | Decimal, int | Decimal]] = {
+            "int": (0, INT64_MAX),
+            "ref": (0, INT64_MAX),
+            "decimal": (Decimal(0), MONEY_MAX),
+            "percent": (Decimal(0), Decimal(100)),
+        }
+        low, high = default.get(self.kind, (0, INT64_MAX))
+        return (low if self.low is None else self.low, high if self.high is None else self.high)
 
 
 def _f(name: str, label: str, kind: Kind, group: str, **kw: Any) -> Field:
@@ -53,7 +88,7 @@ FIELDS: tuple[Field, ...] = (
     _f("tax_resale_id", "Tax / resale ID", "text", "settings"),
     _f("tax_exempt", "Tax exempt (all taxes)", "flag", "settings"),
     _f("is_employee", "Employee", "flag", "settings"),
-    _f("price_level", "Price level (0 regular, 1-4; A/B/C = 1/2/3)", "int", "settings"),
+    _f("price_level", "Price level (0 regular, 1-4; A/B/C = 1/2/3)", "int", "settings", high=4),
     _f("forced_price_level", "Force price level (no promotions)", "flag", "settings"),
     _f("price_list_id", "Default price list", "ref", "settings", ref="price_lists"),
     _f("auto_discount_percent", "Automatic discount %", "percent", "settings"),
@@ -82,7 +117,7 @@ FIELDS: tuple[Field, ...] = (
         choices=("open_item", "balance_forward"),
     ),
     _f("ledger_account", "Ledger account", "text", "receivable"),
-    _f("credit_limit", "Credit limit", "decimal", "receivable"),
+    _f("credit_limit", "Credit limit", "decimal", "receivable", places=2),
     _f("credit_hold", "Credit hold", "flag", "receivable"),
     _f(
         "grace_period_type",
@@ -91,7 +126,7 @@ FIELDS: tuple[Field, ...] = (
         "receivable",
         choices=("none", "posted_date", "statement_date"),
     ),
-    _f("grace_period_days", "Grace period days", "int", "receivable"),
+    _f("grace_period_days", "Grace period days", "int", "receivable", high=3650),
     _f("payment_terms", "Payment terms", "text", "receivable", max_length=40),
     _f("service_charge_percent", "Annual service charge %", "percent", "receivable"),
     _f("statement_print", "Print statement", "flag", "receivable"),
@@ -101,10 +136,10 @@ FIELDS: tuple[Field, ...] = (
     _f("allow_payment", "May pay on account", "flag", "receivable"),
     _f("withdraw_only_in_credit", "Withdraw only in credit", "flag", "receivable"),
     # Personal (FusionRetail personal info).
-    _f("birth_date", "Birth date", "date", "personal"),
+    _f("birth_date", "Birth date", "date", "personal", past_only=True),
     _f("spouse_name", "Spouse name", "text", "personal"),
-    _f("anniversary_date", "Anniversary date", "date", "personal"),
-    _f("pos_remarks", "PoS remarks", "text", "personal"),
+    _f("anniversary_date", "Anniversary date", "date", "personal", past_only=True),
+    _f("pos_remarks", "PoS remarks", "text", "personal", multiline=True),
     # Other information (FusionRetail).
     _f("other_information", "Other information", "flag", "other"),
     _f("billing_address", "Billing address", "choice", "other", choices=("main", "alternate")),
@@ -112,7 +147,7 @@ FIELDS: tuple[Field, ...] = (
     _f("bill_delivery", "Bill delivery", "choice", "other", choices=("email", "print", "both")),
     _f("send_email", "Send email", "flag", "other"),
     _f("send_sms", "Send SMS", "flag", "other"),
-    _f("remarks", "Remarks", "text", "other"),
+    _f("remarks", "Remarks", "text", "other", multiline=True),
 )
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
@@ -167,7 +202,7 @@ def coerce(field: Field, value: Any) -> Any:
         return None
     label = field.label
     if field.kind == "text":
-        text = str(value)
+        text = check_text(field.name, label, str(value), multiline=field.multiline)
         if text.strip() == "":
             return None
         if len(text) > field.max_length:
@@ -178,41 +213,19 @@ def coerce(field: Field, value: Any) -> Any:
             return int(value)
         flag = parse_flag(str(value))
         if flag is None:
-            raise FieldError(field.name, f"{label} must be yes or no, not {str(value)!r}")
+            raise FieldError(field.name, f"{label} must be yes or no, not {shown(value)}")
         return int(flag)
     if field.kind in ("decimal", "percent"):
-        if isinstance(value, float):
-            raise FieldError(field.name, f"{label}: give the amount as text, not a float")
-        try:
-            number = Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
-            raise FieldError(field.name, f"{label} must be a number, not {str(value)!r}") from None
-        if not number.is_finite() or number < 0:
-            raise FieldError(field.name, f"{label} must be zero or more")
-        if field.kind == "percent" and number > 100:
-            raise FieldError(field.name, f"{label} must be between 0 and 100")
+        low, high = field.bounds()
+        number = parse_decimal(
+            field.name, label, value, low, high, field.places, exponent=field.exponent
+        )
         return str(number)
     if field.kind == "date":
-        if isinstance(value, date):
-            return value.isoformat()
-        try:
-            return date.fromisoformat(str(value).strip()).isoformat()
-        except ValueError:
-            raise FieldError(
-                field.name, f"{label} must be a date YYYY-MM-DD, not {str(value)!r}"
-            ) from None
+        return parse_date(field.name, label, value).isoformat()
     if field.kind in ("int", "ref"):
-        try:
-            number_i = int(str(value).strip())
-        except ValueError:
-            raise FieldError(
-                field.name, f"{label} must be a whole number, not {str(value)!r}"
-            ) from None
-        if number_i < 0:
-            raise FieldError(field.name, f"{label} must be zero or more")
-        if field.name == "price_level" and number_i > 4:
-            raise FieldError(field.name, "Price level must be 0 (regular) or 1 to 4")
-        return number_i
+        low, high = field.bounds()
+        return parse_int(field.name, label, value, int(low), int(high))
     if field.kind == "choice":
         text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
         if text not in field.choices:
@@ -221,37 +234,190 @@ def coerce(field: Field, value: Any) -> Any:
     raise AssertionError(field.kind)
 
 
-_MOBILE_OK = re.compile(r"^\+?[0-9]{6,15}$")
-_EMAIL_OK = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_CARD_DIGITS = re.compile(r"^[0-9]{6,20}$")
+# -- the checks behind coerce, for other entry points (points, child rows, searches) ------------
+_SHOWN_MAX = 40
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_EXPONENT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,9})?")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def shown(value: Any) -> str:
+    """A refused value as a message quotes it: control characters visible, long text cut."""
+    text = str(value)
+    cut = text if len(text) <= _SHOWN_MAX else text[:_SHOWN_MAX] + "…"
+    return repr(cut)
+
+
+def check_text(name: str, label: str, text: str, *, multiline: bool = False) -> str:
+    """``text`` without control characters (tabs and line breaks too, unless ``multiline``:
+    then CRLF becomes LF); else a FieldError naming the field and the character."""
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    bad = first_control(text, newlines=multiline)
+    if bad is None and not multiline and "\t" in text:  # shown as it is, but no part of a name
+        bad = "\t"
+    if bad is not None:
+        raise FieldError(
+            name,
+            f"{label} holds a control character {describe_control(bad)}: type the text without it",
+        )
+    return text
+
+
+def _ascii_digits(name: str, label: str, text: str) -> None:
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise FieldError(name, f"{label}: type the digits 0-9, not {shown(text)}")
+
+
+def _range_text(low: int | Decimal, high: int | Decimal) -> str:
+    return f"between {low:,} and {high:,}" if low != high else f"exactly {low}"
+
+
+def parse_int(name: str, label: str, value: Any, low: int, high: int) -> int:
+    """A whole number from low to high; digits 0-9 only (no ١٢٣, no 1e3, no 1_000)."""
+    text = str(value).strip()
+    _ascii_digits(name, label, text)
+    if not _INT_TEXT.fullmatch(text):
+        raise FieldError(name, f"{label} must be a whole number, not {shown(text)}")
+    number = int(text)
+    if number < low and low == 0:
+        raise FieldError(name, f"{label} must be zero or more, not {shown(text)}")
+    if not low <= number <= high:
+        raise FieldError(name, f"{label} must be {_range_text(low, high)}, not {shown(text)}")
+    return number
+
+
+def parse_decimal(
+    name: str,
+    label: str,
+    value: Any,
+    low: int | Decimal,
+    high: int | Decimal,
+    places: int,
+    *,
+    exponent: bool = False,
+) -> Decimal:
+    """An exact number written out in digits 0-9 (thousands commas allowed; no NaN or
+    infinity, no exponent unless ``exponent``), from low to high with at most ``places``
+    decimals."""
+    if isinstance(value, float):
+        raise FieldError(name, f"{label}: give the amount as text, not a float")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise FieldError(name, f"{label} must be a number, not {shown(value)}")
+        text = format(value, "f")
+    else:
+        text = str(value).strip().replace(",", "")
+    _ascii_digits(name, label, text)
+    if not (_EXPONENT_TEXT if exponent else _DECIMAL_TEXT).fullmatch(text):
+        raise FieldError(name, f"{label} must be a number, not {shown(value)}")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # the pattern lets no such text through; kept for safety
+        raise FieldError(name, f"{label} must be a number, not {shown(value)}") from None
+    if number < low and low == 0:
+        raise FieldError(name, f"{label} must be zero or more, not {shown(value)}")
+    if not low <= number <= high:
+        raise FieldError(name, f"{label} must be {_range_text(low, high)}, not {shown(value)}")
+    power = number.as_tuple().exponent
+    if isinstance(power, int) and -power > places:
+        raise FieldError(name, f"{label} has at most {places} decimal places, not {shown(value)}")
+    return number
+
+
+def parse_date(name: str, label: str, value: Any) -> date:
+    """A date written YYYY-MM-DD, from 1900-01-01 to 2199-12-31."""
+    if isinstance(value, date):
+        day = value
+    else:
+        text = str(value).strip()
+        _ascii_digits(name, label, text)
+        try:
+            if not _DATE_TEXT.fullmatch(text):
+                raise ValueError(text)
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise FieldError(
+                name, f"{label} must be a date YYYY-MM-DD, not {shown(text)}"
+            ) from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise FieldError(
+            name, f"{label} must lie between {FIRST_DATE} and {LAST_DATE}, not {day.isoformat()}"
+        )
+    return day
+
+
+def search_text(text: str) -> str:
+    """What a person typed to find a customer, trimmed; refused (FieldError on ``search``)
+    when longer than MAX_SEARCH_LENGTH characters or holding a control character or bytes
+    that are not text."""
+    text = text.strip()
+    if len(text) > MAX_SEARCH_LENGTH:
+        raise FieldError(
+            "search",
+            f"Search text is limited to {MAX_SEARCH_LENGTH} characters ({len(text):,} given)",
+        )
+    bad = first_control(text)
+    if bad is not None:
+        what = (
+            "bytes that are not UTF-8 text"
+            if "\ud800" <= bad <= "\udfff"
+            else describe_control(bad)
+        )
+        raise FieldError("search", f"Search text holds {what}: type it again")
+    return text
+
+
+_MOBILE_OK = re.compile(r"\+?[0-9]{6,15}")
+_EMAIL_OK = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_CARD_DIGITS = re.compile(r"[0-9]{6,20}")
 _PRICE_LEVEL_LETTERS = {"A": 1, "B": 2, "C": 3, "D": 4}
 
 
 def normalize_mobile(text: str) -> str:
     """Digits with an optional leading +, so '98 765-43210' and '9876543210' are one number."""
     cleaned = re.sub(r"[\s\-().]", "", text)
-    if not _MOBILE_OK.match(cleaned):
-        raise FieldError("mobile", f"Mobile number {text!r} must be 6 to 15 digits")
+    if not _MOBILE_OK.fullmatch(cleaned):
+        raise FieldError("mobile", f"Mobile number {shown(text)} must be 6 to 15 digits 0-9")
     return cleaned
 
 
 def normalize_email(text: str) -> str:
-    cleaned = text.strip()
-    if not _EMAIL_OK.match(cleaned):
-        raise FieldError("email", f"Email-ID {text!r} is not an email address")
+    """The stored form of an e-mail address (:func:`pos_tui.text.fold_email`: NFKC, case
+    folded), so 'ÉVE@x.com' and 'éve@x.com' are one address; refused unless it looks like one."""
+    cleaned = fold_email(check_text("email", "Email-ID", text.strip()))
+    if len(cleaned) > BY_NAME["email"].max_length or not _EMAIL_OK.fullmatch(cleaned):
+        raise FieldError("email", f"Email-ID {shown(text)} is not an email address")
     return cleaned
 
 
-_CARD_HEX = re.compile(r"^[0-9A-F]{6,20}$")
+_CARD_HEX = re.compile(r"[0-9A-F]{6,20}")
 
 
 def check_card_number(text: str, *, allow_hex: bool = False) -> str:
     """6-20 digits (FusionRetail); contactless UIDs are hex, allowed when the store says so."""
     cleaned = text.strip().upper() if allow_hex else text.strip()
-    if _CARD_DIGITS.match(cleaned) or (allow_hex and _CARD_HEX.match(cleaned)):
+    if _CARD_DIGITS.fullmatch(cleaned) or (allow_hex and _CARD_HEX.fullmatch(cleaned)):
         return cleaned
     what = "6 to 20 digits or hex characters" if allow_hex else "6 to 20 digits"
     raise FieldError("card_number", f"Card number must be {what}")
+
+
+# An all-digit account number feeds the account counter: it must fit SQLite's integer.
+ACCOUNT_DIGITS_MAX = 18
+
+
+def check_account_number(text: str) -> str:
+    """Account numbers are text, but digits are 0-9 and an all-digit one has at most 18."""
+    cleaned = text.strip()
+    _ascii_digits("account_number", "Account number", cleaned)
+    if cleaned.isdigit() and len(cleaned) > ACCOUNT_DIGITS_MAX:
+        raise FieldError(
+            "account_number",
+            f"An account number of digits only has at most {ACCOUNT_DIGITS_MAX} digits",
+        )
+    return cleaned
 
 
 def parse_price_level(value: Any) -> int:

@@ -14,6 +14,7 @@ from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
+from pos_tui.text import fold_email
 
 
 @dataclass
@@ -48,8 +49,11 @@ class CustomerLookup:
 
     # -- lookups -------------------------------------------------------------------------------
     def find(self, text: str, *, limit: int = 20) -> list[Row]:
-        """Mobile, card number or account number exactly, else a name prefix search."""
-        text = text.strip()
+        """Mobile, card number or account number exactly, else a name prefix search.
+
+        Refuses (FieldError on ``search``) text over 200 characters or holding control
+        characters (:func:`~pos_tui.services.customers.fields.search_text`)."""
+        text = cf.search_text(text)
         if not text:
             return []
         repo = self.b.customers
@@ -58,7 +62,7 @@ class CustomerLookup:
             repo.by_card(text),
             repo.by_account(text),
             self._by_mobile_text(text),
-            repo.by_email(text) if "@" in text else None,
+            repo.by_email(email) if "@" in (email := fold_email(text)) else None,
         ):
             if found and all(found["id"] != e["id"] for e in exact):
                 exact.append(found)

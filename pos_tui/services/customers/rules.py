@@ -62,8 +62,18 @@ class CustomerRules:
                 value = cf.normalize_email(value)
             elif value is not None and name == "card_number":
                 value = cf.check_card_number(value, allow_hex=allow_hex)
+            elif value is not None and name == "account_number":
+                value = cf.check_account_number(value)
+            elif value is not None and spec.past_only:
+                self._check_not_future(spec, value)
             values[name] = value
         return values
+
+    def _check_not_future(self, spec: cf.Field, value: str) -> None:
+        """A birth or anniversary date is a day that has happened (the store's clock)."""
+        today = self.b.now().date()
+        if value > today.isoformat():
+            raise FieldError(spec.name, f"{spec.label} {value} is in the future (today is {today})")
 
     def _apply_type_defaults(self, values: dict[str, Any]) -> dict[str, Any]:
         type_id = values.get("customer_type_id")
@@ -130,7 +140,7 @@ class CustomerRules:
         mode = self._setting(SETTING_ACCOUNT_MODE, "sequential")
         if given:
             self._check_unique("account_number", given, None)
-            if given.isdigit():
+            if given.isascii() and given.isdigit():  # at most 18 digits (check_account_number)
                 self.b.store.raise_counter(ACCOUNT_COUNTER, int(given))
             return given
         if mode == "manual":
@@ -212,6 +222,21 @@ class CustomerRules:
         return changed
 
 
+# Every part of an address or a contact is one line of text of at most this many characters.
+CHILD_TEXT_MAX = 10_000
+
+
+def _child_text(kind: str, name: str, value: Any) -> str | None:
+    """One part of an address or contact: None when empty, else one line of text."""
+    if value in (None, ""):
+        return None
+    label = f"{kind.capitalize()} {name.replace('_', ' ')}"
+    text = cf.check_text(name, label, str(value))
+    if len(text) > CHILD_TEXT_MAX:
+        raise FieldError(name, f"{label} is longer than {CHILD_TEXT_MAX} characters")
+    return text
+
+
 def _clean_address(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(cf.ADDRESS_FIELDS) - {"id", "customer_id"}
     if unknown:
@@ -221,7 +246,7 @@ def _clean_address(data: dict[str, Any]) -> dict[str, Any]:
         raise FieldError(
             "address_type", f"Address type must be one of {', '.join(cf.ADDRESS_TYPES)}"
         )
-    row = {k: (None if data.get(k) in (None, "") else str(data[k])) for k in cf.ADDRESS_FIELDS}
+    row = {k: _child_text("address", k, data.get(k)) for k in cf.ADDRESS_FIELDS}
     row["address_type"] = kind
     return row
 
@@ -232,26 +257,36 @@ def _clean_contact(data: dict[str, Any]) -> dict[str, Any]:
         raise FieldError("contacts", f"Unknown contact field {sorted(unknown)[0]!r}")
     if not data.get("name"):
         raise FieldError("contacts", "A contact needs a name")
-    row = {k: data.get(k) for k in cf.CONTACT_FIELDS if k != "may_charge"}
+    row = {
+        k: _child_text("contact", k, data.get(k)) for k in cf.CONTACT_FIELDS if k != "may_charge"
+    }
     row["may_charge"] = cf.coerce(
         cf.Field("may_charge", "May charge", "flag", ""), data.get("may_charge", 1)
     )
     return row
 
 
+# The columns of an automatic transaction discount: (key, kind, decimal places).
+_DISCOUNT_NUMBERS: tuple[tuple[str, cf.Kind, int], ...] = (
+    ("percent", "percent", 4),
+    ("amount", "decimal", 2),
+    ("min_subtotal", "decimal", 2),
+)
+
+
 def _clean_discount(data: dict[str, Any]) -> dict[str, Any]:
     if not data.get("description"):
         raise FieldError("transaction_discounts", "A transaction discount needs a description")
-    out: dict[str, Any] = {"description": str(data["description"])}
-    kinds: tuple[tuple[str, cf.Kind], ...] = (
-        ("percent", "percent"),
-        ("amount", "decimal"),
-        ("min_subtotal", "decimal"),
-    )
-    for key, kind in kinds:
-        spec = cf.Field(key, key.replace("_", " ").capitalize(), kind, "")
+    description = _child_text("discount", "description", data["description"])
+    out: dict[str, Any] = {"description": description}
+    for key, kind, places in _DISCOUNT_NUMBERS:
+        spec = cf.Field(key, key.replace("_", " ").capitalize(), kind, "", places=places)
         out[key] = cf.coerce(spec, data.get(key, "0")) or "0"
     return out
+
+
+# Points given, adjusted or opened at once: at most 10^9 either way, four decimals.
+POINTS_MAX = cf.MONEY_MAX
 
 
 def decimal_or_none(value: Decimal | str | None, name: str) -> Decimal | None:
@@ -260,10 +295,8 @@ def decimal_or_none(value: Decimal | str | None, name: str) -> Decimal | None:
         return None
     if isinstance(value, float):
         raise FieldError(name, "Points are given as text or Decimal, never float")
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        raise FieldError(name, f"{value!r} is not a number") from None
+    label = name.replace("_", " ").capitalize()
+    return cf.parse_decimal(name, label, value, -POINTS_MAX, POINTS_MAX, 4)
 
 
 def redact(values: dict[str, Any]) -> dict[str, Any]:

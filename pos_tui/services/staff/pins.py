@@ -10,7 +10,8 @@ import secrets
 
 # scrypt at n=2**14 costs ~30 ms: cheap at a till, expensive for someone with a stolen database.
 _N, _R, _P = 2**14, 8, 1
-_PIN_OK = re.compile(r"^[0-9]{4,12}$")
+# fullmatch, not "$": "$" also matches before a final newline, which let "1234\n" through.
+_PIN_OK = re.compile(r"[0-9]{4,12}")
 
 
 class PinError(ValueError):
@@ -18,7 +19,7 @@ class PinError(ValueError):
 
 
 def check_pin_format(pin: str) -> str:
-    if not _PIN_OK.match(pin):
+    if not _PIN_OK.fullmatch(pin):
         raise PinError("A PIN is 4 to 12 digits")
     return pin
 

@@ -1,8 +1,8 @@
 """One labelled field of a back office form, with its message right under it.
 
 :class:`FieldRow` picks its editor from the field's kind: an input for text, numbers, dates and
-times; a checkbox for yes/no; a drop-down for a choice or a reference; a selection list for
-several references. Its :attr:`FieldRow.value` is always text ("1"/"0" for flags, the id for a
+times; a text area for text of several lines; a checkbox for yes/no; a drop-down for a choice
+or a reference; a selection list for several references. Its :attr:`FieldRow.value` is always text ("1"/"0" for flags, the id for a
 reference, "1,3" for several), so forms compare, save and read back plain strings.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from pos_tui.widgets.safe import safe
 
@@ -44,6 +44,7 @@ class FieldRow(Widget):
     FieldRow .field-label { width: 30; padding: 0 1 0 0; color: $text-muted; }
     FieldRow .field-editor { width: 1fr; }
     FieldRow Input.field-editor { height: 1; }
+    FieldRow TextArea.field-editor { height: 4; }
     FieldRow Checkbox {
         border: none; height: 1; padding: 0; background: transparent; width: auto;
     }
@@ -101,6 +102,8 @@ class FieldRow(Widget):
                 prompt="(none)",
             )
             return select
+        if self.kind == "multiline":
+            return TextArea(self.initial, compact=True, classes="field-editor")
         if self.kind == "refs":
             chosen = set(self.initial.split(",")) if self.initial else set()
             return SelectionList[str](
@@ -137,6 +140,8 @@ class FieldRow(Widget):
             return ",".join(sorted(str(v) for v in editor.selected))
         if isinstance(editor, Input):
             return editor.value
+        if isinstance(editor, TextArea):
+            return editor.text
         raise TypeError(editor)
 
     @value.setter
@@ -154,6 +159,8 @@ class FieldRow(Widget):
                 editor.select(key)
         elif isinstance(editor, Input):
             editor.value = text
+        elif isinstance(editor, TextArea):
+            editor.text = text
 
     def set_error(self, message: str | None) -> None:
         """Show (or clear) the message under the field; it holds for the value shown now."""

@@ -26,6 +26,7 @@ from pos_tui.services.customers.csv_io.columns import (
 from pos_tui.services.customers.csv_io.mapping import Mapping
 from pos_tui.services.customers.csv_io.reading import Plan, plan_columns, read_csv
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.rules import decimal_or_none
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import bulk
@@ -146,7 +147,8 @@ class CustomerImporter:
                 report.rejected.append(Rejected(number, exc.message, values))
             except sqlite3.IntegrityError as exc:
                 report.rejected.append(Rejected(number, f"refused by the database: {exc}", values))
-            except ValueError as exc:
+            except (ValueError, ArithmeticError) as exc:
+                # A check the service missed still refuses only this row (OverflowError too).
                 report.rejected.append(Rejected(number, str(exc), values))
 
         if dry_run:
@@ -275,17 +277,7 @@ class CustomerImporter:
 
 
 def _points(text: str | None) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        value = Decimal(text.replace(",", ""))
-    except ArithmeticError:
-        raise FieldError(
-            "opening_points", f"Opening points must be a number, not {text!r}"
-        ) from None
-    if not value.is_finite():
-        raise FieldError("opening_points", f"Opening points must be a number, not {text!r}")
-    return value
+    return decimal_or_none(text, "opening_points") if text else None
 
 
 def _chunks(items: list[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
