@@ -139,6 +139,7 @@ def describe_event(event: Any) -> str:
         CardRead,
         CardRemoved,
         DeviceStatus,
+        LineDropped,
         ReaderStatus,
         Scan,
         Swipe,
@@ -160,6 +161,8 @@ def describe_event(event: Any) -> str:
     if isinstance(event, DeviceStatus):
         online = "online" if event.online else "offline"
         return f"status  {plain(event.device)} {online}: {plain(event.message)}"
+    if isinstance(event, LineDropped):
+        return f"dropped {plain(event.message)}  ({plain(event.device)})"
     return plain(repr(event))
 
 

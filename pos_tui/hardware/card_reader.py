@@ -66,9 +66,19 @@ SERVICE_LOST = {
     _code(scard.SCARD_E_READER_UNAVAILABLE),
     _code(scard.SCARD_E_INVALID_VALUE),
 }
+E_READER_UNAVAILABLE = _code(scard.SCARD_E_READER_UNAVAILABLE)
 # Worth retrying the connect: card still powering up, or another app briefly holds it.
 CONNECT_RETRYABLE = {W_UNPOWERED, W_RESET, E_SHARING, E_PROTO_MISMATCH, W_UNRESPONSIVE}
 CARD_GONE = {W_REMOVED, E_NO_SMARTCARD}
+# What a card taken away in the middle of a read looks like: removed or reset, or the link
+# to it broken mid-exchange (0x80100013 communication error, 0x80100016 not transacted).
+PULLED_MID_READ = CARD_GONE | {W_RESET, F_COMM_ERROR, E_NOT_TRANSACTED, E_READER_UNAVAILABLE}
+# The one thing a cashier needs to know then (no PC/SC code: those go to the log).
+CARD_REMOVED = "Card removed, tap again."
+# After a pulled card, how long the driver keeps trying to read the card tapped again: a tap
+# within pcscd's 0.4 s poll is never reported as a new card, so it is looked for.
+RETAP_SECONDS = 3.0
+RETAP_POLL_MS = 150
 
 
 def pcsc_message(hresult: int) -> str:
@@ -112,6 +122,15 @@ class _ReaderState:
     card_present: bool = False
 
 
+def _events(state: int) -> int:
+    """pcsc-lite's count of card insertions and removals, kept in a state's upper 16 bits."""
+    return (state >> 16) & 0xFFFF
+
+
+class _Pulled(Exception):
+    """The card went away during the read (see PULLED_MID_READ)."""
+
+
 @dataclass
 class PcscCardReader:
     """Card reader on the PC/SC service (pcscd on Linux).
@@ -126,6 +145,7 @@ class PcscCardReader:
     name: str = "card_reader"
     connect_attempts: int = 3
     connect_retry_delay: float = 0.25
+    retap_seconds: float = RETAP_SECONDS
     poll_timeout: float = 0.5
     backoff_initial: float = 0.5
     backoff_max: float = 5.0
@@ -279,7 +299,7 @@ class PcscCardReader:
             if code != SCARD_OK:
                 raise PcscError(hresult, "watching readers")
             readers_changed = False
-            for reader_name, event_state, atr in new_states:
+            for reader_name, event_state, _atr in new_states:
                 if reader_name == PNP_NOTIFICATION:
                     if event_state & scard.SCARD_STATE_CHANGED:
                         readers_changed = pnp_state != scard.SCARD_STATE_UNAWARE
@@ -288,17 +308,26 @@ class PcscCardReader:
                 reader = self._readers.get(reader_name)
                 if reader is None:
                     continue
+                previous = reader.event_state
                 reader.event_state = event_state & ~scard.SCARD_STATE_CHANGED
                 if event_state & (scard.SCARD_STATE_UNKNOWN | scard.SCARD_STATE_UNAVAILABLE):
                     readers_changed = True
                     continue
-                self._on_reader_state(reader, event_state, bytes(atr))
+                self._on_reader_state(reader, event_state, previous)
             if readers_changed:
                 self._sync_reader_list()
 
-    def _on_reader_state(self, reader: _ReaderState, event_state: int, atr: bytes) -> None:
+    def _on_reader_state(self, reader: _ReaderState, event_state: int, previous: int) -> None:
         present = bool(event_state & scard.SCARD_STATE_PRESENT)
-        if present and not reader.card_present:
+        # Present before and now, but pcscd counted a removal and an insertion in between
+        # (while a read was going on): another tap, to be read like the first.
+        retapped = (
+            present
+            and reader.card_present
+            and previous != scard.SCARD_STATE_UNAWARE
+            and _events(event_state) != _events(previous)
+        )
+        if present and (not reader.card_present or retapped):
             reader.card_present = True
             if event_state & scard.SCARD_STATE_MUTE:
                 self._emit(
@@ -308,16 +337,17 @@ class PcscCardReader:
                     )
                 )
                 return
-            self._emit(self._read_card(reader.name))
+            self._read_and_report(reader)
         elif not present and reader.card_present:
             reader.card_present = False
             self._emit(CardRemoved(reader.name))
 
     # -- reading one card ----------------------------------------------------------------------
 
-    def _connect(self, reader_name: str) -> tuple[Any, int]:
+    def _connect(self, reader_name: str, attempts: int | None = None) -> tuple[Any, int]:
         last: PcscError | None = None
-        for attempt in range(max(1, self.connect_attempts)):
+        tries = max(1, self.connect_attempts if attempts is None else attempts)
+        for attempt in range(tries):
             hresult, card, protocol = scard.SCardConnect(
                 self._context,
                 reader_name,
@@ -328,23 +358,71 @@ class PcscCardReader:
             if code == SCARD_OK:
                 return card, protocol
             last = PcscError(hresult, "connecting to the card")
-            if code not in CONNECT_RETRYABLE or attempt + 1 >= self.connect_attempts:
+            if code not in CONNECT_RETRYABLE or attempt + 1 >= tries:
                 break
             # Right after insertion the card may still be powering up (0x80100067).
             time.sleep(self.connect_retry_delay)
         assert last is not None
         raise last
 
-    def _read_card(self, reader_name: str) -> CardRead | CardError:
+    def _read_and_report(self, reader: _ReaderState) -> None:
+        """Read the card just inserted and report it. A card pulled mid-read is reported as
+        CARD_REMOVED, then the card tapped again is looked for (``_read_retap``)."""
         try:
-            card, protocol = self._connect(reader_name)
+            self._emit(self._read_card(reader.name))
+        except _Pulled:
+            self._emit(CardError(CARD_REMOVED, reader.name))
+            self._read_retap(reader)
+
+    def _read_retap(self, reader: _ReaderState) -> None:
+        """For up to ``retap_seconds``: when pcscd sees the reader empty, the watcher takes the
+        next insertion as usual; while it still reports the card present (a tap again within
+        its poll), connect and read again, waiting on the reader's state between tries."""
+        deadline = time.monotonic() + self.retap_seconds
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            hresult, states = scard.SCardGetStatusChange(
+                self._context, RETAP_POLL_MS, [(reader.name, reader.event_state)]
+            )
+            code = _code(hresult)
+            if code == SCARD_OK:
+                state = states[0][1] & ~scard.SCARD_STATE_CHANGED
+                if not state & scard.SCARD_STATE_PRESENT:
+                    reader.event_state = state
+                    reader.card_present = False  # the next insertion reads as a new card
+                    self._emit(CardRemoved(reader.name))
+                    return
+                counted = _events(state) != _events(reader.event_state)
+                reader.event_state = state
+                if counted:  # pcscd saw it go and come back: a new card, read it now
+                    self._read_and_report(reader)
+                    return
+            elif code not in (E_TIMEOUT, E_CANCELLED):
+                raise PcscError(hresult, "watching readers")
+            try:
+                self._emit(self._read_card(reader.name, retap=True))
+                return
+            except _Pulled:
+                continue  # not back yet (or pulled again): keep looking until the deadline
+
+    def _read_card(self, reader_name: str, *, retap: bool = False) -> CardRead | CardError:
+        """The card's number, or why it cannot be read; raises _Pulled when the card is gone
+        (before the connect or during the read). ``retap``: one connect try, and a card not
+        powered up yet counts as not there yet."""
+        try:
+            card, protocol = self._connect(reader_name, 1 if retap else None)
         except PcscError as error:
+            if error.hresult in PULLED_MID_READ or (retap and error.hresult in CONNECT_RETRYABLE):
+                raise _Pulled from error
+            log.info("card on %s: %s", reader_name, error)
             return CardError(_connect_failure_message(error), reader_name)
         try:
             number = self.profile.read_card_number(_PcscChannel(card, protocol))
         except CardReadError as error:
             return CardError(str(error), reader_name)
         except PcscError as error:
+            log.info("card on %s: %s", reader_name, error)
+            if error.hresult in PULLED_MID_READ:
+                raise _Pulled from error
             return CardError(_transmit_failure_message(error), reader_name)
         finally:
             scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
@@ -352,21 +430,18 @@ class PcscCardReader:
 
 
 def _connect_failure_message(error: PcscError) -> str:
+    """What the cashier reads; the PC/SC code itself goes to the log."""
     if error.hresult == W_UNRESPONSIVE:
         return "The card does not respond (mute card). Take it out and insert it again."
-    if error.hresult in CARD_GONE:
-        return "The card was removed before it could be read. Insert it again."
     if error.hresult == W_UNPOWERED:
         return "The card could not be powered up. Take it out and insert it again."
-    return f"Could not connect to the card ({error}). Insert it again."
+    return "Could not connect to the card. Tap again."
 
 
 def _transmit_failure_message(error: PcscError) -> str:
-    if error.hresult in CARD_GONE or error.hresult == W_RESET:
-        return "The card was removed before it could be read. Insert it again."
     if error.hresult == W_UNRESPONSIVE:
         return "The card stopped responding (mute card). Take it out and insert it again."
-    return f"Reading the card failed (transmission error: {error}). Insert it again."
+    return "The card could not be read. Tap again."
 
 
 def build_card_reader(cfg: dict[str, Any], on_event: EventCallback) -> PcscCardReader | None:

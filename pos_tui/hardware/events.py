@@ -64,7 +64,18 @@ class DeviceStatus:
     online: bool
 
 
-DeviceEvent = CardRead | CardRemoved | CardError | ReaderStatus | Scan | Swipe | DeviceStatus
+@dataclass(frozen=True, slots=True)
+class LineDropped:
+    """A scanner or stripe reader sent a line that was not taken (too long, not text);
+    `message` is written for the cashier."""
+
+    device: str
+    message: str
+
+
+DeviceEvent = (
+    CardRead | CardRemoved | CardError | ReaderStatus | Scan | Swipe | DeviceStatus | LineDropped
+)
 EventCallback = Callable[[DeviceEvent], None]
 
 

@@ -30,12 +30,17 @@ class PrinterStatus:
     online: bool = True
     paper: Literal["ok", "near_end", "out", "unknown"] = "unknown"
     cover_open: bool = False
+    # False: what came back is no status byte at all (e.g. 0xFF, all bits set: a line pulled
+    # high with nobody there). Nothing is known then, paper-out least of all.
+    answered: bool = True
 
     @property
     def problem(self) -> str | None:
         """Why a job cannot print now, or None."""
         if not self.supported:
             return None
+        if not self.answered:
+            return "The printer gives no valid status (no answer): check it is on and connected."
         if self.paper == "out":
             return "The printer is out of paper. Load a new roll."
         if self.cover_open:

@@ -21,6 +21,13 @@ BIT_COVER_OPEN = 0x04  # n=2
 BIT_PAPER_STOP = 0x20  # n=2: printing stopped because the paper ran out
 BITS_PAPER_NEAR_END = 0x0C  # n=4
 BITS_PAPER_END = 0x60  # n=4
+# Every DLE EOT answer has bits 1 and 4 set and bits 0 and 7 clear (Epson ESC/POS): a byte
+# without that shape (0xFF: all bits set, a floating line) is no answer from a printer.
+FIXED_BITS_MASK, FIXED_BITS = 0x93, 0x12
+
+
+def is_status_byte(value: int) -> bool:
+    return value & FIXED_BITS_MASK == FIXED_BITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +107,41 @@ def make_connection(target: PrinterTarget, *, profile: str | None, timeout: floa
                 profile=profile,
             )
         if isinstance(target, FileTarget):
-            return escpos_printer.File(target.path, profile=profile)
+            return append_file_class()(target.path, profile=profile)
         return escpos_printer.Dummy(profile=profile)
     except (escpos_exceptions.Error, OSError) as error:
         raise PrinterError(
             f"Printer {target.describe()} cannot be set up: {error}", False
         ) from error
+
+
+_APPEND_FILE: Any = None
+
+
+def append_file_class() -> Any:
+    """python-escpos's File connection, opening its file for appending: each job adds its
+    receipt (python-escpos opens with "wb", so every job wiped the ones before). On a device
+    node (/dev/usb/lp0) appending is the same as writing."""
+    global _APPEND_FILE
+    if _APPEND_FILE is None:
+
+        class AppendFile(escpos_printer.File):
+            def open(self, raise_not_found: bool = True) -> None:
+                if self._device:
+                    self.close()
+                handle: Any = None
+                try:
+                    handle = open(self.devfile, "ab")  # noqa: SIM115 (closed by close())
+                except OSError as error:
+                    if raise_not_found:
+                        raise escpos_exceptions.DeviceNotFoundError(
+                            f"Could not open the specified file {self.devfile}:\n{error}"
+                        ) from error
+                finally:
+                    self.device = handle
+
+        _APPEND_FILE = AppendFile
+    return _APPEND_FILE
 
 
 def supports_status(target: PrinterTarget) -> bool:
@@ -118,6 +154,8 @@ def query_status(conn: Any, target: PrinterTarget) -> PrinterStatus:
     printer = read_status(conn, target, STATUS_PRINTER)
     cause = read_status(conn, target, STATUS_OFFLINE_CAUSE)
     paper = read_status(conn, target, STATUS_PAPER)
+    if not all(is_status_byte(b) for b in (printer, cause, paper)):
+        return PrinterStatus(supported=True, online=False, answered=False)
     if paper & BITS_PAPER_END or cause & BIT_PAPER_STOP:
         paper_state: Literal["ok", "near_end", "out"] = "out"
     elif paper & BITS_PAPER_NEAR_END:

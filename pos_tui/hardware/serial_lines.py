@@ -19,13 +19,23 @@ import serial
 
 from pos_tui.hardware.config_values import ConfigReader
 from pos_tui.hardware.device import Device
-from pos_tui.hardware.events import CardError, DeviceEvent, DeviceStatus, EventCallback, Scan, Swipe
+from pos_tui.hardware.events import (
+    CardError,
+    DeviceEvent,
+    DeviceStatus,
+    EventCallback,
+    LineDropped,
+    Scan,
+    Swipe,
+)
+from pos_tui.hardware.line_limits import SCAN_MAX_LENGTH, SWIPE_MAX_LENGTH
 from pos_tui.hardware.magstripe import MagstripeError, parse_swipe
 
 log = logging.getLogger(__name__)
 
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-MAX_LINE_BYTES = 4096  # a scanner never sends more; guards against a babbling port
+# Lines dropped for one reason are told at most this often.
+DROP_NOTICE_SECONDS = 1.0
 
 
 class LineDevice(Device, Protocol):
@@ -55,6 +65,8 @@ class SerialLineReader(ABC):
         encoding: str = "ascii",
         read_timeout: float = 0.1,
         reconnect_max: float = 5.0,
+        max_length: int = SCAN_MAX_LENGTH,
+        drop_notice_seconds: float = DROP_NOTICE_SECONDS,
         opener: Callable[[str, int, float], Any] = open_serial_url,
     ) -> None:
         self.url = url
@@ -64,6 +76,9 @@ class SerialLineReader(ABC):
         self.encoding = encoding
         self.read_timeout = read_timeout
         self.reconnect_max = reconnect_max
+        self.max_length = max_length
+        self.drop_notice_seconds = drop_notice_seconds
+        self._last_drop_notice: dict[str, float] = {}
         self._opener = opener
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -108,6 +123,20 @@ class SerialLineReader(ABC):
     def handle_line(self, line: str) -> None:
         """Turn one received line (terminator stripped, never empty) into events."""
 
+    # What a dropped line is called in the notice ("Scan ignored: ...").
+    what = "Line"
+
+    def drop(self, reason: str) -> None:
+        """A line not taken: logged always, told to the cashier at most once a second for
+        the same reason (a port spewing garbage is one message, not a hundred)."""
+        log.info("%s: line dropped (%s)", self.name, reason)
+        now = time.monotonic()
+        last = self._last_drop_notice.get(reason)
+        if last is not None and now - last < self.drop_notice_seconds:
+            return
+        self._last_drop_notice[reason] = now
+        self.emit(LineDropped(self.name, f"{self.what} ignored: {reason}. Try again."))
+
     def _run(self) -> None:
         backoff = 0.2
         reported_offline = False
@@ -144,6 +173,9 @@ class SerialLineReader(ABC):
 
     def _read_lines(self, port: Any) -> None:
         buffer = b""
+        # Inside a line already too long: everything up to its line end is dropped with it,
+        # so the next line starts clean (the next scan works).
+        skipping = False
         while not self._stop.is_set():
             chunk = port.read(max(1, port.in_waiting))
             if not chunk:
@@ -151,12 +183,24 @@ class SerialLineReader(ABC):
             buffer += chunk
             parts = _LINE_END.split(buffer)
             buffer = parts.pop()  # the unterminated tail waits for more bytes
-            if len(buffer) > MAX_LINE_BYTES:
-                buffer = b""
             for part in parts:
-                line = part.decode(self.encoding, errors="replace").strip()
-                if line:
-                    self.handle_line(line)
+                if skipping:
+                    skipping = False  # the end of the overlong line
+                    continue
+                self._take(part)
+            if len(buffer) > self.max_length:
+                if not skipping:
+                    self.drop(f"longer than {self.max_length} characters")
+                skipping = True
+                buffer = b""
+
+    def _take(self, part: bytes) -> None:
+        if len(part) > self.max_length:
+            self.drop(f"longer than {self.max_length} characters")
+            return
+        line = part.decode(self.encoding, errors="replace").strip()
+        if line:
+            self.handle_line(line)
 
 
 class SerialScanner(SerialLineReader):
@@ -165,12 +209,16 @@ class SerialScanner(SerialLineReader):
     def __init__(self, url: str, on_event: EventCallback, *, name: str = "scanner", **kw: Any):
         super().__init__(url, on_event, name=name, **kw)
 
+    what = "Scan"
+
     def handle_line(self, line: str) -> None:
-        # Scanners may prefix an AIM symbology identifier only if configured to; we send the
-        # code through as-is, minus any non-printable characters.
-        code = "".join(c for c in line if c.isprintable())
-        if code:
-            self.emit(Scan(code, self.name))
+        # Scanners may prefix an AIM symbology identifier only if configured to; the code goes
+        # through as-is. A line holding a control or non-text byte is not a barcode read (line
+        # noise, a wrong baud rate, another device): dropped whole, never half-used.
+        if "\ufffd" in line or not line.isprintable():
+            self.drop("not a barcode (control or binary bytes)")
+            return
+        self.emit(Scan(line, self.name))
 
 
 class SerialMagstripe(SerialLineReader):
@@ -179,6 +227,8 @@ class SerialMagstripe(SerialLineReader):
     Readers that send track 1 and track 2 on separate lines would produce the same number twice;
     a repeat of the same number within `repeat_window` seconds is dropped.
     """
+
+    what = "Swipe"
 
     def __init__(
         self,
@@ -189,6 +239,7 @@ class SerialMagstripe(SerialLineReader):
         repeat_window: float = 0.5,
         **kw: Any,
     ) -> None:
+        kw.setdefault("max_length", SWIPE_MAX_LENGTH)
         super().__init__(url, on_event, name=name, **kw)
         self.repeat_window = repeat_window
         self._last: tuple[str, float] | None = None
@@ -207,37 +258,45 @@ class SerialMagstripe(SerialLineReader):
         self.emit(Swipe(card.card_number, line, self.name))
 
 
-def _line_device_kwargs(values: ConfigReader) -> dict[str, Any]:
+def max_line_length(values: ConfigReader, default: int) -> int:
+    """`max_length`: the longest line taken (8 to 4096), for serial and keyboard kinds."""
+    return values.integer("max_length", default, minimum=8, maximum=4096)
+
+
+def _line_device_kwargs(values: ConfigReader, default_max: int) -> dict[str, Any]:
     return {
         "name": values.text("name", values.device),
         "baudrate": values.integer("baudrate", 9600, minimum=50),
+        "max_length": max_line_length(values, default_max),
     }
 
 
 def build_scanner(cfg: dict[str, Any], on_event: EventCallback) -> SerialScanner | None:
-    """Keys: kind ("serial" | "keyboard" | "none"), url, baudrate, name.
+    """Keys: kind ("serial" | "keyboard" | "none"), url, baudrate, name, max_length.
 
     `keyboard` (a USB wedge scanner) needs no driver: the UI detects it with keyboard_wedge.
     """
     values = ConfigReader("scanner", cfg)
     kind = values.choice("kind", ("serial", "keyboard", "none"), "none")
     if kind != "serial":
+        max_line_length(values, SCAN_MAX_LENGTH)  # checked here, used by the wedge
         values.finish()
         return None
     url = values.required_text("url")
-    scanner = SerialScanner(url, on_event, **_line_device_kwargs(values))
+    scanner = SerialScanner(url, on_event, **_line_device_kwargs(values, SCAN_MAX_LENGTH))
     values.finish()
     return scanner
 
 
 def build_magstripe(cfg: dict[str, Any], on_event: EventCallback) -> SerialMagstripe | None:
-    """Keys: kind ("serial" | "keyboard" | "none"), url, baudrate, name."""
+    """Keys: kind ("serial" | "keyboard" | "none"), url, baudrate, name, max_length."""
     values = ConfigReader("magstripe", cfg)
     kind = values.choice("kind", ("serial", "keyboard", "none"), "none")
     if kind != "serial":
+        max_line_length(values, SWIPE_MAX_LENGTH)
         values.finish()
         return None
     url = values.required_text("url")
-    reader = SerialMagstripe(url, on_event, **_line_device_kwargs(values))
+    reader = SerialMagstripe(url, on_event, **_line_device_kwargs(values, SWIPE_MAX_LENGTH))
     values.finish()
     return reader

@@ -76,6 +76,9 @@ def transmit_checked(channel: CardChannel, apdu: bytes, what: str) -> bytes:
     return collected + data
 
 
+MAX_UID_BYTES = 10
+
+
 @dataclass(frozen=True, slots=True)
 class UidProfile:
     """Card number = the card's UID in upper-case hex."""
@@ -86,6 +89,10 @@ class UidProfile:
         uid = transmit_checked(channel, bytes.fromhex("FFCA000000"), "reading the card UID")
         if not uid:
             raise CardReadError("Card not accepted: the reader returned an empty UID.")
+        if len(uid) > MAX_UID_BYTES:  # ISO 14443 UIDs are 4, 7 or 10 bytes
+            raise CardReadError(
+                f"Card not accepted: its UID is {len(uid)} bytes (at most {MAX_UID_BYTES})."
+            )
         return uid.hex().upper()
 
 

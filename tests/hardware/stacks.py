@@ -19,7 +19,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,6 +189,8 @@ class VirtualCard:
     port: int = VPCD_PORTS["Virtual PCD 00 00"]
     atr: bytes = CONTACTLESS_ATR
     apdus: list[bytes] = field(default_factory=list)
+    # Set when a "pull" card took itself away mid-read (the moment a test re-taps from).
+    pulled: threading.Event = field(default_factory=threading.Event)
     _sock: socket.socket | None = None
     _thread: threading.Thread | None = None
     _selected: bool = False
@@ -201,6 +203,7 @@ class VirtualCard:
         if self.inserted:
             return
         self._selected = False
+        self.pulled.clear()
         sock = socket.create_connection(("127.0.0.1", self.port), timeout=5)
         sock.settimeout(None)
         self._sock = sock
@@ -237,6 +240,7 @@ class VirtualCard:
                 answer = self.respond(payload)
                 if answer is None:  # pulled mid-read
                     sock.close()
+                    self.pulled.set()
                     return
                 self._send(sock, answer)
         except OSError:
@@ -515,15 +519,10 @@ class Emupos:
 # -- raw TCP "printers" that misbehave -------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def stalled_printer() -> Iterator[int]:
-    """Accepts connections and never reads or answers: a printer wedged mid-job."""
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    server.bind(("127.0.0.1", 0))
-    server.listen(4)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
+def _accepting(
+    server: socket.socket, stop: threading.Event, handle: Callable[[socket.socket], None]
+) -> threading.Thread:
+    """A thread accepting connections on `server` until `stop`, each handed to `handle`."""
 
     def accept() -> None:
         server.settimeout(0.1)
@@ -534,10 +533,23 @@ def stalled_printer() -> Iterator[int]:
                 continue
             except OSError:
                 return
-            accepted.append(conn)
+            handle(conn)
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
+    return thread
+
+
+@contextlib.contextmanager
+def stalled_printer() -> Iterator[int]:
+    """Accepts connections and never reads or answers: a printer wedged mid-job."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+    thread = _accepting(server, stop, accepted.append)
     try:
         yield int(server.getsockname()[1])
     finally:
@@ -579,6 +591,38 @@ def printer_that_hangs_up(after_bytes: int = 32, status_queries: int = 3) -> Ite
     finally:
         server.close()
         thread.join(2)
+
+
+@contextlib.contextmanager
+def printer_answering(status: int) -> Iterator[tuple[int, list[bytes]]]:
+    """A TCP "printer" answering every status request (DLE EOT n) with the byte `status` and
+    keeping whatever else it is sent: (port, received chunks). With 0xFF it plays a line that
+    floats high, where no printer answers at all."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            while not stop.is_set():
+                data = conn.recv(4096)
+                if not data:
+                    return
+                received.append(data)
+                conn.sendall(bytes([status]) * data.count(b"\x10\x04"))
+
+    def start(conn: socket.socket) -> None:
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = _accepting(server, stop, start)
+    try:
+        yield int(server.getsockname()[1]), received
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
 
 
 def closed_port() -> int:

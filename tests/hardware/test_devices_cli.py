@@ -247,10 +247,13 @@ def test_devices_watch_prints_card_and_scan_events_until_ctrl_c(
             device.write(b"4006381333931\r")
             device.write(b"\x1b[2J\x1b]0;owned\x07[red]X\r")  # hostile scan data
         assert watch.wait_for("scan    4006381333931").endswith("(scanner)")
-        # Control bytes never reach the terminal (the driver drops them, plain() would show
-        # any left as \\x.. escapes); markup stays literal text.
-        hostile = watch.wait_for("owned")
-        assert hostile.split("scan    ")[1] == "[2J]0;owned[red]X  (scanner)"
+        # A scan holding control bytes is no barcode: dropped whole, said in one short line,
+        # and nothing of it reaches the terminal.
+        dropped = watch.wait_for("dropped")
+        assert dropped.split("dropped ")[1] == (
+            "Scan ignored: not a barcode (control or binary bytes). Try again.  (scanner)"
+        )
+        assert not any("owned" in line or "\\x1b" in line for line in watch.seen)
 
         started = time.monotonic()
         watch.process.send_signal(signal.SIGINT)

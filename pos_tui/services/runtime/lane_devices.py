@@ -23,10 +23,12 @@ from pos_tui.hardware.events import (
     DeviceEvent,
     DeviceStatus,
     EventCallback,
+    LineDropped,
     ReaderStatus,
     Scan,
     Swipe,
 )
+from pos_tui.hardware.line_limits import SCAN_MAX_LENGTH, SWIPE_MAX_LENGTH
 from pos_tui.hardware.registry import DEVICE_NAMES, DeviceSet
 from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend, open_backend
@@ -70,7 +72,13 @@ def route(event: DeviceEvent) -> DeviceAction | None:
             return DeviceAction("notice", message, error=not ready)
         case DeviceStatus(message=message, online=online):
             return DeviceAction("notice", message, error=not online)
+        case LineDropped(device=device, message=message):
+            return DeviceAction("notice", message, error=True, title=_title(device))
     return None
+
+
+def _title(device: str) -> str:
+    return device.replace("_", " ").capitalize()
 
 
 def method_of_input(backend: Backend) -> str:
@@ -93,10 +101,18 @@ class WedgeRoute:
     `repeat_window` seconds.
     """
 
-    def __init__(self, *, scanner: bool, magstripe: bool, repeat_window: float = 0.5) -> None:
+    def __init__(
+        self,
+        *,
+        scanner: bool,
+        magstripe: bool,
+        repeat_window: float = 0.5,
+        max_length: int = SCAN_MAX_LENGTH,
+    ) -> None:
         self.scanner = scanner
         self.magstripe = magstripe
         self.repeat_window = repeat_window
+        self.max_length = max_length
         self._last: tuple[str, float] | None = None
 
     @property
@@ -105,6 +121,8 @@ class WedgeRoute:
 
     def action(self, code: str, *, at: float, in_entry: bool) -> DeviceAction | None:
         """None: let the keys through as typing."""
+        if len(code) > self.max_length:  # a burst no scan or swipe sends: dropped, said once
+            return DeviceAction("notice", f"Scan ignored: longer than {self.max_length} characters. Try again.", error=True, title="Scanner")  # fmt: skip
         if self.magstripe and code[:1] in ("%", ";") and code.endswith("?"):
             from pos_tui.hardware.magstripe import MagstripeError, parse_swipe
 
@@ -185,6 +203,20 @@ def _merge(sets: list[DeviceSet]) -> DeviceSet:
     return merged
 
 
+def _wedge_max_length(settings: Settings) -> int:
+    """The longest keyboard-wedge burst taken: the larger `max_length` of the scanner and
+    stripe reader sections (a bad value was already reported when they were built)."""
+    try:
+        config = device_config(settings)
+        lengths = [
+            int((config.get(name) or {}).get("max_length", default))
+            for name, default in (("scanner", SCAN_MAX_LENGTH), ("magstripe", SWIPE_MAX_LENGTH))
+        ]
+    except (TypeError, ValueError):
+        return SWIPE_MAX_LENGTH
+    return max(lengths)
+
+
 def build_device_set(settings: Settings, on_event: EventCallback) -> tuple[DeviceSet, list[str]]:
     """Every configured device that can be built, and a message per device that cannot."""
     sets: list[DeviceSet] = []
@@ -211,6 +243,7 @@ class LaneDevices:
         self.wedge = WedgeRoute(
             scanner=kinds.get("scanner") == "keyboard",
             magstripe=kinds.get("magstripe") == "keyboard",
+            max_length=_wedge_max_length(settings),
         )
         header = [line for line in settings.receipt.header if line.strip()]
         self.pole = PoleFeed(self.devices.pole_display, header[0] if header else "Welcome")
