@@ -82,6 +82,29 @@ class ReceiptConfig(_Section):
     paper: Literal["58mm", "80mm"] = "80mm"
 
 
+class StatementsConfig(_Section):
+    """Where the statement run puts hard copies, and how wide its text is."""
+
+    # printer: the lane's receipt printer (ESC/POS); file: a text file per customer for a
+    # report printer, in ``directory`` (empty: the data dir's ``statements``).
+    hard_copy: Literal["printer", "file"] = "printer"
+    directory: str = ""
+    # Characters per line of a statement file or e-mail (receipts use the paper's width).
+    width: Annotated[int, msgspec.Meta(ge=40, le=132)] = 64
+
+
+class SmtpConfig(_Section):
+    """The mail server statements are e-mailed through (empty host: none, e-mails wait)."""
+
+    host: str = ""
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 25
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str = ""
+    password: str = ""
+    sender: str = ""
+    timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
+
+
 class DevicesConfig(_Section):
     printer: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
     card_reader: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
@@ -98,6 +121,8 @@ class Settings(_Section):
     currency: CurrencyConfig = msgspec.field(default_factory=CurrencyConfig)
     receipt: ReceiptConfig = msgspec.field(default_factory=ReceiptConfig)
     devices: DevicesConfig = msgspec.field(default_factory=DevicesConfig)
+    statements: StatementsConfig = msgspec.field(default_factory=StatementsConfig)
+    smtp: SmtpConfig = msgspec.field(default_factory=SmtpConfig)
     keymap: dict[str, str] = {}
     # Set by load_settings: the files that were read, lowest priority first.
     sources: list[str] = []
@@ -111,6 +136,11 @@ class Settings(_Section):
         if self.database.path:
             return Path(self.database.path).expanduser()
         return data_dir() / "pos-tui.db"
+
+    def statements_dir(self) -> Path:
+        if self.statements.directory:
+            return Path(self.statements.directory).expanduser()
+        return data_dir() / "statements"
 
 
 def _device(type_: type, value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 
@@ -98,6 +99,80 @@ def service_charges(state: CliState, as_of: str | None, dry_run: bool) -> None:
     b = state.backend()
     day = _moment(as_of).date() if as_of else b.now().date()
     _report(ReceivableService(b).post_service_charges(day, dry_run=dry_run), dry_run)
+
+
+@receivable.command("statements")
+@click.option(
+    "--as-of", default=None, help="Statement date (ISO); default the store's latest statement day."
+)
+@click.option("--no-deliver", is_flag=True, help="Close the period; print and e-mail nothing now.")
+@pass_state
+def statements(state: CliState, as_of: str | None, no_deliver: bool) -> None:
+    """Close the statement period and print / e-mail each customer's statement."""
+    from pos_tui.services.accounts.statements import StatementError, StatementRun
+
+    b = state.backend()
+    try:
+        run = StatementRun(b)
+        day = _moment(as_of).date() if as_of else run.default_date()
+        try:
+            report = run.run(day, deliver=not no_deliver)
+        except StatementError as exc:
+            raise click.ClickException(exc.message) from None
+        _statement_report(report)
+        problems = list(report.problems)
+        if not no_deliver:
+            problems += _print_statements(state, b, report)
+        for problem in problems:
+            click.echo(plain(problem), err=True)
+        if problems:
+            raise click.exceptions.Exit(1)
+    finally:
+        b.close()
+
+
+def _statement_report(report: Any) -> None:
+    what = "closed" if report.new else "already run (nothing closed again)"
+    click.echo(f"statements {report.statement_date}: {what}")
+    for p in report.service_charges:
+        if p.posted:
+            click.echo(f"service charge {p.amount:>10}  {plain(p.name)}: {plain(p.reason)}")
+    for line in report.lines:
+        click.echo(
+            f"{plain(line.account):>10}  {plain(line.name)[:24]:<24} brought {line.opening:>10}  "
+            f"charges {line.charges:>10}  credits {line.credits:>10}  due {line.closing:>10}"
+            f"{' by ' + line.due_date if line.due_date else ''}  "
+            f"paper {line.print_status}  e-mail {line.email_status}"
+        )
+    for message in report.delivered:
+        click.echo(plain(message))
+    click.echo(f"{len(report.lines)} statements, total due {report.total_due}")
+
+
+def _print_statements(state: CliState, b: Any, report: Any) -> list[str]:
+    """Print the run's queued statements on this lane's printer, when it has one."""
+    from pos_tui.hardware.printer import PrinterError, build_printer
+    from pos_tui.services.accounts.statements import StatementRun
+    from pos_tui.services.checkout.printing import PrintQueue
+    from pos_tui.services.runtime.devices import device_config
+
+    jobs = StatementRun(b).queued_jobs(report.run_id)
+    if not jobs:
+        return []
+    try:
+        printer = build_printer(device_config(state.settings)["printer"])
+    except (PrinterError, ValueError) as exc:
+        return [f"{len(jobs)} statements queued, not printed: {exc}"]
+    if printer is None:
+        click.echo(
+            f"{len(jobs)} statements queued on lane {plain(b.settings.lane.id)}'s printer "
+            "(none is configured here: the lane prints them, or pos-tui devices queue --retry)"
+        )
+        return []
+    outcomes = PrintQueue(b, printer).process(only=set(jobs))
+    for o in outcomes:
+        click.echo(plain(o.message), err=not o.printed)
+    return [o.message for o in outcomes if not o.printed]
 
 
 def _moment(text: str) -> dt.datetime:

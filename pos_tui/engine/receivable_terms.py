@@ -82,6 +82,31 @@ def statement_date_for(posted: dt.date, settings: Settings) -> dt.date:
     return _statement_in_month(year, month, settings.statement_day)
 
 
+def statement_date_after(
+    posted: dt.date, settings: Settings, closed_through: dt.date | None
+) -> dt.date:
+    """The statement a charge posted on ``posted`` is billed on once the statements up to
+    ``closed_through`` have been run: the first statement day on or after the posted day and
+    after that date (a charge posted on a statement day after that day's run is on the next)."""
+    if closed_through is not None and posted <= closed_through:
+        posted = closed_through + dt.timedelta(days=1)
+    return statement_date_for(posted, settings)
+
+
+def is_statement_day(day: dt.date, settings: Settings) -> bool:
+    """Whether the store's statements are dated ``day`` (``Settings.statement_day``)."""
+    return statement_date_for(day, settings) == day
+
+
+def previous_statement_date(day: dt.date, settings: Settings) -> dt.date:
+    """The store's latest statement day on or before ``day``."""
+    this_month = _statement_in_month(day.year, day.month, settings.statement_day)
+    if this_month <= day:
+        return this_month
+    year, month = (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
+    return _statement_in_month(year, month, settings.statement_day)
+
+
 @dataclass(frozen=True, slots=True)
 class DueDate:
     """When a charge is due, and the rule that says why."""

@@ -104,6 +104,48 @@ def _m0008_email_folded(db: sqlite_utils.Database) -> None:
         if len(holders) == 1 and holders[0][1] != key:
             db.conn.execute("UPDATE customers SET email = ? WHERE id = ?", [key, holders[0][0]])
 
+@migrations(name="0009_customer_accounts")
+def _m0009_customer_accounts(db: sqlite_utils.Database) -> None:
+    # Statement runs, orders, erasure; the journal takes order and withdrawal records and a
+    # deposit tender (checks widened in place: every stored row stays valid, nothing is copied).
+    _run_script(db, "schema_v9_accounts.sql")
+    widen_check(
+        db,
+        "sales",
+        "kind IN ('sale', 'return')",
+        "kind IN ('sale', 'return', 'order_payment', 'order_cancel', 'withdrawal')",
+    )
+    widen_check(
+        db,
+        "sale_tenders",
+        "kind IN ('cash', 'card', 'account', 'points')",
+        "kind IN ('cash', 'card', 'account', 'points', 'deposit')",
+    )
+
+
+def widen_check(db: sqlite_utils.Database, table: str, old: str, new: str) -> None:
+    """Replace a CHECK of ``table`` by one that allows more (SQLite's documented way to drop or
+    loosen a constraint in place, inside the caller's transaction). The rows already stored met
+    the old check, so they meet the new one; nothing is rebuilt or copied."""
+    conn = db.conn
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    if new in sql:
+        return
+    if sql.count(old) != 1:
+        raise RuntimeError(f"{table}: the check {old!r} is not in its schema")
+    version = int(conn.execute("PRAGMA schema_version").fetchone()[0])
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = ?",
+            [sql.replace(old, new), table],
+        )
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+
 
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""

@@ -291,7 +291,7 @@ def test_job_that_cannot_print_gives_up_without_blocking_the_next(
     ]
     assert not outcomes[0].retryable
     assert told == [
-        "Statement not printed: it cannot be built (a statement job without a sale). "
+        "Statement not printed: it cannot be built (a statement job without a statement). "
         "Gave up: it cannot be printed as written."
     ]
     assert [j["status"] for j in queue.pending()] == ["failed"]

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.customers import display_name
@@ -129,6 +130,8 @@ class ReceivableService:
                 end=(moment + dt.timedelta(seconds=1)).isoformat(timespec="seconds"),
                 limit=100_000,
             )
+            # Sales less returns: order payments, cancellations and withdrawals are not sales.
+            if s["kind"] in ("sale", "return")
         ]
         net = engine.net_sales_in_period(sales, period, moment)
         charge = engine.subscription_charge(sub, moment, net, settings)
@@ -141,7 +144,7 @@ class ReceivableService:
             return Posting(cid, name, ZERO, False, f"nothing due: net sales {net} cover the rate")
         # Worked out on a dry run too, so the dry run shows every charge that would fail.
         customer, _, _ = self.inputs.customer(cid)
-        due = engine.due_date(customer, moment.date(), settings).due
+        due = charge_due_date(self.b, customer, moment.date(), settings).due
         if not dry_run:
             self.b.ledgers.add_receivable(
                 customer_id=cid,

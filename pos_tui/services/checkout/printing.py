@@ -11,6 +11,7 @@ when a retry finally reaches the printer, would be worse than one the cashier op
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -83,6 +84,10 @@ class PrintQueue:
     def describe(self, job: dict[str, Any]) -> str:
         """ "Receipt L1-000042", "Customer copy of L1-000042", "Test page"."""
         name = JOB_NAMES.get(str(job["kind"]), str(job["kind"]))
+        if job["kind"] == "statement" and "statement_id" in json.loads(job["document"]):
+            from pos_tui.services.accounts.printouts import describe_statement_job
+
+            return f"{name} {describe_statement_job(self.b, json.loads(job['document']))}"
         if job["sale_id"] is None:
             return name
         from pos_tui.services.checkout.receipts import sale_reference
@@ -91,8 +96,8 @@ class PrintQueue:
         ref = sale_reference(sale) if sale is not None else f"sale {job['sale_id']}"
         return f"{name} {ref}" if job["kind"] == "receipt" else f"{name} of {ref}"
 
-    def process(self) -> list[JobOutcome]:
-        """Try every pending job of this lane once, oldest first.
+    def process(self, only: set[int] | None = None) -> list[JobOutcome]:
+        """Try every pending job of this lane once (or the jobs ``only`` names), oldest first.
 
         Stops at the first retryable failure (the printer is in trouble: later jobs would only
         wait out the same timeout), so a call takes at most about one printer timeout.
@@ -100,7 +105,7 @@ class PrintQueue:
         outcomes: list[JobOutcome] = []
         with self._lock:
             for job in self.pending():
-                if job["status"] == "failed":
+                if job["status"] == "failed" or (only is not None and int(job["id"]) not in only):
                     continue
                 outcome = self._run(job)
                 outcomes.append(outcome)
@@ -149,6 +154,10 @@ class PrintQueue:
             printer = self.printer
             target = f"{printer.kind} {printer.target}" if printer is not None else ""
             return build_test_page(self.b.settings, target, self.b.timestamp())
+        if kind == "statement":
+            from pos_tui.services.accounts.printouts import statement_receipt
+
+            return statement_receipt(self.b, json.loads(job["document"]))
         if job["sale_id"] is None:
             raise KeyError(f"a {kind} job without a sale")
         return build_receipt(self.b, int(job["sale_id"]), kind)

@@ -33,7 +33,13 @@ STORE_COPY = "STORE COPY (1 of 2)"
 CUSTOMER_COPY = "CUSTOMER COPY (2 of 2)"
 REPRINT = "*** REPRINT ***"
 TEST_PAGE = "TEST PAGE"
-TENDER_NAMES = {"cash": "Cash", "card": "Card", "account": "On account", "points": "Points"}
+TENDER_NAMES = {
+    "cash": "Cash",
+    "card": "Card",
+    "account": "On account",
+    "points": "Points",
+    "deposit": "Paid on order",
+}
 # The code page sample of the test page: accents every code page has, the euro sign (CP858) and
 # the rupee sign, which no printer code page has (printed as "Rs.").
 CODE_PAGE_SAMPLE = "é ü € ₹"
@@ -52,6 +58,10 @@ def build_receipt(backend: Backend, sale_id: int, kind: str = "receipt") -> Rece
     sale = backend.journal.get(sale_id)
     if sale is None:
         raise KeyError(f"no sale {sale_id}")
+    if sale["kind"] not in ("sale", "return"):
+        from pos_tui.services.accounts.printouts import slip
+
+        return slip(backend, sale, kind)  # an order payment or cancellation, a withdrawal
     children = backend.journal.children(sale_id)
     settings = backend.settings
     customer = (

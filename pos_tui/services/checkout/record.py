@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.cart import Cart
 from pos_tui.services.checkout.engine_inputs import CustomerState, EngineInputs, PricingBasis
 from pos_tui.services.checkout.holding import this_lanes
@@ -236,8 +237,8 @@ class SaleRecorder:
             due = None
             if amount > 0:
                 customer, _, _ = self.inputs.customer(cid, state)
-                due = engine.due_date(
-                    customer, self.b.now().date(), self.inputs.settings()
+                due = charge_due_date(
+                    self.b, customer, self.b.now().date(), self.inputs.settings()
                 ).due.isoformat()
             self.b.ledgers.add_receivable(
                 customer_id=cid,

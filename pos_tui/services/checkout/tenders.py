@@ -18,6 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.atomic import atomic
 from pos_tui.services.checkout.cart import Cart, CartTender
 from pos_tui.services.checkout.engine_inputs import EngineInputs
@@ -156,7 +157,9 @@ class Tenders:
         the engine cannot read refuse the charge now, not at commit."""
         customer, _, _ = self.inputs.customer(customer_id)
         try:
-            return engine.due_date(customer, self.b.now().date(), self.inputs.settings()).due
+            return charge_due_date(
+                self.b, customer, self.b.now().date(), self.inputs.settings()
+            ).due
         except ValueError as exc:
             raise CheckoutError(
                 f"Cannot charge to this account: {exc}. Fix the customer's payment terms",

@@ -1,0 +1,88 @@
+"""A closed statement as text lines of any width (40 columns and up; 32 on 58 mm paper), the
+same for the receipt printer, a report printer's file and the e-mail.
+
+Everything comes from the stored statement and the ledger entries it bills; the customer's name
+and billing address are read when it is rendered, so a statement of an erased customer prints
+no personal data.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pos_tui.services.customers.history import ENTRY_LABELS
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.accounts import StatementRepository
+from pos_tui.storage.customers import display_name
+from pos_tui.storage.rows import Row
+from pos_tui.text import plain
+
+ZERO = Decimal(0)
+
+
+def pair(left: str, right: str, width: int) -> str:
+    """``left`` and ``right`` on one line of ``width``; the left part is cut to fit."""
+    room = max(width - len(right) - 1, 1)
+    return f"{left[:room]:<{room}} {right}"
+
+
+def billing_address(backend: Backend, customer: Row) -> list[str]:
+    """The address the customer's bills go to (main or alternate, FusionRetail), as lines."""
+    addresses = backend.customers.children(int(customer["id"]), "addresses")
+    which = str(customer.get("billing_address") or "main")
+    chosen = next((a for a in addresses if a["address_type"] == which), None)
+    chosen = chosen or next((a for a in addresses if a["address_type"] == "main"), None)
+    if chosen is None:
+        return []
+    street = " ".join(str(chosen[k]) for k in ("street_number", "street_name") if chosen[k])
+    lines = [street, *(str(chosen[k] or "") for k in ("line_1", "line_2", "line_3", "line_4"))]
+    place = " ".join(str(chosen[k]) for k in ("city", "state", "postal_code") if chosen[k])
+    return [x for x in [*lines, place, str(chosen["country"] or "")] if x.strip()]
+
+
+def statement_lines(backend: Backend, statement_id: int, width: int) -> list[str]:
+    """The statement, line by line, at most ``width`` characters each; data made inert."""
+    repo = StatementRepository(backend.db)
+    st = repo.get(statement_id)
+    if st is None:
+        raise KeyError(f"no statement {statement_id}")
+    customer = backend.customers.get(int(st["customer_id"])) or {}
+    rule = "-" * width
+    out = [
+        "STATEMENT OF ACCOUNT".center(width).rstrip(),
+        pair("Statement date", str(st["statement_date"]), width),
+        pair("Account", plain(customer.get("account_number", "")), width),
+    ]
+    out.append(plain(display_name(customer)) if customer else "")
+    out += [plain(line) for line in billing_address(backend, customer)] if customer else []
+    out += [rule, pair("Balance brought forward", str(st["opening_balance"]), width)]
+    entries = repo.entries(statement_id)
+    for e in entries:
+        label = ENTRY_LABELS.get(str(e["entry_type"]), str(e["entry_type"]))
+        left = f"{str(e['posted_at'])[:10]} {label}"
+        if e["reference"]:
+            left += f" {plain(e['reference'])}"
+        out.append(pair(left, str(e["amount"]), width))
+        if e["due_date"] and Decimal(e["amount"]) > 0:
+            out.append(f"{'':11}due {e['due_date']}"[:width])
+    if not entries:
+        out.append("No entries in this period.")
+    closing = Decimal(st["closing_balance"])
+    out += [
+        rule,
+        pair("Charges", str(st["charges"]), width),
+        pair("Payments and credits", str(st["credits"]), width),
+        pair("BALANCE DUE" if closing >= 0 else "IN CREDIT", str(abs(closing)), width),
+    ]
+    if closing > 0 and st["due_date"]:
+        out.append(f"Please pay {closing} by {st['due_date']}"[:width])
+    if customer:
+        limit = Decimal(customer.get("credit_limit") or 0)
+        if limit > 0:
+            out.append(pair("Available credit", str(limit - closing), width))
+        if customer.get("credit_hold"):
+            out.append("CREDIT HOLD: charges need clearance."[:width])
+        percent = Decimal(customer.get("service_charge_percent") or 0)
+        if percent > 0:
+            out.append(f"Past-due items carry {percent} % a year."[:width])
+    return out

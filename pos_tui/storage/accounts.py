@@ -1,0 +1,255 @@
+"""Statement runs and statements, customer orders and their journal records, erasures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from pos_tui.storage.db import write
+from pos_tui.storage.rows import Row, all_rows, insert, insert_many, one
+
+
+class StatementRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def last_run(self) -> Row | None:
+        return one(
+            self.db.execute("SELECT * FROM statement_runs ORDER BY statement_date DESC LIMIT 1")
+        )
+
+    def run_on(self, statement_date: str) -> Row | None:
+        return one(
+            self.db.execute(
+                "SELECT * FROM statement_runs WHERE statement_date = ?", [statement_date]
+            )
+        )
+
+    def add_run(self, row: Row) -> int:
+        with write(self.db):
+            return insert(self.db.conn, "statement_runs", row)
+
+    def add_statement(self, row: Row, entry_ids: list[int]) -> int:
+        with write(self.db):
+            statement_id = insert(self.db.conn, "statements", row)
+            insert_many(
+                self.db.conn,
+                "statement_entries",
+                [{"statement_id": statement_id, "entry_id": e} for e in entry_ids],
+            )
+            return statement_id
+
+    def unbilled_entries(self, through: str) -> list[Row]:
+        """Receivable entries posted up to the end of day ``through`` and on no statement yet,
+        by customer and id."""
+        return all_rows(
+            self.db.execute(
+                "SELECT l.* FROM receivable_ledger l "
+                "LEFT JOIN statement_entries s ON s.entry_id = l.id "
+                "WHERE s.entry_id IS NULL AND substr(l.posted_at, 1, 10) <= ? "
+                "ORDER BY l.customer_id, l.posted_at, l.id",
+                [through],
+            )
+        )
+
+    def billed_customer_ids(self) -> list[int]:
+        """Customers with a statement already (whose balance is carried forward)."""
+        cur = self.db.execute("SELECT DISTINCT customer_id FROM statements")
+        return [int(r[0]) for r in cur.fetchall()]
+
+    def last_statement(self, customer_id: int) -> Row | None:
+        return one(
+            self.db.execute(
+                "SELECT * FROM statements WHERE customer_id = ? ORDER BY statement_date DESC, id DESC LIMIT 1",
+                [customer_id],
+            )
+        )
+
+    def get(self, statement_id: int) -> Row | None:
+        return one(self.db.execute("SELECT * FROM statements WHERE id = ?", [statement_id]))
+
+    def of_run(self, run_id: int) -> list[Row]:
+        return all_rows(
+            self.db.execute("SELECT * FROM statements WHERE run_id = ? ORDER BY id", [run_id])
+        )
+
+    def for_customer(self, customer_id: int) -> list[Row]:
+        return all_rows(
+            self.db.execute(
+                "SELECT * FROM statements WHERE customer_id = ? ORDER BY statement_date, id",
+                [customer_id],
+            )
+        )
+
+    def entries(self, statement_id: int) -> list[Row]:
+        """The ledger entries a statement bills, in posting order."""
+        return all_rows(
+            self.db.execute(
+                "SELECT l.* FROM statement_entries s JOIN receivable_ledger l ON l.id = s.entry_id "
+                "WHERE s.statement_id = ? ORDER BY l.posted_at, l.id",
+                [statement_id],
+            )
+        )
+
+    def statement_of_entry(self, entry_id: int) -> Row | None:
+        return one(
+            self.db.execute(
+                "SELECT st.* FROM statement_entries s JOIN statements st ON st.id = s.statement_id "
+                "WHERE s.entry_id = ?",
+                [entry_id],
+            )
+        )
+
+    def pending_deliveries(self, run_id: int | None = None) -> list[Row]:
+        """Statements with a file still to write or an e-mail still to send."""
+        sql = (
+            "SELECT * FROM statements WHERE (print_status = 'pending' OR email_status = 'pending')"
+        )
+        params: list[Any] = []
+        if run_id is not None:
+            sql += " AND run_id = ?"
+            params.append(run_id)
+        return all_rows(self.db.execute(sql + " ORDER BY id", params))
+
+    def queued_jobs(self, run_id: int) -> list[int]:
+        cur = self.db.execute(
+            "SELECT j.id FROM statements s JOIN print_jobs j ON j.id = s.print_job_id "
+            "WHERE s.run_id = ? AND j.status = 'pending' ORDER BY j.id",
+            [run_id],
+        )
+        return [int(r[0]) for r in cur.fetchall()]
+
+    def set_delivery(self, statement_id: int, **changes: Any) -> None:
+        allowed = {
+            "print_status",
+            "print_file",
+            "email_status",
+            "email_to",
+            "email_error",
+            "emailed_at",
+        }
+        if not changes.keys() <= allowed:
+            raise ValueError(f"not delivery columns: {sorted(set(changes) - allowed)}")
+        with write(self.db):
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            self.db.execute(
+                f"UPDATE statements SET {sets} WHERE id = ?", [*changes.values(), statement_id]
+            )
+
+    def forget_deliveries(self, customer_id: int) -> list[str]:
+        """Erasure: the files written for a customer (to delete) and the addresses mailed to
+        (cleared); returns the file paths."""
+        with write(self.db):
+            files = [
+                str(r[0])
+                for r in self.db.execute(
+                    "SELECT print_file FROM statements WHERE customer_id = ? AND print_file IS NOT NULL",
+                    [customer_id],
+                ).fetchall()
+            ]
+            self.db.execute(
+                "UPDATE statements SET email_to = NULL, email_error = NULL, print_file = NULL "
+                "WHERE customer_id = ?",
+                [customer_id],
+            )
+            return files
+
+
+class OrderRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def next_id(self) -> int:
+        """The id (and number) the next order gets; inside the caller's write transaction."""
+        return int(
+            self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM customer_orders").fetchone()[0]
+        )
+
+    def add(self, row: Row) -> int:
+        with write(self.db):
+            return insert(self.db.conn, "customer_orders", row)
+
+    def get(self, order_id: int) -> Row | None:
+        return one(self.db.execute("SELECT * FROM customer_orders WHERE id = ?", [order_id]))
+
+    def by_number(self, number: str) -> Row | None:
+        return one(self.db.execute("SELECT * FROM customer_orders WHERE number = ?", [number]))
+
+    def for_customer(self, customer_id: int, *, pending_only: bool = False) -> list[Row]:
+        sql = "SELECT * FROM customer_orders WHERE customer_id = ?"
+        if pending_only:
+            sql += " AND status = 'pending'"
+        return all_rows(self.db.execute(sql + " ORDER BY placed_at DESC, id DESC", [customer_id]))
+
+    def update(self, order_id: int, changes: Row) -> None:
+        with write(self.db):
+            sets = ", ".join(f"{k} = ?" for k in changes)
+            self.db.execute(
+                f"UPDATE customer_orders SET {sets} WHERE id = ?", [*changes.values(), order_id]
+            )
+
+    def link(self, order_id: int, sale_id: int) -> None:
+        with write(self.db):
+            insert(
+                self.db.conn, "customer_order_records", {"order_id": order_id, "sale_id": sale_id}
+            )
+
+    def records(self, order_id: int) -> list[Row]:
+        """The order's journal records (payments, completion, cancellation), oldest first."""
+        return all_rows(
+            self.db.execute(
+                "SELECT s.* FROM customer_order_records r JOIN sales s ON s.id = r.sale_id "
+                "WHERE r.order_id = ? ORDER BY s.id",
+                [order_id],
+            )
+        )
+
+    def order_of_sale(self, sale_id: int) -> Row | None:
+        return one(
+            self.db.execute(
+                "SELECT o.* FROM customer_order_records r JOIN customer_orders o ON o.id = r.order_id "
+                "WHERE r.sale_id = ?",
+                [sale_id],
+            )
+        )
+
+
+class ErasureRepository:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def get(self, customer_id: int) -> Row | None:
+        return one(
+            self.db.execute("SELECT * FROM customer_erasures WHERE customer_id = ?", [customer_id])
+        )
+
+    def add(self, row: Row) -> None:
+        with write(self.db):
+            insert(self.db.conn, "customer_erasures", row)
+
+    def remove_personal_rows(self, customer_id: int) -> dict[str, int]:
+        """Delete the customer's addresses, contacts and pictures; how many of each."""
+        counts: dict[str, int] = {}
+        with write(self.db):
+            for name, table in (
+                ("addresses", "customer_addresses"),
+                ("contacts", "customer_contacts"),
+                ("pictures", "customer_pictures"),
+            ):
+                cur = self.db.execute(f"DELETE FROM {table} WHERE customer_id = ?", [customer_id])
+                counts[name] = cur.rowcount
+        return counts
+
+    def audit_rows(self, customer_id: int) -> list[Row]:
+        return all_rows(
+            self.db.execute(
+                "SELECT id, changes FROM audit_log WHERE entity = 'customer' AND entity_id = ? "
+                "ORDER BY id",
+                [customer_id],
+            )
+        )
+
+    def set_audit_changes(self, audit_id: int, changes: str) -> None:
+        with write(self.db):
+            self.db.execute("UPDATE audit_log SET changes = ? WHERE id = ?", [changes, audit_id])

@@ -1,0 +1,75 @@
+"""Customer accounts on paper, decoded by emupos: statements of a statement run printed on the
+receipt printer, order slips and the cash withdrawal slip."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pos_tui.services.accounts.statements import StatementRun
+from pos_tui.services.checkout.printing import PrintQueue
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
+from tests.catalog import Store, build_store
+from tests.conftest import Clock
+
+from .stacks import Emupos
+from .test_print_queue_emupos import line_with, new_receipts, on_emupos
+
+pytestmark = pytest.mark.hardware
+
+
+@pytest.fixture
+def store(backend: Backend) -> Store:
+    return build_store(backend)
+
+
+def _account(backend: Backend, **fields: object) -> int:
+    return CustomerService(backend).create(
+        {"ar_enabled": True, "allow_charge": True, "credit_limit": "5000", **fields},
+        addresses=[{"address_type": "main", "line_1": "12 Market Road", "city": "Pune"}],
+    )
+
+
+def test_statement_run_prints_each_hard_copy(
+    backend: Backend, store: Store, clock: Clock, emupos: Emupos
+) -> None:
+    grace = _account(
+        backend,
+        first_name="Grace",
+        last_name="Hopper",
+        grace_period_type="statement_date",
+        grace_period_days=10,
+        service_charge_percent="12",
+    )
+    co = Checkout(backend, store.cashier)
+    co.attach_customer(grace)
+    co.add_item("APPLE", "3")
+    co.add_account(co.still_due())
+    co.commit()
+    clock.current = dt.datetime(2026, 12, 2, 9, 0)
+    report = StatementRun(backend).run(dt.date(2026, 11, 30))
+    (line,) = report.lines
+    assert line.print_status == "queued" and line.closing == Decimal("315.00")
+    known = len(emupos.receipts())
+    outcomes = PrintQueue(backend, on_emupos(emupos)).process(
+        set(StatementRun(backend).queued_jobs(report.run_id))
+    )
+    outcomes = [o for o in outcomes if o.kind == "statement"]
+    assert [o.printed for o in outcomes] == [True]
+    (text,) = new_receipts(emupos, known)
+    lines = text.splitlines()
+    assert lines[0].strip() == "pos-tui demo store"
+    assert "STATEMENT OF ACCOUNT" in text
+    assert line_with(text, "Statement date").endswith(" 2026-11-30")
+    assert "Grace Hopper" in lines and "12 Market Road" in lines and "Pune" in lines
+    assert line_with(text, "Balance brought forward").endswith(" 0.00")
+    assert line_with(text, "2026-11-24 Charge").endswith(" 315.00")
+    assert line_with(text, "BALANCE DUE").endswith(" 315.00")
+    assert "Please pay 315.00 by 2026-12-10" in lines
+    assert "Past-due items carry 12 % a year." in lines
+    assert max(len(x) for x in lines) <= 48
+    assert StatementRun(backend).queued_jobs(report.run_id) == []
