@@ -241,6 +241,18 @@ def ledger_balances(db: sqlite_utils.Database, ledger: str) -> dict[int, Decimal
     return out
 
 
+def opening_balances(db: sqlite_utils.Database) -> dict[int, Row]:
+    """customer id -> the customer's opening receivable entry (amount, date, reference)."""
+    cur = db.execute(
+        "SELECT customer_id, amount, substr(posted_at, 1, 10) AS posted_on, reference "
+        "FROM receivable_ledger WHERE entry_type = 'opening' ORDER BY id"
+    )
+    out: dict[int, Row] = {}
+    for cid, amount, posted_on, reference in cur.fetchall():
+        out.setdefault(int(cid), {"amount": amount, "date": posted_on, "reference": reference})
+    return out
+
+
 def first_addresses(
     db: sqlite_utils.Database, types: tuple[str, ...]
 ) -> dict[tuple[int, str], Row]:

@@ -9,6 +9,8 @@ The rules live in :mod:`~pos_tui.services.customers.rules`, the lookups in
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +40,7 @@ __all__ = [
     "SETTING_PRIVACY_OTHER_INFO",
     "CustomerDetails",
     "CustomerService",
+    "OpeningBalance",
 ]
 
 # FusionRetail privacy settings: the store's default for a new customer ("1"/"0").
@@ -47,6 +50,54 @@ PRIVACY_DEFAULTS = {
     "privacy_show_other_info": SETTING_PRIVACY_OTHER_INFO,
     "privacy_show_crm_points": SETTING_PRIVACY_CRM_POINTS,
 }
+
+
+@dataclass(frozen=True)
+class OpeningBalance:
+    """What a customer owed (negative: was owed) on a day, brought from another system."""
+
+    amount: Decimal
+    on: date
+    reference: str | None = None
+
+    @classmethod
+    def parse(
+        cls, amount: str | None, on: str | None, reference: str | None, *, today: date, places: int
+    ) -> OpeningBalance | None:
+        """From three text cells (empty amount: no opening balance); FieldError names the cell."""
+        amount, on, reference = (x.strip() if x else "" for x in (amount, on, reference))
+        if not amount:
+            if on or reference:
+                raise FieldError(
+                    "opening_balance",
+                    "An opening balance date or reference needs an opening balance",
+                )
+            return None
+        try:
+            value = Decimal(amount.replace(",", ""))
+        except ArithmeticError:
+            raise FieldError(
+                "opening_balance", f"Opening balance must be an amount, not {amount!r}"
+            ) from None
+        if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
+            raise FieldError(
+                "opening_balance",
+                f"Opening balance must be an amount with at most {places} decimals, not {amount!r}",
+            )
+        if abs(value) > Decimal(10) ** 9:
+            raise FieldError("opening_balance", "Opening balance is over 1,000,000,000")
+        if on:
+            try:
+                day = date.fromisoformat(on)
+            except ValueError:
+                raise FieldError(
+                    "opening_balance_date", f"Opening balance date must be YYYY-MM-DD, not {on!r}"
+                ) from None
+        else:
+            day = today
+        if day > today:
+            raise FieldError("opening_balance_date", f"Opening balance date {day} is in the future")
+        return cls(value.quantize(Decimal(1).scaleb(-places)), day, reference or None)
 
 
 class CustomerService(CustomerLookup, CustomerRules):
@@ -72,6 +123,7 @@ class CustomerService(CustomerLookup, CustomerRules):
         exempt_tax_ids: list[int] | None = None,
         pin: str | None = None,
         opening_points: Decimal | str | None = None,
+        opening_balance: OpeningBalance | None = None,
         employee_id: int | None = None,
         generated_card_code: str | None = None,
         audit_action: str = "create",
@@ -111,6 +163,8 @@ class CustomerService(CustomerLookup, CustomerRules):
                     reason="Opening points",
                     employee_id=employee_id,
                 )
+            if opening_balance is not None:
+                self._post_opening_balance(customer_id, values, opening_balance, employee_id)
             self.b.store.audit(
                 at=now,
                 entity="customer",
@@ -121,6 +175,41 @@ class CustomerService(CustomerLookup, CustomerRules):
                 lane_id=self.b.settings.lane.id,
             )
         return customer_id
+
+    def _post_opening_balance(
+        self,
+        customer_id: int,
+        values: dict[str, Any],
+        opening: OpeningBalance,
+        employee_id: int | None,
+    ) -> None:
+        """The receivable balance a customer brings from another system: one ``opening``
+        ledger entry dated when it stood, due by the customer's terms from that date."""
+        from pos_tui.services.accounts.calendar import charge_due_date
+        from pos_tui.services.checkout.engine_inputs import EngineInputs
+
+        if not values.get("ar_enabled"):
+            raise FieldError(
+                "opening_balance", "An opening balance needs a receivable account (ar_enabled yes)"
+            )
+        inputs = EngineInputs(self.b)
+        due = None
+        if opening.amount > 0:
+            customer, _, _ = inputs.customer(customer_id)
+            try:
+                due = charge_due_date(self.b, customer, opening.on, inputs.settings()).due
+            except ValueError as exc:
+                raise FieldError("payment_terms", str(exc)) from None
+        self.b.ledgers.add_receivable(
+            customer_id=customer_id,
+            entry_type="opening",
+            amount=opening.amount,
+            at=f"{opening.on.isoformat()}T00:00:00",
+            reference=opening.reference,
+            due_date=due.isoformat() if due else None,
+            note="Opening balance",
+            employee_id=employee_id,
+        )
 
     def update(
         self,

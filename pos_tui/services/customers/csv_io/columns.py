@@ -21,7 +21,9 @@ REF_COLUMNS: dict[str, tuple[str, str, str, str]] = {
 }
 LINK_COLUMN = "link_customer"  # the referring customer's account number
 LIST_COLUMNS = {"teams": "teams", "exempt_taxes": "taxes"}  # codes separated by ";"
-EXTRA_TARGETS = ("opening_points", "pin")
+# The receivable balance brought from another system: amount, the day it stood, a reference.
+OPENING_BALANCE_COLUMNS = ("opening_balance", "opening_balance_date", "opening_balance_reference")
+EXTRA_TARGETS = ("opening_points", "pin", *OPENING_BALANCE_COLUMNS)
 READ_ONLY_COLUMNS = ("points_balance", "receivable_balance")
 EXPORT_ADDRESS_TYPES = ("main", "alternate")
 ADDRESS_COLUMN_FIELDS = tuple(f for f in cf.ADDRESS_FIELDS if f != "address_type")

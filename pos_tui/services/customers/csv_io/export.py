@@ -14,6 +14,7 @@ from pos_tui.services.customers.csv_io.columns import (
     EXPORT_ADDRESS_TYPES,
     LINK_COLUMN,
     LIST_COLUMNS,
+    OPENING_BALANCE_COLUMNS,
     READ_ONLY_COLUMNS,
     REF_COLUMNS,
     ProgressFn,
@@ -36,7 +37,7 @@ def export_columns() -> list[str]:
             columns.append(spec.name)
     columns += list(LIST_COLUMNS)
     columns += [f"{kind}.{part}" for kind in EXPORT_ADDRESS_TYPES for part in ADDRESS_COLUMN_FIELDS]
-    columns += list(READ_ONLY_COLUMNS)
+    columns += [*OPENING_BALANCE_COLUMNS, *READ_ONLY_COLUMNS]
     return columns
 
 
@@ -66,6 +67,7 @@ def export_customers(
     lists = {name: bulk.codes_by_customer(db, name) for name in LIST_COLUMNS}
     points = bulk.ledger_balances(db, "loyalty")
     owed = bulk.ledger_balances(db, "receivable")
+    openings = bulk.opening_balances(db)
     addresses = bulk.first_addresses(db, EXPORT_ADDRESS_TYPES)
     ref_by_id = {spec[0]: column for column, spec in REF_COLUMNS.items()}
     count = 0
@@ -89,6 +91,10 @@ def export_customers(
                 out += [
                     "" if address.get(p) is None else str(address[p]) for p in ADDRESS_COLUMN_FIELDS
                 ]
+            opening = openings.get(cid)
+            out += [
+                str(opening[k] or "") if opening else "" for k in ("amount", "date", "reference")
+            ]
             out += [str(points.get(cid, Decimal(0))), str(owed.get(cid, Decimal(0)))]
             writer.writerow(out)
             count += 1

@@ -20,6 +20,7 @@ from typing import Any
 from pos_tui.services.customers.csv_io.columns import (
     LINK_COLUMN,
     LIST_COLUMNS,
+    OPENING_BALANCE_COLUMNS,
     REF_COLUMNS,
     ProgressFn,
 )
@@ -27,7 +28,7 @@ from pos_tui.services.customers.csv_io.mapping import Mapping
 from pos_tui.services.customers.csv_io.reading import Plan, plan_columns, read_csv
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.rules import decimal_or_none
-from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.customers.service import CustomerService, OpeningBalance
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import bulk
 from pos_tui.storage.db import write
@@ -218,6 +219,7 @@ class CustomerImporter:
         exempt_ids: list[int] | None = None
         link_account: str | None = None
         opening = pin = None
+        balance: dict[str, str] = {}
         # Empty cells are not given: customer type defaults and column defaults apply.
         for target, value in raw.items():
             if "." in target:
@@ -250,6 +252,8 @@ class CustomerImporter:
                 opening = value.strip()
             elif target == "pin":
                 pin = value.strip()
+            elif target in OPENING_BALANCE_COLUMNS:
+                balance[target] = value
             elif target == "card_number" and _GENERATED_CODE.match(value.strip()):
                 data["__code"] = value.strip()
             else:
@@ -272,6 +276,11 @@ class CustomerImporter:
             "exempt_tax_ids": exempt_ids,
             "pin": pin or None,
             "opening_points": _points(opening),
+            "opening_balance": OpeningBalance.parse(
+                *(balance.get(c) for c in OPENING_BALANCE_COLUMNS),
+                today=self.b.now().date(),
+                places=self.b.settings.currency.minor_unit,
+            ),
             "wanted_code": wanted_code,
         }
 
