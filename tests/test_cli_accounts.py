@@ -83,3 +83,28 @@ def test_statements_command(backend: Backend, store: Store, clock: Clock, db_pat
         CliRunner(), ["--db", str(db_path), "receivable", "statements", "--as-of", "2020-01-15"]
     )
     assert odd.exit_code == 1 and "is not a statement day" in odd.output
+
+
+def test_erase_command(backend: Backend, store: Store, db_path: Path) -> None:
+    bob = backend.customers.get(store.bob)
+    assert bob is not None
+    account = str(bob["account_number"])
+    cashier = pos_tui(
+        db_path, "customers", "erase", account, "--supervisor", "101", "--pin", "1234"
+    )
+    assert cashier.returncode == 1 and "a supervisor must approve this" in cashier.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "pos_tui", "--db", str(db_path), "customers", "erase", account,
+         "--supervisor", "201"],
+        input="2345\n", env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"customer {account} erased: " in done.stdout and "1 addresses" not in done.stdout
+    assert "sales, ledgers and the journal are kept: 0 sales verified" in done.stdout
+    again = pos_tui(db_path, "customers", "erase", account, "--supervisor", "201", "--pin", "2345")
+    assert again.returncode == 1 and f"Customer {account} was already erased on" in again.stderr
+    unknown = pos_tui(
+        db_path, "customers", "erase", "424242", "--supervisor", "201", "--pin", "2345"
+    )
+    assert unknown.returncode == 1 and "No customer with account number 424242" in unknown.stderr

@@ -41,6 +41,40 @@ def find(state: CliState, text: str, limit: int) -> None:
         )
 
 
+@customers.command("erase")
+@click.argument("account")
+@click.option("--supervisor", "number", required=True, help="The approving supervisor's number.")
+@click.option("--pin", prompt="Supervisor PIN", hide_input=True, help="Asked for when not given.")
+@pass_state
+def erase(state: CliState, account: str, number: str, pin: str) -> None:
+    """Erase a customer's personal data on their request (sales, ledgers, journal kept)."""
+    from pos_tui.services.customers.erasure import ErasureError, ErasureService
+    from pos_tui.services.staff.auth import AuthError, AuthService
+
+    backend = state.backend()
+    try:
+        try:
+            approver = AuthService(backend).authorize(
+                number, pin, role="supervisor", reason=f"erase customer {account}"
+            )
+            done = ErasureService(backend).erase(account, approver=approver, via="cli")
+        except (AuthError, ErasureError) as exc:
+            raise click.ClickException(plain(getattr(exc, "message", None) or exc)) from None
+        removed = ", ".join(f"{n} {what}" for what, n in done.removed.items())
+        click.echo(
+            f"customer {plain(done.account_number)} erased: {len(done.fields)} fields cleared, "
+            f"{removed} removed, {done.audit_rows} audit rows blanked, "
+            f"{done.files} statement files deleted"
+        )
+        checked, broken = backend.journal.verify()
+        click.echo(
+            f"sales, ledgers and the journal are kept: {checked} sales verified"
+            + (f", BROKEN: {broken}" if broken else "")
+        )
+    finally:
+        backend.close()
+
+
 from pos_tui.commands.customers_io import attach  # noqa: E402
 
 attach(customers)

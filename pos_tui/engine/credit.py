@@ -235,8 +235,11 @@ def check_charge(
     # With a supervisor's override the overridable refusals no longer block (still explained).
     overridden = [r for r in found if r.override_allowed and request.supervisor_override]
     blocking = [r for r in found if not (r.override_allowed and request.supervisor_override)]
+    # These rules go into the sales journal: they name the check, never the customer (the
+    # refusal's message does), so erasing a customer leaves no name in the journal.
     rules = [
-        Rule("SUPERVISOR_OVERRIDE", f"Overridden by a supervisor: {r.message}") for r in overridden
+        Rule("SUPERVISOR_OVERRIDE", f"Overridden by a supervisor: {r.code.replace('_', ' ').lower()}")
+        for r in overridden
     ]
     after = c.balance - amount if c.kind == "payment" else c.balance + amount
     if not blocking:

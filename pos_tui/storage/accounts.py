@@ -241,6 +241,15 @@ class ErasureRepository:
                 counts[name] = cur.rowcount
         return counts
 
+    def purge_search_index(self) -> None:
+        """Merge the name search index into one segment: FTS5 keeps a changed row's old words in
+        its older segments until they are merged, and an erased name must not stay there."""
+        with write(self.db):
+            if self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'customers_fts'"
+            ).fetchone():
+                self.db.execute("INSERT INTO customers_fts (customers_fts) VALUES ('optimize')")
+
     def audit_rows(self, customer_id: int) -> list[Row]:
         return all_rows(
             self.db.execute(

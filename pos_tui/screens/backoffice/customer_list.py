@@ -54,6 +54,7 @@ class CustomerListScreen(BackOfficePage[None]):
         Binding("f6", "view('audit')", "Audit", id="backoffice.audit"),
         Binding("f7", "reverse", "Reverse sort", id="backoffice.reverse_sort"),
         Binding("f8", "toggle_active", "(De)activate", id="backoffice.toggle_active"),
+        Binding("f9", "erase", "Erase", id="backoffice.customer_erase"),
         Binding("down", "cursor(1)", "Down", id="backoffice.cursor_down", show=False),
         Binding("up", "cursor(-1)", "Up", id="backoffice.cursor_up", show=False),
     ]
@@ -276,3 +277,46 @@ class CustomerListScreen(BackOfficePage[None]):
                 f"{name} is now {'inactive' if row.active else 'active'}", title="Customer"
             )
             self._load(self.page.starts_after, self.page.first_number, now=True, keep_total=False)
+
+    def action_erase(self) -> None:
+        """Erase the chosen customer's personal data on their request (asks first)."""
+        from pos_tui.screens.dialogs import ChoiceScreen
+        from pos_tui.services.customers.erasure import ErasureService
+
+        customer_id = self.selected_id()
+        if customer_id is None or self.page is None:
+            self.refuse("Choose a customer first")
+            return
+        row = next(r for r in self.page.rows if r.id == customer_id)
+        employee = self.employee
+        if employee is None or not employee.at_least("supervisor"):
+            self.refuse("Erasing a customer needs a supervisor")
+            return
+
+        async def chosen(choice: str | None) -> None:
+            if choice != "erase" or self.page is None:
+                return
+            service = ErasureService(self.pos.backend)
+            ok, done = await self.attempt(
+                service.erase, row.account_number, approver=employee, via="back office"
+            )
+            if ok and done is not None:
+                self.pos.say(
+                    f"Customer {done.account_number} erased: {len(done.fields)} fields, "
+                    f"{sum(done.removed.values())} addresses, contacts and pictures removed",
+                    title="Customer",
+                )
+                self._load(
+                    self.page.starts_after, self.page.first_number, now=True, keep_total=False
+                )
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Erase customer",
+                f"Erase {row.name} (account {row.account_number}) for good? Names, addresses, "
+                "contacts, phones, e-mail, birthday, pictures and the card go; their sales, "
+                "ledgers and the journal stay.",
+                [("keep", "Keep the customer"), ("erase", "Erase the personal data")],
+            ),
+            chosen,
+        )

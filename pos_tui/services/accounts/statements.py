@@ -39,7 +39,7 @@ ZERO = Decimal(0)
 log = logging.getLogger(__name__)
 
 
-class StatementError(Exception):
+class StatementError(ValueError):
     """A statement run that is refused (nothing was written)."""
 
     def __init__(self, message: str) -> None:
