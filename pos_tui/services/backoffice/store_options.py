@@ -52,7 +52,8 @@ LOYALTY = "Loyalty policy"
 RECEIVABLE = "Receivable policy"
 MONEY = "Money"
 OTHER = "Engine (other)"
-GROUPS = (CARD_STATUS, INPUT, TRACK, PRIVACY, CRM, NUMBERS, PRICES, TAX, LOYALTY, RECEIVABLE, MONEY, OTHER)  # fmt: skip
+ORDERS = "Customer orders"
+GROUPS = (CARD_STATUS, INPUT, TRACK, PRIVACY, CRM, NUMBERS, PRICES, TAX, LOYALTY, RECEIVABLE, MONEY, ORDERS, OTHER)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -315,8 +316,31 @@ _CUSTOMER_OPTIONS = [
 ]
 
 
+_ORDER_OPTIONS = [
+    StoreOption(
+        "orders.cancel_deposit",
+        "Cancelled order: deposit",
+        ORDERS,
+        "choice",
+        "refund",
+        "When a layaway, special, work or back order is cancelled: refund what was paid, each payment back where it came from, or keep it.",
+        choices=("refund", "keep"),
+    ),
+    StoreOption(
+        "orders.min_deposit_percent",
+        "Minimum deposit %",
+        ORDERS,
+        "decimal",
+        "0",
+        "The least deposit an order is opened with, as a percent of its total (0: any, none too).",
+        minimum=Decimal(0),
+        maximum=Decimal(100),
+    ),
+]
+
+
 def _registry() -> tuple[StoreOption, ...]:
-    options = [*_CUSTOMER_OPTIONS, *_engine_options()]
+    options = [*_CUSTOMER_OPTIONS, *_ORDER_OPTIONS, *_engine_options()]
     return tuple(sorted(options, key=lambda o: GROUPS.index(o.group)))
 
 

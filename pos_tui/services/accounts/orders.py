@@ -1,0 +1,618 @@
+"""Customer orders at the lane (OpSuite: layaways, special, work and back orders): opened from
+the sale being rung up with a deposit, paid, moved through their stages, completed or cancelled.
+
+Money rules (docs/money.md, "Customer accounts"):
+
+* An order keeps the price of the sale it was opened from (lines, discounts, taxes as priced
+  then); it is never priced again. Its total is that sale's total.
+* Every payment (the deposit too) is a journal record of kind ``order_payment`` with one tender
+  (cash, card, the customer's account or points), at most what is still due: a payment above the
+  balance is refused naming it. What an order has been paid is the sum of those records.
+* Completing hands the goods over: a journal ``sale`` with the order's lines, paid by a
+  ``deposit`` tender of everything paid so far and, when something is still due, the final
+  tender of exactly that. Points are earned then (not at the deposits), on the points base the
+  order was priced with, by the card type, extras and multipliers in force at completion.
+* Cancelling refunds every payment back where it came from (a journal ``order_cancel`` with the
+  tenders negative), or keeps them, by the store option ``orders.cancel_deposit``; audited.
+
+Each of these is one transaction with its journal record, ledger entries, slip and audit row:
+a crash leaves it wholly done or not started.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pos_tui import engine
+from pos_tui.services.accounts.calendar import charge_due_date
+from pos_tui.services.checkout.atomic import saved
+from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.checkout.errors import CheckoutError
+from pos_tui.services.checkout.record import SaleRecorder
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
+from pos_tui.services.staff.pins import verify_pin
+from pos_tui.storage.accounts import OrderRepository
+from pos_tui.storage.customers import display_name
+from pos_tui.storage.rows import Row
+
+ZERO = Decimal(0)
+ORDER_TYPES = ("layaway", "special", "work", "back")
+PREFIX = {"work": "WO", "back": "BO", "special": "SO", "layaway": "LAY"}
+# Each type's own stages, in order; it is completed from the last one.
+STAGES: dict[str, tuple[str, ...]] = {
+    "layaway": ("open",),
+    "special": ("requested", "ordered", "arrived"),
+    "work": ("received", "in_progress", "ready"),
+    "back": ("waiting", "arrived"),
+}
+SETTING_CANCEL = "orders.cancel_deposit"
+SETTING_MIN_DEPOSIT = "orders.min_deposit_percent"
+TENDER_KINDS = ("cash", "card", "account", "points")
+
+
+class OrderError(CheckoutError):
+    """A refusal the cashier reads (the lane shows checkout refusals the same way)."""
+
+
+@dataclass(frozen=True)
+class Tender:
+    """One payment: ``kind`` and ``amount``; a card's approval code or the account's PO number
+    in ``reference``; the account PIN; the supervisor who lifted an account refusal."""
+
+    kind: str
+    amount: str | Decimal
+    reference: str | None = None
+    pin: str | None = None
+    approver: Employee | None = None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    order: Row
+    paid: Decimal
+    due: Decimal
+    records: list[Row] = field(default_factory=list)
+    # The journal record this change wrote (payment, completing sale, cancellation).
+    sale: Row | None = None
+    messages: tuple[str, ...] = ()
+
+    @property
+    def number(self) -> str:
+        return str(self.order["number"])
+
+
+class OrderService:
+    def __init__(
+        self, backend: Backend, employee: Employee, *, inputs: EngineInputs | None = None
+    ) -> None:
+        self.b = backend
+        self.employee = employee
+        self.inputs = inputs or EngineInputs(backend)
+        self.repo = OrderRepository(backend.db)
+
+    # -- reading -------------------------------------------------------------------------------
+    def view(self, order_id: int, **extra: Any) -> OrderView:
+        order = self.repo.get(order_id)
+        if order is None:
+            raise OrderError(f"No order with id {order_id}")
+        records = self.repo.records(order_id)
+        paid = sum((Decimal(r["total"]) for r in records if r["kind"] == "order_payment"), ZERO)
+        due = ZERO if order["status"] != "pending" else Decimal(order["total"]) - paid
+        return OrderView(order, paid, due, records, **extra)
+
+    def for_customer(self, customer_id: int) -> list[OrderView]:
+        return [self.view(int(o["id"])) for o in self.repo.for_customer(customer_id)]
+
+    def lines(self, order_id: int) -> list[Row]:
+        order = self.repo.get(order_id)
+        if order is None or not order["priced"]:
+            return []
+        return list(json.loads(order["priced"])["children"]["lines"])
+
+    # -- opening -------------------------------------------------------------------------------
+    def open_from_checkout(
+        self,
+        co: Any,
+        order_type: str,
+        deposit: Tender | None,
+        *,
+        description: str | None = None,
+    ) -> OrderView:
+        """Turn the sale rung up on ``co`` (a Checkout) into an order of its customer, with a
+        deposit; the sale's open sale goes in the same transaction and the lane starts anew."""
+        if order_type not in ORDER_TYPES:
+            raise OrderError(f"An order is one of {', '.join(ORDER_TYPES)}, not {order_type!r}")
+        cart = co.cart
+        if cart.kind != "sale" or not cart.lines:
+            raise OrderError("An order is opened from a sale with lines: scan the items first")
+        if cart.customer_id is None:
+            raise OrderError("An order needs a customer on the sale (F2)")
+        if cart.tenders:
+            raise OrderError(
+                "Take the tenders off first (F9 on the pay screen): the deposit is taken with the order"
+            )
+        priced = co.quote()
+        if priced.refusals:
+            raise OrderError(priced.refusals[0].message, code=priced.refusals[0].code)
+        total = priced.totals.total
+        minimum = (total * self._min_deposit() / 100).quantize(self._unit())
+        paying = self._amount(deposit.amount) if deposit is not None else ZERO
+        if paying < minimum:
+            raise OrderError(
+                f"The deposit must be at least {minimum} ({self._min_deposit()}% of {total})"
+            )
+        recorder = SaleRecorder(self.b, self.inputs, self.employee, cart, co.open_sale_id)
+        draft = recorder.prepare(priced, ZERO, 1)
+        b = self.b
+        with saved(b.db, failed="The order was not opened"):
+            at = b.timestamp()
+            order_id = self.repo.next_id()
+            number = f"{PREFIX[order_type]}-{order_id:06d}"
+            priced_rows = {
+                "sale": {k: v for k, v in draft.sale.items() if k != "committed_at"},
+                "children": {k: draft.children[k] for k in ("lines", "discounts", "taxes")},
+            }
+            self.repo.add(
+                {
+                    "id": order_id,
+                    "customer_id": cart.customer_id,
+                    "number": number,
+                    "order_type": order_type,
+                    "status": "pending",
+                    "stage": STAGES[order_type][0],
+                    "location_id": self.inputs.location_id(),
+                    "placed_at": at,
+                    "total": str(total),
+                    "amount_due": str(total),
+                    "description": (description or "").strip() or None,
+                    "lane_id": b.settings.lane.id,
+                    "employee_id": self.employee.id,
+                    "priced": json.dumps(priced_rows, ensure_ascii=False, default=str),
+                }
+            )
+            sale = None
+            if deposit is not None and paying > 0:
+                sale = self._payment(self.repo.get(order_id) or {}, deposit, at)
+            if co.open_sale_id is not None:
+                b.open_sales.delete(co.open_sale_id)
+            self._audit(
+                order_id,
+                "open",
+                {
+                    "number": number,
+                    "total": str(total),
+                    "deposit": str(paying),
+                    "open_sale_id": co.open_sale_id,
+                },
+                at,
+            )
+        co._new_sale()
+        return self.view(
+            order_id, sale=sale, messages=(f"{number} opened: {total}, paid {paying}",)
+        )
+
+    # -- payments ------------------------------------------------------------------------------
+    def pay(self, order_id: int, tender: Tender) -> OrderView:
+        with saved(self.b.db, failed="The payment was not taken"):
+            order = self._pending(order_id)
+            sale = self._payment(order, tender, self.b.timestamp())
+        view = self.view(order_id, sale=sale)
+        return self.view(
+            order_id,
+            sale=sale,
+            messages=(f"{sale['total']} paid on {view.number}: {view.due} still due",),
+        )
+
+    def _payment(self, order: Row, tender: Tender, at: str) -> Row:
+        """One payment on a pending order: journal record, ledgers, link, slip (in the caller's
+        transaction)."""
+        current = self.view(int(order["id"]))
+        amount = self._amount(tender.amount)
+        if amount <= 0:
+            raise OrderError("A payment is more than zero")
+        if amount > current.due:
+            raise OrderError(
+                f"A payment of {amount} is more than the {current.due} still due on {order['number']}"
+            )
+        tender_row = self._tender(order, tender, amount)
+        explanation = [
+            {
+                "code": "ORDER_PAYMENT",
+                "description": f"{'Deposit' if not current.records else 'Payment'} on "
+                f"{order['number']}: {amount} of {order['total']}, {current.due - amount} still due",
+            }
+        ]
+        sale = self._journal(order, "order_payment", amount, [tender_row], explanation, at)
+        self._post_tender(order, tender, tender_row, int(sale["id"]), at)
+        self.repo.update(int(order["id"]), {"amount_due": str(current.due - amount)})
+        self._slip(sale, drawer=tender.kind == "cash", at=at)
+        return sale
+
+    def _tender(self, order: Row, tender: Tender, amount: Decimal) -> Row:
+        """The journal tender row of a payment, after the tender's own checks."""
+        if tender.kind not in TENDER_KINDS:
+            raise OrderError(f"An order is paid by {', '.join(TENDER_KINDS)}, not {tender.kind!r}")
+        reference = (tender.reference or "").strip() or None
+        points = None
+        if tender.kind == "card" and not reference:
+            raise OrderError("Enter the card terminal's approval reference")
+        if tender.kind == "account":
+            self._check_account(order, tender, amount, reference)
+        if tender.kind == "points":
+            points = str(self._points_for(order, amount))
+        return {
+            "seq": 1,
+            "kind": tender.kind,
+            "amount": str(amount),
+            "reference": reference,
+            "points": points,
+            "change_given": "0",
+        }
+
+    def _check_account(
+        self, order: Row, tender: Tender, amount: Decimal, reference: str | None
+    ) -> None:
+        cid = int(order["customer_id"])
+        row = self.b.customers.get(cid) or {}
+        pin_ok = bool(tender.pin) and verify_pin(tender.pin or "", row.get("pin_hash"))
+        if tender.pin and not pin_ok:
+            raise OrderError("Wrong customer PIN", code="CHARGE_PIN_WRONG")
+        customer, account, _ = self.inputs.customer(cid)
+        request = engine.ChargeRequest(
+            transaction_type="charge",
+            amount=amount,
+            pin_verified=pin_ok,
+            reference=reference,
+            location_id=self.inputs.location_id(),
+            supervisor_override=tender.approver is not None
+            and tender.approver.at_least("supervisor"),
+        )
+        decision = engine.check_charge(
+            customer, account, request, amount, self.inputs.settings(), self.b.now().date()
+        )
+        if not decision.allowed:
+            raise OrderError(
+                "; ".join(r.message for r in decision.refusals),
+                code=decision.refusals[0].code,
+                override_allowed=all(r.override_allowed for r in decision.refusals),
+            )
+
+    def _points_for(self, order: Row, amount: Decimal) -> Decimal:
+        """The points that pay ``amount``: whole units of the card type's rate, within the balance."""
+        cid = int(order["customer_id"])
+        row = self.b.customers.get(cid) or {}
+        card = self.inputs.card_type(row.get("card_type_id"))
+        if card is None or card.points_to_convert <= 0 or card.equivalent_currency <= 0:
+            raise OrderError("This customer's card does not redeem points")
+        units = amount / card.equivalent_currency
+        if units != units.to_integral_value():
+            raise OrderError(
+                f"Points pay in units of {card.equivalent_currency} ({card.points_to_convert} points)"
+            )
+        points = units * card.points_to_convert
+        balance = self.b.customers.loyalty_balance(cid)
+        if points > balance:
+            raise OrderError(f"{amount} needs {points} points: only {balance} on the card")
+        return points
+
+    def _post_tender(
+        self, order: Row, tender: Tender | None, row: Row, sale_id: int, at: str, sign: int = 1
+    ) -> None:
+        """What a tender moves besides the drawer: the account or the points (sign -1: back)."""
+        cid = int(order["customer_id"])
+        amount = Decimal(row["amount"])
+        if row["kind"] == "account":
+            due = None
+            if sign > 0:
+                customer, _, _ = self.inputs.customer(cid)
+                try:
+                    due = charge_due_date(
+                        self.b, customer, self.b.now().date(), self.inputs.settings()
+                    ).due.isoformat()
+                except ValueError as exc:
+                    raise OrderError(
+                        f"Cannot charge to this account: {exc}", code="CHARGE_TERMS"
+                    ) from None
+            approver = tender.approver if tender is not None else None
+            self.b.ledgers.add_receivable(
+                customer_id=cid,
+                entry_type="charge" if sign > 0 else "return",
+                amount=amount,
+                at=at,
+                reference=row["reference"] or str(order["number"]),
+                sale_id=sale_id,
+                due_date=due,
+                note=f"order {order['number']}" + (" (supervisor override)" if approver else ""),
+                employee_id=self.employee.id,
+            )
+        elif row["kind"] == "points":
+            self.b.ledgers.add_points(
+                customer_id=cid,
+                entry_type="used",
+                points=-sign * abs(Decimal(row["points"])),
+                at=at,
+                sale_id=sale_id,
+                employee_id=self.employee.id,
+            )
+
+    # -- stages, completion, cancellation ------------------------------------------------------
+    def advance(self, order_id: int) -> OrderView:
+        """The order's next stage (ordered, arrived, in progress, ready...)."""
+        with saved(self.b.db, failed="The order was not changed"):
+            order = self._pending(order_id)
+            stages = STAGES[str(order["order_type"])]
+            index = stages.index(str(order["stage"])) if order["stage"] in stages else 0
+            if index + 1 >= len(stages):
+                raise OrderError(
+                    f"{order['number']} is {order['stage']}: complete it (the last stage)"
+                )
+            stage = stages[index + 1]
+            self.repo.update(order_id, {"stage": stage})
+            self._audit(order_id, "stage", {"stage": [order["stage"], stage]}, self.b.timestamp())
+        return self.view(
+            order_id, messages=(f"{order['number']} is now {stage.replace('_', ' ')}",)
+        )
+
+    def complete(self, order_id: int, final: Tender | None = None) -> OrderView:
+        """Hand the goods over: the order's sale, paid by its deposits and ``final``."""
+        b = self.b
+        with saved(b.db, failed="The order was not completed", whole=True):
+            order = self._pending(order_id)
+            stages = STAGES[str(order["order_type"])]
+            if order["stage"] in stages and order["stage"] != stages[-1]:
+                raise OrderError(
+                    f"{order['number']} is {str(order['stage']).replace('_', ' ')}: it can be completed once {stages[-1].replace('_', ' ')}"
+                )
+            current = self.view(order_id)
+            at = b.timestamp()
+            tenders: list[Row] = []
+            if current.paid:
+                tenders.append(
+                    {
+                        "seq": 1,
+                        "kind": "deposit",
+                        "amount": str(current.paid),
+                        "reference": str(order["number"]),
+                        "points": None,
+                        "change_given": "0",
+                    }
+                )
+            final_row = None
+            if current.due > 0:
+                if final is None:
+                    raise OrderError(
+                        f"{current.due} is still due on {order['number']}: take it to complete the order"
+                    )
+                if self._amount(final.amount) != current.due:
+                    raise OrderError(
+                        f"The final payment is the {current.due} still due on {order['number']}"
+                    )
+                final_row = {**self._tender(order, final, current.due), "seq": len(tenders) + 1}
+                tenders.append(final_row)
+            sale, earned = self._completion_sale(order, tenders, at)
+            if final_row is not None and final is not None:
+                self._post_tender(order, final, final_row, int(sale["id"]), at)
+            self.repo.update(
+                order_id,
+                {
+                    "status": "completed",
+                    "closed_at": at,
+                    "amount_due": "0",
+                    "completed_sale_id": sale["id"],
+                },
+            )
+            self._audit(
+                order_id, "complete", {"sale_id": sale["id"], "points_earned": str(earned)}, at
+            )
+            drawer = final_row is not None and final_row["kind"] == "cash"
+            b.print_jobs.add(
+                lane_id=b.settings.lane.id,
+                kind="receipt",
+                document={"sale_id": sale["id"]},
+                at=at,
+                sale_id=int(sale["id"]),
+                open_drawer=drawer,
+            )
+        return self.view(
+            order_id, sale=sale, messages=(f"{order['number']} completed: {earned} points earned",)
+        )
+
+    def _completion_sale(self, order: Row, tenders: list[Row], at: str) -> tuple[Row, Decimal]:
+        priced = json.loads(order["priced"]) if order["priced"] else None
+        if priced is None:
+            raise OrderError(
+                f"{order['number']} has no items to hand over (an order from before pos-tui took orders)"
+            )
+        cid = int(order["customer_id"])
+        customer, _, _ = self.inputs.customer(cid)
+        card = self.inputs.card_type(customer.card_type_id)
+        settings = self.inputs.settings()
+        base = Decimal(priced["sale"].get("points_base") or 0)
+        points = referral = None
+        if card is not None:
+            points = engine.earn_points(card, customer, base, self.b.now(), settings)
+            referral = engine.referral_points(card, customer, base, settings)
+        earned = points.points if points else ZERO
+        rules = [engine.to_jsonable(r) for r in (points.rules if points else ())]
+        sale_fields = {
+            **priced["sale"],
+            "kind": "sale",
+            "lane_id": self.b.settings.lane.id,
+            "store_id": self.b.settings.lane.store_id,
+            "employee_id": self.employee.id,
+            "points_earned": str(earned),
+            "referral_customer_id": referral.link_customer_id if referral else None,
+            "referral_points": str(referral.points if referral else ZERO),
+            "points_used": "0",
+            "explanation": json.dumps(
+                [
+                    {"code": "ORDER_COMPLETED", "description": f"{order['number']} completed"},
+                    *rules,
+                ],
+                ensure_ascii=False,
+            ),
+        }
+        sale = self.b.journal.append(
+            {**sale_fields, "committed_at": at}, {**priced["children"], "tenders": tenders}
+        )
+        self.repo.link(int(order["id"]), int(sale["id"]))
+        if earned:
+            self.b.ledgers.add_points(
+                customer_id=cid,
+                entry_type="earned",
+                points=earned,
+                at=at,
+                sale_id=int(sale["id"]),
+                employee_id=self.employee.id,
+            )
+        if referral and referral.points:
+            self.b.ledgers.add_points(
+                customer_id=referral.link_customer_id,
+                entry_type="referral",
+                points=referral.points,
+                at=at,
+                sale_id=int(sale["id"]),
+                reason=f"Referral: sale {sale['id']}",
+                employee_id=self.employee.id,
+            )
+        return sale, earned
+
+    def cancel(self, order_id: int) -> OrderView:
+        """Cancel: the payments are refunded where they came from, or kept (store option)."""
+        b = self.b
+        with saved(b.db, failed="The order was not cancelled"):
+            order = self._pending(order_id)
+            current = self.view(order_id)
+            keep = b.store.setting(SETTING_CANCEL, "refund") == "keep"
+            at = b.timestamp()
+            refunds: list[Row] = []
+            if not keep:
+                for record in current.records:
+                    for t in b.journal.children(int(record["id"]))["tenders"]:
+                        refunds.append(
+                            {
+                                "seq": len(refunds) + 1,
+                                "kind": t["kind"],
+                                "amount": str(-Decimal(t["amount"])),
+                                "reference": t["reference"],
+                                "points": t["points"],
+                                "change_given": "0",
+                            }
+                        )
+            refunded = -sum((Decimal(r["amount"]) for r in refunds), ZERO)
+            kept = current.paid - refunded
+            what = f"{order['number']} cancelled: {refunded} refunded" + (
+                f", {kept} kept (store option)" if kept else ""
+            )
+            sale = self._journal(
+                order,
+                "order_cancel",
+                -refunded,
+                refunds,
+                [{"code": "ORDER_CANCELLED", "description": what}],
+                at,
+            )
+            for row in refunds:
+                self._post_tender(order, None, row, int(sale["id"]), at, sign=-1)
+            self.repo.update(order_id, {"status": "cancelled", "closed_at": at, "amount_due": "0"})
+            self._audit(
+                order_id,
+                "cancel",
+                {
+                    "refunded": str(refunded),
+                    "kept": str(kept),
+                    "option": "keep" if keep else "refund",
+                },
+                at,
+            )
+            self._slip(sale, drawer=any(r["kind"] == "cash" for r in refunds), at=at)
+        return self.view(order_id, sale=sale, messages=(what,))
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _pending(self, order_id: int) -> Row:
+        order = self.repo.get(order_id)
+        if order is None:
+            raise OrderError(f"No order with id {order_id}")
+        if order["status"] != "pending":
+            raise OrderError(f"{order['number']} is {order['status']}")
+        return order
+
+    def _journal(
+        self,
+        order: Row,
+        kind: str,
+        total: Decimal,
+        tenders: list[Row],
+        explanation: list[Any],
+        at: str,
+    ) -> Row:
+        lane = self.b.settings.lane
+        sale = self.b.journal.append(
+            {
+                "lane_id": lane.id,
+                "store_id": lane.store_id,
+                "kind": kind,
+                "customer_id": order["customer_id"],
+                "employee_id": self.employee.id,
+                "committed_at": at,
+                "subtotal": str(total),
+                "discount_total": "0",
+                "tax_total": "0",
+                "total": str(total),
+                "reference": str(order["number"]),
+                "explanation": json.dumps(explanation, ensure_ascii=False),
+            },
+            {"tenders": tenders},
+        )
+        self.repo.link(int(order["id"]), int(sale["id"]))
+        return sale
+
+    def _slip(self, sale: Row, *, drawer: bool, at: str) -> None:
+        self.b.print_jobs.add(
+            lane_id=self.b.settings.lane.id,
+            kind="receipt",
+            document={"sale_id": sale["id"]},
+            at=at,
+            sale_id=int(sale["id"]),
+            open_drawer=drawer,
+        )
+
+    def _audit(self, order_id: int, action: str, changes: dict[str, Any], at: str) -> None:
+        self.b.store.audit(
+            at=at,
+            entity="customer_order",
+            entity_id=order_id,
+            action=action,
+            changes=changes,
+            employee_id=self.employee.id,
+            lane_id=self.b.settings.lane.id,
+        )
+
+    def _unit(self) -> Decimal:
+        return Decimal(1).scaleb(-self.b.settings.currency.minor_unit)
+
+    def _min_deposit(self) -> Decimal:
+        try:
+            return Decimal(self.b.store.setting(SETTING_MIN_DEPOSIT, "0") or "0")
+        except ArithmeticError:
+            return ZERO
+
+    def _amount(self, value: str | Decimal) -> Decimal:
+        try:
+            amount = Decimal(str(value).strip().replace(",", ""))
+        except ArithmeticError:
+            raise OrderError(f"{value!r} is not an amount") from None
+        if not amount.is_finite() or amount != amount.quantize(self._unit()):
+            raise OrderError(
+                f"An amount has at most {self.b.settings.currency.minor_unit} decimals, not {value!r}"
+            )
+        return amount.quantize(self._unit())
+
+
+def customer_name(backend: Backend, customer_id: int) -> str:
+    row = backend.customers.get(customer_id)
+    return display_name(row) if row else "?"
