@@ -268,6 +268,21 @@ class CheckoutScreen(LineFlows):
 
         self.app.push_screen(SalesListScreen(), back)
 
+    def action_orders(self) -> None:
+        from pos_tui.screens.orders import OrdersScreen
+
+        customer = self.view.customer if self.view is not None else None
+        if customer is None:
+            self.refuse("Orders belong to a customer: attach one first (F2)")
+            return
+
+        def back(converted: bool | None) -> None:
+            if converted:
+                self.co = Checkout(self.pos.backend, self.pos_employee())
+            self.run_worker(self.refresh_sale(), group="sale-ops")
+
+        self.app.push_screen(OrdersScreen(self.co, int(customer.row["id"]), customer.name), back)
+
     def action_reprint_last(self) -> None:
         self.run_worker(self._reprint_last(), group="sale-ops")
 
@@ -318,6 +333,7 @@ class CheckoutScreen(LineFlows):
             ("Hold sale", "Suspend the sale with a label (Ctrl+O)", "suspend"),
             ("Held sales", "Resume a held sale (Ctrl+G)", "resume"),
             ("Sales and returns", "Past sales: reprint or return (Ctrl+L)", "sales"),
+            ("Orders", "The customer's orders and cash withdrawal (Ctrl+T)", "orders"),
             ("Reprint last receipt", "Queue a reprint of the last sale (Ctrl+R)", "reprint_last"),
             ("Void sale", "Drop the whole sale (Ctrl+Y)", "void_sale"),
             ("Lock lane", "Lock until the cashier or a supervisor signs in (F10)", "lock"),

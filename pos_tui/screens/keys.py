@@ -30,6 +30,7 @@ _CHECKOUT: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("ctrl+g", "resume", "Held", "checkout.resume", "Resume a held sale (from any lane)", True),
     ("ctrl+l", "sales", "Sales", "checkout.sales", "Past sales: find by number, reprint, return", True),
     ("ctrl+r", "reprint_last", "Reprint", "checkout.reprint_last", "Reprint the last receipt of this lane", True),
+    ("ctrl+t", "orders", "Orders", "checkout.orders", "The customer's orders (layaway, special, work, back): new from the sale, pay, complete, cancel; cash withdrawal", True),
     ("ctrl+y", "void_sale", "Void sale", "checkout.void_sale", "Void the whole sale", True),
     ("up", "cursor(-1)", "Line up", "checkout.cursor_up", "Select the previous line", False),
     ("down", "cursor(1)", "Line down", "checkout.cursor_down", "Select the next line", False),

@@ -73,3 +73,53 @@ def test_statement_run_prints_each_hard_copy(
     assert "Past-due items carry 12 % a year." in lines
     assert max(len(x) for x in lines) <= 48
     assert StatementRun(backend).queued_jobs(report.run_id) == []
+
+
+def test_order_slips_and_the_completing_receipt(
+    backend: Backend, store: Store, emupos: Emupos
+) -> None:
+    from pos_tui.services.accounts.orders import OrderService, Tender
+
+    co = Checkout(backend, store.cashier)
+    co.add_item("APPLE", "2")
+    co.attach_customer(store.anna)
+    orders = OrderService(backend, store.cashier)
+    opened = orders.open_from_checkout(
+        co, "layaway", Tender("cash", "50.00"), description="Two apples"
+    )
+    orders.pay(opened.order["id"], Tender("card", "100.00", "AUTH-7"))
+    orders.complete(opened.order["id"], Tender("cash", "60.00"))
+    known = len(emupos.receipts())
+    outcomes = PrintQueue(backend, on_emupos(emupos)).process()
+    assert [o.printed for o in outcomes] == [True, True, True]
+    deposit, payment, receipt = new_receipts(emupos, known, 3)
+    assert "ORDER PAYMENT" in deposit and "Two apples" in deposit
+    assert line_with(deposit, "Layaway").endswith(" LAY-000001")
+    assert line_with(deposit, "Order total").endswith(" 210.00")
+    assert line_with(deposit, "Cash  ").endswith(" 50.00")
+    assert line_with(deposit, "Still to pay").endswith(" 160.00")
+    assert "Customer: Anna Smith" in deposit
+    assert line_with(payment, "Card AUTH-7").endswith(" 100.00")
+    assert line_with(payment, "Still to pay").endswith(" 60.00")
+    assert line_with(receipt, "Apple 1kg").endswith(" 200.00")
+    assert line_with(receipt, "TOTAL").endswith(" Rs.210.00")
+    assert line_with(receipt, "Paid on order LAY-000001").endswith(" 150.00")
+    assert line_with(receipt, "Cash  ").endswith(" 60.00")
+    assert line_with(receipt, "Points earned").endswith(" 4")
+
+
+def test_withdrawal_slip_kicks_the_drawer(backend: Backend, store: Store, emupos: Emupos) -> None:
+    from pos_tui.services.accounts.withdrawals import WithdrawalService
+
+    CustomerService(backend).update(store.corp, {"allow_cash_withdrawal": True})
+    emupos.close_drawer()
+    WithdrawalService(backend, store.cashier).withdraw(
+        store.corp, "40", pin="4321", reference="PO-55"
+    )
+    known = len(emupos.receipts())
+    assert [o.printed for o in PrintQueue(backend, on_emupos(emupos)).process()] == [True]
+    (text,) = new_receipts(emupos, known)
+    assert "CASH WITHDRAWAL" in text and "Customer: Acme Traders" in text
+    assert line_with(text, "Cash given back").endswith(" 40.00")
+    assert line_with(text, "Account balance").endswith(" 40.00")
+    assert emupos.drawer() == "open"

@@ -200,3 +200,31 @@ def test_an_order_due_is_its_total_less_its_journal_payments(
         assert b.journal.verify()[1] is None
     finally:
         b.close()
+
+
+def test_withdrawal_only_in_credit(backend: Backend, store: Store) -> None:
+    from pos_tui.services.accounts.receivable import ReceivableService
+    from pos_tui.services.accounts.withdrawals import WithdrawalService
+    from pos_tui.services.checkout.errors import CheckoutError
+    from pos_tui.services.customers.service import CustomerService
+
+    cid = CustomerService(backend).create(
+        {
+            "first_name": "Credit",
+            "ar_enabled": True,
+            "allow_cash_withdrawal": True,
+            "withdraw_only_in_credit": True,
+            "credit_limit": "1000",
+        }
+    )
+    service = WithdrawalService(backend, store.cashier)
+    with pytest.raises(
+        CheckoutError, match=r"may only withdraw from a credit balance; credit is 0, 10\.00 asked"
+    ):
+        service.withdraw(cid, "10")
+    ReceivableService(backend).take_payment(cid, "25.00")  # the store now owes the customer 25.00
+    with pytest.raises(CheckoutError, match=r"credit is 25\.00, 30\.00 asked"):
+        service.withdraw(cid, "30")
+    done = service.withdraw(cid, "25")
+    assert done.balance == 0 and done.sale["kind"] == "withdrawal"
+    assert backend.journal.verify()[1] is None

@@ -1,0 +1,148 @@
+"""Orders at the lane under Pilot: a layaway opened from the sale with a cash deposit, paid by
+card, completed with the rest in cash; another cancelled with its deposit refunded; a payment
+over the balance refused naming it; a cash withdrawal on account."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.pilot import Pilot
+
+from pos_tui.app import PosApp
+from pos_tui.screens.dialogs import ChoiceScreen, PromptScreen
+from pos_tui.screens.orders import OrdersScreen
+from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.accounts import OrderRepository
+from tests.app.conftest import enter, screen_text, settle, sign_in
+from tests.app.helpers_lane import notifications, view
+from tests.catalog import Store
+
+
+async def _attach(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("f2")
+    await settle(pilot)
+    await enter(pilot, text)
+
+
+async def _fill(pilot: Pilot[None], *values: str) -> None:
+    """Answer a prompt field by field ("" keeps the suggested value)."""
+    assert isinstance(pilot.app.screen, PromptScreen), pilot.app.screen
+    for value in values:
+        if value:
+            await pilot.press(*value)
+        await pilot.press("enter")
+        await settle(pilot, 2)
+    await settle(pilot)
+
+
+def _orders(backend: Backend, customer: int) -> list[dict[str, object]]:
+    return OrderRepository(backend.db).for_customer(customer)
+
+
+async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "2*APPLE")
+        await _attach(pilot, "9876543210")
+        assert view(pilot).customer is not None
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, OrdersScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("enter")  # Layaway
+        await settle(pilot)
+        await _fill(pilot, "Two apples", "50", "", "", "")
+        assert isinstance(app.screen, OrdersScreen)
+        text = screen_text(pilot)
+        assert "LAY-000001" in text and "160.00" in text and "open" in text
+        assert any("LAY-000001 opened: 210.00, paid 50.00" in n for n in notifications(pilot))
+
+        await pilot.press("f5")
+        await settle(pilot)
+        await _fill(pilot, "500", "", "", "")
+        assert any(
+            "A payment of 500.00 is more than the 160.00 still due on LAY-000001" in n
+            for n in notifications(pilot)
+        )
+        await pilot.press("f5")
+        await settle(pilot)
+        await _fill(pilot, "100", "card", "AUTH-7", "")
+        assert "60.00" in screen_text(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await _fill(pilot, "", "", "", "")  # the 60.00 still due, in cash
+        assert any("LAY-000001 completed" in n for n in notifications(pilot))
+        assert "completed" in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert view(pilot).empty, "the sale became the order: the lane starts a new sale"
+    (order,) = _orders(backend, store.anna)
+    assert order["status"] == "completed" and order["description"] == "Two apples"
+    sale = backend.journal.get(int(order["completed_sale_id"]))  # type: ignore[arg-type]
+    assert sale is not None and sale["total"] == "210.00" and Decimal(sale["points_earned"]) > 0
+    kinds = [r["kind"] for r in OrderRepository(backend.db).records(int(order["id"]))]  # type: ignore[arg-type]
+    assert kinds == ["order_payment", "order_payment", "sale"]
+    slips = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "receipt"]
+    assert len(slips) == 3
+    assert backend.journal.verify()[1] is None
+
+
+async def test_cancel_at_the_lane_refunds_the_deposit(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await _attach(pilot, "9876543210")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Special order
+        await settle(pilot)
+        await _fill(pilot, "Blue jacket, size M", "20", "", "", "")
+        assert "SO-000001" in screen_text(pilot) and "requested" in screen_text(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "ordered" in screen_text(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert any("SO-000001 cancelled: 20.00 refunded" in n for n in notifications(pilot))
+    (order,) = _orders(backend, store.anna)
+    assert order["status"] == "cancelled"
+    trail = backend.store.audit_trail("customer_order", int(order["id"]))  # type: ignore[arg-type]
+    assert [a["action"] for a in trail] == ["open", "stage", "cancel"]
+
+
+async def test_cash_withdrawal_at_the_lane(app: PosApp, backend: Backend, store: Store) -> None:
+    CustomerService(backend).update(store.corp, {"allow_cash_withdrawal": True})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await _attach(pilot, "Acme")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        await _fill(pilot, "40", "4321", "")
+        assert any("A PO number is required" in n for n in notifications(pilot))
+        await pilot.press("f9")
+        await settle(pilot)
+        await _fill(pilot, "40", "4321", "PO-55")
+        assert any(
+            "Hand out 40.00 in cash: the account owes 40.00" in n for n in notifications(pilot)
+        ), notifications(pilot)
+    sale = backend.journal.last("L1")
+    assert sale is not None and sale["kind"] == "withdrawal" and sale["total"] == "-40.00"
+    (entry,) = backend.ledgers.receivable_entries(store.corp)
+    assert (entry["entry_type"], entry["amount"], entry["sale_id"]) == (
+        "withdrawal",
+        "40.00",
+        sale["id"],
+    )
+    (job,) = [j for j in backend.print_jobs.pending("L1") if j["sale_id"] == sale["id"]]
+    assert job["open_drawer"] == 1
