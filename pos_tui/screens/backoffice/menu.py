@@ -27,6 +27,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("tax_classes", "Tax classes", "c"),
     ("price_lists", "Price lists", "p"),
     ("options", "Store options", "o"),
+    ("statements", "Statement run", "s"),
 )
 
 
@@ -101,4 +102,8 @@ def screen_for(entry: str) -> Screen[None]:
         return PriceListListScreen()
     if entry == "options":
         return StoreOptionsScreen()
+    if entry == "statements":
+        from pos_tui.screens.backoffice.statements import StatementRunScreen
+
+        return StatementRunScreen()
     return CatalogListScreen(entry)
