@@ -3,15 +3,18 @@ take a payment, credit hold, the statement and its print hook; card type upgrade
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.money import AccountScreen, LoyaltyScreen, StatementScreen
 from pos_tui.screens.dialogs import PromptScreen
+from pos_tui.services.accounts.statements import StatementRun
 from pos_tui.services.runtime.backend import Backend
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
+from tests.conftest import Clock
 
 
 async def fill_prompt(app: PosApp, pilot: object, *values: str) -> None:
@@ -57,8 +60,6 @@ async def test_take_payment_hold_and_statement(app: PosApp, backend: Backend, st
         customer_id=store.corp, entry_type="charge", amount=Decimal("525.00"),
         at="2026-11-20T10:00:00", reference="PO-77", due_date="2026-12-20",
     )  # fmt: skip
-    printed: list[int] = []
-    app.print_statement = printed.append  # type: ignore[attr-defined]
     async with app.run_test(size=(120, 40)) as pilot:
         await open_back_office(pilot, AccountScreen(store.corp))
         assert "Owes 525.00 · limit 1000 · available 475.00" in screen_text(pilot)
@@ -82,7 +83,9 @@ async def test_take_payment_hold_and_statement(app: PosApp, backend: Backend, st
         assert "CREDIT HOLD" in text
         await pilot.press("p")
         await settle(pilot)
-        assert printed == [store.corp]
+        assert any(
+            "No statement has been run for this customer yet" in n for n in notifications(pilot)
+        )
     corp = backend.customers.get(store.corp)
     assert corp is not None and corp["credit_hold"] == 1
     assert backend.customers.receivable_balance(store.corp) == Decimal("325.00")
@@ -96,11 +99,24 @@ async def test_take_payment_hold_and_statement(app: PosApp, backend: Backend, st
     assert actions[-1] == "update"
 
 
-async def test_statement_without_a_print_hook_says_so(app: PosApp, store: Store) -> None:
+async def test_p_prints_the_last_statement_again(
+    app: PosApp, backend: Backend, store: Store, clock: Clock
+) -> None:
+    backend.ledgers.add_receivable(
+        customer_id=store.corp,
+        entry_type="charge",
+        amount=Decimal("80.00"),
+        at="2026-11-20T10:00:00",
+    )
+    clock.current = datetime(2026, 12, 2, 9, 0)
+    StatementRun(backend).run(date(2026, 11, 30))
+    before = [j["id"] for j in backend.print_jobs.pending("L1")]
     async with app.run_test(size=(80, 24)) as pilot:
         await open_back_office(pilot, AccountScreen(store.corp))
         await pilot.press("f9")
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
-        assert any("No statement printer is set up" in n for n in notifications(pilot))
+        assert any("Statement of 2026-11-30 sent to the printer" in n for n in notifications(pilot))
+    jobs = [j for j in backend.print_jobs.pending("L1") if j["id"] not in before]
+    assert [j["kind"] for j in jobs] == ["statement"]

@@ -111,18 +111,26 @@ class StatementScreen(TextScreen):
         self.prints = prints
 
     def action_print(self) -> None:
-        hook = getattr(self.app, "print_statement", None)
-        say = getattr(self.app, "say", None)
+        self.run_worker(self._print(), group="statement-print")
+
+    async def _print(self) -> None:
+        """The customer's last closed statement, printed again through the lane's print queue."""
+        from pos_tui.services.accounts.statements import queue_last_statement
+
+        pos = self.app
         note = "" if self.prints else " (this customer does not take printed statements)"
-        if callable(hook):
-            hook(self.customer_id)
-            message = f"Statement sent to the printer{note}"
-        else:
-            message = "No statement printer is set up: the statement is shown here only"
+        try:
+            message = await pos.call_service(queue_last_statement, pos.backend, self.customer_id)  # type: ignore[attr-defined]
+        except Exception as exc:
+            message = f"The statement was not queued: {exc}"
+        kick = getattr(getattr(pos, "printing", None), "kick", None)
+        if callable(kick):
+            kick()
+        say = getattr(pos, "say", None)
         if callable(say):
-            say(message, title="Statement")
+            say(message + note, title="Statement")
         else:
-            self.notify(message, markup=False)
+            self.notify(message + note, markup=False)
 
 
 class AccountScreen(CustomerPage):

@@ -407,6 +407,20 @@ class StatementRun:
         return [*header, *statement_lines(self.b, statement_id, width)]
 
 
+def queue_last_statement(backend: Backend, customer_id: int) -> str:
+    """Print the customer's last statement again on this lane's printer; what was done."""
+    st = StatementRepository(backend.db).last_statement(customer_id)
+    if st is None:
+        return "No statement has been run for this customer yet: run statements (back office, s)"
+    backend.print_jobs.add(
+        lane_id=backend.settings.lane.id,
+        kind="statement",
+        document={"statement_id": int(st["id"])},
+        at=backend.timestamp(),
+    )
+    return f"Statement of {st['statement_date']} sent to the printer"
+
+
 def _safe_name(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in text) or "customer"
 
