@@ -238,7 +238,9 @@ def check_charge(
     # These rules go into the sales journal: they name the check, never the customer (the
     # refusal's message does), so erasing a customer leaves no name in the journal.
     rules = [
-        Rule("SUPERVISOR_OVERRIDE", f"Overridden by a supervisor: {r.code.replace('_', ' ').lower()}")
+        Rule(
+            "SUPERVISOR_OVERRIDE", f"Overridden by a supervisor: {r.code.replace('_', ' ').lower()}"
+        )
         for r in overridden
     ]
     after = c.balance - amount if c.kind == "payment" else c.balance + amount

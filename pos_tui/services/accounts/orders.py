@@ -31,6 +31,7 @@ from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.atomic import saved
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.checkout.errors import CheckoutError
+from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.checkout.record import SaleRecorder
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
@@ -178,7 +179,8 @@ class OrderService:
             if deposit is not None and paying > 0:
                 sale = self._payment(self.repo.get(order_id) or {}, deposit, at)
             if co.open_sale_id is not None:
-                b.open_sales.delete(co.open_sale_id)
+                with this_lanes(co.open_sale_id):  # another lane took it: nothing is opened
+                    b.open_sales.release(co.open_sale_id, b.settings.lane.id)
             self._audit(
                 order_id,
                 "open",
