@@ -104,6 +104,7 @@ def _m0008_email_folded(db: sqlite_utils.Database) -> None:
         if len(holders) == 1 and holders[0][1] != key:
             db.conn.execute("UPDATE customers SET email = ? WHERE id = ?", [key, holders[0][0]])
 
+
 @migrations(name="0009_customer_accounts")
 def _m0009_customer_accounts(db: sqlite_utils.Database) -> None:
     # Statement runs, orders, erasure; the journal takes order and withdrawal records and a
