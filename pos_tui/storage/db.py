@@ -105,6 +105,12 @@ def _m0008_email_folded(db: sqlite_utils.Database) -> None:
             db.conn.execute("UPDATE customers SET email = ? WHERE id = ?", [key, holders[0][0]])
 
 
+@migrations(name="0009_receivable_approver")
+def _m0009_receivable_approver(db: sqlite_utils.Database) -> None:
+    # An account tender a supervisor approved records them beside the cashier (employee_id).
+    _run_script(db, "schema_v9_receivable_approver.sql")
+
+
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""
 
