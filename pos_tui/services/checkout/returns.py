@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pos_tui import engine
+from pos_tui.services.checkout.atomic import atomic
 from pos_tui.services.checkout.cart import Cart, CartLine, CartTender, TenderKind
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError
@@ -52,6 +53,8 @@ class ReturnLines:
     # Provided by Checkout and Tenders.
     _quantity: Callable[[Decimal | str], Decimal]
     _save: Callable[..., int]
+    _restore: Callable[[], None]
+    _changed: Callable[..., engine.PricedSale]
     quote: Callable[..., engine.PricedSale]
     remaining: Callable[..., Decimal]
     _money: Callable[[str | Decimal, str], Decimal]
@@ -70,6 +73,7 @@ class ReturnLines:
             out.append({**line, "returnable": str(left)})
         return out
 
+    @atomic
     def add_return_line(self, original_line_no: int, quantity: Decimal | str) -> engine.PricedSale:
         """Give back ``quantity`` units of the sale's line, at what was paid for them."""
         if self.cart.kind != "return" or self._original is None:
@@ -87,8 +91,7 @@ class ReturnLines:
         )
         self.cart.lines.append(line)
         self.cart.next_line_no += 1
-        self._save()
-        return self.quote()
+        return self._changed()
 
     def _check_returnable(
         self, original_line_no: int, qty: Decimal, *, except_line: int | None = None
@@ -193,6 +196,7 @@ class ReturnLines:
         parts = engine.route_refund(paid, given, total, settings, keep=keep) if keep else first
         return RefundPlan(parts, shortfall, settings.return_points_shortfall)
 
+    @atomic
     def refund_as_paid(self, *, card_reference: str | None = None) -> engine.PricedSale:
         """Give the refund back the way the sale was paid (:meth:`refund_plan`), replacing any
         refund tenders. A card part needs the terminal's refund reference: without one it is
@@ -206,6 +210,7 @@ class ReturnLines:
         self._save()
         return self.quote()
 
+    @atomic
     def refund_to(
         self,
         kind: str,
@@ -275,6 +280,7 @@ class ReturnLines:
         self._save()
         return self.quote()
 
+    @atomic
     def allow_points_below_zero(self, approver: Employee | None = None) -> engine.PricedSale:
         """A supervisor lets the return take the customer's points below zero (audited)."""
         priced = self.quote()
