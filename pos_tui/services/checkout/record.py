@@ -130,8 +130,7 @@ class SaleRecorder:
                     "taxable": _signed(sign, t.taxable),
                     "amount": _signed(sign, t.amount),
                 }
-                # In the order the journal reads them back (by code), which its hash covers.
-                for t in sorted(priced.taxes, key=lambda t: t.tax_code)
+                for t in priced.taxes
             ],
             "tenders": [
                 {
