@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal, get_args
 
 from pos_tui.engine.model_fields import TaxMode, non_negative, normalise
 from pos_tui.engine.money import ZERO
 from pos_tui.engine.result_models import Refusal, SaleTax
 
-TENDER_ORDER = ("cash", "card", "account", "points")
+TenderKind = Literal["cash", "card", "account", "points"]
+TENDER_ORDER: tuple[TenderKind, ...] = get_args(TenderKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class PaidTender:
     """Money the sale took by one kind: cash net of change, card, account, points (with the
     points they cost)."""
 
-    kind: str
+    kind: TenderKind
     amount: Decimal
     points: Decimal = ZERO
     reference: str | None = None
@@ -165,7 +167,7 @@ class RefundAllocation:
 class RefundPart:
     """Where part of a refund goes back: ``amount`` by ``kind`` (with ``points`` for points)."""
 
-    kind: str
+    kind: TenderKind
     amount: Decimal
     points: Decimal = ZERO
     references: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from pos_tui.engine.customer_models import CardType
 from pos_tui.engine.money import ZERO, allocate, quantum, round_money, round_points
-from pos_tui.engine.refund_models import GivenBack, PaidSale, RefundPart
+from pos_tui.engine.refund_models import GivenBack, PaidSale, RefundPart, TenderKind
 from pos_tui.engine.result_models import PointsShortfall, Refusal
 from pos_tui.engine.settings import Settings
 
@@ -105,9 +105,11 @@ def points_shortfall(
 # -- the route --------------------------------------------------------------------------------
 
 
-def paid_by_kind(sale: PaidSale) -> dict[str, tuple[Decimal, Decimal, tuple[str, ...]]]:
+def paid_by_kind(
+    sale: PaidSale,
+) -> dict[TenderKind, tuple[Decimal, Decimal, tuple[str, ...]]]:
     """Money and points the sale took per tender kind, in the order first used."""
-    out: dict[str, tuple[Decimal, Decimal, tuple[str, ...]]] = {}
+    out: dict[TenderKind, tuple[Decimal, Decimal, tuple[str, ...]]] = {}
     for t in sale.tenders:
         amount, points, refs = out.get(t.kind, (ZERO, ZERO, ()))
         if t.reference and t.reference not in refs:
@@ -131,7 +133,7 @@ def route_refund(
     money parts in proportion."""
     step = quantum(settings.minor_unit)
     paid = paid_by_kind(sale)
-    kinds = list(paid)
+    kinds: list[TenderKind] = list(paid)
     left = {k: max(paid[k][0] - given_back.tenders.get(k, (ZERO, ZERO))[0], ZERO) for k in kinds}
     points_left = max(paid.get("points", (ZERO, ZERO, ()))[1] - _given(given_back, "points"), ZERO)
     room = sum(left.values(), ZERO)

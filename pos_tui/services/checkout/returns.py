@@ -213,7 +213,7 @@ class ReturnLines:
     @atomic
     def refund_to(
         self,
-        kind: str,
+        kind: TenderKind,
         amount: str | Decimal | None = None,
         *,
         reference: str | None = None,
@@ -222,29 +222,11 @@ class ReturnLines:
         """Give back ``amount`` by ``kind``. Up to what the sale paid by that kind (its share of
         this return) needs nobody; more, or a kind the sale was not paid with, is a supervisor's
         decision (the approver is audited with the return)."""
-        if self.cart.kind != "return":
-            raise CheckoutError("Only a return gives money back")
-        if kind not in REFUND_KINDS:
-            raise CheckoutError(f"Cannot refund by {kind!r}")
-        if kind in ("account", "points") and self.cart.customer_id is None:
-            raise CheckoutError(f"A refund to {kind} needs the sale's customer")
-        if kind == "account":
-            row = self.b.customers.get(self.cart.customer_id)  # type: ignore[arg-type]
-            if row is None or not row["ar_enabled"]:
-                raise CheckoutError("The customer has no account to refund to")
+        self._check_refund_kind(kind)
         priced = self.quote()
-        plan = self.refund_plan(priced)
-        part = plan.part(kind)
+        part = self.refund_plan(priced).part(kind)
         if kind == "points":
-            if part is None:
-                raise CheckoutError(
-                    "The sale was not paid with points: give the refund back in money",
-                    code="REFUND_NO_POINTS",
-                )
-            if any(t.kind == "points" and Decimal(t.amount) < 0 for t in self.cart.tenders):
-                raise CheckoutError("The points are already given back")
-            tender = self._refund_tender("points", part, None)
-            value = -Decimal(tender.amount)
+            tender = self._points_back_tender(part)
         else:
             asked = amount if amount is not None else abs(self.remaining(priced))
             value = self._money(asked, f"{kind.capitalize()} refund")
@@ -253,19 +235,12 @@ class ReturnLines:
             if kind == "card" and not (reference or "").strip():
                 raise CheckoutError("Enter the card terminal's refund reference")
             tender = CartTender(kind=kind, amount=str(-value), reference=_clean(reference))
+        value = -Decimal(tender.amount)
         left = abs(self.remaining(priced))
         if value > left:
             raise CheckoutError(f"Give back at most the {left} still to refund")
         routed = part.amount if part is not None else ZERO
-        already = -sum(
-            (
-                Decimal(t.amount)
-                for t in self.cart.tenders
-                if t.kind == kind and Decimal(t.amount) < 0
-            ),
-            ZERO,
-        )
-        if already + value > routed:
+        if self._given_by(kind) + value > routed:
             if approver is None or not approver.at_least("supervisor"):
                 paid = (
                     f"the sale's {kind} share is {routed}" if routed else f"the sale had no {kind}"
@@ -279,6 +254,35 @@ class ReturnLines:
         self.cart.tenders.append(tender)
         self._save()
         return self.quote()
+
+    def _check_refund_kind(self, kind: str) -> None:
+        """A refund by ``kind`` can be given at all on this cart (before any amount)."""
+        if self.cart.kind != "return":
+            raise CheckoutError("Only a return gives money back")
+        if kind not in REFUND_KINDS:
+            raise CheckoutError(f"Cannot refund by {kind!r}")
+        if kind in ("account", "points") and self.cart.customer_id is None:
+            raise CheckoutError(f"A refund to {kind} needs the sale's customer")
+        if kind == "account":
+            row = self.b.customers.get(self.cart.customer_id)  # type: ignore[arg-type]
+            if row is None or not row["ar_enabled"]:
+                raise CheckoutError("The customer has no account to refund to")
+
+    def _points_back_tender(self, part: engine.RefundPart | None) -> CartTender:
+        """The points the sale was paid with, back as points (their share of this return)."""
+        if part is None:
+            raise CheckoutError(
+                "The sale was not paid with points: give the refund back in money",
+                code="REFUND_NO_POINTS",
+            )
+        if self._given_by("points"):
+            raise CheckoutError("The points are already given back")
+        return self._refund_tender("points", part, None)
+
+    def _given_by(self, kind: str) -> Decimal:
+        """Money this return's tenders already give back by ``kind``."""
+        back = (Decimal(t.amount) for t in self.cart.tenders if t.kind == kind)
+        return -sum((a for a in back if a < 0), ZERO)
 
     @atomic
     def allow_points_below_zero(self, approver: Employee | None = None) -> engine.PricedSale:
@@ -298,13 +302,13 @@ class ReturnLines:
         return self.quote()
 
     def _refund_tender(
-        self, kind: str, part: engine.RefundPart, card_reference: str | None
+        self, kind: TenderKind, part: engine.RefundPart, card_reference: str | None
     ) -> CartTender:
         reference = _clean(card_reference) if kind == "card" else None
         if kind == "account" and part.references:
             reference = part.references[0]
         return CartTender(
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             amount=str(-part.amount),
             reference=reference,
             points=str(part.points) if kind == "points" else None,
@@ -361,7 +365,7 @@ def _paid_sale(b: Backend, inputs: EngineInputs, sale: dict[str, Any]) -> engine
         )
     tenders = [
         engine.PaidTender(
-            kind=str(row["kind"]),
+            kind=row["kind"],
             amount=Decimal(row["amount"]) - Decimal(row["change_given"] or 0),
             points=Decimal(row["points"] or 0),
             reference=row["reference"],
