@@ -36,9 +36,12 @@ def show(state: CliState, account: str) -> None:
     assert row is not None
     click.echo(f"{plain(display_name(row))}  account {plain(account)}  limit {row['credit_limit']}")
     for e in b.ledgers.receivable_entries(cid):
+        who = f"  by {plain(e['employee_name'])}" if e["employee_name"] else ""
+        if e["approver_name"]:
+            who += f", approved by {plain(e['approver_name'])}"
         click.echo(
             f"{e['posted_at']}  {e['entry_type']:<14} {e['amount']:>12}  due {e['due_date'] or '-':<10}  "
-            f"{plain(e['reference'] or '')}"
+            f"{plain(e['reference'] or '')}{who}"
         )
     click.echo(f"balance {b.customers.receivable_balance(cid)}")
 

@@ -99,6 +99,9 @@ def add_sales(ctx: DemoContext, count: int, tick: ProgressFn) -> None:
             ]
         children["tenders"] = tenders
         at = moment.isoformat(timespec="seconds")
+        # The earning base and the link's referral points are stored like a lane stores them,
+        # so a return of part of a demo sale reverses only that part's points.
+        referral = referral_points(ctx, customer, sale) if customer is not None else ZERO
         record = {
             "lane_id": lane.id,
             "store_id": lane.store_id,
@@ -112,6 +115,9 @@ def add_sales(ctx: DemoContext, count: int, tick: ProgressFn) -> None:
             "tax_total": str(sale["tax_total"]),
             "total": str(total),
             "points_earned": str(points + extras),
+            "points_base": str(sale["eligible"] if customer is not None else ZERO),
+            "referral_customer_id": customer["link_customer_id"] if customer and referral else None,
+            "referral_points": str(referral),
             "points_used": "0",
             "reference": reference,
             "explanation": json.dumps(sale["explanation"], ensure_ascii=False),
@@ -133,7 +139,6 @@ def add_sales(ctx: DemoContext, count: int, tick: ProgressFn) -> None:
                     sale_id=sale_id,
                     reason="Birthday / anniversary extra points",
                 )
-            referral = referral_points(ctx, customer, sale)
             if referral:
                 ctx.b.ledgers.add_points(
                     customer_id=customer["link_customer_id"],

@@ -165,6 +165,22 @@ class ChargeDecision:
 
 
 @dataclass(frozen=True, slots=True)
+class PointsShortfall:
+    """A return takes back more points than the customer holds: what the store's policy
+    (``Settings.return_points_shortfall``) does about the ``short`` points. ``value``: kept from
+    the refund (0 unless deducted); ``refusal``: set while a supervisor must still allow the
+    balance to go to ``balance_after``; ``allowed_by``: the supervisor who did."""
+
+    short: Decimal
+    value: Decimal
+    balance_after: Decimal
+    policy: str
+    allowed_by: int | None
+    description: str
+    refusal: Refusal | None
+
+
+@dataclass(frozen=True, slots=True)
 class PricedSale:
     """Everything :func:`pos_tui.engine.sale.price_sale` computed, with its explanation."""
 
@@ -182,3 +198,5 @@ class PricedSale:
     charge: ChargeDecision | None
     refusals: tuple[Refusal, ...]
     explanation: tuple[Rule, ...]
+    # A return only (:mod:`pos_tui.engine.refunds`): points short and the policy's answer.
+    shortfall: PointsShortfall | None = None

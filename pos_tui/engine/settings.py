@@ -43,6 +43,7 @@ MultiplierScope = Literal["base", "base_and_extras"]
 Feb29Rule = Literal["feb28", "mar1"]
 ServiceChargeMethod = Literal["daily", "monthly"]
 TransactionDiscountMode = Literal["all", "best"]
+PointsShortfallPolicy = Literal["deduct", "supervisor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,12 @@ class Settings:
     #: The earning base includes exclusive tax (False: the discounted line net, before tax
     #: added on top; an inclusive tax is inside the net price either way).
     points_include_exclusive_tax: bool = False
+    #: A return takes back more points than the customer holds (they spent them): ``deduct``
+    #: keeps the value of the points short out of the refund at the card type's redemption
+    #: rate (a supervisor decides when the points have no cash value or the money refunded
+    #: cannot cover it); ``supervisor``: refused unless a supervisor lets the balance go below
+    #: zero. Either way a balance never goes below zero unnoticed (``docs/money.md``).
+    return_points_shortfall: PointsShortfallPolicy = "deduct"
 
     # --- receivable / card status validation ---------------------------------------------------
     #: Refuse charges on a card past its expiry date (FusionRetail card status validation).

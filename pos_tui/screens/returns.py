@@ -1,7 +1,8 @@
 """A return against a past sale: choose lines and quantities, then give the money back.
 
-The service prices returned lines at what was paid and reverses the points on commit; the
-refund is taken on the tender screen (cash, or the original sale's card or account).
+The service gives back what was paid for the units returned (never priced again) and reverses
+the points they earned; the side shows where the refund goes by default (the sale's own
+tenders) and the store's policy on points short. The refund is taken on the tender screen.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.fmt import money, quantity
+from pos_tui.widgets.refund_panel import RefundPanel
 from pos_tui.widgets.safe import safe
 from pos_tui.widgets.tender_table import KIND_LABELS
 from pos_tui.widgets.totals import TotalsPanel
@@ -74,6 +76,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
                 yield CartTable(id="return-cart")
             with Vertical(id="return-side"):
                 yield TotalsPanel()
+                yield RefundPanel()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -127,6 +130,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
         self.query_one(TotalsPanel).show(
             view.priced.totals, paid=view.paid, remaining=view.remaining, is_return=True
         )
+        self.query_one(RefundPanel).show(view.refund, view.priced)
 
     def _line(self) -> dict[str, Any] | None:
         table = self.query_one("#returnable", DataTable)

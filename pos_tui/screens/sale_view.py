@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from pos_tui import engine
 from pos_tui.services.checkout.cart import Cart, CartTender
+from pos_tui.services.checkout.returns import RefundPlan
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.customers.service import CustomerDetails, CustomerService
 from pos_tui.services.runtime.backend import Backend
@@ -40,6 +41,8 @@ class SaleView:
     # What the change wants the cashier told (points capped, tenders to give back...).
     notices: tuple[str, ...] = ()
     open_sale_id: int | None = None
+    # A return: where its refund goes by default, and the policy on points short.
+    refund: RefundPlan | None = None
 
     @property
     def is_return(self) -> bool:
@@ -83,6 +86,7 @@ def snapshot(co: Checkout, priced: engine.PricedSale | None = None) -> SaleView:
         original_sale_id=co.cart.original_sale_id,
         notices=co.take_notices(),
         open_sale_id=co.open_sale_id,
+        refund=co.refund_plan(priced) if co.cart.kind == "return" and priced.lines else None,
     )
 
 

@@ -3,7 +3,9 @@
 The amount field starts at what is still due, so F5 (pay) then Enter is an exact cash sale.
 Every tender is saved with the open sale at once; the sale commits by itself when the tenders
 cover it, and the screen dismisses with the :class:`Committed` result (None: back to the cart).
-On a return the same screen gives money back.
+On a return the same screen gives money back: F4 refunds the way the sale was paid (points to
+points, account to account, card to card, cash to cash); any other way needs a supervisor, as
+does letting the customer's points go below zero (F3) when the store's policy asks for one.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ from pos_tui.screens.lane import LaneScreen, MessageLine
 from pos_tui.screens.sale_view import SaleView, points_value, snapshot
 from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.widgets.fmt import money, points
+from pos_tui.widgets.refund_panel import RefundPanel
 from pos_tui.widgets.safe import safe
 from pos_tui.widgets.tender_table import TenderTable
+
+# Keys that only mean something on a return.
+RETURN_ACTIONS = frozenset({"as_paid", "below_zero"})
 
 
 class TenderScreen(LaneScreen[Committed | None]):
@@ -42,6 +48,8 @@ class TenderScreen(LaneScreen[Committed | None]):
         Binding("f6", "card", "Card", id="tender.card"),
         Binding("f7", "account", "Account", id="tender.account"),
         Binding("f8", "points", "Points", id="tender.points"),
+        Binding("f4", "as_paid", "As paid", id="tender.refund_as_paid"),
+        Binding("f3", "below_zero", "Below zero", id="tender.points_below_zero"),
         Binding("f9", "remove", "Remove", id="tender.remove"),
         Binding("f12", "commit", "Finish", id="tender.commit"),
         Binding("escape", "back", "Back", id="tender.back"),
@@ -65,6 +73,7 @@ class TenderScreen(LaneScreen[Committed | None]):
         with Horizontal(id="tender-body"):
             with Vertical(id="tender-left"):
                 yield Static(id="due")
+                yield RefundPanel()
                 yield Label("Amount (Enter = cash)", id="amount-label")
                 yield Input(id="amount", restrict=r"[0-9.,]*", select_on_focus=True)
                 yield Static(id="tender-customer")
@@ -76,6 +85,15 @@ class TenderScreen(LaneScreen[Committed | None]):
     def on_mount(self) -> None:
         self.show(self.view)
         focus_selected(self.query_one("#amount", Input))
+        if self.view.is_return:
+            self.query_one(MessageLine).say(
+                "F4 refunds as paid · Enter cash · F6 card · F7 account · F8 points · Esc back"
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in RETURN_ACTIONS:
+            return self.view.is_return
+        return True
 
     # -- display -------------------------------------------------------------------------------
     def show(self, view: SaleView) -> None:
@@ -96,6 +114,7 @@ class TenderScreen(LaneScreen[Committed | None]):
         self.query_one("#due", Static).update(grid)
         self.pos.pole.due(money(abs(view.due)), money(left) if left else None)
         self.query_one("#due", Static).border_title = "Refund" if ret else "Pay"
+        self.query_one(RefundPanel).show(view.refund, view.priced if ret else None, key="F4")
         self.query_one(TenderTable).show(view.tenders)
         amount = self.query_one("#amount", Input)
         amount.value = f"{left:.{self.places}f}" if left else ""
@@ -153,31 +172,65 @@ class TenderScreen(LaneScreen[Committed | None]):
 
     def action_cash(self) -> None:
         co, amount = self.co, self._amount()
-        self.guarded(co, lambda _a: co.add_cash(amount), reason="cash", done=self.tendered)
+        reason = "cash refund" if self.view.is_return else "cash"
+        self.guarded(
+            co, lambda a: co.add_cash(amount, approver=a), reason=reason, done=self.tendered
+        )
 
     def action_card(self) -> None:
         co, amount = self.co, self._amount()
+        refund = self.view.is_return
 
         def entered(values: dict[str, str] | None) -> None:
             if values is not None:
                 self.guarded(
                     co,
-                    lambda _a: co.add_card(amount, values["reference"]),
-                    reason="card",
+                    lambda a: co.add_card(amount, values["reference"], approver=a),
+                    reason="card refund" if refund else "card",
                     done=self.tendered,
                 )
 
         self.app.push_screen(
             PromptScreen(
-                f"Card payment of {amount}",
+                f"Card refund of {amount}" if refund else f"Card payment of {amount}",
                 [Field("reference", "Approval reference from the card terminal")],
             ),
             entered,
         )
 
+    def action_as_paid(self) -> None:
+        """A return: give the refund back the way the sale was paid (a card part then waits
+        for the terminal's reference, F6)."""
+        if not self.view.is_return:
+            return
+        co = self.co
+        self.guarded(co, lambda _a: co.refund_as_paid(), reason="refund", done=self.tendered)
+
+    def action_below_zero(self) -> None:
+        """A return taking back points the customer spent: a supervisor may let the balance go
+        below zero instead of keeping their value from the refund."""
+        if not self.view.is_return:
+            return
+        co = self.co
+        self.guarded(
+            co,
+            lambda a: co.allow_points_below_zero(a),
+            reason="points below zero",
+            done=self.show,
+        )
+
     def action_account(self) -> None:
         if self.view.customer is None:
             self.refuse("Charging to an account needs a customer on the sale")
+            return
+        if self.view.is_return:
+            co, amount = self.co, self._amount()
+            self.guarded(
+                co,
+                lambda a: co.add_account(amount, approver=a),
+                reason=f"refund {amount} to account",
+                done=self.tendered,
+            )
             return
         co, amount, label = self.co, self._amount(), self.view.reference_label
         if self.view.reference_required:
@@ -206,8 +259,13 @@ class TenderScreen(LaneScreen[Committed | None]):
         )
 
     def action_points(self) -> None:
-        if self.view.customer is None or self.view.is_return:
-            self.refuse("Points pay only on a sale with a customer")
+        if self.view.customer is None:
+            self.refuse("Points need a customer on the sale")
+            return
+        if self.view.is_return:
+            # The points the sale was paid with go back as points (no amount to ask).
+            co = self.co
+            self.guarded(co, lambda _a: co.add_points("0"), reason="points", done=self.tendered)
             return
         self.run_worker(self._points_prompt(), group="sale-ops")
 

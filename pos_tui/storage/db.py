@@ -147,6 +147,11 @@ def widen_check(db: sqlite_utils.Database, table: str, old: str, new: str) -> No
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
 
+@migrations(name="0010_receivable_approver")
+def _m0010_receivable_approver(db: sqlite_utils.Database) -> None:
+    # An account tender a supervisor approved records them beside the cashier (employee_id).
+    _run_script(db, "schema_v10_receivable_approver.sql")
+
 
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""

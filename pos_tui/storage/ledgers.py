@@ -52,7 +52,10 @@ class LedgerRepository:
         due_date: str | None = None,
         note: str | None = None,
         employee_id: int | None = None,
+        approved_by: int | None = None,
     ) -> int:
+        """Append a receivable entry; ``employee_id`` is who posted it (the cashier),
+        ``approved_by`` the supervisor who approved it, if one had to."""
         with write(self.db):
             t = self.db.table("receivable_ledger")
             t.insert(
@@ -65,6 +68,7 @@ class LedgerRepository:
                     "due_date": due_date,
                     "note": note,
                     "employee_id": employee_id,
+                    "approved_by": approved_by,
                     "posted_at": at,
                 }
             )
@@ -86,8 +90,14 @@ class LedgerRepository:
         return all_rows(cur)
 
     def receivable_entries(self, customer_id: int) -> list[Row]:
+        """The customer's receivable entries, oldest first, with the names of the employee who
+        posted each and of the supervisor who approved it."""
         cur = self.db.execute(
-            "SELECT * FROM receivable_ledger WHERE customer_id = ? ORDER BY id", [customer_id]
+            "SELECT r.*, e.name AS employee_name, a.name AS approver_name "
+            "FROM receivable_ledger r LEFT JOIN employees e ON e.id = r.employee_id "
+            "LEFT JOIN employees a ON a.id = r.approved_by "
+            "WHERE r.customer_id = ? ORDER BY r.id",
+            [customer_id],
         )
         return all_rows(cur)
 

@@ -60,6 +60,8 @@ class TotalsPanel(Static):
         )
         if not is_return:
             rows.append(("Points to earn", points(points_to_earn)))
+        elif t is not None and t.redeemed:
+            rows.append(("Points short kept", money(-t.redeemed)))
         rows.append(("Paid" if not is_return else "Given back", money(abs(paid))))
         if t is not None and t.total and remaining == 0:
             rows.append((Text("PAID IN FULL", style="bold"), ""))

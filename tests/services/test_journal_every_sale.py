@@ -67,7 +67,11 @@ def _intact(b: Backend, sales: int) -> None:
 
 
 def _pay_cash(co: Checkout) -> dict[str, object]:
-    co.add_cash(str(abs(co.remaining())))
+    """Cash for a sale; a return is refunded the way its sale was paid (docs/money.md)."""
+    if co.cart.kind == "return":
+        co.refund_as_paid(card_reference="REFUND-1")
+    else:
+        co.add_cash(str(abs(co.remaining())))
     return co.commit().sale
 
 
@@ -239,8 +243,7 @@ def _run(b: Backend, lane2: Backend, store: Store, plan: dict[str, object]) -> i
             if qty > 0:
                 ret.add_return_line(line["line_no"], str(qty))
         try:
-            if ret.remaining() != 0:
-                ret.add_cash(str(abs(ret.remaining())))
+            ret.refund_as_paid(card_reference="REFUND-1")  # back the way it was paid
             ret.commit()
             made += 1
         except CheckoutError:
@@ -314,7 +317,9 @@ def _full_shift(lane1: Backend, lane2: Backend) -> int:
 
     def paid(co: Checkout) -> dict[str, object]:
         nonlocal made
-        if co.remaining() != 0:
+        if co.cart.kind == "return":
+            co.refund_as_paid(card_reference="REFUND-1")  # back the way it was paid
+        elif co.remaining() != 0:
             co.add_cash(str(abs(co.remaining())))
         sale = co.commit().sale
         made += 1

@@ -26,6 +26,7 @@ def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
         "0007_journal_hash_v2",
         "0008_email_folded",
         "0009_customer_accounts",
+        "0010_receivable_approver",
     ]
     db.conn.close()
     again = connect(db_path)

@@ -164,6 +164,11 @@ _ENGINE_TEXT: dict[str, tuple[str, str, str]] = {
         "Earn on exclusive tax",
         "The earning base includes exclusive tax (no: the discounted net before tax added on top).",
     ),
+    "return_points_shortfall": (
+        LOYALTY,
+        "Return: points spent",
+        "A return takes back points the customer no longer holds: deduct keeps their value out of the refund at the card type's redemption rate (a supervisor decides when that cannot be done); supervisor: refused unless a supervisor lets the balance go below zero.",
+    ),
     "zero_credit_limit_is_unlimited": (
         RECEIVABLE,
         "Credit limit 0 = no limit",

@@ -54,6 +54,8 @@ class Cart:
     tenders: list[CartTender] = field(default_factory=list)
     reference: str | None = None
     original_sale_id: int | None = None
+    # Returns: the supervisor who let the customer's points go below zero.
+    points_below_zero_by: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The cart as plain data (what ``dataclasses.asdict`` gives, without its deep copies:

@@ -27,6 +27,7 @@ from pos_tui.hardware.receipt_text import (
 )
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.customers import display_name
+from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 
 RECEIPT_KINDS = ("receipt", "copy", "reprint")
 STORE_COPY = "STORE COPY (1 of 2)"
@@ -201,11 +202,15 @@ def _tender_blocks(children: dict[str, list[dict[str, Any]]], is_return: bool) -
     blocks: list[Block] = []
     for tender in children["tenders"]:
         name = TENDER_NAMES.get(str(tender["kind"]), str(tender["kind"]))
-        if is_return:
+        short = is_return and tender["reference"] == POINTS_SHORT_REFERENCE
+        if short:
+            # Points the customer no longer held, bought back out of the refund.
+            name = "Points short"
+        elif is_return:
             name += " refund"
         if tender["points"]:
             name += f" ({_points(Decimal(tender['points']))} pts)"
-        if tender["reference"]:
+        if tender["reference"] and not short:
             name += f" {tender['reference']}"
         blocks.append(Columns(name, tender["amount"]))
         if Decimal(tender["change_given"]):
@@ -231,8 +236,10 @@ def _customer_blocks(
         if earned:
             label = "Points reversed" if sale["kind"] == "return" else "Points earned"
             blocks.append(Columns(label, _points(earned)))
-        if used:
+        if used > 0:
             blocks.append(Columns("Points used", _points(-used)))
+        elif used < 0:
+            blocks.append(Columns("Points given back", _points(-used)))
         balance = _balance_after(points, "points", sale_id)
         blocks.append(Columns("Points balance", _points(balance)))
     receivable = backend.ledgers.receivable_entries(customer_id)

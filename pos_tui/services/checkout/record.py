@@ -9,6 +9,7 @@ the open sale removed. :class:`~pos_tui.services.checkout.sale.Checkout` calls i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,6 +22,7 @@ from pos_tui.services.checkout.engine_inputs import CustomerState, EngineInputs,
 from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 
 ZERO = Decimal(0)
 
@@ -47,6 +49,11 @@ class SaleDraft:
     children: dict[str, list[dict[str, Any]]]
 
 
+def _signed(sign: int, value: Decimal) -> str:
+    """A sale's amount as stored: a return's negated, never "-0.00" (zero has no sign)."""
+    return str(sign * value + 0)
+
+
 class SaleRecorder:
     def __init__(
         self,
@@ -68,7 +75,7 @@ class SaleRecorder:
         # sign: -1 for a return, stored negated so that net sales are plain sums.
         points = priced.points.points if priced.points else ZERO
         referral = priced.referral
-        used = priced.redemption.points_used if priced.redemption else ZERO
+        used = self._points_used(priced)
         sale = {
             "lane_id": lane.id,
             "store_id": lane.store_id,
@@ -77,10 +84,10 @@ class SaleRecorder:
             "customer_id": cart.customer_id,
             "employee_id": self.employee.id,
             "committed_at": None,
-            "subtotal": str(sign * priced.totals.subtotal),
-            "discount_total": str(sign * priced.totals.discount_total),
-            "tax_total": str(sign * priced.totals.tax_total),
-            "total": str(sign * priced.totals.total),
+            "subtotal": _signed(sign, priced.totals.subtotal),
+            "discount_total": _signed(sign, priced.totals.discount_total),
+            "tax_total": _signed(sign, priced.totals.tax_total),
+            "total": _signed(sign, priced.totals.total),
             "points_earned": str(points),
             "points_base": str(priced.points.base_value if priced.points else ZERO),
             "referral_customer_id": referral.link_customer_id if referral else None,
@@ -99,12 +106,12 @@ class SaleRecorder:
                     "item_id": pl.item_id,
                     "sku": pl.sku,
                     "description": pl.description,
-                    "quantity": str(sign * pl.quantity),
+                    "quantity": _signed(sign, pl.quantity),
                     "unit_price": str(pl.unit_price),
                     "price_source": pl.price_source,
-                    "discount": str(sign * pl.discount),
-                    "tax": str(sign * pl.tax),
-                    "total": str(sign * pl.total),
+                    "discount": _signed(sign, pl.discount),
+                    "tax": _signed(sign, pl.tax),
+                    "total": _signed(sign, pl.total),
                     "original_line_no": orig_lines.get(pl.line_no),
                 }
                 for pl in priced.lines
@@ -114,15 +121,15 @@ class SaleRecorder:
                     "line_no": d.line_no,
                     "kind": d.kind,
                     "description": d.description,
-                    "amount": str(sign * d.amount),
+                    "amount": _signed(sign, d.amount),
                 }
                 for d in priced.discounts
             ],
             "taxes": [
                 {
                     "tax_code": t.tax_code,
-                    "taxable": str(sign * t.taxable),
-                    "amount": str(sign * t.amount),
+                    "taxable": _signed(sign, t.taxable),
+                    "amount": _signed(sign, t.amount),
                 }
                 for t in priced.taxes
             ],
@@ -140,6 +147,20 @@ class SaleRecorder:
                 for i, t in enumerate(cart.tenders)
             ],
         }
+        short = priced.shortfall
+        if short is not None and short.value:
+            # Points short on a return: that part of the refund buys back the points the
+            # customer no longer holds, at the redemption rate.
+            children["tenders"].append(
+                {
+                    "seq": len(cart.tenders) + 1,
+                    "kind": "points",
+                    "amount": str(-short.value),
+                    "reference": POINTS_SHORT_REFERENCE,
+                    "points": str(short.short),
+                    "change_given": "0",
+                }
+            )
         return SaleDraft(priced=priced, change=change, sale=sale, children=children)
 
     def record(self, draft: SaleDraft, basis: PricingBasis) -> Committed:
@@ -150,15 +171,20 @@ class SaleRecorder:
         b, cart, priced = self.b, self.cart, draft.priced
         at = basis.timestamp
         points = priced.points.points if priced.points else ZERO
-        referral = priced.referral
-        used = priced.redemption.points_used if priced.redemption else ZERO
-        row = b.journal.append({**draft.sale, "committed_at": at}, draft.children)
+        referral = self._referral_held(priced.referral)
+        used = self._points_used(priced)
+        sale_row = {**draft.sale, "committed_at": at}
+        if referral is not None:
+            sale_row["referral_points"] = str(referral.points)
+        row = b.journal.append(sale_row, draft.children)
         sale_id = int(row["id"])
+        if cart.kind == "return":
+            self._audit_refund(sale_id, at, priced)
         messages: list[str] = []
         upgrade = None
         state = basis.customer
         if cart.customer_id is not None and state is not None:
-            earned = self._post_points(sale_id, points, used, referral, at)
+            earned = self._post_points(sale_id, points, used, referral, at, priced.shortfall)
             self._post_receivable(sale_id, at, state)
             upgrade = self._upgrade(cart.customer_id, at, state, earned)
             if upgrade:
@@ -178,6 +204,61 @@ class SaleRecorder:
             messages=tuple(messages),
         )
 
+    def _points_used(self, priced: engine.PricedSale) -> Decimal:
+        """Points the sale was paid with; on a return, minus the points it gives back."""
+        if self.cart.kind == "return":
+            return -sum(
+                (
+                    Decimal(t.points or 0)
+                    for t in self.cart.tenders
+                    if t.kind == "points" and Decimal(t.amount) < 0
+                ),
+                ZERO,
+            )
+        return priced.redemption.points_used if priced.redemption else ZERO
+
+    def _referral_held(
+        self, referral: engine.ReferralPoints | None
+    ) -> engine.ReferralPoints | None:
+        """A return takes back the link customer's referral points only as far as they still
+        hold them (read under the write lock): they are not at the lane to settle the rest."""
+        if referral is None or referral.points >= 0:
+            return referral
+        held = max(self.b.customers.loyalty_balance(referral.link_customer_id), ZERO)
+        if -referral.points <= held:
+            return referral
+        return dataclasses.replace(referral, points=-held)
+
+    def _audit_refund(self, sale_id: int, at: str, priced: engine.PricedSale) -> None:
+        """Every supervisor decision on a refund, with the return's sale id and the approver."""
+        decisions: list[tuple[str, dict[str, Any]]] = [
+            (
+                "refund_rerouted",
+                {"kind": t.kind, "amount": t.amount, "approved_by": t.approved_by},
+            )
+            for t in self.cart.tenders
+            if t.approved_by is not None
+        ]
+        short = priced.shortfall
+        if short is not None and short.allowed_by is not None:
+            below: dict[str, Any] = {
+                "customer_id": self.cart.customer_id,
+                "short": str(short.short),
+                "balance_after": str(short.balance_after),
+                "approved_by": short.allowed_by,
+            }
+            decisions.append(("points_below_zero", below))
+        for action, changes in decisions:
+            self.b.store.audit(
+                at=at,
+                entity="sale",
+                entity_id=sale_id,
+                action=action,
+                changes={"original_sale_id": self.cart.original_sale_id, **changes},
+                employee_id=self.employee.id,
+                lane_id=self.b.settings.lane.id,
+            )
+
     def _last_cash_index(self) -> int:
         idx = [i for i, t in enumerate(self.cart.tenders) if t.kind == "cash"]
         return idx[-1] if idx else -1
@@ -189,6 +270,7 @@ class SaleRecorder:
         used: Decimal,
         referral: engine.ReferralPoints | None,
         at: str,
+        shortfall: engine.PointsShortfall | None = None,
     ) -> Decimal:
         """Post the sale's points; what the customer's own balance moved by."""
         ledgers, cid = self.b.ledgers, self.cart.customer_id
@@ -196,23 +278,45 @@ class SaleRecorder:
         moved = points - used
         if points:
             entry = "earned" if self.cart.kind == "sale" else "reversed"
+            below = shortfall is not None and shortfall.allowed_by is not None
             ledgers.add_points(
                 customer_id=cid,
                 entry_type=entry,
                 points=points,
                 at=at,
                 sale_id=sale_id,
+                reason=f"Return of sale {self.cart.original_sale_id}"
+                + (" (below zero, supervisor allowed)" if below else "")
+                if entry == "reversed"
+                else None,
                 employee_id=self.employee.id,
             )
         if used:
+            given_back = used < 0
             ledgers.add_points(
                 customer_id=cid,
                 entry_type="used",
                 points=-used,
                 at=at,
                 sale_id=sale_id,
+                reason=f"Points paid on sale {self.cart.original_sale_id} given back"
+                if given_back
+                else None,
                 employee_id=self.employee.id,
             )
+        short = shortfall.short if shortfall is not None and shortfall.value else ZERO
+        if short:
+            assert shortfall is not None
+            ledgers.add_points(
+                customer_id=cid,
+                entry_type="adjusted",
+                points=short,
+                at=at,
+                sale_id=sale_id,
+                reason=f"{short} points short on the return: {shortfall.value} kept from the refund",
+                employee_id=self.employee.id,
+            )
+            moved += short
         if referral and referral.points:
             ledgers.add_points(
                 customer_id=referral.link_customer_id,
@@ -249,8 +353,16 @@ class SaleRecorder:
                 sale_id=sale_id,
                 due_date=due,
                 employee_id=self.employee.id,
-                note="supervisor override" if tender.approved_by else None,
+                approved_by=tender.approved_by,
+                note=self._receivable_note(tender.approved_by is not None),
             )
+
+    def _receivable_note(self, approved: bool) -> str | None:
+        refund = (
+            f"refund of sale {self.cart.original_sale_id}" if self.cart.kind == "return" else ""
+        )
+        override = "supervisor override" if approved else ""
+        return "; ".join(x for x in (refund, override) if x) or None
 
     def _upgrade(
         self, customer_id: int, at: str, state: CustomerState, moved: Decimal

@@ -1,20 +1,42 @@
-"""Returns against a committed sale: which lines are left to give back, at the price paid."""
+"""Returns against a committed sale: what is left to give back, and where the money goes.
+
+A return is never priced again: its lines, taxes and points are shares of what the sale paid
+(:mod:`pos_tui.engine.refunds`), and its refund goes back to where the sale's money came from
+unless a supervisor routes it elsewhere. See ``docs/money.md``, "Returns and refunds".
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pos_tui import engine
-from pos_tui.services.checkout.cart import Cart, CartLine
-from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.checkout.atomic import atomic
+from pos_tui.services.checkout.cart import Cart, CartLine, CartTender, TenderKind
+from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 ZERO = Decimal(0)
+REFUND_KINDS: tuple[TenderKind, ...] = ("cash", "card", "account", "points")
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    """Where this return's refund goes by default (``parts``, the sale's own tenders) and what
+    the store's policy does with points short."""
+
+    parts: tuple[engine.RefundPart, ...]
+    shortfall: engine.PointsShortfall | None
+    policy: str
+
+    def part(self, kind: str) -> engine.RefundPart | None:
+        return next((p for p in self.parts if p.kind == kind), None)
 
 
 class ReturnLines:
@@ -23,12 +45,21 @@ class ReturnLines:
     b: Backend
     inputs: EngineInputs
     cart: Cart
+    employee: Employee
     _original: dict[str, Any] | None
-    # Provided by Checkout.
+    _paid: engine.PaidSale | None
+    _return_basis: PricingBasis | None
+    _quoted: tuple[tuple[Any, ...], engine.PricedSale] | None
+    # Provided by Checkout and Tenders.
     _quantity: Callable[[Decimal | str], Decimal]
     _save: Callable[..., int]
+    _restore: Callable[[], None]
+    _changed: Callable[..., engine.PricedSale]
     quote: Callable[..., engine.PricedSale]
+    remaining: Callable[..., Decimal]
+    _money: Callable[[str | Decimal, str], Decimal]
 
+    # -- lines ---------------------------------------------------------------------------------
     def returnable(self) -> list[dict[str, Any]]:
         """Lines of the original sale with what is left to return."""
         if self._original is None:
@@ -42,7 +73,9 @@ class ReturnLines:
             out.append({**line, "returnable": str(left)})
         return out
 
+    @atomic
     def add_return_line(self, original_line_no: int, quantity: Decimal | str) -> engine.PricedSale:
+        """Give back ``quantity`` units of the sale's line, at what was paid for them."""
         if self.cart.kind != "return" or self._original is None:
             raise CheckoutError("Start a return from a past sale first")
         qty = self._quantity(quantity)
@@ -50,30 +83,15 @@ class ReturnLines:
         original = next(x for x in self.returnable() if x["line_no"] == original_line_no)
         if original["item_id"] is None:
             raise CheckoutError("That line's item no longer exists")
-        # Given back at what was paid: the line's net (after its discounts) per unit, before tax.
-        paid_unit = (Decimal(original["total"]) - self._line_exclusive_tax(original)) / Decimal(
-            original["quantity"]
-        )
         line = CartLine(
             line_no=self.cart.next_line_no,
             item_id=int(original["item_id"]),
             quantity=str(qty),
-            price_override=str(paid_unit),
             original_line_no=original_line_no,
         )
         self.cart.lines.append(line)
         self.cart.next_line_no += 1
-        self._save()
-        return self.quote()
-
-    def _line_exclusive_tax(self, line: dict[str, Any]) -> Decimal:
-        item = self.inputs.item(int(line["item_id"]))
-        if item.tax_class_id is None:
-            return ZERO
-        inclusive = all(
-            t.mode == "inclusive" for t in self.inputs.tax_class(item.tax_class_id).taxes
-        )
-        return ZERO if inclusive else Decimal(line["tax"])
+        return self._changed()
 
     def _check_returnable(
         self, original_line_no: int, qty: Decimal, *, except_line: int | None = None
@@ -92,3 +110,274 @@ class ReturnLines:
         left = Decimal(lines[original_line_no]["returnable"]) - in_cart
         if abs(qty) > left:
             raise CheckoutError(f"Only {left} of that line can still be returned")
+
+    # -- the refund's price ----------------------------------------------------------------------
+    def paid_sale(self) -> engine.PaidSale:
+        """The original sale as the engine's refunds read it (read once: it never changes)."""
+        if self._original is None:
+            raise CheckoutError("Start a return from a past sale first")
+        if self._paid is None:
+            self._paid = _paid_sale(self.b, self.inputs, self._original)
+        return self._paid
+
+    def given_back(self) -> engine.GivenBack:
+        """What earlier returns of the sale gave back (read afresh: another lane may return)."""
+        if self._original is None:
+            return engine.GivenBack()
+        return self.b.returns.given_back(int(self._original["id"]))
+
+    def _points_back(self) -> tuple[Decimal, Decimal]:
+        """Points this return's tenders give back as points, and their money value."""
+        back = [t for t in self.cart.tenders if t.kind == "points" and Decimal(t.amount) < 0]
+        return (
+            sum((Decimal(t.points or 0) for t in back), ZERO),
+            -sum((Decimal(t.amount) for t in back), ZERO),
+        )
+
+    def _quote_return(self, basis: PricingBasis) -> engine.PricedSale:
+        """The return priced from what the sale paid (never by the engine's price rules)."""
+        self._return_basis = basis
+        given = self.given_back()
+        points_back = self._points_back()
+        key = (basis, "return", self.cart.pricing_key(), given, points_back)
+        if self._quoted is not None and self._quoted[0] == key:
+            return self._quoted[1]
+        lines = [
+            engine.ReturnLine(cl.line_no, cl.original_line_no, Decimal(cl.quantity))
+            for cl in self.cart.lines
+            if cl.original_line_no is not None
+        ]
+        card_type = balance = None
+        if self.cart.customer_id is not None and basis.customer is not None:
+            card_type = self.inputs.card_type(basis.customer.row["card_type_id"])
+            balance = basis.customer.points_balance
+        priced = engine.price_return(
+            self.paid_sale(),
+            given,
+            lines,
+            self.inputs.settings(),
+            basis.moment,
+            customer_id=self.cart.customer_id,
+            card_type=card_type,
+            points_balance=balance,
+            points_back=points_back[0],
+            points_value_back=points_back[1],
+            below_zero_by=self.cart.points_below_zero_by,
+        )
+        self._quoted = (key, priced)
+        return priced
+
+    # -- where the refund goes ---------------------------------------------------------------------
+    def refund_plan(self, priced: engine.PricedSale | None = None) -> RefundPlan:
+        """Where the refund goes by default: each tender of the sale gets back its share of the
+        refund (points as points at the rate they paid), less the value of any points short."""
+        if self.cart.kind != "return" or self._original is None:
+            raise CheckoutError("Only a return has a refund")
+        priced = priced or self.quote()
+        settings = self.inputs.settings()
+        paid, given = self.paid_sale(), self.given_back()
+        total = priced.totals.total
+        first = engine.route_refund(paid, given, total, settings)
+        shortfall = priced.shortfall
+        points_part = next((p for p in first if p.kind == "points"), None)
+        state = self._return_basis.customer if self._return_basis is not None else None
+        if state is not None and priced.points is not None:
+            # The policy on points short, as if the points went back as the sale paid them.
+            shortfall = engine.points_shortfall(
+                reversed_points=-priced.points.points,
+                points_back=points_part.points if points_part else ZERO,
+                balance=state.points_balance,
+                card_type=self.inputs.card_type(state.row["card_type_id"]),
+                money_back=total - (points_part.amount if points_part else ZERO),
+                settings=settings,
+                allowed_by=self.cart.points_below_zero_by,
+            )
+        keep = shortfall.value if shortfall is not None else ZERO
+        parts = engine.route_refund(paid, given, total, settings, keep=keep) if keep else first
+        return RefundPlan(parts, shortfall, settings.return_points_shortfall)
+
+    @atomic
+    def refund_as_paid(self, *, card_reference: str | None = None) -> engine.PricedSale:
+        """Give the refund back the way the sale was paid (:meth:`refund_plan`), replacing any
+        refund tenders. A card part needs the terminal's refund reference: without one it is
+        left for the cashier to take on the card terminal (F6)."""
+        plan = self.refund_plan()
+        self.cart.tenders = []
+        for part in plan.parts:
+            if part.kind == "card" and not (card_reference or "").strip():
+                continue
+            self.cart.tenders.append(self._refund_tender(part.kind, part, card_reference))
+        self._save()
+        return self.quote()
+
+    @atomic
+    def refund_to(
+        self,
+        kind: TenderKind,
+        amount: str | Decimal | None = None,
+        *,
+        reference: str | None = None,
+        approver: Employee | None = None,
+    ) -> engine.PricedSale:
+        """Give back ``amount`` by ``kind``. Up to what the sale paid by that kind (its share of
+        this return) needs nobody; more, or a kind the sale was not paid with, is a supervisor's
+        decision (the approver is audited with the return)."""
+        self._check_refund_kind(kind)
+        priced = self.quote()
+        part = self.refund_plan(priced).part(kind)
+        if kind == "points":
+            tender = self._points_back_tender(part)
+        else:
+            asked = amount if amount is not None else abs(self.remaining(priced))
+            value = self._money(asked, f"{kind.capitalize()} refund")
+            if value == 0:
+                raise CheckoutError("Enter the amount to give back")
+            if kind == "card" and not (reference or "").strip():
+                raise CheckoutError("Enter the card terminal's refund reference")
+            tender = CartTender(kind=kind, amount=str(-value), reference=_clean(reference))
+        value = -Decimal(tender.amount)
+        left = abs(self.remaining(priced))
+        if value > left:
+            raise CheckoutError(f"Give back at most the {left} still to refund")
+        routed = part.amount if part is not None else ZERO
+        if self._given_by(kind) + value > routed:
+            if approver is None or not approver.at_least("supervisor"):
+                paid = (
+                    f"the sale's {kind} share is {routed}" if routed else f"the sale had no {kind}"
+                )
+                raise CheckoutError(
+                    f"Refund {value} by {kind}: {paid}: needs a supervisor",
+                    code="REFUND_ROUTE_NEEDS_SUPERVISOR",
+                    override_allowed=True,
+                )
+            tender.approved_by = approver.id
+        self.cart.tenders.append(tender)
+        self._save()
+        return self.quote()
+
+    def _check_refund_kind(self, kind: str) -> None:
+        """A refund by ``kind`` can be given at all on this cart (before any amount)."""
+        if self.cart.kind != "return":
+            raise CheckoutError("Only a return gives money back")
+        if kind not in REFUND_KINDS:
+            raise CheckoutError(f"Cannot refund by {kind!r}")
+        if kind in ("account", "points") and self.cart.customer_id is None:
+            raise CheckoutError(f"A refund to {kind} needs the sale's customer")
+        if kind == "account":
+            row = self.b.customers.get(self.cart.customer_id)  # type: ignore[arg-type]
+            if row is None or not row["ar_enabled"]:
+                raise CheckoutError("The customer has no account to refund to")
+
+    def _points_back_tender(self, part: engine.RefundPart | None) -> CartTender:
+        """The points the sale was paid with, back as points (their share of this return)."""
+        if part is None:
+            raise CheckoutError(
+                "The sale was not paid with points: give the refund back in money",
+                code="REFUND_NO_POINTS",
+            )
+        if self._given_by("points"):
+            raise CheckoutError("The points are already given back")
+        return self._refund_tender("points", part, None)
+
+    def _given_by(self, kind: str) -> Decimal:
+        """Money this return's tenders already give back by ``kind``."""
+        back = (Decimal(t.amount) for t in self.cart.tenders if t.kind == kind)
+        return -sum((a for a in back if a < 0), ZERO)
+
+    @atomic
+    def allow_points_below_zero(self, approver: Employee | None = None) -> engine.PricedSale:
+        """A supervisor lets the return take the customer's points below zero (audited)."""
+        priced = self.quote()
+        short = priced.shortfall
+        if short is None or (short.refusal is None and short.allowed_by is None):
+            raise CheckoutError("The customer's points stay at or above zero: nothing to allow")
+        if approver is None or not approver.at_least("supervisor"):
+            raise CheckoutError(
+                short.description,
+                code="POINTS_BELOW_ZERO",
+                override_allowed=True,
+            )
+        self.cart.points_below_zero_by = approver.id
+        self._save()
+        return self.quote()
+
+    def _refund_tender(
+        self, kind: TenderKind, part: engine.RefundPart, card_reference: str | None
+    ) -> CartTender:
+        reference = _clean(card_reference) if kind == "card" else None
+        if kind == "account" and part.references:
+            reference = part.references[0]
+        return CartTender(
+            kind=kind,
+            amount=str(-part.amount),
+            reference=reference,
+            points=str(part.points) if kind == "points" else None,
+        )
+
+
+def _clean(text: str | None) -> str | None:
+    return (text or "").strip() or None
+
+
+def _paid_sale(b: Backend, inputs: EngineInputs, sale: dict[str, Any]) -> engine.PaidSale:
+    """The stored sale, its lines told what the catalog says of their items now."""
+    children = b.journal.children(int(sale["id"]))
+    lines = []
+    for row in children["lines"]:
+        eligible, discountable, codes = True, True, frozenset[str]()
+        if row["item_id"] is not None:
+            try:
+                item = inputs.item(int(row["item_id"]))
+            except KeyError:
+                item = None
+            if item is not None:
+                eligible, discountable = item.points_eligible, item.discount_eligible
+                if item.tax_class_id is not None:
+                    codes = frozenset(t.code for t in inputs.tax_class(item.tax_class_id).taxes)
+        lines.append(
+            engine.PaidLine(
+                line_no=int(row["line_no"]),
+                sku=str(row["sku"]),
+                description=str(row["description"]),
+                quantity=Decimal(row["quantity"]),
+                unit_price=Decimal(row["unit_price"]),
+                discount=Decimal(row["discount"]),
+                tax=Decimal(row["tax"]),
+                total=Decimal(row["total"]),
+                item_id=row["item_id"],
+                points_eligible=eligible,
+                discount_eligible=discountable,
+                tax_codes=codes,
+            )
+        )
+    taxes = []
+    for row in children["taxes"]:
+        tax = b.catalog.by_code("taxes", str(row["tax_code"]))
+        taxes.append(
+            engine.PaidTax(
+                tax_code=str(row["tax_code"]),
+                taxable=Decimal(row["taxable"]),
+                amount=Decimal(row["amount"]),
+                name=str(tax["name"]) if tax else str(row["tax_code"]),
+                rate_percent=Decimal(tax["rate_percent"]) if tax else ZERO,
+                mode=tax["mode"] if tax else "exclusive",
+            )
+        )
+    tenders = [
+        engine.PaidTender(
+            kind=row["kind"],
+            amount=Decimal(row["amount"]) - Decimal(row["change_given"] or 0),
+            points=Decimal(row["points"] or 0),
+            reference=row["reference"],
+        )
+        for row in children["tenders"]
+    ]
+    return engine.PaidSale(
+        lines=tuple(lines),
+        taxes=tuple(taxes),
+        tenders=tuple(tenders),
+        points_earned=Decimal(sale["points_earned"] or 0),
+        referral_points=Decimal(sale["referral_points"] or 0),
+        referral_customer_id=sale["referral_customer_id"],
+        sale_id=int(sale["id"]),
+    )

@@ -60,6 +60,8 @@ class Checkout(ReturnLines, Tenders):
         # What the lane should tell the cashier about the last change (see take_notices).
         self.notices: list[str] = []
         self._original: dict[str, Any] | None = None
+        self._paid: engine.PaidSale | None = None
+        self._return_basis: PricingBasis | None = None
         # The last price and what it was made from (basis, cart, redemption, charge): the same
         # inputs give the same price, so it is reused instead of priced again.
         self._quoted: tuple[tuple[Any, ...], engine.PricedSale] | None = None
@@ -135,6 +137,7 @@ class Checkout(ReturnLines, Tenders):
         self.open_sale_id = None
         self._saved = self.cart.to_json()
         self._original = None
+        self._paid = None
 
     # -- saving: the cart, the open sale and the audit agree -----------------------------------
     def _save(
@@ -347,6 +350,9 @@ class Checkout(ReturnLines, Tenders):
 
     @atomic
     def detach_customer(self) -> engine.PricedSale:
+        if self.cart.kind == "return" and self._original and self._original["customer_id"]:
+            # Its points come back from them: a return stays with the sale's customer.
+            raise CheckoutError("A return belongs to the customer of the original sale")
         if any(t.kind in ("account", "points") for t in self.cart.tenders):
             raise CheckoutError("Remove the account and points tenders first")
         leaving = self.cart.customer_id
@@ -369,6 +375,8 @@ class Checkout(ReturnLines, Tenders):
         if basis is None:
             last = self._quoted[0][0] if self._quoted is not None else None
             basis = inputs.basis(self.cart.customer_id, self.b.now(), known=last)
+        if self.cart.kind == "return" and self._original is not None:
+            return self._quote_return(basis)
         if redemption is None:
             redemption = self._redemption_request()
         key = (basis, self.cart.pricing_key(), redemption, charge)
@@ -389,19 +397,8 @@ class Checkout(ReturnLines, Tenders):
                 )
             )
         c = self.cart
-        return_of = None
-        if c.kind == "return" and self._original is not None:
-            return_of = engine.ReturnOf(
-                points_earned=Decimal(self._original["points_earned"]),
-                points_base=Decimal(self._original["points_base"]),
-                referral_points=Decimal(self._original["referral_points"]),
-                sale_id=int(self._original["id"]),
-            )
         basket = engine.Basket(
-            lines=tuple(lines),
-            kind=c.kind,
-            manual_discount=_manual(c.sale_discount),
-            return_of=return_of,
+            lines=tuple(lines), kind=c.kind, manual_discount=_manual(c.sale_discount)
         )
         customer = account = price_list = card_type = None
         if c.customer_id is not None:
@@ -451,7 +448,9 @@ class Checkout(ReturnLines, Tenders):
             draft = None  # refused or not: decided on what is read under the lock
         with saved(self.b.db, failed="The sale was not completed", whole=True):
             latest = self.inputs.basis(customer_id, self.b.now(), known=basis)
-            if draft is None or latest != basis:
+            # A return is priced again under the lock: another lane may have returned the
+            # same sale's lines since (what is left to give back is part of its price).
+            if draft is None or latest != basis or self.cart.kind == "return":
                 draft = self._draft(recorder, latest)
             committed = recorder.record(draft, latest)
             sale_id = int(committed.sale["id"])
@@ -484,6 +483,8 @@ class Checkout(ReturnLines, Tenders):
         priced = self.quote(basis=basis)
         if priced.refusals:
             raise CheckoutError(priced.refusals[0].message, code=priced.refusals[0].code)
+        if self.cart.kind == "return":
+            return recorder.prepare(priced, self._change(self.due(priced), self.paid()), self.sign)
         points = [t for t in self.cart.tenders if t.kind == "points"]
         tendered = sum((Decimal(t.points or 0) for t in points), ZERO)
         value = sum((Decimal(t.amount) for t in points), ZERO)

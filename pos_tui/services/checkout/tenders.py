@@ -52,6 +52,8 @@ class Tenders:
     _save: Callable[..., int]
     _restore: Callable[[], None]
     quote: Callable[..., engine.PricedSale]
+    # A return's refunds (ReturnLines.refund_to): back where the sale's money came from.
+    refund_to: Callable[..., engine.PricedSale]
 
     def paid(self) -> Decimal:
         return sum((Decimal(t.amount) for t in self.cart.tenders), ZERO)
@@ -62,8 +64,11 @@ class Tenders:
         return 1 if self.cart.kind == "sale" else -1
 
     def due(self, priced: engine.PricedSale | None = None) -> Decimal:
-        """The sale total as money in (negative on a return: money out)."""
+        """The sale total as money in (negative on a return: money out, less the value of
+        points short the store keeps, ``totals.amount_due``)."""
         priced = priced or self.quote()
+        if self.cart.kind == "return":
+            return -priced.totals.amount_due
         return self.sign * priced.totals.total
 
     def remaining(self, priced: engine.PricedSale | None = None) -> Decimal:
@@ -76,14 +81,22 @@ class Tenders:
         return max(self.sign * self.remaining(priced), ZERO)
 
     @atomic
-    def add_cash(self, amount: str | Decimal) -> engine.PricedSale:
+    def add_cash(
+        self, amount: str | Decimal, *, approver: Employee | None = None
+    ) -> engine.PricedSale:
+        if self.cart.kind == "return":
+            return self.refund_to("cash", amount, approver=approver)
         value = self.sign * self._money(amount, "Cash")
         if value == 0:
             raise CheckoutError("Enter the cash amount")
         return self._add_tender(CartTender(kind="cash", amount=str(value)))
 
     @atomic
-    def add_card(self, amount: str | Decimal, reference: str) -> engine.PricedSale:
+    def add_card(
+        self, amount: str | Decimal, reference: str, *, approver: Employee | None = None
+    ) -> engine.PricedSale:
+        if self.cart.kind == "return":
+            return self.refund_to("card", amount, reference=reference, approver=approver)
         value = self.sign * self._money(amount, "Card amount")
         if not reference.strip():
             raise CheckoutError("Enter the card terminal's approval reference")
@@ -102,7 +115,10 @@ class Tenders:
         approver: Employee | None = None,
     ) -> engine.PricedSale:
         """Charge to the customer's receivable account, with every check of the engine and the
-        due date worked out now: whatever the commit would refuse is refused here."""
+        due date worked out now: whatever the commit would refuse is refused here. On a return:
+        the refund back to the account (:meth:`refund_to`)."""
+        if self.cart.kind == "return":
+            return self.refund_to("account", amount, reference=reference, approver=approver)
         if self.cart.customer_id is None:
             raise CheckoutError("Charging to an account needs a customer on the sale")
         value = self.sign * self._money(amount, "Charge amount")
@@ -169,7 +185,10 @@ class Tenders:
     @atomic
     def add_points(self, points: str | Decimal) -> engine.PricedSale:
         """Pay part of the sale with points: at most the balance, in whole units of the card
-        type's rate, and at most what is still due. Fewer than asked: the lane is told why."""
+        type's rate, and at most what is still due. Fewer than asked: the lane is told why. On
+        a return: the points the sale was paid with go back as points."""
+        if self.cart.kind == "return":
+            return self.refund_to("points")
         if self.cart.customer_id is None:
             raise CheckoutError("Redeeming points needs a customer on the sale")
         wanted = parse_decimal(points, "Points")

@@ -15,6 +15,7 @@ from pos_tui.storage.db import connect
 from pos_tui.storage.journal import JournalRepository
 from pos_tui.storage.lane_state import OpenSaleRepository, PrintQueueRepository
 from pos_tui.storage.ledgers import LedgerRepository
+from pos_tui.storage.returns import ReturnsRepository
 from pos_tui.storage.store import StoreRepository
 
 
@@ -31,6 +32,7 @@ class Backend:
     catalog: CatalogRepository = field(init=False)
     ledgers: LedgerRepository = field(init=False)
     journal: JournalRepository = field(init=False)
+    returns: ReturnsRepository = field(init=False)
     store: StoreRepository = field(init=False)
     open_sales: OpenSaleRepository = field(init=False)
     print_jobs: PrintQueueRepository = field(init=False)
@@ -40,6 +42,7 @@ class Backend:
         self.catalog = CatalogRepository(self.db)
         self.ledgers = LedgerRepository(self.db)
         self.journal = JournalRepository(self.db)
+        self.returns = ReturnsRepository(self.db)
         self.store = StoreRepository(self.db)
         self.open_sales = OpenSaleRepository(self.db)
         self.print_jobs = PrintQueueRepository(self.db)
