@@ -82,6 +82,17 @@ class ReceiptConfig(_Section):
     paper: Literal["58mm", "80mm"] = "80mm"
 
 
+class LockoutConfig(_Section):
+    """PIN tries: after ``max_failures`` wrong PINs in a row the employee, customer account
+    or lane waits ``first_delay_seconds``; each further wrong PIN waits ``multiplier`` times
+    longer, never more than ``max_delay_seconds``. A right PIN or a supervisor clears it."""
+
+    max_failures: Annotated[int, msgspec.Meta(ge=1)] = 5
+    first_delay_seconds: Annotated[int, msgspec.Meta(ge=1)] = 30
+    multiplier: Annotated[int, msgspec.Meta(ge=1)] = 2
+    max_delay_seconds: Annotated[int, msgspec.Meta(ge=1)] = 3600
+
+
 class DevicesConfig(_Section):
     printer: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
     card_reader: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
@@ -97,6 +108,7 @@ class Settings(_Section):
     database: DatabaseConfig = msgspec.field(default_factory=DatabaseConfig)
     currency: CurrencyConfig = msgspec.field(default_factory=CurrencyConfig)
     receipt: ReceiptConfig = msgspec.field(default_factory=ReceiptConfig)
+    lockout: LockoutConfig = msgspec.field(default_factory=LockoutConfig)
     devices: DevicesConfig = msgspec.field(default_factory=DevicesConfig)
     keymap: dict[str, str] = {}
     # Set by load_settings: the files that were read, lowest priority first.

@@ -105,6 +105,12 @@ def _m0008_email_folded(db: sqlite_utils.Database) -> None:
             db.conn.execute("UPDATE customers SET email = ? WHERE id = ?", [key, holders[0][0]])
 
 
+@migrations(name="0009_pin_lockouts")
+def _m0009_pin_lockouts(db: sqlite_utils.Database) -> None:
+    # Wrong PINs in a row per employee, customer account and lane (storage/lockouts.py).
+    _run_script(db, "schema_v9_pin_lockouts.sql")
+
+
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""
 

@@ -25,6 +25,7 @@ def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
         "0006_customer_name_keys",
         "0007_journal_hash_v2",
         "0008_email_folded",
+        "0009_pin_lockouts",
     ]
     db.conn.close()
     again = connect(db_path)
