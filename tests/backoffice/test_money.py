@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.money import AccountScreen, LoyaltyScreen, StatementScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.lockout import PinLockout, Subject, clear_customer_lock
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
@@ -104,3 +107,28 @@ async def test_statement_without_a_print_hook_says_so(app: PosApp, store: Store)
         await pilot.press("p")
         await settle(pilot)
         assert any("No statement printer is set up" in n for n in notifications(pilot))
+
+
+async def test_a_supervisor_clears_an_account_pin_lockout(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    lockout = PinLockout(backend)
+    for _ in range(5):
+        lockout.failed(Subject.customer(store.corp), where="account charge")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_back_office(pilot, AccountScreen(store.corp))
+        assert "PIN locked, 30 s left (F10 clears)" in screen_text(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "PIN locked" not in screen_text(pilot)
+        assert any("PIN lockout cleared for Acme Traders" in n for n in notifications(pilot))
+        await pilot.press("f10")
+        await settle(pilot)
+        assert any("no wrong PINs to clear" in n for n in notifications(pilot))
+    assert lockout.current(Subject.customer(store.corp)) is None
+    rows = backend.store.audit_trail("customer", store.corp)
+    cleared = [r for r in rows if r["action"] == "pin_lock_cleared"]
+    assert len(cleared) == 1 and cleared[0]["employee_name"] == "Sue Supervisor"
+    assert '"failures": 5' in cleared[0]["changes"]
+    with pytest.raises(ValueError, match="a supervisor must clear"):
+        clear_customer_lock(backend, store.corp, by=store.cashier)

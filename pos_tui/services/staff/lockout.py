@@ -14,6 +14,7 @@ count, and none of them carries the PIN, its hash or the number that was typed.
 
 from __future__ import annotations
 
+import getpass
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -119,6 +120,15 @@ def decoy_check(pin: str) -> None:
     verify_pin(pin or "0000", _decoy_hash())
 
 
+def command_line_note() -> str:
+    """Who cleared a lockout from the command line, for the audit row."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown user"
+    return f"command line ({user})"
+
+
 def check_customer_pin(
     backend: Backend,
     customer_id: int,
@@ -138,6 +148,38 @@ def check_customer_pin(
     if lock is not None:
         raise PinLocked(lock, backend.now())
     return False
+
+
+@dataclass(frozen=True)
+class PinState:
+    """What the back office shows of an account PIN: wrong PINs in a row, the wait left."""
+
+    failures: int
+    seconds_left: int
+
+    def describe(self) -> str:
+        if self.seconds_left:
+            return f"PIN locked, {wait_text(self.seconds_left)} left"
+        if self.failures:
+            return f"{self.failures} wrong PIN{'s' if self.failures != 1 else ''} in a row"
+        return ""
+
+
+def customer_pin_state(backend: Backend, customer_id: int) -> PinState:
+    lockout = PinLockout(backend)
+    subject = Subject.customer(customer_id)
+    lock = lockout.current(subject)
+    return PinState(lockout.failures(subject), lock.seconds_left(backend.now()) if lock else 0)
+
+
+def clear_customer_lock(
+    backend: Backend, customer_id: int, *, by: Employee | None, note: str = ""
+) -> bool:
+    """A supervisor (back office) or the command line (``note`` says who) clears a customer's
+    PIN lockout; audited. False: nothing to clear."""
+    if by is not None and not by.at_least("supervisor"):
+        raise ValueError(f"{by.name} is a {by.role}: a supervisor must clear a PIN lockout")
+    return PinLockout(backend).clear(Subject.customer(customer_id), by=by, note=note)
 
 
 class PinLockout:
