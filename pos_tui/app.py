@@ -175,16 +175,26 @@ class PosApp(App[None]):
         return focused is not None and focused.id == "entry" and self._checkout_on_top() is not None
 
     async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.wedge is not None
-            and await self.wedge.take(event)
-        ):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.wedge is not None and await self.wedge.take(event):
+                return
+            if self._held_for_screen(event):
+                return
         await super().on_event(event)
 
     async def _forward_key(self, event: events.Key) -> None:
+        """Keys the wedge held as typing go on from here."""
+        if not self._held_for_screen(event):
+            await super().on_event(event)
+
+    def _held_for_screen(self, event: events.Key) -> bool:
+        """A screen still opening holds the keys typed ahead (screens/typeahead.py)."""
+        stack = self.screen_stack
+        hold = getattr(stack[-1], "hold_key", None) if stack else None
+        return bool(hold(event)) if callable(hold) else False
+
+    async def deliver_key(self, event: events.Key) -> None:
+        """A key a screen held while it opened, routed now that its field has the focus."""
         await super().on_event(event)
 
     def on_device_bridge_action(self, message: DeviceBridge.Action) -> None:
