@@ -162,15 +162,19 @@ class PosApp(App[None]):
     def _wedge_watching(self) -> bool:
         """Keyboard wedges are watched once someone is signed in, except on a screen that wants
         scans typed into its fields (class attribute ``WEDGE_TYPES = True``, e.g. a barcode
-        field in the back office)."""
+        field in the back office). The sign-in screen is watched for card swipes only (see
+        ``_entry_focused``): a swipe there must never become an employee number, nor reach
+        the audit log as one."""
         screen = self.screen
-        return (
-            self.employee is not None
-            and not isinstance(screen, SignInScreen)
-            and not getattr(screen, "WEDGE_TYPES", False)
-        )
+        if isinstance(screen, SignInScreen):
+            return True
+        return self.employee is not None and not getattr(screen, "WEDGE_TYPES", False)
 
     def _entry_focused(self) -> bool:
+        """Whether scans are typing here (the checkout's entry takes codes itself, the sign-in
+        screen takes employee badges): then only magstripe track data is taken."""
+        if isinstance(self.screen, SignInScreen):
+            return True
         focused = self.focused
         return focused is not None and focused.id == "entry" and self._checkout_on_top() is not None
 
@@ -250,6 +254,7 @@ class PosApp(App[None]):
     def card_read(self, card_number: str) -> None:
         """A loyalty card was read: the checkout attaches its customer, or offers to link an
         unknown card. Ignored (with a notice) while locked or in another step."""
+        from pos_tui.hardware.events import mask_card
         from pos_tui.screens.lane import LaneScreen
         from pos_tui.widgets.device_bridge import CardPromptScreen
 
@@ -258,7 +263,8 @@ class PosApp(App[None]):
             return
         checkout = self._checkout_on_top()
         if checkout is None:
-            self.say(f"Card {card_number} read: finish the current step first", title="Card")
+            shown = mask_card(card_number)
+            self.say(f"Card {shown} read: finish the current step first", title="Card")
             return
         checkout.post_message(LaneScreen.CardRead(card_number))
 
