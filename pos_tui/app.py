@@ -422,6 +422,19 @@ class PosApp(App[None]):
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette(a))
         yield from super().get_system_commands(screen)
 
+    def _fatal_error(self) -> None:
+        """An error nothing handled ends the app with its traceback, like Textual's own, but
+        without the frames' local variables: they may hold a PIN or card data."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def on_unmount(self) -> None:
         self._close_devices()
         self.runner.shutdown()

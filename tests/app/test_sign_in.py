@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -17,6 +20,7 @@ from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.screens.tender import TenderScreen
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.runtime.setup import StoreSetup
+from pos_tui.services.staff.auth import AuthService
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import notifications, view
 from tests.catalog import Store
@@ -213,3 +217,26 @@ async def test_unknown_numbers_lock_the_sign_in_the_same_way(app: PosApp, store:
 async def _sign_in_again(pilot: Pilot[None], number: str, pin: str) -> None:
     pilot.app.screen.query_one("#number", Input).value = ""
     await sign_in(pilot, number, pin)
+
+
+async def test_a_crash_shows_its_traceback_without_the_pin(
+    app: PosApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: AuthService, number: str, pin: str, **_kw: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(AuthService, "sign_in", broken)
+    shown: list[object] = []
+    monkeypatch.setattr(
+        app, "_print_error_renderables", lambda: shown.extend(app._exit_renderables)
+    )
+    with pytest.raises(RuntimeError, match="the database went away"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await sign_in(pilot, "101", "738291")
+    out = io.StringIO()
+    console = Console(file=out, width=120)
+    for renderable in shown:
+        console.print(renderable)
+    text = out.getvalue()
+    assert "the database went away" in text and "on_input_submitted" in text
+    assert "738291" not in text
