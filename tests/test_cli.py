@@ -15,7 +15,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import AuthError, AuthService
 from pos_tui.services.staff.lockout import PinLockout, Subject
 from tests.catalog import build_store
-from tests.helpers import cli_runner_invoke, store_legacy
+from tests.helpers import cli_runner_invoke, store_legacy, wrong_account_pins
 
 
 def test_init_creates_database_and_manager(db_path: Path) -> None:
@@ -105,9 +105,7 @@ def test_unlock_an_employee_and_a_customer_account_from_the_command_line(
     for _ in range(5):
         with pytest.raises(AuthError):
             auth.sign_in("101", "9999")
-    lockout = PinLockout(backend)
-    for _ in range(5):
-        lockout.failed(Subject.customer(store.corp), where="account charge")
+    wrong_account_pins(backend, store.corp, 5)
     runner = CliRunner()
     done = cli_runner_invoke(runner, ["--db", str(db_path), "employees", "unlock", "101"])
     assert done.exit_code == 0 and "PIN lockout of employee 101 cleared" in done.output
@@ -120,7 +118,7 @@ def test_unlock_an_employee_and_a_customer_account_from_the_command_line(
     assert cleared.exit_code == 0 and "PIN lockout of Acme Traders cleared" in cleared.output
     nobody = cli_runner_invoke(runner, ["--db", str(db_path), "customers", "unlock", "9"])
     assert nobody.exit_code == 1 and "no customer with account number 9" in nobody.output
-    assert lockout.current(Subject.customer(store.corp)) is None
+    assert PinLockout(backend).current(Subject.customer(store.corp)) is None
     rows = backend.db.execute(
         "SELECT entity, employee_id, changes FROM audit_log WHERE action = 'pin_lock_cleared'"
     ).fetchall()

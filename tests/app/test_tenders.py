@@ -11,10 +11,10 @@ from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.screens.tender import TenderScreen
 from pos_tui.services.checkout.sale import Committed
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.services.staff.lockout import PinLockout, Subject
 from tests.app.conftest import enter, focused_input, screen_text, settle, sign_in
 from tests.app.helpers_lane import burst, checkout, message, notifications, skus, view
 from tests.catalog import Store
+from tests.helpers import wrong_account_pins
 
 
 async def _attach(pilot: Pilot[None], text: str) -> None:
@@ -352,9 +352,7 @@ async def test_amount_typed_before_the_prompt_key_is_the_amount_charged(
 async def test_a_locked_account_pin_is_refused_at_the_lane(
     app: PosApp, backend: Backend, store: Store
 ) -> None:
-    lockout = PinLockout(backend)
-    for _ in range(4):
-        lockout.failed(Subject.customer(store.corp), where="account charge")
+    wrong_account_pins(backend, store.corp, 4)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
         await _ready_to_pay(pilot)

@@ -15,6 +15,7 @@ from pos_tui.services.staff.lockout import PinLockout, Subject, clear_customer_l
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
+from tests.helpers import wrong_account_pins
 
 
 async def fill_prompt(app: PosApp, pilot: object, *values: str) -> None:
@@ -112,9 +113,7 @@ async def test_statement_without_a_print_hook_says_so(app: PosApp, store: Store)
 async def test_a_supervisor_clears_an_account_pin_lockout(
     app: PosApp, backend: Backend, store: Store
 ) -> None:
-    lockout = PinLockout(backend)
-    for _ in range(5):
-        lockout.failed(Subject.customer(store.corp), where="account charge")
+    wrong_account_pins(backend, store.corp, 5)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_back_office(pilot, AccountScreen(store.corp))
         assert "PIN locked, 30 s left (F10 clears)" in screen_text(pilot)
@@ -125,7 +124,7 @@ async def test_a_supervisor_clears_an_account_pin_lockout(
         await pilot.press("f10")
         await settle(pilot)
         assert any("no wrong PINs to clear" in n for n in notifications(pilot))
-    assert lockout.current(Subject.customer(store.corp)) is None
+    assert PinLockout(backend).current(Subject.customer(store.corp)) is None
     rows = backend.store.audit_trail("customer", store.corp)
     cleared = [r for r in rows if r["action"] == "pin_lock_cleared"]
     assert len(cleared) == 1 and cleared[0]["employee_name"] == "Sue Supervisor"
