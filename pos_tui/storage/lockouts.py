@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, one
+from pos_tui.storage.rows import Row, one
 
 
 class LockoutRepository:
@@ -50,12 +50,3 @@ class LockoutRepository:
                 "DELETE FROM pin_lockouts WHERE subject_kind = ? AND subject_key = ?", [kind, key]
             )
             return cur.rowcount > 0
-
-    def locked(self, at: str) -> list[Row]:
-        """Subjects still locked at ``at``, the longest wait first."""
-        return all_rows(
-            self.db.execute(
-                "SELECT * FROM pin_lockouts WHERE locked_until > ? ORDER BY locked_until DESC",
-                [at],
-            )
-        )
