@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
-from pos_tui.screens.typeahead import HoldsTypedAhead, drained
+from pos_tui.screens.typeahead import HoldsTypedAhead, drained, idle
 from pos_tui.text import plain
 from pos_tui.widgets.safe import safe
 
@@ -121,11 +121,17 @@ class PromptScreen(HoldsTypedAhead, ModalScreen[dict[str, str] | None]):
             self.set_focus(inputs[index + 1])
         elif not self._accepting:
             self._accepting = True
-            self.run_worker(self._accept(inputs), group="prompt-accept")
+            if idle(*inputs):  # nothing typed ahead is still on its way to a field
+                self._accept_now(inputs)
+            else:
+                self.run_worker(self._accept(inputs), group="prompt-accept")
 
     async def _accept(self, inputs: list[Input]) -> None:
         # Each field takes the keys already sent to it before its value is read.
         await drained(*inputs)
+        self._accept_now(inputs)
+
+    def _accept_now(self, inputs: list[Input]) -> None:
         self.dismiss({f.name: i.value.strip() for f, i in zip(self.fields, inputs, strict=True)})
 
 

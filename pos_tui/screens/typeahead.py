@@ -45,6 +45,11 @@ class HoldsTypedAhead:
         self._typed_ahead = None
 
 
+def idle(*pumps: MessagePump) -> bool:
+    """No message waits for any of these widgets: their values are what was typed."""
+    return all(pump.message_queue_size == 0 for pump in pumps)
+
+
 async def drained(*pumps: MessagePump) -> None:
     """Wait until each widget has handled every message already sent to it (the keys typed
     into it), so its value is what was typed."""
