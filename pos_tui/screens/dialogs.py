@@ -100,7 +100,7 @@ class PromptScreen(HoldsTypedAhead, ModalScreen[dict[str, str] | None]):
     def retitle(self, title: str) -> None:
         self.title_text = title
         for label in self.query(".prompt-title").results(Label):
-            label.update(Text(title))
+            label.update(safe(title))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
