@@ -162,29 +162,43 @@ class PosApp(App[None]):
     def _wedge_watching(self) -> bool:
         """Keyboard wedges are watched once someone is signed in, except on a screen that wants
         scans typed into its fields (class attribute ``WEDGE_TYPES = True``, e.g. a barcode
-        field in the back office)."""
+        field in the back office). The sign-in screen is watched for card swipes only (see
+        ``_entry_focused``): a swipe there must never become an employee number, nor reach
+        the audit log as one."""
         screen = self.screen
-        return (
-            self.employee is not None
-            and not isinstance(screen, SignInScreen)
-            and not getattr(screen, "WEDGE_TYPES", False)
-        )
+        if isinstance(screen, SignInScreen):
+            return True
+        return self.employee is not None and not getattr(screen, "WEDGE_TYPES", False)
 
     def _entry_focused(self) -> bool:
+        """Whether scans are typing here (the checkout's entry takes codes itself, the sign-in
+        screen takes employee badges): then only magstripe track data is taken."""
+        if isinstance(self.screen, SignInScreen):
+            return True
         focused = self.focused
         return focused is not None and focused.id == "entry" and self._checkout_on_top() is not None
 
     async def on_event(self, event: events.Event) -> None:
-        if (
-            isinstance(event, events.Key)
-            and not event.is_forwarded
-            and self.wedge is not None
-            and await self.wedge.take(event)
-        ):
-            return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self.wedge is not None and await self.wedge.take(event):
+                return
+            if self._held_for_screen(event):
+                return
         await super().on_event(event)
 
     async def _forward_key(self, event: events.Key) -> None:
+        """Keys the wedge held as typing go on from here."""
+        if not self._held_for_screen(event):
+            await super().on_event(event)
+
+    def _held_for_screen(self, event: events.Key) -> bool:
+        """A screen still opening holds the keys typed ahead (screens/typeahead.py)."""
+        stack = self.screen_stack
+        hold = getattr(stack[-1], "hold_key", None) if stack else None
+        return bool(hold(event)) if callable(hold) else False
+
+    async def deliver_key(self, event: events.Key) -> None:
+        """A key a screen held while it opened, routed now that its field has the focus."""
         await super().on_event(event)
 
     def on_device_bridge_action(self, message: DeviceBridge.Action) -> None:
@@ -240,6 +254,7 @@ class PosApp(App[None]):
     def card_read(self, card_number: str) -> None:
         """A loyalty card was read: the checkout attaches its customer, or offers to link an
         unknown card. Ignored (with a notice) while locked or in another step."""
+        from pos_tui.hardware.events import mask_card
         from pos_tui.screens.lane import LaneScreen
         from pos_tui.widgets.device_bridge import CardPromptScreen
 
@@ -248,7 +263,8 @@ class PosApp(App[None]):
             return
         checkout = self._checkout_on_top()
         if checkout is None:
-            self.say(f"Card {card_number} read: finish the current step first", title="Card")
+            shown = mask_card(card_number)
+            self.say(f"Card {shown} read: finish the current step first", title="Card")
             return
         checkout.post_message(LaneScreen.CardRead(card_number))
 
@@ -405,6 +421,19 @@ class PosApp(App[None]):
             for title, help_text, action in screen.palette():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette(a))
         yield from super().get_system_commands(screen)
+
+    def _fatal_error(self) -> None:
+        """An error nothing handled ends the app with its traceback, like Textual's own, but
+        without the frames' local variables: they may hold a PIN or card data."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         self._close_devices()

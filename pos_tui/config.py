@@ -104,6 +104,16 @@ class SmtpConfig(_Section):
     sender: str = ""
     timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
 
+class LockoutConfig(_Section):
+    """PIN tries: after ``max_failures`` wrong PINs in a row the employee, customer account
+    or lane waits ``first_delay_seconds``; each further wrong PIN waits ``multiplier`` times
+    longer, never more than ``max_delay_seconds``. A right PIN or a supervisor clears it."""
+
+    max_failures: Annotated[int, msgspec.Meta(ge=1)] = 5
+    first_delay_seconds: Annotated[int, msgspec.Meta(ge=1)] = 30
+    multiplier: Annotated[int, msgspec.Meta(ge=1)] = 2
+    max_delay_seconds: Annotated[int, msgspec.Meta(ge=1)] = 3600
+
 
 class DevicesConfig(_Section):
     printer: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
@@ -120,6 +130,7 @@ class Settings(_Section):
     database: DatabaseConfig = msgspec.field(default_factory=DatabaseConfig)
     currency: CurrencyConfig = msgspec.field(default_factory=CurrencyConfig)
     receipt: ReceiptConfig = msgspec.field(default_factory=ReceiptConfig)
+    lockout: LockoutConfig = msgspec.field(default_factory=LockoutConfig)
     devices: DevicesConfig = msgspec.field(default_factory=DevicesConfig)
     statements: StatementsConfig = msgspec.field(default_factory=StatementsConfig)
     smtp: SmtpConfig = msgspec.field(default_factory=SmtpConfig)

@@ -12,6 +12,7 @@ from pos_tui.cli import cli
 from pos_tui.commands import COMMANDS, register
 from pos_tui.config import load_settings
 from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.services.staff.lockout import PinLockout, Subject
 
 _registered = False
 
@@ -36,3 +37,10 @@ def store_legacy(backend: Backend, customer_id: int, **columns: object) -> None:
     refused control characters, or by another program. Screens, the CLI and paper must
     still show it inertly."""
     backend.customers.update(customer_id, dict(columns))
+
+
+def wrong_account_pins(backend: Backend, customer_id: int, times: int) -> None:
+    """Count ``times`` wrong account PINs for a customer, as the lane would (5 lock it)."""
+    lockout = PinLockout(backend)
+    for _ in range(times):
+        lockout.failed(Subject.customer(customer_id), where="account charge")

@@ -7,11 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
-from tests.helpers import cli_runner_invoke, store_legacy
+from pos_tui.services.staff.auth import AuthError, AuthService
+from pos_tui.services.staff.lockout import PinLockout, Subject
+from tests.catalog import build_store
+from tests.helpers import cli_runner_invoke, store_legacy, wrong_account_pins
 
 
 def test_init_creates_database_and_manager(db_path: Path) -> None:
@@ -91,3 +95,32 @@ def test_find_refuses_search_text_over_200_characters(backend: Backend, db_path:
     assert result.output.strip() == (
         "error: Search text is limited to 200 characters (100,000 given)"
     )
+
+
+def test_unlock_an_employee_and_a_customer_account_from_the_command_line(
+    backend: Backend, db_path: Path
+) -> None:
+    store = build_store(backend)
+    auth = AuthService(backend)
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            auth.sign_in("101", "9999")
+    wrong_account_pins(backend, store.corp, 5)
+    runner = CliRunner()
+    done = cli_runner_invoke(runner, ["--db", str(db_path), "employees", "unlock", "101"])
+    assert done.exit_code == 0 and "PIN lockout of employee 101 cleared" in done.output
+    again = cli_runner_invoke(runner, ["--db", str(db_path), "employees", "unlock", "101"])
+    assert "has no wrong PINs to clear" in again.output
+    missing = cli_runner_invoke(runner, ["--db", str(db_path), "employees", "unlock", "77"])
+    assert missing.exit_code == 1 and "No employee number 77" in missing.output
+    assert auth.sign_in("101", "1234").number == "101"
+    cleared = cli_runner_invoke(runner, ["--db", str(db_path), "customers", "unlock", "1004"])
+    assert cleared.exit_code == 0 and "PIN lockout of Acme Traders cleared" in cleared.output
+    nobody = cli_runner_invoke(runner, ["--db", str(db_path), "customers", "unlock", "9"])
+    assert nobody.exit_code == 1 and "no customer with account number 9" in nobody.output
+    assert PinLockout(backend).current(Subject.customer(store.corp)) is None
+    rows = backend.db.execute(
+        "SELECT entity, employee_id, changes FROM audit_log WHERE action = 'pin_lock_cleared'"
+    ).fetchall()
+    assert [(entity, who) for entity, who, _ in rows] == [("employee", None), ("customer", None)]
+    assert all("command line (" in changes for _, _, changes in rows)

@@ -7,6 +7,7 @@ import click
 from pos_tui.cli import CliState, pass_state
 from pos_tui.services.customers.fields import FieldError, search_text
 from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.staff.lockout import clear_customer_lock, command_line_note
 from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
 
@@ -73,6 +74,21 @@ def erase(state: CliState, account: str, number: str, pin: str) -> None:
         )
     finally:
         backend.close()
+
+@customers.command("unlock")
+@click.argument("account")
+@pass_state
+def unlock(state: CliState, account: str) -> None:
+    """Clear the account PIN lockout of the customer with this account number; audited."""
+    backend = state.backend()
+    row = backend.customers.by_account(account.strip(), active_only=False)
+    if row is None:
+        raise click.ClickException(f"no customer with account number {plain(account)}")
+    cleared = clear_customer_lock(backend, int(row["id"]), by=None, note=command_line_note())
+    name = plain(display_name(row))
+    click.echo(
+        f"PIN lockout of {name} cleared" if cleared else f"{name} has no wrong PINs to clear"
+    )
 
 
 from pos_tui.commands.customers_io import attach  # noqa: E402

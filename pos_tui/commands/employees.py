@@ -6,6 +6,8 @@ import click
 
 from pos_tui.cli import CliState, pass_state
 from pos_tui.services.runtime.setup import StoreSetup
+from pos_tui.services.staff.auth import AuthError, AuthService
+from pos_tui.services.staff.lockout import command_line_note
 from pos_tui.text import plain
 
 
@@ -39,3 +41,19 @@ def list_(state: CliState) -> None:
         click.echo(
             f"{plain(row['number']):>8}  {plain(row['role']):<10}  {plain(row['name'])}{flag}"
         )
+
+
+@employees.command("unlock")
+@click.argument("number")
+@pass_state
+def unlock(state: CliState, number: str) -> None:
+    """Clear an employee's PIN lockout (too many wrong PINs); audited."""
+    try:
+        cleared = AuthService(state.backend()).unlock_employee(number, note=command_line_note())
+    except AuthError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"PIN lockout of employee {plain(number)} cleared"
+        if cleared
+        else f"employee {plain(number)} has no wrong PINs to clear"
+    )

@@ -10,12 +10,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
+def mask_card(number: str) -> str:
+    """A card number as logs and notices may show it: at most the first 6 and the last 4
+    characters (PCI DSS), the rest starred; a short number keeps only its last 4."""
+    size = len(number)
+    if size >= 13:
+        return number[:6] + "*" * (size - 10) + number[-4:]
+    if size > 4:
+        return "*" * (size - 4) + number[-4:]
+    return "*" * size
+
+
 @dataclass(frozen=True, slots=True)
 class CardRead:
-    """A loyalty card was read; `reader` names the device it came from."""
+    """A loyalty card was read; `reader` names the device it came from. Its repr (what a log
+    line shows) masks the number."""
 
     card_number: str
     reader: str
+
+    def __repr__(self) -> str:
+        return f"CardRead(card_number={mask_card(self.card_number)!r}, reader={self.reader!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +65,15 @@ class Scan:
 
 @dataclass(frozen=True, slots=True)
 class Swipe:
+    """A magnetic stripe swipe. `raw` is the track data (holder's name, expiry, discretionary
+    data): nothing shows or logs it, and the repr masks the number and leaves `raw` out."""
+
     card_number: str
     raw: str
     device: str = "magstripe"
+
+    def __repr__(self) -> str:
+        return f"Swipe(card_number={mask_card(self.card_number)!r}, device={self.device!r})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pos_tui.hardware.events import mask_card
 from pos_tui.screens.customer_search import CustomerSearchScreen
 from pos_tui.screens.dialogs import ChoiceScreen
 from pos_tui.screens.enrol import EnrolScreen
@@ -66,7 +67,7 @@ class CustomerFlows(LaneScreen[None]):
         def chosen(choice: str | None) -> None:
             if choice == "link":
                 self.app.push_screen(
-                    CustomerSearchScreen(title=f"Link card {card} to which customer?"),
+                    CustomerSearchScreen(title=f"Link card {mask_card(card)} to which customer?"),
                     lambda cid: self._link(card, cid),
                 )
             elif choice == "enrol":
@@ -75,7 +76,7 @@ class CustomerFlows(LaneScreen[None]):
         self.app.push_screen(
             ChoiceScreen(
                 "UNKNOWN CARD",
-                f"Card {card} is not on file.",
+                f"Card {mask_card(card)} is not on file.",
                 [
                     ("link", "Link it to a customer"),
                     ("enrol", "Enrol a new customer with it"),
@@ -96,5 +97,5 @@ class CustomerFlows(LaneScreen[None]):
             service.link_card, customer_id, card, employee_id=employee.id if employee else None
         )
         if ok:
-            self.pos.say(f"Card {card} linked", title="Card")
+            self.pos.say(f"Card {mask_card(card)} linked", title="Card")
             self.attach(customer_id)

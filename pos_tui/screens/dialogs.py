@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
+from pos_tui.screens.typeahead import HoldsTypedAhead, drained, idle
 from pos_tui.text import plain
 from pos_tui.widgets.safe import safe
 
@@ -40,9 +41,14 @@ class Field:
     placeholder: str = ""
 
 
-class PromptScreen(ModalScreen[dict[str, str] | None]):
-    """Ask for one or more values: Enter moves to the next field and accepts on the last,
-    Escape cancels. Dismisses with ``{field name: text}`` or None."""
+class PromptScreen(HoldsTypedAhead, ModalScreen[dict[str, str] | None]):
+    """Ask for one or more values: Enter (or Tab) moves to the next field and Enter accepts on
+    the last, Shift+Tab goes back, Escape cancels. Dismisses with ``{field name: text}`` or None.
+
+    Keys typed ahead keep their order: every key typed from the moment the prompt is pushed
+    waits until its first field has the focus (:class:`HoldsTypedAhead`), and Tab and Enter
+    move between the fields as the key arrives (priority bindings), so the keys after them go
+    to the next field, however fast they come (a cashier's burst, a keypad)."""
 
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
@@ -53,13 +59,20 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
     PromptScreen .prompt-title { text-style: bold; }
     PromptScreen .prompt-label { margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
+        Binding("enter", "enter", "Next / OK", show=False, priority=True),
+        Binding("tab", "step(1)", "Next field", show=False, priority=True),
+        Binding("shift+tab", "step(-1)", "Previous field", show=False, priority=True),
+    ]
 
     def __init__(self, title: str, fields: list[Field], *, message: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.message = message
+        self._accepting = False
+        self.start_holding()
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -78,19 +91,47 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
                 )
         yield Footer()
 
-    def on_mount(self) -> None:
-        focus_selected(self.query(Input).first())
+    async def on_mount(self) -> None:
+        first = self.query(Input).first()
+        select_all(first)
+        self.set_focus(first)  # at once: the keys released next must find it focused
+        await self.release_typed_ahead(getattr(self.app, "deliver_key", self.app.on_event))
+
+    def retitle(self, title: str) -> None:
+        self.title_text = title
+        for label in self.query(".prompt-title").results(Label):
+            label.update(safe(title))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def _inputs(self) -> tuple[list[Input], int]:
         inputs = list(self.query(Input))
-        index = inputs.index(event.input)
+        focused = self.focused
+        return inputs, inputs.index(focused) if isinstance(focused, Input) else -1
+
+    def action_step(self, step: int) -> None:
+        inputs, index = self._inputs()
+        if inputs:
+            self.set_focus(inputs[(index + step) % len(inputs)])
+
+    def action_enter(self) -> None:
+        inputs, index = self._inputs()
         if index + 1 < len(inputs):
-            focus_selected(inputs[index + 1])
-            return
+            self.set_focus(inputs[index + 1])
+        elif not self._accepting:
+            self._accepting = True
+            if idle(*inputs):  # nothing typed ahead is still on its way to a field
+                self._accept_now(inputs)
+            else:
+                self.run_worker(self._accept(inputs), group="prompt-accept")
+
+    async def _accept(self, inputs: list[Input]) -> None:
+        # Each field takes the keys already sent to it before its value is read.
+        await drained(*inputs)
+        self._accept_now(inputs)
+
+    def _accept_now(self, inputs: list[Input]) -> None:
         self.dismiss({f.name: i.value.strip() for f, i in zip(self.fields, inputs, strict=True)})
 
 

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from pos_tui.hardware.events import mask_card
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.widgets.safe import safe
@@ -48,7 +49,7 @@ class EnrolScreen(ModalScreen[int | None]):
         with Vertical():
             title = "Enrol a new customer"
             if self.card_number:
-                title += f" with card {self.card_number}"
+                title += f" with card {mask_card(self.card_number)}"
             yield Label(safe(title), id="enrol-title")
             for name, label in _FIELDS:
                 yield Label(Text(label))

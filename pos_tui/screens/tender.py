@@ -10,6 +10,7 @@ does letting the customer's points go below zero (F3) when the store's policy as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from rich.table import Table
@@ -22,6 +23,7 @@ from textual.widgets import Footer, Input, Label, Static
 from pos_tui.screens.dialogs import Field, PromptScreen, focus_selected
 from pos_tui.screens.lane import LaneScreen, MessageLine
 from pos_tui.screens.sale_view import SaleView, points_value, snapshot
+from pos_tui.screens.typeahead import drained
 from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.refund_panel import RefundPanel
@@ -45,8 +47,11 @@ class TenderScreen(LaneScreen[Committed | None]):
     """
     BINDINGS = [
         Binding("f5", "cash", "Cash", id="tender.cash"),
-        Binding("f6", "card", "Card", id="tender.card"),
-        Binding("f7", "account", "Account", id="tender.account"),
+        # The keys that open a prompt at once act as they arrive (priority): the keys typed
+        # after them go to the prompt, in order, however fast they come. (F8 first asks the
+        # database how many points pay what is due.)
+        Binding("f6", "card", "Card", id="tender.card", priority=True),
+        Binding("f7", "account", "Account", id="tender.account", priority=True),
         Binding("f8", "points", "Points", id="tender.points"),
         Binding("f4", "as_paid", "As paid", id="tender.refund_as_paid"),
         Binding("f3", "below_zero", "Below zero", id="tender.points_below_zero"),
@@ -177,24 +182,44 @@ class TenderScreen(LaneScreen[Committed | None]):
             co, lambda a: co.add_cash(amount, approver=a), reason=reason, done=self.tendered
         )
 
+    def _prompt(
+        self,
+        title: Callable[[str], str],
+        fields: list[Field],
+        done: Callable[[str, dict[str, str]], None],
+    ) -> None:
+        """Open a prompt now; its title and ``done`` get the amount once the amount field has
+        taken the keys typed before the one that opened the prompt."""
+        amount_field = self.query_one("#amount", Input)
+        prompt = PromptScreen(title(self._amount()), fields)
+
+        async def titled() -> None:
+            await drained(amount_field)
+            prompt.retitle(title(self._amount()))
+
+        async def entered(values: dict[str, str] | None) -> None:
+            await drained(amount_field)
+            if values is not None:
+                done(self._amount(), values)
+
+        self.app.push_screen(prompt, entered)
+        self.run_worker(titled(), group="tender-prompt")
+
     def action_card(self) -> None:
-        co, amount = self.co, self._amount()
+        co = self.co
         refund = self.view.is_return
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.guarded(
-                    co,
-                    lambda a: co.add_card(amount, values["reference"], approver=a),
-                    reason="card refund" if refund else "card",
-                    done=self.tendered,
-                )
+        def entered(amount: str, values: dict[str, str]) -> None:
+            self.guarded(
+                co,
+                lambda a: co.add_card(amount, values["reference"], approver=a),
+                reason="card refund" if refund else "card",
+                done=self.tendered,
+            )
 
-        self.app.push_screen(
-            PromptScreen(
-                f"Card refund of {amount}" if refund else f"Card payment of {amount}",
-                [Field("reference", "Approval reference from the card terminal")],
-            ),
+        self._prompt(
+            lambda amount: f"Card refund of {amount}" if refund else f"Card payment of {amount}",
+            [Field("reference", "Approval reference from the card terminal")],
             entered,
         )
 
@@ -232,13 +257,11 @@ class TenderScreen(LaneScreen[Committed | None]):
                 done=self.tendered,
             )
             return
-        co, amount, label = self.co, self._amount(), self.view.reference_label
+        co, name, label = self.co, self.view.customer.name, self.view.reference_label
         if self.view.reference_required:
             label += " (required)"
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
+        def entered(amount: str, values: dict[str, str]) -> None:
             pin, ref = values["pin"] or None, values["reference"] or None
             self.guarded(
                 co,
@@ -247,14 +270,12 @@ class TenderScreen(LaneScreen[Committed | None]):
                 done=self.tendered,
             )
 
-        self.app.push_screen(
-            PromptScreen(
-                f"Charge {amount} to the account of {self.view.customer.name}",
-                [
-                    Field("pin", "Customer PIN", password=True, restrict=r"[0-9]*"),
-                    Field("reference", label),
-                ],
-            ),
+        self._prompt(
+            lambda amount: f"Charge {amount} to the account of {name}",
+            [
+                Field("pin", "Customer PIN", password=True, restrict=r"[0-9]*"),
+                Field("reference", label),
+            ],
             entered,
         )
 
@@ -279,8 +300,8 @@ class TenderScreen(LaneScreen[Committed | None]):
         self.usable_points = found
         usable = points(found[0]) if found and found[0] else ""
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values and values["points"]:
+        def entered(_amount: str, values: dict[str, str]) -> None:
+            if values["points"]:
                 self.guarded(
                     co,
                     lambda _a: co.add_points(values["points"]),
@@ -288,8 +309,9 @@ class TenderScreen(LaneScreen[Committed | None]):
                     done=self.tendered,
                 )
 
-        self.app.push_screen(
-            PromptScreen("Pay with points", [Field("points", "Points to redeem", usable)]),
+        self._prompt(
+            lambda _amount: "Pay with points",
+            [Field("points", "Points to redeem", usable)],
             entered,
         )
 

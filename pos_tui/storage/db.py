@@ -152,6 +152,11 @@ def _m0010_receivable_approver(db: sqlite_utils.Database) -> None:
     # An account tender a supervisor approved records them beside the cashier (employee_id).
     _run_script(db, "schema_v10_receivable_approver.sql")
 
+@migrations(name="0011_pin_lockouts")
+def _m0011_pin_lockouts(db: sqlite_utils.Database) -> None:
+    # Wrong PINs in a row per employee, customer account and lane (storage/lockouts.py).
+    _run_script(db, "schema_v11_pin_lockouts.sql")
+
 
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 
 from pos_tui.screens.checkout import CheckoutScreen
@@ -33,3 +35,19 @@ def notifications(pilot: Pilot[Any]) -> list[str]:
 
 def skus(pilot: Pilot[Any]) -> list[tuple[str, str]]:
     return [(line.sku, str(line.quantity)) for line in view(pilot).priced.lines]
+
+
+_CHARACTERS = {"tab": "\t", "enter": "\r", "minus": "-", "full_stop": "."}
+
+
+def burst(app: App[Any], *keys: str) -> None:
+    """Keys as a fast typist, keypad or wedge sends them: all queued at once, none waiting for
+    the screen to catch up (``Pilot.press`` waits until the app is idle after every key)."""
+    for key in keys:
+        if len(key) == 1:
+            char: str | None = key
+        elif key.startswith("char-"):  # any character by its code: "char-37" is "%"
+            char = chr(int(key.removeprefix("char-")))
+        else:
+            char = _CHARACTERS.get(key)
+        app.post_message(events.Key(key, char))

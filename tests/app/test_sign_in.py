@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from pos_tui.app import PosApp, create_app
@@ -10,12 +16,15 @@ from pos_tui.screens.checkout import CheckoutScreen
 from pos_tui.screens.help import HelpScreen
 from pos_tui.screens.lane import LaneScreen
 from pos_tui.screens.sign_in import SignInScreen
+from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.screens.tender import TenderScreen
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.runtime.setup import StoreSetup
+from pos_tui.services.staff.auth import AuthService
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import notifications, view
 from tests.catalog import Store
+from tests.conftest import Clock
 
 
 async def test_sign_in_refuses_wrong_pin_then_accepts(app: PosApp) -> None:
@@ -123,3 +132,111 @@ async def test_command_palette_offers_the_lane_actions(app: PosApp) -> None:
         command.callback()
         await settle(pilot)
         assert isinstance(app.screen, TenderScreen)
+
+
+async def _wrong_pins(pilot: Pilot[None], times: int, number: str = "101") -> None:
+    for _ in range(times):
+        pilot.app.screen.query_one("#number", Input).value = ""
+        await sign_in(pilot, number, "9999")
+
+
+async def test_lockout_shows_the_wait_counting_down_and_a_supervisor_clears_it(
+    app: PosApp, backend: Backend, store: Store, clock: Clock
+) -> None:
+    StoreSetup(backend).add_employee("102", "Other Cashier", "cashier", "5678")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wrong_pins(pilot, 4)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen) and screen.lockout is None
+        assert "wrong PIN" in str(screen.query_one("#sign-in-error", Static).render())
+        assert "F4" not in screen_text(pilot), "nothing to clear yet"
+        await _wrong_pins(pilot, 1)
+        assert screen.lockout is not None
+        text = screen_text(pilot)
+        assert "LOCKED too many wrong PINs" in text and "Try again in 30 s" in text
+        assert "F4  a supervisor clears the lock" in text and "Supervisor clears" in text
+        # The wait counts down on the lane's clock (the timer calls show_wait each second).
+        clock.current += timedelta(seconds=12)
+        screen.show_wait()
+        await pilot.pause()
+        assert "Try again in 18 s" in screen_text(pilot)
+        # Locked: the right PIN is refused too.
+        await _sign_in_again(pilot, "101", "1234")
+        assert isinstance(app.screen, SignInScreen) and "Try again in 18 s" in screen_text(pilot)
+        # Another cashier cannot clear it; a supervisor can.
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, SupervisorScreen)
+        await enter(pilot, "102")
+        await enter(pilot, "5678")
+        assert isinstance(app.screen, SupervisorScreen)
+        assert "a supervisor must approve" in str(
+            app.screen.query_one("#supervisor-error").render()
+        )
+        app.screen.query_one("#sup-number", Input).value = ""
+        await enter(pilot, "201")
+        await enter(pilot, "2345")
+        assert app.screen is screen and screen.lockout is None
+        assert "Lock cleared by Sue Supervisor" in screen_text(pilot)
+        assert "LOCKED" not in screen_text(pilot)
+        await _sign_in_again(pilot, "101", "1234")
+        assert isinstance(app.screen, CheckoutScreen)
+    cleared = backend.db.execute(
+        "SELECT entity, entity_id, employee_id FROM audit_log WHERE action = 'pin_lock_cleared'"
+    ).fetchall()
+    assert cleared == [("employee", store.cashier.id, store.supervisor.id)]
+
+
+async def test_the_wait_runs_out_on_the_lane_clock(app: PosApp, store: Store, clock: Clock) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wrong_pins(pilot, 5)
+        screen = app.screen
+        assert isinstance(screen, SignInScreen) and screen.lockout is not None
+        assert screen._wait_timer is not None, "a timer counts the wait down"
+        clock.current += timedelta(seconds=30)
+        screen.show_wait()
+        await pilot.pause()
+        assert screen.lockout is None and screen._wait_timer is None
+        text = screen_text(pilot)
+        assert "You may try again now" in text and "LOCKED" not in text
+        await _sign_in_again(pilot, "101", "1234")
+        assert isinstance(app.screen, CheckoutScreen)
+
+
+async def test_unknown_numbers_lock_the_sign_in_the_same_way(app: PosApp, store: Store) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wrong_pins(pilot, 5, number="4711")
+        screen = app.screen
+        assert isinstance(screen, SignInScreen) and screen.lockout is not None
+        assert "Try again in 30 s" in screen_text(pilot)
+        # A real employee's right PIN still signs in.
+        await _sign_in_again(pilot, "101", "1234")
+        assert isinstance(app.screen, CheckoutScreen)
+
+
+async def _sign_in_again(pilot: Pilot[None], number: str, pin: str) -> None:
+    pilot.app.screen.query_one("#number", Input).value = ""
+    await sign_in(pilot, number, pin)
+
+
+async def test_a_crash_shows_its_traceback_without_the_pin(
+    app: PosApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: AuthService, number: str, pin: str, **_kw: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(AuthService, "sign_in", broken)
+    shown: list[object] = []
+    monkeypatch.setattr(
+        app, "_print_error_renderables", lambda: shown.extend(app._exit_renderables)
+    )
+    with pytest.raises(RuntimeError, match="the database went away"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await sign_in(pilot, "101", "738291")
+    out = io.StringIO()
+    console = Console(file=out, width=120)
+    for renderable in shown:
+        console.print(renderable)
+    text = out.getvalue()
+    assert "the database went away" in text and "on_input_submitted" in text
+    assert "738291" not in text

@@ -80,3 +80,15 @@ def test_lane_snapshot(
     snap_compare: Callable[..., bool], app: PosApp, name: str, size: tuple[int, int]
 ) -> None:
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[name])
+
+
+async def _sign_in_locked(pilot: Pilot[Any]) -> None:
+    """Five wrong PINs: the lockout's message, its wait and the supervisor's key."""
+    for _ in range(5):
+        pilot.app.screen.query_one("#number", Input).value = ""
+        await sign_in(pilot, "101", "9999")
+    await _still(pilot)
+
+
+def test_sign_in_lockout_snapshot(snap_compare: Callable[..., bool], app: PosApp) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_sign_in_locked)

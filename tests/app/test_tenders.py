@@ -12,8 +12,9 @@ from pos_tui.screens.tender import TenderScreen
 from pos_tui.services.checkout.sale import Committed
 from pos_tui.services.runtime.backend import Backend
 from tests.app.conftest import enter, focused_input, screen_text, settle, sign_in
-from tests.app.helpers_lane import checkout, message, notifications, skus, view
+from tests.app.helpers_lane import burst, checkout, message, notifications, skus, view
 from tests.catalog import Store
+from tests.helpers import wrong_account_pins
 
 
 async def _attach(pilot: Pilot[None], text: str) -> None:
@@ -284,3 +285,91 @@ async def test_voiding_a_sale_with_tenders_says_what_to_give_back(app: PosApp) -
         await _press(pilot, "down", "enter")  # "Void the sale"
         assert view(pilot).empty
         assert "Sale voided: give back cash 20.00" in message(pilot)
+
+
+# -- keys typed ahead ---------------------------------------------------------------------------
+
+
+async def _ready_to_pay(pilot: Pilot[None]) -> None:
+    await _attach(pilot, "Acme")
+    await enter(pilot, "APPLE")  # 105.00
+    await pilot.press("f5")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, TenderScreen)
+
+
+async def test_account_pin_typed_ahead_in_a_burst_is_verified_every_time(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    """F7, the PIN, Tab, the PO number and Enter as one burst: every key reaches the field it
+    was typed for (the PIN was "wrong" 7 times out of 8 when Tab arrived before the prompt's
+    focus did)."""
+    verified = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        for round_ in range(8):
+            await _ready_to_pay(pilot)
+            if round_ % 2:  # the prompt already open, then the burst
+                await pilot.press("f7")
+                await settle(pilot)
+                burst(app, *"4321", "tab", "P", "O", "minus", *str(round_), "enter")
+            else:  # the key that opens the prompt is part of the burst
+                burst(app, "f7", *"4321", "tab", "P", "O", "minus", *str(round_), "enter")
+            await settle(pilot, 8)
+            assert "Wrong customer PIN" not in message(pilot)
+            verified += view(pilot).empty
+    assert verified == 8
+    entries = backend.ledgers.receivable_entries(store.corp)
+    assert [(e["amount"], e["reference"]) for e in entries] == [
+        ("105.00", f"PO-{n}") for n in range(8)
+    ]
+
+
+async def test_amount_typed_before_the_prompt_key_is_the_amount_charged(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await _ready_to_pay(pilot)
+        burst(app, "5", "0", "f7", *"4321", "tab", "P", "O", "enter")
+        await settle(pilot, 8)
+        screen = app.screen
+        assert isinstance(screen, TenderScreen)
+        assert [(t.kind, t.amount) for t in screen.view.tenders] == [("account", "50.00")]
+        # Points: the value typed ahead replaces the suggested one.
+        await pilot.press("f6")
+        await settle(pilot)
+        assert "Card payment of 55.00" in screen_text(pilot)
+        burst(app, *"AUTH", "enter")
+        await settle(pilot, 8)
+        assert view(pilot).empty
+    sale = backend.journal.last("L1")
+    assert sale is not None
+    tenders = backend.journal.children(int(sale["id"]))["tenders"]
+    assert [(t["kind"], t["amount"]) for t in tenders] == [("account", "50.00"), ("card", "55.00")]
+
+
+async def test_a_locked_account_pin_is_refused_at_the_lane(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    wrong_account_pins(backend, store.corp, 4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await _ready_to_pay(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await enter(pilot, "0000")
+        await enter(pilot, "PO-1")
+        assert "Account PIN locked after too many wrong PINs: try again in 30 s" in message(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await enter(pilot, "4321")
+        await enter(pilot, "PO-1")
+        assert "Account PIN locked" in message(pilot), "the right PIN waits too"
+        assert isinstance(app.screen, TenderScreen) and app.screen.view.tenders == ()
+    actions = [
+        r["action"]
+        for r in backend.store.audit_trail("customer", store.corp)
+        if str(r["action"]).startswith("pin_")
+    ]
+    assert actions == ["pin_failed"] * 5 + ["pin_locked", "pin_refused_locked"]

@@ -6,15 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.money import AccountScreen, LoyaltyScreen, StatementScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.services.accounts.statements import StatementRun
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.lockout import PinLockout, Subject, clear_customer_lock
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
 from tests.conftest import Clock
+from tests.helpers import wrong_account_pins
 
 
 async def fill_prompt(app: PosApp, pilot: object, *values: str) -> None:
@@ -120,3 +124,26 @@ async def test_p_prints_the_last_statement_again(
         assert any("Statement of 2026-11-30 sent to the printer" in n for n in notifications(pilot))
     jobs = [j for j in backend.print_jobs.pending("L1") if j["id"] not in before]
     assert [j["kind"] for j in jobs] == ["statement"]
+
+
+async def test_a_supervisor_clears_an_account_pin_lockout(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    wrong_account_pins(backend, store.corp, 5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_back_office(pilot, AccountScreen(store.corp))
+        assert "PIN locked, 30 s left (F10 clears)" in screen_text(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert "PIN locked" not in screen_text(pilot)
+        assert any("PIN lockout cleared for Acme Traders" in n for n in notifications(pilot))
+        await pilot.press("f10")
+        await settle(pilot)
+        assert any("no wrong PINs to clear" in n for n in notifications(pilot))
+    assert PinLockout(backend).current(Subject.customer(store.corp)) is None
+    rows = backend.store.audit_trail("customer", store.corp)
+    cleared = [r for r in rows if r["action"] == "pin_lock_cleared"]
+    assert len(cleared) == 1 and cleared[0]["employee_name"] == "Sue Supervisor"
+    assert '"failures": 5' in cleared[0]["changes"]
+    with pytest.raises(ValueError, match="a supervisor must clear"):
+        clear_customer_lock(backend, store.corp, by=store.cashier)

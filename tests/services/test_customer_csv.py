@@ -421,3 +421,35 @@ def test_mapping_transforms_and_defaults(shop: tuple[Backend, Path], tmp_path: P
     )
     assert backend.customers.children(uma["id"], "addresses")[0]["country"] == "IN"
     assert preset_mapping("shopify").name == "Shopify customers export"
+
+
+def test_a_rejects_file_keeps_no_pin_and_only_its_owner_may_read_it(
+    shop: tuple[Backend, Path], tmp_path: Path
+) -> None:
+    _backend, db = shop
+    path = write_csv(
+        tmp_path / "pins.csv",
+        ["first_name", "mobile", "pin"],
+        [
+            ["Good", "+919700000091", "864209"],
+            ["Bad", "not a phone", "319786"],
+            ["Short", "+919700000093", "31"],
+        ],
+    )
+    rejects = tmp_path / "rejects.csv"
+    rejects.write_text("old\n")
+    rejects.chmod(0o644)  # a file already there is made private too
+    result = invoke(["--db", str(db), "customers", "import", str(path), "--rejects", str(rejects)])
+    assert result.exit_code == 1 and "imported 1, rejected 2" in result.output
+    assert rejects.stat().st_mode & 0o777 == 0o600
+    text = rejects.read_text(encoding="utf-8")
+    for secret in ("319786", "864209", ",31,"):
+        assert secret not in text and secret not in result.output
+    with rejects.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["first_name"], r["pin"]) for r in rows] == [("Bad", ""), ("Short", "")]
+    assert all("PIN left out: enter it again" in r["import_reason"] for r in rows)
+    assert "PIN is 4 to 12 digits" in rows[1]["import_reason"]
+    fresh = tmp_path / "new-rejects.csv"
+    invoke(["--db", str(db), "customers", "import", str(path), "--rejects", str(fresh)])
+    assert fresh.stat().st_mode & 0o777 == 0o600

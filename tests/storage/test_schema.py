@@ -27,6 +27,7 @@ def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
         "0008_email_folded",
         "0009_customer_accounts",
         "0010_receivable_approver",
+        "0011_pin_lockouts",
     ]
     db.conn.close()
     again = connect(db_path)

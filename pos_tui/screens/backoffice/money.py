@@ -19,6 +19,8 @@ from pos_tui.services.customers.history import (
     LoyaltyView,
 )
 from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.lockout import PinState, clear_customer_lock, customer_pin_state
 from pos_tui.widgets.safe import safe
 
 
@@ -133,6 +135,11 @@ class StatementScreen(TextScreen):
             self.notify(message + note, markup=False)
 
 
+def _account_and_pin(backend: Backend, customer_id: int) -> tuple[AccountView, PinState]:
+    """The account and its PIN's lockout, in one trip to the database thread."""
+    return HistoryService(backend).account(customer_id), customer_pin_state(backend, customer_id)
+
+
 class AccountScreen(CustomerPage):
     """The credit account: charges, payments, adjustments and service charges."""
 
@@ -143,6 +150,7 @@ class AccountScreen(CustomerPage):
         Binding("f7", "payment", "Take payment", id="backoffice.take_payment"),
         Binding("f8", "hold", "Credit hold", id="backoffice.credit_hold"),
         Binding("f9", "statement", "Statement", id="backoffice.statement"),
+        Binding("f10", "clear_pin_lock", "Clear PIN lock", id="backoffice.clear_pin_lock"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -155,9 +163,10 @@ class AccountScreen(CustomerPage):
         yield Footer()
 
     async def refresh_view(self) -> None:
-        ok, view = await self.attempt(HistoryService(self.pos.backend).account, self.customer_id)
-        if not ok or view is None:
+        ok, found = await self.attempt(_account_and_pin, self.pos.backend, self.customer_id)
+        if not ok or found is None:
             return
+        view, pin = found
         self.view: AccountView = view
         row = view.customer
         flags = [
@@ -165,6 +174,8 @@ class AccountScreen(CustomerPage):
             "account on" if row["ar_enabled"] else "no account",
             "may pay" if row["allow_payment"] else "may not pay",
         ]
+        if pin.describe():
+            flags.append(f"{pin.describe()} (F10 clears)")
         self.set_subtitle(view.name)
         self.hint(
             f"Owes {view.balance} · limit {view.credit_limit} · available {view.available} · "
@@ -215,6 +226,21 @@ class AccountScreen(CustomerPage):
         if ok:
             self.pos.say(f"Credit hold {'on' if on else 'off'} for {view.name}", title="Account")
             await self.refresh_view()
+
+    async def action_clear_pin_lock(self) -> None:
+        """A supervisor clears the account PIN's lockout (wrong PINs at the lane); audited."""
+        view = getattr(self, "view", None)
+        ok, cleared = await self.attempt(
+            clear_customer_lock, self.pos.backend, self.customer_id, by=self.employee
+        )
+        if not ok:
+            return
+        name = view.name if view is not None else "this customer"
+        if cleared:
+            self.pos.say(f"PIN lockout cleared for {name}", title="Account")
+        else:
+            self.pos.say(f"{name} has no wrong PINs to clear", title="Account")
+        await self.refresh_view()
 
     async def action_statement(self) -> None:
         ok, text = await self.attempt(HistoryService(self.pos.backend).statement, self.customer_id)

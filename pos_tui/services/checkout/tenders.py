@@ -25,7 +25,7 @@ from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
-from pos_tui.services.staff.pins import verify_pin
+from pos_tui.services.staff.lockout import PinLocked, check_customer_pin
 
 ZERO = Decimal(0)
 
@@ -46,6 +46,7 @@ class Tenders:
 
     # What the checkout provides.
     b: Backend
+    employee: Employee
     inputs: EngineInputs
     cart: Cart
     notices: list[str]
@@ -125,7 +126,14 @@ class Tenders:
         self._within_due(value, "Charge")
         row = self.b.customers.get(self.cart.customer_id)
         assert row is not None
-        pin_ok = bool(pin) and verify_pin(pin or "", row["pin_hash"])
+        try:  # locked: refused before the PIN is checked; every wrong PIN is audited
+            pin_ok = bool(pin) and check_customer_pin(
+                self.b, row["id"], pin or "", row["pin_hash"],
+                where="account charge", employee_id=self.employee.id,
+            )  # fmt: skip
+        except PinLocked as exc:
+            message = f"{exc}, or a supervisor clears it in the back office"
+            raise CheckoutError(message, code="CHARGE_PIN_LOCKED") from None
         if pin and not pin_ok:
             raise CheckoutError("Wrong customer PIN", code="CHARGE_PIN_WRONG")
         request = engine.ChargeRequest(

@@ -26,7 +26,7 @@ from pos_tui.services.customers.rules import (
     redact,
 )
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.services.staff.pins import verify_pin
+from pos_tui.services.staff.lockout import check_customer_pin
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
@@ -301,9 +301,21 @@ class CustomerService(CustomerLookup, CustomerRules):
             )
 
     # -- PIN and points ------------------------------------------------------------------------
-    def check_pin(self, customer_id: int, pin: str) -> bool:
+    def check_pin(
+        self,
+        customer_id: int,
+        pin: str,
+        *,
+        where: str = "pin check",
+        employee_id: int | None = None,
+    ) -> bool:
+        """The account PIN, with the lockout (:class:`PinLocked` while locked)."""
         row = self.b.customers.get(customer_id)
-        return bool(row) and verify_pin(pin, row["pin_hash"] if row else None)
+        if row is None:
+            return False
+        return check_customer_pin(
+            self.b, customer_id, pin, row["pin_hash"], where=where, employee_id=employee_id
+        )
 
     def adjust_points(
         self, customer_id: int, points: Decimal | str, reason: str, *, employee_id: int | None

@@ -27,6 +27,7 @@ from pos_tui.hardware.events import (
     ReaderStatus,
     Scan,
     Swipe,
+    mask_card,
 )
 from pos_tui.hardware.line_limits import SCAN_MAX_LENGTH, SWIPE_MAX_LENGTH
 from pos_tui.hardware.registry import DEVICE_NAMES, DeviceSet
@@ -55,6 +56,11 @@ class DeviceAction:
     text: str
     error: bool = False
     title: str = "Device"  # a notice's title
+
+    def __repr__(self) -> str:
+        # A log line about an action never carries a whole card number.
+        text = mask_card(self.text) if self.kind in ("card", "ignore") else self.text
+        return f"DeviceAction(kind={self.kind!r}, text={text!r}, error={self.error!r})"
 
 
 def route(event: DeviceEvent) -> DeviceAction | None:

@@ -8,6 +8,7 @@ whose referring customer comes later in the file is tried again at the end.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import sqlite3
 import time
@@ -47,6 +48,18 @@ class Rejected:
     def __str__(self) -> str:
         return f"row {self.row}: {self.reason}"
 
+    def without_secrets(self, columns: list[int]) -> Rejected:
+        """The row with its PIN cells emptied (and any PIN taken out of the reason): a refused
+        row is shown, printed and written to the rejects file, a PIN never."""
+        secrets = {self.values[i].strip() for i in columns if i < len(self.values)} - {""}
+        if not secrets:
+            return self
+        reason = self.reason
+        for secret in secrets:
+            reason = reason.replace(secret, "****")
+        values = ["" if i in columns else v for i, v in enumerate(self.values)]
+        return Rejected(self.row, f"{reason} (PIN left out: enter it again)", values)
+
 
 @dataclass
 class ImportReport:
@@ -56,6 +69,8 @@ class ImportReport:
     missing_columns: list[str] = field(default_factory=list)
     read_only_columns: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
+    # Columns holding PINs: never written back out (``Rejected.without_secrets``).
+    secret_columns: list[int] = field(default_factory=list)
     dry_run: bool = False
     # The last row whose batch is committed: a re-run continues with --start-row (this + 1).
     committed_through: int = 1
@@ -101,6 +116,7 @@ class CustomerImporter:
             missing_columns=plan.missing,
             read_only_columns=plan.read_only,
             header=header,
+            secret_columns=[i for i, rule in plan.rules if rule.target == "pin"],
             dry_run=dry_run,
             committed_through=max(1, start_row - 1),
         )
@@ -171,7 +187,10 @@ class CustomerImporter:
                 with write(db):
                     for number, values in list(deferred):
                         one(number, values, final=True)
-        report.rejected.sort(key=lambda r: r.row)
+        report.rejected = sorted(
+            (r.without_secrets(report.secret_columns) for r in report.rejected),
+            key=lambda r: r.row,
+        )
         report.seconds = time.perf_counter() - started
         return report
 
@@ -295,8 +314,11 @@ def _chunks(items: list[tuple[int, list[str]]], size: int) -> Iterator[list[tupl
 
 
 def write_rejects(path: Path, report: ImportReport) -> None:
-    """The refused rows as they were read, with their row number and reason, ready to fix."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    """The refused rows as they were read (PINs left out), with their row number and reason,
+    ready to fix. Only the owner may read the file (0600): it holds customers' details."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file that was there keeps its inode and its old mode otherwise
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([*report.header, "import_row", "import_reason"])
         for rejected in report.rejected:
