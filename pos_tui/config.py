@@ -104,6 +104,7 @@ class SmtpConfig(_Section):
     sender: str = ""
     timeout_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
 
+
 class LockoutConfig(_Section):
     """PIN tries: after ``max_failures`` wrong PINs in a row the employee, customer account
     or lane waits ``first_delay_seconds``; each further wrong PIN waits ``multiplier`` times

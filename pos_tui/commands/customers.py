@@ -75,6 +75,7 @@ def erase(state: CliState, account: str, number: str, pin: str) -> None:
     finally:
         backend.close()
 
+
 @customers.command("unlock")
 @click.argument("account")
 @pass_state

@@ -147,10 +147,12 @@ def widen_check(db: sqlite_utils.Database, table: str, old: str, new: str) -> No
     finally:
         conn.execute("PRAGMA writable_schema = OFF")
 
+
 @migrations(name="0010_receivable_approver")
 def _m0010_receivable_approver(db: sqlite_utils.Database) -> None:
     # An account tender a supervisor approved records them beside the cashier (employee_id).
     _run_script(db, "schema_v10_receivable_approver.sql")
+
 
 @migrations(name="0011_pin_lockouts")
 def _m0011_pin_lockouts(db: sqlite_utils.Database) -> None:
