@@ -30,6 +30,13 @@ class StatementRepository:
         with write(self.db):
             return insert(self.db.conn, "statement_runs", row)
 
+    def set_run_statements(self, run_id: int, count: int) -> None:
+        """The number of statements a run wrote, known once it has written them."""
+        with write(self.db):
+            self.db.execute(
+                "UPDATE statement_runs SET statements = ? WHERE id = ?", [count, run_id]
+            )
+
     def add_statement(self, row: Row, entry_ids: list[int]) -> int:
         with write(self.db):
             statement_id = insert(self.db.conn, "statements", row)

@@ -188,7 +188,7 @@ class StatementRun:
                 self._statement(run_id, as_of, customer_id, entries, opening, at)
                 count += 1
                 self.checkpoint(f"statement {count}")
-            b.db.execute("UPDATE statement_runs SET statements = ? WHERE id = ?", [count, run_id])
+            repo.set_run_statements(run_id, count)
             b.store.audit(
                 at=at,
                 entity="statement_run",
