@@ -37,6 +37,22 @@ class StatementRepository:
                 "UPDATE statement_runs SET statements = ? WHERE id = ?", [count, run_id]
             )
 
+    def last_closing_balances(self) -> list[tuple[int, str]]:
+        """(customer id, closing balance text) of each customer's latest statement."""
+        return [
+            (int(r[0]), str(r[1]))
+            for r in self.db.execute(
+                "SELECT customer_id, closing_balance FROM statements WHERE id IN "
+                "(SELECT max(id) FROM statements GROUP BY customer_id)"
+            ).fetchall()
+        ]
+
+    def set_print_job(self, statement_id: int, job_id: int) -> None:
+        with write(self.db):
+            self.db.execute(
+                "UPDATE statements SET print_job_id = ? WHERE id = ?", [job_id, statement_id]
+            )
+
     def add_statement(self, row: Row, entry_ids: list[int]) -> int:
         with write(self.db):
             statement_id = insert(self.db.conn, "statements", row)

@@ -217,13 +217,7 @@ class StatementRun:
         return [(c, by_customer.get(c, []), carried.get(c, ZERO)) for c in ids]
 
     def _closing_balances(self) -> dict[int, Decimal]:
-        out: dict[int, Decimal] = {}
-        for row in self.b.db.execute(
-            "SELECT customer_id, closing_balance FROM statements WHERE id IN "
-            "(SELECT max(id) FROM statements GROUP BY customer_id)"
-        ).fetchall():
-            out[int(row[0])] = Decimal(row[1])
-        return out
+        return {cid: Decimal(balance) for cid, balance in self.repo.last_closing_balances()}
 
     def _statement(
         self,
@@ -277,7 +271,7 @@ class StatementRun:
                 document={"statement_id": statement_id},
                 at=at,
             )
-            b.db.execute("UPDATE statements SET print_job_id = ? WHERE id = ?", [job, statement_id])
+            self.repo.set_print_job(statement_id, job)
         return statement_id
 
     def _due(self, customer: Row, as_of: dt.date, closing: Decimal) -> str | None:
