@@ -8,7 +8,9 @@ other screen when it is first shown.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -415,12 +417,16 @@ class PosApp(App[None]):
         self.push_screen(HelpScreen(name, key_rows(screen)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from self.lane_commands(screen)
+        yield from super().get_system_commands(screen)
+
+    def lane_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette's commands of the lane itself (the checkout's actions)."""
         from pos_tui.screens.checkout import CheckoutScreen
 
         if isinstance(screen, CheckoutScreen):
             for title, help_text, action in screen.palette():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette(a))
-        yield from super().get_system_commands(screen)
 
     def _fatal_error(self) -> None:
         """An error nothing handled ends the app with its traceback, like Textual's own, but
@@ -440,17 +446,106 @@ class PosApp(App[None]):
         self.runner.shutdown()
 
 
+class KioskApp(PosApp):
+    """The lane as a kiosk (``pos-tui kiosk``, docs/kiosk.md): nothing on screen reaches the
+    host.
+
+    Ctrl+C, Ctrl+\\ and Ctrl+Z are keys of the app (the terminal is raw, so they are never
+    signals) that only say what they do not do; the process cannot be suspended; the command
+    palette offers the lane's commands and the keys panel, not Textual's screenshot (a file on
+    the host), theme or quit. A hang-up (SSH session gone) or SIGTERM leaves like Ctrl+Q, the
+    open sale kept. An error that ends the app is written to the log instead of the terminal:
+    the kiosk's supervisor shows a short message and starts the lane again. The cursor does not
+    blink: every blink repaints the entry, twice a second, on a link that may be slow.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+c", "kiosk_key('Ctrl+C')", show=False, priority=True, id="kiosk.ctrl_c"),
+        Binding(
+            "ctrl+backslash",
+            "kiosk_key('Ctrl+\\\\')",
+            show=False,
+            priority=True,
+            id="kiosk.ctrl_backslash",
+        ),
+        Binding("ctrl+z", "kiosk_key('Ctrl+Z')", show=False, priority=True, id="kiosk.ctrl_z"),
+    ]
+    # Textual's palette commands a kiosk keeps (by title).
+    KIOSK_SYSTEM_COMMANDS = frozenset({"Keys"})
+
+    ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+    _sigtstp: Any = signal.SIG_DFL
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        loop = asyncio.get_running_loop()
+        for number in self.ENDING_SIGNALS:
+            loop.add_signal_handler(number, self._session_ended, number)
+        # Textual's driver stops the process on SIGTSTP; a kiosk has no shell to resume it.
+        self._sigtstp = signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in self.ENDING_SIGNALS:
+            loop.remove_signal_handler(number)
+        signal.signal(signal.SIGTSTP, self._sigtstp or signal.SIG_DFL)
+        super().on_unmount()
+
+    def _session_ended(self, number: int) -> None:
+        log.info("kiosk: signal %s, leaving (the open sale is kept)", number)
+        self.exit()
+
+    def action_kiosk_key(self, key: str) -> None:
+        self.say(f"{key} is not used here; F1 lists the keys", title="Kiosk")
+
+    def action_suspend_process(self) -> None:
+        self.say("This lane cannot be suspended", title="Kiosk")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.say("Screenshots are not taken on this lane", title="Kiosk")
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        self.say("Screenshots are not taken on this lane", title="Kiosk")
+        return None
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from self.lane_commands(screen)
+        for command in App.get_system_commands(self, screen):
+            if command.title in self.KIOSK_SYSTEM_COMMANDS:
+                yield command
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        from textual.widgets import Input
+
+        if isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
+
+    def _print_error_renderables(self) -> None:
+        if self._exit_renderables:
+            from rich.console import Console
+
+            console = Console(file=io.StringIO(), width=120, color_system=None)
+            for renderable in self._exit_renderables:
+                console.print(renderable)
+            file = console.file
+            assert isinstance(file, io.StringIO)
+            log.error("kiosk: the lane stopped on an error:\n%s", file.getvalue())
+            self._exit_renderables.clear()
+
+
 def create_app(
     settings: Settings,
     *,
     backend: Backend | None = None,
     now: Callable[[], datetime] = system_now,
+    kiosk: bool = False,
 ) -> PosApp:
-    """One factory for the CLI and the tests."""
-    return PosApp(backend or open_backend(settings, now=now))
+    """One factory for the CLI, the kiosk and the tests."""
+    app_class = KioskApp if kiosk else PosApp
+    return app_class(backend or open_backend(settings, now=now))
 
 
-def _configure_logging() -> None:
+def configure_logging() -> None:
     # Libraries (python-escpos among them) log through the root logger and would draw over the
     # screen: send everything to a file instead.
     log_dir = data_dir()
@@ -462,10 +557,12 @@ def _configure_logging() -> None:
     root.setLevel(logging.INFO)
 
 
-def run_app(settings: Settings) -> None:
-    _configure_logging()
-    app = create_app(settings)
+def run_app(settings: Settings, *, kiosk: bool = False) -> int:
+    """Run the lane until it is closed; its exit code (non-zero after an error)."""
+    configure_logging()
+    app = create_app(settings, kiosk=kiosk)
     try:
         app.run()
     finally:
         app.backend.close()
+    return app.return_code or 0

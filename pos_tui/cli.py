@@ -49,16 +49,18 @@ class LaneGroup(click.Group):
 
     _attached = False
 
-    def _attach(self) -> None:
+    def _attach(self, name: str | None = None) -> None:
+        """Attach the subcommand ``name`` (all of them when it is None or unknown)."""
         if not self._attached:
             from pos_tui.commands import register
 
-            register(self)
-            self._attached = True
+            if name is None or not register(self, name):
+                register(self)
+                self._attached = True
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
-            self._attach()
+            self._attach(cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -124,6 +124,26 @@ class DevicesConfig(_Section):
     pole_display: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
 
 
+class KioskConfig(_Section):
+    """``pos-tui kiosk``: the lane an SSH ForceCommand or a console runs (docs/kiosk.md)."""
+
+    # Lane id by the Unix account the session runs as (one account per lane).
+    accounts: dict[str, str] = {}
+    # Lane id by the SHA256 fingerprint of the SSH key that signed in (sshd `ExposeAuthInfo`).
+    keys: dict[str, str] = {}
+    # What a client may ask for (`ssh lane1@host CMD`): "" is a plain `ssh -t lane1@host`.
+    allowed_commands: list[str] = msgspec.field(default_factory=lambda: [""])
+    # Terminals shown without colour (real VT100/VT220s are monochrome; `NO_COLOR` does the same).
+    monochrome_terms: list[str] = msgspec.field(
+        default_factory=lambda: ["vt52", "vt100", "vt102", "vt220", "vt320"]
+    )
+    # More crashes than this within the window and the kiosk stops restarting the lane.
+    restart_limit: Annotated[int, msgspec.Meta(ge=0)] = 5
+    restart_window_seconds: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    # Seconds the crash message stays up before the lane restarts.
+    restart_delay_seconds: Annotated[float, msgspec.Meta(ge=0)] = 2.0
+
+
 class Settings(_Section):
     """Everything a lane is configured with (``load_settings`` builds it)."""
 
@@ -135,6 +155,7 @@ class Settings(_Section):
     devices: DevicesConfig = msgspec.field(default_factory=DevicesConfig)
     statements: StatementsConfig = msgspec.field(default_factory=StatementsConfig)
     smtp: SmtpConfig = msgspec.field(default_factory=SmtpConfig)
+    kiosk: KioskConfig = msgspec.field(default_factory=KioskConfig)
     keymap: dict[str, str] = {}
     # Set by load_settings: the files that were read, lowest priority first.
     sources: list[str] = []

@@ -18,10 +18,18 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("quote", "quote"),
     ("receivable", "receivable"),
     ("options", "options"),
+    ("kiosk", "kiosk"),
 )
 
 
-def register(group: click.Group) -> None:
+def register(group: click.Group, name: str | None = None) -> bool:
+    """Attach every subcommand, or only the one called ``name`` (its module alone is
+    imported: ``pos-tui kiosk`` starts each SSH session, and loads no demo or import code).
+    False when no subcommand has that name."""
+    found = False
     for module_name, attr in COMMANDS:
-        module = import_module(f"pos_tui.commands.{module_name}")
-        group.add_command(getattr(module, attr))
+        if name is None or attr.replace("_", "-") == name:
+            module = import_module(f"pos_tui.commands.{module_name}")
+            group.add_command(getattr(module, attr))
+            found = True
+    return found

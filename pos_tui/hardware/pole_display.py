@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 import serial
 
+from pos_tui.hardware.access import open_failure
 from pos_tui.hardware.config_values import ConfigReader
 from pos_tui.hardware.device import Device
 from pos_tui.hardware.events import DeviceStatus, EventCallback, ignore_event
@@ -245,7 +246,8 @@ class SerialPoleDisplay:
                 self._close_port()
                 self._state = "offline"
                 if not offline_reported:
-                    self._emit(False, f"Pole display on {self.url} not writable: {error}")
+                    reason = open_failure(error)
+                    self._emit(False, f"Pole display on {self.url} not writable: {reason}")
                     offline_reported = True
         self._close_port()
 

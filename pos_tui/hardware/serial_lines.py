@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import serial
 
+from pos_tui.hardware.access import open_failure
 from pos_tui.hardware.config_values import ConfigReader
 from pos_tui.hardware.device import Device
 from pos_tui.hardware.events import (
@@ -146,7 +147,8 @@ class SerialLineReader(ABC):
             except (serial.SerialException, OSError, ValueError) as error:
                 self._state = "offline"
                 if not reported_offline:
-                    self.emit(DeviceStatus(self.name, f"Cannot open {self.url}: {error}", False))
+                    message = f"Cannot open {self.url}: {open_failure(error)}"
+                    self.emit(DeviceStatus(self.name, message, False))
                     reported_offline = True
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, self.reconnect_max)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,78 +13,11 @@ import pytest
 from pos_tui.config import load_settings
 from pos_tui.services.runtime.backend import open_backend
 from tests.catalog import build_store
+from tests.terminal.tmux import Tmux
 
 pytestmark = pytest.mark.terminal
 
 POS_TUI = Path(sys.executable).parent / "pos-tui"
-TIMEOUT = 30.0
-
-
-class Tmux:
-    """One tmux server on its own socket, so no one else's sessions are touched."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"pos-tui-test-{uuid.uuid4().hex[:8]}"
-        self.session = "lane"
-        self.env = env
-
-    def run(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-        return result.stdout
-
-    def start(self, command: list[str]) -> None:
-        # tmux sets its own TERM inside the pane: hand the terminal's settings to the app itself.
-        settings = [f"{k}={self.env[k]}" for k in ("TERM", "NO_COLOR") if k in self.env]
-        self.run(
-            "new-session",
-            "-d",
-            "-s",
-            self.session,
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "env",
-            *settings,
-            *command,
-        )
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", self.session)
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.run("send-keys", "-t", self.session, key)
-            time.sleep(0.1)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", self.session, "-l", text)
-        time.sleep(0.2)
-
-    def wait_for(self, *texts: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if all(t in screen for t in texts):
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"{texts} not on screen after {TIMEOUT}s:\n{screen}")
-
-    def kill(self) -> None:
-        subprocess.run(
-            ["tmux", "-L", self.socket, "kill-server"],
-            env=self.env,
-            capture_output=True,
-            timeout=10,
-        )
 
 
 # Thin terminals and kiosks: full colour, the Linux console's 16 colours, monochrome.

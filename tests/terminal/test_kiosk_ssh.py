@@ -1,0 +1,356 @@
+"""The kiosk end to end over a real OpenSSH server: ``ssh -tt`` in tmux at 80x24 into the shipped
+sshd snippet and key options, as the lane's own account (tests/terminal/kiosk.py).
+
+A cashier signs in and rings up a sale with a customer; then every way out a kiosk user might
+try: keys that are signals elsewhere, the command palette, a crash of the lane, a connection
+closed or cut mid-sale, a hang-up, commands, a session without a terminal, file transfer and
+forwarding. None leaves a shell or a process of the session behind, and the sale comes back at
+the next sign-in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.hardware.sshd import Relay, command_line, descendants, process_state
+from tests.hardware.stacks import free_port, wait_until
+from tests.terminal.kiosk import ANNA_MOBILE, LANE, KioskStack, resume_left_sale, sign_in
+from tests.terminal.tmux import Tmux
+
+pytestmark = [pytest.mark.terminal, pytest.mark.hardware]
+
+
+@pytest.fixture
+def tmux(kiosk: KioskStack) -> Iterator[Tmux]:
+    kiosk.clear_open_sales()
+    session = kiosk.tmux()
+    try:
+        yield session
+    finally:
+        session.kill()
+        kiosk.sshd.wait_no_sessions()
+
+
+def ssh_client(tmux: Tmux) -> int:
+    """The ssh client running in the pane."""
+    pane = int(tmux.pane("pane_pid"))
+    for pid in [pane, *descendants(pane)]:
+        if command_line(pid).startswith("ssh "):
+            return pid
+    raise AssertionError(f"no ssh in the pane: {command_line(pane)}")
+
+
+def pane_closed(tmux: Tmux) -> bool:
+    return wait_until(lambda: tmux.pane("pane_dead") == "1", 20, interval=0.1)
+
+
+def scan_on_the_lane_scanner(kiosk: KioskStack, code: str) -> None:
+    """A barcode read by the scanner attached to the kiosk's own machine."""
+    with kiosk.scanner.device_end.open("wb", buffering=0) as device:
+        device.write(code.encode() + b"\r")
+
+
+def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: Tmux) -> None:
+    # The client asks for variables that would give the signals back or end at a prompt.
+    tmux.start(kiosk.sshd.ssh("-tt", "-o", "SetEnv=TEXTUAL_ALLOW_SIGNALS=1 PYTHONINSPECT=1"))
+    # A device the lane's account cannot open is refused by name, with the reason.
+    tmux.wait_for("Sign in", f"Lane {LANE}", "permission denied")
+    sign_in(tmux)
+    supervisor, lane = kiosk.kiosk_pids()
+    names = {v.split(b"=", 1)[0] for v in Path(f"/proc/{lane}/environ").read_bytes().split(b"\0")}
+    assert not names & {b"TEXTUAL_ALLOW_SIGNALS", b"PYTHONINSPECT", b"SSH_AUTH_SOCK", b"DISPLAY"}
+
+    scan_on_the_lane_scanner(kiosk, "8901234567890")
+    tmux.wait_for("Apple 1kg")
+    tmux.keys("F2")
+    tmux.wait_for("Customer")
+    tmux.type(ANNA_MOBILE)
+    tmux.keys("Enter")
+    tmux.wait_for("Anna Smith", "Card 4000001")
+    tmux.type("BAG")
+    tmux.keys("Enter")
+    sale = tmux.wait_for("Carry bag", "Anna Smith")
+    (kiosk.root / "kiosk-80x24.txt").write_text(sale, encoding="utf-8")
+
+    # Keys that are signals on an ordinary terminal are keys of the lane here.
+    for key, name in (("C-c", "Ctrl+C"), ("C-\\", "Ctrl+\\"), ("C-z", "Ctrl+Z")):
+        tmux.keys(key)
+        tmux.wait_for(f"{name} is not used here")
+        assert process_state(lane) in ("R", "S"), f"after {name}: {process_state(lane)}"
+    assert kiosk.kiosk_pids() == (supervisor, lane)
+
+    # The palette has the lane's commands and nothing that reaches the host.
+    tmux.keys("C-p")
+    opened = tmux.wait_for("Search for commands")
+    assert "Screenshot" not in opened and "Quit" not in opened
+    for query in ("screenshot", "quit", "theme", "shell"):
+        tmux.type(query)
+        tmux.wait_for("No matches found")
+        tmux.keys(*["BSpace"] * len(query))
+    tmux.type("pay")
+    tmux.wait_for("Take payment for the sale")
+    tmux.keys("Escape")
+    tmux.wait_for("Scan or type", "Carry bag")
+
+    # A crash of the lane: a short message, the lane again, the sale offered back.
+    os.kill(lane, signal.SIGSEGV)
+    tmux.wait_for("The lane stopped on an error")
+    sign_in(tmux)
+    resume_left_sale(tmux, "Apple 1kg", "Carry bag", "Anna Smith")
+    again, lane = kiosk.kiosk_pids()
+    assert again == supervisor
+    log = (kiosk.data / "pos-tui.log").read_text()
+    assert "killed by SIGSEGV" in log and "Traceback" not in tmux.screen()
+
+    # The connection closed mid-sale (the client killed): the session ends, nothing stays.
+    os.kill(ssh_client(tmux), signal.SIGKILL)
+    kiosk.sshd.wait_no_sessions()
+    [left] = kiosk.open_sales()
+    assert left["employee_id"] is not None
+
+    tmux.restart(kiosk.sshd.ssh("-tt"))
+    sign_in(tmux)
+    resume_left_sale(tmux, "Apple 1kg", "Carry bag", "Anna Smith")
+    tmux.keys("F5")
+    tmux.wait_for("Amount (Enter = cash)")
+    tmux.type("500")
+    tmux.keys("Enter")
+    done = tmux.wait_for("CHANGE DUE")
+    assert "SALE #1 COMPLETE" in done
+    tmux.keys("C-q")
+    assert pane_closed(tmux)
+    kiosk.sshd.wait_no_sessions()
+
+    with kiosk.backend() as backend:
+        committed = backend.journal.last(LANE)
+        assert committed is not None
+        anna = backend.customers.by_mobile(ANNA_MOBILE)
+        assert anna is not None and committed["customer_id"] == anna["id"]
+        lines = backend.journal.children(int(committed["id"]))["lines"]
+        assert len(lines) == 2
+        assert Decimal(committed["total"]) > 0
+    assert kiosk.open_sales() == []
+
+
+def test_a_dropped_link_and_a_hang_up_keep_the_sale(kiosk: KioskStack, tmux: Tmux) -> None:
+    relay = Relay(kiosk.sshd.port).start()
+    try:
+        tmux.start(kiosk.sshd.ssh("-tt", port=relay.port))
+        sign_in(tmux)
+        tmux.type("BAG")
+        tmux.keys("Enter")
+        tmux.wait_for("Carry bag")
+        # The cable is pulled: no FIN, no reset; sshd's keep-alives go unanswered.
+        relay.drop()
+        kiosk.sshd.wait_no_sessions(timeout=30)
+        os.kill(ssh_client(tmux), signal.SIGKILL)  # the client would wait forever
+    finally:
+        relay.close()
+    assert len(kiosk.open_sales()) == 1
+
+    tmux.restart(kiosk.sshd.ssh("-tt"))
+    sign_in(tmux)
+    resume_left_sale(tmux, "Carry bag")
+    tmux.type("APPLE")
+    tmux.keys("Enter")
+    tmux.wait_for("Apple 1kg")
+    supervisor, _lane = kiosk.kiosk_pids()
+    os.kill(supervisor, signal.SIGHUP)
+    assert pane_closed(tmux)
+    kiosk.sshd.wait_no_sessions()
+
+    tmux.restart(kiosk.sshd.ssh("-tt"))
+    sign_in(tmux)
+    resume_left_sale(tmux, "Carry bag", "Apple 1kg")
+    tmux.keys("C-q")
+    assert pane_closed(tmux)
+
+
+def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=kwargs.pop("stdin", subprocess.DEVNULL),  # type: ignore[arg-type]
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def _client_options(kiosk: KioskStack) -> list[str]:
+    """The ssh options of the kiosk's client, for scp and sftp (which take -P for the port)."""
+    ssh = kiosk.sshd.ssh()
+    return ssh[1 : ssh.index("-p")] + ssh[ssh.index("-p") + 2 : -1]
+
+
+def test_commands_shells_file_transfer_and_forwarding_are_refused(
+    kiosk: KioskStack, tmp_path: Path
+) -> None:
+    ssh = kiosk.sshd.ssh
+    not_allowed = "is not allowed here; connect with ssh -t and no command"
+    for command in ("ls", "/bin/sh", "sh -i", "exec bash -l", "pos-tui --db /tmp/x.db"):
+        plain = _run(ssh(command=command))
+        assert plain.returncode == 1 and not_allowed in plain.stderr, plain
+        with_tty = _run(ssh("-tt", command=command))
+        assert with_tty.returncode == 1 and not_allowed in with_tty.stdout, with_tty
+    needs_terminal = "this lane needs a terminal; connect with ssh -t"
+    for options in (["-T"], []):  # no pty asked for, or stdin not a terminal
+        result = _run(ssh(*options))
+        assert result.returncode == 1 and needs_terminal in result.stderr, result
+        assert result.stdout == ""
+
+    user_host = f"{kiosk.account.name}@127.0.0.1"
+    port = str(kiosk.sshd.port)
+    sftp = _run(["sftp", *_client_options(kiosk), "-P", port, "-b", "-", user_host], stdin=None)
+    assert sftp.returncode != 0 and "hostname" not in sftp.stdout
+    copied = tmp_path / "copied"
+    scp = _run(
+        [
+            "scp",
+            "-O",
+            *_client_options(kiosk),
+            "-P",
+            port,
+            f"{user_host}:/etc/hostname",
+            str(copied),
+        ]
+    )
+    assert scp.returncode != 0 and not copied.exists()
+
+    # -R and -W: the server says no and the client gives up.
+    remote = _run(ssh("-N", "-o", "ExitOnForwardFailure=yes", "-R", f"0:127.0.0.1:{port}"))
+    assert remote.returncode == 255 and "forwarding failed" in remote.stderr, remote
+    stdio = _run(ssh("-W", f"127.0.0.1:{port}"))
+    assert stdio.returncode == 255 and "SSH-2.0" not in stdio.stdout, stdio
+    # -L: the client listens, but every connection through it is refused by the server.
+    local = free_port()
+    forward = subprocess.Popen(
+        ssh("-N", "-o", "LogLevel=INFO", "-L", f"{local}:127.0.0.1:{port}"),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_until(lambda: _listening(local), 20), "ssh -L never listened"
+        with socket.create_connection(("127.0.0.1", local), timeout=10) as through:
+            assert through.recv(100) == b""  # through a working forward: b"SSH-2.0-OpenSSH..."
+    finally:
+        forward.terminate()
+        _, errors = forward.communicate(timeout=20)
+    assert "administratively prohibited" in errors
+    kiosk.sshd.wait_no_sessions()
+
+
+def _listening(port: int) -> bool:
+    """True once something listens on 127.0.0.1:port (seen in /proc, without connecting)."""
+    wanted = f"0100007F:{port:04X}"
+    with open("/proc/net/tcp") as table:
+        return any(
+            line.split()[1] == wanted and line.split()[3] == "0A" for line in table.readlines()[1:]
+        )
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def _is_grey_256(index: int) -> bool:
+    if index < 16:
+        return index in (0, 7, 8, 15)
+    if index >= 232:
+        return True
+    cube = index - 16
+    return cube // 36 == (cube // 6) % 6 == cube % 6
+
+
+def colours(screen: str) -> tuple[set[str], bool]:
+    """The colour systems used on the screen ("16", "256", "rgb") and whether any colour
+    has a hue (is not black, white or a grey)."""
+    systems: set[str] = set()
+    hue = False
+    for match in _SGR.finditer(screen):
+        params = [int(p) if p else 0 for p in match.group(1).split(";")]
+        i = 0
+        while i < len(params):
+            p = params[i]
+            if p in (38, 48) and i + 2 < len(params) and params[i + 1] == 5:
+                systems.add("256")
+                hue |= not _is_grey_256(params[i + 2])
+                i += 3
+                continue
+            if p in (38, 48) and i + 4 < len(params) and params[i + 1] == 2:
+                systems.add("rgb")
+                hue |= len(set(params[i + 2 : i + 5])) > 1
+                i += 5
+                continue
+            if 30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107:
+                systems.add("16")
+                hue |= p % 10 not in (0, 7)
+            i += 1
+    return systems, hue
+
+
+@pytest.mark.parametrize(
+    ("term", "options", "palette"),
+    [
+        ("xterm-256color", [], "256 colours"),
+        ("linux", [], "16 colours"),
+        ("vt220", [], "monochrome"),
+        ("vt100", [], "monochrome"),
+        ("xterm-256color", ["-o", "SetEnv=NO_COLOR=1"], "monochrome"),
+    ],
+)
+def test_thin_terminals_at_80x24(
+    kiosk: KioskStack, term: str, options: list[str], palette: str
+) -> None:
+    kiosk.clear_open_sales()
+    tmux = kiosk.tmux(TERM=term)
+    try:
+        tmux.start(kiosk.sshd.ssh("-tt", *options))
+        sign_in(tmux)
+        tmux.type("BAG")
+        tmux.keys("Enter")
+        screen = tmux.wait_for("Carry bag", "REMAINING", "f5 Pay")
+        systems, hue = colours(tmux.screen(escapes=True))
+        if palette == "256 colours":
+            assert "256" in systems and hue
+        elif palette == "16 colours":
+            assert systems == {"16"} and hue
+        else:
+            assert systems and not hue, systems
+        assert f"Lane {LANE}" in screen.splitlines()[0]
+        tmux.keys("C-q")
+        assert pane_closed(tmux)
+    finally:
+        tmux.kill()
+    kiosk.sshd.wait_no_sessions()
+
+
+def test_scans_over_a_200_ms_round_trip(kiosk: KioskStack, tmux: Tmux) -> None:
+    """The lane over a slow link (100 ms each way): every scan shows (the time it takes is
+    the bench's figure `kiosk_link`)."""
+    relay = Relay(kiosk.sshd.port, delay=0.1).start()
+    try:
+        tmux.start(kiosk.sshd.ssh("-tt", port=relay.port))
+        sign_in(tmux)
+        for count, code in enumerate(("BAG", "APPLE", "BAG"), start=1):
+            tmux.type(code)
+            tmux.keys("Enter")
+            tmux.wait_until(
+                lambda s, n=count: re.search(rf"\b{n} (Carry bag|Apple 1kg)", s) is not None,
+                f"line {count}",
+            )
+        tmux.keys("C-q")
+        assert pane_closed(tmux)
+    finally:
+        relay.close()
+    assert relay.downstream_bytes > 0
