@@ -33,6 +33,8 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "scan": ("lane_ui:run_scan", "scan to screen, 500-line cart", "median <= 1.5x"),
     "coldstart": ("lane_ui:run_coldstart", "cold start to usable checkout", "<= 1.5x, RSS <= 1.5x"),
     "termbytes": ("lane_ui:run_termbytes", "terminal bytes per scanned item", "<= 2x"),
+    "sshbytes": ("kiosk:run_bytes", "SSH bytes per scanned item, kiosk", "<= 2x"),
+    "sshlink": ("kiosk:run_link", "scan to screen over slow SSH links", "every scan < 1 s"),
 }
 
 

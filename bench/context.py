@@ -31,6 +31,7 @@ QUICK: dict[str, Any] = {
     "scan_warmup": 3,
     "coldstart_rounds": 3,
     "termbytes_scans": 20,
+    "kiosk_scans": 10,
 }
 
 FULL: dict[str, Any] = {
@@ -50,6 +51,7 @@ FULL: dict[str, Any] = {
     "scans": 40,
     "coldstart_rounds": 6,
     "termbytes_scans": 30,
+    "kiosk_scans": 20,
 }
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -110,6 +111,13 @@ class PosApp(App[None]):
         self._pole: PoleFeed | None = None
         self.wedge: KeyWedge | None = None
         self._own_printing = False
+
+    def get_driver_class(self) -> type[Driver]:
+        """The platform's driver, writing fewer bytes for the same screen (thin terminals,
+        SSH, serial lines): see widgets/terminal_output.py."""
+        from pos_tui.widgets.terminal_output import with_merged_styles
+
+        return with_merged_styles(super().get_driver_class())
 
     @property
     def pole(self) -> PoleFeed:

@@ -129,11 +129,17 @@ class LaneAccount:
     created: bool
 
     @classmethod
+    def current(cls) -> LaneAccount:
+        """The account running this process (nothing created, nothing removed)."""
+        me = pwd.getpwuid(os.getuid())
+        group = grp.getgrgid(me.pw_gid).gr_name
+        return cls(me.pw_name, group, me.pw_uid, me.pw_gid, Path(me.pw_dir), False)
+
+    @classmethod
     def make(cls) -> LaneAccount:
+        """A throwaway lane account as root; otherwise the test user's own."""
         if os.geteuid() != 0:
-            me = pwd.getpwuid(os.getuid())
-            group = grp.getgrgid(me.pw_gid).gr_name
-            return cls(me.pw_name, group, me.pw_uid, me.pw_gid, Path(me.pw_dir), False)
+            return cls.current()
         name = f"posk{uuid.uuid4().hex[:6]}"
         _run("groupadd", name)
         # `*`: no password and not locked (sshd without PAM refuses a locked `!` account).
@@ -290,11 +296,13 @@ class Sshd:
         *,
         account: LaneAccount,
         install: KioskInstall,
-        kiosk_config: Path,
+        kiosk_config: Path | None,
         client_key: Path,
         environment: dict[str, str],
         per_user: list[str],
     ) -> Sshd:
+        """With ``kiosk_config``, the shipped snippet and key options are installed; without,
+        a plain server that runs the command the client asks for (the bench's floor)."""
         if not SSHD.exists():
             raise StackError("sshd is not installed: apt-get install openssh-server")
         etc = root / "etc"
@@ -302,11 +310,14 @@ class Sshd:
         keys = root / "keys"
         keys.mkdir()
         host_key = keygen(etc / "host_ed25519", "pos-tui test host")
-        (keys / account.name).write_text(
-            authorized_line(install, kiosk_config, client_key.with_suffix(".pub")) + "\n"
-        )
-        snippet = installed_snippet(install, account, kiosk_config, keys)
-        (etc / "sshd_config.d" / "pos-tui-kiosk.conf").write_text(snippet)
+        public_key = client_key.with_suffix(".pub")
+        if kiosk_config is None:
+            (keys / account.name).write_text(public_key.read_text())
+        else:
+            line = authorized_line(install, kiosk_config, public_key)
+            (keys / account.name).write_text(line + "\n")
+            snippet = installed_snippet(install, account, kiosk_config, keys)
+            (etc / "sshd_config.d" / "pos-tui-kiosk.conf").write_text(snippet)
         port = free_port()
         set_env = " ".join(f"{k}={v}" for k, v in environment.items())
         # The first value of a keyword wins in sshd: the test's own lines come before the
@@ -320,6 +331,7 @@ class Sshd:
             "StrictModes no",  # the keys live under /tmp, which is world-writable
             "PasswordAuthentication no",
             "KbdInteractiveAuthentication no",
+            f"AuthorizedKeysFile {keys}/%u",  # never an account's own ~/.ssh
             "AcceptEnv LANG LC_*",  # as Debian's own sshd_config
             "Subsystem sftp internal-sftp",
             "LogLevel VERBOSE",
@@ -474,10 +486,10 @@ class _Direction:
         step = len(chunk) if rate is None else max(1, int(rate / 20))
         for start in range(0, len(chunk), step):
             piece = chunk[start : start + step]
+            if rate is not None:
+                time.sleep(len(piece) / rate)  # the time the line takes to carry it
             self.target.sendall(piece)
             self.relay.count(len(piece), downstream=self.downstream)
-            if rate is not None:
-                time.sleep(len(piece) / rate)
 
 
 @dataclass
