@@ -124,3 +124,41 @@ def test_unlock_an_employee_and_a_customer_account_from_the_command_line(
     ).fetchall()
     assert [(entity, who) for entity, who, _ in rows] == [("employee", None), ("customer", None)]
     assert all("command line (" in changes for _, _, changes in rows)
+
+
+def test_kiosk_refuses_in_one_line_through_the_real_entry_point(tmp_path: Path) -> None:
+    """What an SSH client without a terminal, or asking for a command, sees."""
+    exe = Path(sys.executable).parent / "pos-tui"
+    db = tmp_path / "store.db"
+    assert subprocess.run([str(exe), "--db", str(db), "init"], capture_output=True).returncode == 0
+    cases = [
+        ({}, "pos-tui kiosk: this lane needs a terminal; connect with ssh -t\n"),
+        (
+            {"SSH_ORIGINAL_COMMAND": "bash -i"},
+            "pos-tui kiosk: 'bash -i' is not allowed here; connect with ssh -t and no command\n",
+        ),
+    ]
+    for extra, message in cases:
+        result = subprocess.run(
+            [str(exe), "--db", str(db), "kiosk"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **extra},
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", message)
+
+
+def test_a_subcommand_loads_only_its_own_module() -> None:
+    script = (
+        "import sys\n"
+        "from pos_tui.cli import cli\n"
+        "try:\n"
+        "    cli(['kiosk', '--help'], prog_name='pos-tui')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('pos_tui.commands.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1].split() == ["pos_tui.commands.kiosk"], result.stdout

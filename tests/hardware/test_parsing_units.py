@@ -3,6 +3,8 @@ profiles over a scripted channel, text safety and receipt layout."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from pos_tui.hardware.keyboard_wedge import WedgeDetector
@@ -192,3 +194,24 @@ def test_rendered_bytes_contain_no_data_controls() -> None:
     # Only our own commands: the ESC d / GS V from data must not appear.
     assert b"\x1bd\x09" not in data and b"\x1dV\x00" not in data
     assert b"X d Y" in data
+
+
+# -- devices that do not open --------------------------------------------------------------------
+
+
+def test_a_device_that_does_not_open_says_why_in_words() -> None:
+    import errno
+    import pwd
+
+    import serial
+
+    from pos_tui.hardware.access import open_failure
+
+    me = pwd.getpwuid(os.getuid()).pw_name
+    denied = serial.SerialException(errno.EACCES, "could not open port /dev/ttyACM0: denied")
+    assert open_failure(denied) == (
+        f"permission denied for the lane's account {me} (give it the device's group, e.g. dialout)"
+    )
+    missing = FileNotFoundError(errno.ENOENT, "No such file or directory")
+    assert "it must be attached to the machine the lane runs on" in open_failure(missing)
+    assert open_failure(OSError(errno.EIO, "I/O error")) == "[Errno 5] I/O error"

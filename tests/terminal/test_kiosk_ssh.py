@@ -21,7 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardware.sshd import Relay, command_line, descendants, process_state
+from tests.hardware.sshd import (
+    Relay,
+    command_line,
+    descendants,
+    installed_snippet,
+    process_state,
+)
 from tests.hardware.stacks import free_port, wait_until
 from tests.terminal.kiosk import ANNA_MOBILE, LANE, KioskStack, resume_left_sale, sign_in
 from tests.terminal.tmux import Tmux
@@ -354,3 +360,49 @@ def test_scans_over_a_200_ms_round_trip(kiosk: KioskStack, tmux: Tmux) -> None:
     finally:
         relay.close()
     assert relay.downstream_bytes > 0
+
+
+def test_the_snippet_where_debian_includes_it_changes_nothing_for_other_accounts(
+    kiosk: KioskStack, tmp_path: Path
+) -> None:
+    """Debian's sshd_config includes sshd_config.d/*.conf at its top: the snippet's Match ends
+    with its file, so the global lines after it still hold for every other account."""
+    conf_d = tmp_path / "sshd_config.d"
+    conf_d.mkdir()
+    snippet = installed_snippet(kiosk.install, kiosk.account, kiosk.config, tmp_path)
+    (conf_d / "pos-tui-kiosk.conf").write_text(snippet)
+    main = tmp_path / "sshd_config"
+    main.write_text(
+        f"Include {conf_d}/*.conf\n"
+        f"HostKey {kiosk.root / 'etc' / 'host_ed25519'}\n"
+        "PasswordAuthentication yes\nX11Forwarding yes\nAllowTcpForwarding yes\nUsePAM no\n"
+    )
+
+    def effective(user: str) -> dict[str, str]:
+        result = _run(
+            ["/usr/sbin/sshd", "-T", "-f", str(main), "-C", f"user={user},host=t,addr=127.0.0.1"]
+        )
+        assert result.returncode == 0, result.stderr
+        return dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+
+    lane = effective(kiosk.account.name)
+    assert lane["forcecommand"] == f"{kiosk.install.pos_tui} --config {kiosk.config} kiosk"
+    for key, value in {
+        "disableforwarding": "yes",
+        "allowtcpforwarding": "no",
+        "allowstreamlocalforwarding": "no",
+        "allowagentforwarding": "no",
+        "x11forwarding": "no",
+        "permittunnel": "no",
+        "permitopen": "none",
+        "permitlisten": "none",
+        "permittty": "yes",
+        "permituserrc": "no",
+        "passwordauthentication": "no",
+        "exposeauthinfo": "yes",
+        "maxsessions": "1",
+    }.items():
+        assert lane[key] == value, key
+    other = effective("root")
+    assert other["forcecommand"] == "none" and other["passwordauthentication"] == "yes"
+    assert other["x11forwarding"] == "yes" and other["allowtcpforwarding"] == "yes"
