@@ -275,6 +275,16 @@ def authorized_line(install: KioskInstall, config: Path, public_key: Path) -> st
     return f"{options} {public_key.read_text().strip()}"
 
 
+def _ptys_owned_by_tty_group() -> bool:
+    """True when new ptys get group tty (``devpts ... gid=5``), as on a standard host."""
+    with open("/proc/mounts") as mounts:
+        for line in mounts:
+            fields = line.split()
+            if len(fields) > 3 and fields[2] == "devpts" and fields[1] == "/dev/pts":
+                return "gid=5" in fields[3].split(",")
+    return False
+
+
 @dataclass
 class Sshd:
     """``sshd -D`` on 127.0.0.1 with the kiosk snippet included."""
@@ -347,6 +357,12 @@ class Sshd:
             path.chmod(0o700 if path.is_dir() else 0o600)
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+        elif not _ptys_owned_by_tty_group():
+            raise StackError(
+                "sshd run by a user other than root cannot give a session a terminal here: "
+                "/dev/pts is mounted without gid=5 (group tty), so sshd would have to chown "
+                "each pty; run the tests as root (as CI does) or mount devpts with gid=5"
+            )
         _run(str(SSHD), "-t", "-f", str(config))
         server = cls(root, port, account, client_key)
         log = server.log.open("ab")
