@@ -484,8 +484,9 @@ class KioskApp(PosApp):
     ENDING_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
     _sigtstp: Any = signal.SIG_DFL
 
+    # Textual runs the on_mount/on_unmount of every class of the app's MRO: PosApp's run
+    # after these without a super() call (one with would open the devices twice).
     def on_mount(self) -> None:
-        super().on_mount()
         loop = asyncio.get_running_loop()
         for number in self.ENDING_SIGNALS:
             loop.add_signal_handler(number, self._session_ended, number)
@@ -497,7 +498,6 @@ class KioskApp(PosApp):
         for number in self.ENDING_SIGNALS:
             loop.remove_signal_handler(number)
         signal.signal(signal.SIGTSTP, self._sigtstp or signal.SIG_DFL)
-        super().on_unmount()
 
     def _session_ended(self, number: int) -> None:
         log.info("kiosk: signal %s, leaving (the open sale is kept)", number)

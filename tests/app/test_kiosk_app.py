@@ -32,6 +32,13 @@ def notices(app: PosApp) -> list[str]:
 
 async def test_one_factory_makes_the_kiosk(kiosk: PosApp, app: PosApp) -> None:
     assert isinstance(kiosk, KioskApp) and not isinstance(app, KioskApp)
+    stacks = []
+    for lane in (kiosk, app):
+        async with lane.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert lane.device_bridge is not None
+            stacks.append([type(screen).__name__ for screen in lane.screen_stack])
+    assert stacks[0] == stacks[1]  # one sign-in screen, one set of devices, as a plain lane
 
 
 async def test_signal_keys_are_keys_of_the_lane(kiosk: PosApp) -> None:
