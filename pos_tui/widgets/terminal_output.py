@@ -38,6 +38,7 @@ def merge_styles(data: str) -> str:
         if reset is not None:
             out.append(reset)
             reset = None
+            known = None  # written: the style in force is "none" now
         out.append(between)
         if params in _RESET:
             reset = match.group(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pos_tui.app import PosApp
@@ -39,12 +39,19 @@ tokens = st.lists(
 )
 
 
+@settings(max_examples=1000, deadline=None)
 @given(tokens)
 def test_merging_never_changes_what_the_terminal_shows(parts: list[str]) -> None:
     data = "".join(parts)
     merged = merge_styles(data)
     assert on_screen(merged) == on_screen(data)
     assert len(merged) <= len(data)
+
+
+def test_a_reset_written_out_is_not_taken_for_the_style_before_it() -> None:
+    # Found by the invariant above: "1, reset, reset, 1" must end in style 1.
+    data = "\x1b[0m\x1b[1m\x1b[0m\x1b[0m\x1b[1m"
+    assert on_screen(merge_styles(data)) == on_screen(data)
 
 
 def test_a_row_of_cells_in_one_style_sets_it_once() -> None:
