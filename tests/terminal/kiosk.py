@@ -62,7 +62,7 @@ class KioskStack:
     def clear_open_sales(self) -> None:
         with self.backend() as backend:
             for sale in backend.open_sales.for_lane(LANE, "in_progress"):
-                backend.open_sales.delete(int(sale["id"]))
+                backend.open_sales.release(int(sale["id"]), LANE)
 
     def kiosk_pids(self) -> tuple[int, int]:
         """(supervisor, lane): the kiosk command and the lane it forked, once both run."""
