@@ -310,9 +310,11 @@ class Sshd:
         client_key: Path,
         environment: dict[str, str],
         per_user: list[str],
+        more_keys: tuple[Path, ...] = (),
     ) -> Sshd:
-        """With ``kiosk_config``, the shipped snippet and key options are installed; without,
-        a plain server that runs the command the client asks for (the bench's floor)."""
+        """With ``kiosk_config``, the shipped snippet and key options are installed (for
+        ``client_key`` and ``more_keys``: one line per terminal); without, a plain server that
+        runs the command the client asks for (the bench's floor)."""
         if not SSHD.exists():
             raise StackError("sshd is not installed: apt-get install openssh-server")
         etc = root / "etc"
@@ -324,8 +326,11 @@ class Sshd:
         if kiosk_config is None:
             (keys / account.name).write_text(public_key.read_text())
         else:
-            line = authorized_line(install, kiosk_config, public_key)
-            (keys / account.name).write_text(line + "\n")
+            authorized = [
+                authorized_line(install, kiosk_config, key.with_suffix(".pub"))
+                for key in (client_key, *more_keys)
+            ]
+            (keys / account.name).write_text("\n".join(authorized) + "\n")
             snippet = installed_snippet(install, account, kiosk_config, keys)
             (etc / "sshd_config.d" / "pos-tui-kiosk.conf").write_text(snippet)
         port = free_port()
@@ -375,9 +380,15 @@ class Sshd:
             raise StackError(f"sshd did not start listening: {server.log.read_text()}")
         return server
 
-    def ssh(self, *options: str, port: int | None = None, command: str | None = None) -> list[str]:
-        """An ``ssh`` command line to the lane account with the throwaway key (``options``
-        first: the first value of an option wins)."""
+    def ssh(
+        self,
+        *options: str,
+        port: int | None = None,
+        command: str | None = None,
+        key: Path | None = None,
+    ) -> list[str]:
+        """An ``ssh`` command line to the lane account with the throwaway key (or ``key``;
+        ``options`` first: the first value of an option wins)."""
         return [
             "ssh",
             *options,
@@ -386,7 +397,7 @@ class Sshd:
             "-p",
             str(port or self.port),
             "-i",
-            str(self.client_key),
+            str(key or self.client_key),
             "-o",
             "IdentitiesOnly=yes",
             "-o",

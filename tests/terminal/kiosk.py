@@ -21,6 +21,7 @@ from tests.hardware.sshd import (
     LaneAccount,
     Sshd,
     command_line,
+    fingerprint,
     keygen,
     shared_directory,
 )
@@ -28,6 +29,7 @@ from tests.hardware.stacks import PtyPair, StackError, wait_until
 from tests.terminal.tmux import Tmux
 
 LANE = "L7"
+KEY_LANE = "L8"  # the lane of the second terminal's key in [kiosk.keys]
 CASHIER = ("101", "1234")
 ANNA_MOBILE = "9876543210"
 
@@ -43,6 +45,7 @@ class KioskStack:
     data: Path
     scanner: PtyPair
     denied: Path
+    terminal_key: Path  # a second terminal's key, which [kiosk.keys] gives lane KEY_LANE
 
     def settings(self) -> Settings:
         return load_settings(database={"path": str(self.db)}, lane={"id": LANE})
@@ -92,13 +95,17 @@ def _parent(pid: int) -> int:
     return int(text[text.rindex(")") + 2 :].split()[1])
 
 
-def kiosk_config(db: Path, account: LaneAccount, scanner: Path, denied: Path) -> str:
+def kiosk_config(
+    db: Path, account: LaneAccount, scanner: Path, denied: Path, terminal_key: Path
+) -> str:
     return "\n".join(
         [
             "[database]",
             f'path = "{db}"',
             "[kiosk.accounts]",
             f'"{account.name}" = "{LANE}"',
+            "[kiosk.keys]",
+            f'"{fingerprint(terminal_key.with_suffix(".pub"))}" = "{KEY_LANE}"',
             "[devices.scanner]",
             'kind = "serial"',
             f'url = "{scanner}"',
@@ -139,11 +146,12 @@ def kiosk_stack(*, sshd_for_account: list[str] | None = None) -> Iterator[KioskS
             denied.chmod(0)  # not even its owner may open it
             for path in (store, *store.iterdir(), data, scanner.app_end.resolve()):
                 os.chown(path, account.uid, account.gid)
-            config = root / "kiosk.toml"
-            config.write_text(kiosk_config(db, account, scanner.app_end, denied))
             client = root / "client"
             client.mkdir(mode=0o700)
             key = keygen(client / "id_ed25519", "thin terminal")
+            terminal_key = keygen(client / "id_terminal2", "thin terminal 2")
+            config = root / "kiosk.toml"
+            config.write_text(kiosk_config(db, account, scanner.app_end, denied, terminal_key))
             sshd = Sshd.start(
                 root,
                 account=account,
@@ -155,8 +163,11 @@ def kiosk_stack(*, sshd_for_account: list[str] | None = None) -> Iterator[KioskS
                     "POS_TUI_DATA_DIR": str(data),
                 },
                 per_user=sshd_for_account or [],
+                more_keys=(terminal_key,),
             )
-            yield KioskStack(root, account, install, sshd, db, config, data, scanner, denied)
+            yield KioskStack(
+                root, account, install, sshd, db, config, data, scanner, denied, terminal_key
+            )
         except StackError as error:
             pytest.fail(f"cannot build the kiosk: {error}", pytrace=False)
         finally:

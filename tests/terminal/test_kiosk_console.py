@@ -43,11 +43,14 @@ def service_lines(path: Path) -> dict[str, list[str]]:
 
 
 def forced_command() -> str:
-    return next(
+    """The snippet's ForceCommand, less the ``exec`` its ``sh -c`` needs (systemd and
+    setpriv run the command with no shell)."""
+    line = next(
         line.split(None, 1)[1]
         for line in SNIPPET.read_text().splitlines()
         if line.strip().startswith("ForceCommand")
     )
+    return line.removeprefix("exec ")
 
 
 def for_this_run(text: str, kiosk: KioskStack) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,10 +28,18 @@ from tests.hardware.sshd import (
     command_line,
     descendants,
     installed_snippet,
+    keygen,
     process_state,
 )
 from tests.hardware.stacks import free_port, wait_until
-from tests.terminal.kiosk import ANNA_MOBILE, LANE, KioskStack, resume_left_sale, sign_in
+from tests.terminal.kiosk import (
+    ANNA_MOBILE,
+    KEY_LANE,
+    LANE,
+    KioskStack,
+    resume_left_sale,
+    sign_in,
+)
 from tests.terminal.tmux import Tmux
 
 pytestmark = [pytest.mark.terminal, pytest.mark.hardware]
@@ -56,6 +65,19 @@ def ssh_client(tmux: Tmux) -> int:
     raise AssertionError(f"no ssh in the pane: {command_line(pane)}")
 
 
+def not_the_lane(kiosk: KioskStack) -> list[str]:
+    """Processes of the session (below sshd, or of the lane's account) that are neither
+    sshd's nor the kiosk's: a shell or anything else the user got to start."""
+    pids = set(kiosk.sshd.sessions())
+    if kiosk.account.created:
+        pids |= set(kiosk.account.processes())
+    return [
+        f"{pid} {line}"
+        for pid in sorted(pids)
+        if (line := command_line(pid)) and not line.startswith(("sshd", f"{kiosk.install.python} "))
+    ]
+
+
 def pane_closed(tmux: Tmux) -> bool:
     return wait_until(lambda: tmux.pane("pane_dead") == "1", 20, interval=0.1)
 
@@ -77,14 +99,23 @@ def scan_on_the_lane_scanner(kiosk: KioskStack, lane: int, code: str) -> None:
 
 
 def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: Tmux) -> None:
-    # The client asks for variables that would give the signals back or end at a prompt.
-    tmux.start(kiosk.sshd.ssh("-tt", "-o", "SetEnv=TEXTUAL_ALLOW_SIGNALS=1 PYTHONINSPECT=1"))
+    # The client asks for variables that would give the signals back, end at a prompt or
+    # choose another lane.
+    asked = "SetEnv=TEXTUAL_ALLOW_SIGNALS=1 PYTHONINSPECT=1 POS_TUI_LANE__ID=L9"
+    tmux.start(kiosk.sshd.ssh("-tt", "-o", asked))
     # A device the lane's account cannot open is refused by name, with the reason.
     tmux.wait_for("Sign in", f"Lane {LANE}", "permission denied")
     sign_in(tmux)
     supervisor, lane = kiosk.kiosk_pids()
     names = {v.split(b"=", 1)[0] for v in Path(f"/proc/{lane}/environ").read_bytes().split(b"\0")}
-    assert not names & {b"TEXTUAL_ALLOW_SIGNALS", b"PYTHONINSPECT", b"SSH_AUTH_SOCK", b"DISPLAY"}
+    assert not names & {
+        b"TEXTUAL_ALLOW_SIGNALS",
+        b"PYTHONINSPECT",
+        b"POS_TUI_LANE__ID",
+        b"SSH_AUTH_SOCK",
+        b"DISPLAY",
+    }
+    assert not_the_lane(kiosk) == []
 
     scan_on_the_lane_scanner(kiosk, lane, "8901234567890")
     tmux.wait_for("Apple 1kg")
@@ -104,6 +135,7 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
         tmux.wait_for(f"{name} is not used here")
         assert process_state(lane) in ("R", "S"), f"after {name}: {process_state(lane)}"
     assert kiosk.kiosk_pids() == (supervisor, lane)
+    assert not_the_lane(kiosk) == []
 
     # The palette has the lane's commands and nothing that reaches the host.
     for query in ("", "screenshot", "quit", "theme", "shell", "pay"):
@@ -114,7 +146,8 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
             tmux.type(query)
             tmux.wait_for("Take payment for the sale" if query == "pay" else "No matches found")
         tmux.keys("Escape")
-        tmux.wait_until(lambda s: "Search for commands" not in s, "the palette closed")
+        # The search line (its icon) is gone: the placeholder alone hides behind a query.
+        tmux.wait_until(lambda s: "🔎" not in s, "the palette closed")
     tmux.wait_for("Scan or type", "Carry bag")
 
     # A crash of the lane: a short message, the lane again, the sale offered back.
@@ -124,6 +157,7 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
     resume_left_sale(tmux, "Apple 1kg", "Carry bag", "Anna Smith")
     again, lane = kiosk.kiosk_pids()
     assert again == supervisor
+    assert not_the_lane(kiosk) == []
     log = (kiosk.data / "pos-tui.log").read_text()
     assert "killed by SIGSEGV" in log and "Traceback" not in tmux.screen()
 
@@ -155,6 +189,23 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
         assert len(lines) == 2
         assert Decimal(committed["total"]) > 0
     assert kiosk.open_sales() == []
+
+
+def test_a_terminal_key_names_its_lane_whatever_the_client_asks(
+    kiosk: KioskStack, tmux: Tmux
+) -> None:
+    """One account, a key per terminal: the key sshd accepted (ExposeAuthInfo) picks the lane
+    in [kiosk.keys]; a lane the client asks for by its environment is never taken."""
+    asked = "SetEnv=POS_TUI_LANE__ID=L9 SSH_USER_AUTH=/dev/null"
+    tmux.start(kiosk.sshd.ssh("-tt", "-o", asked, key=kiosk.terminal_key))
+    screen = tmux.wait_for("Sign in", f"Lane {KEY_LANE}")
+    assert "Lane L9" not in screen and f"Lane {LANE}" not in screen
+    assert not_the_lane(kiosk) == []
+    tmux.keys("C-q")
+    assert pane_closed(tmux)
+    kiosk.sshd.wait_no_sessions()
+    log = (kiosk.data / "pos-tui.log").read_text()
+    assert f"lane {KEY_LANE} (chosen by key SHA256:" in log
 
 
 def test_a_dropped_link_and_a_hang_up_keep_the_sale(kiosk: KioskStack, tmux: Tmux) -> None:
@@ -265,6 +316,64 @@ def test_commands_shells_file_transfer_and_forwarding_are_refused(
         _, errors = forward.communicate(timeout=20)
     assert "administratively prohibited" in errors
     kiosk.sshd.wait_no_sessions()
+
+
+def _as_account(kiosk: KioskStack, *argv: str) -> subprocess.CompletedProcess[str]:
+    account = kiosk.account.name
+    switch = ["setpriv", f"--reuid={account}", f"--regid={account}", "--init-groups"]
+    return _run([*switch, *argv])
+
+
+def test_the_lane_account_can_change_nothing_its_session_runs(
+    kiosk: KioskStack, tmux: Tmux, tmp_path: Path
+) -> None:
+    """A sudoers-free install: the lane's account can write nothing the session runs or reads
+    (pos-tui, the kiosk config, the keys, sshd's config), and what it owns, its home, is never
+    read at sign-in: its ~/.ssh/rc, ~/.ssh/environment, ~/.ssh/authorized_keys, ~/.profile."""
+    session_files = [kiosk.install.pos_tui.parents[1], kiosk.config, kiosk.root / "keys"]
+    session_files.append(kiosk.root / "etc")
+    if not kiosk.account.created:  # the test user's own account: it owns all of it
+        for path in (kiosk.config, kiosk.root / "keys", kiosk.root / "etc"):
+            assert not path.stat().st_mode & 0o022, f"{path} writable by others"
+        return
+    found = _as_account(kiosk, "find", *map(str, session_files), "-writable")
+    assert found.returncode in (0, 1) and found.stdout == "", found  # 1: sshd's etc is 0700
+    # The control: its data directory (the lane's log) is the kind of place it may write.
+    assert _as_account(kiosk, "test", "-w", str(kiosk.data)).returncode == 0
+    if shutil.which("sudo"):
+        assert _as_account(kiosk, "sudo", "-n", "true").returncode != 0
+
+    home = kiosk.account.home
+    ran = home / "ran"
+    other = keygen(tmp_path / "id_home", "a key the account added itself")
+    files = {
+        ".profile": f"touch {ran}.profile\n",
+        ".ssh/rc": f"touch {ran}.rc\n",
+        ".ssh/environment": "POS_TUI_LANE__ID=L9\nTEXTUAL_ALLOW_SIGNALS=1\n",
+        ".ssh/authorized_keys": other.with_suffix(".pub").read_text(),
+    }
+    for name, text in files.items():
+        path = home / name
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        path.write_text(text)
+        os.chown(path.parent, kiosk.account.uid, kiosk.account.gid)
+        os.chown(path, kiosk.account.uid, kiosk.account.gid)
+    try:
+        refused = _run(kiosk.sshd.ssh("-tt", key=other))
+        assert refused.returncode == 255 and "Permission denied" in refused.stderr, refused
+        tmux.start(kiosk.sshd.ssh("-tt"))
+        sign_in(tmux)
+        _supervisor, lane = kiosk.kiosk_pids()
+        environ = Path(f"/proc/{lane}/environ").read_bytes().split(b"\0")
+        assert not [v for v in environ if v.startswith((b"TEXTUAL", b"POS_TUI_LANE__ID"))]
+        assert not_the_lane(kiosk) == []
+        tmux.keys("C-q")
+        assert pane_closed(tmux)
+        kiosk.sshd.wait_no_sessions()
+        assert not list(home.glob("ran*")), "a file of the account's ran at sign-in"
+    finally:
+        for name in files:
+            (home / name).unlink(missing_ok=True)
 
 
 def _listening(port: int) -> bool:
@@ -396,7 +505,7 @@ def test_the_snippet_where_debian_includes_it_changes_nothing_for_other_accounts
         return dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
 
     lane = effective(kiosk.account.name)
-    assert lane["forcecommand"] == f"{kiosk.install.pos_tui} --config {kiosk.config} kiosk"
+    assert lane["forcecommand"] == f"exec {kiosk.install.pos_tui} --config {kiosk.config} kiosk"
     for key, value in {
         "disableforwarding": "yes",
         "allowtcpforwarding": "no",
