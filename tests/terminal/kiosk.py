@@ -1,5 +1,5 @@
 """A store's kiosk, built for a test: the lane's account, pos-tui installed for it, the store's
-database, a scanner it can open and a device it cannot, the kiosk config, and sshd with the
+database, a scanner it can open, a device it may not open and one that is not there, the kiosk config, and sshd with the
 shipped snippet (tests/hardware/sshd.py)."""
 
 from __future__ import annotations
@@ -112,6 +112,10 @@ def kiosk_config(
             "[devices.magstripe]",
             'kind = "serial"',
             f'url = "{denied}"',
+            # A pole display on a port this machine does not have (a thin terminal's, say).
+            "[devices.pole_display]",
+            'kind = "serial"',
+            f'url = "{denied.with_name("pole")}"',
             "",
         ]
     )

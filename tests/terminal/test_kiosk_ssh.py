@@ -103,8 +103,9 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
     # choose another lane.
     asked = "SetEnv=TEXTUAL_ALLOW_SIGNALS=1 PYTHONINSPECT=1 POS_TUI_LANE__ID=L9"
     tmux.start(kiosk.sshd.ssh("-tt", "-o", asked))
-    # A device the lane's account cannot open is refused by name, with the reason.
-    tmux.wait_for("Sign in", f"Lane {LANE}", "permission denied")
+    # A device the lane's account may not open, and one that is not on this machine (the pole
+    # display's port), are refused by name, with the reason.
+    tmux.wait_for("Sign in", f"Lane {LANE}", "permission denied", "no such device")
     sign_in(tmux)
     supervisor, lane = kiosk.kiosk_pids()
     names = {v.split(b"=", 1)[0] for v in Path(f"/proc/{lane}/environ").read_bytes().split(b"\0")}
