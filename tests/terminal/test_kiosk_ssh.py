@@ -268,13 +268,14 @@ def test_commands_shells_file_transfer_and_forwarding_are_refused(
     for command in ("ls", "/bin/sh", "sh -i", "exec bash -l", "pos-tui --db /tmp/x.db"):
         plain = _run(ssh(command=command))
         assert plain.returncode == 1 and not_allowed in plain.stderr, plain
+        assert len(plain.stderr.splitlines()) == 1 and plain.stdout == "", plain  # one line
         with_tty = _run(ssh("-tt", command=command))
         assert with_tty.returncode == 1 and not_allowed in with_tty.stdout, with_tty
     needs_terminal = "this lane needs a terminal; connect with ssh -t"
     for options in (["-T"], []):  # no pty asked for, or stdin not a terminal
         result = _run(ssh(*options))
         assert result.returncode == 1 and needs_terminal in result.stderr, result
-        assert result.stdout == ""
+        assert len(result.stderr.splitlines()) == 1 and result.stdout == "", result
 
     user_host = f"{kiosk.account.name}@127.0.0.1"
     port = str(kiosk.sshd.port)
