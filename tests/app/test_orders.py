@@ -62,7 +62,7 @@ async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) 
 
         await pilot.press("f5")
         await settle(pilot)
-        await _fill(pilot, "500", "", "", "")
+        await _fill(pilot, "500", "card", "AUTH-6", "")
         assert any(
             "A payment of 500.00 is more than the 160.00 still due on LAY-000001" in n
             for n in notifications(pilot)

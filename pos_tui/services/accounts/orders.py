@@ -6,22 +6,26 @@ Money rules (docs/money.md, "Customer accounts"):
 * An order keeps the price of the sale it was opened from (lines, discounts, taxes as priced
   then); it is never priced again. Its total is that sale's total.
 * Every payment (the deposit too) is a journal record of kind ``order_payment`` with one tender
-  (cash, card, the customer's account or points), at most what is still due: a payment above the
-  balance is refused naming it. What an order has been paid is the sum of those records.
+  (cash, card, the customer's account or points). A card, account or points payment is at most
+  what is still due: more is refused naming the balance. Cash may be more, as at the pay screen:
+  the excess is change (the tender's ``change_given``), and the record's total is what the order
+  was paid. What an order has been paid is the sum of those records' totals.
 * Completing hands the goods over: a journal ``sale`` with the order's lines, paid by a
   ``deposit`` tender of everything paid so far and, when something is still due, the final
-  tender of exactly that. Points are earned then (not at the deposits), on the points base the
+  tender of exactly that (cash: at least that, the rest change). Points are earned then (not at the deposits), on the points base the
   order was priced with, by the card type, extras and multipliers in force at completion.
 * Cancelling refunds every payment back where it came from (a journal ``order_cancel`` with the
   tenders negative), or keeps them, by the store option ``orders.cancel_deposit``; audited.
 
 Each of these is one transaction with its journal record, ledger entries, slip and audit row:
-a crash leaves it wholly done or not started.
+a crash leaves it wholly done or not started (``checkpoint`` names the points inside it where the
+tests inject faults and kill the process).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -53,6 +57,12 @@ STAGES: dict[str, tuple[str, ...]] = {
 SETTING_CANCEL = "orders.cancel_deposit"
 SETTING_MIN_DEPOSIT = "orders.min_deposit_percent"
 TENDER_KINDS = ("cash", "card", "account", "points")
+# Points inside a payment's transaction where tests inject faults (or kill the process).
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(_where: str) -> None:
+    return None
 
 
 class OrderError(CheckoutError):
@@ -88,12 +98,18 @@ class OrderView:
 
 class OrderService:
     def __init__(
-        self, backend: Backend, employee: Employee, *, inputs: EngineInputs | None = None
+        self,
+        backend: Backend,
+        employee: Employee,
+        *,
+        inputs: EngineInputs | None = None,
+        checkpoint: Checkpoint = _no_checkpoint,
     ) -> None:
         self.b = backend
         self.employee = employee
         self.inputs = inputs or EngineInputs(backend)
         self.repo = OrderRepository(backend.db)
+        self.checkpoint = checkpoint
 
     # -- reading -------------------------------------------------------------------------------
     def view(self, order_id: int, **extra: Any) -> OrderView:
@@ -104,6 +120,12 @@ class OrderService:
         paid = sum((Decimal(r["total"]) for r in records if r["kind"] == "order_payment"), ZERO)
         due = ZERO if order["status"] != "pending" else Decimal(order["total"]) - paid
         return OrderView(order, paid, due, records, **extra)
+
+    def by_number(self, number: str) -> OrderView:
+        order = self.repo.by_number(number.strip().upper())
+        if order is None:
+            raise OrderError(f"No order numbered {number.strip()}")
+        return self.view(int(order["id"]))
 
     def for_customer(self, customer_id: int) -> list[OrderView]:
         return [self.view(int(o["id"])) for o in self.repo.for_customer(customer_id)]
@@ -187,14 +209,18 @@ class OrderService:
                 {
                     "number": number,
                     "total": str(total),
-                    "deposit": str(paying),
+                    "deposit": str(sale["total"] if sale is not None else ZERO),
                     "open_sale_id": co.open_sale_id,
                 },
                 at,
             )
+            self.checkpoint("before commit")
         co._new_sale()
+        view = self.view(order_id, sale=sale)
         return self.view(
-            order_id, sale=sale, messages=(f"{number} opened: {total}, paid {paying}",)
+            order_id,
+            sale=sale,
+            messages=(f"{number} opened: {total}, paid {view.paid}{self._change_note(sale)}",),
         )
 
     # -- payments ------------------------------------------------------------------------------
@@ -202,51 +228,76 @@ class OrderService:
         with saved(self.b.db, failed="The payment was not taken"):
             order = self._pending(order_id)
             sale = self._payment(order, tender, self.b.timestamp())
+            self.checkpoint("before commit")
         view = self.view(order_id, sale=sale)
         return self.view(
             order_id,
             sale=sale,
-            messages=(f"{sale['total']} paid on {view.number}: {view.due} still due",),
+            messages=(
+                f"{sale['total']} paid on {view.number}: {view.due} still due{self._change_note(sale)}",
+            ),
         )
 
     def _payment(self, order: Row, tender: Tender, at: str) -> Row:
         """One payment on a pending order: journal record, ledgers, link, slip (in the caller's
         transaction)."""
         current = self.view(int(order["id"]))
-        amount = self._amount(tender.amount)
-        if amount <= 0:
+        tendered = self._amount(tender.amount)
+        if tendered <= 0:
             raise OrderError("A payment is more than zero")
-        if amount > current.due:
-            raise OrderError(
-                f"A payment of {amount} is more than the {current.due} still due on {order['number']}"
-            )
-        tender_row = self._tender(order, tender, amount)
+        amount, change = self._applied(order, tender, tendered, current.due)
+        tender_row, lifted = self._tender(order, tender, amount)
+        tender_row.update(amount=str(tendered), change_given=str(change) if change else "0")
         explanation = [
             {
                 "code": "ORDER_PAYMENT",
                 "description": f"{'Deposit' if not current.records else 'Payment'} on "
-                f"{order['number']}: {amount} of {order['total']}, {current.due - amount} still due",
+                f"{order['number']}: {amount} of {order['total']}, {current.due - amount} still due"
+                + (f"; {tendered} in cash, change {change}" if change else ""),
             }
         ]
         sale = self._journal(order, "order_payment", amount, [tender_row], explanation, at)
-        self._post_tender(order, tender, tender_row, int(sale["id"]), at)
+        self.checkpoint("payment recorded")
+        self._post_tender(order, tender, tender_row, int(sale["id"]), at, lifted=lifted)
+        self.checkpoint("tender posted")
         self.repo.update(int(order["id"]), {"amount_due": str(current.due - amount)})
+        self.checkpoint("order updated")
         self._slip(sale, drawer=tender.kind == "cash", at=at)
+        self.checkpoint("slip queued")
         return sale
 
-    def _tender(self, order: Row, tender: Tender, amount: Decimal) -> Row:
-        """The journal tender row of a payment, after the tender's own checks."""
+    @staticmethod
+    def _applied(
+        order: Row, tender: Tender, tendered: Decimal, due: Decimal
+    ) -> tuple[Decimal, Decimal]:
+        """What a payment of ``tendered`` pays on the order, and the change: only cash may be
+        more than is still due (the rest is change); any other tender over it is refused."""
+        if due <= 0:
+            raise OrderError(f"Nothing is still due on {order['number']}: complete it")
+        if tendered <= due:
+            return tendered, ZERO
+        if tender.kind == "cash":
+            return due, tendered - due
+        raise OrderError(
+            f"A payment of {tendered} is more than the {due} still due on {order['number']} "
+            "(only cash can be more: the rest is change)"
+        )
+
+    def _tender(self, order: Row, tender: Tender, amount: Decimal) -> tuple[Row, tuple[str, ...]]:
+        """The journal tender row of a payment of ``amount``, after the tender's own checks, and
+        the account refusals a supervisor lifted."""
         if tender.kind not in TENDER_KINDS:
             raise OrderError(f"An order is paid by {', '.join(TENDER_KINDS)}, not {tender.kind!r}")
         reference = (tender.reference or "").strip() or None
         points = None
+        lifted: tuple[str, ...] = ()
         if tender.kind == "card" and not reference:
             raise OrderError("Enter the card terminal's approval reference")
         if tender.kind == "account":
-            self._check_account(order, tender, amount, reference)
+            lifted = self._check_account(order, tender, amount, reference)
         if tender.kind == "points":
             points = str(self._points_for(order, amount))
-        return {
+        row = {
             "seq": 1,
             "kind": tender.kind,
             "amount": str(amount),
@@ -254,10 +305,12 @@ class OrderService:
             "points": points,
             "change_given": "0",
         }
+        return row, lifted
 
     def _check_account(
         self, order: Row, tender: Tender, amount: Decimal, reference: str | None
-    ) -> None:
+    ) -> tuple[str, ...]:
+        """The engine's charge checks; the codes of the refusals a supervisor lifted."""
         cid = int(order["customer_id"])
         row = self.b.customers.get(cid) or {}
         pin_ok = bool(tender.pin) and verify_pin(tender.pin or "", row.get("pin_hash"))
@@ -282,6 +335,7 @@ class OrderService:
                 code=decision.refusals[0].code,
                 override_allowed=all(r.override_allowed for r in decision.refusals),
             )
+        return tuple(r.code for r in decision.overridden)
 
     def _points_for(self, order: Row, amount: Decimal) -> Decimal:
         """The points that pay ``amount``: whole units of the card type's rate, within the balance."""
@@ -302,9 +356,19 @@ class OrderService:
         return points
 
     def _post_tender(
-        self, order: Row, tender: Tender | None, row: Row, sale_id: int, at: str, sign: int = 1
+        self,
+        order: Row,
+        tender: Tender | None,
+        row: Row,
+        sale_id: int,
+        at: str,
+        sign: int = 1,
+        *,
+        lifted: tuple[str, ...] = (),
     ) -> None:
-        """What a tender moves besides the drawer: the account or the points (sign -1: back)."""
+        """What a tender moves besides the drawer: the account or the points (sign -1: back).
+        ``lifted``: the account refusals the tender's supervisor lifted (audited, and named on
+        the ledger row as its approver)."""
         cid = int(order["customer_id"])
         amount = Decimal(row["amount"])
         if row["kind"] == "account":
@@ -319,7 +383,7 @@ class OrderService:
                     raise OrderError(
                         f"Cannot charge to this account: {exc}", code="CHARGE_TERMS"
                     ) from None
-            approver = tender.approver if tender is not None else None
+            approver = tender.approver if tender is not None and lifted else None
             self.b.ledgers.add_receivable(
                 customer_id=cid,
                 entry_type="charge" if sign > 0 else "return",
@@ -330,7 +394,15 @@ class OrderService:
                 due_date=due,
                 note=f"order {order['number']}" + (" (supervisor override)" if approver else ""),
                 employee_id=self.employee.id,
+                approved_by=approver.id if approver else None,
             )
+            if approver is not None:
+                self._audit(
+                    int(order["id"]),
+                    "account_override",
+                    {"sale_id": sale_id, "approved_by": approver.id, "lifted": list(lifted)},
+                    at,
+                )
         elif row["kind"] == "points":
             self.b.ledgers.add_points(
                 customer_id=cid,
@@ -383,21 +455,13 @@ class OrderService:
                         "change_given": "0",
                     }
                 )
-            final_row = None
-            if current.due > 0:
-                if final is None:
-                    raise OrderError(
-                        f"{current.due} is still due on {order['number']}: take it to complete the order"
-                    )
-                if self._amount(final.amount) != current.due:
-                    raise OrderError(
-                        f"The final payment is the {current.due} still due on {order['number']}"
-                    )
-                final_row = {**self._tender(order, final, current.due), "seq": len(tenders) + 1}
+            final_row, lifted = self._final(order, final, current.due, len(tenders) + 1)
+            if final_row is not None:
                 tenders.append(final_row)
             sale, earned = self._completion_sale(order, tenders, at)
+            self.checkpoint("completion recorded")
             if final_row is not None and final is not None:
-                self._post_tender(order, final, final_row, int(sale["id"]), at)
+                self._post_tender(order, final, final_row, int(sale["id"]), at, lifted=lifted)
             self.repo.update(
                 order_id,
                 {
@@ -410,18 +474,37 @@ class OrderService:
             self._audit(
                 order_id, "complete", {"sale_id": sale["id"], "points_earned": str(earned)}, at
             )
-            drawer = final_row is not None and final_row["kind"] == "cash"
-            b.print_jobs.add(
-                lane_id=b.settings.lane.id,
-                kind="receipt",
-                document={"sale_id": sale["id"]},
-                at=at,
-                sale_id=int(sale["id"]),
-                open_drawer=drawer,
-            )
+            self._slip(sale, drawer=final_row is not None and final_row["kind"] == "cash", at=at)
+            self.checkpoint("before commit")
         return self.view(
-            order_id, sale=sale, messages=(f"{order['number']} completed: {earned} points earned",)
+            order_id,
+            sale=sale,
+            messages=(
+                f"{order['number']} completed: {earned} points earned{self._change_note(sale)}",
+            ),
         )
+
+    def _final(
+        self, order: Row, final: Tender | None, due: Decimal, seq: int
+    ) -> tuple[Row | None, tuple[str, ...]]:
+        """The completing sale's last tender: exactly what is still due (cash: at least, the
+        rest change); None when the order is paid up."""
+        if due <= 0:
+            return None, ()
+        if final is None:
+            raise OrderError(
+                f"{due} is still due on {order['number']}: take it to complete the order"
+            )
+        tendered = self._amount(final.amount)
+        if tendered < due or (tendered > due and final.kind != "cash"):
+            raise OrderError(
+                f"The final payment is the {due} still due on {order['number']}"
+                + (" (only cash can be more: the rest is change)" if tendered > due else "")
+            )
+        row, lifted = self._tender(order, final, due)
+        change = tendered - due
+        row.update(seq=seq, amount=str(tendered), change_given=str(change) if change else "0")
+        return row, lifted
 
     def _completion_sale(self, order: Row, tenders: list[Row], at: str) -> tuple[Row, Decimal]:
         priced = json.loads(order["priced"]) if order["priced"] else None
@@ -495,11 +578,12 @@ class OrderService:
             if not keep:
                 for record in current.records:
                     for t in b.journal.children(int(record["id"]))["tenders"]:
+                        paid = Decimal(t["amount"]) - Decimal(t["change_given"] or 0)
                         refunds.append(
                             {
                                 "seq": len(refunds) + 1,
                                 "kind": t["kind"],
-                                "amount": str(-Decimal(t["amount"])),
+                                "amount": str(-paid),
                                 "reference": t["reference"],
                                 "points": t["points"],
                                 "change_given": "0",
@@ -531,7 +615,9 @@ class OrderService:
                 },
                 at,
             )
+            self.checkpoint("cancellation recorded")
             self._slip(sale, drawer=any(r["kind"] == "cash" for r in refunds), at=at)
+            self.checkpoint("before commit")
         return self.view(order_id, sale=sale, messages=(what,))
 
     # -- helpers -------------------------------------------------------------------------------
@@ -572,6 +658,14 @@ class OrderService:
         )
         self.repo.link(int(order["id"]), int(sale["id"]))
         return sale
+
+    def _change_note(self, sale: Row | None) -> str:
+        """ ", change 40.00" when the record's cash gave change (said to the cashier)."""
+        if sale is None:
+            return ""
+        tenders = self.b.journal.children(int(sale["id"]))["tenders"]
+        change = sum((Decimal(t["change_given"] or 0) for t in tenders), ZERO)
+        return f", change {change}" if change else ""
 
     def _slip(self, sale: Row, *, drawer: bool, at: str) -> None:
         self.b.print_jobs.add(

@@ -100,6 +100,8 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
         if tender["reference"]:
             name += f" {tender['reference']}"
         blocks.append(Columns(name, str(abs(Decimal(tender["amount"])))))
+        if Decimal(tender["change_given"] or 0):
+            blocks.append(Columns("Change", str(tender["change_given"]), bold=True))
     blocks.append(
         Columns("TOTAL", f"{settings.currency.symbol}{abs(Decimal(sale['total']))}", bold=True)
     )

@@ -18,6 +18,7 @@ from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.accounts import OrderRepository
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -363,15 +364,12 @@ def _paid_sale(b: Backend, inputs: EngineInputs, sale: dict[str, Any]) -> engine
                 mode=tax["mode"] if tax else "exclusive",
             )
         )
-    tenders = [
-        engine.PaidTender(
-            kind=row["kind"],
-            amount=Decimal(row["amount"]) - Decimal(row["change_given"] or 0),
-            points=Decimal(row["points"] or 0),
-            reference=row["reference"],
-        )
-        for row in children["tenders"]
-    ]
+    tenders: list[engine.PaidTender] = []
+    for row in children["tenders"]:
+        if row["kind"] == "deposit":
+            tenders += _deposit_tenders(b, int(sale["id"]), Decimal(row["amount"]))
+        else:
+            tenders.append(_paid_tender(row))
     return engine.PaidSale(
         lines=tuple(lines),
         taxes=tuple(taxes),
@@ -381,3 +379,38 @@ def _paid_sale(b: Backend, inputs: EngineInputs, sale: dict[str, Any]) -> engine
         referral_customer_id=sale["referral_customer_id"],
         sale_id=int(sale["id"]),
     )
+
+
+def _paid_tender(row: dict[str, Any]) -> engine.PaidTender:
+    """A stored tender as money the sale took: cash net of the change it gave."""
+    return engine.PaidTender(
+        kind=row["kind"],
+        amount=Decimal(row["amount"]) - Decimal(row["change_given"] or 0),
+        points=Decimal(row["points"] or 0),
+        reference=row["reference"],
+    )
+
+
+def _deposit_tenders(b: Backend, sale_id: int, deposit: Decimal) -> list[engine.PaidTender]:
+    """A completed order's ``deposit`` tender ("Paid on order ...") is the order's payments:
+    its share of a refund goes back the way each payment was made (cash, card, account, points
+    at the rate paid). They add up to the deposit, or the return is refused: a refund never
+    invents nor loses money."""
+    order = OrderRepository(b.db).order_of_sale(sale_id)
+    payments = (
+        [r for r in OrderRepository(b.db).records(int(order["id"])) if r["kind"] == "order_payment"]
+        if order is not None
+        else []
+    )
+    tenders = [
+        _paid_tender(row) for r in payments for row in b.journal.children(int(r["id"]))["tenders"]
+    ]
+    paid = sum((t.amount for t in tenders), ZERO)
+    if paid != deposit:
+        number = order["number"] if order is not None else "its order"
+        raise CheckoutError(
+            f"The sale's deposit of {deposit} does not match the {paid} paid on {number}: "
+            "nothing is refunded until the journal is checked (pos-tui journal verify)",
+            code="REFUND_DEPOSIT_UNMATCHED",
+        )
+    return tenders
