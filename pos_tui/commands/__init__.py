@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("devices", "devices"),
     ("quote", "quote"),
     ("receivable", "receivable"),
+    ("orders", "orders"),
     ("options", "options"),
     ("kiosk", "kiosk"),
 )

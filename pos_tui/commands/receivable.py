@@ -1,4 +1,5 @@
-"""``pos-tui receivable``: payments on account, subscriptions and service charges."""
+"""``pos-tui receivable``: payments on account, cash withdrawals, subscriptions, service charges
+and statement runs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import click
 
 from pos_tui.cli import CliState, pass_state
+from pos_tui.commands.counter import Staff, amount, customer_id, employee_options, guarded
 from pos_tui.services.accounts.receivable import Posting, ReceivableError, ReceivableService
 from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
@@ -62,6 +64,43 @@ def pay(state: CliState, account: str, amount: str, reference: str | None) -> No
     except ReceivableError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"payment of {amount} taken; balance now {balance}")
+
+
+@receivable.command("withdraw")
+@click.argument("account")
+@click.argument("value", metavar="AMOUNT")
+@click.option("--customer-pin", default=None, help="The customer's account PIN.")
+@click.option("--reference", default=None, help="The reference the customer must give, if any.")
+@employee_options
+@pass_state
+def withdraw(
+    state: CliState,
+    account: str,
+    value: str,
+    customer_pin: str | None,
+    reference: str | None,
+    **options: Any,
+) -> None:
+    """Hand out cash against the customer's account (the engine's checks, as at the lane)."""
+    from pos_tui.services.accounts.withdrawals import WithdrawalService
+
+    b = state.backend()
+    try:
+        cid = customer_id(b, account)
+        cash = amount(value, b.settings.currency.minor_unit)
+        staff = Staff(b, options, f"cash withdrawal on account {account}")
+        done = guarded(
+            lambda: WithdrawalService(b, staff.employee).withdraw(
+                cid, cash, pin=customer_pin, reference=reference, approver=staff.approver
+            )
+        )
+        for message in done.messages:
+            click.echo(plain(message))
+        click.echo(
+            f"slip queued on lane {plain(b.settings.lane.id)}'s printer (the drawer opens then)"
+        )
+    finally:
+        b.close()
 
 
 def _report(postings: list[Posting], dry_run: bool) -> None:

@@ -96,22 +96,14 @@ class OrderView:
         return str(self.order["number"])
 
 
-class OrderService:
-    def __init__(
-        self,
-        backend: Backend,
-        employee: Employee,
-        *,
-        inputs: EngineInputs | None = None,
-        checkpoint: Checkpoint = _no_checkpoint,
-    ) -> None:
-        self.b = backend
-        self.employee = employee
-        self.inputs = inputs or EngineInputs(backend)
-        self.repo = OrderRepository(backend.db)
-        self.checkpoint = checkpoint
+class OrderReader:
+    """An order as it stands: what it has been paid, what is still due (reading needs no one
+    signed in: ``pos-tui orders list`` and ``show``)."""
 
-    # -- reading -------------------------------------------------------------------------------
+    def __init__(self, backend: Backend) -> None:
+        self.b = backend
+        self.repo = OrderRepository(backend.db)
+
     def view(self, order_id: int, **extra: Any) -> OrderView:
         order = self.repo.get(order_id)
         if order is None:
@@ -135,6 +127,23 @@ class OrderService:
         if order is None or not order["priced"]:
             return []
         return list(json.loads(order["priced"])["children"]["lines"])
+
+
+class OrderService(OrderReader):
+    """Taking and settling orders: every change by ``employee``, one transaction each."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        employee: Employee,
+        *,
+        inputs: EngineInputs | None = None,
+        checkpoint: Checkpoint = _no_checkpoint,
+    ) -> None:
+        super().__init__(backend)
+        self.employee = employee
+        self.inputs = inputs or EngineInputs(backend)
+        self.checkpoint = checkpoint
 
     # -- opening -------------------------------------------------------------------------------
     def open_from_checkout(

@@ -1,0 +1,107 @@
+"""What the commands that take money at the command line share (``pos-tui orders``,
+``pos-tui receivable withdraw``): the employee who takes it, the supervisor who lifts a refusal,
+amounts checked before anything is touched, and the exit codes.
+
+Exit codes: 0 done; 1 refused by a rule (a payment above the balance, a credit limit, a wrong
+PIN), the reason on one line of stderr; 2 input that cannot be acted on (an unknown account or
+order, an amount that is not one, an unknown tender), one line ``error: ...`` on stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from pos_tui.text import plain
+
+EXIT_REFUSED, EXIT_BAD_INPUT = 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def bad_input(message: str) -> NoReturn:
+    click.echo(f"error: {plain(message)}", err=True)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def refused(message: str) -> NoReturn:
+    click.echo(f"refused: {plain(message)}", err=True)
+    raise SystemExit(EXIT_REFUSED)
+
+
+def amount(text: str, minor_unit: int, what: str = "amount") -> Decimal:
+    """A positive amount in the currency's minor unit, or exit 2 saying why."""
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        bad_input(f"{text!r} is not an {what}")
+    unit = Decimal(1).scaleb(-minor_unit)
+    if not value.is_finite() or value <= 0 or value != value.quantize(unit):
+        bad_input(
+            f"{text!r} is not an {what}: a positive number with at most {minor_unit} decimals"
+        )
+    return value.quantize(unit)
+
+
+def customer_id(backend: Any, account: str) -> int:
+    row = backend.customers.by_account(account.strip(), active_only=False)
+    if row is None:
+        bad_input(f"No customer with account number {account.strip()}")
+    return int(row["id"])
+
+
+def employee_options(func: F) -> F:
+    """``--cashier N`` (the PIN asked for, hidden, unless ``--pin``) and the optional
+    ``--supervisor N`` with ``--supervisor-pin`` (asked for when a supervisor is named)."""
+
+    @click.option("--cashier", "cashier", required=True, help="Who takes it: an employee number.")
+    @click.option("--pin", default=None, help="The employee's PIN (asked for when not given).")
+    @click.option(
+        "--supervisor",
+        default=None,
+        help="A supervisor who lifts a refusal a supervisor may lift (credit limit, hold).",
+    )
+    @click.option("--supervisor-pin", default=None, help="Asked for when --supervisor is given.")
+    @functools.wraps(func)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+class Staff:
+    """The signed-in employee and the approving supervisor of one command."""
+
+    def __init__(self, backend: Any, options: dict[str, Any], reason: str) -> None:
+        from pos_tui.services.staff.auth import AuthError, AuthService
+
+        auth = AuthService(backend)
+        number = str(options.pop("cashier"))
+        pin = options.pop("pin") or click.prompt("PIN", hide_input=True)
+        supervisor = options.pop("supervisor")
+        supervisor_pin = options.pop("supervisor_pin")
+        try:
+            self.employee = auth.sign_in(number, pin)
+            self.approver = None
+            if supervisor:
+                supervisor_pin = supervisor_pin or click.prompt("Supervisor PIN", hide_input=True)
+                self.approver = auth.authorize(
+                    str(supervisor), supervisor_pin, role="supervisor", reason=reason
+                )
+        except AuthError as exc:
+            refused(str(exc))
+
+
+def guarded(call: Callable[[], Any]) -> Any:
+    """Run a change; a refusal of the services exits 1 with its message (and, when a
+    supervisor may lift it, how)."""
+    from pos_tui.services.checkout.errors import CheckoutError
+
+    try:
+        return call()
+    except CheckoutError as exc:
+        hint = " (a supervisor may allow it: --supervisor NUMBER)" if exc.override_allowed else ""
+        refused(exc.message + hint)
