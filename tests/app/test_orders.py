@@ -4,6 +4,7 @@ over the balance refused naming it; a cash withdrawal on account."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from textual.pilot import Pilot
@@ -11,6 +12,7 @@ from textual.pilot import Pilot
 from pos_tui.app import PosApp
 from pos_tui.screens.dialogs import ChoiceScreen, PromptScreen
 from pos_tui.screens.orders import OrdersScreen
+from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import OrderRepository
@@ -146,3 +148,81 @@ async def test_cash_withdrawal_at_the_lane(app: PosApp, backend: Backend, store:
     )
     (job,) = [j for j in backend.print_jobs.pending("L1") if j["sale_id"] == sale["id"]]
     assert job["open_drawer"] == 1
+
+
+async def test_cash_over_what_is_due_gives_change_on_the_order_screen(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "2*APPLE")
+        await _attach(pilot, "9876543210")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("enter")  # Layaway
+        await settle(pilot)
+        await _fill(pilot, "", "50", "", "", "")
+        await pilot.press("f5")
+        await settle(pilot)
+        await _fill(pilot, "200", "", "", "")  # cash, 160.00 due
+        assert any(
+            "160.00 paid on LAY-000001: 0.00 still due, change 40.00" in n
+            for n in notifications(pilot)
+        ), notifications(pilot)
+        assert "210.00" in screen_text(pilot)
+    (order,) = _orders(backend, store.anna)
+    payment = backend.journal.last("L1")
+    assert payment is not None and payment["total"] == "160.00"
+    (tender,) = backend.journal.children(int(payment["id"]))["tenders"]
+    assert (tender["kind"], tender["amount"], tender["change_given"]) == ("cash", "200.00", "40.00")
+    assert order["amount_due"] == "0.00"
+
+
+async def test_an_account_payment_over_the_limit_is_approved_by_a_supervisor(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "20*APPLE")  # 2100.00 on Acme's 1000.00 limit
+        await _attach(pilot, "Acme")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Special order, no deposit
+        await settle(pilot)
+        await _fill(pilot, "Bulk apples", "", "", "", "")
+        assert "SO-000001" in screen_text(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await _fill(pilot, "1500", "account", "PO-1", "4321")
+        assert isinstance(app.screen, SupervisorScreen), app.screen
+        assert "available credit 1000" in str(app.screen.query_one("#why").render())
+        await enter(pilot, "101")
+        await enter(pilot, "1234")
+        assert isinstance(app.screen, SupervisorScreen)
+        assert "must approve" in str(app.screen.query_one("#supervisor-error").render())
+        await enter(pilot, "201")
+        await enter(pilot, "2345")
+        await settle(pilot)
+        assert isinstance(app.screen, OrdersScreen)
+        assert any(
+            "1500.00 paid on SO-000001: 600.00 still due" in n for n in notifications(pilot)
+        ), notifications(pilot)
+    (order,) = _orders(backend, store.corp)
+    (entry,) = backend.ledgers.receivable_entries(store.corp)
+    assert (entry["amount"], entry["approved_by"], entry["employee_id"]) == (
+        "1500.00",
+        store.supervisor.id,
+        store.cashier.id,
+    )
+    trail = backend.store.audit_trail("customer_order", int(order["id"]))  # type: ignore[arg-type]
+    (override,) = [a for a in trail if a["action"] == "account_override"]
+    assert json.loads(override["changes"])["approved_by"] == store.supervisor.id
+    assert json.loads(override["changes"])["lifted"] == ["CREDIT_LIMIT"]
+    approvals = backend.store.audit_trail("employee", store.supervisor.id)
+    assert any(
+        a["action"] == "override" and "payment on SO-000001" in a["changes"] for a in approvals
+    )
