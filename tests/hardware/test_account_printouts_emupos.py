@@ -1,5 +1,6 @@
 """Customer accounts on paper, decoded by emupos: statements of a statement run printed on the
-receipt printer, order slips and the cash withdrawal slip."""
+receipt printer, order slips (deposit, payment with change, cancellation, the completing
+receipt; and printed by the lane app from the order screen) and the cash withdrawal slip."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from tests.catalog import Store, build_store
 from tests.conftest import Clock
 
 from .stacks import Emupos
+from .test_lane_devices import LaneFactory, printer_table, until
+from .test_lane_devices import lane as lane  # the lane app fixture
 from .test_print_queue_emupos import line_with, new_receipts, on_emupos
 
 pytestmark = pytest.mark.hardware
@@ -123,3 +126,75 @@ def test_withdrawal_slip_kicks_the_drawer(backend: Backend, store: Store, emupos
     assert line_with(text, "Cash given back").endswith(" 40.00")
     assert line_with(text, "Account balance").endswith(" 40.00")
     assert emupos.drawer() == "open"
+
+
+def test_change_and_cancellation_slips(backend: Backend, store: Store, emupos: Emupos) -> None:
+    """Cash over what is due prints its change; a cancellation gives each payment back on its
+    slip (cash net of the change it gave)."""
+    from pos_tui.services.accounts.orders import OrderService, Tender
+
+    co = Checkout(backend, store.cashier)
+    co.add_item("APPLE", "2")
+    co.attach_customer(store.anna)
+    orders = OrderService(backend, store.cashier)
+    opened = orders.open_from_checkout(co, "special", Tender("card", "10.00", "AUTH-1"))
+    orders.pay(opened.order["id"], Tender("cash", "250.00"))  # 200.00 due: 50.00 change
+    orders.cancel(opened.order["id"])
+    emupos.close_drawer()
+    known = len(emupos.receipts())
+    outcomes = PrintQueue(backend, on_emupos(emupos)).process()
+    assert [o.printed for o in outcomes] == [True, True, True]
+    _deposit, change, cancelled = new_receipts(emupos, known, 3)
+    assert line_with(change, "Special order").endswith(" SO-000001")
+    assert line_with(change, "Cash  ").endswith(" 250.00")
+    assert line_with(change, "Change").endswith(" 50.00")
+    assert line_with(change, "TOTAL").endswith(" Rs.200.00")
+    assert line_with(change, "Still to pay").endswith(" 0.00")
+    assert "ORDER CANCELLED" in cancelled
+    assert line_with(cancelled, "Card given back AUTH-1").endswith(" 10.00")
+    assert line_with(cancelled, "Cash given back").endswith(" 200.00")
+    assert line_with(cancelled, "TOTAL").endswith(" Rs.210.00")
+    assert emupos.drawer() == "open"
+
+
+async def test_order_slips_printed_by_the_lane_from_the_order_screen(
+    lane: LaneFactory, emupos: Emupos
+) -> None:
+    """The real lane app under Pilot, its printer the emupos one from [devices.printer]: the
+    order screen's deposit and payment slips come out of the lane's own print worker."""
+    from pos_tui.screens.orders import OrdersScreen
+    from tests.app.conftest import enter, settle, sign_in
+    from tests.app.test_orders import _attach, _fill
+
+    app, probe = lane({"printer": printer_table(emupos)})
+    emupos.close_drawer()
+    known = len(emupos.receipts())
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await sign_in(pilot)
+            await enter(pilot, "2*APPLE")
+            await _attach(pilot, "9876543210")
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            assert isinstance(app.screen, OrdersScreen)
+            await pilot.press("f2")
+            await settle(pilot)
+            await pilot.press("enter")  # Layaway
+            await settle(pilot)
+            await _fill(pilot, "Two apples for Friday", "50", "", "", "")
+            (deposit,) = new_receipts(emupos, known)
+            await pilot.press("f5")
+            await settle(pilot)
+            await _fill(pilot, "200", "", "", "")
+            (payment,) = new_receipts(emupos, known + 1)
+            await until(pilot, lambda: probe.print_jobs.pending("L1") == [], "slips printed")
+    finally:
+        emupos.close_drawer()
+    assert "ORDER PAYMENT" in deposit and "Two apples for Friday" in deposit
+    assert line_with(deposit, "Layaway").endswith(" LAY-000001")
+    assert line_with(deposit, "Cash  ").endswith(" 50.00")
+    assert line_with(deposit, "Still to pay").endswith(" 160.00")
+    assert "Customer: Anna Smith" in deposit
+    assert line_with(payment, "Cash  ").endswith(" 200.00")
+    assert line_with(payment, "Change").endswith(" 40.00")
+    assert line_with(payment, "Still to pay").endswith(" 0.00")
