@@ -556,9 +556,15 @@ def create_app(
 def configure_logging() -> None:
     # Libraries (python-escpos among them) log through the root logger and would draw over the
     # screen: send everything to a file instead.
+    # A log that cannot be written (a full disk) must not print tracebacks over the lane.
+    logging.raiseExceptions = False
     log_dir = data_dir()
-    log_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(log_dir / "pos-tui.log", encoding="utf-8")
+    handler: logging.Handler
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_dir / "pos-tui.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -43,11 +43,30 @@ class CliState:
 pass_state = click.make_pass_decorator(CliState)
 
 
+class StorageExit(click.ClickException):
+    """The database could not be used (a full disk, a lock held too long, a read-only file, an
+    I/O error): one line naming the file and what to do, exit code 2, no traceback."""
+
+    exit_code = 2
+
+
 class LaneGroup(click.Group):
     """Attaches the subcommands of :mod:`pos_tui.commands` the first time one is looked up, so
-    opening the lane (no subcommand) never imports them."""
+    opening the lane (no subcommand) never imports them. A storage fault in any command or at
+    the lane's start ends in :class:`StorageExit`."""
 
     _attached = False
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from pos_tui.storage.errors import fault_of
+
+            fault = fault_of(exc)
+            if fault is None:
+                raise
+            raise StorageExit(fault.for_command) from None
 
     def _attach(self, name: str | None = None) -> None:
         """Attach the subcommand ``name`` (all of them when it is None or unknown)."""

@@ -163,7 +163,10 @@ class CheckoutScreen(LineFlows):
         text = event.value.strip()
         event.input.value = ""
         if not text:
+            # Enter on an empty entry after a full disk or a lock: the change that failed.
+            self.retry_failed()
             return
+        self.retry_action = None  # a new change: the one that failed is not tried again
         qty, code = parse_entry(text, self.pending_quantity)
         self._set_pending(None)
         self.add_item(code, qty)
@@ -242,7 +245,10 @@ class CheckoutScreen(LineFlows):
         )
 
     async def _suspend(self, co: Checkout, label: str | None) -> None:
-        ok, held = await self.attempt(co.suspend, label)
+        def again() -> None:
+            self.run_worker(self._suspend(co, label), group="sale-ops")
+
+        ok, held = await self.attempt(co.suspend, label, retry=again)
         if ok:
             self.pos.say(f"Sale held (#{held}); Ctrl+G recalls it", title="Held")
             await self.refresh_sale()

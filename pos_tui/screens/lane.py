@@ -21,6 +21,7 @@ from pos_tui.screens.service_calls import ServiceScreen, error_text
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.staff.auth import AuthError, Employee
+from pos_tui.storage.errors import StorageFault, fault_of
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
 
@@ -78,6 +79,9 @@ class LaneScreen(ServiceScreen[R]):
 
         self.app.push_screen(BackOfficeScreen())
 
+    def fault_text(self, fault: StorageFault) -> str:
+        return fault.at_sale
+
     def pos_employee(self) -> Employee:
         """The signed-in employee (lane screens exist only while someone is signed in)."""
         employee = self.pos.employee
@@ -112,11 +116,16 @@ class LaneScreen(ServiceScreen[R]):
     ) -> None:
         from pos_tui.screens.supervisor import SupervisorScreen
 
+        def again() -> None:
+            self.run_worker(self._guarded(co, op, reason, done, approver), group="sale-ops")
+
         try:
             view = await self.pos.call_service(apply, co, partial(op, approver))
         except CheckoutError as exc:
             refusal = exc.message
-            if exc.override_allowed and approver is None:
+            if exc.retry:
+                self.refuse(refusal, retry=again)
+            elif exc.override_allowed and approver is None:
 
                 def approved(who: Employee | None) -> None:
                     if who is None:
@@ -136,8 +145,13 @@ class LaneScreen(ServiceScreen[R]):
             self.refuse(error_text(exc))
             return
         except Exception as exc:
-            log.exception("sale change failed")
-            self.refuse(f"Unexpected error: {exc}")
+            fault = fault_of(exc)
+            if fault is not None:  # outside the sale's own save (a visit, a lookup)
+                log.warning("sale change: %s", fault.detail)
+                self.refuse(fault.at_sale, retry=again)
+            else:
+                log.exception("sale change failed")
+                self.refuse(f"Unexpected error: {exc}")
             return
         if approver is not None:
             self.pos.say(f"Approved by {approver.name}", title="Supervisor")

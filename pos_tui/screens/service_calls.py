@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from textual.screen import Screen
 from textual.widget import Widget
 
+from pos_tui.storage.errors import StorageFault, fault_of
+
 if TYPE_CHECKING:
     from pos_tui.app import PosApp
 
@@ -23,41 +25,79 @@ def error_text(exc: BaseException) -> str:
     return str(getattr(exc, "message", None) or exc)
 
 
+def retryable(exc: BaseException) -> bool:
+    """A refusal that is no fault of the request (a full disk, a lock held too long): the same
+    call may be tried again as it is."""
+    return bool(getattr(exc, "retry", False)) or fault_of(exc) is not None
+
+
 class ServiceScreen(Screen[R]):
     """A screen of the app that calls services: ``attempt``, ``refuse`` and ``hint``.
 
     A family of screens names the errors its users read (anything else is a bug: logged and
     reported without closing the screen), the widget of its message line (any widget with
     ``say(text, error=...)``), and itself for the log.
+
+    A storage fault (disk full, a lock held past the busy timeout, read-only, I/O) is said in
+    the words of :mod:`pos_tui.storage.errors` and keeps what failed: Enter runs it again
+    (:meth:`retry_failed`, called by the screen's Enter).
     """
 
     USER_ERRORS: ClassVar[tuple[type[BaseException], ...]] = ()
     MESSAGE_LINE: ClassVar[type[Widget]] = Widget
     CALLS_FROM: ClassVar[str] = "screen"
+    # What Enter tries again after a storage fault (None: nothing failed that way).
+    retry_action: Callable[[], object] | None = None
 
     @property
     def pos(self) -> PosApp:
         return cast("PosApp", self.app)
 
-    def refuse(self, message: str) -> None:
-        """A refusal: inline (if the screen has a message line) and as a notification."""
+    def refuse(self, message: str, *, retry: Callable[[], object] | None = None) -> None:
+        """A refusal: inline (if the screen has a message line) and as a notification.
+        ``retry``: what Enter does next (the call that met a storage fault)."""
+        self.retry_action = retry
         for line in self.query(self.MESSAGE_LINE):
             cast(Any, line).say(message, error=True)
-        self.pos.say(message, title="Refused", severity="error")
+        self.pos.say(message, title="Not saved" if retry else "Refused", severity="error")
+
+    def retry_failed(self) -> bool:
+        """Enter after a storage fault: the call that failed, once more. False: none waiting."""
+        action, self.retry_action = self.retry_action, None
+        if action is None:
+            return False
+        self.hint("Trying again…")
+        action()
+        return True
 
     def hint(self, message: str) -> None:
         for line in self.query(self.MESSAGE_LINE):
             cast(Any, line).say(message)
 
     async def attempt(
-        self, fn: Callable[..., T], *args: Any, **kwargs: Any
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        retry: Callable[[], object] | None = None,
+        **kwargs: Any,
     ) -> tuple[bool, T | None]:
-        """Call a service on the database thread; a refusal is shown and gives (False, None)."""
+        """Call a service on the database thread; a refusal is shown and gives (False, None).
+        ``retry``: what Enter runs when the call met a storage fault (usually the action that
+        made it)."""
         try:
             return True, await self.pos.call_service(fn, *args, **kwargs)
         except self.USER_ERRORS as exc:
-            self.refuse(error_text(exc))
+            self.refuse(error_text(exc), retry=retry if retryable(exc) else None)
         except Exception as exc:  # a bug must not close the screen, nor lose a sale
-            log.exception("%s service call failed", self.CALLS_FROM)
-            self.refuse(f"Unexpected error: {exc}")
+            fault = fault_of(exc)
+            if fault is not None:
+                log.warning("%s service call: %s", self.CALLS_FROM, fault.detail)
+                self.refuse(self.fault_text(fault), retry=retry)
+            else:
+                log.exception("%s service call failed", self.CALLS_FROM)
+                self.refuse(f"Unexpected error: {exc}")
         return False, None
+
+    def fault_text(self, fault: StorageFault) -> str:
+        """How this screen says a storage fault (the lane: "the sale is kept")."""
+        return fault.message

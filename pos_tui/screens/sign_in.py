@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.services.staff.auth import AuthError, AuthLocked, AuthService, Employee
 from pos_tui.services.staff.lockout import Lock, wait_text
+from pos_tui.storage.errors import StorageFault
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
 
@@ -115,6 +116,9 @@ class SignInScreen(Screen[None]):
                 self.show_lock(exc.lock)
             else:
                 error.update(safe(str(exc)))
+            return
+        except StorageFault as exc:  # the sign-in's audit row not written: Enter tries again
+            error.update(safe(exc.message))
             return
         self.show_lock(None)
         if self.locked_by:

@@ -173,7 +173,8 @@ class TenderScreen(LaneScreen[Committed | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.action_cash()
+        if not self.retry_failed():  # after a full disk or a lock: what failed, again
+            self.action_cash()
 
     def action_cash(self) -> None:
         co, amount = self.co, self._amount()
@@ -331,7 +332,7 @@ class TenderScreen(LaneScreen[Committed | None]):
 
     async def _commit(self) -> None:
         try:
-            ok, committed = await self.attempt(self.co.commit)
+            ok, committed = await self.attempt(self.co.commit, retry=self.action_commit)
         finally:
             self._committing = False
         if ok and committed is not None:

@@ -18,6 +18,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from pos_tui.storage import name_keys
+from pos_tui.storage.errors import fault_of
 from pos_tui.text import fold_email
 
 migrations = Migrations("pos_tui")
@@ -166,6 +167,8 @@ class _Connection(sqlite3.Connection):
     busy_timeout_ms = 0
     # Inside ``write(db, whole=True)``: writes nested in it join without savepoints.
     whole = False
+    # The file, so a fault names it and a full disk is told from an I/O error.
+    path: str | None = None
 
 
 # How long ``write`` sleeps between tries for a write lock another lane holds: from a tenth of a
@@ -193,19 +196,60 @@ def connect(
     """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: we issue BEGIN ourselves (see ``write``), so nothing commits by surprise.
-    conn = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, factory=_Connection
-    )
-    _configure(conn, busy_timeout_ms)
-    # No sqlite-utils plugins: the till's connection does not change with what else is
-    # installed, and the lane does not scan every package's entry points (~12 ms) at start.
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    if migrate:
-        # Under BEGIN IMMEDIATE, so two lanes starting on a new file migrate it once.
-        with write(db):
-            migrations.apply(db)
+    # A full disk, a read-only file or a lock at the start is a StorageFault naming the file
+    # (the CLI says it and exits 2), never SQLite's bare "disk I/O error".
+    with translated(str(path)):
+        # isolation_level=None: we issue BEGIN ourselves (see ``write``), so nothing commits
+        # by surprise.
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, check_same_thread=False, factory=_Connection
+        )
+        conn.path = str(path)
+        try:
+            _configure(conn, busy_timeout_ms)
+            # No sqlite-utils plugins: the till's connection does not change with what else is
+            # installed, and the lane does not scan every package's entry points (~12 ms).
+            db = sqlite_utils.Database(conn, execute_plugins=False)
+            if migrate:
+                # Under BEGIN IMMEDIATE, so two lanes starting on a new file migrate it once.
+                with write(db):
+                    migrations.apply(db)
+        except BaseException:
+            conn.close()
+            raise
     return db
+
+
+def snapshot(db: sqlite_utils.Database, path: Path | str) -> sqlite_utils.Database:
+    """A copy of ``db`` as it stands, written to ``path`` (a new file): read in one read
+    transaction, so the lanes go on writing meanwhile and nobody waits for the copy. For work
+    that must not change the store nor lock it, such as an import's dry run."""
+    with translated(str(path)):
+        conn = sqlite3.connect(
+            str(path), isolation_level=None, check_same_thread=False, factory=_Connection
+        )
+        conn.path = str(path)
+        try:
+            db.conn.backup(conn)
+            _configure(conn, 0)
+            # A scratch copy: losing it in a crash loses nothing.
+            conn.execute("PRAGMA synchronous = OFF")
+        except BaseException:
+            conn.close()
+            raise
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+@contextmanager
+def translated(path: str | None) -> Iterator[None]:
+    """SQLite's faults (locked, full, read-only, I/O) raised as :class:`StorageFault`."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        fault = fault_of(exc, path=path)
+        if fault is None or fault is exc:
+            raise
+        raise fault from exc
 
 
 @contextmanager
@@ -219,6 +263,13 @@ def write(db: sqlite_utils.Database, *, whole: bool = False) -> Iterator[sqlite_
     if conn.in_transaction and getattr(conn, "whole", False):
         yield db
         return
+    with translated(getattr(conn, "path", None)):
+        yield from _write(conn, db, whole)
+
+
+def _write(
+    conn: sqlite3.Connection, db: sqlite_utils.Database, whole: bool
+) -> Iterator[sqlite_utils.Database]:
     if conn.in_transaction:
         # Nested use joins the outer transaction through a savepoint. One name serves every
         # level (SQLite releases or rolls back the innermost savepoint of a name), so the
@@ -248,7 +299,14 @@ def write(db: sqlite_utils.Database, *, whole: bool = False) -> Iterator[sqlite_
     finally:
         if flat is not None:
             flat.whole = False
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        # A COMMIT that failed (disk full, busy) may leave the transaction open: the next
+        # write would join it as a savepoint and never commit, holding every lane's lock.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def change_mark(db: sqlite_utils.Database) -> tuple[int, int]:

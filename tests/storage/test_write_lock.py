@@ -12,6 +12,7 @@ import pytest
 
 from pos_tui.storage.customers import CustomerRepository
 from pos_tui.storage.db import connect, write
+from pos_tui.storage.errors import StorageFault
 from pos_tui.storage.ledgers import LedgerRepository
 
 
@@ -55,8 +56,12 @@ def test_a_lock_held_too_long_gives_up_at_the_busy_timeout(db_path: Path) -> Non
     waiter = connect(db_path, busy_timeout_ms=150)
     with write(holder):
         started = time.perf_counter()
-        with pytest.raises(sqlite3.OperationalError, match="locked"), write(waiter):
+        with (
+            pytest.raises(StorageFault, match=r"^database busy: nothing was saved") as info,
+            write(waiter),
+        ):
             pass
+        assert info.value.kind == "locked" and isinstance(info.value, sqlite3.OperationalError)
         assert 0.14 < time.perf_counter() - started < 1.0
     assert not waiter.conn.in_transaction
     assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 150

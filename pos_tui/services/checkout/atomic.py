@@ -20,6 +20,7 @@ import sqlite_utils
 
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.storage.db import write
+from pos_tui.storage.errors import fault_of
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,20 @@ def atomic(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P]
 
 @contextmanager
 def saved(db: sqlite_utils.Database, *, failed: str, whole: bool = False) -> Iterator[None]:
-    """One write transaction; a database fault (locked, disk full, read-only) becomes a refusal
-    the cashier reads, ``failed`` saying what did not happen. The caller restores its cart."""
+    """One write transaction; a database error becomes a refusal the cashier reads. A fault of
+    the storage (a lock held past the busy timeout, a full disk, read-only, I/O) says so in
+    the lane's words ("disk full: the sale is kept, free space and press Enter") and may be
+    retried as it is; any other (a constraint) says ``failed``. The caller restores its cart."""
     try:
         with write(db, whole=whole):
             yield
     except sqlite3.Error as exc:
-        log.warning("%s: %s", failed, exc)
+        fault = fault_of(exc)
+        log.warning("%s: %s", failed, fault.detail if fault else exc)
+        if fault is not None:
+            raise CheckoutError(
+                fault.at_sale, code=f"STORAGE_{fault.kind.upper()}", retry=True
+            ) from exc
         raise CheckoutError(
             f"{failed}: {exc}. Nothing changed: try again", code="NOT_SAVED"
         ) from exc

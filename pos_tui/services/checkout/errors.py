@@ -6,15 +6,23 @@ from decimal import Decimal, InvalidOperation
 
 
 class CheckoutError(Exception):
-    """A refusal the cashier sees. ``override_allowed``: a supervisor's PIN may lift it."""
+    """A refusal the cashier sees. ``override_allowed``: a supervisor's PIN may lift it.
+    ``retry``: nothing was wrong with the change, the database could not take it (a full disk,
+    a lock held too long): the same change may simply be tried again (Enter at the lane)."""
 
     def __init__(
-        self, message: str, *, code: str = "REFUSED", override_allowed: bool = False
+        self,
+        message: str,
+        *,
+        code: str = "REFUSED",
+        override_allowed: bool = False,
+        retry: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.override_allowed = override_allowed
+        self.retry = retry
 
 
 def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
