@@ -276,16 +276,3 @@ def iter_customers(db: sqlite_utils.Database, *, include_inactive: bool) -> Iter
     names = [d[0] for d in cur.description]
     for values in cur:
         yield dict(zip(names, values, strict=True))
-
-
-@contextmanager
-def rolled_back(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """A write transaction that is always rolled back: a dry run sees its own writes only."""
-    if db.conn.in_transaction:
-        raise RuntimeError("a dry run needs its own transaction")
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    finally:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")

@@ -3,6 +3,13 @@
 Inside a batch each row has its own savepoint, so a refused row takes back only itself; refused
 rows are reported with their row number and reason (and can be written back out to fix). A row
 whose referring customer comes later in the file is tried again at the end.
+
+Every lane shares the database, so the import never keeps them waiting: a batch ends when the
+next row would take its write lock past :data:`LOCK_BUDGET_S` (as measured on this import's own
+rows: a row with a PIN to hash takes longer), and between batches the lanes write. A dry run
+never takes the lock at all: it is the same import into a snapshot of the store
+(``storage.db.snapshot``), thrown away after, so it checks every rule a real import would,
+duplicates within the file included.
 """
 
 from __future__ import annotations
@@ -11,8 +18,10 @@ import csv
 import os
 import re
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -32,9 +41,18 @@ from pos_tui.services.customers.rules import decimal_or_none
 from pos_tui.services.customers.service import CustomerService, OpeningBalance
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import bulk
-from pos_tui.storage.db import write
+from pos_tui.storage.db import snapshot, write
 
+# The most rows one transaction takes (the lock budget usually ends a batch first).
 DEFAULT_BATCH = 500
+# How long one batch may keep the write lock, rows and COMMIT: half the 100 ms every lane is
+# promised, so a row slower than the ones before it still ends the batch in time.
+LOCK_BUDGET_S = 0.05
+# How fast a row's usual time follows the rows timed (an exponential moving average).
+_AVERAGING = 0.2
+# After each batch the import steps aside this long, so a lane waiting for the lock (it asks
+# again every 0.1-0.5 ms, storage/db.py) takes it before the next batch does.
+_STEP_ASIDE_S = 0.002
 # A card code CustomerService generates for an empty card number (5 characters, not all digits).
 _GENERATED_CODE = re.compile(r"^(?=.*[A-Z])[A-Z0-9]{5}$")
 
@@ -75,6 +93,10 @@ class ImportReport:
     # The last row whose batch is committed: a re-run continues with --start-row (this + 1).
     committed_through: int = 1
     seconds: float = 0.0
+    # Transactions committed and the longest time one of them held the write lock (seconds,
+    # BEGIN IMMEDIATE taken to COMMIT done; a dry run holds none).
+    batches: int = 0
+    longest_lock_s: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -89,11 +111,15 @@ class CustomerImporter:
         *,
         batch_size: int = DEFAULT_BATCH,
         employee_id: int | None = None,
+        lock_budget_s: float = LOCK_BUDGET_S,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.b = backend
         self.mapping = mapping or Mapping()
         self.batch_size = max(1, batch_size)
         self.employee_id = employee_id
+        self.lock_budget_s = lock_budget_s
+        self.clock = clock
         self._refs: dict[str, dict[str, int]] = {}
         # The report of the running import: after an interruption, what was committed.
         self.report = ImportReport()
@@ -107,7 +133,16 @@ class CustomerImporter:
         progress: ProgressFn | None = None,
         on_plan: Callable[[Plan, int], None] | None = None,
     ) -> ImportReport:
-        """Import ``path``; raises :class:`CsvFileError` when the file cannot be used at all."""
+        """Import ``path``; raises :class:`CsvFileError` when the file cannot be used at all.
+
+        ``dry_run``: every row checked as a real import would, against a snapshot of the
+        store; nothing is stored and no lane waits for it."""
+        if dry_run:
+            with self._into_snapshot() as scratch:
+                report = scratch.run(path, start_row=start_row, progress=progress, on_plan=on_plan)
+            report.dry_run, report.batches, report.longest_lock_s = True, 0, 0.0
+            self.report = report
+            return report
         started = time.perf_counter()
         header, rows = read_csv(path)
         plan = plan_columns(header, self.mapping)
@@ -168,31 +203,70 @@ class CustomerImporter:
                 # A check the service missed still refuses only this row (OverflowError too).
                 report.rejected.append(Rejected(number, str(exc), values))
 
-        if dry_run:
-            # Everything in one transaction that is rolled back: the checks see earlier rows.
-            with bulk.rolled_back(db):
-                for number, values in numbered:
-                    one(number, values, final=False)
-                    tick(1)
-                for number, values in deferred:
-                    one(number, values, final=True)
-        else:
-            for batch in _chunks(numbered, self.batch_size):
-                with write(db):
-                    for number, values in batch:
-                        one(number, values, final=False)
-                report.committed_through = batch[-1][0]
-                tick(len(batch))
-            if deferred:
-                with write(db):
-                    for number, values in list(deferred):
-                        one(number, values, final=True)
+        for done in self._batches(numbered, lambda n, v: one(n, v, final=False)):
+            report.committed_through = done[-1][0]
+            tick(len(done))
+        for _done in self._batches(list(deferred), lambda n, v: one(n, v, final=True)):
+            pass
         report.rejected = sorted(
             (r.without_secrets(report.secret_columns) for r in report.rejected),
             key=lambda r: r.row,
         )
         report.seconds = time.perf_counter() - started
         return report
+
+    # -- batches -----------------------------------------------------------------------------
+    def _batches(
+        self, rows: list[tuple[int, list[str]]], one: Callable[[int, list[str]], None]
+    ) -> Iterator[list[tuple[int, list[str]]]]:
+        """Run ``one`` on every row, a transaction at a time; yields each batch once committed
+        (the lanes write while the caller looks at it).
+
+        A batch ends at ``batch_size`` rows, or before the lock would outlast the budget: when
+        the time it took so far plus twice a row's usual time reaches it. Rows are timed as
+        they go (a moving average), so a file of PINs to hash gets smaller batches than one of
+        names, and one slow moment does not shrink every batch after it. Between batches the
+        import steps aside a moment: SQLite's lock is no queue, and an import that took it
+        again at once could keep a waiting lane out for several batches."""
+        report, clock, budget = self.report, self.clock, self.lock_budget_s
+        usual: float | None = None  # a row's time, averaged over the rows so far
+        start = 0
+        while start < len(rows):
+            end = start
+            with write(self.b.db):
+                began = last = clock()
+                while end < len(rows) and end - start < self.batch_size:
+                    one(*rows[end])
+                    end += 1
+                    now = clock()
+                    took, last = now - last, now
+                    usual = took if usual is None else usual + _AVERAGING * (took - usual)
+                    if now - began + 2 * usual >= budget:
+                        break
+            held = clock() - began
+            report.batches += 1
+            report.longest_lock_s = max(report.longest_lock_s, held)
+            yield rows[start:end]
+            start = end
+            if start < len(rows) and budget != float("inf"):
+                time.sleep(_STEP_ASIDE_S)
+
+    @contextmanager
+    def _into_snapshot(self) -> Iterator[CustomerImporter]:
+        """This importer pointed at a throwaway copy of the store: the copy is read in one read
+        transaction (the lanes go on writing meanwhile) into a temporary file."""
+        with tempfile.TemporaryDirectory(prefix="pos-tui-dry-run-") as folder:
+            copy = snapshot(self.b.db, f"{folder}/snapshot.db")
+            try:
+                yield CustomerImporter(
+                    Backend(db=copy, settings=self.b.settings, now=self.b.now),
+                    self.mapping,
+                    batch_size=max(self.batch_size, DEFAULT_BATCH),
+                    employee_id=self.employee_id,
+                    lock_budget_s=float("inf"),  # nobody else writes the copy
+                )
+            finally:
+                copy.conn.close()
 
     # -- one row -----------------------------------------------------------------------------
     def _load_refs(self) -> None:
@@ -306,11 +380,6 @@ class CustomerImporter:
 
 def _points(text: str | None) -> Decimal | None:
     return decimal_or_none(text, "opening_points") if text else None
-
-
-def _chunks(items: list[tuple[int, list[str]]], size: int) -> Iterator[list[tuple[int, list[str]]]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def write_rejects(path: Path, report: ImportReport) -> None:
