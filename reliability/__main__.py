@@ -1,0 +1,3 @@
+from reliability.cli import main
+
+main()
