@@ -44,7 +44,7 @@ LONG: dict[str, Any] = {
     "lanes": 3,
     "kills": 1000,
     "max_delay_s": 0.5,
-    "seconds": 3600,
+    "seconds": 5400,
     "redeem_lanes": 4,
     "shared_customers": 3,
     "points_each": "200",

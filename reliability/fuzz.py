@@ -122,7 +122,7 @@ def _entry(lane: _Lane, text: str) -> None:
 def registry() -> dict[str, Target]:
     targets: dict[str, Target] = {}
     try:
-        from tests import fuzz_targets  # type: ignore[attr-defined]
+        from tests import fuzz_targets
     except ImportError:
         pass
     else:
