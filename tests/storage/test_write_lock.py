@@ -127,3 +127,25 @@ def test_a_whole_transaction_is_all_or_nothing_without_savepoints(db_path: Path)
         ledgers.add_points(customer_id=cid, entry_type="earned", points=Decimal(8), at="t")
         raise RuntimeError("refused")
     assert CustomerRepository(db).loyalty_balance(cid) == 4
+
+
+def test_a_commit_that_fails_leaves_no_transaction_open(db_path: Path) -> None:
+    """A COMMIT refused with its transaction still open (here a deferred foreign key; a busy
+    COMMIT does the same) is rolled back: the next write is a transaction of its own that
+    commits, not a savepoint in a dead one holding every lane's write lock."""
+    db = connect(db_path)
+    other = connect(db_path, busy_timeout_ms=100)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), write(db):
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        LedgerRepository(db).add_points(
+            customer_id=999_999, entry_type="earned", points=Decimal(1), at="t"
+        )
+    assert not db.conn.in_transaction
+    with write(other):  # the lock is free: no StorageFault "database busy"
+        pass
+    cid = _customer(db_path)
+    with write(db):
+        LedgerRepository(db).add_points(
+            customer_id=cid, entry_type="earned", points=Decimal(2), at="t"
+        )
+    assert CustomerRepository(other).loyalty_balance(cid) == Decimal(2)
