@@ -175,10 +175,39 @@ def test_batches_end_before_the_lock_outlasts_the_budget(template: Path, tmp_pat
     report = importer.run(path)
     assert report.imported == 40 and report.committed_through == 41
     # 6 rows of 7 ms, then 42 ms + two rows' time would reach the 50 ms budget: the batch
-    # commits at 49 ms. Was: one batch of 500 rows.
-    assert report.batches == 7
+    # commits at 49 ms. Its COMMIT took 7 ms, so the next batches take 5 rows (35 + 14 + 7):
+    # 6 + 6 x 5 + 4 rows. Was: one batch of 500 rows.
+    assert report.batches == 8
     assert report.longest_lock_s == pytest.approx(0.049)
     assert report.longest_lock_s < 0.1 and LOCK_BUDGET_S == 0.05
+
+
+class SlowCommitClock:
+    """Rows of 2 ms; a COMMIT takes 30 ms, as on a busy disk: the clock sees it happen (the
+    transaction it last saw open is closed)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.t = 0.0
+        self.was_open = False
+
+    def __call__(self) -> float:
+        is_open = self.backend.db.conn.in_transaction
+        self.t += 0.03 if self.was_open and not is_open else 0.002
+        self.was_open = is_open
+        return self.t
+
+
+def test_a_slow_commit_makes_the_next_batches_end_sooner(template: Path, tmp_path: Path) -> None:
+    backend = _copy(template, tmp_path)
+    path = _csv(tmp_path / "many.csv", _numbered(100))
+    report = CustomerImporter(backend, clock=SlowCommitClock(backend)).run(path)
+    assert report.imported == 100
+    # The first batch knows no COMMIT yet: 23 rows (46 ms + 4), then its COMMIT: 76 ms held.
+    # Every later batch counts the 30 ms COMMIT: 8 rows (16 + 4 + 30), 48 ms held. Counting
+    # the rows alone (as before), every batch held the lock 76 ms.
+    assert report.batches == 1 + -(-(100 - 23) // 8)
+    assert report.longest_lock_s == pytest.approx(0.076)
 
 
 class SlowRowsClock:
