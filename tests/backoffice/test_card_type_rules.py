@@ -106,7 +106,7 @@ def test_every_field_left_empty_stores_the_schema_default_or_is_refused_by_name(
     the schema would (a NOT NULL column's default, NULL elsewhere), or the save is refused with
     the field named in words. Never a database error."""
     admin = CatalogAdmin(backend)
-    columns = {c.name: c for c in backend.db[table].columns}  # type: ignore[union-attr]
+    columns = {c.name: c for c in backend.db[table].columns}
     plain = backend.catalog.insert(table, required_only(backend, table, 0))
     schema = stored(backend, table, plain)
     existing = admin.save(table, None, {**admin.load(table, None), **required_only(backend, table, 1)}, employee_id=None)  # fmt: skip

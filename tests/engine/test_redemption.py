@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from engine_factories import SETTINGS, card
-
 from pos_tui.engine import RedemptionRequest, redeem
+from tests.engine.engine_factories import SETTINGS, card
 
 TWO_FOR_FIVE = card(points_to_convert=D(2), equivalent_currency=D(5))
 

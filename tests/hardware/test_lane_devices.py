@@ -18,7 +18,7 @@ import pytest
 import serial
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from pos_tui.app import CustomerListScreen, PosApp, create_app
 from pos_tui.config import load_settings
@@ -453,7 +453,9 @@ async def test_keyboard_wedge_scans_and_swipes_and_methods_of_input(lane: LaneFa
         await settle(pilot)
         assert isinstance(app.screen, CustomerListScreen)
         await until(
-            pilot, lambda: app.screen.query_one("#customer-results").row_count >= 4, "the list"
+            pilot,
+            lambda: app.screen.query_one("#customer-results", DataTable).row_count >= 4,
+            "the list",
         )
         await pilot.press("enter")
         await settle(pilot)
