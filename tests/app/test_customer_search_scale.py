@@ -15,9 +15,7 @@ from pos_tui.screens.customer_search import RESULT_LIMIT, CustomerSearchScreen
 from pos_tui.services.runtime.backend import Backend
 from tests.app.conftest import settle, sign_in
 from tests.app.helpers_lane import view
-
-# Only a hang fails the test: the wait for the database thread is an event, not a duration.
-HANG_SECONDS = 60.0
+from tests.helpers import HANG_SECONDS
 
 
 async def test_typing_over_100k_customers_runs_one_search_per_pause(

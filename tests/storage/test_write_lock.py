@@ -15,6 +15,7 @@ from pos_tui.storage.customers import CustomerRepository
 from pos_tui.storage.db import connect, write
 from pos_tui.storage.errors import StorageFault
 from pos_tui.storage.ledgers import LedgerRepository
+from tests.helpers import HANG_SECONDS
 
 
 def _customer(db_path: Path) -> int:
@@ -29,10 +30,6 @@ def _customer(db_path: Path) -> int:
     )
     db.conn.close()
     return cid
-
-
-# Only a hang fails these tests: each wait is for an event, bounded by this much.
-HANG_SECONDS = 60.0
 
 
 class Tries:
