@@ -153,8 +153,8 @@ class PosApp(App[None]):
             return
         self.device_bridge = bridge
         self._pole = bridge.pole
-        for error in bridge.lane.errors:
-            self.device_notice(f"Device not used: {error}", error=True)
+        for notice in bridge.lane.errors:
+            self.device_notice(notice, error=True)
         self.wedge = KeyWedge(
             self,
             bridge.lane.wedge,
