@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,15 @@ def test_pos_tui_devices_on_a_thin_terminal_names_the_extra(tmp_path: Path) -> N
     bare = _pos_tui(env, "--db", db, "devices")
     assert bare.returncode == 0, bare.stderr
     assert "No devices configured" in bare.stdout
+
+
+def test_the_extras_add_up_and_the_dev_install_has_them() -> None:
+    """`hardware` is `cardreader` plus `printer`, and `dev` (the lock scripts/setup installs)
+    has both, so the tests always run with the drivers (spelled out in pyproject.toml)."""
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    extras = project["project"]["optional-dependencies"]
+    assert extras["hardware"] == extras["cardreader"] + extras["printer"]
+    assert set(extras["hardware"]) <= set(extras["dev"])
+    assert not any(
+        dep.startswith(("pyscard", "python-escpos")) for dep in project["project"]["dependencies"]
+    )
