@@ -240,9 +240,6 @@ class PosApp(App[None]):
             return "signed out"
         return f"{self.employee.name} ({self.employee.role})"
 
-    def lane_caption(self) -> str:
-        return f"Lane {self.settings.lane.id} · Store {self.settings.lane.store_id} · {self.who()}"
-
     # -- messages --------------------------------------------------------------------------------
     def say(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information"

@@ -39,10 +39,6 @@ class LaneBar(Static):
         self.set_interval(30, self.refresh_bar)
         self.refresh_bar()
 
-    def set_who(self, who: str) -> None:
-        self.who = who
-        self.refresh_bar()
-
     def refresh_bar(self) -> None:
         stamp = self._now().strftime("%Y-%m-%d %H:%M")
         left = Text(f"Lane {self.lane} · Store {self.store} · ")

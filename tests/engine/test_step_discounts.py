@@ -16,14 +16,9 @@ from pos_tui.engine.steps.discounts import (
 )
 from pos_tui.engine.steps.levels import open_line
 from pos_tui.engine.steps.lines import price_lines
-from pos_tui.engine.steps.state import SaleInputs, Step
 from tests.engine.engine_factories import card, customer, inputs, item, line, manual, run_steps
 
 FORCED = customer(price_level=1, forced_price_level=True, auto_discount_percent=D(10))
-
-
-def _lefts(sale: SaleInputs, *steps: Step) -> list[D]:
-    return [w.left for w in run_steps(sale, price_lines, *steps).lines]
 
 
 # --- step 4 -------------------------------------------------------------------------------------

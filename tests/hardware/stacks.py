@@ -124,10 +124,6 @@ class PcscdController:
             process.wait(5)
         wait_until(lambda: not _socket_answers(PCSCD_SOCKET), 5)
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None

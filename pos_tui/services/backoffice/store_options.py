@@ -36,7 +36,6 @@ from pos_tui.storage.db import write
 
 Kind = Literal["bool", "choice", "int", "decimal"]
 # Supervisors may look at the options; changing how the whole store works is a manager's call.
-VIEW_ROLE = "supervisor"
 SAVE_ROLE = "manager"
 YES, NO = "yes", "no"
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from pos_tui.config import Settings
-from pos_tui.hardware.events import EventCallback, ignore_event
-from pos_tui.hardware.registry import DeviceSet
 
 
 def device_config(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -18,8 +16,3 @@ def device_config(settings: Settings) -> dict[str, dict[str, Any]]:
             values.setdefault("paper_width_mm", int(settings.receipt.paper.removesuffix("mm")))
         out[name] = values
     return out
-
-
-def build_devices(settings: Settings, on_event: EventCallback = ignore_event) -> DeviceSet:
-    """Raises ``HardwareConfigError`` naming the bad key."""
-    return DeviceSet.from_config(device_config(settings), on_event)

@@ -1,0 +1,39 @@
+"""Names vulture reports as unused that are used where it cannot look (read by vulture, never
+run; `[tool.vulture]` in pyproject.toml). Each group says why; remove a line once the name goes."""
+
+# ruff: noqa: B018, F821
+# (bare names are what vulture reads; `_` stands for any object)
+
+# Fields of the customer master and of results: filled from the manuals' specification and
+# stored or shown, not all read by the code yet.
+is_employee
+home_location_id
+service_charge_percent
+points_requested
+missing_columns
+resealed_from
+locale
+duration
+catalog_version
+price_approved_by
+_.price_approved_by
+
+# Documented exit codes of `pos-tui customers import` (EXIT_BAD_FILE is the one named in code).
+EXIT_OK
+EXIT_REJECTED
+
+# Found by name: the device registry imports its builders from strings.
+build_magstripe
+
+# Set on third-party objects, which read them: Textual's Input, sqlite3's Connection.
+_.selection
+_.row_factory
+
+# Kept for tests and diagnostics (PrintWorker counts its process() calls).
+_.runs
+
+# Arguments a caller's signature requires: Textual's check_action, a signal handler, and
+# pytest fixtures asked for their effect.
+parameters
+signum
+tracking
