@@ -56,7 +56,7 @@ def emupos_printer(emupos: Emupos, port: int | None = None) -> dict[str, object]
     }
 
 
-def pos_tui(*args: str | Path, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+def pos_tui(*args: str | Path, timeout: float = HANG_SECONDS) -> subprocess.CompletedProcess[str]:
     assert POS_TUI.exists(), f"{POS_TUI} missing: pip install -e . in the venv"
     return subprocess.run(
         [str(POS_TUI), *map(str, args)], capture_output=True, text=True, timeout=timeout
@@ -203,7 +203,7 @@ class LiveOutput:
         for line in self.process.stdout:
             self.lines.put(line.rstrip("\n"))
 
-    def wait_for(self, fragment: str, timeout: float = 8.0) -> str:
+    def wait_for(self, fragment: str, timeout: float = HANG_SECONDS) -> str:
         deadline = time.monotonic() + timeout
         for line in self.seen:
             if fragment in line:

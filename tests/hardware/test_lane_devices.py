@@ -36,6 +36,7 @@ from tests.app.conftest import enter, settle, sign_in
 from tests.app.helpers_lane import notifications, skus, view
 from tests.catalog import build_store
 from tests.conftest import Clock
+from tests.helpers import HANG_SECONDS
 
 from .conftest import READER
 from .stacks import REPO_ROOT, Emupos, PtyPair, VirtualCard, wait_reader_state, wait_until
@@ -106,7 +107,7 @@ def pole(pty_pair: PtyFactory) -> Iterator[tuple[PtyPair, PtyReader]]:
 
 
 async def until(
-    pilot: Pilot[Any], predicate: Callable[[], object], what: str, timeout: float = 8.0
+    pilot: Pilot[Any], predicate: Callable[[], object], what: str, timeout: float = HANG_SECONDS
 ) -> None:
     """Let the app run until `predicate()` holds (driver threads report in their own time)."""
     deadline = time.monotonic() + timeout

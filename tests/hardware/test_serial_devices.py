@@ -30,7 +30,7 @@ def device_port(pair: PtyPair) -> serial.Serial:
     return serial.Serial(str(pair.device_end), timeout=0.2)
 
 
-def read_exactly(port: serial.Serial, size: int, timeout: float = 3.0) -> bytes:
+def read_exactly(port: serial.Serial, size: int, timeout: float = HANG_SECONDS) -> bytes:
     data = b""
     deadline = time.monotonic() + timeout
     while len(data) < size and time.monotonic() < deadline:
