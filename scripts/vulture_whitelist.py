@@ -37,3 +37,9 @@ _.runs
 parameters
 signum
 tracking
+
+# Hooks a framework calls by name: Textual's App._fatal_error (overridden so a crash's
+# traceback shows no local variables) and aiosmtpd's handler methods (the tests' SMTP server).
+_._fatal_error
+_.handle_RCPT
+_.handle_DATA

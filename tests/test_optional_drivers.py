@@ -150,3 +150,28 @@ def test_the_extras_add_up_and_the_dev_install_has_them() -> None:
     assert not any(
         dep.startswith(("pyscard", "python-escpos")) for dep in project["project"]["dependencies"]
     )
+
+
+def _check_lock(*args: str) -> subprocess.CompletedProcess[str]:
+    script = Path(__file__).parents[1] / "scripts" / "check_lock.py"
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_the_committed_locks_hold_what_pyproject_asks_for() -> None:
+    """What scripts/setup checks before it trusts the lock: every dependency of the dev and
+    hardware installs is pinned at a version pyproject.toml allows."""
+    done = _check_lock()
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_dependency_not_yet_locked_stops_the_set_up_naming_it(tmp_path: Path) -> None:
+    lock = tmp_path / "lock-dev.txt"
+    lock.write_text("textual==8.2.0\n    # via pos-tui\nsqlite-utils==3.0\n")
+    done = _check_lock(str(lock), "dev")
+    assert done.returncode == 1
+    assert "lock-dev.txt has no aiosmtpd (aiosmtpd>=1.4)" in done.stderr
+    assert "pins sqlite-utils==3.0, pyproject.toml asks sqlite-utils<5,>=4.2" in done.stderr
+    assert "has no textual" not in done.stderr
+    assert "run scripts/lock" in done.stderr

@@ -27,3 +27,12 @@ def insert(conn: sqlite3.Connection, table: str, row: Row) -> int:
     marks = ", ".join("?" * len(row))
     cur = conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
     return int(cur.lastrowid or 0)
+
+
+def insert_many(conn: sqlite3.Connection, table: str, rows: list[Row]) -> None:
+    """Rows that all carry the same keys, in one ``executemany``."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    sql = f"INSERT INTO {table} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})"
+    conn.executemany(sql, [[r[k] for k in keys] for r in rows])

@@ -16,6 +16,7 @@ from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import OrderRepository
+from pos_tui.storage.rows import Row
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import notifications, view
 from tests.catalog import Store
@@ -38,7 +39,7 @@ async def _fill(pilot: Pilot[None], *values: str) -> None:
     await settle(pilot)
 
 
-def _orders(backend: Backend, customer: int) -> list[dict[str, object]]:
+def _orders(backend: Backend, customer: int) -> list[Row]:
     return OrderRepository(backend.db).for_customer(customer)
 
 
@@ -83,9 +84,9 @@ async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) 
         assert view(pilot).empty, "the sale became the order: the lane starts a new sale"
     (order,) = _orders(backend, store.anna)
     assert order["status"] == "completed" and order["description"] == "Two apples"
-    sale = backend.journal.get(int(order["completed_sale_id"]))  # type: ignore[arg-type]
+    sale = backend.journal.get(int(order["completed_sale_id"]))
     assert sale is not None and sale["total"] == "210.00" and Decimal(sale["points_earned"]) > 0
-    kinds = [r["kind"] for r in OrderRepository(backend.db).records(int(order["id"]))]  # type: ignore[arg-type]
+    kinds = [r["kind"] for r in OrderRepository(backend.db).records(int(order["id"]))]
     assert kinds == ["order_payment", "order_payment", "sale"]
     slips = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "receipt"]
     assert len(slips) == 3
@@ -117,7 +118,7 @@ async def test_cancel_at_the_lane_refunds_the_deposit(
         assert any("SO-000001 cancelled: 20.00 refunded" in n for n in notifications(pilot))
     (order,) = _orders(backend, store.anna)
     assert order["status"] == "cancelled"
-    trail = backend.store.audit_trail("customer_order", int(order["id"]))  # type: ignore[arg-type]
+    trail = backend.store.audit_trail("customer_order", int(order["id"]))
     assert [a["action"] for a in trail] == ["open", "stage", "cancel"]
 
 
