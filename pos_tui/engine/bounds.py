@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from pos_tui.engine.errors import Refused
+
 #: Largest amount, price, rate or points value (either sign): 10^9.
 MAX_AMOUNT = Decimal(10) ** 9
 #: Most decimal places of an amount, rate, points value or quantity.
@@ -29,7 +31,7 @@ LAST_DATE = dt.date(2999, 12, 31)
 _PLAIN = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 
 
-class OutOfBounds(ValueError):
+class OutOfBounds(Refused, ValueError):
     """A value outside its bounds; the message says which bound, for the caller's path."""
 
 

@@ -31,12 +31,24 @@ def retryable(exc: BaseException) -> bool:
     return bool(getattr(exc, "retry", False)) or fault_of(exc) is not None
 
 
-class ServiceScreen(Screen[R]):
-    """A screen of the app that calls services: ``attempt``, ``refuse`` and ``hint``.
+def report_fault(app: PosApp, exc: BaseException, doing: str, *, where: str = "screen") -> None:
+    """The one handler of a bug met in a screen: its traceback goes to the log and a
+    notification says briefly that something went wrong, never dressed as a rule's answer;
+    the screen stays, with what was entered."""
+    log.error("%s: %s failed", where, doing, exc_info=exc)
+    app.say(
+        f"Unexpected error while {doing} ({type(exc).__name__}: {exc}); it was logged",
+        title="Error",
+        severity="error",
+    )
 
-    A family of screens names the errors its users read (anything else is a bug: logged and
-    reported without closing the screen), the widget of its message line (any widget with
-    ``say(text, error=...)``), and itself for the log.
+
+class ServiceScreen(Screen[R]):
+    """A screen of the app that calls services: ``attempt``, ``refuse``, ``hint`` and ``fault``.
+
+    A family of screens names the errors its users read (refusals; anything else is a bug,
+    handed to ``fault`` without closing the screen), the widget of its message line (any
+    widget with ``say(text, error=...)``), and itself for the log.
 
     A storage fault (disk full, a lock held past the busy timeout, read-only, I/O) is said in
     the words of :mod:`pos_tui.storage.errors` and keeps what failed: Enter runs it again
@@ -70,6 +82,12 @@ class ServiceScreen(Screen[R]):
         action()
         return True
 
+    def fault(self, exc: BaseException, doing: str) -> None:
+        """A bug, not a refusal (``report_fault``); the message line points at the log."""
+        report_fault(self.pos, exc, doing, where=self.CALLS_FROM)
+        for line in self.query(self.MESSAGE_LINE):
+            cast(Any, line).say(f"Unexpected error while {doing}: see the log", error=True)
+
     def hint(self, message: str) -> None:
         for line in self.query(self.MESSAGE_LINE):
             cast(Any, line).say(message)
@@ -94,8 +112,7 @@ class ServiceScreen(Screen[R]):
                 log.warning("%s service call: %s", self.CALLS_FROM, fault.detail)
                 self.refuse(self.fault_text(fault), retry=retry)
             else:
-                log.exception("%s service call failed", self.CALLS_FROM)
-                self.refuse(f"Unexpected error: {exc}")
+                self.fault(exc, f"calling {getattr(fn, '__qualname__', fn)}")
         return False, None
 
     def fault_text(self, fault: StorageFault) -> str:

@@ -11,10 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.dialogs import ChoiceScreen
 from pos_tui.screens.service_calls import ServiceScreen
-from pos_tui.services.accounts.receivable import ReceivableError
-from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.safe import safe
 
@@ -24,8 +23,9 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-# Refusals a manager reads (a rule said no); anything else is a bug, logged and reported.
-USER_ERRORS = (FieldError, ReceivableError, ValueError)
+# Refusals a manager reads (a rule said no: every domain error is a Refused). Anything else,
+# a stray ValueError included, is a bug: ServiceScreen.fault logs its traceback and says so.
+USER_ERRORS: tuple[type[BaseException], ...] = (Refused,)
 REQUIRED_ROLE = "supervisor"
 
 

@@ -9,8 +9,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import pane_ids_of
+from pos_tui.screens.service_calls import error_text
 from pos_tui.services.backoffice.catalog import TABLES, AdminField, CatalogAdmin
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.storage.rows import Row
@@ -188,8 +190,11 @@ class CatalogEditScreen(BackOfficePage[None]):
                 wrong.call_after_refresh(wrong.focus_editor)
             self.refuse(exc.message)
             return False
-        except Exception as exc:
-            self.refuse(f"Not saved: {exc}")
+        except Refused as exc:
+            self.refuse(f"Not saved: {error_text(exc)}")
+            return False
+        except Exception as exc:  # a bug: logged and said, the form keeps what was typed
+            self.fault(exc, "saving the row")
             return False
         self.row_id = row_id
         self._loaded = values_of(rows)

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent, TextArea
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import (
     ADDRESS_PARTS,
@@ -26,6 +27,7 @@ from pos_tui.screens.backoffice.form_layout import (
     tab_of,
 )
 from pos_tui.screens.backoffice.records import RecordList
+from pos_tui.screens.service_calls import error_text
 from pos_tui.services.backoffice import customer_list as cl
 from pos_tui.services.backoffice.customer_list import form_text
 from pos_tui.services.customers import fields as cf
@@ -346,8 +348,11 @@ class CustomerFormScreen(BackOfficePage[None]):
         except cf.FieldError as exc:
             await self.show_error(exc.field, exc.message)
             return False
-        except Exception as exc:
-            self.refuse(f"Not saved: {exc}")
+        except Refused as exc:
+            self.refuse(f"Not saved: {error_text(exc)}")
+            return False
+        except Exception as exc:  # a bug: logged and said, the form keeps what was typed
+            self.fault(exc, "saving the customer")
             return False
         created = self.customer_id is None
         self.customer_id = customer_id

@@ -8,9 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Label
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.backoffice.base import StatusLine
 from pos_tui.screens.backoffice.customer_views import CustomerPage, TextScreen
 from pos_tui.screens.dialogs import Field, PromptScreen
+from pos_tui.screens.service_calls import error_text, report_fault
 from pos_tui.services.accounts.receivable import ReceivableService
 from pos_tui.services.customers.history import (
     ENTRY_LABELS,
@@ -123,8 +125,11 @@ class StatementScreen(TextScreen):
         note = "" if self.prints else " (this customer does not take printed statements)"
         try:
             message = await pos.call_service(queue_last_statement, pos.backend, self.customer_id)  # type: ignore[attr-defined]
-        except Exception as exc:
-            message = f"The statement was not queued: {exc}"
+        except Refused as exc:
+            message = f"The statement was not queued: {error_text(exc)}"
+        except Exception as exc:  # a bug: logged and said
+            report_fault(pos, exc, "queueing the statement", where="back office")  # type: ignore[arg-type]
+            return
         kick = getattr(getattr(pos, "printing", None), "kick", None)
         if callable(kick):
             kick()

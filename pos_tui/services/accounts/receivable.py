@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.engine.errors import Refused
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.runtime.backend import Backend
@@ -28,7 +29,7 @@ ZERO = Decimal(0)
 log = logging.getLogger(__name__)
 
 
-class ReceivableError(Exception):
+class ReceivableError(Refused):
     pass
 
 

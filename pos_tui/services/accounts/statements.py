@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pos_tui import engine
+from pos_tui.engine.errors import Refused
 from pos_tui.services.accounts.mail import MailError, SmtpMailer, message, recipient
 from pos_tui.services.accounts.receivable import Posting, ReceivableService
 from pos_tui.services.accounts.statement_text import statement_lines
@@ -39,7 +40,7 @@ ZERO = Decimal(0)
 log = logging.getLogger(__name__)
 
 
-class StatementError(ValueError):
+class StatementError(Refused, ValueError):
     """A statement run that is refused (nothing was written)."""
 
     def __init__(self, message: str) -> None:

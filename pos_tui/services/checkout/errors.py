@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from pos_tui.engine.errors import Refused
 
-class CheckoutError(Exception):
+
+class CheckoutError(Refused):
     """A refusal the cashier sees. ``override_allowed``: a supervisor's PIN may lift it.
     ``retry``: nothing was wrong with the change, the database could not take it (a full disk,
     a lock held too long): the same change may simply be tried again (Enter at the lane)."""
@@ -28,6 +30,8 @@ class CheckoutError(Exception):
 def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
     if isinstance(text, float):
         raise CheckoutError(f"{what}: not a float")
+    """A number the cashier typed (the engine's one reader, thousands commas allowed), or the
+    checkout's refusal in the cashier's words."""
     try:
         value = Decimal(str(text).strip().replace(",", ""))
     except InvalidOperation:

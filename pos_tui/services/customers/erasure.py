@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import ErasureRepository, OrderRepository, StatementRepository
@@ -57,7 +58,7 @@ PERSONAL_FIELDS = (
 SWITCHED_OFF = ("active", "statement_print", "statement_email", "send_email", "send_sms")
 
 
-class ErasureError(ValueError):
+class ErasureError(Refused, ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message

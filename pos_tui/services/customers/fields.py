@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pos_tui.engine.bounds import MAX_AMOUNT
+from pos_tui.engine.errors import Refused
 from pos_tui.text import describe_control, first_control, fold_email
 
 Kind = Literal["text", "flag", "decimal", "percent", "date", "int", "choice", "ref"]
@@ -187,7 +188,7 @@ def parse_flag(text: str) -> bool | None:
     return True if word in _TRUE else False if word in _FALSE else None
 
 
-class FieldError(ValueError):
+class FieldError(Refused, ValueError):
     """A value that does not fit its field; ``field`` names it for the form."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.errors import Refused
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.customers.visits import Visit, VisitService
 from pos_tui.services.runtime.backend import Backend
@@ -168,7 +169,7 @@ class HistoryService:
     ) -> History:
         """Sales and returns from ``start`` to ``end`` inclusive (either may be open)."""
         if start and end and end < start:
-            raise ValueError("The end date is before the start date")
+            raise Refused("The end date is before the start date")
         sales = self.b.journal.for_customer(
             customer_id,
             start=start.isoformat() if start else None,
@@ -228,7 +229,7 @@ class HistoryService:
     def account(self, customer_id: int) -> AccountView:
         row = self.b.customers.get(customer_id)
         if row is None:
-            raise ValueError(f"No customer with id {customer_id}")
+            raise Refused(f"No customer with id {customer_id}")
         running = ZERO
         entries: list[tuple[Row, Decimal]] = []
         for entry in self.b.ledgers.receivable_entries(customer_id):
