@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal, InvalidOperation
 
 from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.pins import PinError, hash_pin
 from pos_tui.storage.db import write
+from pos_tui.storage.errors import ConstraintRefused
 
 ROLES = ("cashier", "supervisor", "manager")
 
@@ -59,5 +59,7 @@ class StoreSetup:
                     "max_discount_percent": str(limit),
                 }
             )
-        except sqlite3.IntegrityError:
-            raise Refused(f"employee number {number} already exists") from None
+        except ConstraintRefused as exc:
+            if exc.kind == "unique" and exc.about(["number"]):
+                raise Refused(f"employee number {number} already exists") from None
+            raise
