@@ -13,7 +13,6 @@ import logging
 import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from decimal import Decimal
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -25,6 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from pos_tui.config import Settings, data_dir
+from pos_tui.engine.money import ZERO, NotANumber, to_decimal
 from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.services.runtime.backend import Backend, open_backend, system_now
 from pos_tui.services.runtime.runner import ServiceRunner
@@ -297,9 +297,9 @@ class PosApp(App[None]):
         for message in committed.messages:
             self.say(message, title="Customer")
         try:
-            total = abs(Decimal(str(sale.get("total", "0"))))
-        except ArithmeticError:
-            total = Decimal(0)
+            total = abs(to_decimal(str(sale.get("total", "0"))))
+        except NotANumber:
+            total = ZERO
         self.pole.paid(money(total), money(committed.change))
         callbacks = [*self.after_commit, getattr(self, "on_sale_committed", None)]
         for callback in callbacks:

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import to_decimal
 
 #: Largest amount, price, rate or points value (either sign): 10^9.
 MAX_AMOUNT = Decimal(10) ** 9
@@ -47,7 +48,7 @@ def bounded_decimal(text: str) -> Decimal:
         raise OutOfBounds(f"at most {MAX_PLACES} decimal places")
     if len(whole.lstrip("0")) > 10:  # before Decimal() for a string of a million digits
         raise OutOfBounds(f"must be between -{MAX_AMOUNT} and {MAX_AMOUNT}")
-    return bounded_amount(Decimal(stripped))
+    return bounded_amount(to_decimal(stripped))
 
 
 def bounded_amount(value: Decimal | int) -> Decimal:

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pos_tui.engine.money import ZERO
 from pos_tui.storage import name_keys
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row
@@ -162,7 +163,7 @@ class CustomerRepository:
 
     def _ledger_sum(self, ledger: str, column: str, customer_id: int) -> Decimal:
         """The sum of ``column`` over the customer's rows, in row order (exact Decimals)."""
-        last_id, total = self._sums.get((ledger, customer_id), (0, Decimal(0)))
+        last_id, total = self._sums.get((ledger, customer_id), (0, ZERO))
         cur = self.db.execute(
             f"SELECT id, {column} FROM {ledger} WHERE customer_id = ? AND id > ? ORDER BY id",
             [customer_id, last_id],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent, TextArea
 
 from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import NotANumber, to_decimal
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import (
     ADDRESS_PARTS,
@@ -61,10 +61,10 @@ def check_value(name: str, text: str) -> str | None:
             elif name == "card_number":
                 cf.check_card_number(text, allow_hex=True)
         elif name == "opening_points" and text.strip():
-            Decimal(text)
+            to_decimal(text, "Opening points")
     except cf.FieldError as exc:
         return exc.message
-    except InvalidOperation:
+    except NotANumber:
         return "Opening points must be a number"
     return None
 

@@ -17,8 +17,6 @@ from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 from pos_tui.text import plain
 
-ZERO = Decimal(0)
-
 
 def pair(left: str, right: str, width: int) -> str:
     """``left`` and ``right`` on one line of ``width``; the left part is cut to fit."""

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from pos_tui import engine
 from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import ZERO
 from pos_tui.services.accounts.mail import MailError, SmtpMailer, message, recipient
 from pos_tui.services.accounts.receivable import Posting, ReceivableService
 from pos_tui.services.accounts.statement_text import statement_lines
@@ -36,7 +37,6 @@ from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row
 from pos_tui.text import plain
 
-ZERO = Decimal(0)
 log = logging.getLogger(__name__)
 
 

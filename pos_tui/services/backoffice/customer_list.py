@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.pictures import read_picture
 from pos_tui.services.customers.service import CustomerService
@@ -175,8 +176,8 @@ class CustomerListService:
 
 
 def _list_row(row: Row, balances: tuple[list[str], list[str]]) -> ListRow:
-    points = sum((Decimal(p) for p in balances[0]), Decimal(0))
-    owed = sum((Decimal(a) for a in balances[1]), Decimal(0))
+    points = sum((Decimal(p) for p in balances[0]), ZERO)
+    owed = sum((Decimal(a) for a in balances[1]), ZERO)
     return ListRow(
         id=int(row["id"]),
         name=display_name(row),
@@ -226,8 +227,8 @@ class FormData:
     exempt_tax_ids: list[int]
     refs: dict[str, list[tuple[int, str]]]
     pictures: dict[int, str]  # slot -> "image/png, 1234 bytes"
-    points: Decimal = Decimal(0)
-    owed: Decimal = Decimal(0)
+    points: Decimal = ZERO
+    owed: Decimal = ZERO
     name: str = ""
     photos: dict[int, bytes] = field(default_factory=dict)  # slot -> the stored image
 

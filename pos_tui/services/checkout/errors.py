@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import NotANumber, to_decimal
 
 
 class CheckoutError(Refused):
@@ -28,14 +29,11 @@ class CheckoutError(Refused):
 
 
 def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
-    if isinstance(text, float):
-        raise CheckoutError(f"{what}: not a float")
     """A number the cashier typed (the engine's one reader, thousands commas allowed), or the
     checkout's refusal in the cashier's words."""
+    if isinstance(text, float):
+        raise CheckoutError(f"{what}: not a float")
     try:
-        value = Decimal(str(text).strip().replace(",", ""))
-    except InvalidOperation:
+        return to_decimal(text, what, commas=True)
+    except (NotANumber, TypeError):
         raise CheckoutError(f"{what} must be a number, not {str(text)!r}") from None
-    if not value.is_finite():
-        raise CheckoutError(f"{what} must be a number")
-    return value

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.config import Settings
+from pos_tui.engine.money import ZERO
 from pos_tui.hardware.receipt_text import (
     Barcode,
     Blank,
@@ -261,7 +262,7 @@ def _customer_blocks(
 def _balance_after(entries: list[dict[str, Any]], column: str, sale_id: int) -> Decimal:
     """A ledger's balance as it stood right after this sale, so a reprint shows the same figure."""
     last = max((e["id"] for e in entries if e["sale_id"] == sale_id), default=None)
-    return sum((Decimal(e[column]) for e in entries if last is None or e["id"] <= last), Decimal(0))
+    return sum((Decimal(e[column]) for e in entries if last is None or e["id"] <= last), ZERO)
 
 
 def _when(iso: str) -> str:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import ZERO
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.customers.visits import Visit, VisitService
 from pos_tui.services.runtime.backend import Backend
@@ -19,7 +20,6 @@ from pos_tui.storage.customers import display_name
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
 
-ZERO = Decimal(0)
 DAILY_UP_TO_DAYS = 62  # a shorter history is charted per day, a longer one per month
 ENTRY_LABELS = {
     "opening": "Opening balance",

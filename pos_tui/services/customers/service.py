@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.money import NotANumber, TooManyPlaces, parse_money, to_decimal
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.lookup import CustomerDetails, CustomerLookup
 from pos_tui.services.customers.rules import (
@@ -74,16 +75,17 @@ class OpeningBalance:
                 )
             return None
         try:
-            value = Decimal(amount.replace(",", ""))
-        except ArithmeticError:
+            value = to_decimal(amount, "Opening balance", commas=True)  # stored as given
+            parse_money(value, "Opening balance", places)
+        except NotANumber:
             raise FieldError(
                 "opening_balance", f"Opening balance must be an amount, not {amount!r}"
             ) from None
-        if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
+        except TooManyPlaces:
             raise FieldError(
                 "opening_balance",
                 f"Opening balance must be an amount with at most {places} decimals, not {amount!r}",
-            )
+            ) from None
         if abs(value) > Decimal(10) ** 9:
             raise FieldError("opening_balance", "Opening balance is over 1,000,000,000")
         if on:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import NotANumber, to_decimal
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.pins import PinError, hash_pin
 from pos_tui.storage.db import write
@@ -40,8 +39,8 @@ class StoreSetup:
         if not number.strip() or not name.strip():
             raise Refused("an employee needs a number and a name")
         try:
-            limit = Decimal(max_discount)
-        except InvalidOperation:
+            limit = to_decimal(max_discount, "max discount")
+        except NotANumber:
             raise Refused(f"max discount {max_discount!r} is not a number") from None
         if not 0 <= limit <= 100:
             raise Refused("max discount must be between 0 and 100")
