@@ -29,12 +29,15 @@ build_magstripe
 _.selection
 _.row_factory
 
-# Kept for tests and diagnostics (PrintWorker counts its process() calls).
+# Kept for tests and diagnostics (PrintWorker counts its process() calls; the SSH relay counts
+# the bytes each way, the tests read the downstream figure).
 _.runs
+_.upstream_bytes
 
-# Arguments a caller's signature requires: Textual's check_action, a signal handler, and
-# pytest fixtures asked for their effect.
+# Arguments a caller's signature requires: Textual's check_action and action_screenshot, a
+# signal handler, and pytest fixtures asked for their effect.
 parameters
+filename
 signum
 tracking
 

@@ -219,7 +219,7 @@ async def test_an_account_payment_over_the_limit_is_approved_by_a_supervisor(
         store.supervisor.id,
         store.cashier.id,
     )
-    trail = backend.store.audit_trail("customer_order", int(order["id"]))  # type: ignore[arg-type]
+    trail = backend.store.audit_trail("customer_order", int(order["id"]))
     (override,) = [a for a in trail if a["action"] == "account_override"]
     assert json.loads(override["changes"])["approved_by"] == store.supervisor.id
     assert json.loads(override["changes"])["lifted"] == ["CREDIT_LIMIT"]
