@@ -25,9 +25,11 @@ EXIT_REJECTED
 # Found by name: the device registry imports its builders from strings.
 build_magstripe
 
-# Set on third-party objects, which read them: Textual's Input, sqlite3's Connection.
+# Set on third-party objects, which read them: Textual's Input, sqlite3's Connection, the
+# logging module (raiseExceptions: a log write that fails must not print over the lane).
 _.selection
 _.row_factory
+_.raiseExceptions
 
 # Kept for tests and diagnostics (PrintWorker counts its process() calls; the SSH relay counts
 # the bytes each way, the tests read the downstream figure).
@@ -46,3 +48,7 @@ tracking
 _._fatal_error
 _.handle_RCPT
 _.handle_DATA
+
+# The reliability run's figures, read by name through dataclasses.asdict (reliability/figures.py).
+inputs_tried
+_.inputs_tried

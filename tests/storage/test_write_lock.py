@@ -13,7 +13,7 @@ import sqlite_utils
 
 from pos_tui.storage.customers import CustomerRepository
 from pos_tui.storage.db import connect, write
-from pos_tui.storage.errors import StorageFault
+from pos_tui.storage.errors import ConstraintRefused, StorageFault
 from pos_tui.storage.ledgers import LedgerRepository
 from tests.helpers import HANG_SECONDS
 
@@ -179,11 +179,12 @@ def test_a_commit_that_fails_leaves_no_transaction_open(db_path: Path) -> None:
     commits, not a savepoint in a dead one holding every lane's write lock."""
     db = connect(db_path)
     other = connect(db_path, busy_timeout_ms=100)
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), write(db):
+    with pytest.raises(ConstraintRefused) as refused, write(db):
         db.execute("PRAGMA defer_foreign_keys = ON")
         LedgerRepository(db).add_points(
             customer_id=999_999, entry_type="earned", points=Decimal(1), at="t"
         )
+    assert refused.value.kind == "foreign_key"  # refused at COMMIT, translated all the same
     assert not db.conn.in_transaction
     with write(other):  # the lock is free: no StorageFault "database busy"
         pass
