@@ -34,7 +34,7 @@ from pos_tui.widgets.fmt import money
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
     from pos_tui.screens.checkout_customer import CustomerFlows
-    from pos_tui.services.checkout.drawer import DrawerWorker
+    from pos_tui.services.checkout.drawer import DrawerService, DrawerWorker
     from pos_tui.services.checkout.sale import Committed
     from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
     from pos_tui.services.staff.auth import Employee
@@ -71,8 +71,8 @@ class PosApp(App[None]):
     :meth:`card_read`, :meth:`scan`, :meth:`device_notice`; after a commit
     :meth:`sale_committed` kicks a cash sale's drawer, runs ``after_commit`` callbacks,
     ``on_sale_committed`` and ``printing.kick()`` when present; :meth:`reprint` queues a
-    reprint; ``drawer`` is the cash drawer's worker (no-sale), ``print_waiting`` the count of
-    print jobs not printed.
+    reprint; :meth:`call_drawer` runs a drawer service call (no-sale) on the drawer's thread;
+    ``print_waiting`` is the count of print jobs not printed.
 
     On mount the ``[devices.*]`` of the settings are opened (``device_bridge``): driver events
     reach those hooks, receipts print through a ``PrintWorker`` (unless ``printing`` was set
@@ -361,6 +361,17 @@ class PosApp(App[None]):
     def drawer(self) -> DrawerWorker | None:
         """The cash drawer's worker (no-sale, a sale's drawer by hand), once devices are open."""
         return self.device_bridge.drawer if self.device_bridge is not None else None
+
+    async def call_drawer(self, fn: Callable[[DrawerService], T]) -> T:
+        """Run ``fn(drawer_service)`` on the cash drawer's thread (its own database connection)
+        and await its result: a kick waits on the drawer, never on the UI or the database
+        thread. Raises ``DrawerRefused`` until the lane's devices are open."""
+        from pos_tui.services.checkout.drawer import DrawerRefused
+
+        drawer = self.drawer
+        if drawer is None:
+            raise DrawerRefused("No sale: the lane's devices are not open yet")
+        return await asyncio.wrap_future(drawer.submit(fn))
 
     def key_of(self, binding_id: str) -> str:
         """How the footer shows the key bound to ``binding_id`` ([keymap] applied)."""

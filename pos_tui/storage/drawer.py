@@ -76,6 +76,21 @@ class DrawerRepository:
             )
         )
 
+    def journal(self, lane_id: str | None = None, *, limit: int = 50) -> list[Row]:
+        """The latest openings (of one lane or all), newest first, with the names of the
+        employee and the approver and the sale's number."""
+        return all_rows(
+            self.db.execute(
+                "SELECT o.*, e.name AS employee_name, a.name AS approver_name, "
+                "s.sale_number AS sale_number FROM drawer_openings o "
+                "LEFT JOIN employees e ON e.id = o.employee_id "
+                "LEFT JOIN employees a ON a.id = o.approved_by "
+                "LEFT JOIN sales s ON s.id = o.sale_id "
+                "WHERE ? IS NULL OR o.lane_id = ? ORDER BY o.id DESC LIMIT ?",
+                [lane_id, lane_id, limit],
+            )
+        )
+
     def for_lane(self, lane_id: str) -> list[Row]:
         return all_rows(
             self.db.execute(

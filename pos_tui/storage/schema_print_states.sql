@@ -42,3 +42,15 @@ CREATE TABLE drawer_openings (
     CHECK (reason IN ('no_sale', 'test') OR sale_id IS NOT NULL)
 );
 CREATE INDEX drawer_openings_lane ON drawer_openings(lane_id, id);
+
+-- The openings are the drawer's journal: never deleted, and each row changes once, from
+-- 'requested' to what the pulse did (or 'unknown'); who, why and when never change.
+CREATE TRIGGER drawer_openings_no_delete BEFORE DELETE ON drawer_openings
+BEGIN SELECT RAISE(ABORT, 'drawer_openings is append-only'); END;
+CREATE TRIGGER drawer_openings_once BEFORE UPDATE ON drawer_openings
+WHEN OLD.state != 'requested' OR NEW.state = 'requested'
+    OR NEW.id IS NOT OLD.id OR NEW.lane_id IS NOT OLD.lane_id OR NEW.reason IS NOT OLD.reason
+    OR NEW.sale_id IS NOT OLD.sale_id OR NEW.employee_id IS NOT OLD.employee_id
+    OR NEW.approved_by IS NOT OLD.approved_by OR NEW.note IS NOT OLD.note
+    OR NEW.requested_at IS NOT OLD.requested_at
+BEGIN SELECT RAISE(ABORT, 'a drawer opening is recorded once: drawer_openings is append-only'); END;

@@ -9,9 +9,11 @@ gone, and a new queue or drawer service on the same database is the lane after t
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -28,6 +30,7 @@ from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.staff.auth import AuthService, Employee
 from tests.catalog import Store, build_store
 from tests.conftest import Clock
+from tests.helpers import cli_runner_invoke
 
 
 class PowerCut(BaseException):
@@ -315,3 +318,33 @@ def test_a_sales_drawer_by_hand_is_its_cashiers_and_only_once(
     assert service.plan_no_sale(store.cashier).kind == "approval"
     with pytest.raises(DrawerRefused):
         service.open_sale_by_hand(store.cashier)
+
+
+def test_the_drawers_openings_are_a_journal_nobody_rewrites(
+    backend: Backend, store: Store, db_path: Any
+) -> None:
+    """Each opening is recorded once (requested, then what the pulse did) and never deleted or
+    changed after; `pos-tui journal drawer` lists them with who, who approved and why."""
+    drawer = SeamDrawer()
+    service = DrawerService(backend, drawer)
+    service.no_sale(store.cashier, approver=store.supervisor, reason="float")
+    drawer.mode = "down"
+    done = cash_sale(backend, store)
+    service.for_sale(int(done.sale["id"]), store.cashier.id)
+    first, second = backend.drawer.for_lane("L1")
+    conn = backend.db.conn
+    for sql in (
+        "DELETE FROM drawer_openings WHERE id = ?",
+        "UPDATE drawer_openings SET state = 'not_opened' WHERE id = ?",
+        "UPDATE drawer_openings SET note = 'nothing' WHERE id = ?",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql, [first["id"]])
+    assert backend.drawer.for_lane("L1") == [first, second]
+
+    result = cli_runner_invoke(CliRunner(), ["--db", str(db_path), "journal", "drawer"])
+    assert result.exit_code == 0, result.output
+    newest, oldest = result.output.splitlines()
+    assert f"#{second['id']}" in newest and "sale L1-000001" in newest
+    assert "Cass Cashier · not opened (drawer): Cash drawer on seam not reachable" in newest
+    assert 'no sale "float" · Cass Cashier, approved by Sue Supervisor · opened (drawer)' in oldest
