@@ -38,7 +38,11 @@ def lane(db_path: Path, clock: Clock) -> Iterator[LaneFactory]:
         backend, probe = open_backend(settings, now=clock), open_backend(settings, now=clock)
         backends.extend([backend, probe])
         build_store(backend)
-        return create_app(settings, backend=backend, now=clock), probe
+        app = create_app(settings, backend=backend, now=clock)
+        # Notifications stay until the test ends: what the lane said is checked after steps
+        # whose length depends on the machine's load, never on a 5 s expiry.
+        app.NOTIFICATION_TIMEOUT = 3600
+        return app, probe
 
     yield make
     for backend in backends:

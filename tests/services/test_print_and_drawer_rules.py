@@ -348,3 +348,31 @@ def test_the_drawers_openings_are_a_journal_nobody_rewrites(
     assert f"#{second['id']}" in newest and "sale L1-000001" in newest
     assert "Cass Cashier · not opened (drawer): Cash drawer on seam not reachable" in newest
     assert 'no sale "float" · Cass Cashier, approved by Sue Supervisor · opened (drawer)' in oldest
+
+
+def test_devices_queue_cancel_needs_a_supervisors_pin(
+    backend: Backend, store: Store, db_path: Any
+) -> None:
+    """`pos-tui devices queue --cancel JOB --by NUMBER` asks the PIN; a cashier or a wrong PIN
+    cancels nothing."""
+    done = cash_sale(backend, store)
+    job_id = done.print_job_ids[0]
+    base = ["--db", str(db_path), "devices", "queue", "--cancel", str(job_id)]
+    runner = CliRunner()
+    refused = [
+        cli_runner_invoke(runner, [*base, "--by", "101"], input="1234\n"),  # a cashier
+        cli_runner_invoke(runner, [*base, "--by", "201"], input="9999\n"),  # wrong PIN
+        cli_runner_invoke(runner, base),  # nobody named
+    ]
+    assert [r.exit_code for r in refused] == [1, 1, 1]
+    assert "Cass Cashier is a cashier: a supervisor must approve this" in refused[0].output
+    assert "Unknown employee number or wrong PIN" in refused[1].output
+    assert "--cancel needs --by: the number of a supervisor" in refused[2].output
+    assert backend.print_jobs.get(job_id)["status"] == "queued"  # type: ignore[index]
+    done_ = cli_runner_invoke(
+        runner, [*base, "--by", "201", "--reason", "customer left"], input="2345\n"
+    )
+    assert done_.exit_code == 0, done_.output
+    assert f"Receipt L1-000001 (job #{job_id}) cancelled by Sue Supervisor." in done_.output
+    assert "2345" not in done_.output  # the PIN is never echoed
+    assert backend.print_jobs.get(job_id)["status"] == "cancelled"  # type: ignore[index]
