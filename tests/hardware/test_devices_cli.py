@@ -186,6 +186,25 @@ def test_devices_test_drawer_kicks_the_drawer(tmp_path: Path, emupos: Emupos) ->
     emupos.close_drawer()
 
 
+def test_devices_test_drawer_is_recorded_and_audited_on_a_lane(
+    tmp_path: Path, backend: Backend, db_path: Path, emupos: Emupos
+) -> None:
+    emupos.close_drawer()
+    config = write_config(tmp_path, printer=emupos_printer(emupos))
+    result = pos_tui("--db", db_path, "--config", config, "devices", "test", "drawer")
+    assert result.returncode == 0, result.stderr
+    assert "(not recorded" not in result.stdout and emupos.drawer() == "open"
+    emupos.close_drawer()
+    (opening,) = backend.drawer.for_lane("L1")
+    assert (opening["reason"], opening["state"], opening["route"]) == ("test", "opened", "printer")
+    actions = backend.db.execute(
+        "SELECT action FROM audit_log WHERE entity = 'drawer' ORDER BY id"
+    ).fetchall()
+    assert [a[0] for a in actions] == ["drawer_test", "drawer_opened"]
+    listed = pos_tui("--db", db_path, "journal", "drawer")
+    assert listed.returncode == 0 and "test · command line · opened (printer)" in listed.stdout
+
+
 class LiveOutput:
     """A running `pos-tui devices watch`, its stdout read line by line as it comes."""
 
