@@ -1,5 +1,5 @@
--- Print job states and the cash drawer's openings (docs/hardware.md, "Job states" and "The cash
--- drawer").
+-- Print job states and the cash drawer's openings (docs/hardware.md, "Receipts and the print
+-- queue" and "The cash drawer").
 --
 -- A job is queued -> printing (an attempt started: written before any byte goes to the printer)
 -- -> printed. A job found "printing" when the lane starts was cut off (power, crash): it is
