@@ -11,7 +11,7 @@ import asyncio
 import io
 import logging
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from importlib import import_module
@@ -311,12 +311,8 @@ class PosApp(App[None]):
         except ArithmeticError:
             total = Decimal(0)
         self.pole.paid(money(total), money(committed.change))
-        if committed.open_drawer and self.device_bridge is not None:
-            # Now or never: a kick that cannot fire at its sale is dropped, and the cashier told.
-            employee = sale.get("employee_id")
-            self.device_bridge.kick_for_sale(
-                int(sale["id"]), int(employee) if employee else None, self.key_of("lane.no_sale")
-            )
+        if committed.open_drawer:
+            self.open_drawer_for(sale)
         callbacks = [*self.after_commit, getattr(self, "on_sale_committed", None)]
         for callback in callbacks:
             if callable(callback):
@@ -361,6 +357,21 @@ class PosApp(App[None]):
     def drawer(self) -> DrawerWorker | None:
         """The cash drawer's worker (no-sale, a sale's drawer by hand), once devices are open."""
         return self.device_bridge.drawer if self.device_bridge is not None else None
+
+    def open_drawer_for(self, record: Mapping[str, Any], *, if_cash: bool = False) -> None:
+        """Kick the drawer for a journal record now, on the drawer's thread: a cash sale at its
+        commit, or (``if_cash``) a record written outside the checkout (an order payment, a cash
+        withdrawal) whose print job says cash changed hands. Now or never: a kick that cannot
+        fire is dropped and the cashier told to use No sale."""
+        if self.device_bridge is None or record.get("id") is None:
+            return
+        employee = record.get("employee_id")
+        self.device_bridge.kick_for_sale(
+            int(record["id"]),
+            int(employee) if employee else None,
+            self.key_of("lane.no_sale"),
+            if_cash=if_cash,
+        )
 
     async def call_drawer(self, fn: Callable[[DrawerService], T]) -> T:
         """Run ``fn(drawer_service)`` on the cash drawer's thread (its own database connection)

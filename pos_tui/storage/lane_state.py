@@ -209,6 +209,17 @@ class PrintQueueRepository:
         )
         return all_rows(cur)
 
+    def cash_tendered(self, sale_id: int) -> bool:
+        """Whether a print job of this journal record says cash changed hands (its drawer was
+        to open): a cash sale, an order paid or completed in cash, a cash withdrawal."""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM print_jobs WHERE sale_id = ? AND open_drawer = 1 LIMIT 1",
+                [sale_id],
+            ).fetchone()
+            is not None
+        )
+
     def waiting(self, lane_id: str) -> int:
         """How many of this lane's jobs have not printed (what the lane bar counts)."""
         return int(

@@ -85,9 +85,12 @@ class DeviceBridge:
         self.drawer.start()
         return self.drawer
 
-    def kick_for_sale(self, sale_id: int, employee_id: int | None, no_sale_key: str) -> None:
+    def kick_for_sale(
+        self, sale_id: int, employee_id: int | None, no_sale_key: str, *, if_cash: bool = False
+    ) -> None:
         """A cash sale's drawer, now (on the drawer's thread); the cashier hears only when it
-        did not open, with the key that opens it by hand."""
+        did not open, with the key that opens it by hand. ``if_cash``: only if the record's
+        print job says cash changed hands."""
         if self.drawer is None:
             return
 
@@ -108,7 +111,7 @@ class DeviceBridge:
                     )
                 )
 
-        self.drawer.for_sale(sale_id, employee_id).add_done_callback(done)
+        self.drawer.for_sale(sale_id, employee_id, if_cash=if_cash).add_done_callback(done)
 
     def start(self) -> None:
         """Open the devices on a thread of their own: a slow port never holds up the screen."""

@@ -299,3 +299,34 @@ async def test_next_sale_rings_up_while_the_printer_hangs(
         assert link.held >= 1
         assert not any("Receipt L1-000001 not printed" in n for n in notifications(pilot))
         link.release()  # let the print worker out before the app exits
+
+
+async def test_cash_withdrawal_at_the_lane_opens_the_drawer_at_its_moment(
+    lane: LaneFactory, drawer_closed: Emupos
+) -> None:
+    """Records written outside the checkout (an order payment, a cash withdrawal) open the
+    drawer at their moment when cash changes hands, never through their slip."""
+    from pos_tui.services.customers.service import CustomerService
+
+    emupos = drawer_closed
+    app, backend = lane({"printer": printer_table(emupos)})
+    (corp,) = backend.db.execute(
+        "SELECT id FROM customers WHERE company_name = 'Acme Traders'"
+    ).fetchone()
+    CustomerService(backend).update(corp, {"allow_cash_withdrawal": True})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await enter(pilot, "Acme")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        for value in ("40", "4321", "PO-55"):
+            await enter(pilot, value)
+        await until(pilot, lambda: emupos.drawer() == "open", "the drawer for the cash")
+    (opening,) = openings(backend)
+    assert (opening["reason"], opening["state"]) == ("sale", "opened")
+    sale = backend.journal.get(int(opening["sale_id"]))
+    assert sale is not None and sale["kind"] == "withdrawal"

@@ -376,3 +376,18 @@ def test_devices_queue_cancel_needs_a_supervisors_pin(
     assert f"Receipt L1-000001 (job #{job_id}) cancelled by Sue Supervisor." in done_.output
     assert "2345" not in done_.output  # the PIN is never echoed
     assert backend.print_jobs.get(job_id)["status"] == "cancelled"  # type: ignore[index]
+
+
+def test_a_record_written_outside_the_checkout_opens_the_drawer_only_for_cash(
+    backend: Backend, store: Store
+) -> None:
+    drawer = SeamDrawer()
+    service = DrawerService(backend, drawer)
+    co = Checkout(backend, store.cashier)
+    co.add_item("BAG")
+    co.add_card(co.still_due(), "AUTH-1")
+    by_card = co.commit()
+    assert service.for_sale(int(by_card.sale["id"]), store.cashier.id, if_cash=True) is None
+    by_cash = cash_sale(backend, store)
+    result = service.for_sale(int(by_cash.sale["id"]), store.cashier.id, if_cash=True)
+    assert result is not None and result.opened and drawer.pulses == 1

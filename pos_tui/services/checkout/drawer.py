@@ -92,9 +92,15 @@ class DrawerService:
 
     # -- a cash sale -----------------------------------------------------------------------------
 
-    def for_sale(self, sale_id: int, employee_id: int | None) -> DrawerResult | None:
-        """The drawer of a cash sale, right after its commit (None: the lane has no drawer)."""
+    def for_sale(
+        self, sale_id: int, employee_id: int | None, *, if_cash: bool = False
+    ) -> DrawerResult | None:
+        """The drawer of a cash sale, right after its commit (None: the lane has no drawer).
+        ``if_cash``: only when the record's print job says cash changed hands (an order paid
+        in cash, a cash withdrawal: records written outside the checkout)."""
         if self.drawer is None:
+            return None
+        if if_cash and not self.b.print_jobs.cash_tendered(sale_id):
             return None
         return self.open("sale", employee_id=employee_id, sale_id=sale_id)
 
@@ -277,8 +283,10 @@ class DrawerWorker:
     def submit(self, fn: Callable[[DrawerService], T]) -> Future[T]:
         return self._pool.submit(lambda: fn(self._on_thread()))
 
-    def for_sale(self, sale_id: int, employee_id: int | None) -> Future[DrawerResult | None]:
-        return self.submit(lambda service: service.for_sale(sale_id, employee_id))
+    def for_sale(
+        self, sale_id: int, employee_id: int | None, *, if_cash: bool = False
+    ) -> Future[DrawerResult | None]:
+        return self.submit(lambda service: service.for_sale(sale_id, employee_id, if_cash=if_cash))
 
     def stop(self) -> None:
         """After the call in hand (a kick not yet begun is dropped, as its moment is gone)."""
