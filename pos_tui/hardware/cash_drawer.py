@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
+from pos_tui.hardware.access import open_failure
 from pos_tui.hardware.config_values import ConfigReader
 from pos_tui.hardware.device import Device
 from pos_tui.hardware.events import EventCallback, ignore_event
@@ -141,7 +142,7 @@ class SerialDrawer:
         except (serial.SerialException, OSError, ValueError) as error:
             # SerialTimeoutException (a port that stopped draining) is a SerialException.
             self._state = "not answering"
-            detail = " ".join(str(error).split()) or type(error).__name__
+            detail = " ".join(open_failure(error).split()) or type(error).__name__
             raise DrawerError(f"Cash drawer on {self.url} not reachable: {detail}") from error
         self._state = "ready"
 
