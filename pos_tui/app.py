@@ -11,7 +11,7 @@ import asyncio
 import io
 import logging
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -34,6 +34,7 @@ from pos_tui.widgets.fmt import money
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
     from pos_tui.screens.checkout_customer import CustomerFlows
+    from pos_tui.services.checkout.drawer import DrawerService, DrawerWorker
     from pos_tui.services.checkout.sale import Committed
     from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
     from pos_tui.services.staff.auth import Employee
@@ -68,8 +69,10 @@ class PosApp(App[None]):
 
     Hooks for devices and printing (call from other threads with ``app.call_from_thread``):
     :meth:`card_read`, :meth:`scan`, :meth:`device_notice`; after a commit
-    :meth:`sale_committed` runs ``after_commit`` callbacks, ``on_sale_committed`` and
-    ``printing.kick()`` when present; :meth:`reprint` queues a reprint.
+    :meth:`sale_committed` kicks a cash sale's drawer, runs ``after_commit`` callbacks,
+    ``on_sale_committed`` and ``printing.kick()`` when present; :meth:`reprint` queues a
+    reprint; :meth:`call_drawer` runs a drawer service call (no-sale) on the drawer's thread;
+    ``print_waiting`` is the count of print jobs not printed.
 
     On mount the ``[devices.*]`` of the settings are opened (``device_bridge``): driver events
     reach those hooks, receipts print through a ``PrintWorker`` (unless ``printing`` was set
@@ -111,6 +114,7 @@ class PosApp(App[None]):
         self._pole: PoleFeed | None = None
         self.wedge: KeyWedge | None = None
         self._own_printing = False
+        self.print_waiting = 0  # this lane's print jobs not printed (the lane bar shows it)
 
     def get_driver_class(self) -> type[Driver]:
         """The platform's driver, writing fewer bytes for the same screen (thin terminals,
@@ -167,6 +171,7 @@ class PosApp(App[None]):
             self.printing = bridge.print_worker(self.backend, self.PRINT_RETRY_SECONDS)
             self._own_printing = True
             self.printing.start()
+        bridge.start_drawer(self.backend)
         bridge.start()
 
     def _wedge_watching(self) -> bool:
@@ -222,6 +227,8 @@ class PosApp(App[None]):
                 self.scan(action.text)
             elif action.kind == "notice":
                 self.device_notice(action.text, error=action.error, title=action.title)
+            elif action.kind == "waiting":
+                self.show_print_waiting(int(action.text))
         except Exception as exc:  # a device must never take the lane down
             log.exception("device action failed: %r", action)
             self.device_notice(f"Device event not handled: {exc}", error=True)
@@ -301,6 +308,8 @@ class PosApp(App[None]):
         except NotANumber:
             total = ZERO
         self.pole.paid(money(total), money(committed.change))
+        if committed.open_drawer:
+            self.open_drawer_for(sale)
         callbacks = [*self.after_commit, getattr(self, "on_sale_committed", None)]
         for callback in callbacks:
             if callable(callback):
@@ -339,6 +348,53 @@ class PosApp(App[None]):
             if callable(kick):
                 kick()
         self.say(f"Reprint of sale {number} queued", title="Printer")
+
+    # -- the cash drawer and the print queue's count ---------------------------------------------
+    @property
+    def drawer(self) -> DrawerWorker | None:
+        """The cash drawer's worker (no-sale, a sale's drawer by hand), once devices are open."""
+        return self.device_bridge.drawer if self.device_bridge is not None else None
+
+    def open_drawer_for(self, record: Mapping[str, Any], *, if_cash: bool = False) -> None:
+        """Kick the drawer for a journal record now, on the drawer's thread: a cash sale at its
+        commit, or (``if_cash``) a record written outside the checkout (an order payment, a cash
+        withdrawal) whose print job says cash changed hands. Now or never: a kick that cannot
+        fire is dropped and the cashier told to use No sale."""
+        if self.device_bridge is None or record.get("id") is None:
+            return
+        employee = record.get("employee_id")
+        self.device_bridge.kick_for_sale(
+            int(record["id"]),
+            int(employee) if employee else None,
+            self.key_of("lane.no_sale"),
+            if_cash=if_cash,
+        )
+
+    async def call_drawer(self, fn: Callable[[DrawerService], T]) -> T:
+        """Run ``fn(drawer_service)`` on the cash drawer's thread (its own database connection)
+        and await its result: a kick waits on the drawer, never on the UI or the database
+        thread. Raises ``DrawerRefused`` until the lane's devices are open."""
+        from pos_tui.services.checkout.drawer import DrawerRefused
+
+        drawer = self.drawer
+        if drawer is None:
+            raise DrawerRefused("No sale: the lane's devices are not open yet")
+        return await asyncio.wrap_future(drawer.submit(fn))
+
+    def key_of(self, binding_id: str) -> str:
+        """How the footer shows the key bound to ``binding_id`` ([keymap] applied)."""
+        from pos_tui.screens.keys import default_key
+
+        keys = self.settings.keymap.get(binding_id) or default_key(binding_id)
+        return self.get_key_display(Binding(keys.split(",")[0].strip(), "")) if keys else "?"
+
+    def show_print_waiting(self, count: int) -> None:
+        from pos_tui.widgets.lane_bar import LaneBar
+
+        self.print_waiting = count
+        for screen in self.screen_stack:
+            for bar in screen.query(LaneBar):
+                bar.set_waiting(count)
 
     # -- the customer step (F2) ------------------------------------------------------------------
     def customer_step(self, checkout: CustomerFlows, initial: str = "") -> None:

@@ -62,6 +62,8 @@ class LaneConfig(_Section):
     id: str = "L1"
     store_id: str = "S1"
     location: str = "MAIN"
+    # Who may open the drawer with no sale; anyone below needs that role's PIN (docs/hardware.md).
+    no_sale_role: Literal["cashier", "supervisor", "manager"] = "supervisor"
 
 
 class DatabaseConfig(_Section):
@@ -122,6 +124,7 @@ class DevicesConfig(_Section):
     scanner: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
     magstripe: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
     pole_display: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
+    drawer: DeviceConfig = msgspec.field(default_factory=DeviceConfig)
 
 
 class KioskConfig(_Section):

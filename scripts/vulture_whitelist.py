@@ -24,10 +24,12 @@ EXIT_REJECTED
 
 # Found by name: the device registry imports its builders from strings.
 build_magstripe
+build_drawer
 
 # Set on third-party objects, which read them: Textual's Input, sqlite3's Connection, the
 # logging module (raiseExceptions: a log write that fails must not print over the lane).
 _.selection
+_.NOTIFICATION_TIMEOUT
 _.row_factory
 _.raiseExceptions
 

@@ -134,6 +134,8 @@ def test_orders_commands_from_open_to_completion(
     assert opened.stdout.splitlines() == [
         "LAY-000001 opened: 210.00, paid 50.00",
         "slip queued on lane L1's printer",
+        # Cash was taken: the drawer opens now or never (printing never opens it).
+        "no cash drawer configured here: open it with No sale (Ctrl+D) at the lane",
     ]
     listed = pos_tui(db_path, "orders", "list", anna)
     assert listed.returncode == 0
@@ -267,7 +269,8 @@ def test_withdraw_command(backend: Backend, store: Store, db_path: Path) -> None
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Hand out 40.00 in cash: the account owes 40.00, due " in done.stdout
-    assert "slip queued on lane L1's printer (the drawer opens then)" in done.stdout
+    assert "slip queued on lane L1's printer\n" in done.stdout
+    assert "no cash drawer configured here: open it with No sale" in done.stdout
     sale = backend.journal.last("L1")
     assert sale is not None and sale["kind"] == "withdrawal" and sale["total"] == "-40.00"
     (job,) = [j for j in backend.print_jobs.pending("L1") if j["sale_id"] == sale["id"]]

@@ -10,7 +10,7 @@ order, an amount that is not one, an unknown tender), one line ``error: ...`` on
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
@@ -107,3 +107,28 @@ def guarded(call: Callable[[], Any]) -> Any:
     except CheckoutError as exc:
         hint = " (a supervisor may allow it: --supervisor NUMBER)" if exc.override_allowed else ""
         refused(exc.message + hint)
+
+
+def cash_drawer_now(backend: Any, record: Mapping[str, Any] | None) -> str | None:
+    """Open this machine's cash drawer now for a journal record that took in or handed out
+    cash (its print job says so): a kick belongs to its moment, and printing never opens the
+    drawer. What happened, for the operator; None when no cash changed hands."""
+    if record is None or not backend.print_jobs.cash_tendered(int(record["id"])):
+        return None
+    from pos_tui.hardware.config_values import HardwareConfigError
+    from pos_tui.services.checkout.drawer import DrawerService
+    from pos_tui.services.runtime.devices import build_devices
+
+    try:
+        drawer = build_devices(backend.settings).cash_drawer
+    except (HardwareConfigError, ValueError) as exc:
+        return f"cash drawer not opened: device configuration: {plain(str(exc))}"
+    employee = record.get("employee_id")
+    result = DrawerService(backend, drawer).for_sale(
+        int(record["id"]), int(employee) if employee else None, if_cash=True
+    )
+    if result is None:
+        return "no cash drawer configured here: open it with No sale (Ctrl+D) at the lane"
+    if result.opened:
+        return "cash drawer opened"
+    return f"cash drawer did not open: {plain(result.message)} (No sale at the lane opens it)"

@@ -130,7 +130,11 @@ def _list(state: CliState) -> None:
 @click.argument("device", type=click.Choice(["printer", "drawer"]))
 @pass_state
 def test(state: CliState, device: str) -> None:
-    """Print a test page (printer) or kick the cash drawer (drawer)."""
+    """Print a test page (printer) or open the cash drawer (drawer: its own port, or through
+    the printer; recorded in the drawer's openings and the audit log)."""
+    if device == "drawer":
+        _test_drawer(state)
+        return
     from pos_tui.hardware.printer import PrinterError
     from pos_tui.services.checkout.receipts import build_test_page
 
@@ -138,15 +142,44 @@ def test(state: CliState, device: str) -> None:
     printer = _printer(settings)
     where = plain(f"{printer.kind} {printer.target}")
     try:
-        if device == "printer":
-            at = datetime.now().isoformat(timespec="seconds")
-            printer.print_receipt(build_test_page(settings, f"{printer.kind} {printer.target}", at))
-            click.echo(f"Test page printed on {where}.")
-        else:
-            printer.open_drawer()
-            click.echo(f"Cash drawer kicked through {where} (pin {printer.drawer_pin}).")
+        at = datetime.now().isoformat(timespec="seconds")
+        printer.print_receipt(build_test_page(settings, f"{printer.kind} {printer.target}", at))
+        click.echo(f"Test page printed on {where}.")
     except PrinterError as exc:
-        raise click.ClickException(f"{device} test failed: {plain(exc.message)}") from None
+        raise click.ClickException(f"printer test failed: {plain(exc.message)}") from None
+
+
+def _test_drawer(state: CliState) -> None:
+    from pos_tui.hardware.cash_drawer import DrawerError
+    from pos_tui.services.checkout.drawer import DrawerRefused, DrawerService
+
+    settings = state.settings
+    drawer = _device_set(settings)[0].cash_drawer
+    if drawer is None:
+        raise click.ClickException(
+            f"no cash drawer on lane {plain(settings.lane.id)}: [devices.drawer] has no port of "
+            "its own and no receipt printer is configured"
+        )
+    where = plain(drawer.target)
+    if not settings.database_path().exists():  # an installer's check before the lane is set up
+        try:
+            drawer.open(drawer.timeout)
+        except DrawerError as exc:
+            raise click.ClickException(f"drawer test failed: {plain(exc.message)}") from None
+        click.echo(f"Cash drawer opened {where} (not recorded: no database yet).")
+        return
+    backend = state.backend()
+    try:
+        result = DrawerService(backend, drawer).open(
+            "test", employee_id=None, audit={"action": "drawer_test", "changes": {}}
+        )
+    except DrawerRefused as exc:
+        raise click.ClickException(plain(exc.message)) from None
+    finally:
+        backend.close()
+    if not result.opened:
+        raise click.ClickException(f"drawer test failed: {plain(result.message)}")
+    click.echo(f"Cash drawer opened {where}.")
 
 
 def describe_event(event: Any) -> str:
@@ -233,9 +266,16 @@ def watch(state: CliState, seconds: float | None) -> None:
 
 @devices.command("queue")
 @click.option("--retry", is_flag=True, help="Try to print the waiting jobs now.")
+@click.option("--cancel", "cancel", type=int, default=None, metavar="JOB", help="Take a job off.")
+@click.option("--by", "by", default=None, metavar="NUMBER", help="The supervisor who cancels.")
+@click.option("--reason", default="", help="Why the job is cancelled (audit log).")
 @pass_state
-def print_queue(state: CliState, retry: bool) -> None:
-    """List this lane's print jobs not printed yet; --retry prints them."""
+def print_queue(
+    state: CliState, retry: bool, cancel: int | None, by: str | None, reason: str
+) -> None:
+    """List this lane's print jobs not printed yet; --retry prints them (jobs a stopped lane
+    was cut off in the middle of print again as late copies); --cancel JOB --by NUMBER takes
+    one off the queue with a supervisor's PIN (asked for), audited."""
     from pos_tui.services.checkout.printing import PrintQueue
 
     settings = state.settings
@@ -244,8 +284,11 @@ def print_queue(state: CliState, retry: bool) -> None:
     backend = state.backend()
     try:
         lane = plain(settings.lane.id)
-        if retry:
+        if cancel is not None:
+            _cancel(PrintQueue(backend, None), cancel, by, reason)
+        elif retry:
             jobs = PrintQueue(backend, _printer(settings))
+            jobs.recover()
             outcomes = jobs.process()
             for outcome in outcomes:
                 click.echo(plain(outcome.message), err=not outcome.printed)
@@ -260,9 +303,24 @@ def print_queue(state: CliState, retry: bool) -> None:
         backend.close()
 
 
-def _show_jobs(jobs: Any) -> None:
-    from pos_tui.services.checkout.printing import MAX_ATTEMPTS
+def _cancel(jobs: Any, job_id: int, by: str | None, reason: str) -> None:
+    from pos_tui.services.checkout.printing import CANCEL_ROLE, PrintQueueError
+    from pos_tui.services.staff.auth import AuthError, AuthService
 
+    if not by:
+        raise click.ClickException(f"--cancel needs --by: the number of a {CANCEL_ROLE}")
+    pin = click.prompt(f"PIN of {plain(by)}", hide_input=True, err=True)
+    try:
+        who = AuthService(jobs.b).authorize(
+            by, pin, role=CANCEL_ROLE, reason=f"cancel print job {job_id}"
+        )
+        what = jobs.cancel(job_id, who, reason or None)
+    except (AuthError, PrintQueueError) as exc:
+        raise click.ClickException(plain(str(exc))) from None
+    click.echo(f"{plain(what)} (job #{job_id}) cancelled by {plain(who.name)}.")
+
+
+def _show_jobs(jobs: Any) -> None:
     pending = jobs.pending()
     lane = plain(jobs.b.settings.lane.id)
     if not pending:
@@ -270,11 +328,13 @@ def _show_jobs(jobs: Any) -> None:
         return
     click.echo(f"{len(pending)} print job(s) waiting on lane {lane}:")
     for job in pending:
-        status = (
-            f"gave up after {job['attempts']} attempts (reprint the sale)"
-            if job["status"] == "failed"
-            else f"pending, {job['attempts']} of {MAX_ATTEMPTS} attempts"
-        )
+        attempts = f"{job['attempts']} attempt{'s' if job['attempts'] != 1 else ''}"
+        status = {
+            "failed": f"cannot print as written, {attempts} (reprint the sale, or cancel it)",
+            "printing": f"printing, {attempts} (cut off if no lane is printing it)",
+        }.get(job["status"], f"queued, {attempts}")
+        if job["late"]:
+            status += ", prints as a LATE COPY"
         click.echo(f"  #{job['id']:<5} {plain(jobs.describe(job)):<34} {status}")
         click.echo(f"         queued {plain(job['created_at'])}")
         if job["last_error"]:

@@ -42,3 +42,38 @@ def verify(state: CliState, lane: str | None) -> None:
             f"  lane {plain(lane_id)} sale {number}: v1 seal taken in the engine's tax order "
             "(written by a pos-tui older than migration 0007); contents unchanged"
         )
+
+
+@journal.command("drawer")
+@click.option("--lane", default=None, help="Only this lane (default: every lane).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@pass_state
+def drawer(state: CliState, lane: str | None, limit: int) -> None:
+    """The cash drawer's openings, newest first: each cash sale's kick, every no-sale (who,
+    who approved, why), a sale's drawer opened by hand, and drawer tests; with what each did
+    (opened, not opened and why, or unknown: the lane was cut off mid-kick)."""
+    rows = state.backend().drawer.journal(lane, limit=limit)
+    if not rows:
+        click.echo("no drawer openings recorded")
+        return
+    for row in rows:
+        click.echo(plain(describe_opening(row)))
+
+
+def describe_opening(row: dict[str, object]) -> str:
+    """One line of the drawer's journal."""
+    what = str(row["reason"]).replace("_", " ")
+    if row["sale_number"] is not None:
+        what += f" {row['lane_id']}-{int(str(row['sale_number'])):06d}"
+    who = str(row["employee_name"] or "command line")
+    if row["approver_name"]:
+        who += f", approved by {row['approver_name']}"
+    outcome = str(row["state"]).replace("_", " ")
+    if row["route"]:
+        outcome += f" ({row['route']})"
+    if row["error"] and row["state"] != "opened":
+        outcome += f": {row['error']}"
+    note = f' "{row["note"]}"' if row["note"] else ""
+    return (
+        f"#{row['id']:<5} {row['requested_at']}  {row['lane_id']}  {what}{note} · {who} · {outcome}"
+    )

@@ -14,6 +14,7 @@ from pos_tui.commands.counter import (
     Staff,
     amount,
     bad_input,
+    cash_drawer_now,
     customer_id,
     employee_options,
     guarded,
@@ -80,6 +81,9 @@ def _done(backend: Any, view: Any) -> None:
         click.echo(plain(message))
     if view.sale is not None:
         click.echo(f"slip queued on lane {plain(backend.settings.lane.id)}'s printer")
+        drawer = cash_drawer_now(backend, view.sale)
+        if drawer:
+            click.echo(drawer)
 
 
 @orders.command("list")

@@ -9,7 +9,14 @@ from typing import Any
 import click
 
 from pos_tui.cli import CliState, pass_state
-from pos_tui.commands.counter import Staff, amount, customer_id, employee_options, guarded
+from pos_tui.commands.counter import (
+    Staff,
+    amount,
+    cash_drawer_now,
+    customer_id,
+    employee_options,
+    guarded,
+)
 from pos_tui.services.accounts.receivable import Posting, ReceivableError, ReceivableService
 from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
@@ -96,9 +103,10 @@ def withdraw(
         )
         for message in done.messages:
             click.echo(plain(message))
-        click.echo(
-            f"slip queued on lane {plain(b.settings.lane.id)}'s printer (the drawer opens then)"
-        )
+        click.echo(f"slip queued on lane {plain(b.settings.lane.id)}'s printer")
+        drawer = cash_drawer_now(b, done.sale)
+        if drawer:
+            click.echo(drawer)
     finally:
         b.close()
 

@@ -9,6 +9,10 @@ status (DLE EOT) before the job, so paper-out or an open cover is reported inste
 vanishing into the printer's buffer, and again after it, which proves the printer is still
 there and reading. Every failure comes out as one `PrinterError(message, retryable)`.
 
+The cash drawer on the printer's kick connector opens with a real-time pulse (DLE DC4 fn 1):
+the printer obeys it the moment it reads it, out of paper or with its cover open too, and never
+holds it for later, as it holds ESC p (print data) until paper is loaded.
+
 All methods block: call them from the print queue's worker thread, never the UI thread.
 
 The parts: :mod:`.printer_api` (the protocol, status and error the app sees),
@@ -53,6 +57,7 @@ from pos_tui.hardware.receipt_text import ReceiptDocument, columns_for_paper
 __all__ = [
     "CODE_PAGE_CODECS",
     "DRAWER_KICK",
+    "DRAWER_PULSE",
     "DummyTarget",
     "EscposPrinter",
     "FileTarget",
@@ -71,6 +76,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DRAWER_KICK = {2: b"\x1bp\x00\x19\xfa", 5: b"\x1bp\x01\x19\xfa"}  # ESC p m t1 t2
+# DLE DC4 1 m t: a real-time pulse on pin 2 (m=0) or 5 (m=1), t x 100 ms (t=1: 100 ms).
+DRAWER_PULSE = {2: b"\x10\x14\x01\x00\x01", 5: b"\x10\x14\x01\x01\x01"}
 
 
 class EscposPrinter:
@@ -134,8 +141,21 @@ class EscposPrinter:
         data = self.render(document)
         self._send_job(data, f"printing {document.title}")
 
-    def open_drawer(self) -> None:
-        self._send_job(DRAWER_KICK[self.drawer_pin], "opening the cash drawer")
+    def open_drawer(self, *, within: float | None = None, realtime: bool = True) -> None:
+        """Pulse the cash drawer now, or raise PrinterError.
+
+        ``realtime`` (DLE DC4 fn 1, the default) fires at once even while the printer is out
+        of paper; with status checks it goes only to a printer that answers a status request
+        first, and the answer to a second one after it proves it was read. ``realtime=False``
+        sends ESC p, print data that a printer in trouble would hold and obey later: it is
+        sent only when the status says the printer is ready. ``within``: the most this may
+        take (waiting for a job in hand, connecting, each answer); python-escpos's own timeout
+        would otherwise apply to each.
+        """
+        action = "opening the cash drawer"
+        data = (DRAWER_PULSE if realtime else DRAWER_KICK)[self.drawer_pin]
+        timeout = min(self.timeout, within) if within is not None else self.timeout
+        self._send_job(data, action, timeout=timeout, hold_on_problem=not realtime)
 
     def status(self) -> PrinterStatus:
         if not self.supports_status:
@@ -147,33 +167,55 @@ class EscposPrinter:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _send_job(self, data: bytes, action: str) -> None:
-        with self._lock, self._connection(action) as conn:
+    def _send_job(
+        self,
+        data: bytes,
+        action: str,
+        *,
+        timeout: float | None = None,
+        hold_on_problem: bool = True,
+    ) -> None:
+        """Send ``data`` on a fresh connection. ``hold_on_problem``: a status problem (paper
+        out, cover open, off-line) stops it before any byte is sent; a real-time drawer pulse
+        goes regardless, to a printer that answers at all."""
+        timeout = self.timeout if timeout is None else timeout
+        if not self._lock.acquire(timeout=timeout):
+            self._state = "busy"
+            raise PrinterError(
+                f"Printer {self.target} is busy with another job (not free within "
+                f"{timeout:g} s) while {action}.",
+                retryable=True,
+            )
+        try:
+            with self._connection(action, timeout) as conn:
 
-            def job() -> None:
-                if self.status_check and self.supports_status:
-                    problem = query_status(conn, self.target_spec).problem
-                    if problem:
-                        raise PrinterError(problem, retryable=True)
-                conn._raw(data)  # the one documented hook every python-escpos connection has
-                if self.status_check and self.supports_status:
-                    # Answered only if the printer is still connected and reading.
-                    read_status(conn, self.target_spec, STATUS_PRINTER)
+                def job() -> None:
+                    if self.status_check and self.supports_status:
+                        problem = query_status(conn, self.target_spec).problem
+                        if problem and hold_on_problem:
+                            raise PrinterError(problem, retryable=True)
+                    conn._raw(data)  # the one documented hook every python-escpos connection has
+                    if self.status_check and self.supports_status:
+                        # Answered only if the printer is still connected and reading.
+                        read_status(conn, self.target_spec, STATUS_PRINTER)
 
-            self._guarded(action, job)
-            self.last_output = data
-            self._state = "ready"
+                self._guarded(action, job, timeout)
+                self.last_output = data
+                self._state = "ready"
+        finally:
+            self._lock.release()
 
     @contextlib.contextmanager
-    def _connection(self, action: str) -> Iterator[Any]:
-        conn = make_connection(self.target_spec, profile=self.profile, timeout=self.timeout)
+    def _connection(self, action: str, timeout: float | None = None) -> Iterator[Any]:
+        timeout = self.timeout if timeout is None else timeout
+        conn = make_connection(self.target_spec, profile=self.profile, timeout=timeout)
         started = time.monotonic()
         try:
-            self._guarded(action, conn.open)
+            self._guarded(action, conn.open, timeout)
             if isinstance(self.target_spec, SerialTarget) and conn.device is not None:
                 # python-escpos sets only a read timeout; a port that stops draining would
                 # otherwise block write() forever.
-                conn.device.write_timeout = self.timeout
+                conn.device.write_timeout = timeout
             yield conn
         finally:
             try:
@@ -182,7 +224,7 @@ class EscposPrinter:
                 log.debug("closing %s failed", self.target, exc_info=True)
             log.debug("%s on %s took %.2fs", action, self.target, time.monotonic() - started)
 
-    def _guarded(self, action: str, call: Any) -> Any:
+    def _guarded(self, action: str, call: Any, timeout: float | None = None) -> Any:
         """Run `call`, turning python-escpos and OS failures into PrinterError."""
         try:
             result = call()
@@ -195,7 +237,8 @@ class EscposPrinter:
             raise PrinterError(message, retryable=True) from error
         except TimeoutError as error:
             message = (
-                f"Printer {self.target} did not answer within {self.timeout:g} s "
+                f"Printer {self.target} did not answer within "
+                f"{self.timeout if timeout is None else timeout:g} s "
                 f"while {action} (stuck, or busy with another job)."
             )
             self._state = "not answering"

@@ -4,10 +4,12 @@
      "card_reader": {"kind": "pcsc", "profile": "uid"},
      "scanner": {"kind": "serial", "url": "/dev/ttyACM0"},
      "magstripe": {"kind": "none"},
-     "pole_display": {"kind": "serial", "url": "/dev/ttyUSB0"}}
+     "pole_display": {"kind": "serial", "url": "/dev/ttyUSB0"},
+     "drawer": {"kind": "printer"}}
 
 Every device is optional: a missing entry or `kind: none` disables it, so a lane with no devices
-works. `describe()` feeds the `pos-tui devices` command. A driver's module (and its library:
+works. The cash drawer (`kind: printer`, the shipped default) is pulsed through the printer, so
+it is there only when a printer is. `describe()` feeds the `pos-tui devices` command. A driver's module (and its library:
 pyscard, pyserial, python-escpos) is imported only when its device is configured.
 
 pyscard and python-escpos are optional (the `cardreader` and `printer` extras): a thin
@@ -28,13 +30,14 @@ from pos_tui.hardware.events import EventCallback, ignore_event
 
 if TYPE_CHECKING:
     from pos_tui.hardware.card_reader import CardReader
+    from pos_tui.hardware.cash_drawer import CashDrawer
     from pos_tui.hardware.pole_display import PoleDisplay
     from pos_tui.hardware.printer import ReceiptPrinter
     from pos_tui.hardware.serial_lines import LineDevice
 
 log = logging.getLogger(__name__)
 
-DEVICE_NAMES = ("printer", "card_reader", "scanner", "magstripe", "pole_display")
+DEVICE_NAMES = ("printer", "card_reader", "scanner", "magstripe", "pole_display", "drawer")
 
 # Each device's builder (module, function), and the kinds for which the builder returns None.
 _BUILDERS: dict[str, tuple[str, str, frozenset[str]]] = {
@@ -43,6 +46,7 @@ _BUILDERS: dict[str, tuple[str, str, frozenset[str]]] = {
     "scanner": ("serial_lines", "build_scanner", frozenset({"none", "keyboard"})),
     "magstripe": ("serial_lines", "build_magstripe", frozenset({"none", "keyboard"})),
     "pole_display": ("pole_display", "build_pole_display", frozenset({"none"})),
+    "drawer": ("cash_drawer", "build_drawer", frozenset({"none"})),
 }
 
 
@@ -109,6 +113,7 @@ class DeviceSet:
     scanner: LineDevice | None = None
     magstripe: LineDevice | None = None
     pole_display: PoleDisplay | None = None
+    drawer: CashDrawer | None = None
     # Configured kinds, including those that need no driver ("none", a keyboard wedge scanner).
     kinds: Mapping[str, str] | None = None
 
@@ -139,8 +144,25 @@ class DeviceSet:
             scanner=build_device("scanner", section("scanner"), on_event),
             magstripe=build_device("magstripe", section("magstripe"), on_event),
             pole_display=build_device("pole_display", section("pole_display"), on_event),
+            drawer=build_device("drawer", section("drawer"), on_event),
             kinds=kinds,
-        )
+        ).bind_drawer()
+
+    def bind_drawer(self) -> DeviceSet:
+        """Give a drawer on the printer's kick connector this set's printer (or none)."""
+        bind = getattr(self.drawer, "bind", None)
+        if bind is not None:
+            bind(self.printer)
+        return self
+
+    @property
+    def cash_drawer(self) -> CashDrawer | None:
+        """The drawer the lane can kick: its own port, or the printer's kick connector when a
+        printer is configured."""
+        drawer = self.drawer
+        if drawer is None or (drawer.route == "printer" and self.printer is None):
+            return None
+        return drawer
 
     def _devices(self) -> dict[str, Any]:
         return {
@@ -149,6 +171,7 @@ class DeviceSet:
             "scanner": self.scanner,
             "magstripe": self.magstripe,
             "pole_display": self.pole_display,
+            "drawer": self.cash_drawer,
         }
 
     def start(self) -> None:

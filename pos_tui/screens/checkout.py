@@ -300,6 +300,11 @@ class CheckoutScreen(LineFlows):
         elif ok and last is not None:
             self.pos.reprint(int(last["id"]))
 
+    def action_no_sale(self) -> None:
+        from pos_tui.screens.no_sale import no_sale
+
+        no_sale(self, sale_open=self.view is not None and not self.view.empty)
+
     def action_price_lookup(self) -> None:
         from pos_tui.screens.price_lookup import PriceLookupScreen
 
@@ -342,6 +347,7 @@ class CheckoutScreen(LineFlows):
             ("Orders", "The customer's orders and cash withdrawal (Ctrl+T)", "orders"),
             ("Reprint last receipt", "Queue a reprint of the last sale (Ctrl+R)", "reprint_last"),
             ("Void sale", "Drop the whole sale (Ctrl+Y)", "void_sale"),
+            ("No sale", "Open the cash drawer with no sale (Ctrl+D)", "no_sale"),
             ("Lock lane", "Lock until the cashier or a supervisor signs in (F10)", "lock"),
             ("Sign out", "Sign out of the lane (F12)", "sign_out"),
         ]

@@ -32,10 +32,17 @@ _CHECKOUT: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("ctrl+r", "reprint_last", "Reprint", "checkout.reprint_last", "Reprint the last receipt of this lane", True),
     ("ctrl+t", "orders", "Orders", "checkout.orders", "The customer's orders (layaway, special, work, back): new from the sale, pay, complete, cancel; cash withdrawal", True),
     ("ctrl+y", "void_sale", "Void sale", "checkout.void_sale", "Void the whole sale", True),
+    ("ctrl+d", "no_sale", "No sale", "lane.no_sale", "Open the cash drawer with no sale (a supervisor, or their PIN; audited)", False),
     ("up", "cursor(-1)", "Line up", "checkout.cursor_up", "Select the previous line", False),
     ("down", "cursor(1)", "Line down", "checkout.cursor_down", "Select the next line", False),
 )
 # fmt: on
+
+
+def default_key(binding_id: str) -> str | None:
+    """The checkout's shipped key for a binding id (before ``[keymap]``)."""
+    return next((key for key, _a, _l, bid, _t, _s in _CHECKOUT if bid == binding_id), None)
+
 
 CHECKOUT_KEYS: list[BindingType] = [
     Binding(key, action, label, show=show, id=bid, tooltip=tip, priority=key.startswith("ctrl+"))

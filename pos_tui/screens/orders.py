@@ -134,6 +134,9 @@ class OrdersScreen(LaneScreen[bool]):
         for message in getattr(result, "messages", ()):
             self.hint(message)
             self.pos.say(message, title="Orders")
+        record = getattr(result, "sale", None)
+        if record is not None:  # cash paid in or handed out: the drawer opens now, not at print
+            self.pos.open_drawer_for(record, if_cash=True)
         kick = getattr(self.pos.printing, "kick", None)
         if callable(kick):
             kick()

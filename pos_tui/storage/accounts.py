@@ -124,7 +124,7 @@ class StatementRepository:
     def queued_jobs(self, run_id: int) -> list[int]:
         cur = self.db.execute(
             "SELECT j.id FROM statements s JOIN print_jobs j ON j.id = s.print_job_id "
-            "WHERE s.run_id = ? AND j.status = 'pending' ORDER BY j.id",
+            "WHERE s.run_id = ? AND j.status IN ('queued', 'printing', 'failed') ORDER BY j.id",
             [run_id],
         )
         return [int(r[0]) for r in cur.fetchall()]

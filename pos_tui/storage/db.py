@@ -161,6 +161,21 @@ def _m0011_pin_lockouts(db: sqlite_utils.Database) -> None:
     _run_script(db, "schema_v11_pin_lockouts.sql")
 
 
+@migrations(name="0013_print_job_states")
+def _m0013_print_job_states(db: sqlite_utils.Database) -> None:
+    # Print jobs queued -> printing -> printed, late copies, and the drawer's openings. The
+    # check first allows both sets of states; the script moves every row to the new ones; then
+    # the old 'pending' goes (no row holds it any more, so every stored row meets the check).
+    old_states = "DEFAULT 'pending' CHECK (status IN ('pending', 'printed', 'failed'))"
+    both = (
+        "DEFAULT 'queued' CHECK (status IN "
+        "('pending', 'queued', 'printing', 'printed', 'failed', 'cancelled'))"
+    )
+    widen_check(db, "print_jobs", old_states, both)
+    _run_script(db, "schema_print_states.sql")
+    widen_check(db, "print_jobs", "('pending', 'queued',", "('queued',")
+
+
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""
 

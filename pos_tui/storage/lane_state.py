@@ -169,6 +169,10 @@ class OpenSaleRepository:
 
 
 class PrintQueueRepository:
+    """Print jobs: ``queued`` -> ``printing`` (an attempt started, written before any byte goes
+    out) -> ``printed``; ``failed`` when the job cannot print as written, ``cancelled`` when a
+    supervisor took it off. A job is never given up otherwise."""
+
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
@@ -197,26 +201,105 @@ class PrintQueueRepository:
             )
 
     def pending(self, lane_id: str) -> list[Row]:
+        """This lane's jobs still waiting to print (queued, printing, failed), oldest first."""
         cur = self.db.execute(
-            "SELECT * FROM print_jobs WHERE lane_id = ? AND status != 'printed' ORDER BY id",
+            "SELECT * FROM print_jobs WHERE lane_id = ? "
+            "AND status IN ('queued', 'printing', 'failed') ORDER BY id",
             [lane_id],
         )
         return all_rows(cur)
 
+    def cash_tendered(self, sale_id: int) -> bool:
+        """Whether a print job of this journal record says cash changed hands (its drawer was
+        to open): a cash sale, an order paid or completed in cash, a cash withdrawal."""
+        return (
+            self.db.execute(
+                "SELECT 1 FROM print_jobs WHERE sale_id = ? AND open_drawer = 1 LIMIT 1",
+                [sale_id],
+            ).fetchone()
+            is not None
+        )
+
+    def waiting(self, lane_id: str) -> int:
+        """How many of this lane's jobs have not printed (what the lane bar counts)."""
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM print_jobs WHERE lane_id = ? "
+                "AND status IN ('queued', 'printing', 'failed')",
+                [lane_id],
+            ).fetchone()[0]
+        )
+
     def get(self, job_id: int) -> Row | None:
         return one(self.db.execute("SELECT * FROM print_jobs WHERE id = ?", [job_id]))
+
+    def recover(self, lane_id: str) -> int:
+        """When the lane's printing starts: jobs left ``printing`` by a lane that stopped
+        mid-job (power cut, crash) are queued again, and every job still waiting from before
+        prints as a late copy. Returns how many were cut off mid-job."""
+        with write(self.db):
+            cur = self.db.execute(
+                "UPDATE print_jobs SET status = 'queued', "
+                "last_error = coalesce(last_error, 'cut off mid-job (the lane stopped)') "
+                "WHERE lane_id = ? AND status = 'printing'",
+                [lane_id],
+            )
+            self.hold_up(lane_id)
+            return int(cur.rowcount)
+
+    def hold_up(self, lane_id: str) -> None:
+        """The printer is in trouble: every job of this lane still queued missed its moment
+        and prints as a late copy."""
+        with write(self.db):
+            self.db.execute(
+                "UPDATE print_jobs SET late = 1 WHERE lane_id = ? AND status = 'queued'",
+                [lane_id],
+            )
+
+    def start_attempt(self, job_id: int, at: str) -> bool:
+        """Take a queued job for one attempt (``printing``); False when it is not queued any
+        more (printed, cancelled, or taken by another process of this lane)."""
+        with write(self.db):
+            cur = self.db.execute(
+                "UPDATE print_jobs SET status = 'printing', attempts = attempts + 1, "
+                "started_at = ? WHERE id = ? AND status = 'queued'",
+                [at, job_id],
+            )
+            return cur.rowcount == 1
 
     def mark_printed(self, job_id: int, at: str) -> None:
         with write(self.db):
             self.db.execute(
-                "UPDATE print_jobs SET status = 'printed', printed_at = ?, attempts = attempts + 1, "
-                "last_error = NULL WHERE id = ?",
+                "UPDATE print_jobs SET status = 'printed', printed_at = ?, last_error = NULL "
+                "WHERE id = ?",
                 [at, job_id],
             )
 
-    def mark_failed(self, job_id: int, error: str, *, final: bool = False) -> None:
+    def requeue(self, job_id: int, error: str) -> None:
+        """The attempt failed in a way a later one may not (printer off, paper out): queued
+        again; it prints as a late copy."""
         with write(self.db):
             self.db.execute(
-                "UPDATE print_jobs SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
-                ["failed" if final else "pending", error, job_id],
+                "UPDATE print_jobs SET status = 'queued', late = 1, last_error = ? WHERE id = ?",
+                [error, job_id],
             )
+
+    def mark_failed(self, job_id: int, error: str) -> None:
+        """The job cannot print as written (no sale, bad data): kept, counted and shown, not
+        retried; a reprint or a supervisor's cancel takes it off."""
+        with write(self.db):
+            self.db.execute(
+                "UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?",
+                [error, job_id],
+            )
+
+    def cancel(self, job_id: int, lane_id: str) -> bool:
+        """Take a job that has not printed off this lane's queue (inside the caller's
+        transaction with its audit row); False when it printed or is not this lane's."""
+        with write(self.db):
+            cur = self.db.execute(
+                "UPDATE print_jobs SET status = 'cancelled' WHERE id = ? AND lane_id = ? "
+                "AND status IN ('queued', 'failed')",
+                [job_id, lane_id],
+            )
+            return cur.rowcount == 1

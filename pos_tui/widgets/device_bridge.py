@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from typing import Any
 
 from rich.text import Text
@@ -30,6 +31,7 @@ from textual.widgets import Footer, Label, Static
 from pos_tui.config import Settings
 from pos_tui.hardware.events import DeviceEvent
 from pos_tui.hardware.keyboard_wedge import ENTER_KEYS, WedgeDetector
+from pos_tui.services.checkout.drawer import DrawerResult, DrawerWorker
 from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.lane_devices import DeviceAction, LaneDevices, WedgeRoute, route
@@ -50,6 +52,7 @@ class DeviceBridge:
         self.app = app
         self.lane = LaneDevices(settings, self._on_event)
         self.pole = self.lane.pole
+        self.drawer: DrawerWorker | None = None
         self._thread: threading.Thread | None = None
 
     def _post(self, action: DeviceAction) -> None:
@@ -69,7 +72,46 @@ class DeviceBridge:
         self._post(DeviceAction("notice", message, error, title="Printer"))
 
     def print_worker(self, backend: Backend, retry_seconds: float) -> PrintWorker:
-        return self.lane.print_worker(backend, self.notify_print, retry_seconds=retry_seconds)
+        return self.lane.print_worker(
+            backend, self.notify_print, retry_seconds=retry_seconds, on_waiting=self._waiting
+        )
+
+    def _waiting(self, count: int) -> None:
+        """The print worker's thread: how many jobs wait (for the lane bar)."""
+        self._post(DeviceAction("waiting", str(count)))
+
+    def start_drawer(self, backend: Backend) -> DrawerWorker:
+        self.drawer = self.lane.drawer_worker(backend)
+        self.drawer.start()
+        return self.drawer
+
+    def kick_for_sale(
+        self, sale_id: int, employee_id: int | None, no_sale_key: str, *, if_cash: bool = False
+    ) -> None:
+        """A cash sale's drawer, now (on the drawer's thread); the cashier hears only when it
+        did not open, with the key that opens it by hand. ``if_cash``: only if the record's
+        print job says cash changed hands."""
+        if self.drawer is None:
+            return
+
+        def done(future: Future[DrawerResult | None]) -> None:
+            try:
+                result = future.result()
+            except Exception as exc:  # cancelled at exit, or a database error
+                log.warning("drawer kick for sale %s: %s", sale_id, exc)
+                return
+            if result is not None and not result.opened:
+                self._post(
+                    DeviceAction(
+                        "notice",
+                        f"Drawer did not open: {result.message} — use No sale ({no_sale_key}) "
+                        "to open it",
+                        True,
+                        title="Drawer",
+                    )
+                )
+
+        self.drawer.for_sale(sale_id, employee_id, if_cash=if_cash).add_done_callback(done)
 
     def start(self) -> None:
         """Open the devices on a thread of their own: a slow port never holds up the screen."""
@@ -77,6 +119,8 @@ class DeviceBridge:
         self._thread.start()
 
     def stop(self) -> None:
+        if self.drawer is not None:
+            self.drawer.stop()
         self.lane.stop()
 
 

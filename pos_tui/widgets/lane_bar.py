@@ -34,15 +34,26 @@ class LaneBar(Static):
         self.store = store
         self.who = who
         self._now = now
+        self.waiting = 0  # print jobs not printed (from the app's print worker)
 
     def on_mount(self) -> None:
+        self.waiting = int(getattr(self.app, "print_waiting", 0) or 0)
         self.set_interval(30, self.refresh_bar)
         self.refresh_bar()
+
+    def set_waiting(self, count: int) -> None:
+        if count != self.waiting:
+            self.waiting = count
+            self.refresh_bar()
 
     def refresh_bar(self) -> None:
         stamp = self._now().strftime("%Y-%m-%d %H:%M")
         left = Text(f"Lane {self.lane} · Store {self.store} · ")
         left.append_text(safe(self.who))
+        if self.waiting:
+            plural = "s" if self.waiting != 1 else ""
+            left.append(" · ")
+            left.append(f"{self.waiting} receipt{plural} waiting", style="reverse")
         width = max(self.size.width - 2, 0)
         gap = max(width - len(left.plain) - len(stamp), 1)
         left.append(" " * gap + stamp)

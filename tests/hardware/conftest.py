@@ -15,6 +15,7 @@ import pytest
 from pos_tui.hardware.events import DeviceEvent
 from tests.helpers import HANG_SECONDS
 
+from .lane_helpers import lane as lane  # the lane app fixture, for every module here
 from .stacks import Emupos, PcscdController, PtyPair, StackError, wait_reader_state
 
 E = TypeVar("E")

@@ -17,9 +17,8 @@ from pos_tui.services.runtime.backend import Backend
 from tests.catalog import Store, build_store
 from tests.conftest import Clock
 
+from .lane_helpers import LaneFactory, printer_table, until
 from .stacks import Emupos
-from .test_lane_devices import LaneFactory, printer_table, until
-from .test_lane_devices import lane as lane  # the lane app fixture
 from .test_print_queue_emupos import line_with, new_receipts, on_emupos
 
 pytestmark = pytest.mark.hardware
@@ -111,21 +110,33 @@ def test_order_slips_and_the_completing_receipt(
     assert line_with(receipt, "Points earned").endswith(" 4")
 
 
-def test_withdrawal_slip_kicks_the_drawer(backend: Backend, store: Store, emupos: Emupos) -> None:
+def test_withdrawal_opens_the_drawer_at_its_moment_and_its_slip_never_does(
+    backend: Backend, store: Store, emupos: Emupos
+) -> None:
+    from pos_tui.hardware.cash_drawer import PrinterDrawer
     from pos_tui.services.accounts.withdrawals import WithdrawalService
+    from pos_tui.services.checkout.drawer import DrawerService
 
     CustomerService(backend).update(store.corp, {"allow_cash_withdrawal": True})
     emupos.close_drawer()
-    WithdrawalService(backend, store.cashier).withdraw(
+    done = WithdrawalService(backend, store.cashier).withdraw(
         store.corp, "40", pin="4321", reference="PO-55"
     )
+    drawer = PrinterDrawer()
+    drawer.bind(on_emupos(emupos))
+    # What the lane does right after the withdrawal (PosApp.open_drawer_for, if_cash).
+    result = DrawerService(backend, drawer).for_sale(
+        int(done.sale["id"]), store.cashier.id, if_cash=True
+    )
+    assert result is not None and result.opened and emupos.drawer() == "open"
+    emupos.close_drawer()
     known = len(emupos.receipts())
     assert [o.printed for o in PrintQueue(backend, on_emupos(emupos)).process()] == [True]
     (text,) = new_receipts(emupos, known)
     assert "CASH WITHDRAWAL" in text and "Customer: Acme Traders" in text
     assert line_with(text, "Cash given back").endswith(" 40.00")
     assert line_with(text, "Account balance").endswith(" 40.00")
-    assert emupos.drawer() == "open"
+    assert emupos.drawer() == "closed"  # printing never opens the drawer
 
 
 def test_change_and_cancellation_slips(backend: Backend, store: Store, emupos: Emupos) -> None:
@@ -154,7 +165,8 @@ def test_change_and_cancellation_slips(backend: Backend, store: Store, emupos: E
     assert line_with(cancelled, "Card given back AUTH-1").endswith(" 10.00")
     assert line_with(cancelled, "Cash given back").endswith(" 200.00")
     assert line_with(cancelled, "TOTAL").endswith(" Rs.210.00")
-    assert emupos.drawer() == "open"
+    # The slips never open the drawer: the lane does at the payment (tests/hardware/test_drawer.py).
+    assert emupos.drawer() == "closed"
 
 
 async def test_order_slips_printed_by_the_lane_from_the_order_screen(
@@ -183,6 +195,9 @@ async def test_order_slips_printed_by_the_lane_from_the_order_screen(
             await settle(pilot)
             await _fill(pilot, "Two apples for Friday", "50", "", "", "")
             (deposit,) = new_receipts(emupos, known)
+            # Cash paid in: the drawer opened at the payment (not through its slip).
+            await until(pilot, lambda: emupos.drawer() == "open", "the drawer for the deposit")
+            emupos.close_drawer()
             await pilot.press("f5")
             await settle(pilot)
             await _fill(pilot, "200", "", "", "")

@@ -64,11 +64,14 @@ def pos_tui(*args: str | Path, timeout: float = HANG_SECONDS) -> subprocess.Comp
 
 
 def test_device_config_passes_what_the_config_says(tmp_path: Path) -> None:
-    """The shipped defaults switch every device off; a configured device gets exactly its keys,
-    the printer's paper width from [receipt] paper; bad keys and profiles are named."""
+    """The shipped defaults switch every device off (the drawer is the printer's, and there is
+    no printer); a configured device gets exactly its keys, the printer's paper width from
+    [receipt] paper; bad keys and profiles are named."""
     shipped = device_config(load_settings())
-    assert shipped == {name: {"kind": "none"} for name in shipped}
-    assert DeviceSet.from_config(shipped).describe()[0].state == "disabled"
+    assert shipped == {
+        name: {"kind": "printer" if name == "drawer" else "none"} for name in shipped
+    }
+    assert {row.state for row in DeviceSet.from_config(shipped).describe()} == {"disabled"}
 
     serial = write_config(
         tmp_path, printer={"kind": "serial", "device": "/dev/ttyS9", "profile": "TM-T20II"}
@@ -178,9 +181,29 @@ def test_devices_test_drawer_kicks_the_drawer(tmp_path: Path, emupos: Emupos) ->
     config = write_config(tmp_path, printer=emupos_printer(emupos))
     result = pos_tui("--config", config, "devices", "test", "drawer")
     assert result.returncode == 0, result.stderr
-    assert "Cash drawer kicked" in result.stdout and "(pin 2)" in result.stdout
+    assert "Cash drawer opened through the printer 127.0.0.1:" in result.stdout
+    assert "(pin 2)" in result.stdout
     assert emupos.drawer() == "open"
     emupos.close_drawer()
+
+
+def test_devices_test_drawer_is_recorded_and_audited_on_a_lane(
+    tmp_path: Path, backend: Backend, db_path: Path, emupos: Emupos
+) -> None:
+    emupos.close_drawer()
+    config = write_config(tmp_path, printer=emupos_printer(emupos))
+    result = pos_tui("--db", db_path, "--config", config, "devices", "test", "drawer")
+    assert result.returncode == 0, result.stderr
+    assert "(not recorded" not in result.stdout and emupos.drawer() == "open"
+    emupos.close_drawer()
+    (opening,) = backend.drawer.for_lane("L1")
+    assert (opening["reason"], opening["state"], opening["route"]) == ("test", "opened", "printer")
+    actions = backend.db.execute(
+        "SELECT action FROM audit_log WHERE entity = 'drawer' ORDER BY id"
+    ).fetchall()
+    assert [a[0] for a in actions] == ["drawer_test", "drawer_opened"]
+    listed = pos_tui("--db", db_path, "journal", "drawer")
+    assert listed.returncode == 0 and "test · command line · opened (printer)" in listed.stdout
 
 
 class LiveOutput:
@@ -306,14 +329,13 @@ def test_devices_queue_lists_and_retries_pending_jobs(
     assert listing.stdout.splitlines()[0] == "3 print job(s) waiting on lane L1:"
     assert "#1     Receipt L1-000001" in listing.stdout
     assert "#3     Customer copy of L1-000002" in listing.stdout
-    assert "pending, 0 of 5 attempts" in listing.stdout
+    assert "queued, 0 attempts" in listing.stdout and "LATE" not in listing.stdout
 
     failed = pos_tui("--db", db_path, "--config", down, "devices", "queue", "--retry")
     assert failed.returncode == 1
     assert "Receipt L1-000001 not printed: Printer 127.0.0.1:" in failed.stderr
-    assert (
-        "#1     Receipt L1-000001" in failed.stdout and "pending, 1 of 5 attempts" in failed.stdout
-    )
+    assert "#1     Receipt L1-000001" in failed.stdout
+    assert "queued, 1 attempt, prints as a LATE COPY" in failed.stdout
     assert "last error: Printer 127.0.0.1:" in failed.stdout
     assert backend.print_jobs.get(1)["attempts"] == 1  # type: ignore[index]
 
@@ -321,15 +343,16 @@ def test_devices_queue_lists_and_retries_pending_jobs(
     known = len(emupos.receipts())
     retried = pos_tui("--db", db_path, "--config", up, "devices", "queue", "--retry")
     assert retried.returncode == 0, retried.stderr
-    assert retried.stdout.splitlines() == [
-        "Receipt L1-000001 printed",
-        "Receipt L1-000002 printed",
-        "Customer copy of L1-000002 printed",
+    assert retried.stdout.splitlines() == [  # all three missed their moment
+        "Receipt L1-000001 printed (late copy)",
+        "Receipt L1-000002 printed (late copy)",
+        "Customer copy of L1-000002 printed (late copy)",
         "No print jobs waiting on lane L1.",
     ]
     assert wait_until(lambda: len(emupos.receipts()) >= known + 3, 10, 0.05)
     texts = [emupos.receipt_text(r["id"]) for r in reversed(emupos.receipts()[:3])]
     assert "[barcode CODE128 L1-000001]" in texts[0]
+    assert all("*** LATE COPY ***" in text for text in texts)
     assert "STORE COPY (1 of 2)" in texts[1] and "CUSTOMER COPY (2 of 2)" in texts[2]
     assert all("Rs.105.00" in text for text in texts)
     assert backend.print_jobs.pending("L1") == []

@@ -24,12 +24,12 @@ from tests.app.conftest import sign_in
 from tests.app.helpers_lane import notifications, skus
 
 from .conftest import READER, EventLog
+from .lane_helpers import LaneFactory, until
 from .stacks import Emupos, PtyPair, VirtualCard, printer_answering, wait_reader_state
-from .test_lane_devices import LaneFactory, devices, lane, until
+from .test_lane_devices import devices
 from .test_printer_emupos import sale_receipt
 
 pytestmark = pytest.mark.hardware
-__all__ = ["lane"]  # the lane fixture of test_lane_devices, used by name below
 
 PtyFactory = Callable[[str], PtyPair]
 GIANT = b"7" * 65_536

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import importlib.machinery
 import threading
-import time
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
-from pos_tui.app import CustomerListScreen, PosApp, create_app
+from pos_tui.app import CustomerListScreen, PosApp
 from pos_tui.config import load_settings
 from pos_tui.hardware.events import ignore_event
 from pos_tui.hardware.registry import DeviceSet
@@ -28,42 +27,19 @@ from pos_tui.hardware.serial_lines import SerialScanner
 from pos_tui.screens.customer_search import CustomerSearchScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.sales_list import SalesListScreen
-from pos_tui.screens.tender import TenderScreen
-from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.runtime.lane_devices import SETTING_METHOD_OF_INPUT, LaneDevices
 from pos_tui.widgets.device_bridge import CardPromptScreen
 from tests.app.conftest import enter, settle, sign_in
 from tests.app.helpers_lane import notifications, skus, view
-from tests.catalog import build_store
-from tests.conftest import Clock
-from tests.helpers import HANG_SECONDS
 
 from .conftest import READER
+from .lane_helpers import LaneFactory, PtyReader, pay_cash, printer_table, until
 from .stacks import REPO_ROOT, Emupos, PtyPair, VirtualCard, wait_reader_state, wait_until
 
 pytestmark = pytest.mark.hardware
 
 VIRTUAL_HARDWARE = REPO_ROOT / "scripts" / "virtual-hardware"
 PtyFactory = Callable[[str], PtyPair]
-LaneFactory = Callable[[dict[str, dict[str, Any]]], tuple[PosApp, Backend]]
-
-
-@pytest.fixture
-def lane(db_path: Path, clock: Clock) -> Iterator[LaneFactory]:
-    """A lane app on a fresh store whose `[devices.*]` are the given tables, and a connection
-    of the test's own to look at the database (the app's belongs to its database thread)."""
-    backends: list[Backend] = []
-
-    def make(devices: dict[str, dict[str, Any]]) -> tuple[PosApp, Backend]:
-        settings = load_settings(database={"path": str(db_path)}, devices=devices)
-        backend, probe = open_backend(settings, now=clock), open_backend(settings, now=clock)
-        backends.extend([backend, probe])
-        build_store(backend)
-        return create_app(settings, backend=backend, now=clock), probe
-
-    yield make
-    for backend in backends:
-        backend.close()
 
 
 @pytest.fixture
@@ -71,30 +47,6 @@ def card() -> Iterator[VirtualCard]:
     virtual = VirtualCard(card_number="4000001")  # Anna's loyalty card
     yield virtual
     virtual.remove()
-
-
-class PtyReader:
-    """Collects what the app writes to a pty (the pole display), on a thread."""
-
-    def __init__(self, path: Path) -> None:
-        self.port = serial.Serial(str(path), timeout=0.1)
-        self.data = b""
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.data += self.port.read(256)
-
-    def take(self) -> bytes:
-        data, self.data = self.data, b""
-        return data
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.port.close()
 
 
 @pytest.fixture
@@ -106,21 +58,6 @@ def pole(pty_pair: PtyFactory) -> Iterator[tuple[PtyPair, PtyReader]]:
     reader.close()
 
 
-async def until(
-    pilot: Pilot[Any], predicate: Callable[[], object], what: str, timeout: float = HANG_SECONDS
-) -> None:
-    """Let the app run until `predicate()` holds (driver threads report in their own time)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        await pilot.pause(0.05)
-        try:
-            if predicate():
-                return
-        except (AssertionError, AttributeError):
-            pass
-    raise AssertionError(f"not within {timeout}s: {what}; notifications: {notifications(pilot)}")
-
-
 def devices(app: PosApp) -> DeviceSet:
     assert app.device_bridge is not None, "the app opened its devices on mount"
     return app.device_bridge.lane.devices
@@ -129,23 +66,6 @@ def devices(app: PosApp) -> DeviceSet:
 def customer_name(pilot: Pilot[Any]) -> str | None:
     customer = view(pilot).customer
     return customer.name if customer else None
-
-
-def printer_table(emupos: Emupos) -> dict[str, Any]:
-    return {
-        "kind": "network",
-        "host": "127.0.0.1",
-        "port": emupos.printer_port,
-        "timeout_seconds": 1,
-        "code_page": "CP858",
-    }
-
-
-async def pay_cash(pilot: Pilot[Any], amount: str) -> None:
-    await pilot.press("f5")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, TenderScreen)
-    await enter(pilot, amount)
 
 
 # -- card reader --------------------------------------------------------------------------------
@@ -334,7 +254,7 @@ async def test_paper_out_keeps_sale_and_job_until_the_retry_prints(
                 "'Receipt not printed' notice",
             )
             (job,) = backend.print_jobs.pending("L1")
-            assert job["status"] == "pending" and "out of paper" in job["last_error"]
+            assert job["status"] == "queued" and "out of paper" in job["last_error"]
             assert len(emupos.receipts()) == known
             emupos.clear_fault("paper-out")
             await until(
@@ -342,7 +262,7 @@ async def test_paper_out_keeps_sale_and_job_until_the_retry_prints(
             )
             await until(
                 pilot,
-                lambda: "Receipt L1-000001 printed" in notifications(pilot),
+                lambda: "Receipt L1-000001 printed (late copy)" in notifications(pilot),
                 "printed notice",
             )
         text = emupos.receipt_text(emupos.wait_new_receipt(known)["id"])
@@ -503,4 +423,5 @@ def test_virtual_hardware_config_snippet_builds_every_device(
         ("scanner", "serial"),
         ("magstripe", "serial"),
         ("pole_display", "serial"),
+        ("drawer", "printer"),  # the shipped default: on the printer's kick connector
     ]

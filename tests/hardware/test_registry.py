@@ -22,7 +22,8 @@ def test_lane_without_devices_works() -> None:
         devices = DeviceSet.from_config(config)
         devices.start()
         devices.stop()
-        assert [row.state for row in devices.describe()] == ["disabled"] * 5
+        assert [row.state for row in devices.describe()] == ["disabled"] * 6
+        assert devices.cash_drawer is None
         assert devices.printer is None and devices.card_reader is None
 
 
@@ -82,6 +83,9 @@ def test_full_lane_from_config(
         ({"card_reader": {"kind": "pcsc", "profile": "pin"}}, "devices.card_reader.profile"),
         ({"pole_display": {"kind": "serial", "url": "x", "columns": 2}}, "columns"),
         ({"toaster": {"kind": "none"}}, "unknown device"),
+        ({"drawer": {"kind": "serial"}}, "devices.drawer.url"),
+        ({"drawer": {"kind": "serial", "url": "x", "trigger": "zz"}}, "devices.drawer.trigger"),
+        ({"drawer": {"kind": "printer", "pulse": "loud"}}, "devices.drawer.pulse"),
     ],
 )
 def test_config_errors_name_the_key(config: dict[str, dict[str, object]], message: str) -> None:

@@ -270,10 +270,11 @@ def test_no_printer_keeps_jobs_without_counting_attempts(backend: Backend, store
         )
     ]
     job = backend.print_jobs.get(done.print_job_ids[0])
-    assert job is not None and job["attempts"] == 0 and job["status"] == "pending"
+    assert job is not None and job["attempts"] == 0 and job["status"] == "queued"
+    assert not job["late"]  # nothing was tried: it prints as the receipt when a printer comes
 
 
-def test_job_that_cannot_print_gives_up_without_blocking_the_next(
+def test_job_that_cannot_print_fails_without_blocking_the_next(
     backend: Backend, store: Store
 ) -> None:
     lane = backend.settings.lane.id
@@ -292,11 +293,11 @@ def test_job_that_cannot_print_gives_up_without_blocking_the_next(
     assert not outcomes[0].retryable
     assert told == [
         "Statement not printed: it cannot be built (a statement job without a statement). "
-        "Gave up: it cannot be printed as written."
+        "It cannot be printed as written: reprint the sale, or a supervisor cancels it."
     ]
     assert [j["status"] for j in queue.pending()] == ["failed"]
 
-    # A document the printer refuses (bad data) gives up at once, it is not retried.
+    # A document the printer refuses (bad data) fails at once, it is not retried.
     class Refusing(EscposPrinter):
         def print_receipt(self, document: ReceiptDocument) -> None:
             raise PrinterError("The receipt cannot be printed as written: bad", retryable=False)

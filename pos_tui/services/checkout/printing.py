@@ -1,12 +1,20 @@
-"""The durable print queue: jobs written with the sale, printed after commit, retried later.
+"""The durable print queue: jobs written with the sale, printed after commit, retried until printed.
+
+A job is ``queued`` -> ``printing`` -> ``printed``. The attempt is written down (``printing``)
+before a byte goes to the printer, so a lane cut off mid-job (power, crash) finds the job at its
+next start and prints it again, labelled LATE COPY; so does every job that missed its moment:
+one whose attempt failed, the jobs queued behind it, and those waiting when the lane starts.
+No job is ever given up: it stays queued until it prints, or until a supervisor cancels it (an
+audited act). Only a job that cannot print as written (no sale, bad data) stops retrying
+(``failed``); it is still counted, shown and can be cancelled.
+
+Printing never opens the cash drawer: a kick belongs to its sale's moment
+(:mod:`pos_tui.services.checkout.drawer`), and a print job may run minutes or a restart later.
 
 A printer that is off, refuses, stalls or runs out of paper leaves the sale committed and the job
-pending; the lane is told through `notify` and nothing waits on the printer for longer than the
+queued; the lane is told through ``notify`` and nothing waits on the printer for longer than the
 printer's own timeout. Run :meth:`PrintQueue.process` off the UI thread, on its own database
 connection (WAL lets it read while the lane writes).
-
-A cash job kicks the drawer on its first attempt only: a drawer that springs open minutes later,
-when a retry finally reaches the printer, would be worse than one the cashier opens by hand.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.db import write
 
 # The printer driver and the receipt layout load with the first job: a lane without a printer
 # and with nothing queued never needs them.
@@ -28,8 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# After this many failed attempts a job stops retrying by itself (it can still be reprinted).
-MAX_ATTEMPTS = 5
+# Who may take a job off the queue without printing it.
+CANCEL_ROLE = "supervisor"
 
 JOB_NAMES = {
     "receipt": "Receipt",
@@ -40,6 +50,14 @@ JOB_NAMES = {
 }
 
 
+class PrintQueueError(Exception):
+    """A queue request the lane refuses (cancel by a cashier, a job already printed)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True)
 class JobOutcome:
     job_id: int
@@ -47,7 +65,7 @@ class JobOutcome:
     kind: str
     printed: bool
     message: str
-    # Printing may work later unchanged (printer off, paper out); False once the job gave up.
+    # Printing may work later unchanged (printer off, paper out): the job stays queued.
     retryable: bool = False
 
 
@@ -58,19 +76,26 @@ class PrintQueue:
         printer: ReceiptPrinter | None,
         *,
         notify: Callable[[str, bool], None] | None = None,
+        on_waiting: Callable[[int], None] | None = None,
     ) -> None:
         self.b = backend
         self.printer = printer
         # notify(message, is_error): how the lane hears about printing.
         self.notify = notify or (lambda message, error: None)
+        # on_waiting(count): the number of this lane's jobs not printed, when it may change.
+        self.on_waiting = on_waiting or (lambda count: None)
         self._lock = threading.Lock()  # one process() at a time: no job printed twice
+
+    @property
+    def lane(self) -> str:
+        return self.b.settings.lane.id
 
     def reprint(self, sale_id: int) -> int:
         """Queue a reprint of a committed sale (labelled REPRINT); returns the job id."""
         if self.b.journal.get(sale_id) is None:
             raise KeyError(f"no sale {sale_id}")
         return self.b.print_jobs.add(
-            lane_id=self.b.settings.lane.id,
+            lane_id=self.lane,
             kind="reprint",
             document={"sale_id": sale_id},
             at=self.b.timestamp(),
@@ -78,8 +103,11 @@ class PrintQueue:
         )
 
     def pending(self) -> list[dict[str, Any]]:
-        """This lane's jobs not printed yet, oldest first, including those that gave up."""
-        return self.b.print_jobs.pending(self.b.settings.lane.id)
+        """This lane's jobs not printed yet, oldest first (queued, printing and failed)."""
+        return self.b.print_jobs.pending(self.lane)
+
+    def waiting(self) -> int:
+        return self.b.print_jobs.waiting(self.lane)
 
     def describe(self, job: dict[str, Any]) -> str:
         """ "Receipt L1-000042", "Customer copy of L1-000042", "Test page"."""
@@ -96,26 +124,73 @@ class PrintQueue:
         ref = sale_reference(sale) if sale is not None else f"sale {job['sale_id']}"
         return f"{name} {ref}" if job["kind"] == "receipt" else f"{name} of {ref}"
 
+    def recover(self) -> int:
+        """Jobs a lane stopped in the middle of (left ``printing``) are queued again, and all
+        jobs waiting from before the start print as late copies. Call once when this lane's
+        printing starts, before :meth:`process`."""
+        count = self.b.print_jobs.recover(self.lane)
+        if count:
+            self.notify(
+                f"{count} print job(s) were cut off when the lane stopped: they print again, "
+                "marked LATE COPY.",
+                False,
+            )
+        return count
+
     def process(self, only: set[int] | None = None) -> list[JobOutcome]:
-        """Try every pending job of this lane once (or the jobs ``only`` names), oldest first.
+        """Try every queued job of this lane once (or the jobs ``only`` names), oldest first.
 
         Stops at the first retryable failure (the printer is in trouble: later jobs would only
         wait out the same timeout), so a call takes at most about one printer timeout.
         """
         outcomes: list[JobOutcome] = []
         with self._lock:
+            self.on_waiting(self.waiting())
             for job in self.pending():
-                if job["status"] == "failed" or (only is not None and int(job["id"]) not in only):
-                    continue
+                if job["status"] != "queued" or (only is not None and int(job["id"]) not in only):
+                    continue  # failed: needs a person; printing: another process has it
                 outcome = self._run(job)
+                if outcome is None:
+                    continue
                 outcomes.append(outcome)
                 if not outcome.printed and outcome.retryable:
+                    if self.printer is not None:
+                        self.b.print_jobs.hold_up(self.lane)  # the jobs behind it wait too
                     break
+            self.on_waiting(self.waiting())
         return outcomes
+
+    def cancel(self, job_id: int, employee: Employee, reason: str | None = None) -> str:
+        """A supervisor takes a job that has not printed off the queue; audited in the same
+        transaction. Returns what was cancelled ("Receipt L1-000042")."""
+        if not employee.at_least(CANCEL_ROLE):
+            raise PrintQueueError(f"Only a {CANCEL_ROLE} may cancel a print job")
+        job = self.b.print_jobs.get(job_id)
+        if job is None or job["lane_id"] != self.lane:
+            raise PrintQueueError(f"No print job {job_id} on lane {self.lane}")
+        what = self.describe(job)
+        with write(self.b.db):
+            if not self.b.print_jobs.cancel(job_id, self.lane):
+                raise PrintQueueError(f"{what} cannot be cancelled: it is {job['status']}")
+            self.b.store.audit(
+                at=self.b.timestamp(),
+                entity="print_job",
+                entity_id=job_id,
+                action="print_job_cancelled",
+                changes={
+                    "kind": job["kind"],
+                    "sale_id": job["sale_id"],
+                    "attempts": job["attempts"],
+                    "reason": reason or "",
+                },
+                employee_id=employee.id,
+                lane_id=self.lane,
+            )
+        return what
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _run(self, job: dict[str, Any]) -> JobOutcome:
+    def _run(self, job: dict[str, Any]) -> JobOutcome | None:
         job_id, kind = int(job["id"]), str(job["kind"])
         sale_id = int(job["sale_id"]) if job["sale_id"] is not None else None
         what = self.describe(job)
@@ -130,19 +205,16 @@ class PrintQueue:
         except KeyError as exc:
             error = PrinterError(f"it cannot be built ({exc.args[0]}).", retryable=False)
             return self._failed(job, what, error)
-        if job["open_drawer"] and int(job["attempts"]) == 0:
-            try:
-                self.printer.open_drawer()
-            except PrinterError as exc:
-                # The receipt would wait out the same fault: one timeout, not two.
-                return self._failed(job, what, exc, drawer=True)
+        # Written before a byte leaves: a lane cut off from here on prints it again (late).
+        if not self.b.print_jobs.start_attempt(job_id, self.b.timestamp()):
+            return None
         try:
             self.printer.print_receipt(document)
         except PrinterError as exc:
             return self._failed(job, what, exc)
         self.b.print_jobs.mark_printed(job_id, self.b.timestamp())
-        message = f"{what} printed"
-        if int(job["attempts"]):
+        message = f"{what} printed" + (" (late copy)" if job["late"] else "")
+        if job["last_error"]:
             self.notify(message, False)  # the lane was told it was stuck; now it is out
         return JobOutcome(job_id, sale_id, kind, True, message)
 
@@ -160,28 +232,25 @@ class PrintQueue:
             return statement_receipt(self.b, json.loads(job["document"]))
         if job["sale_id"] is None:
             raise KeyError(f"a {kind} job without a sale")
-        return build_receipt(self.b, int(job["sale_id"]), kind)
+        return build_receipt(self.b, int(job["sale_id"]), kind, late=bool(job["late"]))
 
-    def _failed(
-        self, job: dict[str, Any], what: str, error: PrinterError, *, drawer: bool = False
-    ) -> JobOutcome:
-        attempts = int(job["attempts"]) + 1
-        gave_up = not error.retryable or attempts >= MAX_ATTEMPTS
-        self.b.print_jobs.mark_failed(int(job["id"]), error.message, final=gave_up)
+    def _failed(self, job: dict[str, Any], what: str, error: PrinterError) -> JobOutcome:
+        job_id = int(job["id"])
         message = f"{what} not printed: {error.message}"
-        if drawer:
-            message += " The cash drawer did not open."
-        if not error.retryable:
-            message += " Gave up: it cannot be printed as written."
-        elif gave_up:
-            message += f" Gave up after {attempts} attempts: reprint it from the sale."
+        if error.retryable:
+            self.b.print_jobs.requeue(job_id, error.message)
+            message += " Kept in the queue: it prints, marked LATE COPY, when the printer is back."
         else:
-            message += " Kept in the queue to retry."
-        self.notify(message, True)
+            self.b.print_jobs.mark_failed(job_id, error.message)
+            message += (
+                " It cannot be printed as written: reprint the sale, or a supervisor cancels it."
+            )
+        # Told when something changed, not at every retry of the same fault (the lane bar
+        # keeps the count of receipts waiting on screen).
+        if job["last_error"] != error.message:
+            self.notify(message, True)
         sale_id = int(job["sale_id"]) if job["sale_id"] is not None else None
-        return JobOutcome(
-            int(job["id"]), sale_id, str(job["kind"]), False, message, retryable=not gave_up
-        )
+        return JobOutcome(job_id, sale_id, str(job["kind"]), False, message, error.retryable)
 
 
 class PrintWorker:
@@ -200,11 +269,13 @@ class PrintWorker:
         *,
         open_backend: Callable[[], Backend],
         notify: Callable[[str, bool], None] | None = None,
+        on_waiting: Callable[[int], None] | None = None,
         retry_seconds: float = 30.0,
     ) -> None:
         self.lane_queue = PrintQueue(backend, printer, notify=notify)
         self.printer = printer
         self.notify = notify
+        self.on_waiting = on_waiting
         self.retry_seconds = retry_seconds
         self._open_backend = open_backend
         self._wake = threading.Event()
@@ -213,7 +284,8 @@ class PrintWorker:
         self.runs = 0  # process() calls made, for tests and diagnostics
 
     def start(self) -> None:
-        """Start the worker; it prints whatever a previous session left in the queue."""
+        """Start the worker; it prints whatever a previous session left in the queue (jobs it
+        was cut off in the middle of as late copies)."""
         if self._thread is not None and self._thread.is_alive():
             return
         self._stopping.clear()
@@ -235,10 +307,18 @@ class PrintWorker:
     def reprint(self, sale_id: int) -> int:
         return self.lane_queue.reprint(sale_id)
 
+    def cancel(self, job_id: int, employee: Employee, reason: str | None = None) -> str:
+        """On the lane's database thread, like :meth:`reprint`; kick() after to recount."""
+        return self.lane_queue.cancel(job_id, employee, reason)
+
     def _run(self) -> None:
         backend = self._open_backend()
-        queue = PrintQueue(backend, self.printer, notify=self.notify)
+        queue = PrintQueue(backend, self.printer, notify=self.notify, on_waiting=self.on_waiting)
         try:
+            try:
+                queue.recover()
+            except Exception:  # the queue still prints what it can
+                log.exception("recovering the print queue failed")
             waiting = False
             while True:
                 self._wake.wait(self.retry_seconds if waiting else None)

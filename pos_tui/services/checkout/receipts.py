@@ -34,6 +34,8 @@ RECEIPT_KINDS = ("receipt", "copy", "reprint")
 STORE_COPY = "STORE COPY (1 of 2)"
 CUSTOMER_COPY = "CUSTOMER COPY (2 of 2)"
 REPRINT = "*** REPRINT ***"
+# A receipt that did not print at its sale (printer off, paper out, the lane cut off mid-job).
+LATE_COPY = "*** LATE COPY ***"
 TEST_PAGE = "TEST PAGE"
 TENDER_NAMES = {
     "cash": "Cash",
@@ -52,9 +54,12 @@ def sale_reference(sale: dict[str, Any]) -> str:
     return f"{sale['lane_id']}-{int(sale['sale_number']):06d}"
 
 
-def build_receipt(backend: Backend, sale_id: int, kind: str = "receipt") -> ReceiptDocument:
+def build_receipt(
+    backend: Backend, sale_id: int, kind: str = "receipt", *, late: bool = False
+) -> ReceiptDocument:
     """The receipt of a committed sale. `kind`: receipt | copy (the customer's second copy) |
-    reprint. Raises KeyError for an unknown sale or kind."""
+    reprint. `late`: labelled LATE COPY with the time it printed (its first attempt failed or
+    was cut off). Raises KeyError for an unknown sale or kind."""
     if kind not in RECEIPT_KINDS:
         raise KeyError(f"not a receipt kind: {kind!r}")
     sale = backend.journal.get(sale_id)
@@ -80,6 +85,9 @@ def build_receipt(backend: Backend, sale_id: int, kind: str = "receipt") -> Rece
         blocks.append(TextLine(f"Reprinted {_when(backend.timestamp())}", align="center"))
     elif customer is not None and customer["second_receipt"]:
         blocks.append(TextLine(STORE_COPY, align="center", bold=True))
+    if late:
+        blocks.append(TextLine(LATE_COPY, align="center", bold=True))
+        blocks.append(Columns("Printed late", _when(backend.timestamp())))
     if is_return:
         blocks.append(TextLine("RETURN", align="center", bold=True, double=True))
 

@@ -12,6 +12,7 @@ from pos_tui.config import Settings
 from pos_tui.storage.catalog import CatalogRepository
 from pos_tui.storage.customers import CustomerRepository
 from pos_tui.storage.db import connect
+from pos_tui.storage.drawer import DrawerRepository
 from pos_tui.storage.journal import JournalRepository
 from pos_tui.storage.lane_state import OpenSaleRepository, PrintQueueRepository
 from pos_tui.storage.ledgers import LedgerRepository
@@ -36,6 +37,7 @@ class Backend:
     store: StoreRepository = field(init=False)
     open_sales: OpenSaleRepository = field(init=False)
     print_jobs: PrintQueueRepository = field(init=False)
+    drawer: DrawerRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.customers = CustomerRepository(self.db)
@@ -46,6 +48,7 @@ class Backend:
         self.store = StoreRepository(self.db)
         self.open_sales = OpenSaleRepository(self.db)
         self.print_jobs = PrintQueueRepository(self.db)
+        self.drawer = DrawerRepository(self.db)
 
     def timestamp(self) -> str:
         return self.now().isoformat(timespec="seconds")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pos_tui.config import Settings
+from pos_tui.hardware.events import EventCallback, ignore_event
+from pos_tui.hardware.registry import DeviceSet
 
 
 def device_config(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -16,3 +18,8 @@ def device_config(settings: Settings) -> dict[str, dict[str, Any]]:
             values.setdefault("paper_width_mm", int(settings.receipt.paper.removesuffix("mm")))
         out[name] = values
     return out
+
+
+def build_devices(settings: Settings, on_event: EventCallback = ignore_event) -> DeviceSet:
+    """Raises ``HardwareConfigError`` naming the bad key."""
+    return DeviceSet.from_config(device_config(settings), on_event)

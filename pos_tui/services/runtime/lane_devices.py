@@ -1,7 +1,8 @@
 """The lane's devices and print worker, joined for the app; no Textual here.
 
 `LaneDevices` builds the `DeviceSet` device by device (a bad section disables that device only,
-with a message), starts and stops it, feeds the pole display, and makes the `PrintWorker`.
+with a message), starts and stops it, feeds the pole display, and makes the `PrintWorker` and
+the `DrawerWorker` (each on its own thread and database connection).
 `route(event)` turns a driver event into what the lane should do (`DeviceAction`), and
 `WedgeRoute` does the same for a keyboard-wedge burst. The Textual side (`widgets/device_bridge`)
 carries actions to the UI thread.
@@ -31,6 +32,7 @@ from pos_tui.hardware.events import (
 )
 from pos_tui.hardware.line_limits import SCAN_MAX_LENGTH, SWIPE_MAX_LENGTH
 from pos_tui.hardware.registry import DEVICE_NAMES, DeviceSet, DriverMissing
+from pos_tui.services.checkout.drawer import DrawerWorker
 from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.runtime.devices import device_config
@@ -50,9 +52,10 @@ NO_PRINTER = "no receipt printer is configured"
 
 @dataclass(frozen=True, slots=True)
 class DeviceAction:
-    """What the lane does with a device event: attach a card, add a scan, or tell the cashier."""
+    """What the lane does with a device event: attach a card, add a scan, tell the cashier, or
+    show how many print jobs wait (``waiting``, the count as text)."""
 
-    kind: Literal["card", "scan", "notice", "ignore"]
+    kind: Literal["card", "scan", "notice", "waiting", "ignore"]
     text: str
     error: bool = False
     title: str = "Device"  # a notice's title
@@ -206,7 +209,7 @@ def _merge(sets: list[DeviceSet]) -> DeviceSet:
                 setattr(merged, name, device)
         kinds.update({k: v for k, v in (one.kinds or {}).items() if v != "none"})
     merged.kinds = {name: kinds.get(name, "none") for name in DEVICE_NAMES}
-    return merged
+    return merged.bind_drawer()
 
 
 def _wedge_max_length(settings: Settings) -> int:
@@ -288,12 +291,21 @@ class LaneDevices:
             if self._started:
                 self.devices.stop()
 
+    def drawer_worker(self, backend: Backend) -> DrawerWorker:
+        """The cash drawer (its own port, or the printer's kick connector) on its own thread
+        and connection; without either, kicks do nothing and a no-sale says why."""
+        settings, now = backend.settings, backend.now
+        return DrawerWorker(
+            self.devices.cash_drawer, open_backend=lambda: open_backend(settings, now=now)
+        )
+
     def print_worker(
         self,
         backend: Backend,
         notify: Callable[[str, bool], None],
         *,
         retry_seconds: float = 30.0,
+        on_waiting: Callable[[int], None] | None = None,
     ) -> PrintWorker:
         """A print worker on its own connection. Without a printer, receipts stay queued and
         the lane is told once (not once per job per sale)."""
@@ -317,5 +329,6 @@ class LaneDevices:
             printer,
             open_backend=lambda: open_backend(settings, now=now),
             notify=tell,
+            on_waiting=on_waiting,
             retry_seconds=retry_seconds,
         )
