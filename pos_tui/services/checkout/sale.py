@@ -498,6 +498,7 @@ class Checkout(ReturnLines, Tenders):
             )
         self._tenders_fit(priced)
         change = self._change(self.due(priced), self.paid())
+        self._check_charges(basis)
         return recorder.prepare(priced, change, self.sign)
 
     @classmethod
