@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from pos_tui.config import load_settings
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
-from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.storage.db import connect, write
 from tests.catalog import Store, build_store
 from tests.conftest import FIXED_NOW
 from tests.helpers import lane_backend
@@ -57,4 +59,32 @@ def test_two_lanes_cannot_charge_past_the_credit_limit_together(
         assert [r["approved_by"] for r in rows] == [None, store.supervisor.id]
         assert backend.customers.receivable_balance(store.corp) == D("1260.00")
     finally:
+        lane2.close()
+
+
+def test_recalling_a_held_sale_while_another_lane_writes_is_a_refusal_not_a_crash(
+    backend: Backend, store: Store, db_path: Path
+) -> None:
+    """Oracle step ``while_locked(op="recall")``: the claim's write found the database locked
+    and ``Checkout.resume`` raised sqlite3.OperationalError at the lane. Now it is the usual
+    refusal ("The sale was not recalled: database is locked. Nothing changed: try again"), the
+    sale stays held, and the next recall takes it."""
+    settings = load_settings(
+        database={"path": str(db_path), "busy_timeout_ms": 50}, lane={"id": "L2"}
+    )
+    lane2 = open_backend(settings, now=lambda: FIXED_NOW)
+    other = connect(db_path, busy_timeout_ms=50, migrate=False)
+    try:
+        co = Checkout(backend, store.cashier)
+        co.add_item("APPLE")
+        held = co.suspend("blue bag")
+        with write(other), pytest.raises(CheckoutError) as locked:
+            Checkout.resume(lane2, store.supervisor, held)
+        assert locked.value.code == "NOT_SAVED"
+        assert locked.value.message.startswith("The sale was not recalled: database is locked")
+        assert [r["id"] for r in backend.open_sales.suspended()] == [held]
+        back = Checkout.resume(lane2, store.supervisor, held)
+        assert [line.quantity for line in back.cart.lines] == ["1"]
+    finally:
+        other.close()
         lane2.close()

@@ -80,8 +80,12 @@ class Checkout(ReturnLines, Tenders):
     ) -> Checkout:
         """Recall a held sale (of any lane) or one this lane left in progress. Claimed at once:
         the sale moves to this lane; a lane that recalls it a moment later is refused, told
-        which lane has it."""
-        with this_lanes(open_sale_id, recall=True):
+        which lane has it. A locked database or a failed write is a refusal like any other:
+        the sale stays where it was."""
+        with (
+            saved(backend.db, failed="The sale was not recalled"),
+            this_lanes(open_sale_id, recall=True),
+        ):
             row = backend.open_sales.claim(
                 open_sale_id,
                 lane_id=backend.settings.lane.id,
