@@ -81,7 +81,18 @@ HOW_MUCH = ("due", "half", "over", "10.00", "0.01")
 # How a sale is paid in one step: one tender, or points, card and account with cash for the rest.
 PAYMENTS = ("cash", "cash_over", "card", "points", "account", "split")
 # The steps a locked database or a failing write is tried on.
-FAULTY_STEPS = ("scan", "void", "cash", "card", "commit", "hold", "attach", "cancel")
+FAULTY_STEPS = (
+    "scan",
+    "void",
+    "cash",
+    "card",
+    "commit",
+    "hold",
+    "recall",
+    "attach",
+    "return",
+    "cancel",
+)
 # Storage writes a fault is injected into (repository attribute, method).
 FAULTS = (
     ("open_sales", "save"),
@@ -164,6 +175,7 @@ class CheckoutOracle(RuleBasedStateMachine):
                 lane_id, b, employees[lane_id], Checkout(b, employees[lane_id])
             )
         self.model = Model()
+        self.refusal: Exception | None = None  # the last refusal _attempt saw
 
     @initialize()
     def note_the_opening_ledgers(self) -> None:
@@ -198,6 +210,7 @@ class CheckoutOracle(RuleBasedStateMachine):
             return action()
         except (CheckoutError, InjectedFault) as exc:
             self.model.refused += 1
+            self.refusal = exc
             TALLY[f"refused: {getattr(exc, 'code', 'injected fault')} {str(exc)[:50]}"] += 1
             assert self._books() == before, "a refused step changed the books"
             assert co.cart.to_json() == cart, "a refused step changed the cart"
@@ -514,11 +527,14 @@ class CheckoutOracle(RuleBasedStateMachine):
         if not self._empty(here):
             return
         wanted = candidates[pick % len(candidates)]
-        try:
-            back = Checkout.resume(here.backend, here.employee, wanted)
-        except CheckoutError as exc:
-            assert wanted == other.checkout.open_sale_id, exc.message
-            assert exc.code == ON_ANOTHER_LANE and f"lane {other.id}" in exc.message
+        back = self._attempt(here, lambda: Checkout.resume(here.backend, here.employee, wanted))
+        if back is None:
+            refusal = self.refusal
+            if isinstance(refusal, CheckoutError) and refusal.code == ON_ANOTHER_LANE:
+                assert wanted == other.checkout.open_sale_id, refusal.message
+                assert f"lane {other.id}" in refusal.message
+            else:  # a locked database or a failing write: still held, still anyone's
+                assert wanted in self.model.held, str(refusal)
             return
         assert wanted in self.model.held, "a lane took a sale open on another lane"
         self.model.held.discard(wanted)
@@ -676,6 +692,12 @@ class CheckoutOracle(RuleBasedStateMachine):
         }
         if op == "commit":
             self._commit(here)
+        elif op == "recall":
+            if self.model.held:
+                self.recall(lane, 0)
+        elif op == "return":
+            if self.model.sale_ids:
+                self.return_and_refund(lane, 0, [1])
         elif op != "void" or co.cart.lines:
             held = self._attempt(here, steps[op])
             if op == "hold" and held is not None:
