@@ -471,11 +471,18 @@ class CheckoutOracle(RuleBasedStateMachine):
         lane=st.sampled_from(LANES),
         who=st.sampled_from(("anna", "statement", "bob", "goldie")),
         sku=st.sampled_from(("GIFT", "PEN", "APPLE")),
+        earn_first=st.booleans(),
+        then_return=st.booleans(),
     )
-    def spend_the_points(self, lane: str, who: str, sku: str) -> None:
-        """A customer pays with every point they can: what they earned before is spent, so a
-        return of an earlier sale finds points short (the shortfall policy)."""
+    def spend_the_points(
+        self, lane: str, who: str, sku: str, earn_first: bool, then_return: bool
+    ) -> None:
+        """A customer pays with every point they can (``earn_first``: after earning some on a
+        bike). A return of an earlier sale (``then_return``) then finds the points it reverses
+        spent: the shortfall policy decides."""
         here = self._lane(lane, _is_empty)
+        if earn_first:
+            self.ring_up_and_pay(here.id, who, [("BIKE", "1")], "card")
         if not self._empty(here):
             return
         co = here.checkout
@@ -484,6 +491,9 @@ class CheckoutOracle(RuleBasedStateMachine):
         if co.cart.lines:
             self._pay(here, "points")
             self._commit(here)
+        theirs = self._sales_of(here, who)
+        if then_return and len(theirs) > 1:
+            self._return_refunded(here, theirs[-2], [0])
 
     @precondition(lambda self: self._some(_has_open_sale))
     @rule(lane=st.sampled_from(LANES))
@@ -549,6 +559,38 @@ class CheckoutOracle(RuleBasedStateMachine):
             return
         sale_id = self.model.sale_ids[pick % len(self.model.sale_ids)]
         here.checkout = Checkout.start_return(here.backend, here.employee, sale_id)
+
+    @precondition(lambda self: bool(self.model.sale_ids) and self._some(_is_empty))
+    @rule(
+        lane=st.sampled_from(LANES),
+        who=st.sampled_from(("anna", "statement", "bob", "goldie", "trade")),
+        pick=st.integers(0, 50),
+        units=st.lists(st.integers(0, 5), min_size=1, max_size=3),
+    )
+    def return_a_customers_sale(self, lane: str, who: str, pick: int, units: list[int]) -> None:
+        """A customer brings back something they bought, refunded as paid."""
+        here = self._lane(lane, _is_empty)
+        theirs = self._sales_of(here, who)
+        if theirs:
+            self._return_refunded(here, theirs[pick % len(theirs)], units)
+
+    def _sales_of(self, here: Lane, who: str) -> list[int]:
+        cid = self.store.customers[who]
+        return [
+            int(s["id"])
+            for s in here.backend.journal.for_customer(cid)
+            if s["kind"] == "sale" and int(s["id"]) in self.model.sale_ids
+        ]
+
+    def _return_refunded(self, here: Lane, sale_id: int, units: list[int]) -> None:
+        """Return ``units`` of the sale (0: a whole line), refund as paid, commit."""
+        if not self._empty(here):
+            return
+        here.checkout = Checkout.start_return(here.backend, here.employee, sale_id)
+        for unit in units:
+            self.return_line(here.id, unit, whole=unit == 0)
+        self.refund_as_paid(here.id, "REFUND-4")
+        self._commit(here)
 
     @precondition(lambda self: self._some(_is_return))
     @rule(lane=st.sampled_from(LANES), pick=st.integers(0, 5), whole=st.booleans())
