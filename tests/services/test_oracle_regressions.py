@@ -48,6 +48,9 @@ def test_two_lanes_cannot_charge_past_the_credit_limit_together(
             second.commit()
         assert over.value.code == "CREDIT_LIMIT" and over.value.override_allowed
         assert "available credit 370.00" in over.value.message
+        assert over.value.message.endswith(
+            "take the charge off (F9 on the pay screen) and charge it again"
+        )
         assert backend.customers.receivable_balance(store.corp) == D("630.00")
         assert second.open_sale_id is not None and second.cart.tenders  # nothing lost
         second.remove_tender(0)

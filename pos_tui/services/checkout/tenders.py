@@ -193,7 +193,11 @@ class Tenders:
             reference=next((t.reference for t in charged if t.reference), None),
             override=any(t.approved_by is not None for t in charged),
         )
-        _refuse_charge(self.quote(charge=request, basis=basis).charge)
+        _refuse_charge(
+            self.quote(charge=request, basis=basis).charge,
+            then="the account changed since it was charged (another lane?): take the charge off "
+            "(F9 on the pay screen) and charge it again",
+        )
 
     def _charge_due_date(self, customer_id: int) -> dt.date:
         """When a charge posted today falls due (the commit posts it with this date); terms
@@ -378,13 +382,14 @@ class Tenders:
         return value.quantize(unit)
 
 
-def _refuse_charge(decision: engine.ChargeDecision | None) -> None:
+def _refuse_charge(decision: engine.ChargeDecision | None, *, then: str | None = None) -> None:
     """Every reason the engine refuses a charge, as one refusal (a supervisor may lift it when
-    every reason may be lifted)."""
+    every reason may be lifted); ``then``: what the cashier does next."""
     if decision is None or decision.allowed:
         return
+    reasons = "; ".join(r.message for r in decision.refusals)
     raise CheckoutError(
-        "; ".join(r.message for r in decision.refusals),
+        f"{reasons}: {then}" if then else reasons,
         code=decision.refusals[0].code,
         override_allowed=all(r.override_allowed for r in decision.refusals),
     )
