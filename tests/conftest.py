@@ -23,7 +23,7 @@ LONG_FACTOR = 100
 _COMMON = {
     "deadline": None,  # a shared 2-core machine: no example is timed
     "print_blob": True,  # a failure prints what reproduces it (@reproduce_failure)
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    "suppress_health_check": [HealthCheck.too_slow],
 }
 hypothesis_settings.register_profile("ci", **_COMMON)
 hypothesis_settings.register_profile("long", max_examples=100 * LONG_FACTOR, **_COMMON)
