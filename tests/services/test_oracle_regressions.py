@@ -65,11 +65,12 @@ def test_two_lanes_cannot_charge_past_the_credit_limit_together(
         lane2.close()
 
 
-def test_recalling_a_held_sale_while_another_lane_writes_is_a_refusal_not_a_crash(
+def test_recalling_a_held_sale_while_another_lane_writes_is_a_refusal(
     backend: Backend, store: Store, db_path: Path
 ) -> None:
     """Oracle step ``while_locked(op="recall")``: the claim's write found the database locked
-    and ``Checkout.resume`` raised sqlite3.OperationalError at the lane. Now it is the usual
+    and ``Checkout.resume`` raised sqlite3.OperationalError (the lane said "Unexpected error:
+    database is locked" and logged a traceback). Now it is the usual
     refusal ("The sale was not recalled: database is locked. Nothing changed: try again"), the
     sale stays held, and the next recall takes it."""
     settings = load_settings(
