@@ -18,7 +18,8 @@ FIXED_NOW = datetime(2026, 11, 24, 10, 30, 0)
 
 # Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (docs/money.md, "The oracle"):
 # ci (the default) keeps every property at its usual size, the checkout oracle about a minute
-# on 2 cores; long runs 100 times as many examples everywhere.
+# on 2 cores; long runs 100 times as many examples of the oracle (scaled_examples) and of every
+# property that sets no count of its own (a test's own @settings count stays as it is).
 LONG_FACTOR = 100
 _COMMON = {
     "deadline": None,  # a shared 2-core machine: no example is timed
