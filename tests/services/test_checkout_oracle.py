@@ -691,8 +691,8 @@ class CheckoutOracle(RuleBasedStateMachine):
 
     @rule(lane=st.sampled_from(LANES), op=st.sampled_from(FAULTY_STEPS))
     def while_locked(self, lane: str, op: str) -> None:
-        """Another connection holds the write lock: the change is refused ("database is
-        locked"), and nothing of it stays."""
+        """Another connection holds the write lock: the change is refused ("database busy"),
+        and nothing of it stays."""
         other = connect(self.path, busy_timeout_ms=50, migrate=False)
         try:
             with write(other):

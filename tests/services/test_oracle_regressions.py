@@ -70,9 +70,9 @@ def test_recalling_a_held_sale_while_another_lane_writes_is_a_refusal(
 ) -> None:
     """Oracle step ``while_locked(op="recall")``: the claim's write found the database locked
     and ``Checkout.resume`` raised sqlite3.OperationalError (the lane said "Unexpected error:
-    database is locked" and logged a traceback). Now it is the usual
-    refusal ("The sale was not recalled: database is locked. Nothing changed: try again"), the
-    sale stays held, and the next recall takes it."""
+    database is locked" and logged a traceback). Now it is the lane's storage refusal like any
+    other change's ("database busy: the sale is kept, wait for the other lane and press
+    Enter"), the sale stays held, and the next recall takes it."""
     settings = load_settings(
         database={"path": str(db_path), "busy_timeout_ms": 50}, lane={"id": "L2"}
     )
@@ -84,8 +84,10 @@ def test_recalling_a_held_sale_while_another_lane_writes_is_a_refusal(
         held = co.suspend("blue bag")
         with write(other), pytest.raises(CheckoutError) as locked:
             Checkout.resume(lane2, store.supervisor, held)
-        assert locked.value.code == "NOT_SAVED"
-        assert locked.value.message.startswith("The sale was not recalled: database is locked")
+        assert locked.value.code == "STORAGE_LOCKED"
+        assert locked.value.message == (
+            "database busy: the sale is kept, wait for the other lane and press Enter"
+        )
         assert [r["id"] for r in backend.open_sales.suspended()] == [held]
         back = Checkout.resume(lane2, store.supervisor, held)
         assert [line.quantity for line in back.cart.lines] == ["1"]
