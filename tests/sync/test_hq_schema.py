@@ -7,8 +7,10 @@ import json
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 
 from pos_tui.storage.hq import schema
+from tests.helpers import cli_runner_invoke
 from tests.sync.headoffice import HeadOffice
 
 
@@ -28,6 +30,23 @@ def test_migrations_apply_once_and_record_themselves(hq: HeadOffice) -> None:
         "lanes",
         "chain_breaks",
     } <= tables
+
+
+def test_hq_init_and_add_lane_commands(hq: HeadOffice) -> None:
+    runner = CliRunner()
+    done = cli_runner_invoke(runner, ["hq", "init", "--url", hq.url])
+    assert done.exit_code == 0, done.output
+    assert "up to date" in done.output
+    role = f"{hq.name}_cmd"
+    hq.lanes["CMD"] = role
+    done = cli_runner_invoke(
+        runner, ["hq", "add-lane", "CMD", "--url", hq.url, "--role", role, "--store", "S9"]
+    )
+    assert done.exit_code == 0, done.output
+    assert f"lane CMD syncs as role {role}" in done.output
+    assert hq.one("SELECT store_id FROM hq.lanes WHERE origin = 'CMD'") == "S9"
+    bad = cli_runner_invoke(runner, ["hq", "add-lane", "no spaces", "--url", hq.url])
+    assert bad.exit_code != 0 and "use 1-40 letters" in bad.output
 
 
 def _event(origin: str, seq: int) -> tuple[object, ...]:
