@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +78,7 @@ class Lane:
     settings: Settings
     backend: Backend
     path: Path
+    now: Any = None
 
     @classmethod
     def create(
@@ -100,12 +100,13 @@ class Lane:
             sync={"url": url, "interval_seconds": 0.2, **sync},
         )
         kwargs = {"now": now} if now else {}
-        return cls(origin, settings, open_backend(settings, **kwargs), path)
+        return cls(origin, settings, open_backend(settings, **kwargs), path, now)
 
-    def agent(self, now: Any = None) -> SyncAgent:
+    def agent(self) -> SyncAgent:
+        """An agent on the lane's file with the lane's clock."""
         from pos_tui.services.sync.agent import SyncAgent
 
-        return SyncAgent(self.settings, now=now or (lambda: datetime(2026, 11, 24, 10, 30)))
+        return SyncAgent(self.settings, now=self.now)
 
     def sync(self) -> None:
         agent = self.agent()

@@ -26,6 +26,7 @@ from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.lockout import PinLocked, check_customer_pin
+from pos_tui.services.sync import policy
 
 ZERO = Decimal(0)
 
@@ -154,6 +155,10 @@ class Tenders:
                         {"amount": str(value), "approved_by": approver.id, "lifted": overridden},
                     )
                 )
+            charged = sum(
+                (Decimal(t.amount) for t in self.cart.tenders if t.kind == "account"), ZERO
+            )
+            policy.check_charge(self.b, self.cart.customer_id, charged + value)
             due = self._charge_due_date(self.cart.customer_id)
             self.notices.append(f"{value} charged to the account: due {due.isoformat()}")
         if reference and reference.strip():
@@ -228,6 +233,10 @@ class Tenders:
         offer = self.points_offer(wanted)
         if offer.refusal is not None:
             raise CheckoutError(offer.refusal, code="REDEMPTION_REFUSED")
+        already = sum(
+            (Decimal(t.points or 0) for t in self.cart.tenders if t.kind == "points"), ZERO
+        )
+        policy.check_redemption(self.b, self.cart.customer_id, already + offer.points)
         if offer.capped is not None:
             self.notices.append(
                 f"{_count(wanted)} points asked: {_count(offer.points)} redeemed = {offer.value} "

@@ -51,3 +51,12 @@ def describe(backend: Backend, row: dict[str, Any]) -> str:
         text = f"from {origin}: {json.dumps(detail, sort_keys=True)}"
     state = f" [resolved: {row['resolution']}]" if row.get("resolved_at") else ""
     return f"#{row['id']} {_WHAT.get(kind, kind)}: {who}{text}{state}"
+
+
+def flag_lines(backend: Backend, *, open_only: bool = True) -> list[str]:
+    """Every flag head office sent down, in words, newest last."""
+    from pos_tui.storage.sync_outbox import OutboxRepository
+
+    return [
+        describe(backend, row) for row in OutboxRepository(backend.db).flags(open_only=open_only)
+    ]

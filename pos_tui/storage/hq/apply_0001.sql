@@ -59,7 +59,7 @@ DECLARE
     old_value jsonb;
     new_value jsonb;
     uniques text[] := ARRAY['account_number', 'card_number', 'mobile', 'email'];
-    taken jsonb := '{}';
+    account_holder text;
 BEGIN
     SELECT * INTO cur FROM hq.customers WHERE gid = me FOR UPDATE;
     found_row := FOUND;
@@ -67,9 +67,13 @@ BEGIN
         IF fields ? f AND fields->>f IS NOT NULL THEN
             holder := hq.unique_holder(f, fields->>f, me);
             IF holder IS NOT NULL THEN
-                PERFORM hq.flag('unique_conflict', me, e_origin, e_seq, jsonb_build_object(
-                    'field', f, 'value', fields->>f, 'holder', holder,
-                    'rule', 'first at head office keeps it'));
+                IF f = 'account_number' AND NOT found_row THEN
+                    account_holder := holder;  -- flagged below, with the number given instead
+                ELSE
+                    PERFORM hq.flag('unique_conflict', me, e_origin, e_seq, jsonb_build_object(
+                        'field', f, 'value', fields->>f, 'holder', holder,
+                        'rule', 'first at head office keeps it'));
+                END IF;
                 fields := fields - f;
             END IF;
         END IF;
@@ -79,7 +83,7 @@ BEGIN
             fields := fields || jsonb_build_object('account_number', hq.next_account_number());
             PERFORM hq.flag('unique_conflict', me, e_origin, e_seq, jsonb_build_object(
                 'field', 'account_number', 'value', p->'fields'->>'account_number',
-                'given', fields->>'account_number',
+                'holder', account_holder, 'given', fields->>'account_number',
                 'rule', 'first at head office keeps it; a new number for the other'));
         END IF;
         INSERT INTO hq.customers (gid, account_number, card_number, mobile, email, data,
