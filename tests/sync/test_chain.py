@@ -75,9 +75,9 @@ def test_a_sale_changed_after_its_seal_is_reported_and_flagged(
     a.sync()
     done = cli_runner_invoke(CliRunner(), ["hq", "verify", "--url", hq.url])
     assert done.exit_code == 1
-    assert "chain BROKEN: lane A1 (A1) sale 2: contents do not match the seal" in done.output
+    assert "chain BROKEN: lane A1 (A1) sale 2: contents changed after commit" in done.output
     flags = hq.all("SELECT detail->>'sale_number', detail->>'reason' FROM hq.flags")
-    assert flags == [("2", "contents do not match the seal")]
+    assert flags == [("2", "contents changed after commit")]
     # Reported once, however often it is checked.
     cli_runner_invoke(CliRunner(), ["hq", "verify", "--url", hq.url])
     assert hq.one("SELECT count(*) FROM hq.flags") == 1
