@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from pos_tui.services.checkout.sale import Committed
     from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
     from pos_tui.services.staff.auth import Employee
+    from pos_tui.services.sync.agent import SyncStatus
     from pos_tui.widgets.device_bridge import DeviceBridge, KeyWedge
+    from pos_tui.widgets.sync_bridge import SyncBridge
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -115,6 +117,9 @@ class PosApp(App[None]):
         self.wedge: KeyWedge | None = None
         self._own_printing = False
         self.print_waiting = 0  # this lane's print jobs not printed (the lane bar shows it)
+        # Head office sync ([sync] url): its worker and the status the top bar shows.
+        self.sync_bridge: SyncBridge | None = None
+        self.sync_line = ""
 
     def get_driver_class(self) -> type[Driver]:
         """The platform's driver, writing fewer bytes for the same screen (thin terminals,
@@ -141,6 +146,31 @@ class PosApp(App[None]):
             self.set_keymap(self.settings.keymap)
         self.push_screen(SignInScreen())
         self.call_after_refresh(self._open_devices)
+        if self.settings.sync.url:
+            self.call_after_refresh(self._start_sync)
+
+    # -- head office sync ------------------------------------------------------------------------
+    def _start_sync(self) -> None:
+        """Sync with head office on a worker thread; the top bar shows its state."""
+        from pos_tui.widgets.sync_bridge import SyncBridge
+
+        self.sync_line = "connecting · head office"
+        self.sync_bridge = SyncBridge(self, self.settings, self.sync_changed, self.backend.now)
+        self.after_commit.append(lambda _committed: self._kick_sync())
+        self.sync_bridge.start()
+
+    def _kick_sync(self) -> None:
+        if self.sync_bridge is not None:
+            self.sync_bridge.kick()
+
+    def sync_changed(self, status: SyncStatus) -> None:
+        from pos_tui.widgets.lane_bar import LaneBar
+
+        if status.stopped and status.error and not self.sync_line.startswith("sync stopped"):
+            self.say(f"Head office sync stopped: {status.error}", title="Sync", severity="error")
+        self.sync_line = status.line()
+        for bar in self.screen.query(LaneBar):
+            bar.set_sync(self.sync_line)
 
     # -- devices ---------------------------------------------------------------------------------
     def _open_devices(self) -> None:
@@ -234,6 +264,8 @@ class PosApp(App[None]):
             self.device_notice(f"Device event not handled: {exc}", error=True)
 
     def _close_devices(self) -> None:
+        if self.sync_bridge is not None:
+            self.sync_bridge.stop()
         if self._own_printing and self.printing is not None:
             try:
                 self.printing.stop()

@@ -61,15 +61,13 @@ class SyncStatus:
     stopped: bool = False
 
     def line(self) -> str:
+        """``online · queued 0 · synced 10:31`` (empty when sync is off)."""
         if not self.configured:
             return ""
-        when = (self.last_sync or "never").replace("T", " ")[11:16] or "never"
-        if self.last_sync is None:
-            when = "never"
         if self.stopped:
             return f"sync stopped · queued {self.queued}"
-        state = "online" if self.online else "offline"
-        return f"{state} · queued {self.queued} · synced {when}"
+        when = self.last_sync[11:16] if self.last_sync else "never"
+        return f"{'online' if self.online else 'offline'} · queued {self.queued} · synced {when}"
 
 
 @dataclass(frozen=True)
