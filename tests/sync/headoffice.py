@@ -90,17 +90,28 @@ class Lane:
         store_id: str = "S1",
         now: Any = None,
         port: int | None = None,
+        lane_id: str | None = None,
         **sync: Any,
     ) -> Lane:
+        """``lane_id``: a lane of a store whose lanes share one file (``origin``: the file)."""
         url = office.add_lane(origin, store_id, port=port)
         path = tmp / f"{origin}.db"
         settings = load_settings(
             database={"path": str(path)},
-            lane={"id": origin, "store_id": store_id},
-            sync={"url": url, "interval_seconds": 0.2, **sync},
+            lane={"id": lane_id or origin, "store_id": store_id},
+            sync={"url": url, "origin": origin, "interval_seconds": 0.2, **sync},
         )
         kwargs = {"now": now} if now else {}
         return cls(origin, settings, open_backend(settings, **kwargs), path, now)
+
+    def as_lane(self, lane_id: str) -> Settings:
+        """The settings of another lane on this lane's file."""
+        return load_settings(
+            **{
+                **self.settings.model_dump(),
+                "lane": {**self.settings.lane.model_dump(), "id": lane_id},
+            }
+        )
 
     def agent(self) -> SyncAgent:
         """An agent on the lane's file with the lane's clock."""
