@@ -127,7 +127,8 @@ def test_postgresql_restarted_mid_sync(
     build_store(a.backend)
     a.sync()
     b.sync()
-    with processes(sell_process(a, 1), sell_process(b, 2), agent_process(a), agent_process(b)):
+    sellers = (sell_process(a, 1), sell_process(b, 2))  # until the restarts are done
+    with processes(*sellers, agent_process(a), agent_process(b)):
         rng = random.Random(5)
         for mode in ("immediate", "fast", "immediate"):
             wait_for_events(hq, more_than=hq.one("SELECT count(*) FROM hq.events"))
