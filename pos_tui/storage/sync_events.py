@@ -39,6 +39,7 @@ class Names:
         self.origin = origin
         self._codes: dict[tuple[str, int], str | None] = {}
         self._ids: dict[tuple[str, str], int | None] = {}
+        self._customers: dict[str, int] = {}
 
     # -- local -> chain ------------------------------------------------------------------------
     def gid(self, customer_id: int | None) -> str | None:
@@ -89,18 +90,26 @@ class Names:
     def local_customer(self, gid: str | None) -> int | None:
         if gid is None:
             return None
+        known = self._customers.get(gid)
+        if known is not None:
+            return known
         row = self.db.execute(
             "SELECT local_id FROM sync_ids WHERE entity = 'customer' AND gid = ?", [gid]
         ).fetchone()
+        found: int | None = None
         if row:
-            return int(row[0])
-        prefix = self.origin + ":"
-        if gid.startswith(prefix) and gid[len(prefix) :].isdigit():
-            found = self.db.execute(
-                "SELECT id FROM customers WHERE id = ?", [int(gid[len(prefix) :])]
-            ).fetchone()
-            return int(found[0]) if found else None
-        return None
+            found = int(row[0])
+        else:
+            prefix = self.origin + ":"
+            if gid.startswith(prefix) and gid[len(prefix) :].isdigit():
+                here = self.db.execute(
+                    "SELECT id FROM customers WHERE id = ?", [int(gid[len(prefix) :])]
+                ).fetchone()
+                found = int(here[0]) if here else None
+        if found is not None:
+            # A customer's local id never changes (customers are never deleted).
+            self._customers[gid] = found
+        return found
 
     def local_id(self, table: str, code: str | None) -> int | None:
         if code is None:

@@ -176,3 +176,22 @@ def test_a_customer_enrolled_at_one_store_appears_at_another(
             p.terminate()
             p.wait(10)
     assert all(p.returncode is not None for p in agents)
+
+
+def test_text_postgresql_cannot_hold_still_travels(
+    make_lane: Callable[..., Lane], hq: HeadOffice
+) -> None:
+    lane = make_lane("N1")
+    store = build_store(lane.backend)
+    lane.backend.ledgers.add_points(
+        customer_id=store.anna,
+        entry_type="adjusted",
+        points=Decimal(1),
+        at=lane.backend.timestamp(),
+        reason="goodwill\x00\x1b[2J",
+    )
+    lane.sync()
+    assert OutboxRepository(lane.backend.db).pending_count() == 0
+    assert hq.one("SELECT reason FROM hq.points_ledger WHERE entry_type = 'adjusted'") == (
+        "goodwill\ufffd\x1b[2J"
+    )

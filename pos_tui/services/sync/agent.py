@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Rows of the feed applied per SQLite transaction.
+APPLY_CHUNK = 100
+
 INSTALL_HINT = (
     "head office sync needs psycopg and psycopg-pool: pip install 'pos-tui[hq]' "
     "(scripts/setup installs them)"

@@ -68,7 +68,8 @@ class Cluster:
     root: Path
     port: int
     bindir: Path = field(default_factory=server_bindir)
-    run_as: str | None = None
+    # Who runs initdb and pg_ctl: None as an ordinary user, the postgres user as root.
+    run_as: str | None = field(default_factory=lambda: _unprivileged_user())
 
     @classmethod
     def create(cls, root: Path | None = None, *, port: int | None = None) -> Cluster:

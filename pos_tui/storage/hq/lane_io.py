@@ -37,9 +37,12 @@ class OutEvent:
 
 
 def canonical(payload: dict[str, Any]) -> str:
-    return json.dumps(
+    """The event's text. PostgreSQL's text and jsonb cannot hold NUL: a NUL typed into a field
+    travels as U+FFFD (the lane keeps its own value, and its seal is over its own rows)."""
+    text = json.dumps(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
+    return text.replace("\\u0000", "\\ufffd")
 
 
 def digest(text: str) -> str:
@@ -52,9 +55,19 @@ def push(conn: psycopg.Connection, origin: str, events: Sequence[OutEvent]) -> i
     returns, head office has committed them all."""
     if not events:
         return 0
-    texts = [e.text for e in events]
-    digests = [digest(t) for t in texts]
+    digests = [digest(e.text) for e in events]
     seqs = [e.seq for e in events]
+    # One JSON array for the batch (each payload spliced in as sent): a text[] parameter would
+    # cost a regex escape per quote.
+    batch = (
+        "["
+        + ",".join(
+            f'{{"s":{e.seq},"k":{json.dumps(e.kind)},"d":"{d}","a":{json.dumps(e.lane_at)},'
+            f'"p":{e.text}}}'
+            for e, d in zip(events, digests, strict=True)
+        )
+        + "]"
+    )
     with conn.transaction():
         # One push per lane at a time, so events arrive in the lane's order.
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('hq.push:' || %s))", [origin])
@@ -62,17 +75,10 @@ def push(conn: psycopg.Connection, origin: str, events: Sequence[OutEvent]) -> i
             r[0]
             for r in conn.execute(
                 "INSERT INTO hq.events (origin, seq, kind, payload, digest, lane_at) "
-                "SELECT %s, s, k, p::jsonb, d, a FROM unnest(%s::bigint[], %s::text[], "
-                "%s::text[], %s::text[], %s::text[]) AS t(s, k, p, d, a) ORDER BY s "
+                "SELECT %s, (e->>'s')::bigint, e->>'k', e->'p', e->>'d', e->>'a' "
+                "FROM jsonb_array_elements(%s::jsonb) AS e ORDER BY (e->>'s')::bigint "
                 "ON CONFLICT (origin, seq) DO NOTHING RETURNING seq",
-                [
-                    origin,
-                    seqs,
-                    [e.kind for e in events],
-                    texts,
-                    digests,
-                    [e.lane_at for e in events],
-                ],
+                [origin, batch],
             ).fetchall()
         }
         again = [s for s in seqs if s not in inserted]
