@@ -199,6 +199,16 @@ class OutboxRepository:
                 [(text, seq) for seq, text in payloads.items()],
             )
 
+    def payloads(self, seqs: list[int]) -> dict[int, str]:
+        """The kept text of each of these events (all of them must have been frozen)."""
+        marks = ", ".join("?" * len(seqs))
+        cur = self.db.execute(f"SELECT seq, payload FROM sync_outbox WHERE seq IN ({marks})", seqs)
+        found = {int(seq): text for seq, text in cur.fetchall() if text is not None}
+        missing = [s for s in seqs if s not in found]
+        if missing:
+            raise RuntimeError(f"outbox rows {missing[:5]} have no kept text to send")
+        return found
+
     def pending_count(self) -> int:
         return int(
             self.db.execute("SELECT count(*) FROM sync_outbox WHERE sent_at IS NULL").fetchone()[0]
@@ -236,26 +246,24 @@ class OutboxRepository:
         return out
 
     def pending_children(self, customer_ids: Iterable[int]) -> set[int]:
-        ids = [str(i) for i in customer_ids]
-        if not ids:
-            return set()
-        marks = ", ".join("?" * len(ids))
-        cur = self.db.execute(
-            "SELECT ref FROM sync_outbox WHERE sent_at IS NULL AND kind = 'customer_children' "
-            f"AND ref IN ({marks})",
-            ids,
-        )
-        return {int(r[0]) for r in cur.fetchall()}
+        """Customers whose other rows changed here since the last push."""
+        return {
+            int(r) for r in self._pending_refs("customer_children", None, map(str, customer_ids))
+        }
 
     def pending_master(self, entity: str, keys: Iterable[str]) -> set[str]:
-        wanted = list(keys)
+        """Reference rows (by natural key) changed here since the last push."""
+        return self._pending_refs("master", entity, keys)
+
+    def _pending_refs(self, kind: str, entity: str | None, refs: Iterable[str]) -> set[str]:
+        wanted = list(refs)
         if not wanted:
             return set()
         marks = ", ".join("?" * len(wanted))
         cur = self.db.execute(
-            "SELECT ref FROM sync_outbox WHERE sent_at IS NULL AND kind = 'master' "
-            f"AND entity = ? AND ref IN ({marks})",
-            [entity, *wanted],
+            "SELECT ref FROM sync_outbox WHERE sent_at IS NULL AND kind = ? "
+            f"AND entity IS ? AND ref IN ({marks})",
+            [kind, entity, *wanted],
         )
         return {r[0] for r in cur.fetchall()}
 

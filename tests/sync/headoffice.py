@@ -5,6 +5,8 @@ per lane."""
 from __future__ import annotations
 
 import itertools
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,3 +130,15 @@ class Lane:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def wait_for(check: Callable[[], Any], what: str, timeout_s: float = 60) -> Any:
+    """Poll ``check`` until it returns something truthy (the event waited for); only a hung
+    process reaches the generous ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        got = check()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -24,7 +24,7 @@ from pos_tui.storage.hq.cluster import Cluster, free_port
 from tests.catalog import build_store
 from tests.sync.chaos import config_json
 from tests.sync.convergence import assert_converged
-from tests.sync.headoffice import HeadOffice, Lane
+from tests.sync.headoffice import HeadOffice, Lane, wait_for
 
 ROUNDS = int(os.environ.get("POS_TUI_FAULT_ROUNDS", "200"))
 
@@ -232,16 +232,6 @@ def processes(*procs: subprocess.Popen[str]) -> Iterator[None]:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
-
-
-def wait_for(check: Callable[[], Any], what: str, timeout_s: float = 60) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        got = check()
-        if got:
-            return got
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def wait_for_events(hq: HeadOffice, *, more_than: int) -> None:

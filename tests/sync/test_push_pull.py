@@ -20,7 +20,7 @@ from pos_tui.services.staff.auth import AuthService
 from pos_tui.storage.hq.lane_io import DivergedError
 from pos_tui.storage.sync_outbox import OutboxRepository
 from tests.catalog import Store, build_store
-from tests.sync.headoffice import HeadOffice, Lane
+from tests.sync.headoffice import HeadOffice, Lane, wait_for
 
 
 def _sell(lane: Lane, employee: Any, customer: int | None, sku: str, qty: str = "1") -> None:
@@ -142,18 +142,6 @@ def _agent_process(lane: Lane) -> subprocess.Popen[str]:
     )
 
 
-def wait_until(check: Callable[[], Any], what: str, timeout_s: float = 60) -> Any:
-    """Poll ``check`` until it returns something truthy (the event), failing after a long
-    ``timeout_s`` that only a hung process reaches."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        got = check()
-        if got:
-            return got
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_a_customer_enrolled_at_one_store_appears_at_another(
     make_lane: Callable[..., Lane], hq: HeadOffice
 ) -> None:
@@ -162,12 +150,12 @@ def test_a_customer_enrolled_at_one_store_appears_at_another(
     build_store(a.backend)
     agents = [_agent_process(a), _agent_process(b)]
     try:
-        wait_until(lambda: b.backend.customers.by_card("4000001"), "the store's customers at B")
+        wait_for(lambda: b.backend.customers.by_card("4000001"), "the store's customers at B")
         started = time.monotonic()
         CustomerService(a.backend).create(
             {"first_name": "Nia", "last_name": "Rao", "mobile": "9000012345"}
         )
-        nia = wait_until(lambda: b.backend.customers.by_mobile("9000012345"), "Nia at store B")
+        nia = wait_for(lambda: b.backend.customers.by_mobile("9000012345"), "Nia at store B")
         took = time.monotonic() - started
         assert nia["first_name"] == "Nia"
         print(f"enrolled at A, seen at B after {took:.2f} s")
@@ -195,3 +183,28 @@ def test_text_postgresql_cannot_hold_still_travels(
     assert hq.one("SELECT reason FROM hq.points_ledger WHERE entry_type = 'adjusted'") == (
         "goodwill\ufffd\x1b[2J"
     )
+
+
+def test_a_sale_committed_during_a_push_waits_for_the_next_batch(
+    make_lane: Callable[..., Lane], hq: HeadOffice
+) -> None:
+    lane = make_lane("M1")
+    store = build_store(lane.backend)
+    agent = lane.agent()
+    freeze = agent.outbox.freeze
+    committed: list[int] = []
+
+    def freeze_then_a_sale(payloads: dict[int, str]) -> None:
+        freeze(payloads)
+        if not committed:  # the cashier commits while the agent is between reads
+            _sell(lane, store.cashier, store.anna, "APPLE")
+            committed.append(1)
+
+    agent.outbox.freeze = freeze_then_a_sale  # type: ignore[method-assign]
+    try:
+        agent.cycle()
+    finally:
+        agent.close()
+    assert committed and OutboxRepository(lane.backend.db).pending_count() == 0
+    assert hq.one("SELECT count(*) FROM hq.events WHERE payload = '{}'::jsonb") == 0
+    assert hq.one("SELECT count(*) FROM hq.sales") == 1

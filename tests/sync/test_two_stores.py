@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from pos_tui.storage.hq.cluster import Cluster, free_port
 from tests.catalog import build_store
-from tests.sync.headoffice import HeadOffice, Lane
-from tests.sync.test_faults import agent_process, forwarder, processes, wait_for
+from tests.sync.headoffice import HeadOffice, Lane, wait_for
+from tests.sync.test_faults import agent_process, forwarder, processes
 
 
 def seller(settings_json: str, seed: int, count: int) -> subprocess.Popen[str]:

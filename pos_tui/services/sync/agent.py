@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pos_tui.config import Settings
 from pos_tui.storage.db import connect
-from pos_tui.storage.sync_apply import Applied, Applier, FeedItem
+from pos_tui.storage.sync_apply import Applied, Applier
 from pos_tui.storage.sync_events import EventReader
 from pos_tui.storage.sync_outbox import OutboxRepository
 
@@ -184,8 +184,10 @@ class SyncAgent:
             if fresh:
                 built = reader.events(fresh)
                 self.outbox.freeze({e.seq: lane_io.canonical(e.payload) for e in built})
-                rows = self.outbox.pending(self.cfg.batch_size)
-            events = [lane_io.OutEvent.frozen(r.seq, r.kind, r.payload or "{}", r.at) for r in rows]
+            # The texts as kept (another agent on this file may have kept its own first), for
+            # exactly the rows read: a row committed since waits for the next batch.
+            texts = self.outbox.payloads([r.seq for r in rows])
+            events = [lane_io.OutEvent(r.seq, r.kind, texts[r.seq], r.at) for r in rows]
             lane_io.push(conn, self.origin, events)
             # Only now: PostgreSQL has committed them.
             self.outbox.mark_sent(rows[-1].seq, self.now().isoformat(timespec="seconds"))
@@ -204,17 +206,19 @@ class SyncAgent:
 
         while True:
             cursor = self.cursor()
-            rows = lane_io.pull(conn, self.origin, cursor, self.cfg.batch_size)
-            if not rows:
+            items = lane_io.pull(conn, self.origin, cursor, self.cfg.batch_size)
+            if not items:
                 return total, applied
-            items = [FeedItem(r.feed, r.xid, r.seq, r.row) for r in rows]
             at = self.now().isoformat(timespec="seconds")
-            done = Applier(self.db, self.origin, fetch, at).apply(
-                items, (rows[-1].xid, rows[-1].seq)
-            )
-            for name in ("master", "customers", "ledger", "flags"):
-                setattr(applied, name, getattr(applied, name) + getattr(done, name))
-            total += len(rows)
+            applier = Applier(self.db, self.origin, fetch, at)
+            # Short SQLite transactions, so the lane's own sales never wait long for the lock.
+            for start in range(0, len(items), APPLY_CHUNK):
+                chunk = items[start : start + APPLY_CHUNK]
+                done = applier.apply(chunk, (chunk[-1].xid, chunk[-1].seq))
+                for name in ("master", "customers", "ledger", "flags"):
+                    setattr(applied, name, getattr(applied, name) + getattr(done, name))
+                time.sleep(0)  # let the lane's thread take the lock between chunks
+            total += len(items)
 
     def cursor(self) -> tuple[int, int]:
         state = self.outbox.state()

@@ -11,6 +11,8 @@ from typing import Any
 
 import psycopg
 
+from pos_tui.storage.sync_apply import FeedItem
+
 
 class DivergedError(RuntimeError):
     """Head office holds a different event under one of this lane's (origin, seq) keys: the
@@ -26,14 +28,6 @@ class OutEvent:
     kind: str
     text: str
     lane_at: str
-
-    @classmethod
-    def frozen(cls, seq: int, kind: str, text: str, lane_at: str) -> OutEvent:
-        return cls(seq, kind, text, lane_at)
-
-    @classmethod
-    def of(cls, seq: int, kind: str, payload: dict[str, Any], lane_at: str) -> OutEvent:
-        return cls(seq, kind, canonical(payload), lane_at)
 
 
 def canonical(payload: dict[str, Any]) -> str:
@@ -98,14 +92,6 @@ def push(conn: psycopg.Connection, origin: str, events: Sequence[OutEvent]) -> i
     return len(inserted)
 
 
-@dataclass(frozen=True)
-class FeedRow:
-    feed: str
-    xid: int
-    seq: int
-    row: dict[str, Any]
-
-
 _FEEDS = {
     "master": (
         "hq.master",
@@ -159,13 +145,13 @@ _FEED_SQL = _feed_sql()
 
 def pull(
     conn: psycopg.Connection, origin: str, cursor: tuple[int, int], limit: int
-) -> list[FeedRow]:
+) -> list[FeedItem]:
     """What changed at head office after ``cursor`` (xid, seq), oldest first: only rows of
     transactions that have finished, so nothing can later appear behind the cursor."""
     rows = conn.execute(
         _FEED_SQL, {"xid": cursor[0], "seq": cursor[1], "n": limit, "origin": origin}
     ).fetchall()
-    return [FeedRow(feed, int(xid), int(seq), row) for feed, xid, seq, row in rows]
+    return [FeedItem(feed, int(xid), int(seq), row) for feed, xid, seq, row in rows]
 
 
 def fetch_customer(conn: psycopg.Connection, gid: str) -> dict[str, Any] | None:
