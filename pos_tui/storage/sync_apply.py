@@ -381,37 +381,30 @@ class Applier:
                 "%s %s: customer %s unknown at head office", entity, gid, row["customer_gid"]
             )
             return 0
-        employee = self.names.local_id("employees", row.get("employee_number"))
+        # Another lane's row, as it posted it; the sale is that lane's (named in the text).
+        values: Row = {
+            "customer_id": customer,
+            "entry_type": row["entry_type"],
+            "sale_id": None,
+            "employee_id": self.names.local_id("employees", row.get("employee_number")),
+        }
         if feed == "points":
-            local_id = insert(
-                self.db.conn,
-                "loyalty_ledger",
-                {
-                    "customer_id": customer,
-                    "entry_type": row["entry_type"],
-                    "points": str(row["points"]),
-                    "sale_id": None,
-                    "reason": row.get("reason") or _at_lane(row),
-                    "employee_id": employee,
-                    "created_at": row["created_at"],
-                },
+            table = "loyalty_ledger"
+            values.update(
+                points=str(row["points"]),
+                reason=row.get("reason") or _at_lane(row),
+                created_at=row["created_at"],
             )
         else:
-            local_id = insert(
-                self.db.conn,
-                "receivable_ledger",
-                {
-                    "customer_id": customer,
-                    "entry_type": row["entry_type"],
-                    "amount": str(row["amount"]),
-                    "reference": row.get("reference"),
-                    "sale_id": None,
-                    "due_date": row.get("due_date"),
-                    "note": row.get("note") or _at_lane(row),
-                    "employee_id": employee,
-                    "posted_at": row["posted_at"],
-                },
+            table = "receivable_ledger"
+            values.update(
+                amount=str(row["amount"]),
+                reference=row.get("reference"),
+                due_date=row.get("due_date"),
+                note=row.get("note") or _at_lane(row),
+                posted_at=row["posted_at"],
             )
+        local_id = insert(self.db.conn, table, values)
         self.db.execute(
             "INSERT INTO sync_ids (entity, local_id, gid) VALUES (?, ?, ?)", [entity, local_id, gid]
         )
