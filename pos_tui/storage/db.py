@@ -372,4 +372,3 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             pause = min(pause * 2, _LONGEST_PAUSE_S)
     finally:
         conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
-
