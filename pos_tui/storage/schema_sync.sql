@@ -7,8 +7,10 @@
 CREATE TABLE sync_outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL CHECK (kind IN
-        ('sale', 'points', 'receivable', 'customer', 'customer_children', 'master', 'audit')),
-    -- master: the table; customer: 'created' or 'changed'; master: 'upsert' or 'delete'.
+        ('sale', 'points', 'receivable', 'customer', 'customer_children', 'master', 'audit',
+         'record', 'erasure')),
+    -- master and record: the table; customer: 'created' or 'changed'; master: 'upsert' or
+    -- 'delete'.
     entity TEXT,
     op TEXT,
     -- The changed row's id (sales, ledgers, audit, customers), or the master row's natural key.
@@ -19,6 +21,9 @@ CREATE TABLE sync_outbox (
     -- The event exactly as first sent (kept until head office has it): a retry after any
     -- failure sends the same bytes, whatever changed here since.
     payload TEXT,
+    -- 1: an erasure blanked the personal values of this unsent row (data and kept text), so a
+    -- retry may differ from what head office got first (head office blanks its copy too).
+    blanked INTEGER NOT NULL DEFAULT 0,
     sent_at TEXT
 );
 CREATE INDEX sync_outbox_pending ON sync_outbox(kind, ref) WHERE sent_at IS NULL;

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class Applier:
         self.outbox = OutboxRepository(db)
         self._columns: dict[str, list[str]] = {}
         self._busy: set[tuple[str, str]] = set()
+        # Statement files of customers erased at another store, removed once the batch is in.
+        self.files_to_remove: list[str] = []
 
     def apply(self, items: Sequence[FeedItem], cursor: tuple[int, int]) -> Applied:
         done = Applied()
@@ -101,7 +104,18 @@ class Applier:
                 [("cursor_xid", str(cursor[0])), ("cursor_seq", str(cursor[1]))],
             )
             self.db.execute("DELETE FROM sync_applying")
+        self._remove_files()
         return done
+
+    def _remove_files(self) -> None:
+        for path in self.files_to_remove:
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                log.warning("statement file of an erased customer not removed: %s", exc)
+        self.files_to_remove.clear()
 
     # -- reference data ------------------------------------------------------------------------
     def master(self, row: dict[str, Any]) -> int:
@@ -301,10 +315,51 @@ class Applier:
                     },
                 )
         assert local_id is not None
+        self._customer_rest(local_id, row)
+        return 1
+
+    def _customer_rest(self, local_id: int, row: dict[str, Any]) -> None:
+        """A customer's other rows as head office holds them, and their erasure."""
         children = row.get("children")
         if children is not None and not self.outbox.pending_children([local_id]):
             self._replace_children(local_id, children)
-        return 1
+        if row.get("erased_at"):
+            self._erased_elsewhere(local_id, row["gid"], str(row["erased_at"]))
+
+    def _erased_elsewhere(self, customer_id: int, gid: str, erased_at: str) -> None:
+        """A customer erased at another store: erased here too (their personal fields, other
+        rows, statement addresses and files, the values in their audit rows and in what waits
+        to go up), once; the erasure itself is that store's, so nothing of it goes back up."""
+        from pos_tui.storage.accounts import (
+            PERSONAL_FIELDS,
+            ErasureRepository,
+            StatementRepository,
+        )
+        from pos_tui.storage.sync_outbox import blank_erased
+
+        erasures = ErasureRepository(self.db)
+        if erasures.get(customer_id) is not None:
+            return
+        insert(
+            self.db.conn,
+            "customer_erasures",
+            {"customer_id": customer_id, "erased_at": erased_at, "via": "head office"},
+        )
+        personal = [c for c in PERSONAL_FIELDS if c in self._cols("customers")]
+        self.db.execute(
+            f"UPDATE customers SET {', '.join(f'{c} = NULL' for c in personal)} WHERE id = ?",
+            [customer_id],
+        )
+        removed = erasures.remove_personal_rows(customer_id)
+        self.files_to_remove.extend(StatementRepository(self.db).forget_deliveries(customer_id))
+        blanked = erasures.blank_audit(customer_id)
+        outbox = blank_erased(self.db, customer_id, gid)
+        erasures.purge_search_index()
+        self._audit(
+            customer_id,
+            "erased_at_head_office",
+            {**removed, "audit_rows_blanked": blanked, "outbox_rows_blanked": outbox},
+        )
 
     def _give_up_uniques(self, values: Row, me: int | None) -> None:
         for unique in CUSTOMER_UNIQUE:
@@ -388,6 +443,8 @@ class Applier:
             "sale_id": None,
             "employee_id": self.names.local_id("employees", row.get("employee_number")),
         }
+        if feed == "receivable":
+            values["approved_by"] = self.names.local_id("employees", row.get("approved_by_number"))
         if feed == "points":
             table = "loyalty_ledger"
             values.update(
@@ -416,7 +473,8 @@ class Applier:
             "INSERT INTO sync_flags (id, kind, customer_gid, customer_id, origin, detail, "
             "created_at, resolved_at, resolution) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET resolved_at = excluded.resolved_at, "
-            "resolution = excluded.resolution, customer_id = excluded.customer_id",
+            "resolution = excluded.resolution, customer_id = excluded.customer_id, "
+            "detail = excluded.detail",
             [
                 row["id"],
                 row["kind"],

@@ -18,9 +18,19 @@ from pos_tui.storage.sync_spec import (
     CUSTOMER_CHILDREN,
     CUSTOMER_REFS,
     MASTER,
+    RECORDS,
     MasterTable,
     ref_name,
 )
+
+
+def canonical(payload: dict[str, Any]) -> str:
+    """The event's text. PostgreSQL's text and jsonb cannot hold NUL: a NUL typed into a field
+    travels as U+FFFD (the lane keeps its own value, and its seal is over its own rows)."""
+    text = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return text.replace("\\u0000", "\\ufffd")
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,19 @@ class Names:
             "SELECT lane_id, sale_number FROM sales WHERE id = ?", [sale_id]
         ).fetchone()
         return {"lane_id": row[0], "sale_number": row[1]} if row else None
+
+    def ledger_gid(self, entry_id: int | None) -> str | None:
+        """A receivable ledger row's chain name: ``<origin>:<local id>`` of the lane that
+        posted it (a row another lane posted came down with its name)."""
+        if entry_id is None:
+            return None
+        row = self.db.execute(
+            "SELECT gid FROM sync_ids WHERE entity = 'receivable' AND local_id = ?", [entry_id]
+        ).fetchone()
+        return row[0] if row else f"{self.origin}:{entry_id}"
+
+    def record(self, table: str, row_id: int | None) -> str | None:
+        return None if row_id is None else f"{self.origin}:{table}:{row_id}"
 
     def translate(self, row: Row, refs: dict[str, str], drop: tuple[str, ...] = ("id",)) -> Row:
         """A row with each reference column named by its referent's key."""
@@ -153,6 +176,10 @@ class EventReader:
             return self.children(int(ref))
         if r.kind == "master":
             return self.master(str(r.entity), ref, deleted=r.op == "delete")
+        if r.kind == "record":
+            return self.record(str(r.entity), int(ref))
+        if r.kind == "erasure":
+            return self.erasure(int(ref))
         raise ValueError(f"outbox row {r.seq}: unknown kind {r.kind!r}")
 
     def sale(self, sale_id: int) -> dict[str, Any]:
@@ -188,6 +215,8 @@ class EventReader:
             sale=n.sale(row.get("sale_id")),
         )
         out.pop("employee_id", None)
+        if "approved_by" in out:
+            out["approved_by"] = n.employee(out["approved_by"])
         return out
 
     def audit(self, row_id: int) -> dict[str, Any]:
@@ -236,6 +265,63 @@ class EventReader:
             out[kind] = cleaned
         return {"gid": self.names.gid(customer_id), "children": out}
 
+    def record(self, entity: str, rowid: int) -> dict[str, Any]:
+        """One of the lane's own records (an order, a statement) as it is now, its references
+        named chain-wide."""
+        table = RECORDS[entity]
+        row = one(
+            self.db.execute(f"SELECT rowid AS _rowid, * FROM {entity} WHERE rowid = ?", [rowid])
+        )
+        if row is None:
+            raise LookupError(f"{entity} row {rowid} is in the outbox but not in the table")
+        n = self.names
+        out: Row = {}
+        for column, value in row.items():
+            if column in ("_rowid", "id", *table.local):
+                continue
+            target = table.refs.get(column)
+            if target is None:
+                out[column] = value
+            elif target == "customers":
+                out[ref_name(column)] = n.gid(value)
+            elif target == "sales":
+                out[ref_name(column)] = n.sale(value)
+            elif target == "ledger":
+                out[ref_name(column)] = n.ledger_gid(value)
+            elif target in RECORDS:
+                out[ref_name(column)] = n.record(target, value)
+            else:
+                out[ref_name(column)] = n.code(target, value)
+        return {
+            "entity": entity,
+            "local_id": rowid,
+            "customer": out.get("customer"),
+            "row": out,
+        }
+
+    def erasure(self, customer_id: int) -> dict[str, Any]:
+        """A customer erased here: head office blanks what it holds of them, and so does
+        every lane once it comes down."""
+        from pos_tui.storage.accounts import ERASED, PERSONAL_CHILDREN, PERSONAL_FIELDS
+
+        row = one(
+            self.db.execute("SELECT * FROM customer_erasures WHERE customer_id = ?", [customer_id])
+        )
+        if row is None:
+            raise LookupError(f"erasure of customer {customer_id} is in the outbox but not kept")
+        return {
+            "gid": self.names.gid(customer_id),
+            "erased_at": row["erased_at"],
+            "employee": self.names.employee(row.get("employee_id")),
+            "via": row["via"],
+            "fields": list(personal_names()),
+            # As the lane's audit rows name them.
+            "columns": list(PERSONAL_FIELDS),
+            "children": list(PERSONAL_CHILDREN),
+            "records": {t.name: list(t.personal) for t in RECORDS.values() if t.personal},
+            "mark": ERASED,
+        }
+
     def master(self, entity: str, key: str, *, deleted: bool) -> dict[str, Any]:
         table = MASTER[entity]
         row = None if deleted else self.master_row(table, key)
@@ -260,6 +346,13 @@ class EventReader:
         if not isinstance(values, dict):
             return text
         return json.dumps(self.names.translate(values, CUSTOMER_REFS, drop=()), sort_keys=True)
+
+
+def personal_names() -> tuple[str, ...]:
+    """The personal customer fields as head office names them (``link_customer``)."""
+    from pos_tui.storage.accounts import PERSONAL_FIELDS
+
+    return tuple(ref_name(f) if f in CUSTOMER_REFS else f for f in PERSONAL_FIELDS)
 
 
 def master_where(names: Names, table: MasterTable, key: str) -> tuple[str | None, list[Any]]:

@@ -21,6 +21,8 @@ from pos_tui.storage.sync_spec import (
     APPEND_ONLY,
     CUSTOMER_CHILDREN,
     MASTER_TABLES,
+    RECORD_TABLES,
+    RECORDS,
     MasterTable,
 )
 
@@ -102,6 +104,21 @@ def trigger_sql(db: sqlite_utils.Database) -> list[str]:
                 "FROM sync_outbox WHERE sent_at IS NULL AND kind = 'customer_children' "
                 f"AND ref = {row}.customer_id); END"
             )
+    for record in RECORD_TABLES:
+        for event in ("INSERT", "UPDATE"):
+            # One pending marker per row: it is read whole when it is pushed.
+            out.append(
+                f"CREATE TRIGGER sync_{record.name}_{event[0].lower()} AFTER {event} ON "
+                f"{record.name} WHEN {_NOT_APPLYING} BEGIN INSERT INTO sync_outbox "
+                f"(kind, entity, ref) SELECT 'record', '{record.name}', new.rowid WHERE NOT "
+                "EXISTS (SELECT 1 FROM sync_outbox WHERE sent_at IS NULL AND kind = 'record' "
+                f"AND entity = '{record.name}' AND ref = CAST(new.rowid AS TEXT)); END"
+            )
+    out.append(
+        f"CREATE TRIGGER sync_customer_erasures_ai AFTER INSERT ON customer_erasures WHEN "
+        f"{_NOT_APPLYING} BEGIN INSERT INTO sync_outbox (kind, ref) "
+        "VALUES ('erasure', new.customer_id); END"
+    )
     for table in MASTER_TABLES:
         name = table.name
         new_key, old_key = _key_expr(table, "new"), _key_expr(table, "old")
@@ -160,6 +177,72 @@ def backfill(db: sqlite_utils.Database) -> None:
         conn.execute(
             f"INSERT INTO sync_outbox (kind, ref) SELECT '{kind}', id FROM {appended} ORDER BY id"
         )
+    for record in RECORD_TABLES:
+        conn.execute(
+            "INSERT INTO sync_outbox (kind, entity, ref) "
+            f"SELECT 'record', '{record.name}', rowid FROM {record.name} ORDER BY rowid"
+        )
+    conn.execute(
+        "INSERT INTO sync_outbox (kind, ref) "
+        "SELECT 'erasure', customer_id FROM customer_erasures ORDER BY erased_at, customer_id"
+    )
+
+
+def blank_erased(db: sqlite_utils.Database, customer_id: int, gid: str) -> int:
+    """Blank an erased customer's personal values in the outbox (inside the erasure's
+    transaction): the values captured when written (kept on rows already sent too) and any
+    text kept for a retry of a row not marked sent yet. Customer
+    fields become null as in the row, audit values ``marker`` as in the audit log, the other
+    rows' sets empty. How many rows changed."""
+    from pos_tui.storage.accounts import ERASED, PERSONAL_CHILDREN, PERSONAL_FIELDS
+    from pos_tui.storage.sync_events import canonical, personal_names
+
+    local, named = set(PERSONAL_FIELDS), set(personal_names())
+    changed: list[tuple[str | None, str | None, int]] = []
+    cur = db.execute(
+        "SELECT o.seq, o.kind, o.entity, o.data, o.payload FROM sync_outbox o WHERE "
+        "(o.kind IN ('customer', 'customer_children') AND o.ref = CAST(? AS TEXT)) "
+        "OR (o.kind = 'audit' AND o.payload IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log a "
+        "WHERE a.id = o.ref AND a.entity = 'customer' AND a.entity_id = ?)) "
+        "OR (o.kind = 'record' AND o.payload IS NOT NULL)",
+        [customer_id, customer_id],
+    )
+    for seq, kind, entity, data, payload in cur.fetchall():
+        new_data = data
+        if kind == "customer" and data:
+            new_data = json.dumps(_nulled(json.loads(data), local), ensure_ascii=False)
+        new_payload = payload
+        if payload is not None:
+            event = json.loads(payload)
+            if kind == "customer":
+                event["fields"] = _nulled(event.get("fields") or {}, named)
+            elif kind == "customer_children":
+                sets = event.get("children") or {}
+                event["children"] = {
+                    k: ([] if k in PERSONAL_CHILDREN else v) for k, v in sets.items()
+                }
+            elif kind == "audit":
+                event["changes"] = _marked(event.get("changes"), local, ERASED)
+            elif event.get("customer") == gid:
+                blank = set(RECORDS[str(entity)].personal) if entity in RECORDS else set()
+                event["row"] = _nulled(event.get("row") or {}, blank)
+            new_payload = canonical(event)
+        if new_data != data or new_payload != payload:
+            changed.append((new_data, new_payload, int(seq)))
+    db.conn.executemany(
+        "UPDATE sync_outbox SET data = ?, payload = ?, blanked = 1 WHERE seq = ?", changed
+    )
+    return len(changed)
+
+
+def _nulled(values: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    return {k: (None if k in fields else v) for k, v in values.items()}
+
+
+def _marked(values: Any, fields: set[str], marker: str) -> Any:
+    if not isinstance(values, dict):
+        return values
+    return {k: (marker if k in fields and v is not None else v) for k, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -172,6 +255,7 @@ class OutboxRow:
     data: dict[str, Any] | None
     at: str
     payload: str | None = None
+    blanked: bool = False
 
 
 class OutboxRepository:
@@ -182,13 +266,15 @@ class OutboxRepository:
 
     def pending(self, limit: int) -> list[OutboxRow]:
         cur = self.db.execute(
-            "SELECT seq, kind, entity, op, ref, data, at, payload FROM sync_outbox "
+            "SELECT seq, kind, entity, op, ref, data, at, payload, blanked FROM sync_outbox "
             "WHERE sent_at IS NULL ORDER BY seq LIMIT ?",
             [limit],
         )
         return [
-            OutboxRow(seq, kind, entity, op, ref, json.loads(data) if data else None, at, payload)
-            for seq, kind, entity, op, ref, data, at, payload in cur.fetchall()
+            OutboxRow(
+                seq, kind, entity, op, ref, json.loads(data) if data else None, at, payload, bool(b)
+            )
+            for seq, kind, entity, op, ref, data, at, payload, b in cur.fetchall()
         ]
 
     def freeze(self, payloads: dict[int, str]) -> None:
@@ -219,10 +305,11 @@ class OutboxRepository:
         return int(row[0] or 0)
 
     def mark_sent(self, up_to: int, at: str) -> int:
-        """Rows up to ``up_to`` are at head office (call only once it committed them)."""
+        """Rows up to ``up_to`` are at head office (call only once it committed them). What
+        they carried is dropped: head office has it, and the lane's own tables hold the rest."""
         with write(self.db):
             cur = self.db.execute(
-                "UPDATE sync_outbox SET sent_at = ?, payload = NULL "
+                "UPDATE sync_outbox SET sent_at = ?, payload = NULL, data = NULL "
                 "WHERE seq <= ? AND sent_at IS NULL",
                 [at, up_to],
             )

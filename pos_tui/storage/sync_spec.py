@@ -106,3 +106,72 @@ def ref_name(column: str) -> str:
 def key_column(table: str) -> str:
     """The code-like column of a single-key master table."""
     return MASTER[table].key[0]
+
+
+@dataclass(frozen=True)
+class RecordTable:
+    """A table of the lane's own records that head office keeps a copy of (orders, statement
+    runs): rows named by ``<origin>:<local rowid>``, sent whole whenever one is written."""
+
+    name: str
+    # Reference column -> what it names: a master table, "customers", "sales" (lane and sale
+    # number), "ledger" (the chain name of a receivable ledger row) or another record table.
+    refs: dict[str, str] = field(default_factory=dict)
+    # Columns that stay on the lane (a print job is this lane's queue).
+    local: tuple[str, ...] = ()
+    # Columns holding personal data, blanked when the customer is erased.
+    personal: tuple[str, ...] = ()
+
+
+# In dependency order. The journal records of orders, withdrawals and statement charges are
+# sales and ledger rows, which travel as such; these are what links and describes them.
+RECORD_TABLES: tuple[RecordTable, ...] = (
+    RecordTable(
+        "customer_orders",
+        {
+            "customer_id": "customers",
+            "location_id": "locations",
+            "employee_id": "employees",
+            "completed_sale_id": "sales",
+        },
+    ),
+    RecordTable(
+        "customer_order_records",
+        {"order_id": "customer_orders", "sale_id": "sales"},
+    ),
+    RecordTable("statement_runs", {"employee_id": "employees"}),
+    RecordTable(
+        "statements",
+        {"run_id": "statement_runs", "customer_id": "customers"},
+        local=("print_job_id",),
+        personal=("email_to", "print_file", "email_error"),
+    ),
+    RecordTable(
+        "statement_entries",
+        {"statement_id": "statements", "entry_id": "ledger"},
+    ),
+)
+RECORDS = {t.name: t for t in RECORD_TABLES}
+
+# Tables that stay on the lane database, and why (docs/sync.md "What stays on the lane"). A
+# sale's lines, discounts, taxes and tenders travel inside its sale event.
+LANE_ONLY: dict[str, str] = {
+    "_sqlite_migrations": "this file's schema version",
+    "counters": "this file's numbering (sale numbers, the catalog version)",
+    "settings": "the store's own options (pos-tui options): settings differ by store",
+    "open_sales": "sales being rung up or held at this store's lanes",
+    "print_jobs": "this store's print queue",
+    "customer_visits": "who is in this store now",
+    "customer_name_keys": "the name search index, rebuilt from the customers",
+    "journal_migrations": "how this file's journal was re-sealed; head office keeps the seals",
+    "journal_reseals": "how this file's journal was re-sealed; head office keeps the seals",
+    # Wrong PINs in a row are the store's defence against someone at its keyboards: shared by
+    # the lanes on the file, short-lived (minutes), and never dependent on the network. Every
+    # failure, lockout and clear is an audit row, and those reach head office.
+    "pin_lockouts": "the store's running count of wrong PINs (its audit rows travel)",
+    "sync_outbox": "the sync agent's own state",
+    "sync_state": "the sync agent's own state",
+    "sync_ids": "the sync agent's own state",
+    "sync_applying": "the sync agent's own state",
+    "sync_flags": "head office's flags as they came down",
+}

@@ -197,3 +197,61 @@ def test_what_a_database_held_before_the_outbox_is_queued_once(
     # Reference rows first, then customers, then the journal.
     order = [r[0] for r in backend.db.execute("SELECT kind FROM sync_outbox ORDER BY seq")]
     assert order.index("customer") > max(i for i, k in enumerate(order) if k == "master")
+
+
+def test_orders_and_statement_rows_are_queued_once_per_row_and_an_erasure_too(
+    backend: Backend, store: Store
+) -> None:
+    from pos_tui.services.accounts.orders import OrderService, Tender
+    from pos_tui.services.customers.erasure import ErasureService
+
+    before = OutboxRepository(backend.db).last_seq()
+    co = Checkout(backend, store.cashier)
+    co.add_item("APPLE")
+    co.attach_customer(store.bob)
+    orders = OrderService(backend, store.cashier)
+    opened = orders.open_from_checkout(co, "special", Tender("cash", "10.00"))
+    orders.advance(int(opened.order["id"]))  # the order changes again before any push
+    orders.cancel(int(opened.order["id"]))
+    rows = backend.db.execute(
+        "SELECT entity, ref FROM sync_outbox WHERE kind = 'record' AND seq > ?", [before]
+    ).fetchall()
+    assert rows.count(("customer_orders", str(opened.order["id"]))) == 1, "one marker per row"
+    assert sum(1 for e, _ in rows if e == "customer_order_records") == 2
+    account = str(backend.customers.get(store.bob)["account_number"])  # type: ignore[index]
+    ErasureService(backend).erase(account, approver=store.supervisor, via="test")
+    assert backend.db.execute(
+        "SELECT count(*) FROM sync_outbox WHERE kind = 'erasure' AND ref = ?", [str(store.bob)]
+    ).fetchone() == (1,)
+
+
+def test_every_table_is_synced_or_named_as_the_lanes_own() -> None:
+    """A new table must be given to sync (docs/sync.md) or said to stay on the lane."""
+    from pos_tui.storage.db import connect
+    from pos_tui.storage.journal import CHILD_TABLES
+    from pos_tui.storage.sync_spec import (
+        APPEND_ONLY,
+        CUSTOMER_CHILDREN,
+        LANE_ONLY,
+        MASTER_TABLES,
+        RECORD_TABLES,
+    )
+
+    db = connect(":memory:")
+    tables = {
+        r[0]
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'customers_fts%'"
+        )
+    }
+    covered = (
+        set(APPEND_ONLY)
+        | set(CUSTOMER_CHILDREN.values())
+        | {t.name for t in MASTER_TABLES}
+        | {t.name for t in RECORD_TABLES}
+        | {"customers", "customer_erasures"}
+        | set(LANE_ONLY)
+        | set(CHILD_TABLES.values())  # inside the sale event
+    )
+    assert sorted(tables - covered) == []

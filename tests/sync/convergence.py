@@ -4,6 +4,7 @@ each lane's chain head at head office equal to the lane's own."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from decimal import Decimal
 
@@ -112,3 +113,63 @@ def assert_converged(hq: HeadOffice, lanes: list[Lane]) -> dict[str, int]:
         ).fetchall()
         assert dupes == []
     return dict(facts)
+
+
+def assert_erasures_converged(hq: HeadOffice, lanes: list[Lane]) -> int:
+    """Every customer erased at any lane is erased at head office and at every lane, and no
+    personal value of theirs is left at head office (row, history, events) or at a lane (row,
+    audit rows, outbox). Returns how many customers are erased."""
+    from pos_tui.storage.accounts import ERASED, PERSONAL_FIELDS
+    from pos_tui.storage.sync_events import Names, personal_names
+
+    named = personal_names()
+    erased = {
+        gid: account
+        for gid, account in hq.all(
+            "SELECT gid, account_number FROM hq.customers WHERE erasure IS NOT NULL"
+        )
+    }
+    blank = (None, ERASED)
+    for gid in erased:
+        card, mobile, email, data = hq.all(
+            "SELECT card_number, mobile, email, data FROM hq.customers WHERE gid = %s", gid
+        )[0]
+        assert (card, mobile, email) == (None, None, None), gid
+        assert all(data.get(f) is None for f in named), (gid, data)
+        history = hq.all(
+            "SELECT field, old_value, new_value FROM hq.customer_history "
+            "WHERE gid = %s AND field = ANY(%s)",
+            gid,
+            list(named),
+        )
+        assert all(old in blank and new in blank for _, old, new in history), (gid, history)
+        for (fields,) in hq.all(
+            "SELECT payload->'fields' FROM hq.events WHERE kind = 'customer' "
+            "AND payload->>'gid' = %s",
+            gid,
+        ):
+            assert all(fields.get(f) is None for f in named), (gid, fields)
+    for lane in lanes:
+        db = lane.backend.db
+        origin = db.execute("SELECT value FROM sync_state WHERE key = 'origin'").fetchone()[0]
+        names = Names(db, origin)
+        here = {
+            names.gid(int(r[0])) for r in db.execute("SELECT customer_id FROM customer_erasures")
+        }
+        assert here == set(erased), f"{lane.origin}: erased here {here}, at HQ {set(erased)}"
+        for gid in erased:
+            cid = names.local_customer(gid)
+            row = lane.backend.customers.get(int(cid or 0))
+            assert row is not None and all(row[f] is None for f in PERSONAL_FIELDS), gid
+            for (changes,) in db.execute(
+                "SELECT changes FROM audit_log WHERE entity = 'customer' AND entity_id = ?", [cid]
+            ):
+                values = json.loads(changes)
+                assert all(values.get(f) in blank for f in PERSONAL_FIELDS), (gid, values)
+            for (data,) in db.execute(
+                "SELECT data FROM sync_outbox WHERE kind = 'customer' AND ref = ? "
+                "AND data IS NOT NULL",
+                [str(cid)],
+            ):
+                assert all(json.loads(data).get(f) is None for f in PERSONAL_FIELDS), gid
+    return len(erased)

@@ -187,7 +187,7 @@ class SyncAgent:
             # The texts as kept (another agent on this file may have kept its own first), for
             # exactly the rows read: a row committed since waits for the next batch.
             texts = self.outbox.payloads([r.seq for r in rows])
-            events = [lane_io.OutEvent(r.seq, r.kind, texts[r.seq], r.at) for r in rows]
+            events = [lane_io.OutEvent(r.seq, r.kind, texts[r.seq], r.at, r.blanked) for r in rows]
             lane_io.push(conn, self.origin, events)
             # Only now: PostgreSQL has committed them.
             self.outbox.mark_sent(rows[-1].seq, self.now().isoformat(timespec="seconds"))

@@ -63,6 +63,10 @@ DECLARE
 BEGIN
     SELECT * INTO cur FROM hq.customers WHERE gid = me FOR UPDATE;
     found_row := FOUND;
+    IF cur.erasure IS NOT NULL THEN
+        -- Erased: an edit made before the erasure reached this lane sets no personal value.
+        fields := fields - ARRAY(SELECT jsonb_array_elements_text(cur.erasure->'fields'));
+    END IF;
     FOREACH f IN ARRAY uniques LOOP
         IF fields ? f AND fields->>f IS NOT NULL THEN
             holder := hq.unique_holder(f, fields->>f, me);
@@ -161,6 +165,132 @@ BEGIN
             origin = EXCLUDED.origin, seq = EXCLUDED.seq;
 END $$;
 
+-- A lane's own record (an order, a statement...), as the lane last wrote it. A ledger entry
+-- already billed on another statement is flagged, never billed twice.
+CREATE FUNCTION hq.apply_record(e_origin text, e_seq bigint, p jsonb)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    me text := e_origin || ':' || (p->>'entity') || ':' || (p->>'local_id');
+    holder text;
+BEGIN
+    INSERT INTO hq.records (origin, entity, local_id, customer_gid, data, seq)
+    VALUES (e_origin, p->>'entity', (p->>'local_id')::bigint, p->>'customer', p->'row', e_seq)
+    ON CONFLICT (origin, entity, local_id) DO UPDATE
+        SET customer_gid = EXCLUDED.customer_gid, data = EXCLUDED.data, seq = EXCLUDED.seq,
+            updated_at = now();
+    IF p->>'entity' = 'statement_entries' AND p->'row'->>'entry' IS NOT NULL THEN
+        INSERT INTO hq.billed (entry, statement, origin, seq)
+        VALUES (p->'row'->>'entry', p->'row'->>'statement', e_origin, e_seq)
+        ON CONFLICT (entry) DO NOTHING;
+        SELECT statement INTO holder FROM hq.billed WHERE entry = p->'row'->>'entry';
+        IF holder <> p->'row'->>'statement' THEN
+            PERFORM hq.flag('billed_twice', NULL, e_origin, e_seq, jsonb_build_object(
+                'entry', p->'row'->>'entry', 'statement', p->'row'->>'statement',
+                'billed_on', holder, 'rule', 'the first statement at head office bills it'));
+        END IF;
+    END IF;
+END $$;
+
+-- Personal values blanked: in an object, the keys named (present and set) become null, or the
+-- mark; in a set of a customer's other rows, the sets named become empty.
+CREATE FUNCTION hq.nulled(obj jsonb, keys text[], mark jsonb DEFAULT 'null')
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN jsonb_typeof(obj) <> 'object' THEN obj ELSE coalesce(
+        (SELECT jsonb_object_agg(k, CASE WHEN k = ANY(keys) AND v <> 'null'::jsonb THEN mark
+                                         ELSE v END)
+         FROM jsonb_each(obj) AS x(k, v)), '{}'::jsonb) END
+$$;
+
+CREATE FUNCTION hq.emptied(sets jsonb, keys text[]) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN jsonb_typeof(sets) <> 'object' THEN sets ELSE coalesce(
+        (SELECT jsonb_object_agg(k, CASE WHEN k = ANY(keys) THEN '[]'::jsonb ELSE v END)
+         FROM jsonb_each(sets) AS x(k, v)), '{}'::jsonb) END
+$$;
+
+CREATE FUNCTION hq.marked_value(v jsonb, mark jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN v IS NULL OR v = 'null'::jsonb THEN v ELSE mark END
+$$;
+
+-- A customer erased at a lane: the personal fields of HQ's row cleared at once; the rest
+-- (history, audit, flags, records and the stored events) by hq.blank_erased.
+CREATE FUNCTION hq.apply_erasure(p jsonb) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE hq.customers SET erasure = p, updated_at = now() WHERE gid = p->>'gid';
+    IF NOT FOUND THEN
+        RAISE WARNING 'erasure of unknown customer %', p->>'gid';
+    END IF;
+END $$;
+
+-- Every personal value head office holds of an erased customer, blanked: the customer row,
+-- the overwritten values kept in hq.customer_history, the audit rows, the flags naming their
+-- values, the records (a statement's e-mail address) and the events as they arrived (their
+-- digest becomes 'erased': a lane's retry of such an event is not a divergence). Run after
+-- every push that touches an erased customer, so a late event from another store is blanked
+-- too.
+CREATE FUNCTION hq.blank_erased(me text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    er jsonb;
+    f text[];
+    audit_f text[];
+    kids text[];
+    mark jsonb;
+BEGIN
+    SELECT erasure INTO er FROM hq.customers WHERE gid = me;
+    IF er IS NULL THEN
+        RETURN;
+    END IF;
+    f := ARRAY(SELECT jsonb_array_elements_text(er->'fields'));
+    audit_f := f || ARRAY(SELECT jsonb_array_elements_text(er->'columns'));
+    kids := ARRAY(SELECT jsonb_array_elements_text(er->'children'));
+    mark := er->'mark';
+    UPDATE hq.customers SET
+        card_number = CASE WHEN 'card_number' = ANY(f) THEN NULL ELSE card_number END,
+        mobile = CASE WHEN 'mobile' = ANY(f) THEN NULL ELSE mobile END,
+        email = CASE WHEN 'email' = ANY(f) THEN NULL ELSE email END,
+        data = hq.nulled(data, f),
+        children = hq.emptied(children, kids)
+    WHERE gid = me AND (
+        ('card_number' = ANY(f) AND card_number IS NOT NULL)
+        OR ('mobile' = ANY(f) AND mobile IS NOT NULL)
+        OR ('email' = ANY(f) AND email IS NOT NULL)
+        OR data IS DISTINCT FROM hq.nulled(data, f)
+        OR children IS DISTINCT FROM hq.emptied(children, kids));
+    UPDATE hq.customer_history SET
+        old_value = hq.marked_value(old_value, mark), new_value = hq.marked_value(new_value, mark)
+    WHERE gid = me AND field = ANY(f)
+      AND (old_value IS DISTINCT FROM hq.marked_value(old_value, mark)
+           OR new_value IS DISTINCT FROM hq.marked_value(new_value, mark));
+    UPDATE hq.audit SET changes = hq.nulled(changes, audit_f, mark)
+    WHERE entity = 'customer' AND entity_ref = me
+      AND changes IS DISTINCT FROM hq.nulled(changes, audit_f, mark);
+    UPDATE hq.flags SET detail = jsonb_set(detail, '{value}', mark)
+    WHERE kind = 'unique_conflict' AND (customer_gid = me OR detail->>'holder' = me)
+      AND detail->>'field' = ANY(f) AND detail->'value' IS DISTINCT FROM hq.marked_value(detail->'value', mark);
+    UPDATE hq.records r SET data = hq.nulled(r.data,
+            ARRAY(SELECT jsonb_array_elements_text(er->'records'->r.entity)))
+    WHERE r.customer_gid = me AND er->'records' ? r.entity
+      AND r.data IS DISTINCT FROM hq.nulled(r.data,
+            ARRAY(SELECT jsonb_array_elements_text(er->'records'->r.entity)));
+    UPDATE hq.events e SET digest = 'erased', payload = x.blanked
+    FROM (
+        SELECT origin, seq, CASE kind
+            WHEN 'customer' THEN jsonb_set(payload, '{fields}', hq.nulled(payload->'fields', f))
+            WHEN 'customer_children' THEN
+                jsonb_set(payload, '{children}', hq.emptied(payload->'children', kids))
+            WHEN 'audit' THEN
+                jsonb_set(payload, '{changes}', hq.nulled(payload->'changes', audit_f, mark))
+            ELSE jsonb_set(payload, '{row}', hq.nulled(payload->'row',
+                     ARRAY(SELECT jsonb_array_elements_text(er->'records'->(payload->>'entity')))))
+            END AS blanked
+        FROM hq.events
+        WHERE (kind IN ('customer', 'customer_children') AND payload->>'gid' = me)
+           OR (kind = 'audit' AND payload->>'entity' = 'customer' AND payload->>'entity_ref' = me)
+           OR (kind = 'record' AND payload->>'customer' = me
+               AND er->'records' ? (payload->>'entity'))
+    ) x
+    WHERE e.origin = x.origin AND e.seq = x.seq AND e.payload IS DISTINCT FROM x.blanked;
+END $$;
+
 CREATE FUNCTION hq.apply_events() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = hq, pg_catalog AS $$
 DECLARE
@@ -170,12 +300,17 @@ BEGIN
     -- Customers and reference data row by row, in each lane's order.
     FOR e IN
         SELECT origin, seq, kind, payload, lane_at FROM new_events
-        WHERE kind IN ('customer', 'customer_children', 'master') ORDER BY origin, seq
+        WHERE kind IN ('customer', 'customer_children', 'master', 'record', 'erasure')
+        ORDER BY origin, seq
     LOOP
         IF e.kind = 'customer' THEN
             PERFORM hq.apply_customer(e.origin, e.seq, e.lane_at, e.payload);
         ELSIF e.kind = 'customer_children' THEN
             PERFORM hq.apply_children(e.origin, e.seq, e.payload);
+        ELSIF e.kind = 'record' THEN
+            PERFORM hq.apply_record(e.origin, e.seq, e.payload);
+        ELSIF e.kind = 'erasure' THEN
+            PERFORM hq.apply_erasure(e.payload);
         ELSE
             PERFORM hq.apply_master(e.origin, e.seq, e.payload);
         END IF;
@@ -226,12 +361,12 @@ BEGIN
     FROM new_events WHERE kind = 'points' ORDER BY origin, seq;
 
     INSERT INTO hq.receivable_ledger (origin, seq, local_id, customer_gid, entry_type, amount,
-                                      reference, due_date, note, employee_number, lane_id,
-                                      sale_number, posted_at)
+                                      reference, due_date, note, employee_number,
+                                      approved_by_number, lane_id, sale_number, posted_at)
     SELECT origin, seq, (payload->>'local_id')::bigint, payload->>'customer',
            payload->>'entry_type', (payload->>'amount')::numeric, payload->>'reference',
            payload->>'due_date', payload->>'note', payload->>'employee',
-           payload->'sale'->>'lane_id', (payload->'sale'->>'sale_number')::bigint,
+           payload->>'approved_by', payload->'sale'->>'lane_id', (payload->'sale'->>'sale_number')::bigint,
            payload->>'posted_at'
     FROM new_events WHERE kind = 'receivable' ORDER BY origin, seq;
 
@@ -274,6 +409,15 @@ BEGIN
       AND coalesce(c.data->>'credit_limit', '0') ~ '^[0-9]+(\.[0-9]+)?$'
       AND (c.data->>'credit_limit')::numeric > 0
       AND b.balance > (c.data->>'credit_limit')::numeric;
+
+    -- Whatever this push brought of an erased customer (the erasure itself, or an event from a
+    -- store that had not heard of it yet) loses its personal values here.
+    PERFORM hq.blank_erased(c.gid) FROM hq.customers c
+    WHERE c.erasure IS NOT NULL AND c.gid IN (
+        SELECT coalesce(payload->>'gid', payload->>'customer', payload->>'entity_ref')
+        FROM new_events
+        WHERE kind IN ('customer', 'customer_children', 'record', 'erasure')
+           OR (kind = 'audit' AND payload->>'entity' = 'customer'));
 
     -- How far each lane has pushed; a hole in its sequence is an event lost on the way.
     FOR gaps IN

@@ -12,6 +12,9 @@ from typing import Any
 import psycopg
 
 from pos_tui.storage.sync_apply import FeedItem
+from pos_tui.storage.sync_events import canonical
+
+__all__ = ["DivergedError", "OutEvent", "canonical", "digest", "pull", "push"]
 
 
 class DivergedError(RuntimeError):
@@ -28,15 +31,8 @@ class OutEvent:
     kind: str
     text: str
     lane_at: str
-
-
-def canonical(payload: dict[str, Any]) -> str:
-    """The event's text. PostgreSQL's text and jsonb cannot hold NUL: a NUL typed into a field
-    travels as U+FFFD (the lane keeps its own value, and its seal is over its own rows)."""
-    text = json.dumps(
-        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-    )
-    return text.replace("\\u0000", "\\ufffd")
+    # An erasure blanked this event's personal values after it was first tried.
+    blanked: bool = False
 
 
 def digest(text: str) -> str:
@@ -82,7 +78,12 @@ def push(conn: psycopg.Connection, origin: str, events: Sequence[OutEvent]) -> i
                 "SELECT seq, digest FROM hq.events WHERE origin = %s AND seq = ANY(%s)",
                 [origin, again],
             ).fetchall()
-            wrong = sorted(s for s, d in held if by_seq[s] != d)
+            # An erasure blanks an event's values at either end (the lane's unsent copy, head
+            # office's stored one, whose digest becomes 'erased'): that is not a divergence.
+            blanked = {e.seq for e in events if e.blanked}
+            wrong = sorted(
+                s for s, d in held if by_seq[s] != d and d != "erased" and s not in blanked
+            )
             if wrong:
                 raise DivergedError(
                     f"head office holds other events as {origin} {wrong[0]}"
@@ -101,7 +102,8 @@ _FEEDS = {
     "customer": (
         "hq.customers",
         "jsonb_build_object('gid', gid, 'account_number', account_number, 'card_number', "
-        "card_number, 'mobile', mobile, 'email', email, 'data', data, 'children', children)",
+        "card_number, 'mobile', mobile, 'email', email, 'data', data, 'children', children, "
+        "'erased_at', erasure->>'erased_at')",
         "",
     ),
     "points": (

@@ -35,9 +35,11 @@ CREATE TABLE hq.events (
     origin text NOT NULL REFERENCES hq.lanes(origin),
     seq bigint NOT NULL,
     kind text NOT NULL CHECK (kind IN
-        ('sale', 'points', 'receivable', 'customer', 'customer_children', 'master', 'audit')),
+        ('sale', 'points', 'receivable', 'customer', 'customer_children', 'master', 'audit',
+         'record', 'erasure')),
     payload jsonb NOT NULL,
-    -- sha256 of the payload as the lane sent it: a retry must carry the same event.
+    -- sha256 of the payload as the lane sent it: a retry must carry the same event. 'erased':
+    -- an erasure blanked the personal values of this event (and the digest of them).
     digest text NOT NULL,
     lane_at text,
     received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -101,6 +103,10 @@ CREATE TABLE hq.customers (
     data jsonb NOT NULL DEFAULT '{}',
     -- Addresses, contacts, transaction discounts, teams, exempt taxes, pictures: one set.
     children jsonb,
+    -- Erased on request at a lane: the erasure event (when, the personal fields, the other rows
+    -- and record columns blanked, the mark of a blanked audit value). Later events cannot set
+    -- them again.
+    erasure jsonb,
     created_origin text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -178,6 +184,8 @@ CREATE TABLE hq.receivable_ledger (
     due_date text,
     note text,
     employee_number text,
+    -- The supervisor who approved an account tender (over the limit, a refund routed elsewhere).
+    approved_by_number text,
     lane_id text,
     sale_number bigint,
     posted_at text NOT NULL,
@@ -203,12 +211,38 @@ CREATE TABLE hq.audit (
     PRIMARY KEY (origin, local_id)
 );
 
+-- The lanes' own records, as each lane last wrote them: orders and their journal records,
+-- statement runs, statements and the ledger entries each statement billed (RECORD_TABLES in
+-- pos_tui/storage/sync_spec.py). References are chain names: a customer's gid, a sale's lane
+-- and number, a ledger row's origin:local id, another record's origin:table:local id.
+CREATE TABLE hq.records (
+    origin text NOT NULL,
+    entity text NOT NULL,
+    local_id bigint NOT NULL,
+    customer_gid text,
+    data jsonb NOT NULL,
+    seq bigint NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (origin, entity, local_id)
+);
+CREATE INDEX records_customer ON hq.records (customer_gid) WHERE customer_gid IS NOT NULL;
+
+-- Each receivable ledger row is billed on one statement chain-wide: a second statement (a run
+-- at another store over rows that came down to it) is flagged.
+CREATE TABLE hq.billed (
+    entry text PRIMARY KEY,
+    statement text NOT NULL,
+    origin text NOT NULL,
+    seq bigint NOT NULL
+);
+
 -- What a supervisor must look at: overdrafts found once every lane's events met, unique fields
 -- taken at two stores, chain breaks, missing events. Never dropped; resolved with a note.
 CREATE TABLE hq.flags (
     id bigserial PRIMARY KEY,
     kind text NOT NULL CHECK (kind IN
-        ('points_overdraft', 'credit_overdraft', 'unique_conflict', 'chain_break', 'event_gap')),
+        ('points_overdraft', 'credit_overdraft', 'unique_conflict', 'chain_break', 'event_gap',
+         'billed_twice')),
     customer_gid text,
     origin text,
     seq bigint,
