@@ -283,10 +283,8 @@ BEGIN
                      ARRAY(SELECT jsonb_array_elements_text(er->'records'->(payload->>'entity')))))
             END AS blanked
         FROM hq.events
-        WHERE (kind IN ('customer', 'customer_children') AND payload->>'gid' = me)
-           OR (kind = 'audit' AND payload->>'entity' = 'customer' AND payload->>'entity_ref' = me)
-           OR (kind = 'record' AND payload->>'customer' = me
-               AND er->'records' ? (payload->>'entity'))
+        WHERE hq.event_customer(kind, payload) = me AND kind <> 'erasure'
+          AND (kind <> 'record' OR er->'records' ? (payload->>'entity'))
     ) x
     WHERE e.origin = x.origin AND e.seq = x.seq AND e.payload IS DISTINCT FROM x.blanked;
 END $$;
@@ -414,10 +412,8 @@ BEGIN
     -- store that had not heard of it yet) loses its personal values here.
     PERFORM hq.blank_erased(c.gid) FROM hq.customers c
     WHERE c.erasure IS NOT NULL AND c.gid IN (
-        SELECT coalesce(payload->>'gid', payload->>'customer', payload->>'entity_ref')
-        FROM new_events
-        WHERE kind IN ('customer', 'customer_children', 'record', 'erasure')
-           OR (kind = 'audit' AND payload->>'entity' = 'customer'));
+        SELECT hq.event_customer(kind, payload) FROM new_events
+        WHERE hq.event_customer(kind, payload) IS NOT NULL);
 
     -- How far each lane has pushed; a hole in its sequence is an event lost on the way.
     FOR gaps IN

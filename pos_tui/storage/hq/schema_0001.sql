@@ -46,6 +46,19 @@ CREATE TABLE hq.events (
     PRIMARY KEY (origin, seq)
 );
 
+-- The customer an event is about (NULL for sales, ledgers, reference data): how an erasure
+-- finds the events whose personal values it blanks, without reading every event.
+CREATE FUNCTION hq.event_customer(kind text, payload jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN kind IN ('customer', 'customer_children', 'erasure') THEN payload->>'gid'
+        WHEN kind = 'record' THEN payload->>'customer'
+        WHEN kind = 'audit' AND payload->>'entity' = 'customer' THEN payload->>'entity_ref'
+    END
+$$;
+CREATE INDEX events_customer ON hq.events (hq.event_customer(kind, payload))
+    WHERE hq.event_customer(kind, payload) IS NOT NULL;
+
 -- The sales journal of every lane, each sale exactly as its lane sealed it.
 CREATE TABLE hq.sales (
     origin text NOT NULL,
