@@ -53,12 +53,17 @@ class Names:
 
     # -- local -> chain ------------------------------------------------------------------------
     def gid(self, customer_id: int | None) -> str | None:
-        if customer_id is None:
+        return self._chain_name("customer", customer_id)
+
+    def _chain_name(self, entity: str, local_id: int | None) -> str | None:
+        """``<origin>:<local id>`` of the lane that made the row (a row that came down from
+        head office keeps the name it came with)."""
+        if local_id is None:
             return None
         row = self.db.execute(
-            "SELECT gid FROM sync_ids WHERE entity = 'customer' AND local_id = ?", [customer_id]
+            "SELECT gid FROM sync_ids WHERE entity = ? AND local_id = ?", [entity, local_id]
         ).fetchone()
-        return row[0] if row else f"{self.origin}:{customer_id}"
+        return row[0] if row else f"{self.origin}:{local_id}"
 
     def code(self, table: str, row_id: int | None) -> str | None:
         if row_id is None:
@@ -84,14 +89,8 @@ class Names:
         return {"lane_id": row[0], "sale_number": row[1]} if row else None
 
     def ledger_gid(self, entry_id: int | None) -> str | None:
-        """A receivable ledger row's chain name: ``<origin>:<local id>`` of the lane that
-        posted it (a row another lane posted came down with its name)."""
-        if entry_id is None:
-            return None
-        row = self.db.execute(
-            "SELECT gid FROM sync_ids WHERE entity = 'receivable' AND local_id = ?", [entry_id]
-        ).fetchone()
-        return row[0] if row else f"{self.origin}:{entry_id}"
+        """A receivable ledger row's chain name (as head office keys it: origin, local id)."""
+        return self._chain_name("receivable", entry_id)
 
     def record(self, table: str, row_id: int | None) -> str | None:
         return None if row_id is None else f"{self.origin}:{table}:{row_id}"
