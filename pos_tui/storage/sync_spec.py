@@ -161,6 +161,8 @@ LANE_ONLY: dict[str, str] = {
     "settings": "the store's own options (pos-tui options): settings differ by store",
     "open_sales": "sales being rung up or held at this store's lanes",
     "print_jobs": "this store's print queue",
+    # Each no-sale is also an audit row, and audit rows travel.
+    "drawer_openings": "this store's cash drawer journal (its no-sales are audited)",
     "customer_visits": "who is in this store now",
     "customer_name_keys": "the name search index, rebuilt from the customers",
     "journal_migrations": "how this file's journal was re-sealed; head office keeps the seals",
