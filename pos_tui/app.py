@@ -29,6 +29,7 @@ from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.services.runtime.backend import Backend, open_backend, system_now
 from pos_tui.services.runtime.runner import ServiceRunner
 from pos_tui.text import plain
+from pos_tui.widgets.errors import ContainErrors, error_line, log_error
 from pos_tui.widgets.fmt import money
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-class PosApp(App[None]):
+class PosApp(ContainErrors, App[None]):
     """A point-of-sale lane.
 
     Hooks for devices and printing (call from other threads with ``app.call_from_thread``):
@@ -523,6 +524,31 @@ class PosApp(App[None]):
         if isinstance(screen, CheckoutScreen):
             for title, help_text, action in screen.palette():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette(a))
+
+    # -- the one error policy (widgets/errors.py) --------------------------------------------------
+    def report_error(self, error: BaseException, *, where: str) -> None:
+        """An unexpected error anywhere in the lane: logged, said in one line (on the screen's
+        message line too when it has one), and the lane carries on with its sale."""
+        from pos_tui.screens.service_calls import ServiceScreen
+
+        log_error(error, where=where)
+        line = error_line(error)
+        screen = self.screen if self.is_running else None
+        if isinstance(screen, ServiceScreen):
+            screen.refuse(line)
+        else:
+            self.say(line, title="Error", severity="error")
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual ends the app on any error nothing handled. A worker's error (a service call,
+        # a search, a print) has ended only that worker: report it and carry on. Anything
+        # else (a screen that cannot even be built) still ends the app, without locals.
+        from textual.worker import WorkerFailed
+
+        if isinstance(error, WorkerFailed) and self.is_running:
+            self.report_error(error.error, where="worker")
+            return
+        super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
         """An error nothing handled ends the app with its traceback, like Textual's own, but

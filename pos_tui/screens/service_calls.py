@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from pos_tui.storage.errors import StorageFault, fault_of
+from pos_tui.widgets.errors import ContainErrors
 
 if TYPE_CHECKING:
     from pos_tui.app import PosApp
@@ -31,7 +32,7 @@ def retryable(exc: BaseException) -> bool:
     return bool(getattr(exc, "retry", False)) or fault_of(exc) is not None
 
 
-class ServiceScreen(Screen[R]):
+class ServiceScreen(ContainErrors, Screen[R]):
     """A screen of the app that calls services: ``attempt``, ``refuse`` and ``hint``.
 
     A family of screens names the errors its users read (anything else is a bug: logged and
@@ -88,14 +89,13 @@ class ServiceScreen(Screen[R]):
             return True, await self.pos.call_service(fn, *args, **kwargs)
         except self.USER_ERRORS as exc:
             self.refuse(error_text(exc), retry=retry if retryable(exc) else None)
-        except Exception as exc:  # a bug must not close the screen, nor lose a sale
+        except Exception as exc:
             fault = fault_of(exc)
-            if fault is not None:
+            if fault is None:  # a bug: the one error policy says it, the screen goes on
+                self.pos.report_error(exc, where=f"{self.CALLS_FROM} service call")
+            else:
                 log.warning("%s service call: %s", self.CALLS_FROM, fault.detail)
                 self.refuse(self.fault_text(fault), retry=retry)
-            else:
-                log.exception("%s service call failed", self.CALLS_FROM)
-                self.refuse(f"Unexpected error: {exc}")
         return False, None
 
     def fault_text(self, fault: StorageFault) -> str:
