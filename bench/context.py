@@ -32,6 +32,11 @@ QUICK: dict[str, Any] = {
     "coldstart_rounds": 3,
     "termbytes_scans": 20,
     "kiosk_scans": 10,
+    "sync_lanes": 50,
+    "sync_sales": 1000,
+    "sync_batch": 500,
+    "sync_interval": 1.0,
+    "sync_lag_seconds": 10.0,
 }
 
 FULL: dict[str, Any] = {
@@ -52,6 +57,7 @@ FULL: dict[str, Any] = {
     "coldstart_rounds": 6,
     "termbytes_scans": 30,
     "kiosk_scans": 20,
+    "sync_lag_seconds": 30.0,
 }
 
 

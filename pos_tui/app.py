@@ -29,6 +29,7 @@ from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.services.runtime.backend import Backend, open_backend, system_now
 from pos_tui.services.runtime.runner import ServiceRunner
 from pos_tui.text import plain
+from pos_tui.widgets.errors import ContainErrors, error_line, log_error
 from pos_tui.widgets.fmt import money
 
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
     from pos_tui.services.checkout.sale import Committed
     from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
     from pos_tui.services.staff.auth import Employee
+    from pos_tui.services.sync.agent import SyncStatus
     from pos_tui.widgets.device_bridge import DeviceBridge, KeyWedge
+    from pos_tui.widgets.sync_bridge import SyncBridge
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -64,7 +67,7 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-class PosApp(App[None]):
+class PosApp(ContainErrors, App[None]):
     """A point-of-sale lane.
 
     Hooks for devices and printing (call from other threads with ``app.call_from_thread``):
@@ -115,6 +118,9 @@ class PosApp(App[None]):
         self.wedge: KeyWedge | None = None
         self._own_printing = False
         self.print_waiting = 0  # this lane's print jobs not printed (the lane bar shows it)
+        # Head office sync ([sync] url): its worker and the status the top bar shows.
+        self.sync_bridge: SyncBridge | None = None
+        self.sync_line = ""
 
     def get_driver_class(self) -> type[Driver]:
         """The platform's driver, writing fewer bytes for the same screen (thin terminals,
@@ -141,6 +147,31 @@ class PosApp(App[None]):
             self.set_keymap(self.settings.keymap)
         self.push_screen(SignInScreen())
         self.call_after_refresh(self._open_devices)
+        if self.settings.sync.url:
+            self.call_after_refresh(self._start_sync)
+
+    # -- head office sync ------------------------------------------------------------------------
+    def _start_sync(self) -> None:
+        """Sync with head office on a worker thread; the top bar shows its state."""
+        from pos_tui.widgets.sync_bridge import SyncBridge
+
+        self.sync_line = "connecting · head office"
+        self.sync_bridge = SyncBridge(self, self.settings, self.sync_changed, self.backend.now)
+        self.after_commit.append(lambda _committed: self._kick_sync())
+        self.sync_bridge.start()
+
+    def _kick_sync(self) -> None:
+        if self.sync_bridge is not None:
+            self.sync_bridge.kick()
+
+    def sync_changed(self, status: SyncStatus) -> None:
+        from pos_tui.widgets.lane_bar import LaneBar
+
+        if status.stopped and status.error and not self.sync_line.startswith("sync stopped"):
+            self.say(f"Head office sync stopped: {status.error}", title="Sync", severity="error")
+        self.sync_line = status.line()
+        for bar in self.screen.query(LaneBar):
+            bar.set_sync(self.sync_line)
 
     # -- devices ---------------------------------------------------------------------------------
     def _open_devices(self) -> None:
@@ -234,6 +265,8 @@ class PosApp(App[None]):
             self.device_notice(f"Device event not handled: {exc}", error=True)
 
     def _close_devices(self) -> None:
+        if self.sync_bridge is not None:
+            self.sync_bridge.stop()
         if self._own_printing and self.printing is not None:
             try:
                 self.printing.stop()
@@ -488,6 +521,29 @@ class PosApp(App[None]):
         if isinstance(screen, CheckoutScreen):
             for title, help_text, action in screen.palette():
                 yield SystemCommand(title, help_text, lambda a=action: screen.run_palette(a))
+
+    # -- the one error policy (widgets/errors.py) --------------------------------------------------
+    def report_error(self, error: BaseException, *, where: str) -> None:
+        """An unexpected error anywhere in the lane: logged, said in one line (on the screen's
+        message line too when it has one), and the lane carries on with its sale."""
+        from pos_tui.screens.service_calls import ServiceScreen
+
+        log_error(error, where=where)
+        self.say(error_line(error), title="Error", severity="error")
+        screen = self.screen if self.is_running else None
+        if isinstance(screen, ServiceScreen):
+            screen.say_on_line("Unexpected error: see the log", error=True)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual ends the app on any error nothing handled. A worker's error (a service call,
+        # a search, a print) has ended only that worker: report it and carry on. Anything
+        # else (a screen that cannot even be built) still ends the app, without locals.
+        from textual.worker import WorkerFailed
+
+        if isinstance(error, WorkerFailed) and self.is_running:
+            self.report_error(error.error, where="worker")
+            return
+        super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
         """An error nothing handled ends the app with its traceback, like Textual's own, but

@@ -14,6 +14,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -147,6 +148,29 @@ class KioskConfig(_Section):
     restart_delay_seconds: Annotated[float, msgspec.Meta(ge=0)] = 2.0
 
 
+class SyncConfig(_Section):
+    """Head office sync (docs/sync.md). Off while ``url`` is empty."""
+
+    # A libpq URL with this lane's role, e.g. "postgresql://pos_lane_l1@hq.example/pos".
+    url: str = ""
+    # This database's name at head office; empty: the lane id. Bound on the first sync.
+    origin: str = ""
+    interval_seconds: Annotated[float, msgspec.Meta(gt=0)] = 5.0
+    batch_size: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 500
+    connect_timeout_seconds: Annotated[int, msgspec.Meta(ge=1)] = 5
+    # Without a successful sync for this long the lane counts as offline.
+    offline_after_seconds: Annotated[int, msgspec.Meta(ge=1)] = 60
+    # While offline: the share of the last known points balance a customer may redeem, and of
+    # the last known available credit they may charge (0 to 1).
+    offline_redeem_share: Decimal = Decimal("0.5")
+    offline_charge_share: Decimal = Decimal("0.5")
+
+    def __post_init__(self) -> None:
+        for name in ("offline_redeem_share", "offline_charge_share"):
+            if not Decimal(0) <= getattr(self, name) <= Decimal(1):
+                raise ValueError(f"`{name}` must be between 0 and 1")
+
+
 class Settings(_Section):
     """Everything a lane is configured with (``load_settings`` builds it)."""
 
@@ -159,6 +183,7 @@ class Settings(_Section):
     statements: StatementsConfig = msgspec.field(default_factory=StatementsConfig)
     smtp: SmtpConfig = msgspec.field(default_factory=SmtpConfig)
     kiosk: KioskConfig = msgspec.field(default_factory=KioskConfig)
+    sync: SyncConfig = msgspec.field(default_factory=SyncConfig)
     keymap: dict[str, str] = {}
     # Set by load_settings: the files that were read, lowest priority first.
     sources: list[str] = []

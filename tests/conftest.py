@@ -6,13 +6,36 @@ import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from pos_tui.config import Settings, load_settings
 from pos_tui.services.runtime.backend import Backend, open_backend
 
 FIXED_NOW = datetime(2026, 11, 24, 10, 30, 0)
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (docs/money.md, "The oracle"):
+# ci (the default) keeps every property at its usual size, the checkout oracle about a minute
+# on 2 cores; long runs 100 times as many examples of the oracle (scaled_examples) and of every
+# property that sets no count of its own (a test's own @settings count stays as it is).
+LONG_FACTOR = 100
+_COMMON: dict[str, Any] = {
+    "deadline": None,  # a shared 2-core machine: no example is timed
+    "print_blob": True,  # a failure prints what reproduces it (@reproduce_failure)
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("ci", **_COMMON)
+hypothesis_settings.register_profile("long", max_examples=100 * LONG_FACTOR, **_COMMON)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+hypothesis_settings.load_profile(PROFILE)
+
+
+def scaled_examples(ci: int) -> int:
+    """A test's own example count (``ci`` under the ci profile), 100x under long."""
+    return ci * LONG_FACTOR if PROFILE == "long" else ci
 
 
 @pytest.fixture(autouse=True)

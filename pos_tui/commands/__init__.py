@@ -20,6 +20,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("orders", "orders"),
     ("options", "options"),
     ("kiosk", "kiosk"),
+    ("sync", "sync"),
+    ("sync", "hq"),
 )
 
 

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.storage.customers import display_name
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ DEBOUNCE_SECONDS = 0.2
 RESULT_LIMIT = 50
 
 
-class CustomerSearchScreen(ModalScreen[int | None]):
+class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
     """Dismisses with the chosen customer's id (or None)."""
 
     DEFAULT_CSS = """

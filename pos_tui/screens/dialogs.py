@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from pos_tui.screens.typeahead import HoldsTypedAhead, drained, idle
 from pos_tui.text import plain
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
 
 
@@ -41,7 +42,7 @@ class Field:
     placeholder: str = ""
 
 
-class PromptScreen(HoldsTypedAhead, ModalScreen[dict[str, str] | None]):
+class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | None]):
     """Ask for one or more values: Enter (or Tab) moves to the next field and Enter accepts on
     the last, Shift+Tab goes back, Escape cancels. Dismisses with ``{field name: text}`` or None.
 
@@ -135,7 +136,7 @@ class PromptScreen(HoldsTypedAhead, ModalScreen[dict[str, str] | None]):
         self.dismiss({f.name: i.value.strip() for f, i in zip(self.fields, inputs, strict=True)})
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(ContainErrors, ModalScreen[str | None]):
     """Choose one action from a short list (arrows and Enter). Escape cancels unless the
     choice is required."""
 

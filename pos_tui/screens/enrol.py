@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 from pos_tui.hardware.events import mask_card
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.service import CustomerService
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 _FIELDS = (("first_name", "First name"), ("last_name", "Last name"), ("mobile", "Mobile"))
 
 
-class EnrolScreen(ModalScreen[int | None]):
+class EnrolScreen(ContainErrors, ModalScreen[int | None]):
     """Creates the customer with the store's defaults (``CustomerService.create``) and
     dismisses with the new id; a refused field is named and focused."""
 

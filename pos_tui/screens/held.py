@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from pos_tui.screens.sale_view import OpenSale, held_sales
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from pos_tui.app import PosApp
 
 
-class HeldSalesScreen(ModalScreen[int | None]):
+class HeldSalesScreen(ContainErrors, ModalScreen[int | None]):
     """Dismisses with the open sale id to resume, or None."""
 
     DEFAULT_CSS = """

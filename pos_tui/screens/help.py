@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
+from pos_tui.widgets.errors import ContainErrors
+
 
 def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     """(keys, description, binding id) of every active lane binding of ``screen``."""
@@ -31,7 +33,7 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     return list(rows.values())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ContainErrors, ModalScreen[None]):
     """A table of keys; any of Escape, F1 or q closes it."""
 
     DEFAULT_CSS = """

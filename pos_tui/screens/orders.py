@@ -128,9 +128,6 @@ class OrdersScreen(LaneScreen[bool]):
             else:
                 self.refuse(refusal)
             return
-        except Exception as exc:  # never lose the lane over a bug
-            self.refuse(f"Unexpected error: {exc}")
-            return
         for message in getattr(result, "messages", ()):
             self.hint(message)
             self.pos.say(message, title="Orders")

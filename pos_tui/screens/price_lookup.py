@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
 
@@ -32,7 +33,7 @@ def find_items(backend: Backend, text: str) -> list[dict[str, Any]]:
     return backend.catalog.search_items(text, limit=30)
 
 
-class PriceLookupScreen(ModalScreen[None]):
+class PriceLookupScreen(ContainErrors, ModalScreen[None]):
     """Searches as you type (debounced, in an exclusive worker)."""
 
     DEFAULT_CSS = """

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from pos_tui.storage.errors import StorageFault, fault_of
+from pos_tui.widgets.errors import ContainErrors
 
 if TYPE_CHECKING:
     from pos_tui.app import PosApp
@@ -32,18 +33,12 @@ def retryable(exc: BaseException) -> bool:
 
 
 def report_fault(app: PosApp, exc: BaseException, doing: str, *, where: str = "screen") -> None:
-    """The one handler of a bug met in a screen: its traceback goes to the log and a
-    notification says briefly that something went wrong, never dressed as a rule's answer;
-    the screen stays, with what was entered."""
-    log.error("%s: %s failed", where, doing, exc_info=exc)
-    app.say(
-        f"Unexpected error while {doing} ({type(exc).__name__}: {exc}); it was logged",
-        title="Error",
-        severity="error",
-    )
+    """A bug met in a screen while ``doing`` something: the app's one error handler
+    (``PosApp.report_error``, widgets/errors.py) logs it and says so; never a rule's answer."""
+    app.report_error(exc, where=f"{where}: {doing}")
 
 
-class ServiceScreen(Screen[R]):
+class ServiceScreen(ContainErrors, Screen[R]):
     """A screen of the app that calls services: ``attempt``, ``refuse``, ``hint`` and ``fault``.
 
     A family of screens names the errors its users read (refusals; anything else is a bug,
@@ -85,12 +80,15 @@ class ServiceScreen(Screen[R]):
     def fault(self, exc: BaseException, doing: str) -> None:
         """A bug, not a refusal (``report_fault``); the message line points at the log."""
         report_fault(self.pos, exc, doing, where=self.CALLS_FROM)
-        for line in self.query(self.MESSAGE_LINE):
-            cast(Any, line).say(f"Unexpected error while {doing}: see the log", error=True)
+        self.say_on_line(f"Unexpected error while {doing}: see the log", error=True)
 
     def hint(self, message: str) -> None:
+        self.say_on_line(message)
+
+    def say_on_line(self, message: str, *, error: bool = False) -> None:
+        """On the screen's message line only (no notification)."""
         for line in self.query(self.MESSAGE_LINE):
-            cast(Any, line).say(message)
+            cast(Any, line).say(message, error=error)
 
     async def attempt(
         self,
@@ -106,13 +104,13 @@ class ServiceScreen(Screen[R]):
             return True, await self.pos.call_service(fn, *args, **kwargs)
         except self.USER_ERRORS as exc:
             self.refuse(error_text(exc), retry=retry if retryable(exc) else None)
-        except Exception as exc:  # a bug must not close the screen, nor lose a sale
+        except Exception as exc:
             fault = fault_of(exc)
-            if fault is not None:
+            if fault is None:  # a bug: the one error policy says it, the screen goes on
+                self.fault(exc, f"calling {getattr(fn, '__qualname__', fn)}")
+            else:
                 log.warning("%s service call: %s", self.CALLS_FROM, fault.detail)
                 self.refuse(self.fault_text(fault), retry=retry)
-            else:
-                self.fault(exc, f"calling {getattr(fn, '__qualname__', fn)}")
         return False, None
 
     def fault_text(self, fault: StorageFault) -> str:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Label, Static
 from pos_tui.services.staff.auth import AuthError, AuthLocked, AuthService, Employee
 from pos_tui.services.staff.lockout import Lock, wait_text
 from pos_tui.storage.errors import StorageFault
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from pos_tui.app import PosApp
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(ContainErrors, Screen[None]):
     """Ask for an employee number and PIN. With ``locked_by`` set this is the lock screen: only
     that employee or a supervisor unlocks it, and the sale underneath stays the cashier's."""
 

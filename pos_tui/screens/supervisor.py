@@ -12,13 +12,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.services.staff.auth import AuthError, AuthService, Employee
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
     from pos_tui.app import PosApp
 
 
-class SupervisorScreen(ModalScreen[Employee | None]):
+class SupervisorScreen(ContainErrors, ModalScreen[Employee | None]):
     """Shows why the lane refused and asks for a supervisor; ``AuthService.authorize`` checks
     the PIN and writes the override to the audit log. Dismisses with the approver or None."""
 

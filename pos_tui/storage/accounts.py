@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlite_utils
 
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_rows, insert, insert_many, one
+
+# What an erased value becomes in the audit log (and at head office).
+ERASED = "[erased]"
+# Columns of ``customers`` that hold personal data, cleared on erasure.
+PERSONAL_FIELDS = (
+    "salutation",
+    "first_name",
+    "last_name",
+    "company_name",
+    "card_number",
+    "card_issue_date",
+    "card_expiry_date",
+    "phone",
+    "mobile",
+    "fax",
+    "email",
+    "website",
+    "tax_resale_id",
+    "birth_date",
+    "spouse_name",
+    "anniversary_date",
+    "remarks",
+    "pos_remarks",
+    "link_customer_id",
+    "pin_hash",
+)
+# A customer's other rows that hold personal data, deleted on erasure (sync names the sets).
+PERSONAL_CHILDREN = {
+    "addresses": "customer_addresses",
+    "contacts": "customer_contacts",
+    "pictures": "customer_pictures",
+}
 
 
 class StatementRepository:
@@ -241,11 +274,7 @@ class ErasureRepository:
         """Delete the customer's addresses, contacts and pictures; how many of each."""
         counts: dict[str, int] = {}
         with write(self.db):
-            for name, table in (
-                ("addresses", "customer_addresses"),
-                ("contacts", "customer_contacts"),
-                ("pictures", "customer_pictures"),
-            ):
+            for name, table in PERSONAL_CHILDREN.items():
                 cur = self.db.execute(f"DELETE FROM {table} WHERE customer_id = ?", [customer_id])
                 counts[name] = cur.rowcount
         return counts
@@ -271,3 +300,24 @@ class ErasureRepository:
     def set_audit_changes(self, audit_id: int, changes: str) -> None:
         with write(self.db):
             self.db.execute("UPDATE audit_log SET changes = ? WHERE id = ?", [changes, audit_id])
+
+    def blank_audit(self, customer_id: int) -> int:
+        """Blank the values of personal fields in the customer's earlier audit rows (allowed
+        once the customer's erasure is recorded); how many rows changed."""
+        count = 0
+        personal = set(PERSONAL_FIELDS)
+        for entry in self.audit_rows(customer_id):
+            try:
+                changes = json.loads(entry["changes"])
+            except ValueError:
+                changes = {}
+            if not isinstance(changes, dict):
+                continue
+            blanked = {
+                k: (ERASED if k in personal and v is not None else v) for k, v in changes.items()
+            }
+            if blanked != changes:
+                text = json.dumps(blanked, ensure_ascii=False, sort_keys=True, default=str)
+                self.set_audit_changes(int(entry["id"]), text)
+                count += 1
+        return count

@@ -161,6 +161,17 @@ def _m0011_pin_lockouts(db: sqlite_utils.Database) -> None:
     _run_script(db, "schema_v11_pin_lockouts.sql")
 
 
+@migrations(name="0012_sync_outbox")
+def _m0012_sync_outbox(db: sqlite_utils.Database) -> None:
+    # Head office sync (docs/sync.md): the outbox, filled by triggers in the transaction of
+    # every change that must travel, with what the database already held queued first.
+    from pos_tui.storage import sync_outbox
+
+    _run_script(db, "schema_sync.sql")
+    sync_outbox.backfill(db)
+    sync_outbox.install_triggers(db)
+
+
 @migrations(name="0013_print_job_states")
 def _m0013_print_job_states(db: sqlite_utils.Database) -> None:
     # Print jobs queued -> printing -> printed, late copies, and the drawer's openings. The

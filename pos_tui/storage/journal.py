@@ -31,7 +31,7 @@ from pos_tui.storage.journal_seal import (
 )
 from pos_tui.storage.rows import Row, all_rows, insert, one
 
-__all__ = ["GENESIS", "BrokenLink", "JournalCheck", "JournalRepository", "Reseal"]
+__all__ = ["GENESIS", "BrokenLink", "JournalCheck", "JournalRepository", "LaneWalk", "Reseal"]
 
 # Sales are verified this many at a time: their rows come in one query per child table.
 _BATCH = 500
@@ -338,6 +338,11 @@ class _LaneWalk:
         self.prev = sale["hash"]
         self.expected_number += 1
         return None
+
+
+# Head office walks each lane's chain as it arrives with these same steps
+# (pos_tui/services/sync/verify.py).
+LaneWalk = _LaneWalk
 
 
 def _reseal_mismatch(

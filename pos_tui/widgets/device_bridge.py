@@ -35,6 +35,7 @@ from pos_tui.services.checkout.drawer import DrawerResult, DrawerWorker
 from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.lane_devices import DeviceAction, LaneDevices, WedgeRoute, route
+from pos_tui.widgets.errors import ContainErrors
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ class KeyWedge:
         return False
 
 
-class CardPromptScreen(ModalScreen[str | None]):
+class CardPromptScreen(ContainErrors, ModalScreen[str | None]):
     """F2 with method of input `smart_card`: wait for the card. Dismisses with the card number
     (the app calls `card_read`), or None when the cashier presses Escape to type instead."""
 

@@ -35,9 +35,12 @@ class LaneBar(Static):
         self.who = who
         self._now = now
         self.waiting = 0  # print jobs not printed (from the app's print worker)
+        # Head office sync ("online · queued 0 · synced 10:31"); empty when sync is off.
+        self.sync = ""
 
     def on_mount(self) -> None:
         self.waiting = int(getattr(self.app, "print_waiting", 0) or 0)
+        self.sync = str(getattr(self.app, "sync_line", "") or "")
         self.set_interval(30, self.refresh_bar)
         self.refresh_bar()
 
@@ -46,8 +49,14 @@ class LaneBar(Static):
             self.waiting = count
             self.refresh_bar()
 
+    def set_sync(self, line: str) -> None:
+        if line != self.sync:
+            self.sync = line
+            self.refresh_bar()
+
     def refresh_bar(self) -> None:
-        stamp = self._now().strftime("%Y-%m-%d %H:%M")
+        now = self._now()
+        stamp = now.strftime("%Y-%m-%d %H:%M")
         left = Text(f"Lane {self.lane} · Store {self.store} · ")
         left.append_text(safe(self.who))
         if self.waiting:
@@ -55,8 +64,14 @@ class LaneBar(Static):
             left.append(" · ")
             left.append(f"{self.waiting} receipt{plural} waiting", style="reverse")
         width = max(self.size.width - 2, 0)
-        gap = max(width - len(left.plain) - len(stamp), 1)
-        left.append(" " * gap + stamp)
+        right = stamp
+        if self.sync:
+            # The sync state first; the clock as room allows.
+            options = [f"{self.sync} · {stamp}", f"{self.sync} · {now:%H:%M}", self.sync]
+            room = width - len(left.plain) - 1
+            right = next((o for o in options if len(o) <= room), options[-1])
+        gap = max(width - len(left.plain) - len(right), 1)
+        left.append(" " * gap + right)
         self.update(left)
 
     def on_resize(self) -> None:

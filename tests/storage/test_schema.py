@@ -28,6 +28,7 @@ def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
         "0009_customer_accounts",
         "0010_receivable_approver",
         "0011_pin_lockouts",
+        "0012_sync_outbox",
         "0013_print_job_states",
     ]
     db.conn.close()

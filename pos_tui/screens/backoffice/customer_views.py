@@ -16,10 +16,11 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.services.customers.history import History, HistoryService, SaleDetail
 from pos_tui.widgets.backoffice.chart import SpendingChart
+from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
 
 
-class TextScreen(ModalScreen[None]):
+class TextScreen(ContainErrors, ModalScreen[None]):
     """A scrollable text (a sale's detail, an audit entry, a statement); Escape closes."""
 
     DEFAULT_CSS = """

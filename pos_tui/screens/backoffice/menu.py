@@ -28,6 +28,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("price_lists", "Price lists", "p"),
     ("options", "Store options", "o"),
     ("statements", "Statement run", "s"),
+    ("sync_flags", "Head office flags", "h"),
 )
 
 
@@ -93,6 +94,7 @@ def screen_for(entry: str) -> Screen[None]:
     from pos_tui.screens.backoffice.import_export import ImportExportScreen
     from pos_tui.screens.backoffice.options import StoreOptionsScreen
     from pos_tui.screens.backoffice.price_lists import PriceListListScreen
+    from pos_tui.screens.backoffice.sync_flags import SyncFlagsScreen
 
     if entry == "customers":
         return CustomerListScreen()
@@ -106,4 +108,6 @@ def screen_for(entry: str) -> Screen[None]:
         from pos_tui.screens.backoffice.statements import StatementRunScreen
 
         return StatementRunScreen()
+    if entry == "sync_flags":
+        return SyncFlagsScreen()
     return CatalogListScreen(entry)

@@ -80,8 +80,12 @@ class Checkout(ReturnLines, Tenders):
     ) -> Checkout:
         """Recall a held sale (of any lane) or one this lane left in progress. Claimed at once:
         the sale moves to this lane; a lane that recalls it a moment later is refused, told
-        which lane has it."""
-        with this_lanes(open_sale_id, recall=True):
+        which lane has it. A locked database or a failed write is a refusal like any other:
+        the sale stays where it was."""
+        with (
+            saved(backend.db, failed="The sale was not recalled"),
+            this_lanes(open_sale_id, recall=True),
+        ):
             row = backend.open_sales.claim(
                 open_sale_id,
                 lane_id=backend.settings.lane.id,
@@ -498,6 +502,7 @@ class Checkout(ReturnLines, Tenders):
             )
         self._tenders_fit(priced)
         change = self._change(self.due(priced), self.paid())
+        self._check_charges(basis)
         return recorder.prepare(priced, change, self.sign)
 
     @classmethod

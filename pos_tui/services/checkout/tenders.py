@@ -22,11 +22,12 @@ from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.atomic import atomic
 from pos_tui.services.checkout.cart import Cart, CartTender
-from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.lockout import PinLocked, check_customer_pin
+from pos_tui.services.sync import policy
 
 
 @dataclass(frozen=True)
@@ -135,25 +136,16 @@ class Tenders:
             raise CheckoutError(message, code="CHARGE_PIN_LOCKED") from None
         if pin and not pin_ok:
             raise CheckoutError("Wrong customer PIN", code="CHARGE_PIN_WRONG")
-        request = engine.ChargeRequest(
-            transaction_type="charge",
-            amount=value,
+        request = self._charge_request(
+            value,
             pin_verified=pin_ok,
-            reference=(reference or "").strip() or None,
-            location_id=self.inputs.location_id(),
-            supervisor_override=approver is not None and approver.at_least("supervisor"),
+            reference=reference,
+            override=approver is not None and approver.at_least("supervisor"),
         )
         audit: list[tuple[str, dict[str, Any]]] = []
         if self.cart.kind == "sale":
             decision = self.quote(charge=request).charge
-            if decision is not None and not decision.allowed:
-                first = decision.refusals[0]
-                overridable = all(r.override_allowed for r in decision.refusals)
-                raise CheckoutError(
-                    "; ".join(r.message for r in decision.refusals),
-                    code=first.code,
-                    override_allowed=overridable,
-                )
+            _refuse_charge(decision)
             if decision is not None and decision.overridden and approver is not None:
                 overridden = [r.code for r in decision.overridden]
                 audit.append(
@@ -162,6 +154,10 @@ class Tenders:
                         {"amount": str(value), "approved_by": approver.id, "lifted": overridden},
                     )
                 )
+            charged = sum(
+                (Decimal(t.amount) for t in self.cart.tenders if t.kind == "account"), ZERO
+            )
+            policy.check_charge(self.b, self.cart.customer_id, charged + value)
             due = self._charge_due_date(self.cart.customer_id)
             self.notices.append(f"{value} charged to the account: due {due.isoformat()}")
         if reference and reference.strip():
@@ -174,6 +170,38 @@ class Tenders:
             pin_verified=pin_ok,
         )
         return self._add_tender(tender, audit=audit)
+
+    def _charge_request(
+        self, amount: Decimal, *, pin_verified: bool, reference: str | None, override: bool
+    ) -> engine.ChargeRequest:
+        return engine.ChargeRequest(
+            transaction_type="charge",
+            amount=amount,
+            pin_verified=pin_verified,
+            reference=(reference or "").strip() or None,
+            location_id=self.inputs.location_id(),
+            supervisor_override=override,
+        )
+
+    def _check_charges(self, basis: PricingBasis) -> None:
+        """The sale's charges to account checked again on ``basis`` (the customer's account as
+        the commit reads it under its write lock): another lane may have charged the same
+        account since they were tendered, so together they would pass the credit limit. A
+        charge a supervisor approved keeps its override."""
+        charged = [t for t in self.cart.tenders if t.kind == "account"]
+        if self.cart.kind != "sale" or not charged:
+            return
+        request = self._charge_request(
+            sum((Decimal(t.amount) for t in charged), ZERO),
+            pin_verified=all(t.pin_verified for t in charged),
+            reference=next((t.reference for t in charged if t.reference), None),
+            override=any(t.approved_by is not None for t in charged),
+        )
+        _refuse_charge(
+            self.quote(charge=request, basis=basis).charge,
+            then="the account changed since it was charged (another lane?): take the charge off "
+            "(F9 on the pay screen) and charge it again",
+        )
 
     def _charge_due_date(self, customer_id: int) -> dt.date:
         """When a charge posted today falls due (the commit posts it with this date); terms
@@ -204,6 +232,10 @@ class Tenders:
         offer = self.points_offer(wanted)
         if offer.refusal is not None:
             raise CheckoutError(offer.refusal, code="REDEMPTION_REFUSED")
+        already = sum(
+            (Decimal(t.points or 0) for t in self.cart.tenders if t.kind == "points"), ZERO
+        )
+        policy.check_redemption(self.b, self.cart.customer_id, already + offer.points)
         if offer.capped is not None:
             self.notices.append(
                 f"{_count(wanted)} points asked: {_count(offer.points)} redeemed = {offer.value} "
@@ -356,6 +388,19 @@ class Tenders:
         if value < 0:
             raise CheckoutError(f"{what} cannot be negative")
         return value
+
+
+def _refuse_charge(decision: engine.ChargeDecision | None, *, then: str | None = None) -> None:
+    """Every reason the engine refuses a charge, as one refusal (a supervisor may lift it when
+    every reason may be lifted); ``then``: what the cashier does next."""
+    if decision is None or decision.allowed:
+        return
+    reasons = "; ".join(r.message for r in decision.refusals)
+    raise CheckoutError(
+        f"{reasons}: {then}" if then else reasons,
+        code=decision.refusals[0].code,
+        override_allowed=all(r.override_allowed for r in decision.refusals),
+    )
 
 
 def give_back(tenders: Iterable[CartTender]) -> str:

@@ -16,7 +16,6 @@ that names the fields and counts, never their values.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import dataclass
@@ -25,35 +24,18 @@ from typing import Any
 from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
-from pos_tui.storage.accounts import ErasureRepository, OrderRepository, StatementRepository
+from pos_tui.storage.accounts import (
+    PERSONAL_FIELDS,
+    ErasureRepository,
+    OrderRepository,
+    StatementRepository,
+)
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
+from pos_tui.storage.sync_events import Names
+from pos_tui.storage.sync_outbox import OutboxRepository, blank_erased
 
 log = logging.getLogger(__name__)
-ERASED = "[erased]"
-# Columns of ``customers`` that hold personal data, cleared on erasure.
-PERSONAL_FIELDS = (
-    "salutation",
-    "first_name",
-    "last_name",
-    "company_name",
-    "card_number",
-    "card_issue_date",
-    "card_expiry_date",
-    "phone",
-    "mobile",
-    "fax",
-    "email",
-    "website",
-    "tax_resale_id",
-    "birth_date",
-    "spouse_name",
-    "anniversary_date",
-    "remarks",
-    "pos_remarks",
-    "link_customer_id",
-    "pin_hash",
-)
 # What is switched off with them: nothing is sent to, or printed for, an erased customer.
 SWITCHED_OFF = ("active", "statement_print", "statement_email", "send_email", "send_sms")
 
@@ -138,6 +120,9 @@ class ErasureService:
             self.erasures.purge_search_index()
             files = StatementRepository(b.db).forget_deliveries(cid)
             audit_rows = self._blank_audit(cid)
+            # What waits to go to head office loses the values too; head office blanks its
+            # own copies when the erasure reaches it (docs/sync.md).
+            outbox_rows = blank_erased(b.db, cid, Names(b.db, self._origin()).gid(cid) or "")
             b.store.audit(
                 at=at,
                 entity="customer",
@@ -147,6 +132,7 @@ class ErasureService:
                     "fields": list(fields),
                     **removed,
                     "audit_rows_blanked": audit_rows,
+                    "outbox_rows_blanked": outbox_rows,
                     "statement_files": len(files),
                     "points_forfeited": str(b.customers.loyalty_balance(cid)),
                     "via": via,
@@ -165,22 +151,12 @@ class ErasureService:
                 log.warning("statement file of an erased customer not removed: %s", exc)
         return Erased(cid, str(row["account_number"]), fields, removed, audit_rows, deleted)
 
+    def _origin(self) -> str:
+        """This database's name at head office (bound by its first sync; until then what it
+        will be)."""
+        bound = OutboxRepository(self.b.db).get_state("origin")
+        return bound or self.b.settings.sync.origin or self.b.settings.lane.id
+
     def _blank_audit(self, customer_id: int) -> int:
         """Blank the values of personal fields in the customer's earlier audit rows."""
-        count = 0
-        personal = set(PERSONAL_FIELDS)
-        for entry in self.erasures.audit_rows(customer_id):
-            try:
-                changes = json.loads(entry["changes"])
-            except ValueError:
-                changes = {}
-            if not isinstance(changes, dict):
-                continue
-            blanked = {
-                k: (ERASED if k in personal and v is not None else v) for k, v in changes.items()
-            }
-            if blanked != changes:
-                text = json.dumps(blanked, ensure_ascii=False, sort_keys=True, default=str)
-                self.erasures.set_audit_changes(int(entry["id"]), text)
-                count += 1
-        return count
+        return self.erasures.blank_audit(customer_id)

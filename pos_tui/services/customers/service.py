@@ -28,6 +28,7 @@ from pos_tui.services.customers.rules import (
 )
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import check_customer_pin
+from pos_tui.storage.accounts import PERSONAL_FIELDS, ErasureRepository
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
@@ -232,6 +233,7 @@ class CustomerService(CustomerLookup, CustomerRules):
             old = self.b.customers.get(customer_id)
             if old is None:
                 raise FieldError("id", f"No customer with id {customer_id}")
+            self._refuse_if_erased(customer_id, changes, bool(pin or addresses or contacts))
             merged = {**old, **changes}
             self._check_names(merged)
             self._check_refs(changes)
@@ -291,6 +293,7 @@ class CustomerService(CustomerLookup, CustomerRules):
         if slot not in (1, 2):
             raise FieldError("picture", "A customer has picture 1 and picture 2")
         with write(self.b.db):
+            self._refuse_if_erased(customer_id, {}, bool(data))
             self.b.customers.set_picture(customer_id, slot, media_type, data)
             self.b.store.audit(
                 at=self.b.timestamp(),
@@ -300,6 +303,20 @@ class CustomerService(CustomerLookup, CustomerRules):
                 changes={"slot": slot, "bytes": len(data) if data else 0},
                 employee_id=employee_id,
                 lane_id=self.b.settings.lane.id,
+            )
+
+    def _refuse_if_erased(self, customer_id: int, changes: dict[str, Any], other: bool) -> None:
+        """An erased customer stays erased, here and at head office (which never takes their
+        personal values again, docs/sync.md): a returning customer is enrolled anew."""
+        given = [f for f in PERSONAL_FIELDS if changes.get(f) not in (None, "")]
+        if not given and not other:
+            return
+        erased = ErasureRepository(self.b.db).get(customer_id)
+        if erased is not None:
+            raise FieldError(
+                given[0] if given else "id",
+                f"This customer was erased on {str(erased['erased_at'])[:10]}: personal details "
+                "cannot be entered again (enrol them as a new customer)",
             )
 
     # -- PIN and points ------------------------------------------------------------------------
