@@ -35,6 +35,7 @@ from pos_tui.widgets.fmt import money
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
     from pos_tui.screens.checkout_customer import CustomerFlows
+    from pos_tui.screens.host import LaneHost
     from pos_tui.services.checkout.drawer import DrawerService, DrawerWorker
     from pos_tui.services.checkout.sale import Committed
     from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
@@ -275,6 +276,13 @@ class PosApp(ContainErrors, App[None]):
         if self.device_bridge is not None:
             self.device_bridge.stop()
 
+    # -- who is signed in -----------------------------------------------------------------------
+    def signed_in(self, employee: Employee) -> None:
+        self.employee = employee
+
+    def signed_out(self) -> None:
+        self.employee = None
+
     def who(self) -> str:
         if self.employee is None:
             return "signed out"
@@ -354,6 +362,10 @@ class PosApp(ContainErrors, App[None]):
                 except Exception as exc:  # a printer hook must never lose the sale screen
                     log.exception("after-commit hook failed")
                     self.say(f"After-sale hook failed: {exc}", title="Printer", severity="error")
+        self.kick_printing()
+
+    def kick_printing(self) -> None:
+        """Start printing what was queued (a receipt, a slip, a report) when a queue is attached."""
         kick = getattr(self.printing, "kick", None)
         if callable(kick):
             try:
@@ -653,6 +665,11 @@ class KioskApp(PosApp):
             assert isinstance(file, io.StringIO)
             log.error("kiosk: the lane stopped on an error:\n%s", file.getvalue())
             self._exit_renderables.clear()
+
+
+if TYPE_CHECKING:
+    # Screens see the app only as a LaneHost (screens/host.py): mypy checks PosApp is one.
+    _SCREENS_HOST: type[LaneHost] = PosApp
 
 
 def create_app(

@@ -328,7 +328,7 @@ class CheckoutScreen(LineFlows):
         employee = self.pos.employee
         if employee is not None:
             await self.attempt(AuthService(self.pos.backend).sign_out, employee)
-        self.pos.employee = None
+        self.pos.signed_out()
         self.app.switch_screen(SignInScreen())
 
     # -- command palette -----------------------------------------------------------------------

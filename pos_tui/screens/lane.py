@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual.message import Message
@@ -24,9 +24,6 @@ from pos_tui.services.staff.auth import AuthError, Employee
 from pos_tui.storage.errors import StorageFault, fault_of
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    pass
 
 R = TypeVar("R")
 T = TypeVar("T")

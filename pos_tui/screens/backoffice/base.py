@@ -4,7 +4,7 @@ refusals shown calmly, and the unsaved-changes guard on the way out."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,9 +17,6 @@ from pos_tui.services.accounts.receivable import ReceivableError
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    pass
 
 R = TypeVar("R")
 T = TypeVar("T")

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Label
 from pos_tui.screens.backoffice.base import StatusLine
 from pos_tui.screens.backoffice.customer_views import CustomerPage, TextScreen
 from pos_tui.screens.dialogs import Field, PromptScreen
+from pos_tui.screens.host import host_of
 from pos_tui.services.accounts.receivable import ReceivableService
 from pos_tui.services.customers.history import (
     ENTRY_LABELS,
@@ -119,20 +120,14 @@ class StatementScreen(TextScreen):
         """The customer's last closed statement, printed again through the lane's print queue."""
         from pos_tui.services.accounts.statements import queue_last_statement
 
-        pos = self.app
+        pos = host_of(self)
         note = "" if self.prints else " (this customer does not take printed statements)"
         try:
-            message = await pos.call_service(queue_last_statement, pos.backend, self.customer_id)  # type: ignore[attr-defined]
+            message = await pos.call_service(queue_last_statement, pos.backend, self.customer_id)
         except Exception as exc:
             message = f"The statement was not queued: {exc}"
-        kick = getattr(getattr(pos, "printing", None), "kick", None)
-        if callable(kick):
-            kick()
-        say = getattr(pos, "say", None)
-        if callable(say):
-            say(message + note, title="Statement")
-        else:
-            self.notify(message + note, markup=False)
+        pos.kick_printing()
+        pos.say(message + note, title="Statement")
 
 
 def _account_and_pin(backend: Backend, customer_id: int) -> tuple[AccountView, PinState]:
