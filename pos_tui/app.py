@@ -313,8 +313,8 @@ class PosApp(ContainErrors, App[None]):
         """A loyalty card was read: the checkout attaches its customer, or offers to link an
         unknown card. Ignored (with a notice) while locked or in another step."""
         from pos_tui.hardware.events import mask_card
+        from pos_tui.screens.card_prompt import CardPromptScreen
         from pos_tui.screens.lane import LaneScreen
-        from pos_tui.widgets.device_bridge import CardPromptScreen
 
         if isinstance(self.screen, CardPromptScreen):
             self.screen.card_read(card_number)
@@ -451,11 +451,11 @@ class PosApp(ContainErrors, App[None]):
         self.run_worker(self._customer_step(checkout, initial), group="sale-ops")
 
     async def _customer_step(self, checkout: CustomerFlows, initial: str) -> None:
+        from pos_tui.screens.card_prompt import CardPromptScreen
         from pos_tui.screens.customer_search import CustomerListScreen, CustomerSearchScreen
         from pos_tui.screens.dialogs import Field, PromptScreen
         from pos_tui.screens.lane import LaneScreen
         from pos_tui.services.runtime.lane_devices import customers_for_list, method_of_input
-        from pos_tui.widgets.device_bridge import CardPromptScreen
 
         try:
             method = await self.call_service(method_of_input, self.backend)
