@@ -13,8 +13,15 @@ from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
 from pos_tui.screens.entry import parse_entry
 from pos_tui.screens.keys import CHECKOUT_KEYS
 from pos_tui.screens.lane import MessageLine
-from pos_tui.screens.sale_view import OpenSale, SaleView, left_sales, snapshot, void_left_sale
+from pos_tui.services.checkout.past_sales import last_sale_id
 from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.checkout.sale_view import (
+    OpenSale,
+    SaleView,
+    left_sales,
+    snapshot,
+    void_left_sale,
+)
 from pos_tui.services.staff.auth import AuthService
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.customer_panel import CustomerPanel
@@ -293,12 +300,11 @@ class CheckoutScreen(LineFlows):
         self.run_worker(self._reprint_last(), group="sale-ops")
 
     async def _reprint_last(self) -> None:
-        b = self.pos.backend
-        ok, last = await self.attempt(b.journal.last, b.settings.lane.id)
+        ok, last = await self.attempt(last_sale_id, self.pos.backend)
         if ok and last is None:
             self.refuse("No sale on this lane yet")
         elif ok and last is not None:
-            self.pos.reprint(int(last["id"]))
+            self.pos.reprint(last)
 
     def action_no_sale(self) -> None:
         from pos_tui.screens.no_sale import no_sale

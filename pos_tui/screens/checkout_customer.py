@@ -13,8 +13,8 @@ from pos_tui.screens.lane import LaneScreen
 from pos_tui.services.customers.service import CustomerService
 
 if TYPE_CHECKING:
-    from pos_tui.screens.sale_view import SaleView
     from pos_tui.services.checkout.sale import Checkout
+    from pos_tui.services.checkout.sale_view import SaleView
 
 
 class CustomerFlows(LaneScreen[None]):

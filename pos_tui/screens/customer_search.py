@@ -20,8 +20,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.service import CustomerService
-from pos_tui.storage.customers import display_name
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from pos_tui.screens.host import LaneHost, host_of
-from pos_tui.screens.sale_view import OpenSale, held_sales
+from pos_tui.services.checkout.sale_view import OpenSale, held_sales
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe

@@ -16,9 +16,9 @@ from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
-from pos_tui.screens.sale_view import SaleView, apply
 from pos_tui.screens.service_calls import ServiceScreen, error_text
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
+from pos_tui.services.checkout.sale_view import SaleView, apply
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.staff.auth import AuthError, Employee
 from pos_tui.storage.errors import StorageFault, fault_of

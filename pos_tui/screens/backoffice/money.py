@@ -18,10 +18,10 @@ from pos_tui.services.customers.history import (
     AccountView,
     HistoryService,
     LoyaltyView,
+    account_and_pin,
 )
 from pos_tui.services.customers.service import CustomerService
-from pos_tui.services.runtime.backend import Backend
-from pos_tui.services.staff.lockout import PinState, clear_customer_lock, customer_pin_state
+from pos_tui.services.staff.lockout import clear_customer_lock
 from pos_tui.widgets.safe import safe
 
 
@@ -130,11 +130,6 @@ class StatementScreen(TextScreen):
         pos.say(message + note, title="Statement")
 
 
-def _account_and_pin(backend: Backend, customer_id: int) -> tuple[AccountView, PinState]:
-    """The account and its PIN's lockout, in one trip to the database thread."""
-    return HistoryService(backend).account(customer_id), customer_pin_state(backend, customer_id)
-
-
 class AccountScreen(CustomerPage):
     """The credit account: charges, payments, adjustments and service charges."""
 
@@ -158,7 +153,7 @@ class AccountScreen(CustomerPage):
         yield Footer()
 
     async def refresh_view(self) -> None:
-        ok, found = await self.attempt(_account_and_pin, self.pos.backend, self.customer_id)
+        ok, found = await self.attempt(account_and_pin, self.pos.backend, self.customer_id)
         if not ok or found is None:
             return
         view, pin = found

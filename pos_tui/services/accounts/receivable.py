@@ -20,8 +20,8 @@ from typing import Any
 from pos_tui import engine
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
 ZERO = Decimal(0)
