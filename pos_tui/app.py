@@ -34,7 +34,6 @@ from pos_tui.widgets.fmt import money
 
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
-    from pos_tui.screens.checkout_customer import CustomerFlows
     from pos_tui.screens.host import LaneHost
     from pos_tui.services.checkout.drawer import DrawerService, DrawerWorker
     from pos_tui.services.checkout.sale import Committed
@@ -443,76 +442,6 @@ class PosApp(ContainErrors, App[None]):
         for screen in self.screen_stack:
             for bar in screen.query(LaneBar):
                 bar.set_waiting(count)
-
-    # -- the customer step (F2) ------------------------------------------------------------------
-    def customer_step(self, checkout: CustomerFlows, initial: str = "") -> None:
-        """F2 by the store's method of input (`customers.method_of_input`): keyboard search,
-        a list, a digits-only card/mobile entry, or a prompt to tap the card."""
-        self.run_worker(self._customer_step(checkout, initial), group="sale-ops")
-
-    async def _customer_step(self, checkout: CustomerFlows, initial: str) -> None:
-        from pos_tui.screens.card_prompt import CardPromptScreen
-        from pos_tui.screens.customer_search import CustomerListScreen, CustomerSearchScreen
-        from pos_tui.screens.dialogs import Field, PromptScreen
-        from pos_tui.screens.lane import LaneScreen
-        from pos_tui.services.runtime.lane_devices import customers_for_list, method_of_input
-
-        try:
-            method = await self.call_service(method_of_input, self.backend)
-        except Exception:
-            log.exception("method of input not read")
-            method = "keyboard"
-
-        def chosen(customer_id: int | None) -> None:
-            if customer_id is not None:
-                checkout.attach(customer_id)
-
-        def search() -> None:
-            self.push_screen(CustomerSearchScreen(initial=initial), chosen)
-
-        if method == "smart_card":
-
-            def tapped(card: str | None) -> None:
-                if card is None:
-                    search()
-                else:
-                    checkout.post_message(LaneScreen.CardRead(card))
-
-            self.push_screen(CardPromptScreen(), tapped)
-        elif method == "num_pad":
-
-            def entered(values: dict[str, str] | None) -> None:
-                if values and values["number"]:
-                    self.run_worker(self._by_number(checkout, values["number"]), group="sale-ops")
-
-            digits = initial if initial.isdigit() else ""
-            field = Field("number", "Card or mobile number", digits, restrict=r"[0-9]*")
-            self.push_screen(PromptScreen("Customer", [field]), entered)
-        elif method == "list":
-            rows = await self.call_service(customers_for_list, self.backend)
-            self.push_screen(CustomerListScreen(rows), chosen)
-        else:
-            search()
-
-    async def _by_number(self, checkout: CustomerFlows, number: str) -> None:
-        from pos_tui.screens.customer_search import CustomerSearchScreen
-        from pos_tui.services.customers.fields import FieldError
-        from pos_tui.services.customers.service import CustomerService
-
-        try:
-            rows = await self.call_service(CustomerService(self.backend).find, number)
-        except FieldError as exc:  # a number too long to be one
-            checkout.refuse(exc.message)
-            return
-        if len(rows) == 1:
-            checkout.attach(int(rows[0]["id"]))
-        elif rows:
-            self.push_screen(
-                CustomerSearchScreen(initial=number),
-                lambda cid: checkout.attach(cid) if cid is not None else None,
-            )
-        else:
-            checkout.refuse(f"No customer with card or mobile number {number}")
 
     # -- help and commands -----------------------------------------------------------------------
     def action_help(self) -> None:

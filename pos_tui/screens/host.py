@@ -19,7 +19,6 @@ from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
     from pos_tui.config import Settings
-    from pos_tui.screens.checkout_customer import CustomerFlows
     from pos_tui.services.checkout.drawer import DrawerService
     from pos_tui.services.checkout.record import Committed
     from pos_tui.services.runtime.backend import Backend
@@ -71,10 +70,6 @@ class LaneHost(Protocol):
 
     def report_error(self, error: BaseException, *, where: str) -> None:
         """The one error policy (widgets/errors.py): log it, say one line, carry on."""
-        ...
-
-    def customer_step(self, checkout: CustomerFlows, initial: str = "") -> None:
-        """F2: find the customer by the store's method of input."""
         ...
 
     # -- devices and printing ------------------------------------------------------------------
