@@ -20,8 +20,8 @@ from pos_tui.screens.service_calls import ServiceScreen, error_text
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.checkout.sale_view import SaleView, apply
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.runtime.faults import StorageFault, fault_of
 from pos_tui.services.staff.auth import AuthError, Employee
-from pos_tui.storage.errors import StorageFault, fault_of
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
 

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from pos_tui.screens.host import LaneHost, host_of
-from pos_tui.storage.errors import StorageFault, fault_of
+from pos_tui.services.runtime.faults import StorageFault, fault_of
 from pos_tui.widgets.errors import ContainErrors
 
 R = TypeVar("R")

@@ -13,9 +13,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.services.runtime.faults import StorageFault
 from pos_tui.services.staff.auth import AuthError, AuthLocked, AuthService, Employee
 from pos_tui.services.staff.lockout import Lock, wait_text
-from pos_tui.storage.errors import StorageFault
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
