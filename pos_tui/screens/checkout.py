@@ -46,9 +46,11 @@ class CheckoutScreen(LineFlows):
     """
     BINDINGS = CHECKOUT_KEYS
 
-    def __init__(self) -> None:
+    def __init__(self, co: Checkout) -> None:
+        """``co`` is built on the database thread (the sign-in screen does it); the screen
+        keeps it for the whole shift of its cashier: each commit starts the next sale on it."""
         super().__init__()
-        self.co = Checkout(self.pos.backend, self.pos_employee())
+        self.co = co
         self.view: SaleView | None = None
         self.pending_quantity: str | None = None
 
@@ -220,7 +222,8 @@ class CheckoutScreen(LineFlows):
         self.completed(committed)
 
     def completed(self, committed: Committed) -> None:
-        """After a commit: tell the app (printing hooks), show the change, start a new sale."""
+        """After a commit: tell the app (printing hooks), show the change and the next sale
+        (the commit cleared the cart; a return from the sales list leaves the sale as it was)."""
         self.pos.sale_committed(committed)
         sale = committed.sale
         self.query_one(SaleBanner).show_sale(
@@ -232,7 +235,6 @@ class CheckoutScreen(LineFlows):
         )
         what = "Return" if sale["kind"] == "return" else "Sale"
         self.hint(f"{what} {sale['sale_number']} complete · change {money(committed.change)}")
-        self.co = Checkout(self.pos.backend, self.pos_employee())
         self.run_worker(self.refresh_sale(), group="sale-ops")
         self.focus_entry()
 
@@ -289,9 +291,8 @@ class CheckoutScreen(LineFlows):
             self.refuse("Orders belong to a customer: attach one first (F2)")
             return
 
-        def back(converted: bool | None) -> None:
-            if converted:
-                self.co = Checkout(self.pos.backend, self.pos_employee())
+        def back(_converted: bool | None) -> None:
+            # An order opened from the sale has cleared its cart (OrderService).
             self.run_worker(self.refresh_sale(), group="sale-ops")
 
         self.app.push_screen(OrdersScreen(self.co, int(customer.row["id"]), customer.name), back)

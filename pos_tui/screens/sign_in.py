@@ -128,10 +128,17 @@ class SignInScreen(ContainErrors, Screen[None]):
                 self.pos.say(f"Unlocked by {employee.name}", title="Lane")
             self.dismiss()
             return
-        self.pos.signed_in(employee)
         from pos_tui.screens.checkout import CheckoutScreen
+        from pos_tui.services.checkout.sale import Checkout
 
-        self.app.switch_screen(CheckoutScreen())
+        # Built on the database thread like every service call: it reads the catalog.
+        try:
+            co = await self.pos.call_service(Checkout, self.pos.backend, employee)
+        except StorageFault as exc:
+            error.update(safe(exc.message))
+            return
+        self.pos.signed_in(employee)
+        self.app.switch_screen(CheckoutScreen(co))
 
     # -- lockout -------------------------------------------------------------------------------
     def show_lock(self, lock: Lock | None) -> None:
