@@ -43,7 +43,7 @@ class CustomerFlows(LaneScreen[None]):
 
     def action_customer(self) -> None:
         """F2 opens by the store's method of input (keyboard, list, num_pad, smart_card)."""
-        self.run_worker(find_customer(self, self._entry_text()), group="sale-ops")
+        self.run_worker(find_customer(self, self.attach, self._entry_text()), group="sale-ops")
 
     def action_enrol(self) -> None:
         self.app.push_screen(EnrolScreen(), self._attach_chosen)

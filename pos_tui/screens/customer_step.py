@@ -6,7 +6,7 @@ customer chosen. The database side is ``services/customers/customer_step.py``.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from pos_tui.screens.card_prompt import CardPromptScreen
 from pos_tui.screens.customer_search import CustomerListScreen, CustomerSearchScreen
@@ -19,13 +19,13 @@ from pos_tui.services.customers.customer_step import (
 )
 from pos_tui.services.customers.fields import FieldError
 
-if TYPE_CHECKING:
-    from pos_tui.screens.checkout_customer import CustomerFlows
+# The checkout's own: attach the customer with this id to the sale.
+Attach = Callable[[int], None]
 
 log = logging.getLogger(__name__)
 
 
-async def find_customer(checkout: CustomerFlows, initial: str) -> None:
+async def find_customer(checkout: LaneScreen[None], attach: Attach, initial: str) -> None:
     """F2 on the checkout (run in one of its workers); ``initial`` is what the entry held."""
     pos = checkout.pos
     try:
@@ -36,7 +36,7 @@ async def find_customer(checkout: CustomerFlows, initial: str) -> None:
 
     def chosen(customer_id: int | None) -> None:
         if customer_id is not None:
-            checkout.attach(customer_id)
+            attach(customer_id)
 
     def search() -> None:
         checkout.app.push_screen(CustomerSearchScreen(initial=initial), chosen)
@@ -54,7 +54,8 @@ async def find_customer(checkout: CustomerFlows, initial: str) -> None:
 
         def entered(values: dict[str, str] | None) -> None:
             if values and values["number"]:
-                checkout.run_worker(by_number(checkout, values["number"]), group="sale-ops")
+                number = values["number"]
+                checkout.run_worker(by_number(checkout, attach, number), group="sale-ops")
 
         digits = initial if initial.isdigit() else ""
         field = Field("number", "Card or mobile number", digits, restrict=r"[0-9]*")
@@ -65,7 +66,7 @@ async def find_customer(checkout: CustomerFlows, initial: str) -> None:
         search()
 
 
-async def by_number(checkout: CustomerFlows, number: str) -> None:
+async def by_number(checkout: LaneScreen[None], attach: Attach, number: str) -> None:
     """A card or mobile number typed on the num pad: attach its customer, or let the cashier
     choose among several, or say there is none."""
     pos = checkout.pos
@@ -75,11 +76,11 @@ async def by_number(checkout: CustomerFlows, number: str) -> None:
         checkout.refuse(exc.message)
         return
     if match.customer_id is not None:
-        checkout.attach(match.customer_id)
+        attach(match.customer_id)
     elif match.several:
         checkout.app.push_screen(
             CustomerSearchScreen(initial=number),
-            lambda cid: checkout.attach(cid) if cid is not None else None,
+            lambda cid: attach(cid) if cid is not None else None,
         )
     else:
         checkout.refuse(f"No customer with card or mobile number {number}")
