@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import work
@@ -13,24 +12,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from pos_tui.services.runtime.backend import Backend
+from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.services.checkout.price_lookup import find_items
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
-
-
-def find_items(backend: Backend, text: str) -> list[dict[str, Any]]:
-    """Barcode or SKU exactly, else SKU or name prefix (database thread)."""
-    text = text.strip()
-    if not text:
-        return []
-    exact = backend.catalog.item_by_code(text)
-    if exact is not None:
-        return [exact]
-    return backend.catalog.search_items(text, limit=30)
 
 
 class PriceLookupScreen(ContainErrors, ModalScreen[None]):
@@ -52,8 +38,8 @@ class PriceLookupScreen(ContainErrors, ModalScreen[None]):
         self.initial = initial
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():

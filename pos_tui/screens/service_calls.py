@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual.screen import Screen
 from textual.widget import Widget
 
-from pos_tui.storage.errors import StorageFault, fault_of
+from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.services.runtime.faults import StorageFault, fault_of
 from pos_tui.widgets.errors import ContainErrors
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -32,7 +30,7 @@ def retryable(exc: BaseException) -> bool:
     return bool(getattr(exc, "retry", False)) or fault_of(exc) is not None
 
 
-def report_fault(app: PosApp, exc: BaseException, doing: str, *, where: str = "screen") -> None:
+def report_fault(app: LaneHost, exc: BaseException, doing: str, *, where: str = "screen") -> None:
     """A bug met in a screen while ``doing`` something: the app's one error handler
     (``PosApp.report_error``, widgets/errors.py) logs it and says so; never a rule's answer."""
     app.report_error(exc, where=f"{where}: {doing}")
@@ -57,8 +55,8 @@ class ServiceScreen(ContainErrors, Screen[R]):
     retry_action: Callable[[], object] | None = None
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def refuse(self, message: str, *, retry: Callable[[], object] | None = None) -> None:
         """A refusal: inline (if the screen has a message line) and as a notification.

@@ -23,9 +23,9 @@ from textual.widgets import Footer, Input, Label, Static
 from pos_tui.engine.money import ZERO
 from pos_tui.screens.dialogs import Field, PromptScreen, focus_selected
 from pos_tui.screens.lane import LaneScreen, MessageLine
-from pos_tui.screens.sale_view import SaleView, points_value, snapshot
 from pos_tui.screens.typeahead import drained
 from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.checkout.sale_view import SaleView, points_value, snapshot
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.refund_panel import RefundPanel
 from pos_tui.widgets.safe import safe

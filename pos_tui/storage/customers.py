@@ -22,15 +22,6 @@ _CHILD_TABLES = {
 }
 
 
-def display_name(row: Row) -> str:
-    """How a customer is named on screen, on paper and in messages."""
-    if row.get("is_company") and row.get("company_name"):
-        return str(row["company_name"])
-    parts = [row.get("salutation"), row.get("first_name"), row.get("last_name")]
-    name = " ".join(str(p) for p in parts if p)
-    return name or str(row.get("company_name") or row.get("account_number") or "?")
-
-
 class CustomerRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db

@@ -24,11 +24,11 @@ from pos_tui.config import load_settings
 from pos_tui.hardware.events import ignore_event
 from pos_tui.hardware.registry import DeviceSet
 from pos_tui.hardware.serial_lines import SerialScanner
+from pos_tui.screens.card_prompt import CardPromptScreen
 from pos_tui.screens.customer_search import CustomerSearchScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.sales_list import SalesListScreen
 from pos_tui.services.runtime.lane_devices import SETTING_METHOD_OF_INPUT, LaneDevices
-from pos_tui.widgets.device_bridge import CardPromptScreen
 from tests.app.conftest import enter, settle, sign_in
 from tests.app.helpers_lane import notifications, skus, view
 

@@ -4,7 +4,7 @@ refusals shown calmly, and the unsaved-changes guard on the way out."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,9 +16,6 @@ from pos_tui.screens.dialogs import ChoiceScreen
 from pos_tui.screens.service_calls import ServiceScreen
 from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    pass
 
 R = TypeVar("R")
 T = TypeVar("T")

@@ -3,6 +3,8 @@ location groups: a list, and an edit form laid out from ``catalog_admin.TABLES``
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +17,6 @@ from pos_tui.screens.backoffice.form_layout import pane_ids_of
 from pos_tui.screens.service_calls import error_text
 from pos_tui.services.backoffice.catalog import TABLES, AdminField, CatalogAdmin
 from pos_tui.services.customers.fields import FieldError
-from pos_tui.storage.rows import Row
 from pos_tui.widgets.backoffice.fields import (
     FieldRow,
     choice_options,
@@ -48,7 +49,7 @@ class CatalogListScreen(BackOfficePage[None]):
         self.table = table
         self.spec = TABLES[table]
         self.TITLE_TEXT = self.spec.title
-        self.rows: list[Row] = []
+        self.rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()

@@ -38,11 +38,11 @@ from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.checkout.record import SaleRecorder
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.pins import verify_pin
 from pos_tui.storage.accounts import OrderRepository
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 
 ORDER_TYPES = ("layaway", "special", "work", "back")

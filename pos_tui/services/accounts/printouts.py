@@ -18,9 +18,9 @@ from pos_tui.hardware.receipt_text import (
     TextLine,
     columns_for_paper,
 )
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import OrderRepository, StatementRepository
-from pos_tui.storage.customers import display_name
 
 # The journal's kinds that print as a slip, and the slip's title.
 SLIP_TITLES = {

@@ -22,8 +22,8 @@ from pos_tui.engine.errors import Refused
 from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money, to_decimal
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
 log = logging.getLogger(__name__)

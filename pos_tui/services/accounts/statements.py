@@ -30,9 +30,9 @@ from pos_tui.services.accounts.mail import MailError, SmtpMailer, message, recip
 from pos_tui.services.accounts.receivable import Posting, ReceivableService
 from pos_tui.services.accounts.statement_text import statement_lines
 from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import StatementRepository
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row
 from pos_tui.text import plain

@@ -16,10 +16,10 @@ from typing import Any
 
 from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.pictures import read_picture
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.reports import SORT_KEYS, CustomerQuery, ReportRepository
 from pos_tui.storage.rows import Row
 from pos_tui.text import fold_email, plain

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pos_tui.engine.errors import Refused
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import (
@@ -30,7 +31,6 @@ from pos_tui.storage.accounts import (
     OrderRepository,
     StatementRepository,
 )
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 from pos_tui.storage.sync_events import Names
 from pos_tui.storage.sync_outbox import OutboxRepository, blank_erased

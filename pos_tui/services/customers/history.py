@@ -13,10 +13,11 @@ from typing import Any
 
 from pos_tui.engine.errors import Refused
 from pos_tui.engine.money import ZERO
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.customers.visits import Visit, VisitService
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
+from pos_tui.services.staff.lockout import PinState, customer_pin_state
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
 
@@ -323,3 +324,8 @@ def _describe(value: Any) -> str:
 
 def _plain(value: Any) -> str:
     return "(empty)" if value is None else str(value)
+
+
+def account_and_pin(backend: Backend, customer_id: int) -> tuple[AccountView, PinState]:
+    """The credit account and its PIN's lockout, in one trip to the database thread."""
+    return HistoryService(backend).account(customer_id), customer_pin_state(backend, customer_id)

@@ -12,8 +12,8 @@ from decimal import Decimal
 from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 from pos_tui.text import fold_email
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.pins import PinError, check_pin_format, hash_pin
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.errors import ConstraintRefused
 
 _CODE_ALPHABET = string.ascii_uppercase + string.digits

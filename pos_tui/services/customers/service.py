@@ -17,6 +17,7 @@ from typing import Any
 from pos_tui.engine.money import NotANumber, TooManyPlaces, parse_money, to_decimal
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.lookup import CustomerDetails, CustomerLookup
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.rules import (
     ACCOUNT_COUNTER,
     SETTING_ACCOUNT_MODE,
@@ -29,7 +30,6 @@ from pos_tui.services.customers.rules import (
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import check_customer_pin
 from pos_tui.storage.accounts import PERSONAL_FIELDS, ErasureRepository
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
 __all__ = [
