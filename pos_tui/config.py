@@ -77,6 +77,10 @@ class CurrencyConfig(_Section):
     symbol: str = "Rs."
     minor_unit: Annotated[int, msgspec.Meta(ge=0, le=4)] = 2
     locale: str = "en_IN"
+    # The notes and coins a till is counted in, largest first (shift floats and counts).
+    denominations: list[str] = msgspec.field(
+        default_factory=lambda: ["2000", "500", "200", "100", "50", "20", "10", "5", "2", "1"]
+    )
 
 
 class ReceiptConfig(_Section):
@@ -117,6 +121,22 @@ class LockoutConfig(_Section):
     first_delay_seconds: Annotated[int, msgspec.Meta(ge=1)] = 30
     multiplier: Annotated[int, msgspec.Meta(ge=1)] = 2
     max_delay_seconds: Annotated[int, msgspec.Meta(ge=1)] = 3600
+
+
+class ShiftsConfig(_Section):
+    """Opening and counting the till (docs/shifts.md)."""
+
+    # How the opening float is entered: one amount, or counted by denomination.
+    float_entry: Literal["amount", "denominations"] = "amount"
+    # The float offered at opening (the cashier may change it).
+    default_float: str = "2000.00"
+    # Reason codes for paid in and paid out: code -> label.
+    paid_in_reasons: dict[str, str] = msgspec.field(
+        default_factory=lambda: {"FLOAT": "Float top-up", "OTHER": "Other"}
+    )
+    paid_out_reasons: dict[str, str] = msgspec.field(
+        default_factory=lambda: {"SUPPLIES": "Shop supplies", "OTHER": "Other"}
+    )
 
 
 class DevicesConfig(_Section):
@@ -184,6 +204,7 @@ class Settings(_Section):
     smtp: SmtpConfig = msgspec.field(default_factory=SmtpConfig)
     kiosk: KioskConfig = msgspec.field(default_factory=KioskConfig)
     sync: SyncConfig = msgspec.field(default_factory=SyncConfig)
+    shifts: ShiftsConfig = msgspec.field(default_factory=ShiftsConfig)
     keymap: dict[str, str] = {}
     # Set by load_settings: the files that were read, lowest priority first.
     sources: list[str] = []

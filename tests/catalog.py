@@ -138,4 +138,18 @@ def build_store(b: Backend) -> Store:
         },
         pin="4321",
     )
+    open_shift(b, cashier)
     return Store(cashier, supervisor, silver, gold, junior, liquor, anna, bob, kid, corp)
+
+
+def open_shift(b: Backend, employee: Employee, opening_float: str = "100.00") -> int:
+    """Open the backend's lane's shift (no sale without one), as a store set up ready to sell:
+    no float slip is queued (the lane asks for the float at the first sign-in otherwise)."""
+    from pos_tui.services.shifts.counts import one_amount
+    from pos_tui.services.shifts.service import ShiftService
+
+    current = b.shifts.open_for(b.settings.lane.id)
+    if current is not None:
+        return int(current["id"])
+    count = one_amount(b.settings, opening_float)
+    return int(ShiftService(b).open(employee, count, slip=False)["id"])

@@ -64,7 +64,24 @@ def cli_runner_invoke(runner: CliRunner, args: Sequence[str], input: str | None 
 def lane_backend(path: Path, lane: str, now: Callable[[], datetime] | None = None) -> Backend:
     """Another lane on the same database file (its own connection and lane id)."""
     settings = load_settings(database={"path": str(path)}, lane={"id": lane})
-    return open_backend(settings, now=now) if now else open_backend(settings)
+    b = open_backend(settings, now=now) if now else open_backend(settings)
+    ready_to_sell(b)
+    return b
+
+
+def ready_to_sell(b: Backend) -> None:
+    """Open the lane's shift (no sale without one) once the store has its staff, as the
+    first employee: a store set up ready to sell, like ``tests.catalog.build_store``."""
+    from decimal import Decimal
+
+    from pos_tui.services.staff.auth import Employee
+    from tests.catalog import open_shift
+
+    row = b.db.execute(
+        "SELECT id, number, name, role FROM employees ORDER BY id LIMIT 1"
+    ).fetchone()
+    if row is not None:
+        open_shift(b, Employee(int(row[0]), str(row[1]), str(row[2]), str(row[3]), Decimal(0)))
 
 
 def store_legacy(backend: Backend, customer_id: int, **columns: object) -> None:

@@ -32,6 +32,8 @@ def verify(state: CliState, lane: str | None) -> None:
         )
         sys.exit(1)
     click.echo(f"journal intact: {check.checked} sales checked")
+    if check.z_reports:
+        click.echo(f"  Z reports: {check.z_reports} checked (numbers run on, grand totals add up)")
     if set(check.versions) - {2}:
         counts = ", ".join(f"v{v}: {n}" for v, n in sorted(check.versions.items()))
         click.echo(f"  sealed by version: {counts}")

@@ -97,6 +97,7 @@ class DemoGenerator:
                 add_sales(self.ctx, sales, tick)
             # Last, so the orders leave the customers and sales drawn before them as they were.
             add_orders(self.ctx, range(first_customer, first_customer + customers))
+            open_demo_shift(self.b, self.now)
             self.b.store.audit(
                 at=self.now.isoformat(timespec="seconds"),
                 entity="demo",
@@ -112,3 +113,26 @@ class DemoGenerator:
             counts=counts,
             customer_pins=pins,
         )
+
+
+def open_demo_shift(backend: Backend, now: datetime) -> None:
+    """The demo lane comes with its shift open (float: ``[shifts] default_float``, opened by
+    the demo manager), so ``scripts/dev run`` sells at once; close it with a Z (Ctrl+S) to see
+    the next sign-in ask for a float. Past demo sales are history before this shift."""
+    from decimal import Decimal
+
+    from pos_tui.services.shifts.counts import one_amount
+    from pos_tui.services.shifts.service import ShiftService
+    from pos_tui.services.staff.auth import Employee
+
+    lane = backend.settings.lane.id
+    if backend.shifts.open_for(lane) is not None:
+        return
+    row = backend.db.execute(
+        "SELECT id, number, name, role FROM employees ORDER BY role = 'manager' DESC, id LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return
+    manager = Employee(int(row[0]), str(row[1]), str(row[2]), str(row[3]), Decimal(0))
+    float_ = one_amount(backend.settings, backend.settings.shifts.default_float)
+    ShiftService(backend).open(manager, float_, slip=False)

@@ -7,6 +7,7 @@ busy timeout instead of failing half-way through a sale.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -185,6 +186,49 @@ def _m0013_print_job_states(db: sqlite_utils.Database) -> None:
     widen_check(db, "print_jobs", old_states, both)
     _run_script(db, "schema_print_states.sql")
     widen_check(db, "print_jobs", "('pending', 'queued',", "('queued',")
+
+
+@migrations(name="0014_shifts")
+def _m0014_shifts(db: sqlite_utils.Database) -> None:
+    # Shifts, and the journal records of the till: paid in, paid out, cash drops, payments on
+    # account, drawer events (no sale) and the sealed Z report; print jobs of reports. The
+    # journal's kinds are widened on top of what 0009 (accounts) made them.
+    _run_script(db, "schema_v14_shifts.sql")
+    widen_in_list(db, "sales", "kind", SHIFT_RECORD_KINDS)
+    widen_in_list(db, "print_jobs", "kind", ("report",))
+
+
+# The journal record kinds of the till (pos_tui/services/shifts): cash moved without a sale,
+# payments on account, a drawer opened, and the Z report that closes a shift.
+SHIFT_RECORD_KINDS = (
+    "paid_in",
+    "paid_out",
+    "cash_drop",
+    "account_payment",
+    "drawer_open",
+    "z_report",
+)
+
+
+def widen_in_list(
+    db: sqlite_utils.Database, table: str, column: str, extra: tuple[str, ...]
+) -> None:
+    """Add values to the ``column IN (...)`` CHECK of ``table``, whatever it lists now (other
+    migrations widen the same list), in place and inside the caller's transaction, as
+    :func:`widen_check` does for a check given in full."""
+    conn = db.conn
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    pattern = re.compile(rf"\b{column} IN \(([^)]*)\)")
+    found = pattern.findall(sql)
+    if len(found) != 1:
+        raise RuntimeError(f"{table}: no single CHECK ({column} IN (...)) in its schema")
+    values = [v.strip().strip("'") for v in found[0].split(",")]
+    missing = [v for v in extra if v not in values]
+    if missing:
+        listed = ", ".join(f"'{v}'" for v in [*values, *missing])
+        widen_check(db, table, f"{column} IN ({found[0]})", f"{column} IN ({listed})")
 
 
 class _Connection(sqlite3.Connection):

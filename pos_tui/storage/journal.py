@@ -29,6 +29,7 @@ from pos_tui.storage.journal_seal import (
     seal_v1,
     v1_tax_order,
 )
+from pos_tui.storage.journal_z import check_z_reports
 from pos_tui.storage.rows import Row, all_rows, insert, one
 
 __all__ = ["GENESIS", "BrokenLink", "JournalCheck", "JournalRepository", "LaneWalk", "Reseal"]
@@ -79,6 +80,8 @@ class JournalCheck:
     # (lane, sale number) of v1 seals that hold only in the engine's tax order: written by a
     # pos-tui before 0007 after the migration ran (a lane not yet upgraded on a shared file).
     engine_order: tuple[tuple[str, int], ...] = ()
+    # Z reports checked against the records of their shifts (journal_z).
+    z_reports: int = 0
 
 
 class JournalRepository:
@@ -174,7 +177,8 @@ class JournalRepository:
         end: str | None = None,
         limit: int = 1000,
     ) -> list[Row]:
-        sql = "SELECT * FROM sales WHERE customer_id = ?"
+        # Sales and returns only: payments on account and other till records are not sales.
+        sql = "SELECT * FROM sales WHERE customer_id = ? AND kind IN ('sale', 'return')"
         params: list[Any] = [customer_id]
         if start:
             sql += " AND committed_at >= ?"
@@ -246,6 +250,7 @@ class JournalRepository:
         checked = 0
         versions: dict[int, int] = {}
         engine_order: list[tuple[str, int]] = []
+        z_reports = 0
         lanes = [lane_id] if lane_id else self.lanes()
         for lane in lanes:
             walk = _LaneWalk(lane, self._reseal_records(lane))
@@ -259,7 +264,13 @@ class JournalRepository:
                     versions[version] = versions.get(version, 0) + 1
                     checked += 1
             engine_order.extend((lane, n) for n in walk.engine_order)
-        return JournalCheck(checked, None, versions, self.reseals(lanes), tuple(engine_order))
+            counted, problem = check_z_reports(self.db, lane)
+            if problem is not None:
+                return JournalCheck(checked, BrokenLink(lane, *problem), versions)
+            z_reports += counted
+        return JournalCheck(
+            checked, None, versions, self.reseals(lanes), tuple(engine_order), z_reports
+        )
 
     def sales_in_batches(self, lane: str) -> Iterator[list[Row]]:
         cur = self.db.execute("SELECT * FROM sales WHERE lane_id = ? ORDER BY sale_number", [lane])

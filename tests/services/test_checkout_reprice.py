@@ -24,6 +24,7 @@ from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import Store, build_store
 from tests.conftest import Clock
+from tests.helpers import ready_to_sell
 
 
 @pytest.fixture
@@ -36,6 +37,7 @@ def other_lane(settings: Settings, clock: Clock) -> Iterator[Backend]:
     """A second lane on the same database file (its own connection and caches)."""
     path = settings.database_path()
     b = open_backend(load_settings(database={"path": str(path)}, lane={"id": "L2"}), now=clock)
+    ready_to_sell(b)
     yield b
     b.close()
 

@@ -25,6 +25,8 @@ from pos_tui.services.staff.auth import AuthService
 lane, path, ids = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 b = open_backend(load_settings(database={"path": path}, lane={"id": lane}))
 who = AuthService(b).sign_in("101", "1234")
+from tests.catalog import open_shift
+open_shift(b, who)
 print("ready", flush=True)
 sys.stdin.readline()  # every lane starts at once
 for open_id in ids:

@@ -30,6 +30,7 @@ def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
         "0011_pin_lockouts",
         "0012_sync_outbox",
         "0013_print_job_states",
+        "0014_shifts",
     ]
     db.conn.close()
     again = connect(db_path)

@@ -32,6 +32,7 @@ from pos_tui.services.customers.service import (
 from pos_tui.services.customers.visits import SETTING_TRACK_IN_OUT
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.lane_devices import METHODS_OF_INPUT, SETTING_METHOD_OF_INPUT
+from pos_tui.services.shifts.settings import SETTING_BLIND_CLOSE, SETTING_OVER_SHORT_TOLERANCE
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.db import write
 
@@ -51,9 +52,10 @@ TAX = "Tax"
 LOYALTY = "Loyalty policy"
 RECEIVABLE = "Receivable policy"
 MONEY = "Money"
+SHIFTS = "Shifts and cash"
 OTHER = "Engine (other)"
 ORDERS = "Customer orders"
-GROUPS = (CARD_STATUS, INPUT, TRACK, PRIVACY, CRM, NUMBERS, PRICES, TAX, LOYALTY, RECEIVABLE, MONEY, ORDERS, OTHER)  # fmt: skip
+GROUPS = (CARD_STATUS, INPUT, TRACK, PRIVACY, CRM, NUMBERS, PRICES, TAX, LOYALTY, RECEIVABLE, MONEY, ORDERS, SHIFTS, OTHER)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -344,8 +346,30 @@ _ORDER_OPTIONS = [
 ]
 
 
+_SHIFT_OPTIONS = [
+    StoreOption(
+        SETTING_BLIND_CLOSE,
+        "Blind close",
+        SHIFTS,
+        "bool",
+        NO,
+        "At the close the cashier counts the till without seeing the cash expected; the Z report shows both once it is sealed.",
+    ),
+    StoreOption(
+        SETTING_OVER_SHORT_TOLERANCE,
+        "Over/short tolerance",
+        SHIFTS,
+        "decimal",
+        "5.00",
+        "A count over or short of the cash expected by more than this needs a supervisor's approval to close the shift (audited).",
+        minimum=Decimal(0),
+        maximum=Decimal(100000),
+    ),
+]
+
+
 def _registry() -> tuple[StoreOption, ...]:
-    options = [*_CUSTOMER_OPTIONS, *_ORDER_OPTIONS, *_engine_options()]
+    options = [*_CUSTOMER_OPTIONS, *_ORDER_OPTIONS, *_SHIFT_OPTIONS, *_engine_options()]
     return tuple(sorted(options, key=lambda o: GROUPS.index(o.group)))
 
 

@@ -47,6 +47,7 @@ JOB_NAMES = {
     "reprint": "Reprint",
     "test": "Test page",
     "statement": "Statement",
+    "report": "Report",
 }
 
 
@@ -230,6 +231,10 @@ class PrintQueue:
             from pos_tui.services.accounts.printouts import statement_receipt
 
             return statement_receipt(self.b, json.loads(job["document"]))
+        if kind == "report":
+            from pos_tui.services.shifts.printouts import report_job_document
+
+            return report_job_document(self.b, job["document"])
         if job["sale_id"] is None:
             raise KeyError(f"a {kind} job without a sale")
         return build_receipt(self.b, int(job["sale_id"]), kind, late=bool(job["late"]))

@@ -67,7 +67,10 @@ def build_receipt(
         raise KeyError(f"no sale {sale_id}")
     if sale["kind"] not in ("sale", "return"):
         from pos_tui.services.accounts.printouts import slip
+        from pos_tui.services.shifts.report_text import SLIP_TITLES, slip_document
 
+        if sale["kind"] in SLIP_TITLES or sale["kind"] == "z_report":
+            return slip_document(backend, sale, copy=kind != "receipt")  # the till's records
         return slip(backend, sale, kind)  # an order payment or cancellation, a withdrawal
     children = backend.journal.children(sale_id)
     settings = backend.settings

@@ -31,6 +31,7 @@ from pos_tui.services.checkout.returns import ReturnLines
 from pos_tui.services.checkout.tenders import Tenders, give_back
 from pos_tui.services.customers.visits import VisitService
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 
 # An audit row of the sale being changed: (action, changes).
@@ -451,6 +452,7 @@ class Checkout(ReturnLines, Tenders):
         except CheckoutError:
             draft = None  # refused or not: decided on what is read under the lock
         with saved(self.b.db, failed="The sale was not completed", whole=True):
+            open_shift(self.b)  # no sale without an open shift (checked under the lock)
             latest = self.inputs.basis(customer_id, self.b.now(), known=basis)
             # A return is priced again under the lock: another lane may have returned the
             # same sale's lines since (what is left to give back is part of its price).

@@ -17,6 +17,7 @@ from pos_tui.storage.journal import JournalRepository
 from pos_tui.storage.lane_state import OpenSaleRepository, PrintQueueRepository
 from pos_tui.storage.ledgers import LedgerRepository
 from pos_tui.storage.returns import ReturnsRepository
+from pos_tui.storage.shifts import ShiftRepository
 from pos_tui.storage.store import StoreRepository
 
 
@@ -38,6 +39,7 @@ class Backend:
     open_sales: OpenSaleRepository = field(init=False)
     print_jobs: PrintQueueRepository = field(init=False)
     drawer: DrawerRepository = field(init=False)
+    shifts: ShiftRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.customers = CustomerRepository(self.db)
@@ -49,6 +51,7 @@ class Backend:
         self.open_sales = OpenSaleRepository(self.db)
         self.print_jobs = PrintQueueRepository(self.db)
         self.drawer = DrawerRepository(self.db)
+        self.shifts = ShiftRepository(self.db)
 
     def timestamp(self) -> str:
         return self.now().isoformat(timespec="seconds")
