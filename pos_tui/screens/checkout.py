@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label
 
-from pos_tui.screens.checkout_lines import LineFlows
+from pos_tui.screens.checkout_till import TillFlows
 from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
 from pos_tui.screens.entry import parse_entry
 from pos_tui.screens.keys import CHECKOUT_KEYS
@@ -30,7 +30,7 @@ from pos_tui.widgets.sale_banner import SaleBanner
 from pos_tui.widgets.totals import TotalsPanel
 
 
-class CheckoutScreen(LineFlows):
+class CheckoutScreen(TillFlows):
     """Ring up a sale from the keyboard. Every key has a binding id (``checkout.*``,
     ``lane.*``) that ``[keymap]`` in the config can rebind."""
 
@@ -118,6 +118,11 @@ class CheckoutScreen(LineFlows):
 
     async def _start(self) -> None:
         await self.refresh_sale()
+        if not await self.ensure_shift():
+            return  # the float is asked first; sales left open are offered once it is open
+        await self._offer_left_sales()
+
+    async def _offer_left_sales(self) -> None:
         ok, left = await self.attempt(left_sales, self.pos.backend, self.pos_employee())
         if ok and left:
             self._offer_left(left)
@@ -188,7 +193,7 @@ class CheckoutScreen(LineFlows):
 
         self.guarded(co, op, reason=f"add {code}", done=self.shown_new_line)
 
-    def on_lane_screen_scanned(self, message: LineFlows.Scanned) -> None:
+    def on_lane_screen_scanned(self, message: TillFlows.Scanned) -> None:
         qty = self.pending_quantity or "1"
         self._set_pending(None)
         self.add_item(message.code, qty)
@@ -211,6 +216,9 @@ class CheckoutScreen(LineFlows):
         from pos_tui.screens.tender import TenderScreen
 
         if self.view is None or self.view.empty:
+            if self.last_sale_id is not None:
+                self.preview(self.last_sale_id)  # after a commit: the receipt on screen
+                return
             self.refuse("Nothing to pay: scan an item first")
             return
         self.app.push_screen(TenderScreen(self.co, self.view), self.paid)
@@ -234,7 +242,11 @@ class CheckoutScreen(LineFlows):
             note=f"Card upgraded: {committed.upgrade}" if committed.upgrade else "",
         )
         what = "Return" if sale["kind"] == "return" else "Sale"
-        self.hint(f"{what} {sale['sale_number']} complete · change {money(committed.change)}")
+        self.last_sale_id = int(sale["id"])
+        self.hint(
+            f"{what} {sale['sale_number']} complete · change {money(committed.change)}"
+            " · F5 receipt preview"
+        )
         self.run_worker(self.refresh_sale(), group="sale-ops")
         self.focus_entry()
 
@@ -355,6 +367,7 @@ class CheckoutScreen(LineFlows):
             ("Reprint last receipt", "Queue a reprint of the last sale (Ctrl+R)", "reprint_last"),
             ("Void sale", "Drop the whole sale (Ctrl+Y)", "void_sale"),
             ("No sale", "Open the cash drawer with no sale (Ctrl+D)", "no_sale"),
+            ("Shift and cash", "X report, paid in/out, drop, account payment, Z (Ctrl+S)", "till"),
             ("Lock lane", "Lock until the cashier or a supervisor signs in (F10)", "lock"),
             ("Sign out", "Sign out of the lane (F12)", "sign_out"),
         ]

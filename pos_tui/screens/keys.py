@@ -16,7 +16,7 @@ _CHECKOUT: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("f2", "customer", "Customer", "checkout.customer", "Find a customer as you type and attach them", True),
     ("f3", "price_lookup", "Price", "checkout.price_lookup", "Look up an item's price without adding it", True),
     ("f4", "quantity", "Qty", "checkout.quantity", "A number in the entry: quantity for the next item; empty entry: change the selected line's quantity", True),
-    ("f5", "pay", "Pay", "checkout.pay", "Take payment: cash, card, account, points, split", True),
+    ("f5", "pay", "Pay", "checkout.pay", "Take payment: cash, card, account, points, split; on an empty sale, preview the last receipt", True),
     ("f6", "line_discount", "Disc", "checkout.line_discount", "Discount the selected line (10% or 10.00)", True),
     ("f7", "price_override", "Price chg", "checkout.price_override", "New unit price for the selected line", True),
     ("f8", "sale_discount", "Sale disc", "checkout.sale_discount", "Discount the whole sale (10% or 10.00)", True),
@@ -33,6 +33,7 @@ _CHECKOUT: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("ctrl+t", "orders", "Orders", "checkout.orders", "The customer's orders (layaway, special, work, back): new from the sale, pay, complete, cancel; cash withdrawal", True),
     ("ctrl+y", "void_sale", "Void sale", "checkout.void_sale", "Void the whole sale", True),
     ("ctrl+d", "no_sale", "No sale", "lane.no_sale", "Open the cash drawer with no sale (a supervisor, or their PIN; audited)", False),
+    ("ctrl+s", "till", "Shift", "checkout.till", "Shift and cash: X report, paid in/out, cash drop, payment on account, count and close (Z)", True),
     ("up", "cursor(-1)", "Line up", "checkout.cursor_up", "Select the previous line", False),
     ("down", "cursor(1)", "Line down", "checkout.cursor_down", "Select the next line", False),
 )

@@ -17,6 +17,17 @@ from pos_tui.services.checkout.sale import Committed
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
 
+KIND_NAMES = {
+    "sale": "sale",
+    "return": "RETURN",
+    "paid_in": "paid in",
+    "paid_out": "paid out",
+    "cash_drop": "cash drop",
+    "account_payment": "acct pay",
+    "drawer_open": "no sale",
+    "z_report": "Z report",
+}
+
 
 class SalesListScreen(LaneScreen[Committed | None]):
     """Dismisses with the committed return, if one was made from here."""
@@ -27,6 +38,7 @@ class SalesListScreen(LaneScreen[Committed | None]):
     BINDINGS = [
         Binding("f6", "reprint", "Reprint", id="sales.reprint"),
         Binding("f7", "return_sale", "Return", id="sales.return"),
+        Binding("f8", "preview", "Preview", id="sales.preview"),
         Binding("escape", "back", "Back", id="sales.back"),
         Binding("up", "cursor(-1)", "Up", id="sales.cursor_up", show=False),
         Binding("down", "cursor(1)", "Down", id="sales.cursor_down", show=False),
@@ -41,7 +53,9 @@ class SalesListScreen(LaneScreen[Committed | None]):
         yield Input(
             placeholder="Sale number (Enter finds it)", id="sale-number", restrict=r"[0-9]*"
         )
-        yield MessageLine("↑↓ choose · F6 reprint · F7 return · Esc back", id="message")
+        yield MessageLine(
+            "↑↓ choose · F6 reprint · F7 return · F8 preview · Esc back", id="message"
+        )
         table: DataTable[Text] = DataTable(id="sales-table", cursor_type="row")
         table.can_focus = False
         yield table
@@ -70,7 +84,7 @@ class SalesListScreen(LaneScreen[Committed | None]):
             table.add_row(
                 Text(str(sale["sale_number"]), justify="right"),
                 Text(str(sale["committed_at"]).replace("T", " ")[:16]),
-                Text("RETURN" if sale["kind"] == "return" else "sale"),
+                Text(KIND_NAMES.get(str(sale["kind"]), str(sale["kind"]))),
                 safe(sale["customer_name"]),
                 Text(money(Decimal(sale["total"])), justify="right"),
             )
@@ -106,6 +120,19 @@ class SalesListScreen(LaneScreen[Committed | None]):
         sale = self.selected()
         if sale is not None:
             self.pos.reprint(int(sale["id"]))
+
+    def action_preview(self) -> None:
+        sale = self.selected()
+        if sale is not None:
+            self.run_worker(self._preview(int(sale["id"])), group="sales")
+
+    async def _preview(self, sale_id: int) -> None:
+        from pos_tui.screens.shift import PreviewScreen
+        from pos_tui.services.checkout.preview import receipt_preview
+
+        ok, text = await self.attempt(receipt_preview, self.pos.backend, sale_id)
+        if ok and text is not None:
+            self.app.push_screen(PreviewScreen(f"Receipt (record {sale_id})", text))
 
     def action_return_sale(self) -> None:
         from pos_tui.screens.returns import ReturnScreen
