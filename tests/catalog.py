@@ -24,7 +24,8 @@ class Store:
     corp: int
 
 
-def build_store(b: Backend) -> Store:
+def build_store(b: Backend, *, shift: bool = True) -> Store:
+    """The known store; ``shift``: with lane's shift open, ready to sell."""
     setup = StoreSetup(b)
     setup.ensure_basics()
     setup.add_employee("101", "Cass Cashier", "cashier", "1234", max_discount="5")
@@ -138,7 +139,8 @@ def build_store(b: Backend) -> Store:
         },
         pin="4321",
     )
-    open_shift(b, cashier)
+    if shift:
+        open_shift(b, cashier)
     return Store(cashier, supervisor, silver, gold, junior, liquor, anna, bob, kid, corp)
 
 
