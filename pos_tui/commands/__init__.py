@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("kiosk", "kiosk"),
     ("sync", "sync"),
     ("sync", "hq"),
+    ("shifts", "shifts"),
 )
 
 

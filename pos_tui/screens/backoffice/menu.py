@@ -29,6 +29,7 @@ ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("options", "Store options", "o"),
     ("statements", "Statement run", "s"),
     ("sync_flags", "Head office flags", "h"),
+    ("shifts", "Shifts and Z reports", "z"),
 )
 
 
@@ -110,4 +111,8 @@ def screen_for(entry: str) -> Screen[None]:
         return StatementRunScreen()
     if entry == "sync_flags":
         return SyncFlagsScreen()
+    if entry == "shifts":
+        from pos_tui.screens.backoffice.shifts import ShiftsScreen
+
+        return ShiftsScreen()
     return CatalogListScreen(entry)
