@@ -40,6 +40,7 @@ from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.checkout.record import SaleRecorder
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.pins import verify_pin
 from pos_tui.storage.accounts import OrderRepository
@@ -550,6 +551,7 @@ class OrderService(OrderReader):
                 ensure_ascii=False,
             ),
         }
+        open_shift(self.b)  # no record without an open shift (inside the caller's write)
         sale = self.b.journal.append(
             {**sale_fields, "committed_at": at}, {**priced["children"], "tenders": tenders}
         )
@@ -648,6 +650,7 @@ class OrderService(OrderReader):
         at: str,
     ) -> Row:
         lane = self.b.settings.lane
+        open_shift(self.b)  # no record without an open shift (inside the caller's write)
         sale = self.b.journal.append(
             {
                 "lane_id": lane.id,

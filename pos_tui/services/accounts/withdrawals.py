@@ -22,6 +22,7 @@ from pos_tui.services.checkout.atomic import saved
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.pins import verify_pin
 from pos_tui.storage.rows import Row
@@ -90,6 +91,7 @@ class WithdrawalService:
                 raise CheckoutError(f"Cannot withdraw on this account: {exc}") from None
             at = b.timestamp()
             lane = b.settings.lane
+            open_shift(b)  # cash leaves the drawer: only within an open shift
             sale = b.journal.append(
                 {
                     "lane_id": lane.id,

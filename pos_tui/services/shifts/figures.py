@@ -63,6 +63,8 @@ class Figures:
     paid_in: Decimal = ZERO
     paid_out: Decimal = ZERO
     drops: Decimal = ZERO
+    order_payments: Decimal = ZERO  # deposits and payments on orders, less refunds
+    withdrawals: Decimal = ZERO  # cash withdrawn on account
     drawer_opens: int = 0
     voided_sales: int = 0
     voided_lines: int = 0
@@ -100,6 +102,8 @@ class Figures:
             "paid_in": str(self.paid_in),
             "paid_out": str(self.paid_out),
             "drops": str(self.drops),
+            "order_payments": str(self.order_payments),
+            "withdrawals": str(self.withdrawals),
             "drawer_opens": self.drawer_opens,
             "voided_sales": self.voided_sales,
             "voided_lines": self.voided_lines,
@@ -133,6 +137,10 @@ class _Summer:
             setattr(self.f, attr, getattr(self.f, attr) + amount)
         elif kind == "account_payment":
             self.f.account_payments += total
+        elif kind in ("order_payment", "order_cancel"):
+            self.f.order_payments += total
+        elif kind == "withdrawal":
+            self.f.withdrawals -= total
         elif kind == "drawer_open":
             self.f.drawer_opens += 1
         self._tenders(kind, who, children.get("tenders", []))
@@ -164,7 +172,7 @@ class _Summer:
         f = self.f
         for t in tenders:
             amount, change = Decimal(t["amount"]), Decimal(t["change_given"])
-            if kind in ("sale", "return", "account_payment"):
+            if kind in ("sale", "return", "account_payment", "order_payment", "order_cancel"):
                 f.tenders[t["kind"]] = f.tenders.get(t["kind"], ZERO) + amount
             if t["kind"] == "account" and kind in ("sale", "return"):
                 f.account_charges += amount

@@ -25,7 +25,13 @@ from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 
 COPY = "*** COPY ***"
-TENDERS = {"cash": "Cash", "card": "Card", "account": "On account", "points": "Points"}
+TENDERS = {
+    "cash": "Cash",
+    "card": "Card",
+    "account": "On account",
+    "points": "Points",
+    "deposit": "Paid on order",
+}
 SLIP_TITLES = {
     "paid_in": "PAID IN",
     "paid_out": "PAID OUT",
@@ -74,6 +80,8 @@ def report_lines(data: Mapping[str, Any]) -> list[Line]:
         ("Paid in", _m(f["paid_in"])),
         ("Paid out", _m(f["paid_out"])),
         ("Cash drops", _m(f["drops"])),
+        ("Order payments", _m(f.get("order_payments", "0"))),
+        ("Withdrawals", _m(f.get("withdrawals", "0"))),
         ("No sale (drawer)", str(f["drawer_opens"])),
         ("", None),
         ("Opening float", _m(f["opening_float"])),
