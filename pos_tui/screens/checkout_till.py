@@ -283,4 +283,4 @@ class TillFlows(LineFlows):
     async def _preview(self, sale_id: int) -> None:
         ok, text = await self.attempt(receipt_preview, self.pos.backend, sale_id)
         if ok and text is not None:
-            self.app.push_screen(PreviewScreen(f"Receipt (record {sale_id})", text))
+            self.app.push_screen(PreviewScreen(f"Receipt (record {sale_id})", text, sale_id))

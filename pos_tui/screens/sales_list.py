@@ -132,7 +132,7 @@ class SalesListScreen(LaneScreen[Committed | None]):
 
         ok, text = await self.attempt(receipt_preview, self.pos.backend, sale_id)
         if ok and text is not None:
-            self.app.push_screen(PreviewScreen(f"Receipt (record {sale_id})", text))
+            self.app.push_screen(PreviewScreen(f"Receipt (record {sale_id})", text, sale_id))
 
     def action_return_sale(self) -> None:
         from pos_tui.screens.returns import ReturnScreen

@@ -169,7 +169,8 @@ class ReportScreen(LaneScreen[None]):
 
 
 class PreviewScreen(ModalScreen[None]):
-    """A receipt on screen as the paper shows it (Escape closes)."""
+    """A receipt on screen as the paper shows it; F7 e-mails it to a customer who opted in;
+    Escape closes."""
 
     DEFAULT_CSS = """
     PreviewScreen { align: center middle; }
@@ -180,19 +181,46 @@ class PreviewScreen(ModalScreen[None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close", id="preview.close"),
+        Binding("f7", "email", "E-mail", id="preview.email"),
         Binding("up", "scroll(-1)", "Up", id="preview.up", show=False),
         Binding("down", "scroll(1)", "Down", id="preview.down", show=False),
     ]
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str, sale_id: int | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
+        self.sale_id = sale_id
+
+    @property
+    def pos(self) -> PosApp:
+        return cast("PosApp", self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="preview-body"):
             yield Static(Text(self.text), id="preview-text")
+        yield Static("", id="preview-status")
         yield Footer()
+
+    def action_email(self) -> None:
+        if self.sale_id is not None:
+            self.run_worker(self._email(self.sale_id), group="preview")
+
+    async def _email(self, sale_id: int) -> None:
+        from pos_tui.services.checkout.email_receipt import email_receipt
+
+        employee = self.pos.employee
+        if employee is None:
+            return
+        status = self.query_one("#preview-status", Static)
+        try:
+            said = await self.pos.call_service(email_receipt, self.pos.backend, sale_id, employee)
+        except USER_ERRORS as exc:
+            status.update(safe(f"! {error_text(exc)}"))
+            self.pos.say(error_text(exc), title="E-mail", severity="error")
+            return
+        status.update(safe(said))
+        self.pos.say(said, title="E-mail")
 
     def on_mount(self) -> None:
         body = self.query_one("#preview-body", VerticalScroll)
