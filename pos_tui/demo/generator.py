@@ -128,11 +128,12 @@ def open_demo_shift(backend: Backend, now: datetime) -> None:
     lane = backend.settings.lane.id
     if backend.shifts.open_for(lane) is not None:
         return
-    row = backend.db.execute(
-        "SELECT id, number, name, role FROM employees ORDER BY role = 'manager' DESC, id LIMIT 1"
-    ).fetchone()
-    if row is None:
+    staff = sorted(backend.catalog.employees(), key=lambda e: (e["role"] != "manager", e["id"]))
+    if not staff:
         return
-    manager = Employee(int(row[0]), str(row[1]), str(row[2]), str(row[3]), Decimal(0))
+    row = staff[0]
+    manager = Employee(
+        int(row["id"]), str(row["number"]), str(row["name"]), str(row["role"]), Decimal(0)
+    )
     float_ = one_amount(backend.settings, backend.settings.shifts.default_float)
     ShiftService(backend).open(manager, float_, slip=False)
