@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pos_tui.config import Settings, load_settings
 from pos_tui.demo import DemoGenerator
+from pos_tui.demo.generator import open_demo_shift
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.storage import bulk
@@ -25,7 +26,12 @@ def lane_settings(db: Path, lane: str, *, busy_timeout_ms: int = 5000) -> Settin
 
 
 def open_lane(db: Path, lane: str, *, busy_timeout_ms: int = 5000) -> Backend:
-    return open_backend(lane_settings(db, lane, busy_timeout_ms=busy_timeout_ms))
+    """A lane on the store, with its shift open (no sale without one: docs/shifts.md) once the
+    store has its staff; a lane whose shift is open already writes nothing here."""
+    backend = open_backend(lane_settings(db, lane, busy_timeout_ms=busy_timeout_ms))
+    if backend.shifts.open_for(lane) is None:
+        open_demo_shift(backend, backend.now())
+    return backend
 
 
 @dataclass(frozen=True)
