@@ -40,12 +40,13 @@ def lane(db_path: Path, clock: Clock, emupos: Emupos) -> Iterator[tuple[PosApp, 
     probe.close()
 
 
-def printed(emupos: Emupos, known: int, marker: str) -> str:
-    """The text of the first receipt after ``known`` that carries ``marker``."""
+def printed(emupos: Emupos, known: set[str], marker: str) -> str:
+    """The text of the first receipt not in ``known`` (ids printed before the test) that
+    carries ``marker`` (by id: emupos may keep only its latest receipts)."""
     found: list[str] = []
 
     def look() -> bool:
-        for receipt in emupos.receipts()[known:]:
+        for receipt in [r for r in emupos.receipts() if str(r["id"]) not in known]:
             text = emupos.receipt_text(receipt["id"])
             if marker in text:
                 found.append(text)
@@ -65,7 +66,7 @@ def line_with(text: str, label: str) -> str:
 async def test_a_whole_shift_on_paper(lane: tuple[PosApp, Backend], emupos: Emupos) -> None:
     app, probe = lane
     emupos.close_drawer()
-    known = len(emupos.receipts())
+    known = {str(r["id"]) for r in emupos.receipts()}
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await flow.open_with_float(pilot, "500")

@@ -16,6 +16,7 @@ import pytest
 from pos_tui.config import Settings, load_settings
 from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import build_store
+from tests.helpers import lane_backend
 from tests.hardware.sshd import (
     KioskInstall,
     LaneAccount,
@@ -139,6 +140,8 @@ def kiosk_stack(*, sshd_for_account: list[str] | None = None) -> Iterator[KioskS
             backend = open_backend(load_settings(database={"path": str(db)}))
             build_store(backend)
             backend.close()
+            for lane in (LANE, KEY_LANE):  # each kiosk lane with its shift open, ready to sell
+                lane_backend(db, lane).close()
             data = root / "data"
             data.mkdir()
             (root / "config").mkdir()
