@@ -16,7 +16,6 @@ import pytest
 from pos_tui.config import Settings, load_settings
 from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import build_store
-from tests.helpers import lane_backend
 from tests.hardware.sshd import (
     KioskInstall,
     LaneAccount,
@@ -27,6 +26,7 @@ from tests.hardware.sshd import (
     shared_directory,
 )
 from tests.hardware.stacks import PtyPair, StackError, wait_until
+from tests.helpers import lane_backend
 from tests.terminal.tmux import Tmux
 
 LANE = "L7"
