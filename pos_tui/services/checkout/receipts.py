@@ -66,12 +66,7 @@ def build_receipt(
     if sale is None:
         raise KeyError(f"no sale {sale_id}")
     if sale["kind"] not in ("sale", "return"):
-        from pos_tui.services.accounts.printouts import slip
-        from pos_tui.services.shifts.report_text import SLIP_TITLES, slip_document
-
-        if sale["kind"] in SLIP_TITLES or sale["kind"] == "z_report":
-            return slip_document(backend, sale, copy=kind != "receipt")  # the till's records
-        return slip(backend, sale, kind)  # an order payment or cancellation, a withdrawal
+        return _record_slip(backend, sale, kind)
     children = backend.journal.children(sale_id)
     settings = backend.settings
     customer = (
@@ -115,6 +110,17 @@ def build_receipt(
     blocks += [TextLine(line, align="center") for line in settings.receipt.footer]
     blocks.append(Cut())
     return ReceiptDocument(tuple(blocks), title=f"{kind} {reference}")
+
+
+def _record_slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
+    """The slip of a journal record that is not a sale: the till's (paid in/out, drops,
+    payments on account, drawer, Z) or an order's and a withdrawal's."""
+    from pos_tui.services.accounts.printouts import slip
+    from pos_tui.services.shifts.report_text import SLIP_TITLES, slip_document
+
+    if sale["kind"] in SLIP_TITLES or sale["kind"] == "z_report":
+        return slip_document(backend, sale, copy=kind != "receipt")
+    return slip(backend, sale, kind)
 
 
 def build_test_page(settings: Settings, printer: str = "", at: str = "") -> ReceiptDocument:
