@@ -169,4 +169,9 @@ LANE_ONLY: dict[str, str] = {
     "sync_ids": "the sync agent's own state",
     "sync_applying": "the sync agent's own state",
     "sync_flags": "head office's flags as they came down",
+    # The shift's money is in its journal records (paid in/out, drops, payments, the sealed Z),
+    # which travel; the shift rows and which charges a payment settled stay with the store
+    # for now (docs/shifts.md).
+    "shifts": "this store's lanes' shifts (their journal records and Z reports travel)",
+    "receivable_allocations": "which charges a lane payment settled (the payment travels)",
 }
