@@ -74,9 +74,32 @@ class TillFlows(LineFlows):
             self.hint(said)
             self.pos.say(said, title="Shift")
             self.pos.kick_printing()
+            await self._float_drawer(int(row["id"]), str(count.total))
             await self._offer_left_sales()
         else:
             await self.ensure_shift()
+
+    async def _float_drawer(self, shift_id: int, amount: str) -> None:
+        """The drawer opens for the float: an opening with no sale, audited with the shift."""
+        from pos_tui.services.checkout.drawer import DrawerRefused
+
+        employee = self.pos_employee()
+        try:
+            result = await self.pos.call_drawer(
+                lambda service: service.open(
+                    "no_sale",
+                    employee_id=employee.id,
+                    note=f"opening float of shift {shift_id}",
+                    audit={
+                        "action": "shift_float_drawer",
+                        "changes": {"shift_id": shift_id, "float": amount},
+                    },
+                )
+            )
+        except DrawerRefused:
+            return  # no drawer on this lane: the float goes in by hand
+        if not result.opened:
+            self.pos.say(result.message, title="Drawer", severity="error")
 
     # -- the Ctrl+S menu ------------------------------------------------------------------------
     def action_till(self) -> None:
@@ -141,6 +164,7 @@ class TillFlows(LineFlows):
             self.last_sale_id = int(row["id"])
             self.hint(f"{said} · F5 preview")
             self.pos.say(said, title="Cash")
+            self.pos.open_drawer_for(row, if_cash=True)
             self.pos.kick_printing()
 
     # -- payment on account --------------------------------------------------------------------
@@ -216,6 +240,7 @@ class TillFlows(LineFlows):
             self.hint(" · ".join(done.messages) + " · F5 preview")
             for message in done.messages:
                 self.pos.say(message, title="Account")
+            self.pos.open_drawer_for(done.sale, if_cash=True)
             self.pos.kick_printing()
 
     # -- count and close ------------------------------------------------------------------------
