@@ -188,7 +188,7 @@ class TillFlows(LineFlows):
         ok, charges = await self.attempt(svc.open_charges, customer_id)
         if not ok or charges is None:
             return
-        ok, owed = await self.attempt(b.customers.receivable_balance, customer_id)
+        ok, owed = await self.attempt(svc.owed, customer_id)
         choices = [("oldest", "Oldest first")] + [
             (str(c.entry_id), f"{(c.due_date or c.posted_at)[:10]} {c.reference or c.entry_type}"
              f"  open {money(c.open)}")

@@ -3,8 +3,6 @@ preview a receipt. The checkout's Ctrl+S menu (``screens/shift_menu.py``) leads 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.screens.dialogs import focus_selected
+from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.screens.lane import USER_ERRORS, LaneScreen, MessageLine
 from pos_tui.screens.service_calls import error_text
 from pos_tui.services.shifts.counts import (
@@ -24,9 +23,6 @@ from pos_tui.services.shifts.counts import (
 from pos_tui.services.shifts.report_text import as_text, report_lines
 from pos_tui.services.shifts.service import Report
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 REPORT_WIDTH = 48
 
@@ -56,8 +52,8 @@ class CountScreen(ModalScreen[Count | None]):
         self.amount = amount
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -193,8 +189,8 @@ class PreviewScreen(ModalScreen[None]):
         self.sale_id = sale_id
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="preview-body"):

@@ -8,9 +8,9 @@ from pos_tui.services.accounts.mail import MailError, SmtpMailer, message, recip
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.preview import receipt_preview
 from pos_tui.services.checkout.receipts import sale_reference
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
-from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
 
 

@@ -19,11 +19,11 @@ from decimal import Decimal
 
 from pos_tui.services.checkout.atomic import saved
 from pos_tui.services.checkout.errors import CheckoutError
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.counts import money
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 
 ZERO = Decimal(0)
@@ -53,6 +53,10 @@ class AccountPaymentService:
     def __init__(self, backend: Backend, employee: Employee) -> None:
         self.b = backend
         self.employee = employee
+
+    def owed(self, customer_id: int) -> Decimal:
+        """What the customer owes now (the sum of their receivable ledger)."""
+        return self.b.customers.receivable_balance(customer_id)
 
     def open_charges(self, customer_id: int) -> list[OpenCharge]:
         """What the customer still owes, charge by charge, oldest due first: explicit

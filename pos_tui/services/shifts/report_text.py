@@ -20,8 +20,8 @@ from pos_tui.hardware.receipt_text import (
     Rule,
     TextLine,
 )
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 
 COPY = "*** COPY ***"
