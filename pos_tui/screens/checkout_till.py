@@ -11,10 +11,10 @@ from typing import Any
 
 from pos_tui.screens.checkout_lines import LineFlows
 from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
-from pos_tui.screens.sale_view import SaleView
 from pos_tui.screens.shift import CountScreen, PreviewScreen, ReportScreen
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.preview import receipt_preview
+from pos_tui.services.checkout.sale_view import SaleView
 from pos_tui.services.shifts.account_payments import AccountPaymentService
 from pos_tui.services.shifts.cash import MOVES, CashService
 from pos_tui.services.shifts.counts import Count
