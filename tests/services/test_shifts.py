@@ -18,7 +18,7 @@ from pos_tui.services.checkout.sale import Checkout
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.shifts.account_payments import AccountPaymentService
 from pos_tui.services.shifts.cash import CashService
-from pos_tui.services.shifts.counts import by_denomination, one_amount
+from pos_tui.services.shifts.counts import Count, by_denomination, one_amount
 from pos_tui.services.shifts.service import ShiftService
 from pos_tui.services.shifts.settings import SETTING_BLIND_CLOSE
 from pos_tui.services.staff.auth import Employee
@@ -34,7 +34,7 @@ def store(backend: Backend) -> Store:
     return build_store(backend)  # opens lane L1's shift with a float of 100.00
 
 
-def count(b: Backend, amount: str | Decimal) -> object:
+def count(b: Backend, amount: str | Decimal) -> Count:
     return one_amount(b.settings, str(amount))
 
 

@@ -41,7 +41,7 @@ def export_file(backend: Any, rows: list[ShiftRow]) -> str:
 
 class ShiftsScreen(BackOfficePage[None]):
     TITLE_TEXT = "Shifts and Z reports"
-    USER_ERRORS = (*USER_ERRORS, CheckoutError)  # type: ignore[assignment]  # till refusals too
+    USER_ERRORS = (*USER_ERRORS, CheckoutError)  # till refusals too
     DEFAULT_CSS = """
     ShiftsScreen #shifts-table { height: 1fr; }
     """
