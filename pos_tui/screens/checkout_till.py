@@ -103,9 +103,18 @@ class TillFlows(LineFlows):
 
     # -- the Ctrl+S menu ------------------------------------------------------------------------
     def action_till(self) -> None:
+        actions = {
+            "x": self._till_x,
+            "paid_in": self._till_paid_in,
+            "paid_out": self._till_paid_out,
+            "cash_drop": self._till_cash_drop,
+            "payment": self._till_payment,
+            "close": self._till_close,
+        }
+
         def chosen(choice: str | None) -> None:
             if choice is not None:
-                getattr(self, f"_till_{choice}")()
+                actions[choice]()
 
         self.app.push_screen(
             ChoiceScreen("SHIFT AND CASH", "What to do with the till?", TILL_CHOICES), chosen

@@ -106,14 +106,6 @@ class ShiftRepository:
         ).fetchone()
         return int(row[0] or 0)
 
-    def lanes_with_z(self) -> list[str]:
-        return [
-            r[0]
-            for r in self.db.execute(
-                "SELECT DISTINCT lane_id FROM sales WHERE kind = 'z_report' ORDER BY lane_id"
-            )
-        ]
-
     # -- payments on account: which charges they settle ----------------------------------------
     def allocate(self, payment_entry_id: int, parts: Sequence[tuple[int, str]]) -> None:
         with write(self.db):

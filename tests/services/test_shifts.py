@@ -491,3 +491,10 @@ def _apply_op(b: Backend, store: Store, model: _Model, grand: list[D], op: str, 
         grand.append(D(z.data["grand_total"]))
         svc.open(store.cashier, one_amount(b.settings, "100"))
         model.reset(D("100.00"))
+
+
+def test_a_drawer_event_is_a_record_of_the_shift(backend: Backend, store: Store) -> None:
+    row = CashService(backend, store.supervisor).drawer_opened("no sale", {"approved_by": 2})
+    assert row["kind"] == "drawer_open" and row["total"] == "0"
+    figures = ShiftService(backend).x_report(store.cashier).data["figures"]
+    assert figures["drawer_opens"] == 1 and figures["expected_cash"] == "100.00"
