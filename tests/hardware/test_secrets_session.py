@@ -80,7 +80,7 @@ def lane_log() -> Iterator[None]:
     """The lane's own logging set-up (a file in the data dir), at DEBUG for the session."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
-    app_module._configure_logging()
+    app_module.configure_logging()
     root.setLevel(logging.DEBUG)
     yield
     for handler in root.handlers:
