@@ -186,7 +186,26 @@ async def test_quick_enrol_attaches_the_new_customer(app: PosApp, backend: Backe
         await enter(pilot, "9123456789")
         customer = view(pilot).customer
         assert customer is not None and customer.name == "Nia New"
-        assert backend.customers.by_mobile("9123456789") is not None
+        assert backend.customers.by_mobile("+919123456789") is not None
+
+
+async def test_quick_enrol_refuses_a_mobile_held_whatever_its_form(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    # Anna holds 9876543210 (tests/catalog.py); typed with the country code and spaces.
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await enter(pilot, "Anna")
+        await enter(pilot, "Again")
+        await enter(pilot, "+91 98765 43210")
+        error = str(app.screen.query_one("#enrol-error").render())
+        assert "already exists with Anna Smith" in error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert view(pilot).customer is None
+        assert backend.customers.search_names("anna again", limit=5) == []
 
 
 async def test_price_lookup_shows_price_without_adding(app: PosApp) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pos_tui import phones
 from pos_tui.services.customers import fields as cf
-from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
@@ -71,10 +71,9 @@ class CustomerLookup:
         return repo.search_names(text, limit=limit)
 
     def _by_mobile_text(self, text: str) -> Row | None:
-        try:
-            return self.b.customers.by_mobile(cf.normalize_mobile(text))
-        except FieldError:
-            return None
+        # National, international or spaced: compared in E.164 (pos_tui/phones.py).
+        e164 = phones.maybe_e164(text, self.b.settings.store.phone_region)
+        return self.b.customers.by_mobile(e164) if e164 else None
 
     def by_card(self, card_number: str) -> Row | None:
         return self.b.customers.by_card(card_number.strip())
