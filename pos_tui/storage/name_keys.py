@@ -121,6 +121,20 @@ def refold_non_ascii(conn: sqlite3.Connection) -> int:
     return len(ids)
 
 
+def matching_sql(text: str) -> tuple[str, list[str]] | None:
+    """``SELECT customer_id FROM customer_name_keys ...`` of the keys matching ``text``
+    (every word typed starts a word of the key), with its parameters; None: nothing to match."""
+    typed = list(dict.fromkeys(words(text)))
+    if not typed or len(typed) > MAX_WORDS:
+        return None
+    lead = max(typed, key=len)
+    others = [w for w in typed if w != lead]
+    sql = "SELECT customer_id FROM customer_name_keys WHERE key >= ? AND key < ?" + "".join(
+        " AND instr(' ' || key, ?) > 0" for _ in others
+    )
+    return sql, [lead, lead + _AFTER, *(" " + w for w in others)]
+
+
 def matching_ids(conn: sqlite3.Connection, text: str, *, limit: int) -> list[int]:
     """Ids of active customers whose name has a word starting with every word of ``text``.
 
@@ -129,15 +143,10 @@ def matching_ids(conn: sqlite3.Connection, text: str, *, limit: int) -> list[int
     Annabel Jones, Annan Bob. The range of that word is walked in key order and the walk stops
     at ``limit`` customers.
     """
-    typed = list(dict.fromkeys(words(text)))
-    if not typed or limit <= 0 or len(typed) > MAX_WORDS:
+    query = matching_sql(text)
+    if query is None or limit <= 0:
         return []
-    lead = max(typed, key=len)
-    others = [w for w in typed if w != lead]
-    sql = "SELECT customer_id FROM customer_name_keys WHERE key >= ? AND key < ?" + "".join(
-        " AND instr(' ' || key, ?) > 0" for _ in others
-    )
-    params = [lead, lead + _AFTER, *(" " + w for w in others)]
+    sql, params = query
     found: dict[int, None] = {}
     cur = conn.execute(sql + " ORDER BY key, customer_id", params)
     try:
