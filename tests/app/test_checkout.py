@@ -163,6 +163,34 @@ async def test_unknown_card_is_linked_to_a_customer(
         assert row is not None and row["id"] == store.kid
 
 
+async def test_credit_hold_shows_instead_of_credit_available(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    # docs/lane.md "Finding customers": on hold, the lane never shows an amount to charge.
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"acme")
+        await settle(pilot)
+        row = app.screen.query_one("#customer-results", DataTable).get_row_at(0)
+        assert row[0].plain == "Acme Traders" and row[1].plain == "1,000.00"
+        await pilot.press("escape")
+        await settle(pilot)
+        backend.customers.update(store.corp, {"credit_hold": 1})
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"acme")
+        await settle(pilot)
+        row = app.screen.query_one("#customer-results", DataTable).get_row_at(0)
+        assert row[1].plain == "CREDIT HOLD"
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = str(checkout(pilot).query_one(CustomerPanel).render())
+        assert "Credit: CREDIT HOLD" in panel and "Credit available" not in panel
+        assert "Owes: 0.00" in panel
+
+
 async def test_restricted_item_refused_for_junior_member(app: PosApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)

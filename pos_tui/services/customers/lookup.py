@@ -42,6 +42,18 @@ class CustomerDetails:
         return Decimal(self.row["credit_limit"]) - self.receivable_balance
 
 
+# What the lane shows for a customer's credit: this, never an amount, while credit is on hold.
+CREDIT_HOLD = "CREDIT HOLD"
+
+
+def credit_shown(row: Row, available: Decimal | None) -> str | Decimal | None:
+    """The customer's credit as the lane shows it: CREDIT_HOLD when on hold (whatever the
+    limit says), the amount available on an account, None for a customer without one."""
+    if row["credit_hold"]:
+        return CREDIT_HOLD
+    return available if row["ar_enabled"] else None
+
+
 class CustomerLookup:
     """Lookups of :class:`~pos_tui.services.customers.service.CustomerService`."""
 
@@ -69,6 +81,21 @@ class CustomerLookup:
         if exact:
             return exact
         return repo.search_names(text, limit=limit)
+
+    def credit_of(self, rows: list[Row]) -> dict[int, str | Decimal | None]:
+        """:func:`credit_shown` of each found customer, by id (search results' Credit column);
+        balances are read only for account customers not on hold."""
+        repo = self.b.customers
+        out: dict[int, str | Decimal | None] = {}
+        for row in rows:
+            needs = row["ar_enabled"] and not row["credit_hold"]
+            available = (
+                Decimal(row["credit_limit"]) - repo.receivable_balance(int(row["id"]))
+                if needs
+                else None
+            )
+            out[int(row["id"])] = credit_shown(row, available)
+        return out
 
     def _by_mobile_text(self, text: str) -> Row | None:
         # National, international or spaced: compared in E.164 (pos_tui/phones.py).
