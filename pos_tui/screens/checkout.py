@@ -14,6 +14,7 @@ from pos_tui.screens.entry import parse_entry
 from pos_tui.screens.keys import CHECKOUT_KEYS
 from pos_tui.screens.lane import MessageLine
 from pos_tui.screens.sale_view import OpenSale, SaleView, left_sales, snapshot, void_left_sale
+from pos_tui.services.checkout.entry_codes import add_code
 from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.staff.auth import AuthService
 from pos_tui.widgets.cart_table import CartTable
@@ -172,12 +173,23 @@ class CheckoutScreen(LineFlows):
         self.add_item(code, qty)
 
     def add_item(self, code: str, qty: str = "1") -> None:
+        """Add the item, or attach the customer whose loyalty card the code is (typed,
+        scanned or swiped: services/checkout/entry_codes.py)."""
         co = self.co
+        entered: list[str] = []
 
         def op(_approver: object) -> object:
-            return co.add_item(code, qty)
+            kind, priced = add_code(co, code, qty)
+            entered.append(kind)
+            return priced
 
-        self.guarded(co, op, reason=f"add {code}", done=self.shown_new_line)
+        def done(view: SaleView) -> None:
+            if entered and entered[-1] == "customer":
+                self._attached(view)
+            else:
+                self.shown_new_line(view)
+
+        self.guarded(co, op, reason=f"add {code}", done=done)
 
     def on_lane_screen_scanned(self, message: LineFlows.Scanned) -> None:
         qty = self.pending_quantity or "1"

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from pos_tui.services.checkout.engine_inputs import find_item_by_code
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
@@ -27,7 +28,7 @@ def find_items(backend: Backend, text: str) -> list[dict[str, Any]]:
     text = text.strip()
     if not text:
         return []
-    exact = backend.catalog.item_by_code(text)
+    exact = find_item_by_code(backend, text)
     if exact is not None:
         return [exact]
     return backend.catalog.search_items(text, limit=30)

@@ -54,6 +54,53 @@ async def test_unknown_item_is_refused_inline(app: PosApp) -> None:
         assert view(pilot).empty
 
 
+async def test_skus_match_whatever_their_case(app: PosApp) -> None:
+    # [lane] sku_case = "insensitive" as shipped (docs/lane.md "Finding products").
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "bag")
+        await enter(pilot, "2*Apple")
+        assert skus(pilot) == [("BAG", "1"), ("APPLE", "2")]
+
+
+async def test_skus_match_exactly_when_configured(backend: Backend, store: Store) -> None:
+    from msgspec.structs import replace
+
+    from pos_tui.app import create_app
+
+    lane = replace(backend.settings.lane, sku_case="exact")
+    backend.settings = replace(backend.settings, lane=lane)
+    app = create_app(backend.settings, backend=backend, now=backend.now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "bag")
+        assert "No item with barcode or SKU 'bag'" in message(pilot)
+        await enter(pilot, "BAG")
+        assert skus(pilot) == [("BAG", "1")]
+
+
+async def test_a_loyalty_card_in_the_item_field_attaches_the_customer(
+    app: PosApp, store: Store
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await enter(pilot, "4000001")  # Anna's card, typed or scanned
+        assert view(pilot).customer is not None
+        assert view(pilot).customer.row["id"] == store.anna  # type: ignore[union-attr]
+        assert skus(pilot) == [("APPLE", "1")]
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        # Swiped through a keyboard-wedge reader: the track data arrives as typing.
+        await enter(pilot, ";4000001=2812?")
+        assert view(pilot).customer.row["id"] == store.anna  # type: ignore[union-attr]
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        await enter(pilot, ";5999999=2812?")
+        assert "Card ***9999 is not on file" in message(pilot)
+        assert view(pilot).customer is None and skus(pilot) == [("APPLE", "1")]
+
+
 async def test_change_quantity_price_override_void_line(app: PosApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
