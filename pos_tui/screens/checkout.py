@@ -318,9 +318,24 @@ class CheckoutScreen(LineFlows):
         no_sale(self, sale_open=self.view is not None and not self.view.empty)
 
     def action_price_lookup(self) -> None:
+        self._look_up("Price lookup")
+
+    def action_item_search(self) -> None:
+        self._look_up("Find item")
+
+    def _look_up(self, title: str) -> None:
+        """F3 and Ctrl+F: items as you type, priced for this customer; Enter adds one."""
         from pos_tui.screens.price_lookup import PriceLookupScreen
 
-        self.app.push_screen(PriceLookupScreen(initial=self._entry_text()))
+        def chosen(sku: str | None) -> None:
+            if sku is not None:
+                qty = self.pending_quantity or "1"
+                self._set_pending(None)
+                self.add_item(sku, qty)
+            self.focus_entry()
+
+        screen = PriceLookupScreen(self.co, initial=self._entry_text(), title=title)
+        self.app.push_screen(screen, chosen)
 
     # -- lock and sign out ---------------------------------------------------------------------
     def action_lock(self) -> None:
@@ -351,7 +366,8 @@ class CheckoutScreen(LineFlows):
             ("Find customer", "Search and attach a customer (F2)", "customer"),
             ("Enrol customer", "Quick enrol with name and mobile (Ctrl+N)", "enrol"),
             ("Drop customer", "Detach the customer from the sale (Ctrl+B)", "detach_customer"),
-            ("Price lookup", "Find an item's price without adding it (F3)", "price_lookup"),
+            ("Price lookup", "The price this customer pays; Enter adds (F3)", "price_lookup"),
+            ("Find item", "Find an item by name as you type and add it (Ctrl+F)", "item_search"),
             ("Sale discount", "Discount the whole sale (F8)", "sale_discount"),
             ("Hold sale", "Suspend the sale with a label (Ctrl+O)", "suspend"),
             ("Held sales", "Resume a held sale (Ctrl+G)", "resume"),

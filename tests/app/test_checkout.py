@@ -298,6 +298,61 @@ async def test_price_lookup_shows_price_without_adding(app: PosApp) -> None:
         assert view(pilot).empty
 
 
+async def test_price_lookup_prices_for_the_customer_and_enter_adds(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    # docs/lane.md "Finding products": the engine's price of a one-line basket for this customer.
+    backend.customers.update(store.anna, {"price_level": 1})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "4000001")  # Anna's card in the item field
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"apple")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        row = [cell.plain for cell in table.get_row_at(0)]
+        assert row[:3] == ["APPLE", "Apple 1kg", "100.00"]
+        assert row[4].startswith("price level 1 (A)")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PriceLookupScreen)
+        assert skus(pilot) == [("APPLE", "1")]
+        line = view(pilot).priced.lines[0]
+        assert row[3] == f"{line.total:,.2f}" and line.unit_price == Decimal("90.00")
+
+
+async def test_item_search_by_name_adds_the_chosen_item(app: PosApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("2", "f4")  # the quantity key applies to the item chosen
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, PriceLookupScreen)
+        await pilot.press(*"bag")
+        await settle(pilot)
+        await pilot.press(*"x")
+        await settle(pilot)
+        assert "No item found" in screen_text(pilot)
+        await pilot.press("ctrl+u", *"carry")  # clear what was typed, then a name
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [c.plain for c in table.get_row_at(0)][:2] == ["BAG", "Carry bag"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert skus(pilot) == [("BAG", "2")]
+        await pilot.press("f1")
+        await settle(pilot)
+        from pos_tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        listed = {bid: (keys, does) for keys, does, bid in app.screen.rows}
+        keys, does = listed["checkout.item_search"]
+        assert keys.lower() == "^f" and does.startswith("Find an item by name")
+
+
 async def test_database_text_shows_literally(app: PosApp, backend: Backend) -> None:
     bob = CustomerService(backend).create(
         {"first_name": "[red]Bob[/red]", "last_name": "Esc", "mobile": "9988776655"}
