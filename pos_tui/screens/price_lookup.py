@@ -73,8 +73,8 @@ class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (("SKU", 10), ("Item", 24), ("Price", 9), ("Pays", 9), ("Why", 30)):
-            justify = "right" if label in ("Price", "Pays") else "left"
-            table.add_column(Text(label, justify=justify), width=width)
+            money_column = label in ("Price", "Pays")
+            table.add_column(Text(label, justify="right" if money_column else "left"), width=width)
         self.query_one(Input).focus()
         if self.initial:
             self.search(self.initial)
