@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pos_tui import phones
 from pos_tui.config import load_settings
@@ -139,3 +141,18 @@ def test_the_cli_lists_what_the_migration_kept_as_typed(tmp_path: Path) -> None:
     assert len(lines) == 2
     assert "A3" in lines[0] and "12345" in lines[0] and "must have 6 to 15 digits" in lines[0]
     assert "A4" in lines[1] and "9811111111" in lines[1] and "customer 5" in lines[1]
+
+
+@given(
+    lead=st.sampled_from("6789"),
+    rest=st.text("0123456789", min_size=9, max_size=9),
+    sep=st.sampled_from(["", " ", "-", ".", "  "]),
+)
+def test_every_form_of_a_number_is_one_e164_number(lead: str, rest: str, sep: str) -> None:
+    """Invariant: national, trunk-prefixed, international and 00-prefixed forms, spaced any
+    way, of one Indian mobile are one E.164 text, which reads back as itself."""
+    national = lead + rest
+    spaced = sep.join([national[:5], national[5:]])
+    forms = [spaced, "0" + spaced, f"+91{sep}{spaced}", f"0091{sep}{spaced}"]
+    assert {phones.to_e164(f, "IN") for f in forms} == {"+91" + national}
+    assert phones.to_e164("+91" + national, "US") == "+91" + national
