@@ -210,4 +210,4 @@ async def test_a_fault_in_a_csv_import_keeps_the_back_office(
         assert any(SAID in n for n in notifications(pilot))
         faults.names.clear()
         await _keys(pilot, "f7")  # the same import, now working
-        assert backend.customers.by_mobile("9000000001") is not None
+        assert backend.customers.by_mobile("+919000000001") is not None  # stored in E.164
