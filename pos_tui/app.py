@@ -13,7 +13,6 @@ import logging
 import signal
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -25,6 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from pos_tui.config import Settings, data_dir
+from pos_tui.engine.money import ZERO, NotANumber, to_decimal
 from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.services.runtime.backend import Backend, open_backend, system_now
 from pos_tui.services.runtime.runner import ServiceRunner
@@ -34,7 +34,7 @@ from pos_tui.widgets.fmt import money
 
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
-    from pos_tui.screens.checkout_customer import CustomerFlows
+    from pos_tui.screens.host import LaneHost
     from pos_tui.services.checkout.drawer import DrawerService, DrawerWorker
     from pos_tui.services.checkout.sale import Committed
     from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
@@ -188,8 +188,8 @@ class PosApp(ContainErrors, App[None]):
             return
         self.device_bridge = bridge
         self._pole = bridge.pole
-        for error in bridge.lane.errors:
-            self.device_notice(f"Device not used: {error}", error=True)
+        for notice in bridge.lane.errors:
+            self.device_notice(notice, error=True)
         self.wedge = KeyWedge(
             self,
             bridge.lane.wedge,
@@ -275,13 +275,17 @@ class PosApp(ContainErrors, App[None]):
         if self.device_bridge is not None:
             self.device_bridge.stop()
 
+    # -- who is signed in -----------------------------------------------------------------------
+    def signed_in(self, employee: Employee) -> None:
+        self.employee = employee
+
+    def signed_out(self) -> None:
+        self.employee = None
+
     def who(self) -> str:
         if self.employee is None:
             return "signed out"
         return f"{self.employee.name} ({self.employee.role})"
-
-    def lane_caption(self) -> str:
-        return f"Lane {self.settings.lane.id} · Store {self.settings.lane.store_id} · {self.who()}"
 
     # -- messages --------------------------------------------------------------------------------
     def say(
@@ -305,8 +309,8 @@ class PosApp(ContainErrors, App[None]):
         """A loyalty card was read: the checkout attaches its customer, or offers to link an
         unknown card. Ignored (with a notice) while locked or in another step."""
         from pos_tui.hardware.events import mask_card
+        from pos_tui.screens.card_prompt import CardPromptScreen
         from pos_tui.screens.lane import LaneScreen
-        from pos_tui.widgets.device_bridge import CardPromptScreen
 
         if isinstance(self.screen, CardPromptScreen):
             self.screen.card_read(card_number)
@@ -340,9 +344,9 @@ class PosApp(ContainErrors, App[None]):
         for message in committed.messages:
             self.say(message, title="Customer")
         try:
-            total = abs(Decimal(str(sale.get("total", "0"))))
-        except ArithmeticError:
-            total = Decimal(0)
+            total = abs(to_decimal(str(sale.get("total", "0"))))
+        except NotANumber:
+            total = ZERO
         self.pole.paid(money(total), money(committed.change))
         if committed.open_drawer:
             self.open_drawer_for(sale)
@@ -354,6 +358,10 @@ class PosApp(ContainErrors, App[None]):
                 except Exception as exc:  # a printer hook must never lose the sale screen
                     log.exception("after-commit hook failed")
                     self.say(f"After-sale hook failed: {exc}", title="Printer", severity="error")
+        self.kick_printing()
+
+    def kick_printing(self) -> None:
+        """Start printing what was queued (a receipt, a slip, a report) when a queue is attached."""
         kick = getattr(self.printing, "kick", None)
         if callable(kick):
             try:
@@ -432,76 +440,6 @@ class PosApp(ContainErrors, App[None]):
             for bar in screen.query(LaneBar):
                 bar.set_waiting(count)
 
-    # -- the customer step (F2) ------------------------------------------------------------------
-    def customer_step(self, checkout: CustomerFlows, initial: str = "") -> None:
-        """F2 by the store's method of input (`customers.method_of_input`): keyboard search,
-        a list, a digits-only card/mobile entry, or a prompt to tap the card."""
-        self.run_worker(self._customer_step(checkout, initial), group="sale-ops")
-
-    async def _customer_step(self, checkout: CustomerFlows, initial: str) -> None:
-        from pos_tui.screens.customer_search import CustomerListScreen, CustomerSearchScreen
-        from pos_tui.screens.dialogs import Field, PromptScreen
-        from pos_tui.screens.lane import LaneScreen
-        from pos_tui.services.runtime.lane_devices import customers_for_list, method_of_input
-        from pos_tui.widgets.device_bridge import CardPromptScreen
-
-        try:
-            method = await self.call_service(method_of_input, self.backend)
-        except Exception:
-            log.exception("method of input not read")
-            method = "keyboard"
-
-        def chosen(customer_id: int | None) -> None:
-            if customer_id is not None:
-                checkout.attach(customer_id)
-
-        def search() -> None:
-            self.push_screen(CustomerSearchScreen(initial=initial), chosen)
-
-        if method == "smart_card":
-
-            def tapped(card: str | None) -> None:
-                if card is None:
-                    search()
-                else:
-                    checkout.post_message(LaneScreen.CardRead(card))
-
-            self.push_screen(CardPromptScreen(), tapped)
-        elif method == "num_pad":
-
-            def entered(values: dict[str, str] | None) -> None:
-                if values and values["number"]:
-                    self.run_worker(self._by_number(checkout, values["number"]), group="sale-ops")
-
-            digits = initial if initial.isdigit() else ""
-            field = Field("number", "Card or mobile number", digits, restrict=r"[0-9]*")
-            self.push_screen(PromptScreen("Customer", [field]), entered)
-        elif method == "list":
-            rows = await self.call_service(customers_for_list, self.backend)
-            self.push_screen(CustomerListScreen(rows), chosen)
-        else:
-            search()
-
-    async def _by_number(self, checkout: CustomerFlows, number: str) -> None:
-        from pos_tui.screens.customer_search import CustomerSearchScreen
-        from pos_tui.services.customers.fields import FieldError
-        from pos_tui.services.customers.service import CustomerService
-
-        try:
-            rows = await self.call_service(CustomerService(self.backend).find, number)
-        except FieldError as exc:  # a number too long to be one
-            checkout.refuse(exc.message)
-            return
-        if len(rows) == 1:
-            checkout.attach(int(rows[0]["id"]))
-        elif rows:
-            self.push_screen(
-                CustomerSearchScreen(initial=number),
-                lambda cid: checkout.attach(cid) if cid is not None else None,
-            )
-        else:
-            checkout.refuse(f"No customer with card or mobile number {number}")
-
     # -- help and commands -----------------------------------------------------------------------
     def action_help(self) -> None:
         from pos_tui.screens.help import HelpScreen, key_rows
@@ -532,12 +470,10 @@ class PosApp(ContainErrors, App[None]):
         from pos_tui.screens.service_calls import ServiceScreen
 
         log_error(error, where=where)
-        line = error_line(error)
+        self.say(error_line(error), title="Error", severity="error")
         screen = self.screen if self.is_running else None
         if isinstance(screen, ServiceScreen):
-            screen.refuse(line)
-        else:
-            self.say(line, title="Error", severity="error")
+            screen.say_on_line("Unexpected error: see the log", error=True)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual ends the app on any error nothing handled. A worker's error (a service call,
@@ -653,6 +589,11 @@ class KioskApp(PosApp):
             assert isinstance(file, io.StringIO)
             log.error("kiosk: the lane stopped on an error:\n%s", file.getvalue())
             self._exit_renderables.clear()
+
+
+if TYPE_CHECKING:
+    # Screens see the app only as a LaneHost (screens/host.py): mypy checks PosApp is one.
+    _SCREENS_HOST: type[LaneHost] = PosApp
 
 
 def create_app(

@@ -177,7 +177,7 @@ class SyncConfig(_Section):
 
     def __post_init__(self) -> None:
         for name in ("offline_redeem_share", "offline_charge_share"):
-            if not Decimal(0) <= getattr(self, name) <= Decimal(1):
+            if not 0 <= getattr(self, name) <= 1:  # Decimal compares with int exactly
                 raise ValueError(f"`{name}` must be between 0 and 1")
 
 

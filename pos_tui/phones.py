@@ -32,11 +32,6 @@ def _lib() -> Any:
     return phonenumbers
 
 
-def region_ok(region: str) -> bool:
-    """Whether ``region`` is a two-letter region phonenumbers has metadata for ("IN", "US")."""
-    return region.upper() in _lib().SUPPORTED_REGIONS
-
-
 def to_e164(text: str, region: str = DEFAULT_REGION) -> str:
     """``text`` as E.164; :class:`PhoneError` when it cannot be read as a possible number."""
     cleaned = text.strip()

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck
@@ -21,7 +22,7 @@ FIXED_NOW = datetime(2026, 11, 24, 10, 30, 0)
 # on 2 cores; long runs 100 times as many examples of the oracle (scaled_examples) and of every
 # property that sets no count of its own (a test's own @settings count stays as it is).
 LONG_FACTOR = 100
-_COMMON = {
+_COMMON: dict[str, Any] = {
     "deadline": None,  # a shared 2-core machine: no example is timed
     "print_blob": True,  # a failure prints what reproduces it (@reproduce_failure)
     "suppress_health_check": [HealthCheck.too_slow],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from click.testing import CliRunner, Result
 
@@ -15,6 +17,39 @@ from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.staff.lockout import PinLockout, Subject
 
 _registered = False
+
+T = TypeVar("T")
+
+# How long a test waits for an event before it calls the wait a hang. Tests wait for events,
+# never for durations: this bound only fails a test that would otherwise never end, so a slow
+# machine is never a failure.
+HANG_SECONDS = 30.0
+
+
+def returns_unless_hung(fn: Callable[[], T], what: str) -> T:
+    """``fn()`` run on a thread: its result (or its exception) once it returns, and an
+    AssertionError naming ``what`` if it is still running after HANG_SECONDS."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(fn())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name=f"test: {what}", daemon=True)
+    thread.start()
+    thread.join(HANG_SECONDS)
+    assert not thread.is_alive(), f"{what} still running after {HANG_SECONDS:.0f} s: a hang"
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def thread_alive(name: str) -> bool:
+    """Whether a thread of this name is running (a driver's reader or writer thread)."""
+    return any(t.name == name and t.is_alive() for t in threading.enumerate())
 
 
 def cli_runner_invoke(runner: CliRunner, args: Sequence[str], input: str | None = None) -> Result:

@@ -15,7 +15,6 @@ import os
 import sqlite3
 import subprocess
 from pathlib import Path
-from types import TracebackType
 
 import sqlite_utils
 
@@ -50,12 +49,7 @@ class SmallDisk:
         self.real = done.returncode == 0
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc_info: object) -> None:
         if self.real:
             # Lazy: a connection a failed test left open must not keep the mount.
             subprocess.run(["umount", "-l", str(self.folder)], check=False, capture_output=True)

@@ -1,4 +1,5 @@
-"""The layering of DEVELOPERS.md, enforced: the engine is pure, Textual stays in screens."""
+"""The layering of DEVELOPERS.md, enforced: the engine is pure, Textual stays in screens, screens
+reach the database only through services (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -61,3 +62,23 @@ def test_import_linter_contracts_hold() -> None:
         cwd=PACKAGE.parent,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _repositories() -> set[str]:
+    """The backend's fields that are storage: its connection and its repositories."""
+    from dataclasses import fields
+
+    from pos_tui.services.runtime.backend import Backend
+
+    return {f.name for f in fields(Backend) if not f.init} | {"db"}
+
+
+def test_screens_reach_the_database_only_through_services() -> None:
+    """The contract in pyproject.toml refuses a screen's import of storage; this refuses the
+    other way round it: reading a repository off the backend (``backend.journal.last``)."""
+    names = "|".join(sorted(_repositories()))
+    reads = re.compile(rf"\b(?:backend|b)\s*\.\s*(?:{names})\b")
+    for layer in ("screens", "widgets"):
+        for path in (PACKAGE / layer).rglob("*.py"):
+            found = reads.search(path.read_text(encoding="utf-8"))
+            assert found is None, f"{layer}/{path.name} reads storage: {found.group()!r}"

@@ -66,7 +66,6 @@ class RawSale:
             columns = [c for c in rows[0] if c != "id"]
             self.children.append((table, columns, rows))
         self.numbers = itertools.count(1)
-        self.open_row = {"lane_id": "FLOOR", "status": "in_progress", "state": "{}"}
         self.open_id = 0
         columns = list(self.sale)
         self.sale_sql = (

@@ -130,7 +130,9 @@ def _lane(
         time.sleep(max(0.0, slot - time.time()))
         slot += sizes["sync_interval"] * (0.75 + rng.random() / 2)
         _sell(backend, cashier, customers, rng, co)
-        number = backend.journal.last("T")["sale_number"]
+        last = backend.journal.last("T")
+        assert last is not None
+        number = last["sale_number"]
         commits[int(number)] = time.time()
         wake.set()
     stop.set()
@@ -261,7 +263,7 @@ def run(ctx: Context) -> list[Figure]:
         gate.wait()
         ingest_s = time.perf_counter() - t0
         with psycopg.connect(url, autocommit=True) as conn:
-            events = int(conn.execute("SELECT count(*) FROM hq.events").fetchone()[0])
+            events = _count(conn, "SELECT count(*) FROM hq.events")
             floor = _copy_floor(conn, "floor", "hq")
         latency: list[float] = []
         stop = threading.Event()
@@ -297,7 +299,7 @@ def run(ctx: Context) -> list[Figure]:
                 offline["catch_up"]["pushed"],
                 offline["catch_up"]["pulled"],
             )
-            flags = int(conn.execute("SELECT count(*) FROM hq.flags").fetchone()[0])
+            flags = _count(conn, "SELECT count(*) FROM hq.flags")
     finally:
         cluster.destroy()
 
@@ -395,3 +397,9 @@ def _catch_up_floor(conn: Any, origin: str, pushed: int, pulled: int) -> float:
         for chunk in copy:
             out += len(chunk)
     return time.perf_counter() - t0
+
+
+def _count(conn: Any, sql: str) -> int:
+    row = conn.execute(sql).fetchone()
+    assert row is not None, sql
+    return int(row[0])

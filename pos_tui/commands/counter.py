@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NoReturn, TypeVar
 
 import click
 
+from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money
 from pos_tui.text import plain
 
 EXIT_REFUSED, EXIT_BAD_INPUT = 1, 2
@@ -35,15 +36,16 @@ def refused(message: str) -> NoReturn:
 def amount(text: str, minor_unit: int, what: str = "amount") -> Decimal:
     """A positive amount in the currency's minor unit, or exit 2 saying why."""
     try:
-        value = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
+        value = parse_money(text, what, minor_unit)
+    except NotANumber:
         bad_input(f"{text!r} is not an {what}")
-    unit = Decimal(1).scaleb(-minor_unit)
-    if not value.is_finite() or value <= 0 or value != value.quantize(unit):
+    except TooManyPlaces:
+        value = ZERO  # refused just below, in the same words
+    if value <= 0:
         bad_input(
             f"{text!r} is not an {what}: a positive number with at most {minor_unit} decimals"
         )
-    return value.quantize(unit)
+    return value
 
 
 def customer_id(backend: Any, account: str) -> int:

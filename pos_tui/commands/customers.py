@@ -6,9 +6,9 @@ import click
 
 from pos_tui.cli import CliState, pass_state
 from pos_tui.services.customers.fields import FieldError, search_text
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.staff.lockout import clear_customer_lock, command_line_note
-from pos_tui.storage.customers import display_name
 from pos_tui.text import plain
 
 

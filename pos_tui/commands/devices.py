@@ -15,7 +15,7 @@ import click
 
 from pos_tui.cli import CliState, pass_state
 from pos_tui.config import Settings
-from pos_tui.services.runtime.devices import build_devices, device_config
+from pos_tui.services.runtime.devices import device_config
 from pos_tui.text import plain
 
 # How long `devices watch` waits for a serial port to open before it starts listing events.
@@ -26,22 +26,34 @@ WATCHED = ("card_reader", "scanner", "magstripe", "pole_display")
 SETTLE_SECONDS = 2.0  # how long `pos-tui devices` lets readers and ports come up
 
 
-def _device_set(settings: Settings, on_event: Any = None) -> Any:
+def _device_set(settings: Settings, on_event: Any = None) -> tuple[Any, dict[str, str]]:
+    """The configured devices, and the notice of each one left out because its optional library
+    (a pos-tui extra) is not installed: as in the lane, the others still work."""
     from pos_tui.hardware.config_values import HardwareConfigError
     from pos_tui.hardware.events import ignore_event
+    from pos_tui.hardware.registry import DeviceSet, DriverMissing
 
-    try:
-        return build_devices(settings, on_event or ignore_event)
-    except (HardwareConfigError, ValueError) as exc:
-        raise click.ClickException(f"device configuration: {exc}") from None
+    config = device_config(settings)
+    missing: dict[str, str] = {}
+    while True:
+        try:
+            return DeviceSet.from_config(config, on_event or ignore_event), missing
+        except DriverMissing as exc:
+            missing[exc.device] = str(exc)
+            config = {**config, exc.device: {"kind": "none"}}
+        except (HardwareConfigError, ValueError) as exc:
+            raise click.ClickException(f"device configuration: {exc}") from None
 
 
 def _printer(settings: Settings) -> Any:
     from pos_tui.hardware.config_values import HardwareConfigError
-    from pos_tui.hardware.printer import PrinterError, build_printer
+    from pos_tui.hardware.printer_api import PrinterError
+    from pos_tui.hardware.registry import DriverMissing, build_device
 
     try:
-        printer = build_printer(device_config(settings)["printer"])
+        printer = build_device("printer", device_config(settings)["printer"])
+    except DriverMissing as exc:
+        raise click.ClickException(str(exc)) from None
     except (HardwareConfigError, PrinterError, ValueError) as exc:
         raise click.ClickException(f"device configuration: {exc}") from None
     if printer is None:
@@ -63,10 +75,10 @@ def _list(state: CliState) -> None:
     from pos_tui.hardware.printer import PrinterError
 
     settings = state.settings
-    device_set = _device_set(settings)
+    device_set, missing = _device_set(settings)
     rows = device_set.describe()
     lane = plain(settings.lane.id)
-    if all(row.kind == "none" for row in rows):
+    if all(row.kind == "none" for row in rows) and not missing:
         click.echo(f"No devices configured on lane {lane}: every [devices.*] kind is none.")
         click.echo(
             "Add [devices.printer], [devices.scanner], ... to the config (docs/hardware.md)."
@@ -94,8 +106,13 @@ def _list(state: CliState) -> None:
             states["pole_display"] = "idle (the port opens with the first frame)"
     finally:
         device_set.stop()
+    kinds = {
+        name: str(section.get("kind", "none")) for name, section in device_config(settings).items()
+    }
     table = [
-        (
+        (row.name, plain(kinds.get(row.name, "?")), "-", missing[row.name])
+        if row.name in missing
+        else (
             row.name,
             plain(row.kind),
             "-" if row.kind == "none" else plain(row.target),
@@ -137,7 +154,7 @@ def _test_drawer(state: CliState) -> None:
     from pos_tui.services.checkout.drawer import DrawerRefused, DrawerService
 
     settings = state.settings
-    drawer = _device_set(settings).cash_drawer
+    drawer = _device_set(settings)[0].cash_drawer
     if drawer is None:
         raise click.ClickException(
             f"no cash drawer on lane {plain(settings.lane.id)}: [devices.drawer] has no port of "
@@ -210,7 +227,9 @@ def describe_event(event: Any) -> str:
 def watch(state: CliState, seconds: float | None) -> None:
     """Start the devices and print their events (cards, scans, swipes, status) as they come."""
     events: queue.Queue[Any] = queue.Queue()
-    device_set = _device_set(state.settings, events.put)
+    device_set, missing = _device_set(state.settings, events.put)
+    for notice in missing.values():
+        click.echo(notice, err=True)
     watched = [row.name for row in device_set.describe() if row.name in WATCHED]
     watched = [name for name in watched if getattr(device_set, name) is not None]
     if not watched:

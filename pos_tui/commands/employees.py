@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from pos_tui.cli import CliState, pass_state
+from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.setup import StoreSetup
 from pos_tui.services.staff.auth import AuthError, AuthService
 from pos_tui.services.staff.lockout import command_line_note
@@ -27,7 +28,7 @@ def add(state: CliState, number: str, name: str, role: str, pin: str, max_discou
     """Add an employee with a PIN (stored hashed)."""
     try:
         StoreSetup(state.backend()).add_employee(number, name, role, pin, max_discount=max_discount)
-    except ValueError as exc:
+    except Refused as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{role} {number} added")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from pos_tui.cli import CliState, pass_state
+from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.setup import StoreSetup
 
 
@@ -25,7 +26,7 @@ def init(
             raise click.UsageError("--manager-pin is required with --manager-number")
         try:
             setup.add_employee(manager_number, manager_name, "manager", manager_pin)
-        except ValueError as exc:
+        except Refused as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"manager {manager_number} created")
     click.echo(f"database ready: {state.settings.database_path()}")

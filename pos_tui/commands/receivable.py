@@ -18,7 +18,7 @@ from pos_tui.commands.counter import (
     guarded,
 )
 from pos_tui.services.accounts.receivable import Posting, ReceivableError, ReceivableService
-from pos_tui.storage.customers import display_name
+from pos_tui.services.customers.names import display_name
 from pos_tui.text import plain
 
 

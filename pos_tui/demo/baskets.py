@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pos_tui.demo.context import ZERO, DemoContext, money
+from pos_tui.demo.context import DemoContext, money
 from pos_tui.demo.points import earned_points, extra_points
+from pos_tui.engine.money import ZERO
 from pos_tui.storage.rows import Row
 
 

@@ -16,7 +16,6 @@ ProgressFn = Callable[[str, int], None]
 """Told (stage, units done since the last call): stages are "setup", "customers", "sales"."""
 
 CENT = Decimal("0.01")
-ZERO = Decimal(0)
 
 
 def money(value: Decimal) -> Decimal:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import partial
 
 from pos_tui.demo import names
-from pos_tui.demo.context import ZERO, DemoContext, ProgressFn, money
+from pos_tui.demo.context import DemoContext, ProgressFn, money
 from pos_tui.demo.credentials import (
     DEMO_CUSTOMER_PIN,
     MAX_CUSTOMER_PINS,
@@ -34,6 +34,7 @@ from pos_tui.demo.customer_details import (
     receivable_row,
 )
 from pos_tui.demo.numbering import CARD_CODE_SPACE, Injective, format_card_code
+from pos_tui.engine.money import ZERO
 from pos_tui.services.customers.service import ACCOUNT_COUNTER, SETTING_ACCOUNT_START
 from pos_tui.storage import bulk
 from pos_tui.storage.bulk import column_defaults, insert_rows

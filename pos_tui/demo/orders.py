@@ -13,7 +13,8 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from pos_tui.demo.context import ZERO, DemoContext, money
+from pos_tui.demo.context import DemoContext, money
+from pos_tui.engine.money import ZERO
 from pos_tui.storage import bulk
 from pos_tui.storage.bulk import insert_rows
 from pos_tui.storage.rows import Row

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-from pos_tui.demo.context import CENT, ZERO, DemoContext, money
+from pos_tui.demo.context import CENT, DemoContext, money
 from pos_tui.engine.loyalty import in_multiplier_window
+from pos_tui.engine.money import ZERO
 from pos_tui.storage.rows import Row
 
 

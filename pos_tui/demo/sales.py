@@ -11,8 +11,9 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 
 from pos_tui.demo.baskets import one_sale
-from pos_tui.demo.context import ZERO, DemoContext, ProgressFn, money
+from pos_tui.demo.context import DemoContext, ProgressFn, money
 from pos_tui.demo.points import referral_points
+from pos_tui.engine.money import ZERO
 from pos_tui.storage import bulk
 
 

@@ -11,6 +11,9 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import to_decimal
+
 #: Largest amount, price, rate or points value (either sign): 10^9.
 MAX_AMOUNT = Decimal(10) ** 9
 #: Most decimal places of an amount, rate, points value or quantity.
@@ -29,7 +32,7 @@ LAST_DATE = dt.date(2999, 12, 31)
 _PLAIN = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 
 
-class OutOfBounds(ValueError):
+class OutOfBounds(Refused, ValueError):
     """A value outside its bounds; the message says which bound, for the caller's path."""
 
 
@@ -45,7 +48,7 @@ def bounded_decimal(text: str) -> Decimal:
         raise OutOfBounds(f"at most {MAX_PLACES} decimal places")
     if len(whole.lstrip("0")) > 10:  # before Decimal() for a string of a million digits
         raise OutOfBounds(f"must be between -{MAX_AMOUNT} and {MAX_AMOUNT}")
-    return bounded_amount(Decimal(stripped))
+    return bounded_amount(to_decimal(stripped))
 
 
 def bounded_amount(value: Decimal | int) -> Decimal:

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from pos_tui.engine import bounds
+from pos_tui.engine.errors import Refused
 from pos_tui.engine.money import to_decimal
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ V = TypeVar("V")
 R = TypeVar("R")
 
 
-class ConvertError(ValueError):
+class ConvertError(Refused, ValueError):
     """A value that does not fit its field; ``path`` says where (``$.customer.price_level``)."""
 
     def __init__(self, path: str, message: str) -> None:

@@ -12,17 +12,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from pos_tui.engine.errors import Refused
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 
-def to_decimal(value: object, what: str = "value") -> Decimal:
-    """Convert an exact value (Decimal, int or decimal string) to ``Decimal``.
+class NotANumber(Refused, ValueError):
+    """Text that is not an exact, finite decimal number."""
 
-    Floats are refused: ``to_decimal(0.1)`` raises ``TypeError`` because the float is already
-    inexact. Booleans are refused too (``True`` is an ``int`` in Python, but never money).
-    Non-finite values (NaN, Infinity) are refused.
+
+class TooManyPlaces(Refused, ValueError):
+    """An amount with more decimals than the currency's minor unit."""
+
+
+def to_decimal(value: object, what: str = "value", *, commas: bool = False) -> Decimal:
+    """The one reader of a ``Decimal``: from a Decimal, an int or decimal text.
+
+    Every amount typed, imported or stored as text goes through here (screens, services and
+    storage keep their own words for the refusal, not their own parsing). ``commas``: text
+    may group thousands ("1,250.50"), as a person types it. Floats are refused:
+    ``to_decimal(0.1)`` raises ``TypeError`` because the float is already inexact. Booleans
+    are refused too (``True`` is an ``int`` in Python, but never money). Text that is no
+    number and non-finite values (NaN, Infinity) raise ``NotANumber``.
     """
     if isinstance(value, bool):
         raise TypeError(f"{what}: a boolean is not a number")
@@ -33,15 +46,29 @@ def to_decimal(value: object, what: str = "value") -> Decimal:
     elif isinstance(value, int):
         result = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip()
         try:
-            result = Decimal(value.strip())
+            result = Decimal(text.replace(",", "") if commas else text)
         except InvalidOperation:
-            raise ValueError(f"{what}: {value!r} is not a decimal number") from None
+            raise NotANumber(f"{what}: {value!r} is not a decimal number") from None
     else:
         raise TypeError(f"{what}: expected a Decimal, int or decimal string, got {type(value)}")
     if not result.is_finite():
-        raise ValueError(f"{what}: {value!r} is not a finite number")
+        raise NotANumber(f"{what}: {value!r} is not a finite number")
     return result
+
+
+def parse_money(value: object, what: str, minor_unit: int, *, commas: bool = True) -> Decimal:
+    """An amount in the currency's minor unit, as typed: ``to_decimal``, then 12.345 is
+    refused (``TooManyPlaces``) where the unit is the cent, and 12 becomes 12.00."""
+    amount = to_decimal(value, what, commas=commas)
+    try:
+        exact = amount.quantize(quantum(minor_unit))
+    except InvalidOperation:  # more digits than Decimal's context holds
+        raise NotANumber(f"{what}: {value!r} is too large") from None
+    if amount != exact:
+        raise TooManyPlaces(f"{what} has more than {minor_unit} decimal places")
+    return exact
 
 
 def quantum(places: int) -> Decimal:

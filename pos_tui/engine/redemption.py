@@ -57,10 +57,13 @@ def redeem(
         )
 
     if card_type is None or card_type.points_to_convert <= 0 or card_type.equivalent_currency <= 0:
-        name = card_type.name if card_type else "no card"
-        refusals.append(
-            Refusal("REDEMPTION_NOT_AVAILABLE", f"Points cannot be redeemed with {name}")
+        # Named as a card type: the seeds' "None" card type otherwise reads as a blank.
+        why = (
+            f'the card type "{card_type.name}" has no redemption rate'
+            if card_type
+            else "the customer has no card"
         )
+        refusals.append(Refusal("REDEMPTION_NOT_AVAILABLE", f"Points cannot be redeemed: {why}"))
         return result(ZERO)
     per_points, per_money = card_type.points_to_convert, card_type.equivalent_currency
     rate = f"{per_points} points = {per_money}"

@@ -56,16 +56,6 @@ E_SHARING = _code(scard.SCARD_E_SHARING_VIOLATION)
 E_NOT_TRANSACTED = _code(scard.SCARD_E_NOT_TRANSACTED)
 F_COMM_ERROR = _code(scard.SCARD_F_COMM_ERROR)
 E_PROTO_MISMATCH = _code(scard.SCARD_E_PROTO_MISMATCH)
-# The service went away or the context is no longer valid: start over with a new context.
-SERVICE_LOST = {
-    _code(scard.SCARD_E_NO_SERVICE),
-    _code(scard.SCARD_E_SERVICE_STOPPED),
-    _code(scard.SCARD_E_INVALID_HANDLE),
-    _code(scard.SCARD_F_COMM_ERROR),
-    _code(scard.SCARD_E_UNKNOWN_READER),
-    _code(scard.SCARD_E_READER_UNAVAILABLE),
-    _code(scard.SCARD_E_INVALID_VALUE),
-}
 E_READER_UNAVAILABLE = _code(scard.SCARD_E_READER_UNAVAILABLE)
 # Worth retrying the connect: card still powering up, or another app briefly holds it.
 CONNECT_RETRYABLE = {W_UNPOWERED, W_RESET, E_SHARING, E_PROTO_MISMATCH, W_UNRESPONSIVE}

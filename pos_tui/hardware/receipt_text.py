@@ -84,9 +84,6 @@ class ReceiptDocument:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     title: str = "receipt"  # for logs and error messages only
 
-    def with_blocks(self, *blocks: Block) -> ReceiptDocument:
-        return ReceiptDocument(self.blocks + blocks, self.title)
-
 
 def wrap(text: str, width: int) -> list[str]:
     """Break at spaces; words longer than a line are split. Always at least one line."""

@@ -11,6 +11,10 @@ Every device is optional: a missing entry or `kind: none` disables it, so a lane
 works. The cash drawer (`kind: printer`, the shipped default) is pulsed through the printer, so
 it is there only when a printer is. `describe()` feeds the `pos-tui devices` command. A driver's module (and its library:
 pyscard, pyserial, python-escpos) is imported only when its device is configured.
+
+pyscard and python-escpos are optional (the `cardreader` and `printer` extras): a thin
+terminal installs pos-tui without them. A configured device whose library is missing is a
+`DriverMissing` naming the extra to install, never an import traceback.
 """
 
 from __future__ import annotations
@@ -46,18 +50,50 @@ _BUILDERS: dict[str, tuple[str, str, frozenset[str]]] = {
 }
 
 
-def _build(name: str, cfg: dict[str, Any], on_event: EventCallback) -> Any:
+# The optional libraries (top-level module: distribution, pos-tui extra) and each device in words.
+_OPTIONAL = {
+    "smartcard": ("pyscard", "cardreader"),
+    "escpos": ("python-escpos", "printer"),
+    "usb": ("pyusb", "printer"),
+}
+_IN_WORDS = {
+    "printer": "Receipt printer",
+    "card_reader": "Card reader",
+    "scanner": "Scanner",
+    "magstripe": "Stripe reader",
+    "pole_display": "Pole display",
+}
+
+
+class DriverMissing(HardwareConfigError):
+    """A configured device whose optional library is not installed."""
+
+    def __init__(self, device: str, distribution: str, extra: str) -> None:
+        self.device, self.distribution, self.extra = device, distribution, extra
+        super().__init__(
+            f"{_IN_WORDS[device]} not used: {distribution} is not installed "
+            f"— install pos-tui[{extra}]"
+        )
+
+
+def build_device(name: str, cfg: dict[str, Any], on_event: EventCallback = ignore_event) -> Any:
     """The device of section ``cfg``, or None. A section holding only a driverless kind is
     None without importing the driver; anything else goes to the driver's builder, which
-    checks every key."""
+    checks every key. Raises DriverMissing when the driver's optional library is missing."""
     module_name, function, driverless = _BUILDERS[name]
     kind = cfg.get("kind", "none")
     if set(cfg) <= {"kind"} and isinstance(kind, str) and kind in driverless:
         return None
-    builder: Callable[..., Any] = getattr(
-        import_module(f"pos_tui.hardware.{module_name}"), function
-    )
-    return builder(cfg) if name == "printer" else builder(cfg, on_event)
+    try:
+        builder: Callable[..., Any] = getattr(
+            import_module(f"pos_tui.hardware.{module_name}"), function
+        )
+        return builder(cfg) if name == "printer" else builder(cfg, on_event)
+    except ModuleNotFoundError as exc:
+        optional = _OPTIONAL.get((exc.name or "").partition(".")[0])
+        if optional is None:
+            raise
+        raise DriverMissing(name, *optional) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +139,12 @@ class DeviceSet:
 
         kinds = {name: str(section(name).get("kind", "none")) for name in DEVICE_NAMES}
         return cls(
-            printer=_build("printer", section("printer"), on_event),
-            card_reader=_build("card_reader", section("card_reader"), on_event),
-            scanner=_build("scanner", section("scanner"), on_event),
-            magstripe=_build("magstripe", section("magstripe"), on_event),
-            pole_display=_build("pole_display", section("pole_display"), on_event),
-            drawer=_build("drawer", section("drawer"), on_event),
+            printer=build_device("printer", section("printer"), on_event),
+            card_reader=build_device("card_reader", section("card_reader"), on_event),
+            scanner=build_device("scanner", section("scanner"), on_event),
+            magstripe=build_device("magstripe", section("magstripe"), on_event),
+            pole_display=build_device("pole_display", section("pole_display"), on_event),
+            drawer=build_device("drawer", section("drawer"), on_event),
             kinds=kinds,
         ).bind_drawer()
 

@@ -13,9 +13,16 @@ from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
 from pos_tui.screens.entry import parse_entry
 from pos_tui.screens.keys import CHECKOUT_KEYS
 from pos_tui.screens.lane import MessageLine
-from pos_tui.screens.sale_view import OpenSale, SaleView, left_sales, snapshot, void_left_sale
 from pos_tui.services.checkout.entry_codes import add_code
+from pos_tui.services.checkout.past_sales import last_sale_id
 from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.checkout.sale_view import (
+    OpenSale,
+    SaleView,
+    left_sales,
+    snapshot,
+    void_left_sale,
+)
 from pos_tui.services.staff.auth import AuthService
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.customer_panel import CustomerPanel
@@ -40,9 +47,11 @@ class CheckoutScreen(LineFlows):
     """
     BINDINGS = CHECKOUT_KEYS
 
-    def __init__(self) -> None:
+    def __init__(self, co: Checkout) -> None:
+        """``co`` is built on the database thread (the sign-in screen does it); the screen
+        keeps it for the whole shift of its cashier: each commit starts the next sale on it."""
         super().__init__()
-        self.co = Checkout(self.pos.backend, self.pos_employee())
+        self.co = co
         self.view: SaleView | None = None
         self.pending_quantity: str | None = None
 
@@ -225,7 +234,8 @@ class CheckoutScreen(LineFlows):
         self.completed(committed)
 
     def completed(self, committed: Committed) -> None:
-        """After a commit: tell the app (printing hooks), show the change, start a new sale."""
+        """After a commit: tell the app (printing hooks), show the change and the next sale
+        (the commit cleared the cart; a return from the sales list leaves the sale as it was)."""
         self.pos.sale_committed(committed)
         sale = committed.sale
         self.query_one(SaleBanner).show_sale(
@@ -237,7 +247,6 @@ class CheckoutScreen(LineFlows):
         )
         what = "Return" if sale["kind"] == "return" else "Sale"
         self.hint(f"{what} {sale['sale_number']} complete · change {money(committed.change)}")
-        self.co = Checkout(self.pos.backend, self.pos_employee())
         self.run_worker(self.refresh_sale(), group="sale-ops")
         self.focus_entry()
 
@@ -294,9 +303,8 @@ class CheckoutScreen(LineFlows):
             self.refuse("Orders belong to a customer: attach one first (F2)")
             return
 
-        def back(converted: bool | None) -> None:
-            if converted:
-                self.co = Checkout(self.pos.backend, self.pos_employee())
+        def back(_converted: bool | None) -> None:
+            # An order opened from the sale has cleared its cart (OrderService).
             self.run_worker(self.refresh_sale(), group="sale-ops")
 
         self.app.push_screen(OrdersScreen(self.co, int(customer.row["id"]), customer.name), back)
@@ -305,12 +313,11 @@ class CheckoutScreen(LineFlows):
         self.run_worker(self._reprint_last(), group="sale-ops")
 
     async def _reprint_last(self) -> None:
-        b = self.pos.backend
-        ok, last = await self.attempt(b.journal.last, b.settings.lane.id)
+        ok, last = await self.attempt(last_sale_id, self.pos.backend)
         if ok and last is None:
             self.refuse("No sale on this lane yet")
         elif ok and last is not None:
-            self.pos.reprint(int(last["id"]))
+            self.pos.reprint(last)
 
     def action_no_sale(self) -> None:
         from pos_tui.screens.no_sale import no_sale
@@ -355,7 +362,7 @@ class CheckoutScreen(LineFlows):
         employee = self.pos.employee
         if employee is not None:
             await self.attempt(AuthService(self.pos.backend).sign_out, employee)
-        self.pos.employee = None
+        self.pos.signed_out()
         self.app.switch_screen(SignInScreen())
 
     # -- command palette -----------------------------------------------------------------------

@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 
 from pos_tui.hardware.events import mask_card
 from pos_tui.screens.customer_search import CustomerSearchScreen
+from pos_tui.screens.customer_step import find_customer
 from pos_tui.screens.dialogs import ChoiceScreen
 from pos_tui.screens.enrol import EnrolScreen
 from pos_tui.screens.lane import LaneScreen
 from pos_tui.services.customers.service import CustomerService
 
 if TYPE_CHECKING:
-    from pos_tui.screens.sale_view import SaleView
     from pos_tui.services.checkout.sale import Checkout
+    from pos_tui.services.checkout.sale_view import SaleView
 
 
 class CustomerFlows(LaneScreen[None]):
@@ -42,7 +43,7 @@ class CustomerFlows(LaneScreen[None]):
 
     def action_customer(self) -> None:
         """F2 opens by the store's method of input (keyboard, list, num_pad, smart_card)."""
-        self.pos.customer_step(self, self._entry_text())
+        self.run_worker(find_customer(self, self.attach, self._entry_text()), group="sale-ops")
 
     def action_enrol(self) -> None:
         self.app.push_screen(EnrolScreen(), self._attach_chosen)

@@ -9,7 +9,7 @@ from textual.widgets import Input
 from pos_tui.screens.checkout_customer import CustomerFlows
 from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
 from pos_tui.screens.entry import is_number, parse_discount
-from pos_tui.screens.sale_view import SaleView
+from pos_tui.services.checkout.sale_view import SaleView
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.fmt import quantity
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -19,16 +19,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.service import CustomerService
-from pos_tui.storage.customers import display_name
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
-    from pos_tui.storage.rows import Row
 
 DEBOUNCE_SECONDS = 0.2
 RESULT_LIMIT = 50
@@ -68,8 +65,8 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
         self._results_for: str | None = None
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -183,7 +180,7 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
 class CustomerListScreen(CustomerSearchScreen):
     """F2 with method of input `list`: the customers by name to choose from; typing searches."""
 
-    def __init__(self, rows: list[Row]) -> None:
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
         super().__init__(title="Choose the customer")
         self.listed = rows
         self.listed_credit: dict[int, str | Decimal | None] = {}
@@ -197,7 +194,9 @@ class CustomerListScreen(CustomerSearchScreen):
         if not self.query_one("#customer-query", Input).value.strip():
             self._show("", self.listed, self.listed_credit)
 
-    def _show(self, text: str, rows: list[Row], credit: dict[int, str | Decimal | None]) -> None:
+    def _show(
+        self, text: str, rows: list[dict[str, Any]], credit: dict[int, str | Decimal | None]
+    ) -> None:
         if text.strip():
             super()._show(text, rows, credit)
         else:

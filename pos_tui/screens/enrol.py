@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,13 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from pos_tui.hardware.events import mask_card
+from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 _FIELDS = (("first_name", "First name"), ("last_name", "Last name"), ("mobile", "Mobile"))
 
@@ -43,8 +41,8 @@ class EnrolScreen(ContainErrors, ModalScreen[int | None]):
         self.card_number = card_number
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -12,13 +10,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from pos_tui.screens.sale_view import OpenSale, held_sales
+from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.services.checkout.sale_view import OpenSale, held_sales
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 
 class HeldSalesScreen(ContainErrors, ModalScreen[int | None]):
@@ -43,8 +39,8 @@ class HeldSalesScreen(ContainErrors, ModalScreen[int | None]):
         self.sales: list[OpenSale] = []
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -10,23 +10,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Static
 
-from pos_tui.screens.sale_view import SaleView, apply
 from pos_tui.screens.service_calls import ServiceScreen, error_text
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
+from pos_tui.services.checkout.sale_view import SaleView, apply
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.runtime.faults import StorageFault, fault_of
 from pos_tui.services.staff.auth import AuthError, Employee
-from pos_tui.storage.errors import StorageFault, fault_of
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    pass
 
 R = TypeVar("R")
 T = TypeVar("T")

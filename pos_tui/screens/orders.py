@@ -134,9 +134,7 @@ class OrdersScreen(LaneScreen[bool]):
         record = getattr(result, "sale", None)
         if record is not None:  # cash paid in or handed out: the drawer opens now, not at print
             self.pos.open_drawer_for(record, if_cash=True)
-        kick = getattr(self.pos.printing, "kick", None)
-        if callable(kick):
-            kick()
+        self.pos.kick_printing()
         await self.reload()
 
     # -- actions -------------------------------------------------------------------------------

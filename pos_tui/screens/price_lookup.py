@@ -4,7 +4,7 @@ see the price this customer would pay and why, and add the chosen one with Enter
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -14,13 +14,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.services.checkout.price_check import ItemQuote, quote_items
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
-    from pos_tui.app import PosApp
     from pos_tui.services.checkout.sale import Checkout
 
 DEBOUNCE_SECONDS = 0.2
@@ -54,8 +54,8 @@ class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
         self._results_for: str | None = None
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -18,25 +18,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from pos_tui.screens.dialogs import Field, PromptScreen
 from pos_tui.screens.lane import LaneScreen, MessageLine
-from pos_tui.screens.sale_view import SaleView, snapshot
+from pos_tui.services.checkout.past_sales import open_return
 from pos_tui.services.checkout.sale import Checkout, Committed
-from pos_tui.services.runtime.backend import Backend
-from pos_tui.services.staff.auth import Employee
+from pos_tui.services.checkout.sale_view import SaleView, snapshot
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.fmt import money, quantity
 from pos_tui.widgets.refund_panel import RefundPanel
 from pos_tui.widgets.safe import safe
 from pos_tui.widgets.tender_table import KIND_LABELS
 from pos_tui.widgets.totals import TotalsPanel
-
-
-def open_return(
-    backend: Backend, employee: Employee, sale_id: int
-) -> tuple[Checkout, list[dict[str, Any]], list[dict[str, Any]], SaleView]:
-    """Start the return and read what can go back and how it was paid (database thread)."""
-    co = Checkout.start_return(backend, employee, sale_id)
-    tenders = backend.journal.children(sale_id)["tenders"]
-    return co, co.returnable(), tenders, snapshot(co)
 
 
 class ReturnScreen(LaneScreen[Committed | None]):

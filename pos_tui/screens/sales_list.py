@@ -12,29 +12,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input
 
 from pos_tui.screens.lane import LaneScreen, MessageLine
+from pos_tui.services.checkout.past_sales import recent_sales, sale_by_number
 from pos_tui.services.checkout.sale import Committed
-from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
-
-
-def recent_sales(backend: Backend, limit: int = 50) -> list[dict[str, Any]]:
-    """The lane's latest sales, each with its customer's name (database thread)."""
-    out = []
-    for sale in backend.journal.recent(backend.settings.lane.id, limit=limit):
-        out.append(_named(backend, sale))
-    return out
-
-
-def sale_by_number(backend: Backend, number: int) -> dict[str, Any] | None:
-    sale = backend.journal.by_number(backend.settings.lane.id, number)
-    return _named(backend, sale) if sale else None
-
-
-def _named(backend: Backend, sale: dict[str, Any]) -> dict[str, Any]:
-    row = backend.customers.get(sale["customer_id"]) if sale["customer_id"] else None
-    return {**sale, "customer_name": display_name(row) if row else ""}
 
 
 class SalesListScreen(LaneScreen[Committed | None]):

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual.screen import Screen
 from textual.widget import Widget
 
-from pos_tui.storage.errors import StorageFault, fault_of
+from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.services.runtime.faults import StorageFault, fault_of
 from pos_tui.widgets.errors import ContainErrors
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -32,12 +30,18 @@ def retryable(exc: BaseException) -> bool:
     return bool(getattr(exc, "retry", False)) or fault_of(exc) is not None
 
 
-class ServiceScreen(ContainErrors, Screen[R]):
-    """A screen of the app that calls services: ``attempt``, ``refuse`` and ``hint``.
+def report_fault(app: LaneHost, exc: BaseException, doing: str, *, where: str = "screen") -> None:
+    """A bug met in a screen while ``doing`` something: the app's one error handler
+    (``PosApp.report_error``, widgets/errors.py) logs it and says so; never a rule's answer."""
+    app.report_error(exc, where=f"{where}: {doing}")
 
-    A family of screens names the errors its users read (anything else is a bug: logged and
-    reported without closing the screen), the widget of its message line (any widget with
-    ``say(text, error=...)``), and itself for the log.
+
+class ServiceScreen(ContainErrors, Screen[R]):
+    """A screen of the app that calls services: ``attempt``, ``refuse``, ``hint`` and ``fault``.
+
+    A family of screens names the errors its users read (refusals; anything else is a bug,
+    handed to ``fault`` without closing the screen), the widget of its message line (any
+    widget with ``say(text, error=...)``), and itself for the log.
 
     A storage fault (disk full, a lock held past the busy timeout, read-only, I/O) is said in
     the words of :mod:`pos_tui.storage.errors` and keeps what failed: Enter runs it again
@@ -51,8 +55,8 @@ class ServiceScreen(ContainErrors, Screen[R]):
     retry_action: Callable[[], object] | None = None
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def refuse(self, message: str, *, retry: Callable[[], object] | None = None) -> None:
         """A refusal: inline (if the screen has a message line) and as a notification.
@@ -71,9 +75,18 @@ class ServiceScreen(ContainErrors, Screen[R]):
         action()
         return True
 
+    def fault(self, exc: BaseException, doing: str) -> None:
+        """A bug, not a refusal (``report_fault``); the message line points at the log."""
+        report_fault(self.pos, exc, doing, where=self.CALLS_FROM)
+        self.say_on_line(f"Unexpected error while {doing}: see the log", error=True)
+
     def hint(self, message: str) -> None:
+        self.say_on_line(message)
+
+    def say_on_line(self, message: str, *, error: bool = False) -> None:
+        """On the screen's message line only (no notification)."""
         for line in self.query(self.MESSAGE_LINE):
-            cast(Any, line).say(message)
+            cast(Any, line).say(message, error=error)
 
     async def attempt(
         self,
@@ -92,7 +105,7 @@ class ServiceScreen(ContainErrors, Screen[R]):
         except Exception as exc:
             fault = fault_of(exc)
             if fault is None:  # a bug: the one error policy says it, the screen goes on
-                self.pos.report_error(exc, where=f"{self.CALLS_FROM} service call")
+                self.fault(exc, f"calling {getattr(fn, '__qualname__', fn)}")
             else:
                 log.warning("%s service call: %s", self.CALLS_FROM, fault.detail)
                 self.refuse(self.fault_text(fault), retry=retry)

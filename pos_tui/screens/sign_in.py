@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,15 +12,13 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
+from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.services.runtime.faults import StorageFault
 from pos_tui.services.staff.auth import AuthError, AuthLocked, AuthService, Employee
 from pos_tui.services.staff.lockout import Lock, wait_text
-from pos_tui.storage.errors import StorageFault
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.lane_bar import LaneBar
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 
 class SignInScreen(ContainErrors, Screen[None]):
@@ -56,8 +53,8 @@ class SignInScreen(ContainErrors, Screen[None]):
         self._wait_timer: Timer | None = None
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         s = self.pos.settings.lane
@@ -131,10 +128,17 @@ class SignInScreen(ContainErrors, Screen[None]):
                 self.pos.say(f"Unlocked by {employee.name}", title="Lane")
             self.dismiss()
             return
-        self.pos.employee = employee
         from pos_tui.screens.checkout import CheckoutScreen
+        from pos_tui.services.checkout.sale import Checkout
 
-        self.app.switch_screen(CheckoutScreen())
+        # Built on the database thread like every service call: it reads the catalog.
+        try:
+            co = await self.pos.call_service(Checkout, self.pos.backend, employee)
+        except StorageFault as exc:
+            error.update(safe(exc.message))
+            return
+        self.pos.signed_in(employee)
+        self.app.switch_screen(CheckoutScreen(co))
 
     # -- lockout -------------------------------------------------------------------------------
     def show_lock(self, lock: Lock | None) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,12 +9,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.services.staff.auth import AuthError, AuthService, Employee
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 
 class SupervisorScreen(ContainErrors, ModalScreen[Employee | None]):
@@ -50,8 +46,8 @@ class SupervisorScreen(ContainErrors, ModalScreen[Employee | None]):
         self.open_sale_id = open_sale_id
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> LaneHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -20,11 +20,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Label, Static
 
+from pos_tui.engine.money import ZERO
 from pos_tui.screens.dialogs import Field, PromptScreen, focus_selected
 from pos_tui.screens.lane import LaneScreen, MessageLine
-from pos_tui.screens.sale_view import SaleView, points_value, snapshot
 from pos_tui.screens.typeahead import drained
 from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.checkout.sale_view import SaleView, points_value, snapshot
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.refund_panel import RefundPanel
 from pos_tui.widgets.safe import safe
@@ -109,7 +110,7 @@ class TenderScreen(LaneScreen[Committed | None]):
         ret = view.is_return
         grid.add_row(Text("REFUND" if ret else "TOTAL", style="bold"), money(abs(view.due)))
         grid.add_row("Given back" if ret else "Paid", money(abs(view.paid)))
-        left = abs(view.remaining) if self._outstanding(view) else Decimal(0)
+        left = abs(view.remaining) if self._outstanding(view) else ZERO
         grid.add_row(
             Text("TO GIVE BACK" if ret else "REMAINING", style="bold reverse"),
             Text(money(left), style="bold reverse"),

@@ -109,11 +109,6 @@ class StatementRepository:
             )
         )
 
-    def billed_customer_ids(self) -> list[int]:
-        """Customers with a statement already (whose balance is carried forward)."""
-        cur = self.db.execute("SELECT DISTINCT customer_id FROM statements")
-        return [int(r[0]) for r in cur.fetchall()]
-
     def last_statement(self, customer_id: int) -> Row | None:
         return one(
             self.db.execute(
@@ -145,15 +140,6 @@ class StatementRepository:
                 "SELECT l.* FROM statement_entries s JOIN receivable_ledger l ON l.id = s.entry_id "
                 "WHERE s.statement_id = ? ORDER BY l.posted_at, l.id",
                 [statement_id],
-            )
-        )
-
-    def statement_of_entry(self, entry_id: int) -> Row | None:
-        return one(
-            self.db.execute(
-                "SELECT st.* FROM statement_entries s JOIN statements st ON st.id = s.statement_id "
-                "WHERE s.entry_id = ?",
-                [entry_id],
             )
         )
 

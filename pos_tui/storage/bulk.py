@@ -18,6 +18,7 @@ from itertools import islice
 
 import sqlite_utils
 
+from pos_tui.engine.money import ZERO
 from pos_tui.storage import name_keys
 from pos_tui.storage.rows import Row, all_rows
 
@@ -237,7 +238,7 @@ def ledger_balances(db: sqlite_utils.Database, ledger: str) -> dict[int, Decimal
     }[ledger]
     out: dict[int, Decimal] = {}
     for cid, value in db.execute(sql):
-        out[int(cid)] = out.get(int(cid), Decimal(0)) + Decimal(value)
+        out[int(cid)] = out.get(int(cid), ZERO) + Decimal(value)
     return out
 
 

@@ -126,14 +126,6 @@ class CatalogRepository:
         ).fetchone()
         return row[0] if row else None
 
-    def set_price_list_price(self, price_list_id: int, item_id: int, price: str) -> None:
-        with write(self.db):
-            self._changed()
-            self.db.table("price_list_items").upsert(
-                {"price_list_id": price_list_id, "item_id": item_id, "price": price},
-                pk=("price_list_id", "item_id"),
-            )
-
     def item_by_sku_or_barcode(self, code: str) -> Row | None:
         """Any item, active or not, by SKU first, then by barcode (a price list may name either)."""
         row = one(self.db.execute("SELECT * FROM items WHERE sku = ?", [code]))

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pos_tui.engine.money import ZERO
 from pos_tui.storage import name_keys
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row
@@ -19,15 +20,6 @@ _CHILD_TABLES = {
     "contacts": "customer_contacts",
     "transaction_discounts": "customer_transaction_discounts",
 }
-
-
-def display_name(row: Row) -> str:
-    """How a customer is named on screen, on paper and in messages."""
-    if row.get("is_company") and row.get("company_name"):
-        return str(row["company_name"])
-    parts = [row.get("salutation"), row.get("first_name"), row.get("last_name")]
-    name = " ".join(str(p) for p in parts if p)
-    return name or str(row.get("company_name") or row.get("account_number") or "?")
 
 
 class CustomerRepository:
@@ -162,7 +154,7 @@ class CustomerRepository:
 
     def _ledger_sum(self, ledger: str, column: str, customer_id: int) -> Decimal:
         """The sum of ``column`` over the customer's rows, in row order (exact Decimals)."""
-        last_id, total = self._sums.get((ledger, customer_id), (0, Decimal(0)))
+        last_id, total = self._sums.get((ledger, customer_id), (0, ZERO))
         cur = self.db.execute(
             f"SELECT id, {column} FROM {ledger} WHERE customer_id = ? AND id > ? ORDER BY id",
             [customer_id, last_id],

@@ -19,7 +19,7 @@ from sqlite_utils.migrations import Migrations
 
 from pos_tui.phones import DEFAULT_REGION as DEFAULT_PHONE_REGION
 from pos_tui.storage import name_keys
-from pos_tui.storage.errors import fault_of
+from pos_tui.storage.errors import ConstraintRefused, constraint_refused, fault_of
 from pos_tui.text import fold_email
 
 migrations = Migrations("pos_tui")
@@ -299,9 +299,15 @@ def snapshot(db: sqlite_utils.Database, path: Path | str) -> sqlite_utils.Databa
 
 @contextmanager
 def translated(path: str | None) -> Iterator[None]:
-    """SQLite's faults (locked, full, read-only, I/O) raised as :class:`StorageFault`."""
+    """SQLite's faults (locked, full, read-only, I/O) raised as :class:`StorageFault`, and a
+    constraint broken inside a write as the domain's :class:`ConstraintRefused` (one already
+    translated by a nested write passes as it is)."""
     try:
         yield
+    except ConstraintRefused:
+        raise
+    except sqlite3.IntegrityError as exc:
+        raise constraint_refused(exc) from exc
     except sqlite3.OperationalError as exc:
         fault = fault_of(exc, path=path)
         if fault is None or fault is exc:
@@ -311,7 +317,8 @@ def translated(path: str | None) -> Iterator[None]:
 
 @contextmanager
 def write(db: sqlite_utils.Database, *, whole: bool = False) -> Iterator[sqlite_utils.Database]:
-    """A write transaction that takes the lock up front, so a sale is all-or-nothing.
+    """A write transaction that takes the lock up front, so a sale is all-or-nothing. A
+    constraint the schema holds, broken inside it, is raised as ``ConstraintRefused``.
 
     ``whole=True``: the caller lets any error end the whole transaction (a sale's commit), so
     the writes nested in it need no savepoints of their own (two statements each saved).

@@ -10,15 +10,28 @@ which end with exit code 2 instead of a traceback.
 :func:`fault_of` is called where SQLite is reached (``storage.db.write`` and ``connect``), so
 services and screens only ever see a :class:`StorageFault`. It is an ``OperationalError``
 still, with SQLite's codes, so code that handled SQLite's own errors keeps working.
+
+Constraints: ``translated()`` (storage/db.py) also turns every ``sqlite3.IntegrityError``
+raised inside ``write()`` into a ``ConstraintRefused``, a domain refusal. Its kind comes from
+SQLite's extended result code (stable across versions), not from the text; the text is read
+only for the names it carries (the table and columns of a UNIQUE or NOT NULL, a CHECK's
+expression, a trigger's own message, which is ours). Services catch ``ConstraintRefused`` (or
+let the screens show it as any ``Refused``) and choose their own words from ``kind``, ``table``
+and ``columns``; they never catch sqlite3 errors. It stays an ``sqlite3.IntegrityError`` too, so
+code that handles any database error the same way still sees it as one.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from pos_tui.engine.errors import Refused
 
 FaultKind = Literal["locked", "full", "read_only", "io"]
 
@@ -117,3 +130,92 @@ def _no_room(path: str | None) -> bool:
         return shutil.disk_usage(folder).free < _ALMOST_FULL_BYTES
     except OSError:
         return False
+
+
+# -- constraints ----------------------------------------------------------------------------
+
+ConstraintKind = Literal["unique", "not_null", "check", "foreign_key", "rule", "other"]
+
+# SQLite's extended result codes for SQLITE_CONSTRAINT (sqlite3.h).
+_KINDS: dict[int, ConstraintKind] = {
+    2067: "unique",  # SQLITE_CONSTRAINT_UNIQUE
+    1555: "unique",  # SQLITE_CONSTRAINT_PRIMARYKEY
+    1299: "not_null",  # SQLITE_CONSTRAINT_NOTNULL
+    275: "check",  # SQLITE_CONSTRAINT_CHECK
+    787: "foreign_key",  # SQLITE_CONSTRAINT_FOREIGNKEY
+    1811: "rule",  # SQLITE_CONSTRAINT_TRIGGER: RAISE(ABORT, '...') in one of our triggers
+}
+_CONSTRAINT_WORDS: dict[ConstraintKind, str] = {
+    "unique": "is already used by another row",
+    "not_null": "cannot be empty",
+    "check": "is outside the allowed range",
+    "foreign_key": "refers to a row that does not exist",
+    "rule": "is not allowed",
+    "other": "was refused by the database",
+}
+# "UNIQUE constraint failed: customers.mobile, customers.x": the names after the colon.
+_NAMES = re.compile(r"^[A-Z ]+ constraint failed: (.*)$")
+_QUALIFIED = re.compile(r"^(\w+)\.(\w+)$")
+
+
+class ConstraintRefused(Refused, sqlite3.IntegrityError):
+    """A write the schema refused. ``kind``: which constraint; ``table`` and ``columns``: what
+    it is about where SQLite names them (a UNIQUE or NOT NULL); ``expression``: a CHECK's
+    text or a trigger's message; ``message``: words for a person, built from those."""
+
+    def __init__(
+        self,
+        kind: ConstraintKind,
+        *,
+        table: str | None = None,
+        columns: tuple[str, ...] = (),
+        expression: str = "",
+    ) -> None:
+        self.kind: ConstraintKind = kind
+        self.table = table
+        self.columns = columns
+        self.expression = expression
+        self.message = _message(kind, columns, expression)
+        super().__init__(self.message)
+
+    def about(self, names: Iterable[str]) -> str | None:
+        """The first of ``names`` (a form's fields) this refusal is about: a column it names,
+        else a word of a CHECK's expression; None when it names none of them."""
+        named = self.columns or tuple(re.findall(r"\w+", self.expression))
+        wanted = set(names)
+        return next((n for n in named if n in wanted), None)
+
+    @property
+    def words(self) -> str:
+        """What the constraint says of its value, for a caller that names the field itself
+        ("Mobile" + " is already used by another row")."""
+        return _CONSTRAINT_WORDS[self.kind]
+
+
+def _message(kind: ConstraintKind, columns: tuple[str, ...], expression: str) -> str:
+    if kind == "rule" and expression:
+        return expression
+    what = " and ".join(c.replace("_", " ") for c in columns) or "a value"
+    return f"{what[:1].upper()}{what[1:]} {_CONSTRAINT_WORDS[kind]}"
+
+
+def constraint_refused(exc: sqlite3.IntegrityError) -> ConstraintRefused:
+    """The domain refusal for an IntegrityError SQLite raised."""
+    if isinstance(exc, ConstraintRefused):
+        return exc
+    code = getattr(exc, "sqlite_errorcode", None)
+    kind: ConstraintKind = _KINDS.get(code, "other") if isinstance(code, int) else "other"
+    text = str(exc)
+    found = _NAMES.match(text)
+    names = found.group(1) if found else ""
+    if kind == "rule":
+        return ConstraintRefused(kind, expression=text)
+    if kind == "check":
+        return ConstraintRefused(kind, expression=names)
+    qualified = [m for part in names.split(",") if (m := _QUALIFIED.match(part.strip()))]
+    tables = {m.group(1) for m in qualified}
+    return ConstraintRefused(
+        kind,
+        table=tables.pop() if len(tables) == 1 else None,
+        columns=tuple(m.group(2) for m in qualified),
+    )

@@ -26,8 +26,10 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+from pos_tui.engine.money import NotANumber, to_decimal
 
 GENESIS = "0" * 64
 CURRENT_VERSION = 2
@@ -148,11 +150,9 @@ def normalise(field: str, value: Any, where: str) -> Any:
             return value  # the common case (the checkout hands over str(Decimal)): as is
         if kind in (Decimal, str, int):
             try:
-                number = Decimal(value)
-            except InvalidOperation:
-                number = Decimal("NaN")
-            if number.is_finite():
-                return format(number, "f")
+                return format(to_decimal(value, f"{where}.{field}"), "f")
+            except NotANumber:
+                pass
         raise ValueError(f"{where}.{field}: a decimal amount is needed, not {value!r}")
     if field in INTEGER_FIELDS:
         if kind is int:

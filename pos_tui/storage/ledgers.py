@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlite_utils
 
+from pos_tui.engine.money import ZERO
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_rows, insert
 
@@ -104,10 +105,10 @@ class LedgerRepository:
     def points_summary(self, customer_id: int) -> dict[str, Decimal]:
         """Earned, used, adjusted and unused points (Quasar's loyalty section)."""
         totals = {
-            "opening": Decimal(0),
-            "earned": Decimal(0),
-            "used": Decimal(0),
-            "adjusted": Decimal(0),
+            "opening": ZERO,
+            "earned": ZERO,
+            "used": ZERO,
+            "adjusted": ZERO,
         }
         cur = self.db.execute(
             "SELECT entry_type, points FROM loyalty_ledger WHERE customer_id = ?", [customer_id]

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import sqlite_utils
 
+from pos_tui.engine.money import ZERO
 from pos_tui.engine.refund_models import GivenBack
 
-ZERO = Decimal(0)
 # The reference of a return's points tender that settles points short out of the refund (the
 # customer no longer held the points the return takes back): not points given back.
 POINTS_SHORT_REFERENCE = "points short"

@@ -16,7 +16,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
@@ -58,7 +58,6 @@ class Applied:
     customers: int = 0
     ledger: int = 0
     flags: int = 0
-    skipped: list[str] = field(default_factory=list)
 
 
 class Applier:

@@ -72,8 +72,6 @@ CUSTOMER_REFS: dict[str, str] = {
 }
 # Unique customer fields: a value two stores gave two customers offline is resolved at HQ.
 CUSTOMER_UNIQUE = ("account_number", "card_number", "mobile", "email")
-# Never sent as a field: the local row id.
-CUSTOMER_LOCAL = ("id",)
 
 # A customer's other rows, sent as one set whenever any of them changes.
 CUSTOMER_CHILDREN: dict[str, str] = {
@@ -101,11 +99,6 @@ APPEND_ONLY = {
 def ref_name(column: str) -> str:
     """``card_type_id`` -> ``card_type``: how a reference column is named at HQ."""
     return column[:-3] if column.endswith("_id") else column
-
-
-def key_column(table: str) -> str:
-    """The code-like column of a single-key master table."""
-    return MASTER[table].key[0]
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
 from pos_tui.services.customers.lookup import CREDIT_HOLD
 from pos_tui.services.customers.service import CustomerDetails
-from pos_tui.storage.rows import Row
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.photo import photo_text
 from pos_tui.widgets.safe import safe
@@ -89,7 +89,7 @@ def _account_lines(details: CustomerDetails) -> list[str]:
     return lines
 
 
-def _flags(row: Row, today: date) -> list[str]:
+def _flags(row: dict[str, Any], today: date) -> list[str]:
     """The states spelled out in words (docs/lane.md), shown in reverse video."""
     flags = []
     if row["credit_hold"]:

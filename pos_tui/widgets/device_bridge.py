@@ -18,15 +18,10 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import Any
 
-from rich.text import Text
 from textual import events
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
+from textual.app import App
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Static
 
 from pos_tui.config import Settings
 from pos_tui.hardware.events import DeviceEvent
@@ -35,7 +30,6 @@ from pos_tui.services.checkout.drawer import DrawerResult, DrawerWorker
 from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.lane_devices import DeviceAction, LaneDevices, WedgeRoute, route
-from pos_tui.widgets.errors import ContainErrors
 
 log = logging.getLogger(__name__)
 
@@ -196,35 +190,3 @@ class KeyWedge:
         self.detector.feed(event.key, char, event.time)  # arrows, F-keys: never part of a scan
         await self.flush()
         return False
-
-
-class CardPromptScreen(ContainErrors, ModalScreen[str | None]):
-    """F2 with method of input `smart_card`: wait for the card. Dismisses with the card number
-    (the app calls `card_read`), or None when the cashier presses Escape to type instead."""
-
-    DEFAULT_CSS = """
-    CardPromptScreen { align: center middle; }
-    CardPromptScreen > Vertical {
-        width: 50; max-width: 100%; height: auto; border: round $accent; padding: 1 2;
-        background: $surface;
-    }
-    CardPromptScreen #card-prompt-title { text-style: bold; width: 100%; content-align: center middle; }
-    CardPromptScreen #card-prompt-text { margin-top: 1; text-style: bold reverse; width: 100%; content-align: center middle; }
-    CardPromptScreen #card-prompt-hint { margin-top: 1; }
-    """
-    BINDINGS = [Binding("escape", "type_instead", "Type instead", id="card_prompt.type")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(Text("Customer card"), id="card-prompt-title")
-            yield Static(Text("Tap or insert the card"), id="card-prompt-text")
-            yield Static(
-                Text("Esc: type the name, mobile or card number instead"), id="card-prompt-hint"
-            )
-        yield Footer()
-
-    def card_read(self, card_number: str) -> None:
-        self.dismiss(card_number)
-
-    def action_type_instead(self) -> None:
-        self.dismiss(None)

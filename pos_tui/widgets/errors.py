@@ -29,7 +29,7 @@ def error_line(error: BaseException) -> str:
         detail = detail[: _MAX_DETAIL - 1] + "…"
     kind = type(error).__name__
     text = f"{kind}: {detail}" if detail else kind
-    return f"Unexpected error ({text}). The sale is kept; the details are in the log."
+    return f"Unexpected error ({text}); it was logged. The sale and what was typed are kept."
 
 
 def log_error(error: BaseException, *, where: str) -> None:

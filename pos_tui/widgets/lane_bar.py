@@ -54,10 +54,6 @@ class LaneBar(Static):
             self.sync = line
             self.refresh_bar()
 
-    def set_who(self, who: str) -> None:
-        self.who = who
-        self.refresh_bar()
-
     def refresh_bar(self) -> None:
         now = self._now()
         stamp = now.strftime("%Y-%m-%d %H:%M")

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from pos_tui.engine import Totals
+from pos_tui.engine.money import ZERO
 from pos_tui.widgets.fmt import money, points
 
 
@@ -42,12 +43,12 @@ class TotalsPanel(Static):
         self,
         totals: Totals | None,
         *,
-        points_to_earn: Decimal = Decimal(0),
-        paid: Decimal = Decimal(0),
-        remaining: Decimal = Decimal(0),
+        points_to_earn: Decimal = ZERO,
+        paid: Decimal = ZERO,
+        remaining: Decimal = ZERO,
         is_return: bool = False,
     ) -> None:
-        zero = Decimal(0)
+        zero = ZERO
         t = totals
         rows: list[tuple[Text | str, Text | str]] = [
             ("Subtotal", money(t.subtotal if t else zero)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from textual.pilot import Pilot
@@ -11,6 +12,7 @@ from textual.widgets import Input
 from pos_tui.app import PosApp, create_app
 from pos_tui.services.runtime.backend import Backend
 from tests.catalog import Store, build_store
+from tests.helpers import HANG_SECONDS
 
 
 @pytest.fixture
@@ -59,3 +61,16 @@ def screen_text(pilot: Pilot[None]) -> str:
     """Everything on the screen as plain text (as a cashier would read it)."""
     strips = pilot.app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+async def until_shown(pilot: Pilot[None], *texts: str) -> str:
+    """The screen's text once it shows every one of ``texts``: a table filled by a worker is
+    drawn on a later refresh, later still on a loaded machine. Only a hang fails."""
+    deadline = time.monotonic() + HANG_SECONDS
+    while True:
+        text = screen_text(pilot)
+        if all(t in text for t in texts):
+            return text
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not shown within {HANG_SECONDS} s: {texts!r}\n{text}")
+        await pilot.pause(0.05)

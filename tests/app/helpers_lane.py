@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from pos_tui.screens.checkout import CheckoutScreen
 from pos_tui.screens.lane import MessageLine
-from pos_tui.screens.sale_view import SaleView
+from pos_tui.services.checkout.sale_view import SaleView
 
 
 def checkout(pilot: Pilot[Any]) -> CheckoutScreen:

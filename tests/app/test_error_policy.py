@@ -104,7 +104,7 @@ ENTRY_POINTS: dict[str, tuple[Drive, str]] = {
     "price lookup": (lambda p: _keys(p, "f3", *"APP"), "find_items"),
     "enrol": (_enrol, "CustomerService.create"),
     "supervisor PIN": (_supervisor, "AuthService.authorize"),
-    "reprint": (lambda p: _keys(p, "ctrl+r"), "JournalRepository.last"),
+    "reprint": (lambda p: _keys(p, "ctrl+r"), "last_sale_id"),
     "sales list": (lambda p: _keys(p, "ctrl+l"), "recent_sales"),
     "commit": (_pay_cash, "Checkout.commit"),
 }

@@ -16,7 +16,8 @@ from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import OrderRepository
-from tests.app.conftest import enter, screen_text, settle, sign_in
+from pos_tui.storage.rows import Row
+from tests.app.conftest import enter, settle, sign_in, until_shown
 from tests.app.helpers_lane import notifications, view
 from tests.catalog import Store
 
@@ -38,7 +39,7 @@ async def _fill(pilot: Pilot[None], *values: str) -> None:
     await settle(pilot)
 
 
-def _orders(backend: Backend, customer: int) -> list[dict[str, object]]:
+def _orders(backend: Backend, customer: int) -> list[Row]:
     return OrderRepository(backend.db).for_customer(customer)
 
 
@@ -58,8 +59,7 @@ async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) 
         await settle(pilot)
         await _fill(pilot, "Two apples", "50", "", "", "")
         assert isinstance(app.screen, OrdersScreen)
-        text = screen_text(pilot)
-        assert "LAY-000001" in text and "160.00" in text and "open" in text
+        await until_shown(pilot, "LAY-000001", "160.00", "open")
         assert any("LAY-000001 opened: 210.00, paid 50.00" in n for n in notifications(pilot))
 
         await pilot.press("f5")
@@ -72,20 +72,20 @@ async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) 
         await pilot.press("f5")
         await settle(pilot)
         await _fill(pilot, "100", "card", "AUTH-7", "")
-        assert "60.00" in screen_text(pilot)
+        await until_shown(pilot, "60.00")
         await pilot.press("f6")
         await settle(pilot)
         await _fill(pilot, "", "", "", "")  # the 60.00 still due, in cash
         assert any("LAY-000001 completed" in n for n in notifications(pilot))
-        assert "completed" in screen_text(pilot)
+        await until_shown(pilot, "completed")
         await pilot.press("escape")
         await settle(pilot)
         assert view(pilot).empty, "the sale became the order: the lane starts a new sale"
     (order,) = _orders(backend, store.anna)
     assert order["status"] == "completed" and order["description"] == "Two apples"
-    sale = backend.journal.get(int(order["completed_sale_id"]))  # type: ignore[arg-type]
+    sale = backend.journal.get(int(order["completed_sale_id"]))
     assert sale is not None and sale["total"] == "210.00" and Decimal(sale["points_earned"]) > 0
-    kinds = [r["kind"] for r in OrderRepository(backend.db).records(int(order["id"]))]  # type: ignore[arg-type]
+    kinds = [r["kind"] for r in OrderRepository(backend.db).records(int(order["id"]))]
     assert kinds == ["order_payment", "order_payment", "sale"]
     slips = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "receipt"]
     assert len(slips) == 3
@@ -106,10 +106,10 @@ async def test_cancel_at_the_lane_refunds_the_deposit(
         await pilot.press("down", "enter")  # Special order
         await settle(pilot)
         await _fill(pilot, "Blue jacket, size M", "20", "", "", "")
-        assert "SO-000001" in screen_text(pilot) and "requested" in screen_text(pilot)
+        await until_shown(pilot, "SO-000001", "requested")
         await pilot.press("f7")
         await settle(pilot)
-        assert "ordered" in screen_text(pilot)
+        await until_shown(pilot, "ordered")
         await pilot.press("f8")
         await settle(pilot)
         await pilot.press("down", "enter")
@@ -117,7 +117,7 @@ async def test_cancel_at_the_lane_refunds_the_deposit(
         assert any("SO-000001 cancelled: 20.00 refunded" in n for n in notifications(pilot))
     (order,) = _orders(backend, store.anna)
     assert order["status"] == "cancelled"
-    trail = backend.store.audit_trail("customer_order", int(order["id"]))  # type: ignore[arg-type]
+    trail = backend.store.audit_trail("customer_order", int(order["id"]))
     assert [a["action"] for a in trail] == ["open", "stage", "cancel"]
 
 
@@ -171,7 +171,7 @@ async def test_cash_over_what_is_due_gives_change_on_the_order_screen(
             "160.00 paid on LAY-000001: 0.00 still due, change 40.00" in n
             for n in notifications(pilot)
         ), notifications(pilot)
-        assert "210.00" in screen_text(pilot)
+        await until_shown(pilot, "210.00")
     (order,) = _orders(backend, store.anna)
     payment = backend.journal.last("L1")
     assert payment is not None and payment["total"] == "160.00"
@@ -194,7 +194,7 @@ async def test_an_account_payment_over_the_limit_is_approved_by_a_supervisor(
         await pilot.press("down", "enter")  # Special order, no deposit
         await settle(pilot)
         await _fill(pilot, "Bulk apples", "", "", "", "")
-        assert "SO-000001" in screen_text(pilot)
+        await until_shown(pilot, "SO-000001")
         await pilot.press("f5")
         await settle(pilot)
         await _fill(pilot, "1500", "account", "PO-1", "4321")
@@ -218,7 +218,7 @@ async def test_an_account_payment_over_the_limit_is_approved_by_a_supervisor(
         store.supervisor.id,
         store.cashier.id,
     )
-    trail = backend.store.audit_trail("customer_order", int(order["id"]))  # type: ignore[arg-type]
+    trail = backend.store.audit_trail("customer_order", int(order["id"]))
     (override,) = [a for a in trail if a["action"] == "account_override"]
     assert json.loads(override["changes"])["approved_by"] == store.supervisor.id
     assert json.loads(override["changes"])["lifted"] == ["CREDIT_LIMIT"]

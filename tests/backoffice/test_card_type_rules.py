@@ -106,7 +106,7 @@ def test_every_field_left_empty_stores_the_schema_default_or_is_refused_by_name(
     the schema would (a NOT NULL column's default, NULL elsewhere), or the save is refused with
     the field named in words. Never a database error."""
     admin = CatalogAdmin(backend)
-    columns = {c.name: c for c in backend.db[table].columns}  # type: ignore[union-attr]
+    columns = {c.name: c for c in backend.db[table].columns}
     plain = backend.catalog.insert(table, required_only(backend, table, 0))
     schema = stored(backend, table, plain)
     existing = admin.save(table, None, {**admin.load(table, None), **required_only(backend, table, 1)}, employee_id=None)  # fmt: skip
@@ -244,10 +244,20 @@ def test_a_refused_database_write_names_the_field_in_words(
     ],
 )
 def test_constraint_messages_become_words(message: str, field: str, words: str) -> None:
+    """SQLite's error as storage's write() hands it on (ConstraintRefused), then the form's
+    words for it."""
     import sqlite3
 
-    error = admin_module.refusal_of(CARD_TYPES, sqlite3.IntegrityError(message))
+    from pos_tui.storage.errors import constraint_refused
+
+    raw = sqlite3.IntegrityError(message)
+    raw.sqlite_errorcode = _CODES[message.partition(" constraint")[0]]
+    error = admin_module.refusal_of(CARD_TYPES, constraint_refused(raw))
     assert (error.field, error.message) == (field, words)
+
+
+# SQLite's extended result codes for the constraints (sqlite3.h), as a real error carries them.
+_CODES = {"NOT NULL": 1299, "CHECK": 275, "UNIQUE": 2067, "FOREIGN KEY": 787}
 
 
 # --- the demo card types round-trip --------------------------------------------------------

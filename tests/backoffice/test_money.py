@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pos_tui.app import PosApp
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.backoffice.money import AccountScreen, LoyaltyScreen, StatementScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.services.accounts.statements import StatementRun
@@ -145,5 +146,5 @@ async def test_a_supervisor_clears_an_account_pin_lockout(
     cleared = [r for r in rows if r["action"] == "pin_lock_cleared"]
     assert len(cleared) == 1 and cleared[0]["employee_name"] == "Sue Supervisor"
     assert '"failures": 5' in cleared[0]["changes"]
-    with pytest.raises(ValueError, match="a supervisor must clear"):
+    with pytest.raises(Refused, match="a supervisor must clear"):
         clear_customer_lock(backend, store.corp, by=store.cashier)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 from typing import Any
 
-from engine_factories import NOON, SETTINGS, customer
-
 from pos_tui.engine import ChargeRequest, Customer, CustomerAccount, Settings, check_charge
+from tests.engine.engine_factories import NOON, SETTINGS, customer
 
 
 def _ar(**kw: Any) -> Customer:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
-from engine_factories import NOON, SETTINGS, basket, card, customer, item, line, manual
 
 from pos_tui.engine import CustomerAccount, Settings, TransactionDiscount, price_sale
 from pos_tui.engine.discounts import manual_discount, percent_discounts, transaction_discounts
+from tests.engine.engine_factories import NOON, SETTINGS, basket, card, customer, item, line, manual
 
 # --- manual discounts and the giver's limit -----------------------------------------------------
 

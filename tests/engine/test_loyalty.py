@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from engine_factories import NOON, SETTINGS, card, customer
 
 from pos_tui.engine import LoyaltyEntry, Settings, earn_points, points_balance, referral_points
 from pos_tui.engine.loyalty import (
@@ -16,6 +15,7 @@ from pos_tui.engine.loyalty import (
     observed_date,
     reverse_points,
 )
+from tests.engine.engine_factories import NOON, SETTINGS, card, customer
 
 TWO_PER_100 = card(block_sale_value=D(100), points_awarded=D(2))
 WHOLE = Settings(partial_blocks="whole")

@@ -12,17 +12,6 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
-from engine_factories import (
-    NOON,
-    SETTINGS,
-    STANDARD,
-    TAX_CLASSES,
-    basket,
-    card,
-    customer,
-    item,
-    line,
-)
 
 from pos_tui.engine import (
     CardTypeSubscription,
@@ -51,6 +40,17 @@ from pos_tui.engine import (
 from pos_tui.engine.loyalty import round_earned
 from pos_tui.engine.money import round_to_step
 from pos_tui.engine.subscriptions import Period, net_sales_in_period
+from tests.engine.engine_factories import (
+    NOON,
+    SETTINGS,
+    STANDARD,
+    TAX_CLASSES,
+    basket,
+    card,
+    customer,
+    item,
+    line,
+)
 
 # --- FusionRetail 004: points per block ---------------------------------------------------------
 

@@ -9,7 +9,6 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from engine_factories import card, customer, item
 
 from pos_tui.engine import (
     Basket,
@@ -24,6 +23,7 @@ from pos_tui.engine import (
     TransactionDiscount,
     from_row,
 )
+from tests.engine.engine_factories import card, customer, item
 
 SCHEMA = Path(__file__).resolve().parents[2] / "pos_tui" / "storage" / "schema_v1.sql"
 

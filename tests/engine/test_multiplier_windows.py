@@ -11,13 +11,13 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from engine_factories import SETTINGS, card
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pos_tui.engine import earn_points
 from pos_tui.engine.loyalty import multiplier_active
 from pos_tui.engine.models import WEEKDAYS
+from tests.engine.engine_factories import SETTINGS, card
 
 FRIDAY = dt.date(2024, 5, 17)
 SATURDAY = FRIDAY + dt.timedelta(days=1)

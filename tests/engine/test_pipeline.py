@@ -5,12 +5,11 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from engine_factories import run_steps
-
 from bench.figures.engine import everything
 from pos_tui.engine.sale import STEPS, price_sale
 from pos_tui.engine.steps.state import SaleInputs
 from pos_tui.engine.steps.totals import priced_sale
+from tests.engine.engine_factories import run_steps
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from typing import Any
 
-from engine_factories import SETTINGS, customer, item
-
-from pos_tui.engine import PriceList, Settings
-from pos_tui.engine.pricing import is_forced, promo_active, unit_price
+from pos_tui.engine import Customer, Item, PriceList, Settings
+from pos_tui.engine.pricing import UnitPrice, is_forced, promo_active, unit_price
+from tests.engine.engine_factories import SETTINGS, customer, item
 
 DAY = dt.date(2024, 5, 15)
 LEVELLED = item(
@@ -19,7 +19,14 @@ LEVELLED = item(
 WHOLESALE = PriceList(5, "WHOLESALE", "Wholesale", {1: D("8.50")})
 
 
-def _price(it=LEVELLED, cust=None, plist=None, settings=SETTINGS, on=DAY, **kw):  # type: ignore[no-untyped-def]
+def _price(
+    it: Item = LEVELLED,
+    cust: Customer | None = None,
+    plist: PriceList | None = None,
+    settings: Settings = SETTINGS,
+    on: dt.date = DAY,
+    **kw: Any,
+) -> UnitPrice:
     return unit_price(it, cust, plist, settings, on, **kw)
 
 

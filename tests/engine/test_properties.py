@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from engine_factories import TAX_CLASSES, card, customer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +12,7 @@ from pos_tui.engine import (
     Basket,
     BasketLine,
     CardType,
+    Customer,
     CustomerAccount,
     Item,
     ManualDiscount,
@@ -25,6 +25,7 @@ from pos_tui.engine import (
     redeem,
 )
 from pos_tui.engine.money import allocate, round_to_step
+from tests.engine.engine_factories import TAX_CLASSES, card, customer
 
 money = st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
 percent = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
@@ -61,7 +62,6 @@ def manual_discounts(draw: st.DrawFn) -> ManualDiscount | None:
 
 @st.composite
 def items(draw: st.DrawFn, item_id: int) -> Item:
-    levels = {f"price_level_{n}": draw(st.none() | money) for n in (1, 2, 3, 4)}
     return Item(
         id=item_id,
         sku=f"S{item_id}",
@@ -71,7 +71,10 @@ def items(draw: st.DrawFn, item_id: int) -> Item:
         promo_price=draw(st.none() | money),
         points_eligible=draw(st.booleans()),
         discount_eligible=draw(st.booleans()),
-        **levels,
+        price_level_1=draw(st.none() | money),
+        price_level_2=draw(st.none() | money),
+        price_level_3=draw(st.none() | money),
+        price_level_4=draw(st.none() | money),
     )
 
 
@@ -107,7 +110,7 @@ def loyalty_cards(draw: st.DrawFn) -> CardType:
 
 
 @st.composite
-def customers(draw: st.DrawFn):  # type: ignore[no-untyped-def]
+def customers(draw: st.DrawFn) -> Customer:
     return customer(
         price_level=draw(st.integers(0, 4)),
         forced_price_level=draw(st.booleans()),
@@ -145,7 +148,15 @@ accounts = st.builds(
     accounts,
     st.none() | st.builds(RedemptionRequest, points=st.none() | money),
 )
-def test_sale_invariants(basket, cust, ct, conf, moment, account, redemption):  # type: ignore[no-untyped-def]
+def test_sale_invariants(
+    basket: Basket,
+    cust: Customer,
+    ct: CardType,
+    conf: Settings,
+    moment: dt.datetime,
+    account: CustomerAccount,
+    redemption: RedemptionRequest | None,
+) -> None:
     sale = price_sale(
         basket,
         cust,
@@ -195,7 +206,9 @@ def test_sale_invariants(basket, cust, ct, conf, moment, account, redemption):  
 
 @settings(max_examples=300, deadline=None)
 @given(loyalty_cards(), customers(), engine_settings, moments, money, money)
-def test_points_are_monotonic_in_sale_value(ct, cust, conf, moment, a, b):  # type: ignore[no-untyped-def]
+def test_points_are_monotonic_in_sale_value(
+    ct: CardType, cust: Customer, conf: Settings, moment: dt.datetime, a: D, b: D
+) -> None:
     low, high = min(a, b), max(a, b)
     assert (
         earn_points(ct, cust, low, moment, conf).points
@@ -212,9 +225,9 @@ def test_points_are_monotonic_in_sale_value(ct, cust, conf, moment, a, b):  # ty
     moments,
     st.decimals(min_value=0, max_value=1000, places=3),
 )
-def test_sale_then_full_return_leaves_points_where_they_were(  # type: ignore[no-untyped-def]
-    basket, cust, ct, conf, moment, balance
-):
+def test_sale_then_full_return_leaves_points_where_they_were(
+    basket: Basket, cust: Customer, ct: CardType, conf: Settings, moment: dt.datetime, balance: D
+) -> None:
     sale = price_sale(basket, cust, ct, conf, moment, tax_classes=TAX_CLASSES)
     assert sale.points is not None
     referral = sale.referral.points if sale.referral else D(0)
@@ -239,7 +252,7 @@ def test_sale_then_full_return_leaves_points_where_they_were(  # type: ignore[no
     st.sampled_from([D(1), D("0.5"), D(5), D(10), D("0.01")]),
     st.sampled_from(["higher", "lower", "standard"]),
 )
-def test_rounding_is_exactly_as_documented(value, step, mode):  # type: ignore[no-untyped-def]
+def test_rounding_is_exactly_as_documented(value: D, step: D, mode: str) -> None:
     result = round_to_step(value, step, mode)
     assert result % step == 0
     assert abs(result - value) < step
@@ -262,12 +275,8 @@ def test_rounding_is_exactly_as_documented(value, step, mode):  # type: ignore[n
     st.sampled_from([D(5), D("0.01"), D("1.25")]),
 )
 def test_redemption_never_exceeds_balance_or_amount_due(
-    balance,
-    due,
-    wanted,
-    per_points,  # type: ignore[no-untyped-def]
-    per_money,
-):
+    balance: D, due: D, wanted: D | None, per_points: D, per_money: D
+) -> None:
     ct = card(points_to_convert=per_points, equivalent_currency=per_money)
     result = redeem(ct, balance, due, RedemptionRequest(wanted), Settings())
     assert 0 <= result.points_used <= balance
@@ -280,6 +289,6 @@ def test_redemption_never_exceeds_balance_or_amount_due(
 
 @settings(max_examples=300, deadline=None)
 @given(money, st.lists(money, min_size=1, max_size=8))
-def test_allocate_always_sums(total, weights):  # type: ignore[no-untyped-def]
+def test_allocate_always_sums(total: D, weights: list[D]) -> None:
     parts = allocate(total, weights, D("0.01"))
     assert sum(parts) == total and all(p >= 0 for p in parts)

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from engine_factories import SETTINGS, customer
 
 from pos_tui.engine import (
     OpenItem,
@@ -17,6 +16,7 @@ from pos_tui.engine import (
     statement_date_for,
 )
 from pos_tui.engine.receivable_terms import Terms, whole_months_between
+from tests.engine.engine_factories import SETTINGS, customer
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from engine_factories import SETTINGS, card
-
 from pos_tui.engine import RedemptionRequest, redeem
+from tests.engine.engine_factories import SETTINGS, card
 
 TWO_FOR_FIVE = card(points_to_convert=D(2), equivalent_currency=D(5))
 
@@ -54,4 +53,6 @@ def test_card_without_conversion_cannot_redeem() -> None:
     result = redeem(card(), D(100), D("100.00"), RedemptionRequest(D(10)), SETTINGS)
     assert result.points_used == 0
     assert result.refusals[0].code == "REDEMPTION_NOT_AVAILABLE"
-    assert redeem(None, D(100), D(1), RedemptionRequest(), SETTINGS).refusals
+    assert result.refusals[0].message.startswith('Points cannot be redeemed: the card type "')
+    (none,) = redeem(None, D(100), D(1), RedemptionRequest(), SETTINGS).refusals
+    assert none.message == "Points cannot be redeemed: the customer has no card"

@@ -35,11 +35,26 @@ CENT = D("0.01")
 
 
 def _line(
-    no: int, qty: str, price: str, discount: str, tax: str, total: str, **kw: object
+    no: int,
+    qty: str,
+    price: str,
+    discount: str,
+    tax: str,
+    total: str,
+    *,
+    tax_codes: frozenset[str] = frozenset(),
 ) -> PaidLine:
     return PaidLine(
-        no, f"SKU{no}", f"Item {no}", D(qty), D(price), D(discount), D(tax), D(total), **kw
-    )  # type: ignore[arg-type]
+        no,
+        f"SKU{no}",
+        f"Item {no}",
+        D(qty),
+        D(price),
+        D(discount),
+        D(tax),
+        D(total),
+        tax_codes=tax_codes,
+    )
 
 
 def test_a_line_splits_into_its_parts_whatever_its_taxes() -> None:
@@ -303,6 +318,6 @@ def test_returns_in_any_order_and_grouping_add_up_to_what_was_paid(
         assert {c: tx for c, (tx, _) in taxes.items()} == {
             t.tax_code: t.taxable for t in sale.taxes if t.tax_code in taxes
         }
-        for t in sale.tenders:
-            assert tenders[t.kind][0] == t.amount, t.kind
-            assert tenders[t.kind][1] == t.points, t.kind
+        for tender in sale.tenders:
+            assert tenders[tender.kind][0] == tender.amount, tender.kind
+            assert tenders[tender.kind][1] == tender.points, tender.kind

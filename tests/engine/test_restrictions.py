@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from engine_factories import NOON, SETTINGS, basket, card, customer, item, line
+from decimal import Decimal as D
 
 from pos_tui.engine import ReturnOf, Subgroup, price_sale
 from pos_tui.engine.restrictions import line_refusals
+from tests.engine.engine_factories import NOON, SETTINGS, basket, card, customer, item, line
 
 BEER = Subgroup(8, "BEER", "Beer")
 
@@ -29,8 +30,8 @@ def test_restricted_items_may_be_returned() -> None:
         basket(
             line(1, item(subgroup_id=8)),
             kind="return",
-            return_of=ReturnOf(points_earned=0, points_base=100),
-        ),  # type: ignore[arg-type]
+            return_of=ReturnOf(points_earned=D(0), points_base=D(100)),
+        ),
         customer(),
         junior,
         SETTINGS,

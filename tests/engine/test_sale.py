@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
-from engine_factories import NOON, SETTINGS, TAX_CLASSES, basket, card, customer, item, line
 
 from pos_tui.engine import (
+    Basket,
     ChargeRequest,
     CustomerAccount,
     PriceList,
@@ -16,6 +17,16 @@ from pos_tui.engine import (
     ReturnOf,
     Settings,
     price_sale,
+)
+from tests.engine.engine_factories import (
+    NOON,
+    SETTINGS,
+    TAX_CLASSES,
+    basket,
+    card,
+    customer,
+    item,
+    line,
 )
 
 LOYAL = card(
@@ -28,7 +39,7 @@ LOYAL = card(
 )
 
 
-def _basket():  # type: ignore[no-untyped-def]
+def _basket() -> Basket:
     return basket(
         line(1, item(1, "100.00", tax_class_id=1), "2"),
         line(2, item(2, "50.00", points_eligible=False)),
@@ -227,7 +238,7 @@ def test_price_list_is_used_for_its_customer() -> None:
         {"moment": dt.date(2024, 5, 15)},
     ],
 )
-def test_inconsistent_inputs_are_errors(kwargs: dict) -> None:  # type: ignore[type-arg]
+def test_inconsistent_inputs_are_errors(kwargs: dict[str, Any]) -> None:
     cust = customer(card_type_id=1, price_list_id=None)
     with pytest.raises((ValueError, TypeError)):
         price_sale(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_defaults() -> None:
         {"default_terms_days": -1},
     ],
 )
-def test_bad_values_are_refused(kwargs: dict) -> None:  # type: ignore[type-arg]
+def test_bad_values_are_refused(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Settings(**kwargs)
 

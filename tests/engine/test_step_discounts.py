@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from engine_factories import card, customer, inputs, item, line, manual, run_steps
-
 from pos_tui.engine import CustomerAccount, Settings, TransactionDiscount
 from pos_tui.engine.discounts import Discount
 from pos_tui.engine.steps.discounts import (
@@ -18,13 +16,9 @@ from pos_tui.engine.steps.discounts import (
 )
 from pos_tui.engine.steps.levels import open_line
 from pos_tui.engine.steps.lines import price_lines
-from pos_tui.engine.steps.state import SaleInputs
+from tests.engine.engine_factories import card, customer, inputs, item, line, manual, run_steps
 
 FORCED = customer(price_level=1, forced_price_level=True, auto_discount_percent=D(10))
-
-
-def _lefts(sale: SaleInputs, *steps) -> list[D]:  # type: ignore[no-untyped-def]
-    return [w.left for w in run_steps(sale, price_lines, *steps).lines]
 
 
 # --- step 4 -------------------------------------------------------------------------------------

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from engine_factories import SETTINGS, customer, inputs, item, line
-
 from pos_tui.engine import PriceList, Settings
 from pos_tui.engine.pricing import level_price, promotion, unit_price
 from pos_tui.engine.steps.levels import open_line
+from tests.engine.engine_factories import SETTINGS, customer, inputs, item, line
 
 DAY = dt.date(2024, 5, 15)
 ON_PROMO = item(1, "10.00", price_level_2=D("9.50"), promo_price=D("8.00"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
-from engine_factories import card, inputs, item, line, manual
 
 from pos_tui.engine import Rule, Subgroup
 from pos_tui.engine.steps.levels import open_line
 from pos_tui.engine.steps.lines import price_lines
 from pos_tui.engine.steps.state import SaleState
+from tests.engine.engine_factories import card, inputs, item, line, manual
 
 JUNIOR = card(name="Junior", restricted_subgroups=(Subgroup(3, "LIQ", "Liquor"),))
 WINE = item(1, "12.00", name="Wine", subgroup_id=3)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from engine_factories import card, customer, inputs, item, line, run_steps
-
 from pos_tui.engine import CustomerAccount, RedemptionRequest, Settings
 from pos_tui.engine.steps.lines import price_lines
 from pos_tui.engine.steps.points import earn_sale_points, earning_base
 from pos_tui.engine.steps.redemption import redeem_points
 from pos_tui.engine.steps.tax import tax_lines
+from tests.engine.engine_factories import card, customer, inputs, item, line, run_steps
 
 CARD = card(
     block_sale_value=D(100),

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
-
-from engine_factories import card, customer, inputs, item, line, run_steps
+from typing import Any
 
 from pos_tui.engine import ChargeRequest, CustomerAccount, RedemptionRequest
 from pos_tui.engine.steps.lines import price_lines
 from pos_tui.engine.steps.receivable import check_receivable
 from pos_tui.engine.steps.redemption import redeem_points
+from pos_tui.engine.steps.state import SaleInputs, SaleState
 from pos_tui.engine.steps.tax import tax_lines
+from tests.engine.engine_factories import card, customer, inputs, item, line, run_steps
 
 ON_ACCOUNT = customer(ar_enabled=True, allow_charge=True, credit_limit=D(500))
 
 
-def _priced(**kw):  # type: ignore[no-untyped-def]
+def _priced(**kw: Any) -> tuple[SaleInputs, SaleState]:
     sale = inputs(line(1, item(1, "100.00", tax_class_id=1)), **kw)
     return sale, run_steps(sale, price_lines, tax_lines)
 

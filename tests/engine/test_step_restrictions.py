@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from engine_factories import card, customer, inputs, item, line
-
 from pos_tui.engine import Subgroup
 from pos_tui.engine.steps.restrictions import refuse_inactive_customer, refused_line
 from pos_tui.engine.steps.state import SaleState
+from tests.engine.engine_factories import card, customer, inputs, item, line
 
 JUNIOR = card(name="Junior Member", restricted_subgroups=(Subgroup(3, "LIQ", "Liquor"),))
 WINE = item(1, "12.00", name="Wine", subgroup_id=3)

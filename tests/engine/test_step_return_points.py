@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
-
-from engine_factories import card, customer, inputs, item, line, run_steps
+from typing import Any
 
 from pos_tui.engine import ReturnOf
 from pos_tui.engine.steps.lines import price_lines
 from pos_tui.engine.steps.return_points import reverse_referral, reverse_return_points
+from pos_tui.engine.steps.state import SaleInputs, SaleState
 from pos_tui.engine.steps.tax import tax_lines
+from tests.engine.engine_factories import card, customer, inputs, item, line, run_steps
 
 ORIGINAL = ReturnOf(points_earned=D(8), points_base=D("400.00"), referral_points=D(4))
 
 
-def _returned(price: str, **kw):  # type: ignore[no-untyped-def]
+def _returned(price: str, **kw: Any) -> tuple[SaleInputs, SaleState]:
     sale = inputs(line(1, item(1, price)), kind="return", card_type=card(), **kw)
     return sale, run_steps(sale, price_lines, tax_lines)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
-from engine_factories import customer, inputs, item, line, run_steps
 
 from pos_tui.engine import CustomerAccount, Tax, TaxClass
 from pos_tui.engine.steps.lines import price_lines
 from pos_tui.engine.steps.tax import sale_taxes, tax_class, tax_lines
 from pos_tui.engine.tax import exact_line_taxes, round_taxes
+from tests.engine.engine_factories import customer, inputs, item, line, run_steps
 
 
 def test_lines_are_finished_with_their_taxes_and_rules() -> None:

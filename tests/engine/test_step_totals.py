@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from engine_factories import card, customer, inputs, item, line, manual, run_steps
-
 from pos_tui.engine import CustomerAccount, RedemptionRequest
 from pos_tui.engine.steps.discounts import manual_transaction_discount
 from pos_tui.engine.steps.lines import price_lines
 from pos_tui.engine.steps.redemption import redeem_points
 from pos_tui.engine.steps.tax import tax_lines
 from pos_tui.engine.steps.totals import priced_sale, sale_totals
+from tests.engine.engine_factories import card, customer, inputs, item, line, manual, run_steps
 
 
 def test_totals_are_the_sums_of_the_lines_less_what_points_paid() -> None:

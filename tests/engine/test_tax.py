@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal as D
+from typing import Any
 
-from engine_factories import (
+from pos_tui.engine import (
+    BasketLine,
+    Customer,
+    CustomerAccount,
+    PricedSale,
+    Settings,
+    Tax,
+    TaxClass,
+    price_sale,
+)
+from pos_tui.engine.tax import exact_line_taxes, round_taxes
+from tests.engine.engine_factories import (
     CESS2,
     GST5_IN,
     NOON,
@@ -18,11 +31,15 @@ from engine_factories import (
     manual,
 )
 
-from pos_tui.engine import CustomerAccount, Settings, Tax, TaxClass, price_sale
-from pos_tui.engine.tax import exact_line_taxes, round_taxes
 
-
-def _sale(*lines, cust=None, settings=SETTINGS, account=None, classes=TAX_CLASSES, **kw):  # type: ignore[no-untyped-def]
+def _sale(
+    *lines: BasketLine,
+    cust: Customer | None = None,
+    settings: Settings = SETTINGS,
+    account: CustomerAccount | None = None,
+    classes: Mapping[int, TaxClass] = TAX_CLASSES,
+    **kw: Any,
+) -> PricedSale:
     return price_sale(
         basket(*lines, **kw), cust, None, settings, NOON, account=account, tax_classes=classes
     )

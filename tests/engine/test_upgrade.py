@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from engine_factories import SETTINGS, card
-
 from pos_tui.engine import Settings, card_type_for_balance
+from tests.engine.engine_factories import SETTINGS, card
 
 BASIC = card(id=1, code="BASIC", name="Basic")
 SILVER = card(

@@ -13,6 +13,7 @@ from typing import TypeVar
 import pytest
 
 from pos_tui.hardware.events import DeviceEvent
+from tests.helpers import HANG_SECONDS
 
 from .lane_helpers import lane as lane  # the lane app fixture, for every module here
 from .stacks import Emupos, PcscdController, PtyPair, StackError, wait_reader_state
@@ -123,7 +124,7 @@ class EventLog:
         self,
         kind: type[E],
         predicate: Callable[[E], bool] = lambda _e: True,
-        timeout: float = 5.0,
+        timeout: float = HANG_SECONDS,
         after: int = 0,
     ) -> E:
         """The first event of `kind` (from index `after` on) matching `predicate`."""

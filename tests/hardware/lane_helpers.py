@@ -21,6 +21,7 @@ from tests.app.conftest import enter, settle
 from tests.app.helpers_lane import notifications
 from tests.catalog import build_store
 from tests.conftest import Clock
+from tests.helpers import HANG_SECONDS
 
 from .stacks import Emupos
 
@@ -41,7 +42,7 @@ def lane(db_path: Path, clock: Clock) -> Iterator[LaneFactory]:
         app = create_app(settings, backend=backend, now=clock)
         # Notifications stay until the test ends: what the lane said is checked after steps
         # whose length depends on the machine's load, never on a 5 s expiry.
-        app.NOTIFICATION_TIMEOUT = 3600
+        app.NOTIFICATION_TIMEOUT = 3600  # type: ignore[misc]  # one app, not the class
         return app, probe
 
     yield make
@@ -50,7 +51,7 @@ def lane(db_path: Path, clock: Clock) -> Iterator[LaneFactory]:
 
 
 async def until(
-    pilot: Pilot[Any], predicate: Callable[[], object], what: str, timeout: float = 8.0
+    pilot: Pilot[Any], predicate: Callable[[], object], what: str, timeout: float = HANG_SECONDS
 ) -> None:
     """Let the app run until `predicate()` holds (driver threads report in their own time)."""
     deadline = time.monotonic() + timeout

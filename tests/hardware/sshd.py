@@ -428,10 +428,6 @@ class Sshd:
         if not wait_until(lambda: not self.leftovers(), timeout, interval=0.1):
             raise AssertionError(f"left behind after {timeout}s: {self.leftovers()}")
 
-    def lane_processes(self) -> list[int]:
-        """The kiosk's processes (supervisor first, then the lane it forked)."""
-        return [pid for pid in self.sessions() if " kiosk" in command_line(pid)]
-
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is None:

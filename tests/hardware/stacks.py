@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.helpers import HANG_SECONDS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EMUPOS_VENV = REPO_ROOT / ".venv-emupos"
 INSTALL_EMUPOS = REPO_ROOT / "scripts" / "install-emupos"
@@ -123,10 +125,6 @@ class PcscdController:
             process.kill()
             process.wait(5)
         wait_until(lambda: not _socket_answers(PCSCD_SOCKET), 5)
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
     @property
     def running(self) -> bool:
@@ -493,7 +491,7 @@ class Emupos:
         return self._request("GET", f"/devices/{device_id}/receipts/{receipt_id}/image")
 
     def wait_new_receipt(
-        self, known: int, device_id: str = "front", timeout: float = 10.0
+        self, known: int, device_id: str = "front", timeout: float = HANG_SECONDS
     ) -> dict[str, Any]:
         """Wait until the printer completed receipt number `known + 1`; return the newest."""
         if not wait_until(lambda: len(self.receipts(device_id)) > known, timeout, 0.05):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -10,9 +9,10 @@ import pytest
 from pos_tui.hardware.card_reader import PcscCardReader, build_card_reader
 from pos_tui.hardware.events import CardError, CardRead, CardRemoved, ReaderStatus
 from pos_tui.hardware.smartcard_profiles import LoyaltyAppProfile, UidProfile
+from tests.helpers import HANG_SECONDS, returns_unless_hung, thread_alive
 
 from .conftest import READER, EventLog
-from .stacks import PcscdController, VirtualCard, wait_reader_state
+from .stacks import PcscdController, VirtualCard, wait_reader_state, wait_until
 
 pytestmark = [pytest.mark.hardware, pytest.mark.xdist_group("pcscd")]
 
@@ -124,7 +124,9 @@ def test_watcher_survives_pcscd_restart(
         lost = events.wait_for(ReaderStatus, lambda e: not e.ready, after=mark)
         assert "reconnecting" in lost.message or "unavailable" in lost.message
         events.wait_for(CardRemoved, after=mark)
-        time.sleep(0.6)  # let the watcher retry against a missing service at least once
+        # The watcher retried against the missing service (that failure sets this state) and
+        # is still there to retry again.
+        assert wait_until(lambda: driver.state == "waiting for PC/SC service", HANG_SECONDS)
         assert driver._thread is not None and driver._thread.is_alive()
 
         pcscd.start()
@@ -139,16 +141,18 @@ def test_watcher_survives_pcscd_restart(
 def test_reader_filter_matching_nothing_waits_and_stop_is_prompt(
     reader: str, events: EventLog
 ) -> None:
-    driver = PcscCardReader(on_event=events, reader_filter="No Such Reader")
+    # A poll far longer than the hang bound: only SCardCancel can end the wait in time.
+    driver = PcscCardReader(
+        on_event=events, reader_filter="No Such Reader", poll_timeout=HANG_SECONDS * 20
+    )
     driver.start()
     try:
         status = events.wait_for(ReaderStatus)
         assert "Waiting for a card reader" in status.message
         assert driver.state == "waiting for a reader"
     finally:
-        started = time.monotonic()
-        driver.stop()
-        assert time.monotonic() - started < 1.5
+        returns_unless_hung(lambda: driver.stop(timeout=HANG_SECONDS), "stop()")
+        assert not thread_alive("card_reader-pcsc")
 
 
 def test_build_card_reader_from_config(reader: str, card: VirtualCard, events: EventLog) -> None:

@@ -17,18 +17,18 @@ import pytest
 import serial
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from pos_tui.app import CustomerListScreen, PosApp
 from pos_tui.config import load_settings
 from pos_tui.hardware.events import ignore_event
 from pos_tui.hardware.registry import DeviceSet
 from pos_tui.hardware.serial_lines import SerialScanner
+from pos_tui.screens.card_prompt import CardPromptScreen
 from pos_tui.screens.customer_search import CustomerSearchScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.sales_list import SalesListScreen
 from pos_tui.services.runtime.lane_devices import SETTING_METHOD_OF_INPUT, LaneDevices
-from pos_tui.widgets.device_bridge import CardPromptScreen
 from tests.app.conftest import enter, settle, sign_in
 from tests.app.helpers_lane import notifications, skus, view
 
@@ -374,7 +374,9 @@ async def test_keyboard_wedge_scans_and_swipes_and_methods_of_input(lane: LaneFa
         await settle(pilot)
         assert isinstance(app.screen, CustomerListScreen)
         await until(
-            pilot, lambda: app.screen.query_one("#customer-results").row_count >= 4, "the list"
+            pilot,
+            lambda: app.screen.query_one("#customer-results", DataTable).row_count >= 4,
+            "the list",
         )
         await pilot.press("enter")
         await settle(pilot)

@@ -6,6 +6,7 @@ Every assertion about receipt content is made on emupos's decoded text, never on
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -18,7 +19,7 @@ from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import Store, build_store
-from tests.helpers import store_legacy
+from tests.helpers import HANG_SECONDS, returns_unless_hung, store_legacy
 
 from .stacks import Emupos, closed_port, printer_that_hangs_up, stalled_printer, wait_until
 
@@ -82,7 +83,7 @@ def card_sale(backend: Backend, store: Store) -> Committed:
 
 def new_receipts(emupos: Emupos, known: int, count: int = 1) -> list[str]:
     """The texts of the `count` receipts completed after the first `known`, oldest first."""
-    assert wait_until(lambda: len(emupos.receipts()) >= known + count, 10, 0.05), (
+    assert wait_until(lambda: len(emupos.receipts()) >= known + count, HANG_SECONDS, 0.05), (
         f"emupos completed {len(emupos.receipts()) - known} of {count} receipts"
     )
     receipts = emupos.receipts()[:count]
@@ -215,13 +216,15 @@ def test_paper_out_keeps_job_pending_then_prints_when_cleared(
     (message,) = notes.errors
     assert message.startswith("Receipt L1-000001 not printed: The printer is out of paper.")
     assert "Kept in the queue" in message and "LATE COPY" in message
-    time.sleep(0.6)  # longer than emupos's job idle timeout: nothing was sent
-    assert len(emupos.receipts()) == known
 
     (outcome,) = queue.process()
     assert outcome.printed
     (text,) = new_receipts(emupos, known)
     assert line_with(text, "TOTAL").endswith(" Rs.215.00")
+    # Nothing was sent while the paper was out: emupos holds one receipt, not a second one
+    # (nor bytes of the refused attempt run into this one).
+    assert len(emupos.receipts()) == known + 1
+    assert sum(line.startswith("TOTAL") for line in text.splitlines()) == 1
     assert "*** LATE COPY ***" in text
     assert notes.items[-1] == ("Receipt L1-000001 printed (late copy)", False)
     assert backend.print_jobs.pending("L1") == []
@@ -241,7 +244,9 @@ def test_misbehaving_printer_leaves_sale_committed_and_job_pending(
     def run(port: int) -> tuple[float, list[object]]:
         printer = EscposPrinter(NetworkTarget("127.0.0.1", port), timeout=TIMEOUT)
         started = time.monotonic()
-        outcomes = PrintQueue(backend, printer, notify=notes).process()
+        outcomes = returns_unless_hung(
+            PrintQueue(backend, printer, notify=notes).process, f"process() ({failure})"
+        )
         return time.monotonic() - started, list(outcomes)
 
     if failure == "refused":
@@ -255,10 +260,8 @@ def test_misbehaving_printer_leaves_sale_committed_and_job_pending(
     record_property("process_seconds", round(elapsed, 3))
     print(f"process() against a {failure} printer: {elapsed:.3f} s")
 
-    # The lane waits at most one printer timeout, never one per job or per retry.
-    assert elapsed < TIMEOUT + 0.5
-    if failure == "refused":
-        assert elapsed < 0.5
+    # The lane waits at most one printer timeout, never one per job or per retry: one
+    # outcome and one attempt (the figure above is for reading, not asserted on).
     assert len(outcomes) == 1
     job = backend.print_jobs.get(done.print_job_ids[0])
     assert job is not None and job["status"] == "queued" and job["attempts"] == 1
@@ -307,8 +310,9 @@ def test_hostile_names_print_as_text_never_as_commands(
     known = len(emupos.receipts())
     assert PrintQueue(backend, on_emupos(emupos)).process()[0].printed
     (text,) = new_receipts(emupos, known)
-    time.sleep(0.6)
-    assert len(emupos.receipts()) == known + 1  # one receipt: no early cut split it
+    # One receipt: an early cut would have completed a first part without the footer (or left
+    # a second receipt beside it) — the count and the first and last lines below tell.
+    assert len(emupos.receipts()) == known + 1
     lines = text.splitlines()
     assert lines[0].strip() == "pos-tui demo store"  # no ESC @ reset, no cut before the end
     assert lines[-1].strip() == "Thank you for shopping with us"
@@ -324,19 +328,30 @@ def test_worker_prints_off_the_lane_thread_and_retries_by_itself(
 ) -> None:
     """The app's hook: kick() after a commit returns at once, even with a stalled printer; a
     job held by paper-out prints by itself once the paper is back."""
+    kicked = threading.Event()
+    kicked.set()
+    reported_after_kick: list[bool] = []
+
+    def in_order(message: str, error: bool) -> None:
+        reported_after_kick.append(kicked.wait(HANG_SECONDS))
+        notes(message, error)
+
     with stalled_printer() as port:
         stalled = PrintWorker(
             backend,
             EscposPrinter(NetworkTarget("127.0.0.1", port), timeout=TIMEOUT),
             open_backend=lambda: open_backend(backend.settings),
-            notify=notes,
+            notify=in_order,
         )
         card_sale(backend, store)
         stalled.start()
-        started = time.monotonic()
+        kicked.clear()
         stalled.kick()
-        assert time.monotonic() - started < 0.25  # kick() only posts; the printer timeout is 1 s
-        assert wait_until(lambda: notes.errors, 5)
+        kicked.set()
+        assert wait_until(lambda: notes.errors, HANG_SECONDS)
+        # kick() only posts: the worker could report the stalled print only after kick() had
+        # returned (a kick() that printed would have reported it from inside, never in order).
+        assert all(reported_after_kick)
         assert "did not answer within 1 s" in notes.errors[0]
         stalled.stop()
     # The kick may have run a second attempt on the stalled printer (whether it did depends on
@@ -354,7 +369,7 @@ def test_worker_prints_off_the_lane_thread_and_retries_by_itself(
     emupos.set_fault("paper-out")
     try:
         worker.start()  # picks up the job the stalled printer left
-        assert wait_until(lambda: len(notes.errors) > stalled_errors, 5)
+        assert wait_until(lambda: len(notes.errors) > stalled_errors, HANG_SECONDS)
         assert "out of paper" in notes.errors[-1]
     finally:
         emupos.clear_fault("paper-out")

@@ -156,8 +156,9 @@ async def _session(app: PosApp, magstripe_device: Path) -> None:
         await settle(pilot)
 
 
+@pytest.mark.usefixtures("lane_log")
 async def test_a_full_session_writes_no_pin_and_no_track_data(
-    tmp_path: Path, isolated_paths: Path, pty_pair: PtyFactory, clock: Clock, lane_log: None
+    tmp_path: Path, isolated_paths: Path, pty_pair: PtyFactory, clock: Clock
 ) -> None:
     magstripe = pty_pair("magstripe")
     db = tmp_path / "lane.db"

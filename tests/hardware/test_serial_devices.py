@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import serial
 
-from pos_tui.hardware.events import CardError, DeviceStatus, Scan, Swipe
+from pos_tui.hardware.events import CardError, DeviceEvent, DeviceStatus, Scan, Swipe
 from pos_tui.hardware.pole_display import SerialPoleDisplay, build_pole_display
 from pos_tui.hardware.serial_lines import SerialMagstripe, SerialScanner, build_scanner
+from tests.helpers import HANG_SECONDS, returns_unless_hung, thread_alive
 
 from .conftest import EventLog
-from .stacks import Emupos, PtyPair
+from .stacks import Emupos, PtyPair, wait_until
 
 pytestmark = pytest.mark.hardware
 
@@ -29,7 +30,7 @@ def device_port(pair: PtyPair) -> serial.Serial:
     return serial.Serial(str(pair.device_end), timeout=0.2)
 
 
-def read_exactly(port: serial.Serial, size: int, timeout: float = 3.0) -> bytes:
+def read_exactly(port: serial.Serial, size: int, timeout: float = HANG_SECONDS) -> bytes:
     data = b""
     deadline = time.monotonic() + timeout
     while len(data) < size and time.monotonic() < deadline:
@@ -181,9 +182,7 @@ def test_pole_display_frames_on_the_wire(
     assert welcome[29:49].decode("cp437").strip() == "Zoë"
     # The writer thread counts a frame after its write returns, which may be just after the
     # bytes reach the other end.
-    deadline = time.monotonic() + 2
-    while display.frames_written < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert wait_until(lambda: display.frames_written >= 3, HANG_SECONDS)
     assert display.frames_written == 3
     assert display.state == "online"
 
@@ -195,13 +194,19 @@ def test_pole_display_never_blocks_on_a_stuck_port(
     display.idle("Lane closed")
     read_exactly(device, 51)
     pair.pause()  # the link stops moving bytes, like a display that hangs
-    started = time.monotonic()
-    for index in range(500):
-        display.show_item(f"Item {index}", f"{index}.00")
-    assert time.monotonic() - started < 0.5  # callers only post into a mailbox
-    pair.resume()
+
+    def show_500_items() -> None:
+        for index in range(500):
+            display.show_item(f"Item {index}", f"{index}.00")
+
+    # 500 frames are far more than the stopped link holds: a caller that wrote the port itself
+    # would still be stuck here. Callers only post into a mailbox, so all 500 calls return.
+    try:
+        returns_unless_hung(show_500_items, "500 show_item() calls on a stuck port")
+    finally:
+        pair.resume()
     # The display catches up with the latest state rather than replaying 500 frames.
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + HANG_SECONDS
     seen = b""
     while time.monotonic() < deadline and b"Item 499" not in seen:
         seen += device.read(4096)
@@ -210,14 +215,20 @@ def test_pole_display_never_blocks_on_a_stuck_port(
 
 
 def test_pole_display_unopenable_port_reports_offline(tmp_path: Path, events: EventLog) -> None:
-    display = SerialPoleDisplay(str(tmp_path / "no-such-port"), on_event=events)
+    reported_on: list[threading.Thread] = []
+
+    def on_event(event: DeviceEvent) -> None:
+        reported_on.append(threading.current_thread())
+        events(event)
+
+    display = SerialPoleDisplay(str(tmp_path / "no-such-port"), on_event=on_event)
     display.start()
     try:
-        started = time.monotonic()
         display.idle("Welcome")
-        assert time.monotonic() - started < 0.5  # posts only; opening the port is not waited on
         status = events.wait_for(DeviceStatus)
         assert not status.online and "not writable" in status.message
+        # idle() only posts: the port was tried, and found missing, on the display's own thread.
+        assert threading.current_thread() not in reported_on
         assert display.state == "offline"
     finally:
         display.stop()
@@ -228,9 +239,6 @@ def test_scanner_stop_is_prompt(pty_pair: PtyFactory, events: EventLog) -> None:
     scanner = SerialScanner(str(pair.app_end), events)
     scanner.start()
     assert scanner.wait_open(3)
-    stopper = threading.Thread(target=scanner.stop)
-    started = time.monotonic()
-    stopper.start()
-    stopper.join(3)
-    assert not stopper.is_alive()
-    assert time.monotonic() - started < 1.0
+    # The reading thread ends within its short read timeout: stop() returns with it gone.
+    returns_unless_hung(lambda: scanner.stop(timeout=HANG_SECONDS), "stop()")
+    assert not thread_alive("scanner-serial")

@@ -233,7 +233,12 @@ class CheckoutOracle(RuleBasedStateMachine):
         if co.cart.lines or co.cart.tenders:
             return False
         if co.open_sale_id is not None:
-            return self._attempt(lane, lambda: co.cancel() or True) is True
+
+            def cancelled() -> bool:
+                co.cancel()
+                return True
+
+            return self._attempt(lane, cancelled) is True
         return True
 
     def _committed(self, lane: Lane, open_sale_id: int | None, done: Any) -> None:

@@ -50,8 +50,8 @@ def test_folded_names_are_found_and_kept_as_typed(svc: CustomerService, backend:
     assert [r["id"] for r in svc.find("ｔａｎａｋａ")] == [wide]
     assert [r["id"] for r in svc.find("grossm")] == [gross]
     assert [r["id"] for r in svc.find("großm")] == [gross]
-    assert backend.customers.get(ode)["first_name"] == "Ødegård"
-    assert backend.customers.get(wide)["first_name"] == "Ｙｕｋｉ"
+    assert (backend.customers.get(ode) or {})["first_name"] == "Ødegård"
+    assert (backend.customers.get(wide) or {})["first_name"] == "Ｙｕｋｉ"
     # The back-office list folds the same way.
     listed = CustomerListService(backend).page(ListFilters(text="odegard"))
     assert [r.id for r in listed.rows] == [ode]

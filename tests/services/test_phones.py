@@ -25,7 +25,7 @@ FORMS = ("98765 43210", "098765-43210", "+91 98765 43210", "0091 98765 43210", "
 def test_every_form_is_stored_as_e164_and_found(backend: Backend, typed: str) -> None:
     svc = CustomerService(backend)
     cid = svc.create({"first_name": "Anna", "last_name": "Smith", "mobile": typed})
-    assert backend.customers.get(cid)["mobile"] == "+919876543210"
+    assert (backend.customers.get(cid) or {})["mobile"] == "+919876543210"
     for other in FORMS:
         assert [r["id"] for r in svc.find(other)] == [cid], other
 
@@ -60,7 +60,7 @@ def test_the_store_region_reads_national_numbers(tmp_path: Path) -> None:
     try:
         svc = CustomerService(b)
         cid = svc.create({"first_name": "Ann", "mobile": "(212) 555-0100"})
-        assert b.customers.get(cid)["mobile"] == "+12125550100"
+        assert (b.customers.get(cid) or {})["mobile"] == "+12125550100"
         assert [r["id"] for r in svc.find("212 555 0100")] == [cid]
         assert [r["id"] for r in svc.find("+1 212-555-0100")] == [cid]
     finally:

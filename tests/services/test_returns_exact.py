@@ -17,6 +17,7 @@ from pos_tui.services.backoffice.store_options import StoreOptionsService
 from pos_tui.services.checkout.receipts import build_receipt
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.rows import Row
 from tests.helpers import cli_runner_invoke
 from tests.returns_store import (
     ReturnsStore,
@@ -37,8 +38,14 @@ def store(backend: Backend) -> ReturnsStore:
     return build_returns_store(backend)
 
 
-def _lines(backend: Backend, sale_id: int) -> list[dict[str, object]]:
+def _lines(backend: Backend, sale_id: int) -> list[Row]:
     return backend.journal.children(sale_id)["lines"]
+
+
+def _earns_points(backend: Backend, item_id: int) -> bool:
+    item = backend.catalog.get("items", item_id)
+    assert item is not None, f"item {item_id} of a sale line is in the catalog"
+    return bool(item["points_eligible"])
 
 
 def _taxes(backend: Backend, sale_id: int) -> dict[str, str]:
@@ -130,7 +137,7 @@ def test_a_partial_return_of_a_discounted_taxed_line_adds_up_line_by_line(
         for _ in range(3)
     ]
     for column in ("discount", "tax", "total"):
-        assert sum(-D(p[column]) for p in parts) == D(line[column])  # type: ignore[arg-type]
+        assert sum(-D(p[column]) for p in parts) == D(line[column])
     assert [p["total"] for p in parts] == ["-99.75", "-99.75", "-99.75"]
 
 
@@ -205,16 +212,14 @@ def test_demo_sales_store_their_points_base_and_a_line_takes_back_only_its_share
         found = None
         for sale in demo.journal.recent(limit=100):
             lines = _lines(demo, int(sale["id"]))
-            eligible = [
-                x for x in lines if demo.catalog.get("items", int(x["item_id"]))["points_eligible"]
-            ]  # type: ignore[index, arg-type]
+            eligible = [x for x in lines if _earns_points(demo, int(x["item_id"]))]
             if D(sale["points_earned"]) > 1 and len(eligible) >= 2:
                 found = sale, eligible
                 break
         assert found is not None, "the demo has a sale with points and two earning lines"
         sale, eligible = found
         assert D(sale["points_base"]) > 0
-        net = sum(D(x["total"]) - D(x["tax"]) for x in eligible)  # type: ignore[arg-type]
+        net = sum(D(x["total"]) - D(x["tax"]) for x in eligible)
         assert D(sale["points_base"]) == net
         cashier = demo.catalog.employee_by_number("101")
         from pos_tui.services.staff.auth import AuthService
@@ -227,7 +232,7 @@ def test_demo_sales_store_their_points_base_and_a_line_takes_back_only_its_share
             int(sale["id"]),
             (int(eligible[0]["line_no"]), str(eligible[0]["quantity"])),
             as_paid=False,
-        )  # type: ignore[arg-type]
+        )
         assert 0 < -D(ret.sale["points_earned"]) < D(sale["points_earned"])
     finally:
         demo.close()
@@ -457,7 +462,7 @@ def test_any_sequence_of_partial_returns_never_refunds_more_than_was_paid(
         line_discounts=discounts,
     )
     sale_id = int(sale.sale["id"])
-    paid_lines = {int(x["line_no"]): x for x in _lines(backend, sale_id)}  # type: ignore[call-overload]
+    paid_lines = {int(x["line_no"]): x for x in _lines(backend, sale_id)}
     paid_taxes = _taxes(backend, sale_id)
     refunded, points = D(0), D(0)
     per_line: dict[int, dict[str, Decimal]] = {}
@@ -470,17 +475,16 @@ def test_any_sequence_of_partial_returns_never_refunds_more_than_was_paid(
         points += -D(ret.sale["points_earned"])
         assert refunded <= D(sale.sale["total"])
         rows = _lines(backend, int(ret.sale["id"]))
-        assert sum(-D(r["total"]) for r in rows) == got  # type: ignore[arg-type]
+        assert sum(-D(r["total"]) for r in rows) == got
         for r in rows:
-            sums = per_line.setdefault(int(r["original_line_no"]), {})  # type: ignore[call-overload]
+            sums = per_line.setdefault(int(r["original_line_no"]), {})
             for column in ("quantity", "discount", "tax", "total"):
-                sums[column] = sums.get(column, D(0)) - D(r[column])  # type: ignore[arg-type]
+                sums[column] = sums.get(column, D(0)) - D(r[column])
         for code, amount in _taxes(backend, int(ret.sale["id"])).items():
             per_tax[code] = per_tax.get(code, D(0)) - D(amount)
         assert sum(per_tax.values(), D(0)) <= D(sale.sale["tax_total"])
     everything = all(
-        per_line.get(no, {}).get("quantity") == D(x["quantity"])  # type: ignore[arg-type]
-        for no, x in paid_lines.items()
+        per_line.get(no, {}).get("quantity") == D(x["quantity"]) for no, x in paid_lines.items()
     )
     assert points <= D(sale.sale["points_earned"])
     if everything:
@@ -488,7 +492,7 @@ def test_any_sequence_of_partial_returns_never_refunds_more_than_was_paid(
         assert points == D(sale.sale["points_earned"])
         for no, x in paid_lines.items():
             for column in ("discount", "tax", "total"):
-                assert per_line[no][column] == D(x[column]), (no, column)  # type: ignore[arg-type]
+                assert per_line[no][column] == D(x[column]), (no, column)
         assert {c: str(v) for c, v in per_tax.items() if v} == {
             c: v for c, v in paid_taxes.items() if D(v)
         }

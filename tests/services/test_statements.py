@@ -56,7 +56,7 @@ class Inbox:
 
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
                 msg = message_from_bytes(envelope.content, policy=policy.SMTP)
-                inbox.messages.append(msg)  # type: ignore[arg-type]
+                inbox.messages.append(msg)
                 return "250 OK"
 
         with socket.socket() as probe:

@@ -14,7 +14,7 @@ from tests.storage.tampering import tamper
 
 
 def _sale(lane: str, total: str) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
-    sale = {
+    sale: dict[str, object] = {
         "lane_id": lane,
         "store_id": "S1",
         "kind": "sale",

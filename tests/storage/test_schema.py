@@ -73,7 +73,7 @@ def test_every_table_is_plain_and_readable(backend: Backend) -> None:
     ):
         assert expected in tables
     # Money columns are TEXT so no value ever turns into a float on the way in.
-    columns = {c.name: c.type for c in backend.db["customers"].columns}  # type: ignore[union-attr]
+    columns = {c.name: c.type for c in backend.db["customers"].columns}
     assert columns["credit_limit"] == "TEXT"
     assert columns["auto_discount_percent"] == "TEXT"
 

@@ -9,11 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from pos_tui.storage.customers import CustomerRepository
 from pos_tui.storage.db import connect, write
-from pos_tui.storage.errors import StorageFault
+from pos_tui.storage.errors import ConstraintRefused, StorageFault
 from pos_tui.storage.ledgers import LedgerRepository
+from tests.helpers import HANG_SECONDS
 
 
 def _customer(db_path: Path) -> int:
@@ -30,39 +32,81 @@ def _customer(db_path: Path) -> int:
     return cid
 
 
+class Tries:
+    """Counts a connection's ``BEGIN IMMEDIATE`` attempts (SQLite traces each, failed or not)
+    and lets a test wait for the n-th."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.count = 0
+        self._changed = threading.Condition()
+        db.conn.set_trace_callback(self._seen)
+
+    def _seen(self, statement: str) -> None:
+        if statement == "BEGIN IMMEDIATE":
+            with self._changed:
+                self.count += 1
+                self._changed.notify_all()
+
+    def wait_for(self, count: int) -> None:
+        with self._changed:
+            assert self._changed.wait_for(lambda: self.count >= count, HANG_SECONDS)
+
+
 def test_a_lane_gets_the_lock_soon_after_another_lets_go(db_path: Path) -> None:
-    holder, waiter = connect(db_path), connect(db_path)
-    held = threading.Event()
+    """The waiter keeps asking while the lock is held and takes it at its first try after the
+    holder lets go: no sleeping on through the release."""
+    assert connect(db_path).execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    # A long timeout: a slow machine never turns the wait into a failure.
+    holder, waiter = connect(db_path), connect(db_path, busy_timeout_ms=int(HANG_SECONDS * 1000))
+    tries = Tries(waiter)
+    got: list[int] = []
 
-    def hold() -> None:
-        with write(holder):
-            held.set()
-            time.sleep(0.24)
+    def wait_for_the_lock() -> None:
+        with write(waiter):
+            got.append(tries.count)
 
-    thread = threading.Thread(target=hold)
-    thread.start()
-    held.wait()
-    started = time.perf_counter()
-    with write(waiter):
-        waited = time.perf_counter() - started
-    thread.join()
-    # SQLite's own handler tries at 1, 3, 8, 18, ... 178, 228, 328 ms: 88 ms late here.
-    assert 0.22 < waited < 0.3
-    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    thread = threading.Thread(target=wait_for_the_lock)
+    with write(holder):
+        thread.start()
+        tries.wait_for(3)  # refused twice at least: provably waiting behind the holder
+        assert not got
+    # Every try counted by now either failed before the commit or is the one that took the
+    # lock: the first try after the release wins.
+    counted_after_release = tries.count
+    thread.join(HANG_SECONDS)
+    assert not thread.is_alive()
+    (took,) = got
+    assert 3 <= took <= counted_after_release + 1
+    assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == int(HANG_SECONDS * 1000)
 
 
 def test_a_lock_held_too_long_gives_up_at_the_busy_timeout(db_path: Path) -> None:
     holder = connect(db_path)
     waiter = connect(db_path, busy_timeout_ms=150)
+    tries = Tries(waiter)
+    outcome: list[BaseException] = []
+
+    def try_to_write() -> None:
+        try:
+            with write(waiter):
+                pass
+        except sqlite3.OperationalError as exc:
+            outcome.append(exc)
+
     with write(holder):
-        started = time.perf_counter()
-        with (
-            pytest.raises(StorageFault, match=r"^database busy: nothing was saved") as info,
-            write(waiter),
-        ):
-            pass
-        assert info.value.kind == "locked" and isinstance(info.value, sqlite3.OperationalError)
-        assert 0.14 < time.perf_counter() - started < 1.0
+        started = time.monotonic()
+        thread = threading.Thread(target=try_to_write)
+        thread.start()
+        thread.join(HANG_SECONDS)  # a hang fails here; a slow machine only waits longer
+        assert not thread.is_alive()
+        gave_up_after = time.monotonic() - started
+        (error,) = outcome
+        assert isinstance(error, StorageFault) and error.kind == "locked"
+        assert str(error).startswith("database busy: nothing was saved")
+    # It asked again and again (not refused at the first try) and gave up only once the
+    # timeout had run: `write` raises only past its deadline, so this bound holds on any machine.
+    assert tries.count > 2
+    assert gave_up_after >= 0.15
     assert not waiter.conn.in_transaction
     assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 150
     with write(waiter):
@@ -135,11 +179,12 @@ def test_a_commit_that_fails_leaves_no_transaction_open(db_path: Path) -> None:
     commits, not a savepoint in a dead one holding every lane's write lock."""
     db = connect(db_path)
     other = connect(db_path, busy_timeout_ms=100)
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), write(db):
+    with pytest.raises(ConstraintRefused) as refused, write(db):
         db.execute("PRAGMA defer_foreign_keys = ON")
         LedgerRepository(db).add_points(
             customer_id=999_999, entry_type="earned", points=Decimal(1), at="t"
         )
+    assert refused.value.kind == "foreign_key"  # refused at COMMIT, translated all the same
     assert not db.conn.in_transaction
     with write(other):  # the lock is free: no StorageFault "database busy"
         pass

@@ -16,7 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -249,7 +249,7 @@ def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=60,
-        stdin=kwargs.pop("stdin", subprocess.DEVNULL),  # type: ignore[arg-type]
+        stdin=kwargs.pop("stdin", subprocess.DEVNULL),
         **kwargs,  # type: ignore[call-overload]
     )
 
@@ -472,10 +472,7 @@ def test_scans_over_a_200_ms_round_trip(kiosk: KioskStack, tmux: Tmux) -> None:
         for count, code in enumerate(("BAG", "APPLE", "BAG"), start=1):
             tmux.type(code)
             tmux.keys("Enter")
-            tmux.wait_until(
-                lambda s, n=count: re.search(rf"\b{n} (Carry bag|Apple 1kg)", s) is not None,
-                f"line {count}",
-            )
+            tmux.wait_until(_line_shown(count), f"line {count}")
         tmux.keys("C-q")
         assert pane_closed(tmux)
     finally:
@@ -527,3 +524,8 @@ def test_the_snippet_where_debian_includes_it_changes_nothing_for_other_accounts
     other = effective("root")
     assert other["forcecommand"] == "none" and other["passwordauthentication"] == "yes"
     assert other["x11forwarding"] == "yes" and other["allowtcpforwarding"] == "yes"
+
+
+def _line_shown(n: int) -> Callable[[str], bool]:
+    """The screen shows the sale's line ``n`` (a bag or the apples)."""
+    return lambda screen: re.search(rf"\b{n} (Carry bag|Apple 1kg)", screen) is not None

@@ -4,28 +4,25 @@ refusals shown calmly, and the unsaved-changes guard on the way out."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.dialogs import ChoiceScreen
 from pos_tui.screens.service_calls import ServiceScreen
-from pos_tui.services.accounts.receivable import ReceivableError
-from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    pass
 
 R = TypeVar("R")
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-# Refusals a manager reads (a rule said no); anything else is a bug, logged and reported.
-USER_ERRORS = (FieldError, ReceivableError, ValueError)
+# Refusals a manager reads (a rule said no: every domain error is a Refused). Anything else,
+# a stray ValueError included, is a bug: ServiceScreen.fault logs its traceback and says so.
+USER_ERRORS: tuple[type[BaseException], ...] = (Refused,)
 REQUIRED_ROLE = "supervisor"
 
 

@@ -3,17 +3,20 @@ location groups: a list, and an edit form laid out from ``catalog_admin.TABLES``
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import pane_ids_of
+from pos_tui.screens.service_calls import error_text
 from pos_tui.services.backoffice.catalog import TABLES, AdminField, CatalogAdmin
 from pos_tui.services.customers.fields import FieldError
-from pos_tui.storage.rows import Row
 from pos_tui.widgets.backoffice.fields import (
     FieldRow,
     choice_options,
@@ -46,7 +49,7 @@ class CatalogListScreen(BackOfficePage[None]):
         self.table = table
         self.spec = TABLES[table]
         self.TITLE_TEXT = self.spec.title
-        self.rows: list[Row] = []
+        self.rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -188,8 +191,11 @@ class CatalogEditScreen(BackOfficePage[None]):
                 wrong.call_after_refresh(wrong.focus_editor)
             self.refuse(exc.message)
             return False
-        except Exception as exc:
-            self.refuse(f"Not saved: {exc}")
+        except Refused as exc:
+            self.refuse(f"Not saved: {error_text(exc)}")
+            return False
+        except Exception as exc:  # a bug: logged and said, the form keeps what was typed
+            self.fault(exc, "saving the row")
             return False
         self.row_id = row_id
         self._loaded = values_of(rows)

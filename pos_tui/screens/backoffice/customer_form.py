@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from textual.app import ComposeResult
@@ -17,6 +16,8 @@ from textual.binding import Binding
 from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent, TextArea
 
 from pos_tui import phones
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import NotANumber, to_decimal
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.screens.backoffice.form_layout import (
     ADDRESS_PARTS,
@@ -27,6 +28,7 @@ from pos_tui.screens.backoffice.form_layout import (
     tab_of,
 )
 from pos_tui.screens.backoffice.records import RecordList
+from pos_tui.screens.service_calls import error_text
 from pos_tui.services.backoffice import customer_list as cl
 from pos_tui.services.backoffice.customer_list import form_text
 from pos_tui.services.customers import fields as cf
@@ -61,10 +63,10 @@ def check_value(name: str, text: str, *, region: str = phones.DEFAULT_REGION) ->
             elif name == "card_number":
                 cf.check_card_number(text, allow_hex=True)
         elif name == "opening_points" and text.strip():
-            Decimal(text)
+            to_decimal(text, "Opening points")
     except cf.FieldError as exc:
         return exc.message
-    except InvalidOperation:
+    except NotANumber:
         return "Opening points must be a number"
     return None
 
@@ -354,8 +356,11 @@ class CustomerFormScreen(BackOfficePage[None]):
         except cf.FieldError as exc:
             await self.show_error(exc.field, exc.message)
             return False
-        except Exception as exc:
-            self.refuse(f"Not saved: {exc}")
+        except Refused as exc:
+            self.refuse(f"Not saved: {error_text(exc)}")
+            return False
+        except Exception as exc:  # a bug: logged and said, the form keeps what was typed
+            self.fault(exc, "saving the customer")
             return False
         created = self.customer_id is None
         self.customer_id = customer_id

@@ -8,19 +8,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Label
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.backoffice.base import StatusLine
 from pos_tui.screens.backoffice.customer_views import CustomerPage, TextScreen
 from pos_tui.screens.dialogs import Field, PromptScreen
+from pos_tui.screens.host import host_of
+from pos_tui.screens.service_calls import error_text
 from pos_tui.services.accounts.receivable import ReceivableService
 from pos_tui.services.customers.history import (
     ENTRY_LABELS,
     AccountView,
     HistoryService,
     LoyaltyView,
+    account_and_pin,
 )
 from pos_tui.services.customers.service import CustomerService
-from pos_tui.services.runtime.backend import Backend
-from pos_tui.services.staff.lockout import PinState, clear_customer_lock, customer_pin_state
+from pos_tui.services.staff.lockout import clear_customer_lock
 from pos_tui.widgets.safe import safe
 
 
@@ -119,25 +122,17 @@ class StatementScreen(TextScreen):
         """The customer's last closed statement, printed again through the lane's print queue."""
         from pos_tui.services.accounts.statements import queue_last_statement
 
-        pos = self.app
+        pos = host_of(self)
         note = "" if self.prints else " (this customer does not take printed statements)"
         try:
-            message = await pos.call_service(queue_last_statement, pos.backend, self.customer_id)  # type: ignore[attr-defined]
-        except Exception as exc:
-            message = f"The statement was not queued: {exc}"
-        kick = getattr(getattr(pos, "printing", None), "kick", None)
-        if callable(kick):
-            kick()
-        say = getattr(pos, "say", None)
-        if callable(say):
-            say(message + note, title="Statement")
-        else:
-            self.notify(message + note, markup=False)
-
-
-def _account_and_pin(backend: Backend, customer_id: int) -> tuple[AccountView, PinState]:
-    """The account and its PIN's lockout, in one trip to the database thread."""
-    return HistoryService(backend).account(customer_id), customer_pin_state(backend, customer_id)
+            message = await pos.call_service(queue_last_statement, pos.backend, self.customer_id)
+        except Refused as exc:
+            message = f"The statement was not queued: {error_text(exc)}"
+        except Exception as exc:  # a bug: the app's one error handler logs and says it
+            pos.report_error(exc, where="back office: queueing the statement")
+            return
+        pos.kick_printing()
+        pos.say(message + note, title="Statement")
 
 
 class AccountScreen(CustomerPage):
@@ -163,7 +158,7 @@ class AccountScreen(CustomerPage):
         yield Footer()
 
     async def refresh_view(self) -> None:
-        ok, found = await self.attempt(_account_and_pin, self.pos.backend, self.customer_id)
+        ok, found = await self.attempt(account_and_pin, self.pos.backend, self.customer_id)
         if not ok or found is None:
             return
         view, pin = found

@@ -11,7 +11,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from pos_tui.engine.errors import Refused
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
+from pos_tui.screens.service_calls import error_text
 from pos_tui.services.backoffice.store_options import (
     BY_KEY,
     GROUPS,
@@ -133,8 +135,11 @@ class StoreOptionsScreen(BackOfficePage[None]):
                 wrong.call_after_refresh(wrong.focus_editor)
             self.refuse(exc.message)
             return False
-        except Exception as exc:
-            self.refuse(f"Not saved: {exc}")
+        except Refused as exc:
+            self.refuse(f"Not saved: {error_text(exc)}")
+            return False
+        except Exception as exc:  # a bug: logged and said, the form keeps what was typed
+            self.fault(exc, "saving the store options")
             return False
         self._loaded = values_of(rows)
         names = ", ".join(BY_KEY[k].label for k in changed) or "nothing changed"

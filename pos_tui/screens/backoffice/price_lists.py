@@ -8,8 +8,6 @@ again with what was typed. Ctrl+S saves header and prices together.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -18,13 +16,11 @@ from textual.widgets import DataTable, Static
 from pos_tui.screens.backoffice.catalog import CatalogEditScreen, CatalogListScreen
 from pos_tui.screens.backoffice.records import RecordList
 from pos_tui.screens.dialogs import Field, PromptScreen
+from pos_tui.screens.host import host_of
 from pos_tui.screens.service_calls import error_text
 from pos_tui.services.backoffice.price_lists import PriceListAdmin, PriceRowError
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.widgets.safe import safe
-
-if TYPE_CHECKING:
-    from pos_tui.app import PosApp
 
 PRICE_COLUMNS = [("sku", "Item code"), ("name", "Item"), ("price", "Price")]
 
@@ -70,10 +66,10 @@ class PriceRecords(RecordList):
             if values is None:
                 return
             others = [r for i, r in enumerate(self.records) if i != index]
-            app = cast("PosApp", self.app)
-            admin = PriceListAdmin(app.backend)
+            pos = host_of(self)
+            admin = PriceListAdmin(pos.backend)
             try:
-                row = await app.call_service(admin.check_row, values, others)
+                row = await pos.call_service(admin.check_row, values, others)
             except FieldError as exc:
                 self.set_error(exc.message, index)
                 self._edit(index, values, exc.message)  # again, with what was typed

@@ -74,9 +74,7 @@ class StatementRunScreen(BackOfficePage[None]):
         if not ok or report is None:
             return
         self.show(report)
-        kick = getattr(self.pos.printing, "kick", None)
-        if callable(kick):
-            kick()
+        self.pos.kick_printing()
 
     def show(self, report: RunReport) -> None:
         table = self.query_one("#statements", DataTable)

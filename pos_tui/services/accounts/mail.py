@@ -12,7 +12,6 @@ import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from types import TracebackType
 
 from pos_tui.config import SmtpConfig
 
@@ -63,9 +62,7 @@ class SmtpMailer:
     def __enter__(self) -> SmtpMailer:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *_exc_info: object) -> None:
         self.close()
 
     def _connect(self) -> smtplib.SMTP:

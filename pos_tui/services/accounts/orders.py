@@ -31,20 +31,20 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money, to_decimal
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.atomic import saved
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.checkout.record import SaleRecorder
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.pins import verify_pin
 from pos_tui.storage.accounts import OrderRepository
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 
-ZERO = Decimal(0)
 ORDER_TYPES = ("layaway", "special", "work", "back")
 PREFIX = {"work": "WO", "back": "BO", "special": "SO", "layaway": "LAY"}
 # Each type's own stages, in order; it is completed from the last one.
@@ -702,20 +702,18 @@ class OrderService(OrderReader):
 
     def _min_deposit(self) -> Decimal:
         try:
-            return Decimal(self.b.store.setting(SETTING_MIN_DEPOSIT, "0") or "0")
-        except ArithmeticError:
+            return to_decimal(self.b.store.setting(SETTING_MIN_DEPOSIT, "0") or "0")
+        except NotANumber:
             return ZERO
 
     def _amount(self, value: str | Decimal) -> Decimal:
+        places = self.b.settings.currency.minor_unit
         try:
-            amount = Decimal(str(value).strip().replace(",", ""))
-        except ArithmeticError:
+            return parse_money(value, "An amount", places)
+        except NotANumber:
             raise OrderError(f"{value!r} is not an amount") from None
-        if not amount.is_finite() or amount != amount.quantize(self._unit()):
-            raise OrderError(
-                f"An amount has at most {self.b.settings.currency.minor_unit} decimals, not {value!r}"
-            )
-        return amount.quantize(self._unit())
+        except TooManyPlaces:
+            raise OrderError(f"An amount has at most {places} decimals, not {value!r}") from None
 
 
 def customer_name(backend: Backend, customer_id: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.money import ZERO
 from pos_tui.hardware.receipt_text import (
     Barcode,
     Blank,
@@ -17,9 +18,9 @@ from pos_tui.hardware.receipt_text import (
     TextLine,
     columns_for_paper,
 )
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import OrderRepository, StatementRepository
-from pos_tui.storage.customers import display_name
 
 # The journal's kinds that print as a slip, and the slip's title.
 SLIP_TITLES = {
@@ -117,7 +118,7 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
         if sale["kind"] == "withdrawal":
             entries = backend.ledgers.receivable_entries(int(customer["id"]))
             last = max((e["id"] for e in entries if e["sale_id"] == sale_id), default=0)
-            owed = sum((Decimal(e["amount"]) for e in entries if e["id"] <= last), Decimal(0))
+            owed = sum((Decimal(e["amount"]) for e in entries if e["id"] <= last), ZERO)
             blocks.append(Columns("Account balance", str(owed), bold=True))
             blocks += [Blank(), TextLine("Signature: " + "_" * 20)]
     blocks += [Blank(), Barcode(reference, symbology="CODE128")]
@@ -132,13 +133,13 @@ def _due_after(backend: Backend, order: dict[str, Any], sale_id: int) -> Decimal
         int(r["id"]) == sale_id and r["kind"] == "order_cancel"
         for r in OrderRepository(backend.db).records(int(order["id"]))
     ):
-        return Decimal(0)
+        return ZERO
     paid = sum(
         (
             Decimal(r["total"])
             for r in OrderRepository(backend.db).records(int(order["id"]))
             if r["kind"] == "order_payment" and int(r["id"]) <= sale_id
         ),
-        Decimal(0),
+        ZERO,
     )
     return Decimal(order["total"]) - paid

@@ -18,17 +18,18 @@ from functools import partial
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money, to_decimal
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
-ZERO = Decimal(0)
 log = logging.getLogger(__name__)
 
 
-class ReceivableError(Exception):
+class ReceivableError(Refused):
     pass
 
 
@@ -75,12 +76,15 @@ class ReceivableService:
         if row["required_reference"] and not (reference or "").strip():
             label = row["required_reference_label"] or "reference"
             raise ReceivableError(f"{display_name(row)} requires a {label} on every payment")
-        try:
-            value = Decimal(str(amount))
-        except ArithmeticError:
-            raise ReceivableError(f"{amount!r} is not an amount") from None
         places = self.b.settings.currency.minor_unit
-        if value <= 0 or value != value.quantize(Decimal(1).scaleb(-places)):
+        try:
+            value = to_decimal(amount, "A payment")  # stored as given: "200" stays "200"
+            parse_money(value, "A payment", places)
+        except NotANumber:
+            raise ReceivableError(f"{amount!r} is not an amount") from None
+        except TooManyPlaces:
+            value = ZERO  # refused just below, in the same words
+        if value <= 0:
             raise ReceivableError(f"A payment is a positive amount with at most {places} decimals")
         with write(self.b.db):
             self.b.ledgers.add_receivable(

@@ -11,13 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pos_tui.services.customers.history import ENTRY_LABELS
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import StatementRepository
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 from pos_tui.text import plain
-
-ZERO = Decimal(0)
 
 
 def pair(left: str, right: str, width: int) -> str:

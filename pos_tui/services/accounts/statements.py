@@ -24,22 +24,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pos_tui import engine
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import ZERO
 from pos_tui.services.accounts.mail import MailError, SmtpMailer, message, recipient
 from pos_tui.services.accounts.receivable import Posting, ReceivableService
 from pos_tui.services.accounts.statement_text import statement_lines
 from pos_tui.services.checkout.engine_inputs import EngineInputs
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import StatementRepository
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row
 from pos_tui.text import plain
 
-ZERO = Decimal(0)
 log = logging.getLogger(__name__)
 
 
-class StatementError(ValueError):
+class StatementError(Refused, ValueError):
     """A statement run that is refused (nothing was written)."""
 
     def __init__(self, message: str) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -23,6 +22,7 @@ from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.db import write
+from pos_tui.storage.errors import ConstraintRefused
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
 from pos_tui.text import plain
@@ -400,7 +400,7 @@ class CatalogAdmin:
                     self.b.catalog.update(table, row_id, typed)
                 if table == "card_types":
                     self._save_card_extras(row_id, extras)
-            except sqlite3.IntegrityError as exc:
+            except ConstraintRefused as exc:
                 raise refusal_of(spec, exc) from None
             diff = {k: [None if old is None else old.get(k), v] for k, v in typed.items() if old is None or old.get(k) != v}  # fmt: skip
             if table == "tax_classes":
@@ -508,40 +508,30 @@ _REF_WORDS = {
 }  # fmt: skip
 # A side table a save writes besides the edited table: its columns' field name prefix.
 _SIDE_TABLES = {"card_type_subscriptions": "sub_"}
-_CONSTRAINT = re.compile(r"^(NOT NULL|UNIQUE|CHECK|FOREIGN KEY) constraint failed(?:: (.*))?$")
-_CONSTRAINT_WORDS = {
-    "NOT NULL": "cannot be empty",
-    "UNIQUE": "is already used by another row",
-    "CHECK": "is outside the allowed range",
-    "FOREIGN KEY": "refers to a row that does not exist",
-}
 
 
-def refusal_of(spec: TableSpec, exc: sqlite3.IntegrityError) -> FieldError:
+def refusal_of(spec: TableSpec, exc: ConstraintRefused) -> FieldError:
     """A database refusal of a save as the form's refusal: the field it is about, in words.
 
     The checks above should leave the database nothing to refuse; this is the last line, so
-    that a rule the schema holds and the form does not still names its field instead of
-    showing SQLite's text ("NOT NULL constraint failed: card_types.extra_margin_days").
+    that a rule the schema holds and the form does not still names its field in the form's
+    words ("Extra margin days cannot be empty"), built from the constraint's kind and names
+    (storage/errors.py), never from SQLite's text.
     """
-    text = str(exc)
-    match = _CONSTRAINT.match(text)
-    kind, detail = (match.group(1), match.group(2) or "") if match else ("", text)
-    field = _field_named_in(spec, detail)
+    field = _field_named_in(spec, exc)
     if field is None:  # a foreign key names no column: the first reference field
         field = next((f for f in spec.fields if f.kind in ("ref", "refs")), spec.fields[0])
-    words = _CONSTRAINT_WORDS.get(kind, "was refused by the database")
-    return FieldError(field.name, f"{field.words} {words}")
+    return FieldError(field.name, f"{field.words} {exc.words}")
 
 
-def _field_named_in(spec: TableSpec, detail: str) -> AdminField | None:
-    """The field whose column a constraint's detail names (``card_types.code``, a CHECK's
-    expression ``extra_margin_days >= 0``, ``card_type_subscriptions.rate``)."""
-    table, dot, column = detail.partition(".")
-    if dot and re.fullmatch(r"\w+", column) and table in (spec.table, *_SIDE_TABLES):
-        name = _SIDE_TABLES.get(table, "") + column
-        return next((f for f in spec.fields if f.name == name), None)
-    words = set(re.findall(r"\w+", detail))
+def _field_named_in(spec: TableSpec, exc: ConstraintRefused) -> AdminField | None:
+    """The field whose column a constraint names (``card_types.code``,
+    ``card_type_subscriptions.rate``) or whose name is a word of a CHECK's expression
+    (``extra_margin_days >= 0``)."""
+    if exc.table in (spec.table, *_SIDE_TABLES) and exc.columns:
+        names = [_SIDE_TABLES.get(exc.table or "", "") + c for c in exc.columns]
+        return next((f for f in spec.fields if f.name in names), None)
+    words = set(re.findall(r"\w+", exc.expression))
     for f in spec.fields:
         if f.name in words or (f.name.startswith("sub_") and f.name.removeprefix("sub_") in words):
             return f

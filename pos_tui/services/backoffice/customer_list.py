@@ -15,11 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui import phones
+from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.pictures import read_picture
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.reports import SORT_KEYS, CustomerQuery, ReportRepository
 from pos_tui.storage.rows import Row
 from pos_tui.text import fold_email, plain
@@ -173,8 +174,8 @@ class CustomerListService:
 
 
 def _list_row(row: Row, balances: tuple[list[str], list[str]]) -> ListRow:
-    points = sum((Decimal(p) for p in balances[0]), Decimal(0))
-    owed = sum((Decimal(a) for a in balances[1]), Decimal(0))
+    points = sum((Decimal(p) for p in balances[0]), ZERO)
+    owed = sum((Decimal(a) for a in balances[1]), ZERO)
     return ListRow(
         id=int(row["id"]),
         name=display_name(row),
@@ -224,8 +225,8 @@ class FormData:
     exempt_tax_ids: list[int]
     refs: dict[str, list[tuple[int, str]]]
     pictures: dict[int, str]  # slot -> "image/png, 1234 bytes"
-    points: Decimal = Decimal(0)
-    owed: Decimal = Decimal(0)
+    points: Decimal = ZERO
+    owed: Decimal = ZERO
     name: str = ""
     photos: dict[int, bytes] = field(default_factory=dict)  # slot -> the stored image
 

@@ -9,8 +9,7 @@ with their old and new values, and bumps the catalog version so running lanes re
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
+from pos_tui.engine.money import NotANumber, TooManyPlaces, parse_money, to_decimal
 from pos_tui.services.backoffice.catalog import CatalogAdmin
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.runtime.backend import Backend
@@ -47,15 +46,15 @@ class PriceListAdmin:
         """A typed price as its stored text: exact, zero or more, in the currency's decimals."""
         places = self.b.settings.currency.minor_unit
         try:
-            value = Decimal(text.strip().replace(",", ""))
-        except InvalidOperation:
+            value = to_decimal(text, "Price", commas=True)
+        except NotANumber:
             raise PriceRowError(f"Price must be a number, not {text.strip()!r}") from None
-        if not value.is_finite():
-            raise PriceRowError(f"Price must be a number, not {text.strip()!r}")
         if value < 0:
             raise PriceRowError("Price must be zero or more")
-        if value != value.quantize(Decimal(1).scaleb(-places)):
-            raise PriceRowError(f"Price has at most {places} decimals")
+        try:
+            parse_money(value, "Price", places)
+        except (NotANumber, TooManyPlaces):
+            raise PriceRowError(f"Price has at most {places} decimals") from None
         return format(value, "f")
 
     def check_row(

@@ -14,10 +14,11 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal, get_args, get_origin, get_type_hints
 
 from pos_tui import engine
+from pos_tui.engine.money import ZERO, NotANumber, to_decimal
 from pos_tui.engine.settings import ROUNDING_MODES
 from pos_tui.services.checkout.engine_inputs import ENGINE_SETTING_PREFIX, engine_settings
 from pos_tui.services.customers.fields import FieldError, parse_flag
@@ -36,7 +37,6 @@ from pos_tui.storage.db import write
 
 Kind = Literal["bool", "choice", "int", "decimal"]
 # Supervisors may look at the options; changing how the whole store works is a manager's call.
-VIEW_ROLE = "supervisor"
 SAVE_ROLE = "manager"
 YES, NO = "yes", "no"
 
@@ -338,7 +338,7 @@ _ORDER_OPTIONS = [
         "decimal",
         "0",
         "The least deposit an order is opened with, as a percent of its total (0: any, none too).",
-        minimum=Decimal(0),
+        minimum=ZERO,
         maximum=Decimal(100),
     ),
 ]
@@ -381,11 +381,9 @@ def parse(option: StoreOption, raw: object) -> str:
         value = Decimal(int(text))
     else:
         try:
-            value = Decimal(text)
-        except InvalidOperation:
+            value = to_decimal(text, name)
+        except NotANumber:
             raise FieldError(option.key, f"{name} must be a number, not {text!r}") from None
-        if not value.is_finite():
-            raise FieldError(option.key, f"{name} must be a number, not {text!r}")
     _check_range(option, value)
     return str(value)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import NotANumber, to_decimal
 
 
-class CheckoutError(Exception):
+class CheckoutError(Refused):
     """A refusal the cashier sees. ``override_allowed``: a supervisor's PIN may lift it.
     ``retry``: nothing was wrong with the change, the database could not take it (a full disk,
     a lock held too long): the same change may simply be tried again (Enter at the lane)."""
@@ -26,12 +29,11 @@ class CheckoutError(Exception):
 
 
 def parse_decimal(text: str | Decimal | int, what: str) -> Decimal:
+    """A number the cashier typed (the engine's one reader, thousands commas allowed), or the
+    checkout's refusal in the cashier's words."""
     if isinstance(text, float):
         raise CheckoutError(f"{what}: not a float")
     try:
-        value = Decimal(str(text).strip().replace(",", ""))
-    except InvalidOperation:
+        return to_decimal(text, what, commas=True)
+    except (NotANumber, TypeError):
         raise CheckoutError(f"{what} must be a number, not {str(text)!r}") from None
-    if not value.is_finite():
-        raise CheckoutError(f"{what} must be a number")
-    return value

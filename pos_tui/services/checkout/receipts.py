@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.config import Settings
+from pos_tui.engine.money import ZERO
 from pos_tui.hardware.receipt_text import (
     Barcode,
     Blank,
@@ -25,8 +26,8 @@ from pos_tui.hardware.receipt_text import (
     Rule,
     TextLine,
 )
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 
 RECEIPT_KINDS = ("receipt", "copy", "reprint")
@@ -269,7 +270,7 @@ def _customer_blocks(
 def _balance_after(entries: list[dict[str, Any]], column: str, sale_id: int) -> Decimal:
     """A ledger's balance as it stood right after this sale, so a reprint shows the same figure."""
     last = max((e["id"] for e in entries if e["sale_id"] == sale_id), default=None)
-    return sum((Decimal(e[column]) for e in entries if last is None or e["id"] <= last), Decimal(0))
+    return sum((Decimal(e[column]) for e in entries if last is None or e["id"] <= last), ZERO)
 
 
 def _when(iso: str) -> str:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.engine.money import ZERO
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.cart import Cart
 from pos_tui.services.checkout.engine_inputs import CustomerState, EngineInputs, PricingBasis
@@ -23,8 +24,6 @@ from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
-
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pos_tui import engine
+from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.atomic import atomic
 from pos_tui.services.checkout.cart import Cart, CartLine, CartTender, TenderKind
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
@@ -23,7 +24,6 @@ from pos_tui.storage.accounts import OrderRepository
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-ZERO = Decimal(0)
 REFUND_KINDS: tuple[TenderKind, ...] = ("cash", "card", "account", "points")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from pos_tui import engine
 from pos_tui.engine.bounds import MAX_QUANTITY  # the lane's limit is pos-tui quote's too
+from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.atomic import atomic, saved
 from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
@@ -32,7 +33,6 @@ from pos_tui.services.customers.visits import VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 
-ZERO = Decimal(0)
 # An audit row of the sale being changed: (action, changes).
 AuditRow = tuple[str, dict[str, Any]]
 

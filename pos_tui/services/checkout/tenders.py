@@ -18,6 +18,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from pos_tui import engine
+from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money
 from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.atomic import atomic
 from pos_tui.services.checkout.cart import Cart, CartTender
@@ -27,8 +28,6 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.lockout import PinLocked, check_customer_pin
 from pos_tui.services.sync import policy
-
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -382,13 +381,13 @@ class Tenders:
     def _money(self, amount: str | Decimal, what: str) -> Decimal:
         """An amount in the currency's minor unit: 12.345 is refused, 12 becomes 12.00."""
         value = parse_decimal(amount, what)
-        places = self.b.settings.currency.minor_unit
-        unit = Decimal(1).scaleb(-places)
-        if value != value.quantize(unit):
-            raise CheckoutError(f"{what} has more than {places} decimal places")
+        try:
+            value = parse_money(value, what, self.b.settings.currency.minor_unit)
+        except (NotANumber, TooManyPlaces) as exc:
+            raise CheckoutError(str(exc)) from None
         if value < 0:
             raise CheckoutError(f"{what} cannot be negative")
-        return value.quantize(unit)
+        return value
 
 
 def _refuse_charge(decision: engine.ChargeDecision | None, *, then: str | None = None) -> None:

@@ -21,6 +21,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from pos_tui.engine.errors import Refused
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import (
@@ -29,7 +31,6 @@ from pos_tui.storage.accounts import (
     OrderRepository,
     StatementRepository,
 )
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 from pos_tui.storage.sync_events import Names
 from pos_tui.storage.sync_outbox import OutboxRepository, blank_erased
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 SWITCHED_OFF = ("active", "statement_print", "statement_email", "send_email", "send_sms")
 
 
-class ErasureError(ValueError):
+class ErasureError(Refused, ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message

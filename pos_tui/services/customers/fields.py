@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 
 from pos_tui import phones
 from pos_tui.engine.bounds import MAX_AMOUNT
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import ZERO, NotANumber, to_decimal
 from pos_tui.text import describe_control, first_control, fold_email
 
 Kind = Literal["text", "flag", "decimal", "percent", "date", "int", "choice", "ref"]
@@ -59,8 +61,8 @@ class Field:
         default: dict[str, tuple[int | Decimal, int | Decimal]] = {
             "int": (0, INT64_MAX),
             "ref": (0, INT64_MAX),
-            "decimal": (Decimal(0), MONEY_MAX),
-            "percent": (Decimal(0), Decimal(100)),
+            "decimal": (ZERO, MONEY_MAX),
+            "percent": (ZERO, Decimal(100)),
         }
         low, high = default.get(self.kind, (0, INT64_MAX))
         return (low if self.low is None else self.low, high if self.high is None else self.high)
@@ -188,7 +190,7 @@ def parse_flag(text: str) -> bool | None:
     return True if word in _TRUE else False if word in _FALSE else None
 
 
-class FieldError(ValueError):
+class FieldError(Refused, ValueError):
     """A value that does not fit its field; ``field`` names it for the form."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -314,8 +316,8 @@ def parse_decimal(
     if not (_EXPONENT_TEXT if exponent else _DECIMAL_TEXT).fullmatch(text):
         raise FieldError(name, f"{label} must be a number, not {shown(value)}")
     try:
-        number = Decimal(text)
-    except InvalidOperation:  # the pattern lets no such text through; kept for safety
+        number = to_decimal(text, label)
+    except NotANumber:  # the pattern lets no such text through; kept for safety
         raise FieldError(name, f"{label} must be a number, not {shown(value)}") from None
     if number < low and low == 0:
         raise FieldError(name, f"{label} must be zero or more, not {shown(value)}")

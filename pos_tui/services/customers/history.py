@@ -11,14 +11,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import ZERO
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.customers.visits import Visit, VisitService
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
+from pos_tui.services.staff.lockout import PinState, customer_pin_state
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
 
-ZERO = Decimal(0)
 DAILY_UP_TO_DAYS = 62  # a shorter history is charted per day, a longer one per month
 ENTRY_LABELS = {
     "opening": "Opening balance",
@@ -168,7 +170,7 @@ class HistoryService:
     ) -> History:
         """Sales and returns from ``start`` to ``end`` inclusive (either may be open)."""
         if start and end and end < start:
-            raise ValueError("The end date is before the start date")
+            raise Refused("The end date is before the start date")
         sales = self.b.journal.for_customer(
             customer_id,
             start=start.isoformat() if start else None,
@@ -228,7 +230,7 @@ class HistoryService:
     def account(self, customer_id: int) -> AccountView:
         row = self.b.customers.get(customer_id)
         if row is None:
-            raise ValueError(f"No customer with id {customer_id}")
+            raise Refused(f"No customer with id {customer_id}")
         running = ZERO
         entries: list[tuple[Row, Decimal]] = []
         for entry in self.b.ledgers.receivable_entries(customer_id):
@@ -322,3 +324,8 @@ def _describe(value: Any) -> str:
 
 def _plain(value: Any) -> str:
     return "(empty)" if value is None else str(value)
+
+
+def account_and_pin(backend: Backend, customer_id: int) -> tuple[AccountView, PinState]:
+    """The credit account and its PIN's lockout, in one trip to the database thread."""
+    return HistoryService(backend).account(customer_id), customer_pin_state(backend, customer_id)

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pos_tui import phones
+from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.rows import Row
 from pos_tui.text import fold_email
 
@@ -27,8 +28,8 @@ class CustomerDetails:
     transaction_discounts: list[Row] = field(default_factory=list)
     team_ids: list[int] = field(default_factory=list)
     exempt_tax_ids: list[int] = field(default_factory=list)
-    points_balance: Decimal = Decimal(0)
-    receivable_balance: Decimal = Decimal(0)
+    points_balance: Decimal = ZERO
+    receivable_balance: Decimal = ZERO
     card_type: Row | None = None
     # Picture 1 (image bytes), shown at the lane to confirm who is charging to the account.
     photo: bytes | None = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import secrets
-import sqlite3
 import string
 from decimal import Decimal
 from typing import Any
@@ -20,9 +19,10 @@ from typing import Any
 from pos_tui import phones
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.fields import FieldError
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.pins import PinError, check_pin_format, hash_pin
-from pos_tui.storage.customers import display_name
+from pos_tui.storage.errors import ConstraintRefused
 
 _CODE_ALPHABET = string.ascii_uppercase + string.digits
 ACCOUNT_COUNTER = "customer_account_number"
@@ -184,13 +184,13 @@ class CustomerRules:
     def _insert(self, values: dict[str, Any]) -> int:
         try:
             return self.b.customers.insert(values)
-        except sqlite3.IntegrityError as exc:
+        except ConstraintRefused as exc:
             raise _integrity_error(exc) from None
 
     def _update(self, customer_id: int, values: dict[str, Any]) -> None:
         try:
             self.b.customers.update(customer_id, values)
-        except sqlite3.IntegrityError as exc:
+        except ConstraintRefused as exc:
             raise _integrity_error(exc) from None
 
     def _save_children(
@@ -307,12 +307,16 @@ def redact(values: dict[str, Any]) -> dict[str, Any]:
     return {k: ("***" if k == "pin_hash" else v) for k, v in values.items()}
 
 
-def _integrity_error(exc: sqlite3.IntegrityError) -> FieldError:
-    # The checks above run first; this catches a rule enforced only by the schema.
-    text = str(exc)
-    for column in ("mobile", "email", "card_number", "account_number"):
-        if column in text:
-            return FieldError(column, f"{column.replace('_', ' ').capitalize()} is already taken")
-    if "card_expiry_date" in text or "CHECK constraint" in text:
-        return FieldError("customer", f"Refused by the database: {text}")
-    return FieldError("customer", f"Refused by the database: {text}")
+def _integrity_error(exc: ConstraintRefused) -> FieldError:
+    """The field a constraint of the customers table is about, in the form's words. The checks
+    above run first; this catches a rule enforced only by the schema."""
+    column = exc.about(cf.BY_NAME)
+    if column is None:
+        return FieldError("customer", exc.message)
+    if exc.kind == "unique" and column in TAKEN_COLUMNS:
+        return FieldError(column, f"{column.replace('_', ' ').capitalize()} is already taken")
+    return FieldError(column, f"{cf.BY_NAME[column].label} {exc.words}")
+
+
+# The customer's unique columns a form names when another customer holds the value.
+TAKEN_COLUMNS = ("mobile", "email", "card_number", "account_number")

@@ -14,8 +14,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.money import NotANumber, TooManyPlaces, parse_money, to_decimal
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.lookup import CustomerDetails, CustomerLookup
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.rules import (
     ACCOUNT_COUNTER,
     SETTING_ACCOUNT_MODE,
@@ -28,7 +30,6 @@ from pos_tui.services.customers.rules import (
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import check_customer_pin
 from pos_tui.storage.accounts import PERSONAL_FIELDS, ErasureRepository
-from pos_tui.storage.customers import display_name
 from pos_tui.storage.db import write
 
 __all__ = [
@@ -75,16 +76,17 @@ class OpeningBalance:
                 )
             return None
         try:
-            value = Decimal(amount.replace(",", ""))
-        except ArithmeticError:
+            value = to_decimal(amount, "Opening balance", commas=True)  # stored as given
+            parse_money(value, "Opening balance", places)
+        except NotANumber:
             raise FieldError(
                 "opening_balance", f"Opening balance must be an amount, not {amount!r}"
             ) from None
-        if not value.is_finite() or value != value.quantize(Decimal(1).scaleb(-places)):
+        except TooManyPlaces:
             raise FieldError(
                 "opening_balance",
                 f"Opening balance must be an amount with at most {places} decimals, not {amount!r}",
-            )
+            ) from None
         if abs(value) > Decimal(10) ** 9:
             raise FieldError("opening_balance", "Opening balance is over 1,000,000,000")
         if on:

@@ -31,7 +31,7 @@ from pos_tui.hardware.events import (
     mask_card,
 )
 from pos_tui.hardware.line_limits import SCAN_MAX_LENGTH, SWIPE_MAX_LENGTH
-from pos_tui.hardware.registry import DEVICE_NAMES, DeviceSet
+from pos_tui.hardware.registry import DEVICE_NAMES, DeviceSet, DriverMissing
 from pos_tui.services.checkout.drawer import DrawerWorker
 from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend, open_backend
@@ -227,19 +227,24 @@ def _wedge_max_length(settings: Settings) -> int:
 
 
 def build_device_set(settings: Settings, on_event: EventCallback) -> tuple[DeviceSet, list[str]]:
-    """Every configured device that can be built, and a message per device that cannot."""
+    """Every configured device that can be built, and a notice per device that cannot (what
+    the lane shows: a missing optional library names the extra to install)."""
     sets: list[DeviceSet] = []
     errors: list[str] = []
     try:
         config = device_config(settings)
     except Exception as exc:  # a config model that cannot be read: no devices at all
-        return DeviceSet(), [f"devices: {exc}"]
+        return DeviceSet(), [f"Device not used: devices: {exc}"]
     for name in DEVICE_NAMES:
         try:
             sets.append(DeviceSet.from_config({name: config.get(name) or {}}, on_event))
         except Exception as exc:  # HardwareConfigError, a bad code page, a missing module
             log.warning("device %s not built: %s", name, exc)
-            errors.append(str(exc) if str(exc).startswith("devices.") else f"{name}: {exc}")
+            if isinstance(exc, DriverMissing):
+                errors.append(str(exc))
+            else:
+                where = "" if str(exc).startswith("devices.") else f"{name}: "
+                errors.append(f"Device not used: {where}{exc}")
     return _merge(sets), errors
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-from decimal import Decimal, InvalidOperation
-
+from pos_tui.engine.errors import Refused
+from pos_tui.engine.money import NotANumber, to_decimal
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.pins import PinError, hash_pin
 from pos_tui.storage.db import write
+from pos_tui.storage.errors import ConstraintRefused
 
 ROLES = ("cashier", "supervisor", "manager")
 
@@ -35,19 +35,19 @@ class StoreSetup:
         self, number: str, name: str, role: str, pin: str, *, max_discount: str = "0"
     ) -> int:
         if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+            raise Refused(f"role must be one of {', '.join(ROLES)}")
         if not number.strip() or not name.strip():
-            raise ValueError("an employee needs a number and a name")
+            raise Refused("an employee needs a number and a name")
         try:
-            limit = Decimal(max_discount)
-        except InvalidOperation:
-            raise ValueError(f"max discount {max_discount!r} is not a number") from None
+            limit = to_decimal(max_discount, "max discount")
+        except NotANumber:
+            raise Refused(f"max discount {max_discount!r} is not a number") from None
         if not 0 <= limit <= 100:
-            raise ValueError("max discount must be between 0 and 100")
+            raise Refused("max discount must be between 0 and 100")
         try:
             pin_hash = hash_pin(pin)
         except PinError as exc:
-            raise ValueError(str(exc)) from None
+            raise Refused(str(exc)) from None
         try:
             return self.b.catalog.insert_employee(
                 {
@@ -58,5 +58,7 @@ class StoreSetup:
                     "max_discount_percent": str(limit),
                 }
             )
-        except sqlite3.IntegrityError:
-            raise ValueError(f"employee number {number} already exists") from None
+        except ConstraintRefused as exc:
+            if exc.kind == "unique" and exc.about(["number"]):
+                raise Refused(f"employee number {number} already exists") from None
+            raise

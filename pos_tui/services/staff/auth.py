@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NoReturn
 
+from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import (
     Lock,
@@ -19,7 +20,7 @@ from pos_tui.services.staff.lockout import (
 ROLE_RANK = {"cashier": 1, "supervisor": 2, "manager": 3}
 
 
-class AuthError(Exception):
+class AuthError(Refused):
     pass
 
 

@@ -22,6 +22,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from pos_tui.config import LockoutConfig
+from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.pins import hash_pin, verify_pin
 from pos_tui.storage.db import write
@@ -73,7 +74,7 @@ class Lock:
         return max(0, math.ceil((self.until - now).total_seconds()))
 
 
-class PinLocked(ValueError):
+class PinLocked(Refused, ValueError):
     """Refused: the subject is locked. ``str()`` tells the wait, for whoever reads it."""
 
     def __init__(self, lock: Lock, now: datetime) -> None:
@@ -178,7 +179,7 @@ def clear_customer_lock(
     """A supervisor (back office) or the command line (``note`` says who) clears a customer's
     PIN lockout; audited. False: nothing to clear."""
     if by is not None and not by.at_least("supervisor"):
-        raise ValueError(f"{by.name} is a {by.role}: a supervisor must clear a PIN lockout")
+        raise Refused(f"{by.name} is a {by.role}: a supervisor must clear a PIN lockout")
     return PinLockout(backend).clear(Subject.customer(customer_id), by=by, note=note)
 
 

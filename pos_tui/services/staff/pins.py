@@ -8,13 +8,15 @@ import hmac
 import re
 import secrets
 
+from pos_tui.engine.errors import Refused
+
 # scrypt at n=2**14 costs ~30 ms: cheap at a till, expensive for someone with a stolen database.
 _N, _R, _P = 2**14, 8, 1
 # fullmatch, not "$": "$" also matches before a final newline, which let "1234\n" through.
 _PIN_OK = re.compile(r"[0-9]{4,12}")
 
 
-class PinError(ValueError):
+class PinError(Refused, ValueError):
     pass
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.customers import display_name
 
 _WHAT = {
     "points_overdraft": "points overdrawn",

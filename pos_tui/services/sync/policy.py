@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
 
+from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.sync_outbox import OutboxRepository
@@ -27,7 +28,7 @@ def check_redemption(backend: Backend, customer_id: int, points: Decimal) -> Non
         return
     share = backend.settings.sync.offline_redeem_share
     balance = backend.customers.loyalty_balance(customer_id)
-    allowed = max((balance * share).to_integral_value(ROUND_FLOOR), Decimal(0))
+    allowed = max((balance * share).to_integral_value(ROUND_FLOOR), ZERO)
     if points > allowed:
         raise CheckoutError(
             f"Offline: at most {allowed} of the {balance.normalize():f} points can be redeemed "
@@ -48,7 +49,7 @@ def check_charge(backend: Backend, customer_id: int, amount: Decimal) -> None:
         return
     share = backend.settings.sync.offline_charge_share
     available = limit - backend.customers.receivable_balance(customer_id)
-    allowed = max((available * share).quantize(Decimal("0.01"), ROUND_FLOOR), Decimal(0))
+    allowed = max((available * share).quantize(Decimal("0.01"), ROUND_FLOOR), ZERO)
     if amount > allowed:
         raise CheckoutError(
             f"Offline: at most {allowed} can be charged to this account until the lane "

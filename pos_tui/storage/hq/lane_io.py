@@ -169,12 +169,3 @@ def fetch_master(conn: psycopg.Connection, entity: str, key: str) -> dict[str, A
         [entity, key],
     ).fetchone()
     return row[0] if row else None
-
-
-def lane_position(conn: psycopg.Connection, origin: str) -> int:
-    row = conn.execute("SELECT last_seq FROM hq.lanes WHERE origin = %s", [origin]).fetchone()
-    if row is None:
-        raise LookupError(
-            f"head office does not know lane {origin}: run 'pos-tui hq add-lane {origin}'"
-        )
-    return int(row[0])

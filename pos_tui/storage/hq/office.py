@@ -78,14 +78,6 @@ def record_break(
     return True
 
 
-def chain_breaks(conn: psycopg.Connection) -> list[dict[str, Any]]:
-    cur = conn.execute(
-        "SELECT lane_id, sale_number, origin, reason, found_at FROM hq.chain_breaks ORDER BY id"
-    )
-    names = [d.name for d in cur.description or []]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
 def flags(conn: psycopg.Connection, *, open_only: bool = True) -> list[dict[str, Any]]:
     cur = conn.execute(
         "SELECT id, kind, customer_gid, origin, seq, detail, created_at, resolved_at, resolution "

@@ -9,6 +9,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from pos_tui.engine.money import ZERO
+
 _EIGHTHS = " ▁▂▃▄▅▆▇█"
 AXIS_WIDTH = 10
 
@@ -34,7 +36,7 @@ def render_bars(
     bar = 3 if per == "month" else 2
     fit = max(1, (width - AXIS_WIDTH) // (bar + 1))
     shown = series[-fit:]
-    top = max((max(v, Decimal(0)) for _, v in shown), default=Decimal(0))
+    top = max((max(v, ZERO) for _, v in shown), default=ZERO)
     scale = top if top > 0 else Decimal(1)
     first, last = shown[0][0], shown[-1][0]
     fmt = "%Y-%m" if per == "month" else "%Y-%m-%d"
@@ -44,7 +46,7 @@ def render_bars(
         axis = _money(top) if level == rows else ("0" if level == 1 else "")
         line = Text(f"{axis:>{AXIS_WIDTH - 2}} │", style="dim")
         for _, value in shown:
-            eighths = int(max(value, Decimal(0)) / scale * rows * 8)
+            eighths = int(max(value, ZERO) / scale * rows * 8)
             fill = min(8, max(0, eighths - (level - 1) * 8))
             if value > 0 and level == 1 and fill == 0:
                 fill = 1  # a small amount stays visible

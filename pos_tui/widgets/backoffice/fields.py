@@ -8,8 +8,6 @@ reference, "1,3" for several), so forms compare, save and read back plain string
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -195,8 +193,3 @@ def options(pairs: list[tuple[int, str]] | list[tuple[str, str]]) -> list[tuple[
 
 def choice_options(choices: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(c, c.replace("_", " ")) for c in choices]
-
-
-def same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two snapshots of form values are equal (the unsaved-changes guard)."""
-    return {k: str(v) for k, v in a.items()} == {k: str(v) for k, v in b.items()}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pos_tui.engine.errors import Refused
 from pos_tui.services.customers import fields as cf
 
 # Columns for references, by code (or name) instead of database ids: column -> (id field,
@@ -33,7 +34,7 @@ ProgressFn = Callable[[int], None]
 """Told how many more rows are done."""
 
 
-class CsvFileError(Exception):
+class CsvFileError(Refused):
     """The file or the mapping cannot be used at all (exit code 2)."""
 
 

@@ -4,10 +4,10 @@ addresses and the balances, in the form import reads back."""
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.csv_io.columns import (
     ADDRESS_COLUMN_FIELDS,
@@ -95,7 +95,7 @@ def export_customers(
             out += [
                 str(opening[k] or "") if opening else "" for k in ("amount", "date", "reference")
             ]
-            out += [str(points.get(cid, Decimal(0))), str(owed.get(cid, Decimal(0)))]
+            out += [str(points.get(cid, ZERO)), str(owed.get(cid, ZERO))]
             writer.writerow(out)
             count += 1
             if count % 1000 == 0:

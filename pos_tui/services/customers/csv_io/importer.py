@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +41,7 @@ from pos_tui.services.customers.service import CustomerService, OpeningBalance
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import bulk
 from pos_tui.storage.db import snapshot, write
+from pos_tui.storage.errors import ConstraintRefused
 
 # The most rows one transaction takes (the lock budget usually ends a batch first).
 DEFAULT_BATCH = 500
@@ -197,8 +197,8 @@ class CustomerImporter:
                 report.imported += 1
             except FieldError as exc:
                 report.rejected.append(Rejected(number, exc.message, values))
-            except sqlite3.IntegrityError as exc:
-                report.rejected.append(Rejected(number, f"refused by the database: {exc}", values))
+            except ConstraintRefused as exc:
+                report.rejected.append(Rejected(number, exc.message, values))
             except (ValueError, ArithmeticError) as exc:
                 # A check the service missed still refuses only this row (OverflowError too).
                 report.rejected.append(Rejected(number, str(exc), values))

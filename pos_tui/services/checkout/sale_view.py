@@ -15,14 +15,13 @@ from datetime import date
 from decimal import Decimal
 
 from pos_tui import engine
+from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.cart import Cart, CartTender
 from pos_tui.services.checkout.returns import RefundPlan
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.customers.service import CustomerDetails, CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
-
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,48 @@
+"""The lane's past sales: the latest, one by number, the last one, and a return against one.
+
+Everything here runs on the database thread (``app.call_service``) and returns plain rows or
+snapshots the screens draw.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pos_tui.services.checkout.sale import Checkout
+from pos_tui.services.checkout.sale_view import SaleView, snapshot
+from pos_tui.services.customers.names import display_name
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
+
+
+def recent_sales(backend: Backend, limit: int = 50) -> list[dict[str, Any]]:
+    """The lane's latest sales, each with its customer's name."""
+    out = []
+    for sale in backend.journal.recent(backend.settings.lane.id, limit=limit):
+        out.append(_named(backend, sale))
+    return out
+
+
+def sale_by_number(backend: Backend, number: int) -> dict[str, Any] | None:
+    sale = backend.journal.by_number(backend.settings.lane.id, number)
+    return _named(backend, sale) if sale else None
+
+
+def last_sale_id(backend: Backend) -> int | None:
+    """The id of the lane's last sale or return (what "reprint last" prints), if any."""
+    last = backend.journal.last(backend.settings.lane.id)
+    return int(last["id"]) if last is not None else None
+
+
+def _named(backend: Backend, sale: dict[str, Any]) -> dict[str, Any]:
+    row = backend.customers.get(sale["customer_id"]) if sale["customer_id"] else None
+    return {**sale, "customer_name": display_name(row) if row else ""}
+
+
+def open_return(
+    backend: Backend, employee: Employee, sale_id: int
+) -> tuple[Checkout, list[dict[str, Any]], list[dict[str, Any]], SaleView]:
+    """Start a return against a sale and read what can go back and how it was paid."""
+    co = Checkout.start_return(backend, employee, sale_id)
+    tenders = backend.journal.children(sale_id)["tenders"]
+    return co, co.returnable(), tenders, snapshot(co)
