@@ -101,7 +101,7 @@ async def _pay_cash(pilot: Pilot[None]) -> None:
 ENTRY_POINTS: dict[str, tuple[Drive, str]] = {
     "scan": (lambda p: _enter(p, "APPLE"), "apply"),
     "customer search": (_f2_search, "CustomerLookup.find"),
-    "price lookup": (lambda p: _keys(p, "f3", *"APP"), "find_items"),
+    "price lookup": (lambda p: _keys(p, "f3", *"APP"), "quote_items"),
     "enrol": (_enrol, "CustomerService.create"),
     "supervisor PIN": (_supervisor, "AuthService.authorize"),
     "reprint": (lambda p: _keys(p, "ctrl+r"), "last_sale_id"),
