@@ -65,6 +65,16 @@ class LaneConfig(_Section):
     location: str = "MAIN"
     # Who may open the drawer with no sale; anyone below needs that role's PIN (docs/hardware.md).
     no_sale_role: Literal["cashier", "supervisor", "manager"] = "supervisor"
+    # How a typed or scanned SKU is matched: as the store's codes are printed ("abc-1" finds
+    # ABC-1), or exactly as stored.
+    sku_case: Literal["insensitive", "exact"] = "insensitive"
+
+
+class StoreConfig(_Section):
+    """The store the lane is in: what a number typed without its country code means."""
+
+    # Two-letter region (ISO 3166) of phone numbers typed without a country code (pos_tui/phones.py).
+    phone_region: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2}$")] = "IN"
 
 
 class DatabaseConfig(_Section):
@@ -195,6 +205,7 @@ class Settings(_Section):
     """Everything a lane is configured with (``load_settings`` builds it)."""
 
     lane: LaneConfig = msgspec.field(default_factory=LaneConfig)
+    store: StoreConfig = msgspec.field(default_factory=StoreConfig)
     database: DatabaseConfig = msgspec.field(default_factory=DatabaseConfig)
     currency: CurrencyConfig = msgspec.field(default_factory=CurrencyConfig)
     receipt: ReceiptConfig = msgspec.field(default_factory=ReceiptConfig)

@@ -42,6 +42,27 @@ def find(state: CliState, text: str, limit: int) -> None:
         )
 
 
+@customers.command("phones")
+@pass_state
+def phones_report(state: CliState) -> None:
+    """List the mobiles not stored in E.164: those migration 0015 could not read or found
+    shared by two customers, kept as typed for a person to fix (docs/back-office.md).
+
+    Exit 1 when there is any."""
+    from pos_tui.storage.phone_migration import not_e164
+
+    backend = state.backend()
+    try:
+        rows = not_e164(backend.db.conn)
+    finally:
+        backend.close()
+    for customer_id, account, mobile, why in rows:
+        click.echo(f"{plain(account):>10}  id {customer_id:<8}  {plain(mobile):<20}  {plain(why)}")
+    click.echo(f"{len(rows)} mobile(s) not in E.164", err=True)
+    if rows:
+        raise SystemExit(1)
+
+
 @customers.command("erase")
 @click.argument("account")
 @click.option("--supervisor", "number", required=True, help="The approving supervisor's number.")

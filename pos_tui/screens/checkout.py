@@ -13,6 +13,7 @@ from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
 from pos_tui.screens.entry import parse_entry
 from pos_tui.screens.keys import CHECKOUT_KEYS
 from pos_tui.screens.lane import MessageLine
+from pos_tui.services.checkout.entry_codes import add_code
 from pos_tui.services.checkout.past_sales import last_sale_id
 from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.checkout.sale_view import (
@@ -186,12 +187,23 @@ class CheckoutScreen(TillFlows):
         self.add_item(code, qty)
 
     def add_item(self, code: str, qty: str = "1") -> None:
+        """Add the item, or attach the customer whose loyalty card the code is (typed,
+        scanned or swiped: services/checkout/entry_codes.py)."""
         co = self.co
+        entered: list[str] = []
 
         def op(_approver: object) -> object:
-            return co.add_item(code, qty)
+            kind, priced = add_code(co, code, qty)
+            entered.append(kind)
+            return priced
 
-        self.guarded(co, op, reason=f"add {code}", done=self.shown_new_line)
+        def done(view: SaleView) -> None:
+            if entered and entered[-1] == "customer":
+                self._attached(view)
+            else:
+                self.shown_new_line(view)
+
+        self.guarded(co, op, reason=f"add {code}", done=done)
 
     def on_lane_screen_scanned(self, message: TillFlows.Scanned) -> None:
         qty = self.pending_quantity or "1"
@@ -325,9 +337,24 @@ class CheckoutScreen(TillFlows):
         no_sale(self, sale_open=self.view is not None and not self.view.empty)
 
     def action_price_lookup(self) -> None:
+        self._look_up("Price lookup")
+
+    def action_item_search(self) -> None:
+        self._look_up("Find item")
+
+    def _look_up(self, title: str) -> None:
+        """F3 and Ctrl+F: items as you type, priced for this customer; Enter adds one."""
         from pos_tui.screens.price_lookup import PriceLookupScreen
 
-        self.app.push_screen(PriceLookupScreen(initial=self._entry_text()))
+        def chosen(sku: str | None) -> None:
+            if sku is not None:
+                qty = self.pending_quantity or "1"
+                self._set_pending(None)
+                self.add_item(sku, qty)
+            self.focus_entry()
+
+        screen = PriceLookupScreen(self.co, initial=self._entry_text(), title=title)
+        self.app.push_screen(screen, chosen)
 
     # -- lock and sign out ---------------------------------------------------------------------
     def action_lock(self) -> None:
@@ -358,7 +385,8 @@ class CheckoutScreen(TillFlows):
             ("Find customer", "Search and attach a customer (F2)", "customer"),
             ("Enrol customer", "Quick enrol with name and mobile (Ctrl+N)", "enrol"),
             ("Drop customer", "Detach the customer from the sale (Ctrl+B)", "detach_customer"),
-            ("Price lookup", "Find an item's price without adding it (F3)", "price_lookup"),
+            ("Price lookup", "The price this customer pays; Enter adds (F3)", "price_lookup"),
+            ("Find item", "Find an item by name as you type and add it (Ctrl+F)", "item_search"),
             ("Sale discount", "Discount the whole sale (F8)", "sale_discount"),
             ("Hold sale", "Suspend the sale with a label (Ctrl+O)", "suspend"),
             ("Held sales", "Resume a held sale (Ctrl+G)", "resume"),

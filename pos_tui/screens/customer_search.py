@@ -8,6 +8,7 @@ many customers the store has. The UI thread never queries.
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
 from rich.text import Text
@@ -23,10 +24,17 @@ from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.widgets.errors import ContainErrors
+from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
 
 DEBOUNCE_SECONDS = 0.2
 RESULT_LIMIT = 50
+
+
+def _credit_cell(shown: str | Decimal | None) -> Text:
+    if isinstance(shown, Decimal):
+        return Text(money(shown), justify="right")
+    return Text(shown or "", style="bold reverse" if shown else "")
 
 
 class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
@@ -77,7 +85,10 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
     def on_mount(self) -> None:
         table = self.query_one("#customer-results", DataTable)
         # Fixed widths: the columns must not jump about while the cashier types.
-        for label, width in (("Name", 26), ("Mobile", 15), ("Card", 14), ("Account", 10)):
+        # Credit beside the name: a customer on hold reads CREDIT HOLD, never an amount.
+        for label, width in (
+            ("Name", 24), ("Credit", 11), ("Mobile", 16), ("Account", 10), ("Card", 20),
+        ):  # fmt: skip
             table.add_column(label, width=width)
         self.query_one("#customer-query", Input).focus()
         if self.initial:
@@ -95,30 +106,40 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
             await asyncio.sleep(DEBOUNCE_SECONDS)
         text = text.strip()
         if not text:
-            self._show(text, [])
+            self._show(text, [], {})
             return
         status = self.query_one("#customer-search-status", Static)
         status.update("Searching…")
         service = CustomerService(self.pos.backend)
         try:
             rows = await self.pos.call_service(service.find, text, limit=RESULT_LIMIT)
+            credit = await self.pos.call_service(service.credit_of, rows)
         except FieldError as exc:  # too long, or not text: say so, keep what was typed
             self._rows, self._results_for = [], None
             self.query_one("#customer-results", DataTable).clear()
             status.update(Text("! ", style="bold").append_text(safe(exc.message)))
             return
-        self._show(text, rows)
+        self._show(text, rows, credit)
         if pick_single and len(rows) == 1:
             self.dismiss(int(rows[0]["id"]))
 
-    def _show(self, text: str, rows: list[dict[str, Any]]) -> None:
+    def _show(
+        self, text: str, rows: list[dict[str, Any]], credit: dict[int, str | Decimal | None]
+    ) -> None:
         self._rows = rows
         self._results_for = text
         table = self.query_one("#customer-results", DataTable)
         table.clear()
         for row in rows:
-            cells = (display_name(row), row["mobile"], row["card_number"], row["account_number"])
-            table.add_row(*(safe(v or "") for v in cells), key=str(row["id"]))
+            shown = credit.get(int(row["id"]))
+            cells = (
+                safe(display_name(row)),
+                _credit_cell(shown),
+                safe(row["mobile"] or ""),
+                safe(row["account_number"] or ""),
+                safe(row["card_number"] or ""),
+            )
+            table.add_row(*cells, key=str(row["id"]))
         status = self.query_one("#customer-search-status", Static)
         if not text:
             status.update("Type to search")
@@ -162,12 +183,24 @@ class CustomerListScreen(CustomerSearchScreen):
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         super().__init__(title="Choose the customer")
         self.listed = rows
+        self.listed_credit: dict[int, str | Decimal | None] = {}
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._show, "", self.listed)
+        self.run_worker(self._show_listed(), group="customer-list")
 
-    def _show(self, text: str, rows: list[dict[str, Any]]) -> None:
-        super()._show(text, rows if text.strip() else self.listed)
+    async def _show_listed(self) -> None:
+        service = CustomerService(self.pos.backend)
+        self.listed_credit = await self.pos.call_service(service.credit_of, self.listed)
+        if not self.query_one("#customer-query", Input).value.strip():
+            self._show("", self.listed, self.listed_credit)
+
+    def _show(
+        self, text: str, rows: list[dict[str, Any]], credit: dict[int, str | Decimal | None]
+    ) -> None:
+        if text.strip():
+            super()._show(text, rows, credit)
+        else:
+            super()._show(text, self.listed, self.listed_credit)
         if not text.strip():
             self.query_one("#customer-search-status", Static).update(
                 f"{len(self.listed)} customers A-Z · ↑↓ choose · Enter attach · type to search"

@@ -14,7 +14,8 @@ from textual.binding import Binding, BindingType
 _CHECKOUT: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("f1", "app.help", "Help", "app.help", "Every key of this screen", True),
     ("f2", "customer", "Customer", "checkout.customer", "Find a customer as you type and attach them", True),
-    ("f3", "price_lookup", "Price", "checkout.price_lookup", "Look up an item's price without adding it", True),
+    ("f3", "price_lookup", "Price", "checkout.price_lookup", "The price this customer would pay for an item, and why; Enter adds it", True),
+    ("ctrl+f", "item_search", "Find item", "checkout.item_search", "Find an item by name, SKU or barcode as you type; Enter adds it", False),
     ("f4", "quantity", "Qty", "checkout.quantity", "A number in the entry: quantity for the next item; empty entry: change the selected line's quantity", True),
     ("f5", "pay", "Pay", "checkout.pay", "Take payment: cash, card, account, points, split; on an empty sale, preview the last receipt", True),
     ("f6", "line_discount", "Disc", "checkout.line_discount", "Discount the selected line (10% or 10.00)", True),

@@ -1,8 +1,10 @@
-"""Price lookup: find items by SKU, barcode or name and see their price, without adding."""
+"""Price lookup (F3) and item search (Ctrl+F): find items by SKU, barcode or name as you type,
+see the price this customer would pay and why, and add the chosen one with Enter."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -13,29 +15,43 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from pos_tui.screens.host import LaneHost, host_of
-from pos_tui.services.checkout.price_lookup import find_items
+from pos_tui.services.checkout.price_check import ItemQuote, quote_items
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
 
+if TYPE_CHECKING:
+    from pos_tui.services.checkout.sale import Checkout
 
-class PriceLookupScreen(ContainErrors, ModalScreen[None]):
-    """Searches as you type (debounced, in an exclusive worker)."""
+DEBOUNCE_SECONDS = 0.2
+
+
+class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
+    """Searches as you type (debounced, in an exclusive worker); dismisses with the SKU of the
+    item to add (Enter) or None (Escape)."""
 
     DEFAULT_CSS = """
     PriceLookupScreen { align: center middle; }
     PriceLookupScreen > Vertical {
-        width: 90; max-width: 100%; height: 80%; border: round $accent; padding: 0 1;
+        width: 100; max-width: 100%; height: 80%; border: round $accent; padding: 0 1;
         background: $surface;
     }
     PriceLookupScreen #lookup-title { text-style: bold; }
     PriceLookupScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", id="price_lookup.close")]
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="price_lookup.close"),
+        Binding("down", "cursor(1)", "Next", id="price_lookup.down", show=False),
+        Binding("up", "cursor(-1)", "Previous", id="price_lookup.up", show=False),
+    ]
 
-    def __init__(self, *, initial: str = "") -> None:
+    def __init__(self, co: Checkout, *, initial: str = "", title: str = "Price lookup") -> None:
         super().__init__()
+        self.co = co
         self.initial = initial
+        self.title_text = title
+        self.quotes: list[ItemQuote] = []
+        self._results_for: str | None = None
 
     @property
     def pos(self) -> LaneHost:
@@ -43,7 +59,10 @@ class PriceLookupScreen(ContainErrors, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text("Price lookup (nothing is added to the sale)"), id="lookup-title")
+            yield Label(
+                Text(f"{self.title_text}: the price this customer pays · Enter adds it"),
+                id="lookup-title",
+            )
             yield Input(value=self.initial, placeholder="SKU, barcode or name", id="lookup-query")
             yield Static("", id="lookup-status")
             table: DataTable[Text] = DataTable(id="lookup-results", cursor_type="row")
@@ -53,7 +72,9 @@ class PriceLookupScreen(ContainErrors, ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("SKU", "Barcode", "Item", Text("Price", justify="right"))
+        for label, width in (("SKU", 10), ("Item", 24), ("Price", 9), ("Pays", 9), ("Why", 30)):
+            money_column = label in ("Price", "Pays")
+            table.add_column(Text(label, justify="right" if money_column else "left"), width=width)
         self.query_one(Input).focus()
         if self.initial:
             self.search(self.initial)
@@ -64,24 +85,37 @@ class PriceLookupScreen(ContainErrors, ModalScreen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._results_for == event.value.strip() and self.quotes:
+            self.dismiss(self.quotes[self.query_one(DataTable).cursor_row].sku)
+            return
         self.search(event.value, now=True)
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
 
     @work(exclusive=True, group="price-lookup")
     async def search(self, text: str, *, now: bool = False) -> None:
         if not now:
-            await asyncio.sleep(0.2)
-        rows = await self.pos.call_service(find_items, self.pos.backend, text)
+            await asyncio.sleep(DEBOUNCE_SECONDS)
+        quotes = await self.pos.call_service(quote_items, self.co, text)
+        self.quotes, self._results_for = quotes, text.strip()
         table = self.query_one(DataTable)
         table.clear()
-        for row in rows:
+        for q in quotes:
             table.add_row(
-                safe(row["sku"]),
-                safe(row["barcode"] or ""),
-                safe(row["name"]),
-                Text(money(row["regular_price"]), justify="right"),
+                safe(q.sku),
+                safe(q.name),
+                Text(money(q.regular), justify="right"),
+                Text(money(q.pays), justify="right", style="bold"),
+                safe(q.reason),
             )
         status = self.query_one("#lookup-status", Static)
-        status.update(f"{len(rows)} found" if rows else ("No item found" if text.strip() else ""))
+        if quotes:
+            status.update(f"{len(quotes)} found · ↑↓ choose · Enter adds to the sale")
+        else:
+            status.update("No item found" if text.strip() else "")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -78,12 +78,22 @@ class CatalogRepository:
             self.db.table(table).update(row_id, changes)
 
     # -- items ---------------------------------------------------------------------------------
-    def item_by_code(self, code: str) -> Row | None:
-        """An active item by barcode first, then by SKU."""
+    def item_by_code(self, code: str, *, sku_any_case: bool = False) -> Row | None:
+        """An active item by barcode first, then by SKU; with ``sku_any_case`` a SKU that
+        differs only in ASCII case ("bag" for BAG) when no SKU is exactly the code and only
+        one item's SKU matches so (index ``items_sku_nocase``, migration 0017)."""
         row = one(self.db.execute("SELECT * FROM items WHERE barcode = ? AND active = 1", [code]))
-        return row or one(
+        row = row or one(
             self.db.execute("SELECT * FROM items WHERE sku = ? AND active = 1", [code])
         )
+        if row is not None or not sku_any_case:
+            return row
+        rows = all_rows(
+            self.db.execute(
+                "SELECT * FROM items WHERE sku = ? COLLATE NOCASE AND active = 1 LIMIT 2", [code]
+            )
+        )
+        return rows[0] if len(rows) == 1 else None
 
     def search_items(self, text: str, *, limit: int = 20) -> list[Row]:
         like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from pos_tui.phones import DEFAULT_REGION as DEFAULT_PHONE_REGION
 from pos_tui.storage import name_keys
 from pos_tui.storage.errors import ConstraintRefused, constraint_refused, fault_of
 from pos_tui.text import fold_email
@@ -231,10 +232,34 @@ def widen_in_list(
         widen_check(db, table, f"{column} IN ({found[0]})", f"{column} IN ({listed})")
 
 
+@migrations(name="0015_phone_e164")
+def _m0015_phone_e164(db: sqlite_utils.Database) -> None:
+    # Mobiles in E.164, read in the store's region; the unreadable and the shared ones kept as
+    # typed and reported (storage/phone_migration.py).
+    from pos_tui.storage.phone_migration import migrate_mobiles
+
+    migrate_mobiles(db.conn, getattr(db.conn, "phone_region", DEFAULT_PHONE_REGION))
+
+
+@migrations(name="0016_name_keys_folded")
+def _m0016_name_keys_folded(db: sqlite_utils.Database) -> None:
+    # Name keys fold width, full case and stroked letters now (name_keys.fold): the keys of the
+    # names that are not ASCII are written afresh; ASCII ones read the same.
+    name_keys.refold_non_ascii(db.conn)
+
+
+@migrations(name="0017_items_sku_nocase")
+def _m0017_items_sku_nocase(db: sqlite_utils.Database) -> None:
+    # SKUs are matched as printed, whatever the case ([lane] sku_case, storage/catalog.py).
+    db.conn.execute("CREATE INDEX IF NOT EXISTS items_sku_nocase ON items(sku COLLATE NOCASE)")
+
+
 class _Connection(sqlite3.Connection):
     """A connection that knows its busy timeout, so ``write`` can wait for the lock itself."""
 
     busy_timeout_ms = 0
+    # The region migration 0015 reads stored mobiles in (``[store] phone_region``).
+    phone_region = DEFAULT_PHONE_REGION
     # Inside ``write(db, whole=True)``: writes nested in it join without savepoints.
     whole = False
     # The file, so a fault names it and a full disk is told from an I/O error.
@@ -261,9 +286,14 @@ def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
 
 
 def connect(
-    path: Path | str, *, busy_timeout_ms: int = 5000, migrate: bool = True
+    path: Path | str,
+    *,
+    busy_timeout_ms: int = 5000,
+    migrate: bool = True,
+    phone_region: str = DEFAULT_PHONE_REGION,
 ) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date
+    (stored mobiles read in ``phone_region`` when migration 0015 runs)."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # A full disk, a read-only file or a lock at the start is a StorageFault naming the file
@@ -275,6 +305,7 @@ def connect(
             str(path), isolation_level=None, check_same_thread=False, factory=_Connection
         )
         conn.path = str(path)
+        conn.phone_region = phone_region
         try:
             _configure(conn, busy_timeout_ms)
             # No sqlite-utils plugins: the till's connection does not change with what else is

@@ -9,8 +9,11 @@ many customers a letter or two matches. Other words typed must start one of the 
 (``instr(' ' || key, ' sm')``), checked by SQLite on the index entries, without reading the
 customer rows.
 
-Words are what FTS5's ``unicode61 remove_diacritics 2`` tokenizer makes of a name (letters and
-digits, lower case, accents removed), so the search matches as the ``customers_fts`` index did.
+Words are letters and digits folded for search (:func:`fold`): width (fullwidth "Ｏｄｅ" is
+"ode"), case (full case folding: "Straße" is "strasse"), accents removed, and the Latin letters
+that carry a stroke rather than an accent read as their base letter ("Ødegård" is "odegard",
+"Łukasz" is "lukasz"). The customer row keeps the name as typed; only the keys are folded.
+Migration 0016 re-wrote the keys of the names this fold reads differently from the first one.
 Triggers keep the keys in step with ``customers`` through the SQL function ``pos_name_keys``,
 which :func:`register` adds to every connection ``connect`` opens.
 """
@@ -33,16 +36,30 @@ SQL_FUNCTION = "pos_name_keys"
 INSERT_TRIGGER = "customers_name_keys_ai"
 
 
+# Letters that no Unicode decomposition takes to a base letter, read as people type them on a
+# keyboard without them (the Nordic, Polish, Croatian, Icelandic and Turkish ones).
+_UNSTROKED = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ŀ": "l", "ħ": "h", "ŧ": "t", "ı": "i",
+     "æ": "ae", "œ": "oe", "þ": "th", "ŋ": "n", "ƀ": "b", "ɨ": "i", "ʉ": "u"}
+)  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """``text`` as search compares it: NFKC (width and compatibility forms), case folded,
+    accents removed, stroked letters as their base letter. ASCII text is only lower-cased."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_UNSTROKED)
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def words(text: str | None) -> list[str]:
-    """The words of ``text``: lower case, accents removed, split at anything but letters and
-    digits ("O'Brien-Smith" is o, brien, smith)."""
+    """The words of ``text`` folded (:func:`fold`), split at anything but letters and digits
+    ("O'Brien-Smith" is o, brien, smith)."""
     if not text:
         return []
-    text = text.lower()
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFD", text)
-        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _WORD.findall(text)
+    return _WORD.findall(fold(text))
 
 
 def name_keys(first: str | None, last: str | None, company: str | None) -> list[str]:
@@ -82,6 +99,42 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX customer_name_keys_customer ON customer_name_keys(customer_id)")
 
 
+def refold_non_ascii(conn: sqlite3.Connection) -> int:
+    """Write afresh the keys of active customers whose name is not all ASCII (the only ones
+    :func:`fold` can read differently), inside the caller's transaction; how many."""
+    # length() counts characters, a BLOB's length bytes: they differ where a name is not ASCII.
+    non_ascii = " OR ".join(
+        f"length(CAST({c} AS BLOB)) != length({c})"
+        for c in ("c.first_name", "c.last_name", "c.company_name")
+    )
+    ids = [int(r[0]) for r in conn.execute(f"SELECT c.id FROM customers c WHERE {non_ascii}")]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM customer_name_keys WHERE customer_id IN ({marks})", chunk)
+        conn.execute(
+            "INSERT OR IGNORE INTO customer_name_keys (key, customer_id) "
+            f"SELECT k.value, c.id FROM customers c, json_each({SQL_FUNCTION}("
+            f"c.first_name, c.last_name, c.company_name)) k WHERE c.active = 1 AND c.id IN ({marks})",
+            chunk,
+        )
+    return len(ids)
+
+
+def matching_sql(text: str) -> tuple[str, list[str]] | None:
+    """``SELECT customer_id FROM customer_name_keys ...`` of the keys matching ``text``
+    (every word typed starts a word of the key), with its parameters; None: nothing to match."""
+    typed = list(dict.fromkeys(words(text)))
+    if not typed or len(typed) > MAX_WORDS:
+        return None
+    lead = max(typed, key=len)
+    others = [w for w in typed if w != lead]
+    sql = "SELECT customer_id FROM customer_name_keys WHERE key >= ? AND key < ?" + "".join(
+        " AND instr(' ' || key, ?) > 0" for _ in others
+    )
+    return sql, [lead, lead + _AFTER, *(" " + w for w in others)]
+
+
 def matching_ids(conn: sqlite3.Connection, text: str, *, limit: int) -> list[int]:
     """Ids of active customers whose name has a word starting with every word of ``text``.
 
@@ -90,15 +143,10 @@ def matching_ids(conn: sqlite3.Connection, text: str, *, limit: int) -> list[int
     Annabel Jones, Annan Bob. The range of that word is walked in key order and the walk stops
     at ``limit`` customers.
     """
-    typed = list(dict.fromkeys(words(text)))
-    if not typed or limit <= 0 or len(typed) > MAX_WORDS:
+    query = matching_sql(text)
+    if query is None or limit <= 0:
         return []
-    lead = max(typed, key=len)
-    others = [w for w in typed if w != lead]
-    sql = "SELECT customer_id FROM customer_name_keys WHERE key >= ? AND key < ?" + "".join(
-        " AND instr(' ' || key, ?) > 0" for _ in others
-    )
-    params = [lead, lead + _AFTER, *(" " + w for w in others)]
+    sql, params = query
     found: dict[int, None] = {}
     cur = conn.execute(sql + " ORDER BY key, customer_id", params)
     try:

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pos_tui.storage import name_keys
 from pos_tui.storage.rows import Row, all_rows, one
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -81,6 +82,12 @@ def _where(q: CustomerQuery) -> tuple[str, list[Any]]:
                 "c.id IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?)"
             )
             params_text.append(match)
+        folded = name_keys.matching_sql(text)
+        if folded is not None:
+            # Active customers' names folded as the lane's search folds them ("odegard" finds
+            # Ødegård, fullwidth letters match); FTS above still finds the inactive ones.
+            alternatives.append(f"c.id IN ({folded[0]})")
+            params_text.extend(folded[1])
         terms.append("(" + " OR ".join(alternatives) + ")")
         params.extend(params_text)
     return (" AND ".join(terms) or "1"), params

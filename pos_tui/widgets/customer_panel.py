@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
+from pos_tui.services.customers.lookup import CREDIT_HOLD
 from pos_tui.services.customers.service import CustomerDetails
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.photo import photo_text
@@ -51,22 +53,8 @@ class CustomerPanel(Static):
             f"Price level: {level or 'regular'}{forced}",
             f"Points: {points(details.points_balance)}",
         ]
-        if row["ar_enabled"]:
-            lines.append(f"Credit available: {money(details.available_credit)}")
-            lines.append(f"Owes: {money(details.receivable_balance)}")
-        flags = []
-        if row["credit_hold"]:
-            flags.append("CREDIT HOLD")
-        if row["card_expiry_date"] and row["card_expiry_date"] < today.isoformat():
-            flags.append("CARD EXPIRED")
-        if _same_day(row["birth_date"], today):
-            flags.append("BIRTHDAY TODAY")
-        if _same_day(row["anniversary_date"], today):
-            flags.append("ANNIVERSARY TODAY")
-        if row["tax_exempt"]:
-            flags.append("TAX EXEMPT")
-        if not row["active"]:
-            flags.append("INACTIVE")
+        lines += _account_lines(details)
+        flags = _flags(row, today)
         self.set_class(bool(flags), "-flagged")
         texts = [safe(details.name, style="bold"), *(safe(line) for line in lines)]
         if flags:
@@ -86,3 +74,34 @@ class CustomerPanel(Static):
         width = max(self.content_size.width, 0)
         rows = min(self.content_size.height - used_rows - 1, 10)
         return photo_text(data, max_width=min(width, 24), max_rows=rows)
+
+
+def _account_lines(details: CustomerDetails) -> list[str]:
+    row = details.row
+    lines = []
+    if row["credit_hold"]:
+        # On hold the limit means nothing at the lane: never show an amount to charge.
+        lines.append(f"Credit: {CREDIT_HOLD}")
+    elif row["ar_enabled"]:
+        lines.append(f"Credit available: {money(details.available_credit)}")
+    if row["ar_enabled"] or row["credit_hold"]:
+        lines.append(f"Owes: {money(details.receivable_balance)}")
+    return lines
+
+
+def _flags(row: dict[str, Any], today: date) -> list[str]:
+    """The states spelled out in words (docs/lane.md), shown in reverse video."""
+    flags = []
+    if row["credit_hold"]:
+        flags.append("CREDIT HOLD")
+    if row["card_expiry_date"] and row["card_expiry_date"] < today.isoformat():
+        flags.append("CARD EXPIRED")
+    if _same_day(row["birth_date"], today):
+        flags.append("BIRTHDAY TODAY")
+    if _same_day(row["anniversary_date"], today):
+        flags.append("ANNIVERSARY TODAY")
+    if row["tax_exempt"]:
+        flags.append("TAX EXEMPT")
+    if not row["active"]:
+        flags.append("INACTIVE")
+    return flags

@@ -54,6 +54,53 @@ async def test_unknown_item_is_refused_inline(app: PosApp) -> None:
         assert view(pilot).empty
 
 
+async def test_skus_match_whatever_their_case(app: PosApp) -> None:
+    # [lane] sku_case = "insensitive" as shipped (docs/lane.md "Finding products").
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "bag")
+        await enter(pilot, "2*Apple")
+        assert skus(pilot) == [("BAG", "1"), ("APPLE", "2")]
+
+
+async def test_skus_match_exactly_when_configured(backend: Backend, store: Store) -> None:
+    from msgspec.structs import replace
+
+    from pos_tui.app import create_app
+
+    lane = replace(backend.settings.lane, sku_case="exact")
+    backend.settings = replace(backend.settings, lane=lane)
+    app = create_app(backend.settings, backend=backend, now=backend.now)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "bag")
+        assert "No item with barcode or SKU 'bag'" in message(pilot)
+        await enter(pilot, "BAG")
+        assert skus(pilot) == [("BAG", "1")]
+
+
+async def test_a_loyalty_card_in_the_item_field_attaches_the_customer(
+    app: PosApp, store: Store
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await enter(pilot, "4000001")  # Anna's card, typed or scanned
+        assert view(pilot).customer is not None
+        assert view(pilot).customer.row["id"] == store.anna  # type: ignore[union-attr]
+        assert skus(pilot) == [("APPLE", "1")]
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        # Swiped through a keyboard-wedge reader: the track data arrives as typing.
+        await enter(pilot, ";4000001=2812?")
+        assert view(pilot).customer.row["id"] == store.anna  # type: ignore[union-attr]
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        await enter(pilot, ";5999999=2812?")
+        assert "Card ***9999 is not on file" in message(pilot)
+        assert view(pilot).customer is None and skus(pilot) == [("APPLE", "1")]
+
+
 async def test_change_quantity_price_override_void_line(app: PosApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -163,6 +210,34 @@ async def test_unknown_card_is_linked_to_a_customer(
         assert row is not None and row["id"] == store.kid
 
 
+async def test_credit_hold_shows_instead_of_credit_available(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    # docs/lane.md "Finding customers": on hold, the lane never shows an amount to charge.
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"acme")
+        await settle(pilot)
+        row = app.screen.query_one("#customer-results", DataTable).get_row_at(0)
+        assert row[0].plain == "Acme Traders" and row[1].plain == "1,000.00"
+        await pilot.press("escape")
+        await settle(pilot)
+        backend.customers.update(store.corp, {"credit_hold": 1})
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press(*"acme")
+        await settle(pilot)
+        row = app.screen.query_one("#customer-results", DataTable).get_row_at(0)
+        assert row[1].plain == "CREDIT HOLD"
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = str(checkout(pilot).query_one(CustomerPanel).render())
+        assert "Credit: CREDIT HOLD" in panel and "Credit available" not in panel
+        assert "Owes: 0.00" in panel
+
+
 async def test_restricted_item_refused_for_junior_member(app: PosApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
@@ -186,7 +261,26 @@ async def test_quick_enrol_attaches_the_new_customer(app: PosApp, backend: Backe
         await enter(pilot, "9123456789")
         customer = view(pilot).customer
         assert customer is not None and customer.name == "Nia New"
-        assert backend.customers.by_mobile("9123456789") is not None
+        assert backend.customers.by_mobile("+919123456789") is not None
+
+
+async def test_quick_enrol_refuses_a_mobile_held_whatever_its_form(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    # Anna holds 9876543210 (tests/catalog.py); typed with the country code and spaces.
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await enter(pilot, "Anna")
+        await enter(pilot, "Again")
+        await enter(pilot, "+91 98765 43210")
+        error = str(app.screen.query_one("#enrol-error").render())
+        assert "already exists with Anna Smith" in error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert view(pilot).customer is None
+        assert backend.customers.search_names("anna again", limit=5) == []
 
 
 async def test_price_lookup_shows_price_without_adding(app: PosApp) -> None:
@@ -202,6 +296,61 @@ async def test_price_lookup_shows_price_without_adding(app: PosApp) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert view(pilot).empty
+
+
+async def test_price_lookup_prices_for_the_customer_and_enter_adds(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    # docs/lane.md "Finding products": the engine's price of a one-line basket for this customer.
+    backend.customers.update(store.anna, {"price_level": 1})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "4000001")  # Anna's card in the item field
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press(*"apple")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        row = [cell.plain for cell in table.get_row_at(0)]
+        assert row[:3] == ["APPLE", "Apple 1kg", "100.00"]
+        assert row[4].startswith("price level 1 (A)")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PriceLookupScreen)
+        assert skus(pilot) == [("APPLE", "1")]
+        line = view(pilot).priced.lines[0]
+        assert row[3] == f"{line.total:,.2f}" and line.unit_price == Decimal("90.00")
+
+
+async def test_item_search_by_name_adds_the_chosen_item(app: PosApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("2", "f4")  # the quantity key applies to the item chosen
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, PriceLookupScreen)
+        await pilot.press(*"bag")
+        await settle(pilot)
+        await pilot.press(*"x")
+        await settle(pilot)
+        assert "No item found" in screen_text(pilot)
+        await pilot.press("ctrl+u", *"carry")  # clear what was typed, then a name
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [c.plain for c in table.get_row_at(0)][:2] == ["BAG", "Carry bag"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert skus(pilot) == [("BAG", "2")]
+        await pilot.press("f1")
+        await settle(pilot)
+        from pos_tui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        listed = {bid: (keys, does) for keys, does, bid in app.screen.rows}
+        keys, does = listed["checkout.item_search"]
+        assert keys.lower() == "^f" and does.startswith("Find an item by name")
 
 
 async def test_database_text_shows_literally(app: PosApp, backend: Backend) -> None:

@@ -101,7 +101,7 @@ async def _pay_cash(pilot: Pilot[None]) -> None:
 ENTRY_POINTS: dict[str, tuple[Drive, str]] = {
     "scan": (lambda p: _enter(p, "APPLE"), "apply"),
     "customer search": (_f2_search, "CustomerLookup.find"),
-    "price lookup": (lambda p: _keys(p, "f3", *"APP"), "find_items"),
+    "price lookup": (lambda p: _keys(p, "f3", *"APP"), "quote_items"),
     "enrol": (_enrol, "CustomerService.create"),
     "supervisor PIN": (_supervisor, "AuthService.authorize"),
     "reprint": (lambda p: _keys(p, "ctrl+r"), "last_sale_id"),
@@ -210,4 +210,4 @@ async def test_a_fault_in_a_csv_import_keeps_the_back_office(
         assert any(SAID in n for n in notifications(pilot))
         faults.names.clear()
         await _keys(pilot, "f7")  # the same import, now working
-        assert backend.customers.by_mobile("9000000001") is not None
+        assert backend.customers.by_mobile("+919000000001") is not None  # stored in E.164

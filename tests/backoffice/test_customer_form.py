@@ -74,7 +74,7 @@ async def test_create_through_the_list_with_type_defaults(
     assert row is not None
     assert (row["first_name"], row["mobile"], row["card_type_id"]) == (
         "Dora",
-        "9123456789",
+        "+919123456789",  # stored in E.164 (docs/back-office.md "Mobile numbers")
         store.gold,
     )
     assert (

@@ -45,4 +45,4 @@ async def test_export_then_import_with_progress(
         assert bar.total == 2 and bar.progress == 2
     assert out.read_text(encoding="utf-8").count("\n") == 5
     assert incoming.with_suffix(".rejects.csv").is_file()
-    assert backend.customers.by_mobile("9000000001") is not None
+    assert backend.customers.by_mobile("+919000000001") is not None

@@ -10,6 +10,7 @@ from pos_tui.app import PosApp
 from pos_tui.screens.backoffice import BackOfficeScreen
 from pos_tui.screens.backoffice.customer_list import CustomerListScreen
 from pos_tui.screens.backoffice.menu import screen_for
+from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
@@ -73,6 +74,21 @@ async def test_search_filter_and_sort(app: PosApp, backend: Backend, store: Stor
         await settle(pilot)
         assert names(app) == ["Anna Smith", "Bob Jones"]
         assert "1-2 of 2 · descending" in screen_text(pilot)
+
+
+async def test_mobiles_are_shown_whole(app: PosApp, backend: Backend, store: Store) -> None:
+    # The column once cut "+919876543210" to "+91987654321" (docs/back-office.md).
+    long_one = CustomerService(backend).create({"first_name": "Zed", "mobile": "+49 1512 3456789"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_back_office(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        text = screen_text(pilot)
+        assert "+919876543210" in text and "+919876543211" in text
+        listing(app).query_one("#search", Input).value = "zed"
+        await settle(pilot)
+        assert names(app) == ["Zed"]
+        assert (backend.customers.get(long_one) or {})["mobile"] in screen_text(pilot)
 
 
 async def test_birthday_this_week_and_credit_hold(

@@ -31,7 +31,9 @@ def test_duplicate_mobile_names_the_existing_customer(svc: CustomerService) -> N
     svc.create({"first_name": "Anna", "last_name": "Smith", "mobile": "98765 43210"})
     err = _refused(svc, {"first_name": "Bob", "mobile": "9876543210"})
     assert err.field == "mobile"
-    assert err.message == "Mobile number 9876543210 already exists with Anna Smith (account 1001)"
+    assert err.message == (
+        "Mobile number +91 98765 43210 already exists with Anna Smith (account 1001)"
+    )
 
 
 def test_duplicate_email_is_case_insensitive_and_named(svc: CustomerService) -> None:
@@ -235,7 +237,7 @@ def test_updates_are_audited_with_old_and_new_values(
     trail = backend.store.audit_trail("customer", cid)
     assert [t["action"] for t in trail] == ["create", "update"]
     changes = json.loads(trail[1]["changes"])
-    assert changes["mobile"] == ["9111111111", "9222222222"]
+    assert changes["mobile"] == ["+919111111111", "+919222222222"]
     assert changes["credit_limit"] == ["0", "750"]
     assert changes["addresses"] == 1
 
@@ -325,6 +327,8 @@ def test_every_field_of_the_manuals_is_entered_and_read_back(
             assert got == 1, f.name
         elif f.kind in ("int", "ref"):
             assert got == expected, f.name
+        elif f.name == "mobile":
+            assert got == "+919876543210", f.name  # stored in E.164 (docs/back-office.md)
         else:
             assert got == str(expected), f.name
     details = svc.details(cid)

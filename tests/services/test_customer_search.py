@@ -33,6 +33,52 @@ def test_words_are_what_fts_unicode61_makes_of_a_name() -> None:
     assert name_keys.words(None) == [] and name_keys.words("--") == []
 
 
+def test_words_fold_width_case_and_stroked_letters() -> None:
+    # docs/lane.md "Finding customers": what the cashier types without the letters.
+    assert name_keys.words("Ødegård") == ["odegard"]
+    assert name_keys.words("Ｏｄｅｇａｒｄ Ｌｔｄ") == ["odegard", "ltd"]
+    assert name_keys.words("Straße Łukasz Æsa Þór") == ["strasse", "lukasz", "aesa", "thor"]
+
+
+def test_folded_names_are_found_and_kept_as_typed(svc: CustomerService, backend: Backend) -> None:
+    ode = svc.create({"first_name": "Ødegård", "last_name": "Hansen"})
+    wide = svc.create({"first_name": "Ｙｕｋｉ", "last_name": "Tanaka"})
+    gross = svc.create({"first_name": "Ute", "last_name": "Großmann"})
+    assert [r["id"] for r in svc.find("odegard")] == [ode]
+    assert [r["id"] for r in svc.find("ØDEG")] == [ode]
+    assert [r["id"] for r in svc.find("yuki")] == [wide]
+    assert [r["id"] for r in svc.find("ｔａｎａｋａ")] == [wide]
+    assert [r["id"] for r in svc.find("grossm")] == [gross]
+    assert [r["id"] for r in svc.find("großm")] == [gross]
+    assert (backend.customers.get(ode) or {})["first_name"] == "Ødegård"
+    assert (backend.customers.get(wide) or {})["first_name"] == "Ｙｕｋｉ"
+    # The back-office list folds the same way.
+    listed = CustomerListService(backend).page(ListFilters(text="odegard"))
+    assert [r.id for r in listed.rows] == [ode]
+
+
+def test_migration_0016_refolds_the_keys_stored_before(tmp_path: Path) -> None:
+    db = connect(tmp_path / "old.db", migrate=False)
+    migrations.apply(db, stop_before="0016_name_keys_folded")
+    repo = CustomerRepository(db)
+    for first in ("Ødegård", "Anna"):
+        repo.insert(
+            {
+                "first_name": first,
+                "account_number": first,
+                "created_at": "2026-01-01T00:00:00",
+                "updated_at": "2026-01-01T00:00:00",
+            }
+        )
+    # Keys as the first fold wrote them (the stroke kept).
+    db.conn.execute("UPDATE customer_name_keys SET key = 'ødegard' WHERE key = 'odegard'")
+    assert repo.search_names("odegard") == []
+    migrations.apply(db)
+    assert [r["first_name"] for r in repo.search_names("odegard")] == ["Ødegård"]
+    assert [r["first_name"] for r in repo.search_names("ann")] == ["Anna"]
+    db.conn.close()
+
+
 def test_keys_read_the_name_from_each_word_person_then_company() -> None:
     assert name_keys.name_keys("Anna", "Smith", None) == ["anna smith", "smith anna"]
     assert name_keys.name_keys("Anna", "Smith", "Acme Ltd") == [

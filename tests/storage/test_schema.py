@@ -31,6 +31,9 @@ def test_migrations_apply_once_and_record_themselves(db_path: Path) -> None:
         "0012_sync_outbox",
         "0013_print_job_states",
         "0014_shifts",
+        "0015_phone_e164",
+        "0016_name_keys_folded",
+        "0017_items_sku_nocase",
     ]
     db.conn.close()
     again = connect(db_path)

@@ -55,7 +55,7 @@ def test_concurrent_edits_last_writer_per_field_with_every_value_kept(
         assert (row["first_name"], row["email"], row["mobile"]) == (
             "Annie",
             "ann@a.in",
-            "9000000009",
+            "+919000000009",  # stored in E.164 (docs/back-office.md "Mobile numbers")
         )
     history = hq.all(
         "SELECT field, old_value, new_value, origin FROM hq.customer_history "

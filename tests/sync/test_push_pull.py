@@ -111,7 +111,7 @@ def test_master_data_and_balances_come_down_to_another_store(
     anna = bb.customers.by_card("4000001")
     assert anna is not None and anna["first_name"] == "Anna"
     assert [r["city"] for r in bb.customers.children(anna["id"], "addresses")] == ["Pune"]
-    bob = bb.customers.by_mobile("9876543211")
+    bob = bb.customers.by_mobile("+919876543211")  # stored in E.164
     assert bob is not None and bob["link_customer_id"] == anna["id"]
     assert bb.customers.loyalty_balance(anna["id"]) == a.backend.customers.loyalty_balance(
         store.anna
@@ -155,7 +155,7 @@ def test_a_customer_enrolled_at_one_store_appears_at_another(
         CustomerService(a.backend).create(
             {"first_name": "Nia", "last_name": "Rao", "mobile": "9000012345"}
         )
-        nia = wait_for(lambda: b.backend.customers.by_mobile("9000012345"), "Nia at store B")
+        nia = wait_for(lambda: b.backend.customers.by_mobile("+919000012345"), "Nia at store B")
         took = time.monotonic() - started
         assert nia["first_name"] == "Nia"
         print(f"enrolled at A, seen at B after {took:.2f} s")

@@ -184,7 +184,7 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
     with kiosk.backend() as backend:
         committed = backend.journal.last(LANE)
         assert committed is not None
-        anna = backend.customers.by_mobile(ANNA_MOBILE)
+        anna = backend.customers.by_mobile("+91" + ANNA_MOBILE)  # stored in E.164
         assert anna is not None and committed["customer_id"] == anna["id"]
         lines = backend.journal.children(int(committed["id"]))["lines"]
         assert len(lines) == 2

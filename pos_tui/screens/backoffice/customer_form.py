@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent, TextArea
 
+from pos_tui import phones
 from pos_tui.engine.errors import Refused
 from pos_tui.engine.money import NotANumber, to_decimal
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
@@ -48,14 +49,15 @@ TAB_ORDER = ("tab-basic", "tab-addresses", "tab-contacts", "tab-settings", "tab-
              "tab-receivable", "tab-personal", "tab-other", "tab-pictures")  # fmt: skip
 
 
-def check_value(name: str, text: str) -> str | None:
-    """The message for a value that cannot be right whatever else the form holds."""
+def check_value(name: str, text: str, *, region: str = phones.DEFAULT_REGION) -> str | None:
+    """The message for a value that cannot be right whatever else the form holds (a mobile
+    read in the store's phone ``region``)."""
     spec = cf.BY_NAME.get(name)
     try:
         if spec is not None and text.strip():
             cf.coerce(spec, text)
             if name == "mobile":
-                cf.normalize_mobile(text)
+                cf.normalize_mobile(text, region)
             elif name == "email":
                 cf.normalize_email(text)
             elif name == "card_number":
@@ -91,6 +93,10 @@ class CustomerFormScreen(BackOfficePage[None]):
         Binding("f5", "view('orders')", "Orders", id="backoffice.orders"),
         Binding("f6", "view('audit')", "Audit", id="backoffice.audit"),
     ]
+
+    @property
+    def _region(self) -> str:
+        return self.pos.backend.settings.store.phone_region
 
     def __init__(self, customer_id: int | None) -> None:
         super().__init__()
@@ -203,12 +209,12 @@ class CustomerFormScreen(BackOfficePage[None]):
         row = next((a for a in event.input.ancestors if isinstance(a, FieldRow)), None)
         # A late echo of a value already judged (e.g. set just before saving) keeps its message.
         if row is not None and event.value != row.error_value:
-            row.set_error(check_value(row.field_name, event.value))
+            row.set_error(check_value(row.field_name, event.value, region=self._region))
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         row = next((a for a in event.text_area.ancestors if isinstance(a, FieldRow)), None)
         if row is not None and event.text_area.text != row.error_value:
-            row.set_error(check_value(row.field_name, event.text_area.text))
+            row.set_error(check_value(row.field_name, event.text_area.text, region=self._region))
 
     async def on_select_changed(self, event: Select.Changed) -> None:
         row = next((a for a in event.select.ancestors if isinstance(a, FieldRow)), None)
@@ -333,7 +339,9 @@ class CustomerFormScreen(BackOfficePage[None]):
         for row in self.rows().values():
             row.set_error(None)
         changed = {n: v for n, v in self.current().items() if v != self._loaded.get(n)}
-        wrong = [(n, m) for n, v in changed.items() if (m := check_value(n, v))]
+        wrong = [
+            (n, m) for n, v in changed.items() if (m := check_value(n, v, region=self._region))
+        ]
         if wrong:
             await self.show_error(*wrong[0])
             return False

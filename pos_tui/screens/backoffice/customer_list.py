@@ -95,8 +95,10 @@ class CustomerListScreen(BackOfficePage[None]):
 
     async def on_mount(self) -> None:
         table = self.query_one("#customers", DataTable)
+        # Mobile sized to what the page holds (an E.164 number is up to 16 characters, one
+        # the migration kept as typed up to 40): a number is never cut.
         for label, width in (
-            ("Name", 22), ("Account", 8), ("Mobile", 12), ("Card type", 9),
+            ("Name", 22), ("Account", 8), ("Mobile", None), ("Card type", 9),
             ("Points", 8), ("Owes", 9), ("", 6),
         ):  # fmt: skip
             table.add_column(label, width=width)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pos_tui import phones
 from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.names import display_name
@@ -121,10 +122,7 @@ class CustomerListService:
         if filters.sort not in SORT_KEYS:
             raise ValueError(f"unknown sort {filters.sort!r}")
         text = cf.search_text(filters.text)
-        try:
-            mobile = cf.normalize_mobile(text) if text else ""
-        except cf.FieldError:
-            mobile = ""
+        mobile = phones.maybe_e164(text, self.b.settings.store.phone_region) or ""
         return CustomerQuery(
             text=text,
             mobile=mobile,

@@ -61,6 +61,12 @@ class PricingBasis:
 _Converted = tuple[engine.Customer, frozenset[str], tuple[engine.TransactionDiscount, ...]]
 
 
+def find_item_by_code(backend: Backend, code: str) -> dict[str, Any] | None:
+    """An active item by barcode or SKU, the SKU matched as ``[lane] sku_case`` says."""
+    any_case = backend.settings.lane.sku_case == "insensitive"
+    return backend.catalog.item_by_code(code, sku_any_case=any_case)
+
+
 class EngineInputs:
     def __init__(self, backend: Backend) -> None:
         self.b = backend
@@ -139,7 +145,7 @@ class EngineInputs:
         return self._items[item_id]
 
     def item_row_by_code(self, code: str) -> dict[str, Any] | None:
-        return self.b.catalog.item_by_code(code)
+        return find_item_by_code(self.b, code)
 
     def tax_class(self, tax_class_id: int) -> engine.TaxClass:
         if tax_class_id not in self._tax_classes:

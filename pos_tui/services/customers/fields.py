@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
+from pos_tui import phones
 from pos_tui.engine.bounds import MAX_AMOUNT
 from pos_tui.engine.errors import Refused
 from pos_tui.engine.money import ZERO, NotANumber, to_decimal
@@ -371,18 +372,18 @@ def search_text(text: str) -> str:
     return text
 
 
-_MOBILE_OK = re.compile(r"\+?[0-9]{6,15}")
 _EMAIL_OK = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CARD_DIGITS = re.compile(r"[0-9]{6,20}")
 _PRICE_LEVEL_LETTERS = {"A": 1, "B": 2, "C": 3, "D": 4}
 
 
-def normalize_mobile(text: str) -> str:
-    """Digits with an optional leading +, so '98 765-43210' and '9876543210' are one number."""
-    cleaned = re.sub(r"[\s\-().]", "", text)
-    if not _MOBILE_OK.fullmatch(cleaned):
-        raise FieldError("mobile", f"Mobile number {shown(text)} must be 6 to 15 digits 0-9")
-    return cleaned
+def normalize_mobile(text: str, region: str = phones.DEFAULT_REGION) -> str:
+    """The stored form of a mobile number, E.164 (:mod:`pos_tui.phones`): '98765 43210',
+    '098765-43210' and '+91 98765 43210' are all '+919876543210' in region IN."""
+    try:
+        return phones.to_e164(text, region)
+    except phones.PhoneError as exc:
+        raise FieldError("mobile", f"Mobile number {shown(text)} {exc}") from None
 
 
 def normalize_email(text: str) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pos_tui import phones
 from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
-from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.rows import Row
@@ -43,6 +43,18 @@ class CustomerDetails:
         return Decimal(self.row["credit_limit"]) - self.receivable_balance
 
 
+# What the lane shows for a customer's credit: this, never an amount, while credit is on hold.
+CREDIT_HOLD = "CREDIT HOLD"
+
+
+def credit_shown(row: Row, available: Decimal | None) -> str | Decimal | None:
+    """The customer's credit as the lane shows it: CREDIT_HOLD when on hold (whatever the
+    limit says), the amount available on an account, None for a customer without one."""
+    if row["credit_hold"]:
+        return CREDIT_HOLD
+    return available if row["ar_enabled"] else None
+
+
 class CustomerLookup:
     """Lookups of :class:`~pos_tui.services.customers.service.CustomerService`."""
 
@@ -71,11 +83,25 @@ class CustomerLookup:
             return exact
         return repo.search_names(text, limit=limit)
 
+    def credit_of(self, rows: list[Row]) -> dict[int, str | Decimal | None]:
+        """:func:`credit_shown` of each found customer, by id (search results' Credit column);
+        balances are read only for account customers not on hold."""
+        repo = self.b.customers
+        out: dict[int, str | Decimal | None] = {}
+        for row in rows:
+            needs = row["ar_enabled"] and not row["credit_hold"]
+            available = (
+                Decimal(row["credit_limit"]) - repo.receivable_balance(int(row["id"]))
+                if needs
+                else None
+            )
+            out[int(row["id"])] = credit_shown(row, available)
+        return out
+
     def _by_mobile_text(self, text: str) -> Row | None:
-        try:
-            return self.b.customers.by_mobile(cf.normalize_mobile(text))
-        except FieldError:
-            return None
+        # National, international or spaced: compared in E.164 (pos_tui/phones.py).
+        e164 = phones.maybe_e164(text, self.b.settings.store.phone_region)
+        return self.b.customers.by_mobile(e164) if e164 else None
 
     def by_card(self, card_number: str) -> Row | None:
         return self.b.customers.by_card(card_number.strip())

@@ -16,6 +16,7 @@ import string
 from decimal import Decimal
 from typing import Any
 
+from pos_tui import phones
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.names import display_name
@@ -57,7 +58,7 @@ class CustomerRules:
                 continue
             value = cf.coerce(spec, raw)
             if value is not None and name == "mobile":
-                value = cf.normalize_mobile(value)
+                value = cf.normalize_mobile(value, self.b.settings.store.phone_region)
             elif value is not None and name == "email":
                 value = cf.normalize_email(value)
             elif value is not None and name == "card_number":
@@ -130,6 +131,8 @@ class CustomerRules:
                 "card_number": "Card number",
                 "account_number": "Account number",
             }[column]
+            if column == "mobile":
+                value = phones.shown(value)  # "+91 98765 43210", however it was typed
             raise FieldError(
                 column,
                 f"{label} {value} already exists with {display_name(other)} "

@@ -61,5 +61,9 @@ class Backend:
 
 
 def open_backend(settings: Settings, *, now: Callable[[], datetime] = system_now) -> Backend:
-    db = connect(settings.database_path(), busy_timeout_ms=settings.database.busy_timeout_ms)
+    db = connect(
+        settings.database_path(),
+        busy_timeout_ms=settings.database.busy_timeout_ms,
+        phone_region=settings.store.phone_region,
+    )
     return Backend(db=db, settings=settings, now=now)
