@@ -345,7 +345,9 @@ def test_the_drawers_openings_are_a_journal_nobody_rewrites(
     result = cli_runner_invoke(CliRunner(), ["--db", str(db_path), "journal", "drawer"])
     assert result.exit_code == 0, result.output
     newest, oldest = result.output.splitlines()
-    assert f"#{second['id']}" in newest and "sale L1-000001" in newest
+    # The no-sale took a number in the journal too (a record of the shift): the sale's own.
+    number = f"sale L1-{int(done.sale['sale_number']):06d}"
+    assert f"#{second['id']}" in newest and number in newest
     assert "Cass Cashier · not opened (drawer): Cash drawer on seam not reachable" in newest
     assert 'no sale "float" · Cass Cashier, approved by Sue Supervisor · opened (drawer)' in oldest
 
@@ -391,3 +393,32 @@ def test_a_record_written_outside_the_checkout_opens_the_drawer_only_for_cash(
     by_cash = cash_sale(backend, store)
     result = service.for_sale(int(by_cash.sale["id"]), store.cashier.id, if_cash=True)
     assert result is not None and result.opened and drawer.pulses == 1
+
+
+def test_a_no_sale_is_a_record_of_the_open_shift_written_with_its_request(
+    backend: Backend, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The X and Z count no-sales from the shift's journal: the no-sale writes its record
+    there in the transaction of its request; a fault in it leaves neither, and no pulse."""
+    from pos_tui.services.shifts.cash import CashService
+    from pos_tui.services.shifts.service import ShiftService
+
+    drawer = SeamDrawer()
+    service = DrawerService(backend, drawer)
+    before = ShiftService(backend).x_report(store.supervisor).data["figures"]["drawer_opens"]
+
+    def broken(self: CashService, why: str, details: dict[str, object] | None = None) -> Any:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(CashService, "drawer_opened", broken)
+    with pytest.raises(sqlite3.OperationalError):
+        service.no_sale(store.supervisor, reason="change")
+    assert drawer.pulses == 0 and backend.drawer.for_lane("L1") == []
+    monkeypatch.undo()
+
+    result = service.no_sale(store.supervisor, reason="change")
+    assert result.opened and drawer.pulses == 1
+    figures = ShiftService(backend).x_report(store.supervisor).data["figures"]
+    assert figures["drawer_opens"] == before + 1
+    checked, broken_link = backend.journal.verify()
+    assert broken_link is None and checked >= 1

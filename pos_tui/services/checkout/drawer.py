@@ -158,6 +158,16 @@ class DrawerService:
                 raise DrawerRefused(f"{approver.name} is a {approver.role}: a {role} must approve")
         note = (reason or "").strip() or None
         approved_by = approver.id if approver is not None and approver.id != employee.id else None
+
+        def in_the_shift() -> None:
+            # The open shift's journal holds the no-sale too (its X and Z count them), written
+            # with the request; a lane without an open shift keeps only the drawer's record.
+            from pos_tui.services.shifts.cash import CashService
+
+            if self.b.shifts.open_for(self.lane) is not None:
+                details: dict[str, object] = {"approved_by": approved_by}
+                CashService(self.b, employee).drawer_opened(note or "no sale", details)
+
         return self.open(
             "no_sale",
             employee_id=employee.id,
@@ -167,6 +177,7 @@ class DrawerService:
                 "action": "no_sale",
                 "changes": {"reason": note or "", "approved_by": approved_by},
             },
+            also=in_the_shift,
         )
 
     # -- every opening ---------------------------------------------------------------------------
@@ -180,13 +191,15 @@ class DrawerService:
         approved_by: int | None = None,
         note: str | None = None,
         audit: dict[str, Any] | None = None,
+        also: Callable[[], None] | None = None,
     ) -> DrawerResult:
-        """Record the request, pulse the drawer within its bound, record what it did. With
+        """Record the request, pulse the drawer within its bound, record what it did. ``also``
+        writes more in the request's transaction (the no-sale's shift record). With
         ``audit`` ({"action", "changes"}) the request and the outcome each write an audit row
         in their own transaction. Blocks up to the drawer's timeout: run it on the drawer's
         thread (:class:`DrawerWorker`), never the UI or the lane's database thread."""
         drawer = self._need_drawer()
-        opening = self._request(reason, employee_id, sale_id, approved_by, note, audit)
+        opening = self._request(reason, employee_id, sale_id, approved_by, note, audit, also)
         from pos_tui.hardware.cash_drawer import DrawerError
 
         try:
@@ -217,6 +230,7 @@ class DrawerService:
         approved_by: int | None,
         note: str | None,
         audit: dict[str, Any] | None,
+        also: Callable[[], None] | None = None,
     ) -> int:
         """The opening asked for, written before the pulse (with its audit row, if any)."""
         at = self.b.timestamp()
@@ -232,6 +246,8 @@ class DrawerService:
             )
             if audit is not None:
                 self._audit(opening, audit["action"], audit["changes"], employee_id, at)
+            if also is not None:
+                also()
         return opening
 
     def _finish(

@@ -60,12 +60,19 @@ class CashService:
         return self._record(kind, sign * value, reference or None, details)
 
     def drawer_opened(self, why: str, details: dict[str, object] | None = None) -> Row:
-        """A drawer event with no money moved (no sale): a journal record of the shift, for the
-        no-sale key to write with its audit row."""
-        return self._record("drawer_open", Decimal(0), why, details or {})
+        """A drawer event with no money moved (no sale): a journal record of the shift (the X
+        and Z count them), written by the no-sale in the transaction of its request. No slip:
+        the drawer's own record is the paper trail."""
+        return self._record("drawer_open", Decimal(0), why, details or {}, slip=False)
 
     def _record(
-        self, kind: str, signed: Decimal, reference: str | None, details: dict[str, object]
+        self,
+        kind: str,
+        signed: Decimal,
+        reference: str | None,
+        details: dict[str, object],
+        *,
+        slip: bool = True,
     ) -> Row:
         b, lane = self.b, self.b.settings.lane
         at = b.timestamp()
@@ -96,14 +103,15 @@ class CashService:
                 },
                 {"tenders": tenders},
             )
-            b.print_jobs.add(
-                lane_id=lane.id,
-                kind="receipt",
-                document={"sale_id": row["id"]},
-                at=at,
-                sale_id=int(row["id"]),
-                open_drawer=True,
-            )
+            if slip:
+                b.print_jobs.add(
+                    lane_id=lane.id,
+                    kind="receipt",
+                    document={"sale_id": row["id"]},
+                    at=at,
+                    sale_id=int(row["id"]),
+                    open_drawer=True,
+                )
         return row
 
     def _cash_for(self, shift: Row, out: Decimal) -> None:
