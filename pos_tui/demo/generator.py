@@ -12,6 +12,7 @@ from pos_tui.demo.customers import add_customers
 from pos_tui.demo.orders import add_orders
 from pos_tui.demo.reference import reference_data
 from pos_tui.demo.sales import add_sales
+from pos_tui.engine.money import ZERO
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import bulk
 from pos_tui.storage.bulk import fts_rebuilt_after
@@ -119,7 +120,6 @@ def open_demo_shift(backend: Backend, now: datetime) -> None:
     """The demo lane comes with its shift open (float: ``[shifts] default_float``, opened by
     the demo manager), so ``scripts/dev run`` sells at once; close it with a Z (Ctrl+S) to see
     the next sign-in ask for a float. Past demo sales are history before this shift."""
-    from decimal import Decimal
 
     from pos_tui.services.shifts.counts import one_amount
     from pos_tui.services.shifts.service import ShiftService
@@ -132,8 +132,6 @@ def open_demo_shift(backend: Backend, now: datetime) -> None:
     if not staff:
         return
     row = staff[0]
-    manager = Employee(
-        int(row["id"]), str(row["number"]), str(row["name"]), str(row["role"]), Decimal(0)
-    )
+    manager = Employee(int(row["id"]), str(row["number"]), str(row["name"]), str(row["role"]), ZERO)
     float_ = one_amount(backend.settings, backend.settings.shifts.default_float)
     ShiftService(backend).open(manager, float_, slip=False)

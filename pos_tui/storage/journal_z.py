@@ -10,10 +10,11 @@ total is the one before plus the shift's sales.
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlite_utils
 
+from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.storage.rows import Row, all_rows
 
 
@@ -26,7 +27,7 @@ def check_z_reports(
         "ORDER BY sale_number",
         [lane],
     )
-    number, grand, previous_end = 0, Decimal(0), 0
+    number, grand, previous_end = 0, ZERO, 0
     checked = 0
     for z in all_rows(cur):
         reason = _problem(db, lane, z, number, grand, previous_end)
@@ -46,9 +47,10 @@ def _problem(
         body = json.loads(z["explanation"])
         z_number = int(body["z_number"])
         after = int(body["after_sale_number"])
-        before, total = Decimal(body["previous_grand_total"]), Decimal(body["grand_total"])
-        sales = Decimal(body["figures"]["sales_total"])
-    except (KeyError, TypeError, ValueError, InvalidOperation):
+        before = to_decimal(body["previous_grand_total"])
+        total = to_decimal(body["grand_total"])
+        sales = to_decimal(body["figures"]["sales_total"])
+    except (KeyError, TypeError, ValueError):  # NotANumber is a ValueError
         return "Z report: its figures cannot be read"
     if z_number != number + 1:
         return f"Z report {z_number} follows Z {number}: a Z number is missing or repeated"
@@ -72,4 +74,4 @@ def _sales_between(db: sqlite_utils.Database, lane: str, after: int, upto: int) 
         "AND sale_number > ? AND sale_number < ?",
         [lane, after, upto],
     )
-    return sum((Decimal(r[0]) for r in cur.fetchall()), Decimal(0))
+    return sum((Decimal(r[0]) for r in cur.fetchall()), ZERO)

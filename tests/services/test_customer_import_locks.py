@@ -115,7 +115,7 @@ def test_a_dry_run_finds_what_the_import_does(template: Path, tmp_path: Path) ->
     assert _outcome(checked) == (
         4,
         [
-            "row 4: Mobile number +919800000101 already exists with Asha (account 7001)",
+            "row 4: Mobile number +91 98000 00101 already exists with Asha (account 7001)",
             "row 5: Email-ID anna.smith@example.com already exists with Anna Smith (account 1001)",
             "row 6: Account number 7001 already exists with Asha (account 7001)",
             "row 7: Card type 'DIAMOND' does not exist",

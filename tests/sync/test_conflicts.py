@@ -19,7 +19,7 @@ from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.staff.auth import AuthService
 from tests.catalog import Store, build_store
 from tests.conftest import Clock
-from tests.helpers import cli_runner_invoke
+from tests.helpers import cli_runner_invoke, ready_to_sell
 from tests.sync.headoffice import HeadOffice, Lane
 
 
@@ -29,6 +29,7 @@ def two_stores(make_lane: Callable[..., Lane], **sync: Any) -> tuple[Lane, Lane,
     store = build_store(a.backend)
     a.sync()
     b.sync()
+    ready_to_sell(b.backend)  # the staff came down from head office; B1 opens its own shift
     return a, b, store, AuthService(b.backend).sign_in("101", "1234")
 
 

@@ -362,7 +362,7 @@ _SHIFT_OPTIONS = [
         "decimal",
         "5.00",
         "A count over or short of the cash expected by more than this needs a supervisor's approval to close the shift (audited).",
-        minimum=Decimal(0),
+        minimum=ZERO,
         maximum=Decimal(100000),
     ),
 ]

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.atomic import saved
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.customers.names import display_name
@@ -25,8 +26,6 @@ from pos_tui.services.shifts.counts import money
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.rows import Row
-
-ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)

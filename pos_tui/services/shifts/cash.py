@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.atomic import saved
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.runtime.backend import Backend
@@ -63,7 +64,7 @@ class CashService:
         """A drawer event with no money moved (no sale): a journal record of the shift (the X
         and Z count them), written by the no-sale in the transaction of its request. No slip:
         the drawer's own record is the paper trail."""
-        return self._record("drawer_open", Decimal(0), why, details or {}, slip=False)
+        return self._record("drawer_open", ZERO, why, details or {}, slip=False)
 
     def _record(
         self,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pos_tui.config import Settings
+from pos_tui.engine.money import ZERO, NotANumber, to_decimal
 from pos_tui.services.checkout.errors import CheckoutError
 
 # A till never holds more than this many pieces of one denomination, nor more than this much.
@@ -36,8 +37,8 @@ def denominations(settings: Settings) -> list[Decimal]:
     out: list[Decimal] = []
     for text in settings.currency.denominations:
         try:
-            value = Decimal(str(text))
-        except InvalidOperation:
+            value = to_decimal(str(text))
+        except NotANumber:
             raise CheckoutError(f"[currency] denominations: {text!r} is not an amount") from None
         if not value.is_finite() or value <= 0 or value != round(value, places):
             raise CheckoutError(
@@ -54,8 +55,8 @@ def money(settings: Settings, text: str | Decimal, what: str) -> Decimal:
     """An amount of money typed by the cashier: not negative, not absurd, in minor units."""
     places = settings.currency.minor_unit
     try:
-        value = Decimal(str(text).strip().replace(",", "") or "x")
-    except InvalidOperation:
+        value = to_decimal(str(text).strip() or "x", commas=True)
+    except NotANumber:
         raise CheckoutError(f"{what}: {str(text)!r} is not an amount") from None
     if not value.is_finite():
         raise CheckoutError(f"{what}: {str(text)!r} is not an amount")
@@ -72,7 +73,7 @@ def by_denomination(settings: Settings, pieces: Mapping[str, str | int]) -> Coun
     """A count of pieces per denomination (keys as configured; blank or missing: none)."""
     known = {_key(d): d for d in denominations(settings)}
     counted: dict[str, int] = {}
-    total = Decimal(0)
+    total = ZERO
     for key, raw in pieces.items():
         if key not in known:
             raise CheckoutError(f"{key} is not a denomination of {settings.currency.code}")

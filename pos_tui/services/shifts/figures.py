@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.money import ZERO
 from pos_tui.storage.rows import Row
 
-ZERO = Decimal(0)
 # Records that are money moved without a sale, by kind: their cash tenders are signed already.
 CASH_MOVES = ("paid_in", "paid_out", "cash_drop")
 

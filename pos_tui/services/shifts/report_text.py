@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from pos_tui.engine.money import ZERO
 from pos_tui.hardware.receipt_text import (
     Blank,
     Block,
@@ -223,5 +224,5 @@ def _balance_after(backend: Backend, customer_id: int, sale_id: int) -> Decimal:
     last = max((int(e["id"]) for e in entries if e["sale_id"] == sale_id), default=None)
     return sum(
         (Decimal(e["amount"]) for e in entries if last is None or int(e["id"]) <= last),
-        Decimal(0),
+        ZERO,
     )

@@ -25,7 +25,6 @@ from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.rows import Row
 
-ZERO = Decimal(0)
 VOID_ACTIONS = ("void_sale", "void_line")
 
 

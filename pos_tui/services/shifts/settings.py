@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from pos_tui.engine.money import NotANumber, to_decimal
 from pos_tui.services.runtime.backend import Backend
 
 SETTING_BLIND_CLOSE = "shifts.blind_close"
@@ -17,7 +18,7 @@ def blind_close(backend: Backend) -> bool:
 
 def tolerance(backend: Backend) -> Decimal:
     try:
-        value = Decimal(backend.store.setting(SETTING_OVER_SHORT_TOLERANCE) or DEFAULT_TOLERANCE)
-    except InvalidOperation:
+        value = to_decimal(backend.store.setting(SETTING_OVER_SHORT_TOLERANCE) or DEFAULT_TOLERANCE)
+    except NotANumber:
         return DEFAULT_TOLERANCE
     return value if value.is_finite() and value >= 0 else DEFAULT_TOLERANCE
