@@ -29,6 +29,7 @@ from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import open_backend
 from pos_tui.services.staff.auth import AuthService, Employee
 from pos_tui.services.sync.agent import SyncAgent
+from tests.helpers import ready_to_sell
 
 SKUS = ("APPLE", "BAG")
 
@@ -42,6 +43,7 @@ def sell(settings: Settings, seed: int, count: int | None, employee: Employee | 
     rng = random.Random(seed)
     backend = open_backend(settings)
     try:
+        ready_to_sell(backend)  # no sale without the lane's shift open (once per lane)
         cashier = employee or AuthService(backend).sign_in("101", "1234")
         svc = CustomerService(backend)
         done = 0
