@@ -127,6 +127,11 @@ class Lane:
             agent.cycle()
         finally:
             agent.close()
+        # The staff may just have come down from head office: the lane opens its shift (no
+        # sale without one), as a store set up ready to sell; shifts stay with the store.
+        from tests.helpers import ready_to_sell
+
+        ready_to_sell(self.backend)
 
     def close(self) -> None:
         self.backend.close()
