@@ -34,26 +34,24 @@ step = st.one_of(
 )
 
 
+# An erasure at one lane while the other, not knowing, edits and sells to the same customer.
+ERASE_WHILE_THE_OTHER_SELLS = [
+    ("erase", 1, 1, 0),
+    ("edit", 0, 1, 3),
+    ("sell", 0, 1, 1),
+    ("sync", 0, 0, 0),
+    ("sync", 1, 0, 0),
+]
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @settings(
     max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-# Known regression after the shifts and E.164 merges (2026-12-03): the explicit example's
-# erasure is counted twice at head office. Tracked in issue 19's note; to be fixed next session.
-@pytest.mark.xfail(reason="erasure counted twice at head office after the merges (issue 19)")
 @given(steps=st.lists(step, min_size=4, max_size=16))
-# An erasure at one lane while the other, not knowing, edits and sells to the same customer.
-@example(
-    steps=[
-        ("erase", 1, 1, 0),
-        ("edit", 0, 1, 3),
-        ("sell", 0, 1, 1),
-        ("sync", 0, 0, 0),
-        ("sync", 1, 0, 0),
-    ]
-)
+@example(steps=ERASE_WHILE_THE_OTHER_SELLS)
 def test_any_interleaving_of_two_lanes_converges(
     steps: list[tuple[str, int, int, int]], pg_cluster: Cluster, tmp_path_factory: Any
 ) -> None:
@@ -102,7 +100,9 @@ def test_any_interleaving_of_two_lanes_converges(
                     co.cancel()
         assert_converged(hq, lanes)
         erased = assert_erasures_converged(hq, lanes)
-        if steps and steps[0] == ("erase", 1, 1, 0):
+        # Exactly one in the explicit example; a generated one may erase a second customer
+        # (another pick at the other lane), so the count is checked there only.
+        if steps == ERASE_WHILE_THE_OTHER_SELLS:
             assert erased == 1, "the example's erasure happened"
     finally:
         for lane in lanes:
