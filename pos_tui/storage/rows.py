@@ -1,9 +1,15 @@
-"""Rows as plain dicts keyed by column name."""
+"""Rows: plain dicts for generic table work (inserts, sync), typed dataclasses for the rest."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
-from typing import Any
+import typing
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from pos_tui.engine.money import to_decimal
 
 Row = dict[str, Any]
 
@@ -36,3 +42,66 @@ def insert_many(conn: sqlite3.Connection, table: str, rows: list[Row]) -> None:
     keys = list(rows[0])
     sql = f"INSERT INTO {table} ({', '.join(keys)}) VALUES ({', '.join('?' * len(keys))})"
     conn.executemany(sql, [[r[k] for k in keys] for r in rows])
+
+
+# --- Typed rows -------------------------------------------------------------------------------
+#
+# A query that callers read field by field returns a frozen dataclass instead of a dict, so a
+# misspelt column is a type error, not a KeyError at the lane. A row type that stands for a whole
+# table is registered with ``@table_row("table")``: tests/storage/test_row_types.py checks that
+# its fields are exactly that table's columns after every migration, so a new column cannot be
+# forgotten. Columns annotated ``Decimal`` (money and points, stored as exact text) are read
+# through the one ``to_decimal`` here, once, so no caller parses money of its own.
+
+T = TypeVar("T")
+
+TABLE_ROWS: dict[str, type[Any]] = {}
+
+
+def table_row(table: str) -> Callable[[type[T]], type[T]]:
+    """Registers ``cls`` as the whole-row type of ``table`` (checked against the schema)."""
+
+    def register(cls: type[T]) -> type[T]:
+        if not dataclasses.is_dataclass(cls):
+            raise TypeError(f"{cls.__name__} must be a dataclass to stand for table {table}")
+        TABLE_ROWS[table] = cls
+        return cls
+
+    return register
+
+
+_DECIMAL_FIELDS: dict[type[Any], frozenset[str]] = {}
+
+
+def _decimal_fields(cls: type[Any]) -> frozenset[str]:
+    found = _DECIMAL_FIELDS.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = frozenset(
+            name
+            for name, hint in hints.items()
+            if hint is Decimal or Decimal in typing.get_args(hint)
+        )
+        _DECIMAL_FIELDS[cls] = found
+    return found
+
+
+def as_row(cls: type[T], values: Mapping[str, Any]) -> T:
+    """``values`` (a dict row, e.g. from sqlite-utils) as a ``cls``; Decimal fields read exactly."""
+    money = _decimal_fields(cls)
+    if money:
+        values = {
+            k: (to_decimal(v, k) if k in money and v is not None else v) for k, v in values.items()
+        }
+    return cls(**values)
+
+
+def one_as(cls: type[T], cursor: sqlite3.Cursor) -> T | None:
+    """The cursor's first row as a ``cls`` (its columns must be the type's fields), or None."""
+    row = one(cursor)
+    return None if row is None else as_row(cls, row)
+
+
+def all_as(cls: type[T], cursor: sqlite3.Cursor) -> list[T]:
+    """Every row of the cursor as a ``cls``."""
+    return [as_row(cls, row) for row in all_rows(cursor)]
