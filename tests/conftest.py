@@ -85,3 +85,15 @@ def backend(settings: Settings, clock: Clock) -> Iterator[Backend]:
     b = open_backend(settings, now=clock)
     yield b
     b.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist (``scripts/dev test`` runs ``-n auto --dist loadgroup``) the tests that need
+    the machine's one pcscd run in one worker, and so do the real-terminal ones (tmux, sshd: a
+    handful of long tests that gain nothing from sharing two cores with each other)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "pcscd" in names:
+            item.add_marker(pytest.mark.xdist_group("pcscd"))
+        elif item.get_closest_marker("terminal") is not None:
+            item.add_marker(pytest.mark.xdist_group("terminal"))
