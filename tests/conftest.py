@@ -87,6 +87,8 @@ def backend(settings: Settings, clock: Clock) -> Iterator[Backend]:
     b.close()
 
 
+# tryfirst: before xdist's own hook reads the groups into each test's id.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under xdist (``scripts/dev test`` runs ``-n auto --dist loadgroup``) the tests that need
     the machine's one pcscd run in one worker, and so do the real-terminal ones (tmux, sshd: a

@@ -27,7 +27,16 @@ def select_all(widget: Input) -> None:
 def focus_selected(widget: Input) -> None:
     widget.focus()
     select_all(widget)
-    widget.call_after_refresh(select_all, widget)
+    # Once more after the refresh (focusing may move the cursor), but only if nothing was typed
+    # since: on a loaded machine the cashier's first key can come first, and selecting it then
+    # would let the second key replace it ("500" became "00").
+    suggested = widget.value
+    widget.call_after_refresh(_select_if_untouched, widget, suggested)
+
+
+def _select_if_untouched(widget: Input, suggested: str) -> None:
+    if widget.value == suggested:
+        select_all(widget)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.services.accounts.statements import StatementRun
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import PinLockout, Subject, clear_customer_lock
+from tests.app.conftest import until_shown
 from tests.app.helpers_lane import notifications
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
@@ -76,7 +77,7 @@ async def test_take_payment_hold_and_statement(app: PosApp, backend: Backend, st
         await pilot.press("f7")
         await settle(pilot)
         await fill_prompt(app, pilot, "200", "PO-78")
-        assert "Owes 325.00" in screen_text(pilot) and "Payment" in screen_text(pilot)
+        await until_shown(pilot, "Owes 325.00", "Payment")
         await pilot.press("f8")
         await settle(pilot)
         assert "HOLD" in screen_text(pilot)
