@@ -152,6 +152,6 @@ def open_shift(b: Backend, employee: Employee, opening_float: str = "100.00") ->
 
     current = b.shifts.open_for(b.settings.lane.id)
     if current is not None:
-        return int(current["id"])
+        return current.id
     count = one_amount(b.settings, opening_float)
-    return int(ShiftService(b).open(employee, count, slip=False)["id"])
+    return ShiftService(b).open(employee, count, slip=False).id

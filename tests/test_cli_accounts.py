@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -242,8 +243,8 @@ def test_an_account_payment_over_the_limit_needs_the_named_supervisor(
     assert approved.returncode == 0, approved.stderr
     assert "1500.00 paid on SO-000001: 600.00 still due" in approved.stdout
     (entry,) = backend.ledgers.receivable_entries(store.corp)
-    assert (entry["amount"], entry["approver_name"], entry["employee_name"]) == (
-        "1500.00",
+    assert (entry.amount, entry.approver_name, entry.employee_name) == (
+        Decimal("1500.00"),
         "Sue Supervisor",
         "Cass Cashier",
     )

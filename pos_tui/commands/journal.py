@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from pos_tui.cli import CliState, pass_state
 from pos_tui.text import plain
+
+if TYPE_CHECKING:
+    from pos_tui.storage.drawer import DrawerJournalEntry
 
 
 @click.group("journal")
@@ -62,20 +66,18 @@ def drawer(state: CliState, lane: str | None, limit: int) -> None:
         click.echo(plain(describe_opening(row)))
 
 
-def describe_opening(row: dict[str, object]) -> str:
+def describe_opening(row: DrawerJournalEntry) -> str:
     """One line of the drawer's journal."""
-    what = str(row["reason"]).replace("_", " ")
-    if row["sale_number"] is not None:
-        what += f" {row['lane_id']}-{int(str(row['sale_number'])):06d}"
-    who = str(row["employee_name"] or "command line")
-    if row["approver_name"]:
-        who += f", approved by {row['approver_name']}"
-    outcome = str(row["state"]).replace("_", " ")
-    if row["route"]:
-        outcome += f" ({row['route']})"
-    if row["error"] and row["state"] != "opened":
-        outcome += f": {row['error']}"
-    note = f' "{row["note"]}"' if row["note"] else ""
-    return (
-        f"#{row['id']:<5} {row['requested_at']}  {row['lane_id']}  {what}{note} · {who} · {outcome}"
-    )
+    what = row.reason.replace("_", " ")
+    if row.sale_number is not None:
+        what += f" {row.lane_id}-{row.sale_number:06d}"
+    who = row.employee_name or "command line"
+    if row.approver_name:
+        who += f", approved by {row.approver_name}"
+    outcome = row.state.replace("_", " ")
+    if row.route:
+        outcome += f" ({row.route})"
+    if row.error and row.state != "opened":
+        outcome += f": {row.error}"
+    note = f' "{row.note}"' if row.note else ""
+    return f"#{row.id:<5} {row.requested_at}  {row.lane_id}  {what}{note} · {who} · {outcome}"

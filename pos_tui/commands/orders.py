@@ -5,7 +5,7 @@ cancel. Slips and receipts go to this lane's print queue. Exit codes: pos_tui/co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,9 @@ from pos_tui.commands.counter import (
     refused,
 )
 from pos_tui.text import plain
+
+if TYPE_CHECKING:
+    from pos_tui.services.accounts.order_view import OrderView
 
 TENDERS = ("cash", "card", "account", "points")
 
@@ -43,7 +46,7 @@ def _tender_options(func: Any) -> Any:
 
 
 def _tender(backend: Any, value: str, options: dict[str, Any], approver: Any) -> Any:
-    from pos_tui.services.accounts.orders import Tender
+    from pos_tui.services.accounts.order_view import Tender
 
     kind = str(options.pop("tender")).strip().lower()
     if kind not in TENDERS:
@@ -58,7 +61,7 @@ def _tender(backend: Any, value: str, options: dict[str, Any], approver: Any) ->
 
 
 def _order(service: Any, number: str) -> Any:
-    from pos_tui.services.accounts.orders import OrderError
+    from pos_tui.services.accounts.order_view import OrderError
 
     try:
         return service.by_number(number)
@@ -66,12 +69,12 @@ def _order(service: Any, number: str) -> Any:
         bad_input(exc.message)
 
 
-def _line(view: Any) -> str:
+def _line(view: OrderView) -> str:
     o = view.order
-    closed = f"  closed {str(o['closed_at'])[:10]}" if o["closed_at"] else ""
+    closed = f"  closed {o.closed_at[:10]}" if o.closed_at else ""
     return (
-        f"{plain(o['number']):<11} {o['order_type']:<8} {o['stage'] or '-'!s:<12} "
-        f"{o['status']:<10} placed {str(o['placed_at'])[:10]}  total {o['total']:>10}  "
+        f"{plain(o.number):<11} {o.order_type:<8} {o.stage or '-'!s:<12} "
+        f"{o.status:<10} placed {o.placed_at[:10]}  total {o.total!s:>10}  "
         f"paid {view.paid:>10}  due {view.due:>10}{closed}"
     )
 
@@ -92,13 +95,13 @@ def _done(backend: Any, view: Any) -> None:
 @pass_state
 def list_orders(state: CliState, account: str, pending: bool) -> None:
     """The customer's orders, newest first."""
-    from pos_tui.services.accounts.orders import OrderReader
+    from pos_tui.services.accounts.order_view import OrderReader
 
     b = state.backend()
     try:
         cid = customer_id(b, account)
         views = OrderReader(b).for_customer(cid)
-        views = [v for v in views if not pending or v.order["status"] == "pending"]
+        views = [v for v in views if not pending or v.order.status == "pending"]
         for view in views:
             click.echo(_line(view))
         click.echo(f"{len(views)} orders")
@@ -111,16 +114,16 @@ def list_orders(state: CliState, account: str, pending: bool) -> None:
 @pass_state
 def show(state: CliState, number: str) -> None:
     """One order, its items and its journal records."""
-    from pos_tui.services.accounts.orders import OrderReader
+    from pos_tui.services.accounts.order_view import OrderReader
 
     b = state.backend()
     try:
         service = OrderReader(b)
         view = _order(service, number)
         click.echo(_line(view))
-        if view.order["description"]:
-            click.echo(f"  {plain(view.order['description'])}")
-        for line in service.lines(int(view.order["id"])):
+        if view.order.description:
+            click.echo(f"  {plain(view.order.description)}")
+        for line in service.lines(view.order.id):
             click.echo(
                 f"  item  {plain(line['sku']):<12} x {line['quantity']:<6} {line['total']:>10}"
             )
@@ -156,7 +159,8 @@ def open_order(
     **options: Any,
 ) -> None:
     """Open an order for the customer with ACCOUNT from items, priced as at the lane."""
-    from pos_tui.services.accounts.orders import ORDER_TYPES, OrderService
+    from pos_tui.services.accounts.order_view import ORDER_TYPES
+    from pos_tui.services.accounts.orders import OrderService
     from pos_tui.services.checkout.sale import Checkout
 
     b = state.backend()
@@ -214,7 +218,7 @@ def pay(state: CliState, number: str, value: str, **options: Any) -> None:
         service = OrderService(b, staff.employee)
         view = _order(service, number)
         tender = _tender(b, value, options, staff.approver)
-        _done(b, guarded(lambda: service.pay(int(view.order["id"]), tender)))
+        _done(b, guarded(lambda: service.pay(view.order.id, tender)))
     finally:
         b.close()
 
@@ -235,7 +239,7 @@ def complete(state: CliState, number: str, value: str | None, **options: Any) ->
         service = OrderService(b, staff.employee)
         view = _order(service, number)
         final = _tender(b, value, options, staff.approver) if value else None
-        _done(b, guarded(lambda: service.complete(int(view.order["id"]), final)))
+        _done(b, guarded(lambda: service.complete(view.order.id, final)))
     finally:
         b.close()
 
@@ -266,6 +270,6 @@ def _change(state: CliState, number: str, options: dict[str, Any], what: str) ->
         staff = Staff(b, options, f"{what} {number}")
         service = OrderService(b, staff.employee)
         view = _order(service, number)
-        _done(b, guarded(lambda: getattr(service, what)(int(view.order["id"]))))
+        _done(b, guarded(lambda: getattr(service, what)(view.order.id)))
     finally:
         b.close()

@@ -4,7 +4,7 @@ and statement runs."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from pos_tui.commands.counter import (
 from pos_tui.services.accounts.receivable import Posting, ReceivableError, ReceivableService
 from pos_tui.services.customers.names import display_name
 from pos_tui.text import plain
+
+if TYPE_CHECKING:
+    from pos_tui.storage.ledgers import ReceivableListing
 
 
 @click.group("receivable")
@@ -44,13 +47,14 @@ def show(state: CliState, account: str) -> None:
     row = b.customers.get(cid)
     assert row is not None
     click.echo(f"{plain(display_name(row))}  account {plain(account)}  limit {row['credit_limit']}")
-    for e in b.ledgers.receivable_entries(cid):
-        who = f"  by {plain(e['employee_name'])}" if e["employee_name"] else ""
-        if e["approver_name"]:
-            who += f", approved by {plain(e['approver_name'])}"
+    entries: list[ReceivableListing] = b.ledgers.receivable_entries(cid)
+    for e in entries:
+        who = f"  by {plain(e.employee_name)}" if e.employee_name else ""
+        if e.approver_name:
+            who += f", approved by {plain(e.approver_name)}"
         click.echo(
-            f"{e['posted_at']}  {e['entry_type']:<14} {e['amount']:>12}  due {e['due_date'] or '-':<10}  "
-            f"{plain(e['reference'] or '')}{who}"
+            f"{e.posted_at}  {e.entry_type:<14} {e.amount!s:>12}  due {e.due_date or '-':<10}  "
+            f"{plain(e.reference or '')}{who}"
         )
     click.echo(f"balance {b.customers.receivable_balance(cid)}")
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pos_tui.cli import CliState, pass_state
 from pos_tui.text import plain
+
+if TYPE_CHECKING:
+    from pos_tui.storage.shifts import Shift
 
 
 @click.group("shifts")
@@ -68,21 +72,21 @@ def show(state: CliState, shift_id: int) -> None:
     from pos_tui.services.shifts.service import ShiftService
 
     backend = state.backend()
-    row = backend.shifts.get(shift_id)
+    row: Shift | None = backend.shifts.get(shift_id)
     if row is None:
         raise click.ClickException(f"There is no shift {shift_id}")
     svc = ShiftService(backend)
     try:
-        if row["z_sale_id"] is not None:
-            data = svc.z_report(int(row["z_sale_id"])).data
+        if row.z_sale_id is not None:
+            data = svc.z_report(row.z_sale_id).data
         else:
             figures = svc.figures(row).as_json()
             data = {
                 "report": "X",
                 "shift_id": shift_id,
-                "lane_id": row["lane_id"],
-                "store_id": row["store_id"],
-                "opened_at": row["opened_at"],
+                "lane_id": row.lane_id,
+                "store_id": row.store_id,
+                "opened_at": row.opened_at,
                 "opened_by": "",
                 "at": backend.timestamp(),
                 "by": "pos-tui shifts show",

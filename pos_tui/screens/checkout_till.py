@@ -70,11 +70,11 @@ class TillFlows(LineFlows):
         svc = ShiftService(self.pos.backend)
         ok, row = await self.attempt(svc.open, self.pos_employee(), count)
         if ok and row is not None:
-            said = f"Shift {row['id']} open with a float of {money(count.total)}"
+            said = f"Shift {row.id} open with a float of {money(count.total)}"
             self.hint(said)
             self.pos.say(said, title="Shift")
             self.pos.kick_printing()
-            await self._float_drawer(int(row["id"]), str(count.total))
+            await self._float_drawer(row.id, str(count.total))
             await self._offer_left_sales()
         else:
             await self.ensure_shift()

@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Footer
 
 from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
 from pos_tui.screens.lane import LaneScreen, MessageLine
-from pos_tui.services.accounts.orders import ORDER_TYPES, STAGES, OrderService, OrderView, Tender
+from pos_tui.services.accounts.order_view import ORDER_TYPES, STAGES, OrderView, Tender
+from pos_tui.services.accounts.orders import OrderService
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.sale import Checkout
 from pos_tui.services.staff.auth import Employee
@@ -94,7 +95,7 @@ class OrdersScreen(LaneScreen[bool]):
         table.clear()
         for v in views:
             o = v.order
-            cells = (o["number"], TYPE_NAMES.get(o["order_type"], o["order_type"]), str(o["stage"] or "").replace("_", " "), o["status"], str(o["placed_at"])[:10], o["total"], v.paid, v.due)  # fmt: skip
+            cells = (o.number, TYPE_NAMES.get(o.order_type, o.order_type), str(o.stage or "").replace("_", " "), o.status, o.placed_at[:10], o.total, v.paid, v.due)  # fmt: skip
             table.add_row(*(safe(c) for c in cells))
         table.focus()
 
@@ -177,7 +178,7 @@ class OrdersScreen(LaneScreen[bool]):
         view = self.selected()
         if view is None:
             return
-        oid = int(view.order["id"])
+        oid = view.order.id
 
         def entered(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -192,7 +193,7 @@ class OrdersScreen(LaneScreen[bool]):
         view = self.selected()
         if view is None:
             return
-        oid = int(view.order["id"])
+        oid = view.order.id
         if view.due <= 0:
             self.run_op(lambda _a: self.service.complete(oid), f"complete {view.number}")
             return
@@ -209,14 +210,14 @@ class OrdersScreen(LaneScreen[bool]):
     def action_stage(self) -> None:
         view = self.selected()
         if view is not None:
-            oid = int(view.order["id"])
+            oid = view.order.id
             self.run_op(lambda _a: self.service.advance(oid), "next stage")
 
     def action_cancel_order(self) -> None:
         view = self.selected()
         if view is None:
             return
-        oid = int(view.order["id"])
+        oid = view.order.id
 
         def chosen(choice: str | None) -> None:
             if choice == "cancel":

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert, insert_many, one
+from pos_tui.storage.ledgers import ReceivableEntry
+from pos_tui.storage.rows import Row, all_as, all_rows, insert, insert_many, one_as, table_row
 
 # What an erased value becomes in the audit log (and at head office).
 ERASED = "[erased]"
@@ -43,20 +46,94 @@ PERSONAL_CHILDREN = {
 }
 
 
+@table_row("statement_runs")
+@dataclass(frozen=True, slots=True)
+class StatementRun:
+    id: int
+    statement_date: str
+    run_at: str
+    employee_id: int | None
+    via: str
+    statements: int
+    service_charges: Decimal
+
+
+@table_row("statements")
+@dataclass(frozen=True, slots=True)
+class Statement:
+    id: int
+    run_id: int
+    customer_id: int
+    statement_date: str
+    opening_balance: Decimal
+    charges: Decimal
+    credits: Decimal
+    closing_balance: Decimal
+    due_date: str | None
+    print_status: str
+    print_job_id: int | None
+    print_file: str | None
+    email_status: str
+    email_to: str | None
+    email_error: str | None
+    emailed_at: str | None
+
+
+@table_row("customer_orders")
+@dataclass(frozen=True, slots=True)
+class CustomerOrder:
+    id: int
+    customer_id: int
+    number: str
+    order_type: str
+    status: str
+    location_id: int | None
+    placed_at: str
+    amount_due: Decimal
+    closed_at: str | None
+    stage: str | None
+    total: Decimal
+    description: str | None
+    lane_id: str | None
+    employee_id: int | None
+    # The sale's rows as priced when the order was opened (JSON), None for imported orders.
+    priced: str | None
+    completed_sale_id: int | None
+
+
+@table_row("customer_erasures")
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    customer_id: int
+    erased_at: str
+    employee_id: int | None
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditChanges:
+    """An audit row's id and its changes (JSON text), as erasure blanks them."""
+
+    id: int
+    changes: str
+
+
 class StatementRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def last_run(self) -> Row | None:
-        return one(
-            self.db.execute("SELECT * FROM statement_runs ORDER BY statement_date DESC LIMIT 1")
+    def last_run(self) -> StatementRun | None:
+        return one_as(
+            StatementRun,
+            self.db.execute("SELECT * FROM statement_runs ORDER BY statement_date DESC LIMIT 1"),
         )
 
-    def run_on(self, statement_date: str) -> Row | None:
-        return one(
+    def run_on(self, statement_date: str) -> StatementRun | None:
+        return one_as(
+            StatementRun,
             self.db.execute(
                 "SELECT * FROM statement_runs WHERE statement_date = ?", [statement_date]
-            )
+            ),
         )
 
     def add_run(self, row: Row) -> int:
@@ -96,54 +173,61 @@ class StatementRepository:
             )
             return statement_id
 
-    def unbilled_entries(self, through: str) -> list[Row]:
+    def unbilled_entries(self, through: str) -> list[ReceivableEntry]:
         """Receivable entries posted up to the end of day ``through`` and on no statement yet,
         by customer and id."""
-        return all_rows(
+        return all_as(
+            ReceivableEntry,
             self.db.execute(
                 "SELECT l.* FROM receivable_ledger l "
                 "LEFT JOIN statement_entries s ON s.entry_id = l.id "
                 "WHERE s.entry_id IS NULL AND substr(l.posted_at, 1, 10) <= ? "
                 "ORDER BY l.customer_id, l.posted_at, l.id",
                 [through],
-            )
+            ),
         )
 
-    def last_statement(self, customer_id: int) -> Row | None:
-        return one(
+    def last_statement(self, customer_id: int) -> Statement | None:
+        return one_as(
+            Statement,
             self.db.execute(
                 "SELECT * FROM statements WHERE customer_id = ? ORDER BY statement_date DESC, id DESC LIMIT 1",
                 [customer_id],
-            )
+            ),
         )
 
-    def get(self, statement_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM statements WHERE id = ?", [statement_id]))
-
-    def of_run(self, run_id: int) -> list[Row]:
-        return all_rows(
-            self.db.execute("SELECT * FROM statements WHERE run_id = ? ORDER BY id", [run_id])
+    def get(self, statement_id: int) -> Statement | None:
+        return one_as(
+            Statement, self.db.execute("SELECT * FROM statements WHERE id = ?", [statement_id])
         )
 
-    def for_customer(self, customer_id: int) -> list[Row]:
-        return all_rows(
+    def of_run(self, run_id: int) -> list[Statement]:
+        return all_as(
+            Statement,
+            self.db.execute("SELECT * FROM statements WHERE run_id = ? ORDER BY id", [run_id]),
+        )
+
+    def for_customer(self, customer_id: int) -> list[Statement]:
+        return all_as(
+            Statement,
             self.db.execute(
                 "SELECT * FROM statements WHERE customer_id = ? ORDER BY statement_date, id",
                 [customer_id],
-            )
+            ),
         )
 
-    def entries(self, statement_id: int) -> list[Row]:
+    def entries(self, statement_id: int) -> list[ReceivableEntry]:
         """The ledger entries a statement bills, in posting order."""
-        return all_rows(
+        return all_as(
+            ReceivableEntry,
             self.db.execute(
                 "SELECT l.* FROM statement_entries s JOIN receivable_ledger l ON l.id = s.entry_id "
                 "WHERE s.statement_id = ? ORDER BY l.posted_at, l.id",
                 [statement_id],
-            )
+            ),
         )
 
-    def pending_deliveries(self, run_id: int | None = None) -> list[Row]:
+    def pending_deliveries(self, run_id: int | None = None) -> list[Statement]:
         """Statements with a file still to write or an e-mail still to send."""
         sql = (
             "SELECT * FROM statements WHERE (print_status = 'pending' OR email_status = 'pending')"
@@ -152,7 +236,7 @@ class StatementRepository:
         if run_id is not None:
             sql += " AND run_id = ?"
             params.append(run_id)
-        return all_rows(self.db.execute(sql + " ORDER BY id", params))
+        return all_as(Statement, self.db.execute(sql + " ORDER BY id", params))
 
     def queued_jobs(self, run_id: int) -> list[int]:
         cur = self.db.execute(
@@ -212,17 +296,25 @@ class OrderRepository:
         with write(self.db):
             return insert(self.db.conn, "customer_orders", row)
 
-    def get(self, order_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM customer_orders WHERE id = ?", [order_id]))
+    def get(self, order_id: int) -> CustomerOrder | None:
+        return one_as(
+            CustomerOrder, self.db.execute("SELECT * FROM customer_orders WHERE id = ?", [order_id])
+        )
 
-    def by_number(self, number: str) -> Row | None:
-        return one(self.db.execute("SELECT * FROM customer_orders WHERE number = ?", [number]))
+    def by_number(self, number: str) -> CustomerOrder | None:
+        return one_as(
+            CustomerOrder,
+            self.db.execute("SELECT * FROM customer_orders WHERE number = ?", [number]),
+        )
 
-    def for_customer(self, customer_id: int, *, pending_only: bool = False) -> list[Row]:
+    def for_customer(self, customer_id: int, *, pending_only: bool = False) -> list[CustomerOrder]:
         sql = "SELECT * FROM customer_orders WHERE customer_id = ?"
         if pending_only:
             sql += " AND status = 'pending'"
-        return all_rows(self.db.execute(sql + " ORDER BY placed_at DESC, id DESC", [customer_id]))
+        return all_as(
+            CustomerOrder,
+            self.db.execute(sql + " ORDER BY placed_at DESC, id DESC", [customer_id]),
+        )
 
     def update(self, order_id: int, changes: Row) -> None:
         with write(self.db):
@@ -247,13 +339,14 @@ class OrderRepository:
             )
         )
 
-    def order_of_sale(self, sale_id: int) -> Row | None:
-        return one(
+    def order_of_sale(self, sale_id: int) -> CustomerOrder | None:
+        return one_as(
+            CustomerOrder,
             self.db.execute(
                 "SELECT o.* FROM customer_order_records r JOIN customer_orders o ON o.id = r.order_id "
                 "WHERE r.sale_id = ?",
                 [sale_id],
-            )
+            ),
         )
 
 
@@ -261,9 +354,10 @@ class ErasureRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def get(self, customer_id: int) -> Row | None:
-        return one(
-            self.db.execute("SELECT * FROM customer_erasures WHERE customer_id = ?", [customer_id])
+    def get(self, customer_id: int) -> Erasure | None:
+        return one_as(
+            Erasure,
+            self.db.execute("SELECT * FROM customer_erasures WHERE customer_id = ?", [customer_id]),
         )
 
     def add(self, row: Row) -> None:
@@ -288,13 +382,14 @@ class ErasureRepository:
             ).fetchone():
                 self.db.execute("INSERT INTO customers_fts (customers_fts) VALUES ('optimize')")
 
-    def audit_rows(self, customer_id: int) -> list[Row]:
-        return all_rows(
+    def audit_rows(self, customer_id: int) -> list[AuditChanges]:
+        return all_as(
+            AuditChanges,
             self.db.execute(
                 "SELECT id, changes FROM audit_log WHERE entity = 'customer' AND entity_id = ? "
                 "ORDER BY id",
                 [customer_id],
-            )
+            ),
         )
 
     def set_audit_changes(self, audit_id: int, changes: str) -> None:
@@ -308,7 +403,7 @@ class ErasureRepository:
         personal = set(PERSONAL_FIELDS)
         for entry in self.audit_rows(customer_id):
             try:
-                changes = json.loads(entry["changes"])
+                changes = json.loads(entry.changes)
             except ValueError:
                 changes = {}
             if not isinstance(changes, dict):
@@ -318,6 +413,6 @@ class ErasureRepository:
             }
             if blanked != changes:
                 text = json.dumps(blanked, ensure_ascii=False, sort_keys=True, default=str)
-                self.set_audit_changes(int(entry["id"]), text)
+                self.set_audit_changes(entry.id, text)
                 count += 1
         return count

@@ -6,10 +6,38 @@ trace (``unknown`` at the next start) and never a pulse to send again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert, one
+from pos_tui.storage.rows import all_as, insert, one_as, table_row
+
+
+@table_row("drawer_openings")
+@dataclass(frozen=True, slots=True)
+class DrawerOpening:
+    id: int
+    lane_id: str
+    reason: str
+    sale_id: int | None
+    employee_id: int | None
+    approved_by: int | None
+    note: str | None
+    state: str
+    route: str | None
+    error: str | None
+    requested_at: str
+    done_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DrawerJournalEntry(DrawerOpening):
+    """An opening with the names of the employee and the approver and the sale's number."""
+
+    employee_name: str | None
+    approver_name: str | None
+    sale_number: int | None
 
 
 class DrawerRepository:
@@ -64,22 +92,27 @@ class DrawerRepository:
             )
             return int(cur.rowcount)
 
-    def get(self, opening_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM drawer_openings WHERE id = ?", [opening_id]))
+    def get(self, opening_id: int) -> DrawerOpening | None:
+        return one_as(
+            DrawerOpening,
+            self.db.execute("SELECT * FROM drawer_openings WHERE id = ?", [opening_id]),
+        )
 
-    def last(self, lane_id: str) -> Row | None:
+    def last(self, lane_id: str) -> DrawerOpening | None:
         """This lane's latest opening, whatever its reason and state."""
-        return one(
+        return one_as(
+            DrawerOpening,
             self.db.execute(
                 "SELECT * FROM drawer_openings WHERE lane_id = ? ORDER BY id DESC LIMIT 1",
                 [lane_id],
-            )
+            ),
         )
 
-    def journal(self, lane_id: str | None = None, *, limit: int = 50) -> list[Row]:
+    def journal(self, lane_id: str | None = None, *, limit: int = 50) -> list[DrawerJournalEntry]:
         """The latest openings (of one lane or all), newest first, with the names of the
         employee and the approver and the sale's number."""
-        return all_rows(
+        return all_as(
+            DrawerJournalEntry,
             self.db.execute(
                 "SELECT o.*, e.name AS employee_name, a.name AS approver_name, "
                 "s.sale_number AS sale_number FROM drawer_openings o "
@@ -88,12 +121,13 @@ class DrawerRepository:
                 "LEFT JOIN sales s ON s.id = o.sale_id "
                 "WHERE ? IS NULL OR o.lane_id = ? ORDER BY o.id DESC LIMIT ?",
                 [lane_id, lane_id, limit],
-            )
+            ),
         )
 
-    def for_lane(self, lane_id: str) -> list[Row]:
-        return all_rows(
+    def for_lane(self, lane_id: str) -> list[DrawerOpening]:
+        return all_as(
+            DrawerOpening,
             self.db.execute(
                 "SELECT * FROM drawer_openings WHERE lane_id = ? ORDER BY id", [lane_id]
-            )
+            ),
         )

@@ -2,13 +2,58 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlite_utils
 
 from pos_tui.engine.money import ZERO
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert
+from pos_tui.storage.rows import all_as, insert, table_row
+
+
+@table_row("loyalty_ledger")
+@dataclass(frozen=True, slots=True)
+class LoyaltyEntry:
+    id: int
+    customer_id: int
+    entry_type: str
+    points: Decimal
+    sale_id: int | None
+    reason: str | None
+    employee_id: int | None
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PointsListing(LoyaltyEntry):
+    """A loyalty entry with the name of the employee who posted it."""
+
+    employee_name: str | None
+
+
+@table_row("receivable_ledger")
+@dataclass(frozen=True, slots=True)
+class ReceivableEntry:
+    id: int
+    customer_id: int
+    entry_type: str
+    amount: Decimal
+    reference: str | None
+    sale_id: int | None
+    due_date: str | None
+    note: str | None
+    employee_id: int | None
+    posted_at: str
+    approved_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivableListing(ReceivableEntry):
+    """A receivable entry with the names of who posted it and of the supervisor who approved it."""
+
+    employee_name: str | None
+    approver_name: str | None
 
 
 class LedgerRepository:
@@ -82,15 +127,15 @@ class LedgerRepository:
         ).fetchone()
         return row is not None
 
-    def points_entries(self, customer_id: int) -> list[Row]:
+    def points_entries(self, customer_id: int) -> list[PointsListing]:
         cur = self.db.execute(
             "SELECT l.*, e.name AS employee_name FROM loyalty_ledger l "
             "LEFT JOIN employees e ON e.id = l.employee_id WHERE l.customer_id = ? ORDER BY l.id",
             [customer_id],
         )
-        return all_rows(cur)
+        return all_as(PointsListing, cur)
 
-    def receivable_entries(self, customer_id: int) -> list[Row]:
+    def receivable_entries(self, customer_id: int) -> list[ReceivableListing]:
         """The customer's receivable entries, oldest first, with the names of the employee who
         posted each and of the supervisor who approved it."""
         cur = self.db.execute(
@@ -100,7 +145,7 @@ class LedgerRepository:
             "WHERE r.customer_id = ? ORDER BY r.id",
             [customer_id],
         )
-        return all_rows(cur)
+        return all_as(ReceivableListing, cur)
 
     def points_summary(self, customer_id: int) -> dict[str, Decimal]:
         """Earned, used, adjusted and unused points (Quasar's loyalty section)."""

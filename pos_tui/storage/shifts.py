@@ -9,33 +9,68 @@ services check it inside the record's own write transaction).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert, one
+from pos_tui.storage.rows import Row, all_as, all_rows, insert, one_as, table_row
+
+
+@table_row("shifts")
+@dataclass(frozen=True, slots=True)
+class Shift:
+    id: int
+    lane_id: str
+    store_id: str
+    status: str
+    opened_at: str
+    opened_by: int
+    opening_float: Decimal
+    # The opening float as counted, by denomination (JSON), when it was counted.
+    float_counts: str | None
+    after_sale_number: int
+    closed_at: str | None
+    closed_by: int | None
+    z_sale_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftListing(Shift):
+    """A shift with who opened and closed it and its Z record's number, seal and figures."""
+
+    opened_by_name: str
+    closed_by_name: str | None
+    z_sale_number: int | None
+    z_reference: str | None
+    z_figures: str | None
 
 
 class ShiftRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def open_for(self, lane_id: str) -> Row | None:
-        return one(
-            self.db.execute("SELECT * FROM shifts WHERE lane_id = ? AND status = 'open'", [lane_id])
+    def open_for(self, lane_id: str) -> Shift | None:
+        return one_as(
+            Shift,
+            self.db.execute(
+                "SELECT * FROM shifts WHERE lane_id = ? AND status = 'open'", [lane_id]
+            ),
         )
 
-    def get(self, shift_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM shifts WHERE id = ?", [shift_id]))
+    def get(self, shift_id: int) -> Shift | None:
+        return one_as(Shift, self.db.execute("SELECT * FROM shifts WHERE id = ?", [shift_id]))
 
-    def last_closed(self, lane_id: str) -> Row | None:
-        return one(
+    def last_closed(self, lane_id: str) -> Shift | None:
+        return one_as(
+            Shift,
             self.db.execute(
                 "SELECT * FROM shifts WHERE lane_id = ? AND status = 'closed' "
                 "ORDER BY id DESC LIMIT 1",
                 [lane_id],
-            )
+            ),
         )
 
     def open(self, row: Row) -> int:
@@ -60,7 +95,7 @@ class ShiftRepository:
         start: str | None = None,
         end: str | None = None,
         limit: int = 500,
-    ) -> list[Row]:
+    ) -> list[ShiftListing]:
         """Shifts, newest first, with who opened and closed them and the Z record's number and
         seal: of one lane or all, opened on or after ``start`` and before ``end``."""
         sql = (
@@ -80,7 +115,9 @@ class ShiftRepository:
             if value:
                 sql += clause
                 params.append(value)
-        return all_rows(self.db.execute(sql + " ORDER BY s.id DESC LIMIT ?", [*params, limit]))
+        return all_as(
+            ShiftListing, self.db.execute(sql + " ORDER BY s.id DESC LIMIT ?", [*params, limit])
+        )
 
     def records(self, lane_id: str, after: int, upto: int | None = None) -> list[Row]:
         """The lane's journal records numbered after ``after`` (and up to ``upto``), in order."""

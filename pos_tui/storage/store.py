@@ -4,13 +4,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
 from pos_tui.storage.catalog import CATALOG_VERSION
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert
+from pos_tui.storage.rows import all_as, insert, table_row
+
+
+@table_row("audit_log")
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: str
+    lane_id: str | None
+    employee_id: int | None
+    entity: str
+    entity_id: int | None
+    action: str
+    # What changed (JSON text).
+    changes: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditListing(AuditEntry):
+    """An audit row with the name of the employee who made the change."""
+
+    employee_name: str | None
 
 
 class StoreRepository:
@@ -97,11 +119,11 @@ class StoreRepository:
         )
         return [int(r[0]) for r in cur.fetchall()]
 
-    def audit_trail(self, entity: str, entity_id: int) -> list[Row]:
+    def audit_trail(self, entity: str, entity_id: int) -> list[AuditListing]:
         cur = self.db.execute(
             "SELECT a.*, e.name AS employee_name FROM audit_log a "
             "LEFT JOIN employees e ON e.id = a.employee_id "
             "WHERE a.entity = ? AND a.entity_id = ? ORDER BY a.id",
             [entity, entity_id],
         )
-        return all_rows(cur)
+        return all_as(AuditListing, cur)

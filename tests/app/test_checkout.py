@@ -141,7 +141,7 @@ async def test_discount_over_limit_opens_supervisor_then_applies(
         await enter(pilot, "2345")
         assert view(pilot).priced.lines[0].discount == Decimal("20.00")
         trail = backend.store.audit_trail("employee", store.supervisor.id)
-        assert any(row["action"] == "override" for row in trail)
+        assert any(row.action == "override" for row in trail)
 
 
 async def test_sale_discount_within_limit_and_declined_override(app: PosApp) -> None:

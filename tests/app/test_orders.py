@@ -15,8 +15,7 @@ from pos_tui.screens.orders import OrdersScreen
 from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.accounts import OrderRepository
-from pos_tui.storage.rows import Row
+from pos_tui.storage.accounts import CustomerOrder, OrderRepository
 from tests.app.conftest import enter, settle, sign_in, until_shown
 from tests.app.helpers_lane import notifications, view
 from tests.catalog import Store
@@ -39,7 +38,7 @@ async def _fill(pilot: Pilot[None], *values: str) -> None:
     await settle(pilot)
 
 
-def _orders(backend: Backend, customer: int) -> list[Row]:
+def _orders(backend: Backend, customer: int) -> list[CustomerOrder]:
     return OrderRepository(backend.db).for_customer(customer)
 
 
@@ -82,10 +81,11 @@ async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) 
         await settle(pilot)
         assert view(pilot).empty, "the sale became the order: the lane starts a new sale"
     (order,) = _orders(backend, store.anna)
-    assert order["status"] == "completed" and order["description"] == "Two apples"
-    sale = backend.journal.get(int(order["completed_sale_id"]))
+    assert order.status == "completed" and order.description == "Two apples"
+    assert order.completed_sale_id is not None
+    sale = backend.journal.get(order.completed_sale_id)
     assert sale is not None and sale["total"] == "210.00" and Decimal(sale["points_earned"]) > 0
-    kinds = [r["kind"] for r in OrderRepository(backend.db).records(int(order["id"]))]
+    kinds = [r["kind"] for r in OrderRepository(backend.db).records(order.id)]
     assert kinds == ["order_payment", "order_payment", "sale"]
     slips = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "receipt"]
     assert len(slips) == 3
@@ -116,9 +116,9 @@ async def test_cancel_at_the_lane_refunds_the_deposit(
         await settle(pilot)
         assert any("SO-000001 cancelled: 20.00 refunded" in n for n in notifications(pilot))
     (order,) = _orders(backend, store.anna)
-    assert order["status"] == "cancelled"
-    trail = backend.store.audit_trail("customer_order", int(order["id"]))
-    assert [a["action"] for a in trail] == ["open", "stage", "cancel"]
+    assert order.status == "cancelled"
+    trail = backend.store.audit_trail("customer_order", order.id)
+    assert [a.action for a in trail] == ["open", "stage", "cancel"]
 
 
 async def test_cash_withdrawal_at_the_lane(app: PosApp, backend: Backend, store: Store) -> None:
@@ -141,9 +141,9 @@ async def test_cash_withdrawal_at_the_lane(app: PosApp, backend: Backend, store:
     sale = backend.journal.last("L1")
     assert sale is not None and sale["kind"] == "withdrawal" and sale["total"] == "-40.00"
     (entry,) = backend.ledgers.receivable_entries(store.corp)
-    assert (entry["entry_type"], entry["amount"], entry["sale_id"]) == (
+    assert (entry.entry_type, entry.amount, entry.sale_id) == (
         "withdrawal",
-        "40.00",
+        Decimal("40.00"),
         sale["id"],
     )
     (job,) = [j for j in backend.print_jobs.pending("L1") if j["sale_id"] == sale["id"]]
@@ -177,7 +177,7 @@ async def test_cash_over_what_is_due_gives_change_on_the_order_screen(
     assert payment is not None and payment["total"] == "160.00"
     (tender,) = backend.journal.children(int(payment["id"]))["tenders"]
     assert (tender["kind"], tender["amount"], tender["change_given"]) == ("cash", "200.00", "40.00")
-    assert order["amount_due"] == "0.00"
+    assert order.amount_due == Decimal("0.00")
 
 
 async def test_an_account_payment_over_the_limit_is_approved_by_a_supervisor(
@@ -213,16 +213,14 @@ async def test_an_account_payment_over_the_limit_is_approved_by_a_supervisor(
         ), notifications(pilot)
     (order,) = _orders(backend, store.corp)
     (entry,) = backend.ledgers.receivable_entries(store.corp)
-    assert (entry["amount"], entry["approved_by"], entry["employee_id"]) == (
-        "1500.00",
+    assert (entry.amount, entry.approved_by, entry.employee_id) == (
+        Decimal("1500.00"),
         store.supervisor.id,
         store.cashier.id,
     )
-    trail = backend.store.audit_trail("customer_order", int(order["id"]))
-    (override,) = [a for a in trail if a["action"] == "account_override"]
-    assert json.loads(override["changes"])["approved_by"] == store.supervisor.id
-    assert json.loads(override["changes"])["lifted"] == ["CREDIT_LIMIT"]
+    trail = backend.store.audit_trail("customer_order", order.id)
+    (override,) = [a for a in trail if a.action == "account_override"]
+    assert json.loads(override.changes)["approved_by"] == store.supervisor.id
+    assert json.loads(override.changes)["lifted"] == ["CREDIT_LIMIT"]
     approvals = backend.store.audit_trail("employee", store.supervisor.id)
-    assert any(
-        a["action"] == "override" and "payment on SO-000001" in a["changes"] for a in approvals
-    )
+    assert any(a.action == "override" and "payment on SO-000001" in a.changes for a in approvals)

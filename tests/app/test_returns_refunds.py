@@ -150,7 +150,7 @@ async def test_cash_for_a_card_sale_asks_a_supervisor(
         assert "RETURN #2 COMPLETE" in screen_text(pilot)
     ret = backend.journal.by_number("L1", 2)
     assert ret is not None
-    actions = [a["action"] for a in backend.store.audit_trail("sale", int(ret["id"]))]
+    actions = [a.action for a in backend.store.audit_trail("sale", int(ret["id"]))]
     assert actions == ["refund_rerouted"]
 
 

@@ -47,7 +47,7 @@ async def test_a_whole_shift_from_the_keyboard(app: PosApp, probe: Backend) -> N
         x = await flow.x_report(pilot, print_it=False)
         shift = probe.shifts.open_for("L1")
         assert shift is not None
-        sums = journal_sums(probe, "L1", int(shift["after_sale_number"]))
+        sums = journal_sums(probe, "L1", shift.after_sale_number)
         expected = Decimal("500.00") + sums["cash"]
         assert expected == Decimal("655.00")  # 500 + 105 + 80 + 50 - 20 - 100 + 40
         assert f"Expected cash {expected}" in " ".join(x.split())

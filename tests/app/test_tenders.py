@@ -136,9 +136,9 @@ async def test_account_pin_po_number_credit_refusal_and_override(
         await enter(pilot, "2345")
         assert "SALE #2 COMPLETE" in screen_text(pilot)
     entries = backend.ledgers.receivable_entries(store.corp)
-    assert [(e["amount"], e["reference"]) for e in entries] == [
-        ("525.00", "PO-77"),
-        ("525.00", "PO-78"),
+    assert [(e.amount, e.reference) for e in entries] == [
+        (Decimal("525.00"), "PO-77"),
+        (Decimal("525.00"), "PO-78"),
     ]
     assert backend.customers.receivable_balance(store.corp) == Decimal("1050.00")
 
@@ -161,9 +161,7 @@ async def test_points_redemption_then_cash(app: PosApp, backend: Backend, store:
         assert view(pilot).empty
     sale = backend.journal.last("L1")
     assert sale is not None and sale["points_used"] == "10"
-    entries = [
-        (e["entry_type"], Decimal(e["points"])) for e in backend.ledgers.points_entries(store.anna)
-    ]
+    entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
     assert ("used", Decimal(-10)) in entries
 
 
@@ -320,8 +318,8 @@ async def test_account_pin_typed_ahead_in_a_burst_is_verified_every_time(
             verified += view(pilot).empty
     assert verified == 8
     entries = backend.ledgers.receivable_entries(store.corp)
-    assert [(e["amount"], e["reference"]) for e in entries] == [
-        ("105.00", f"PO-{n}") for n in range(8)
+    assert [(e.amount, e.reference) for e in entries] == [
+        (Decimal("105.00"), f"PO-{n}") for n in range(8)
     ]
 
 
@@ -368,8 +366,8 @@ async def test_a_locked_account_pin_is_refused_at_the_lane(
         assert "Account PIN locked" in message(pilot), "the right PIN waits too"
         assert isinstance(app.screen, TenderScreen) and app.screen.view.tenders == ()
     actions = [
-        r["action"]
+        r.action
         for r in backend.store.audit_trail("customer", store.corp)
-        if str(r["action"]).startswith("pin_")
+        if str(r.action).startswith("pin_")
     ]
     assert actions == ["pin_failed"] * 5 + ["pin_locked", "pin_refused_locked"]

@@ -68,7 +68,7 @@ async def test_card_type_every_loyalty_field_with_errors_next_to_them(
     )
     loaded = CatalogAdmin(backend).load("card_types", int(row["id"]))
     assert loaded["sub_rate"] == "1000" and loaded["restricted_subgroups"] == str(store.liquor)
-    assert backend.store.audit_trail("card_types", int(row["id"]))[0]["action"] == "create"
+    assert backend.store.audit_trail("card_types", int(row["id"]))[0].action == "create"
 
 
 @pytest.mark.parametrize(

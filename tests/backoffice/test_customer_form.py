@@ -81,7 +81,7 @@ async def test_create_through_the_list_with_type_defaults(
         row["credit_limit"] == "500" and row["send_sms"] == 0 and row["customer_type_id"] == type_id
     )
     trail = backend.store.audit_trail("customer", int(row["id"]))
-    assert [(a["action"], a["employee_name"]) for a in trail] == [("create", "Sue Supervisor")]
+    assert [(a.action, a.employee_name) for a in trail] == [("create", "Sue Supervisor")]
 
 
 async def test_validation_shows_next_to_the_field(app: PosApp, store: Store) -> None:

@@ -54,9 +54,9 @@ async def test_adjust_points_needs_a_reason_and_records_the_employee(
         assert "adjusted -30 · unused 70" in text and "Goodwill correction" in text
         assert "Sue Supervisor" in text
     entry = backend.ledgers.points_entries(store.anna)[-1]
-    assert (entry["entry_type"], entry["points"], entry["employee_id"]) == (
+    assert (entry.entry_type, entry.points, entry.employee_id) == (
         "adjusted",
-        "-30",
+        Decimal("-30"),
         store.supervisor.id,
     )
 
@@ -96,12 +96,12 @@ async def test_take_payment_hold_and_statement(app: PosApp, backend: Backend, st
     assert corp is not None and corp["credit_hold"] == 1
     assert backend.customers.receivable_balance(store.corp) == Decimal("325.00")
     payment = backend.ledgers.receivable_entries(store.corp)[-1]
-    assert (payment["amount"], payment["reference"], payment["employee_id"]) == (
-        "-200",
+    assert (payment.amount, payment.reference, payment.employee_id) == (
+        Decimal("-200"),
         "PO-78",
         store.supervisor.id,
     )
-    actions = [a["action"] for a in backend.store.audit_trail("customer", store.corp)]
+    actions = [a.action for a in backend.store.audit_trail("customer", store.corp)]
     assert actions[-1] == "update"
 
 
@@ -144,8 +144,8 @@ async def test_a_supervisor_clears_an_account_pin_lockout(
         assert any("no wrong PINs to clear" in n for n in notifications(pilot))
     assert PinLockout(backend).current(Subject.customer(store.corp)) is None
     rows = backend.store.audit_trail("customer", store.corp)
-    cleared = [r for r in rows if r["action"] == "pin_lock_cleared"]
-    assert len(cleared) == 1 and cleared[0]["employee_name"] == "Sue Supervisor"
-    assert '"failures": 5' in cleared[0]["changes"]
+    cleared = [r for r in rows if r.action == "pin_lock_cleared"]
+    assert len(cleared) == 1 and cleared[0].employee_name == "Sue Supervisor"
+    assert '"failures": 5' in cleared[0].changes
     with pytest.raises(Refused, match="a supervisor must clear"):
         clear_customer_lock(backend, store.corp, by=store.cashier)

@@ -29,6 +29,7 @@ from pos_tui.services.checkout.sale import Checkout
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.store import AuditListing
 from pos_tui.widgets.backoffice.fields import rows_by_name
 from tests.backoffice.conftest import open_back_office, screen_text, settle
 from tests.catalog import Store
@@ -56,7 +57,7 @@ async def save(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def last_audit(backend: Backend, entity: str, entity_id: int) -> dict[str, Any]:
+def last_audit(backend: Backend, entity: str, entity_id: int) -> AuditListing:
     trail = backend.store.audit_trail(entity, entity_id)
     assert trail, f"no audit of {entity} {entity_id}"
     return trail[-1]
@@ -95,8 +96,8 @@ async def test_tax_create_refusals_and_edit(app: PosApp, backend: Backend, store
         await settle(pilot)
         assert "VAT" in screen_text(pilot) and "inclusive" in screen_text(pilot)
     audit = last_audit(backend, "taxes", int(vat["id"]))
-    assert audit["action"] == "update" and audit["employee_id"] == store.supervisor.id
-    assert json.loads(audit["changes"]) == {"rate_percent": ["12.5", "13"]}
+    assert audit.action == "update" and audit.employee_id == store.supervisor.id
+    assert json.loads(audit.changes) == {"rate_percent": ["12.5", "13"]}
 
 
 async def test_tax_class_with_two_taxes(app: PosApp, backend: Backend, store: Store) -> None:
@@ -123,7 +124,7 @@ async def test_tax_class_with_two_taxes(app: PosApp, backend: Backend, store: St
     assert mixed is not None
     assert [t["code"] for t in backend.catalog.taxes_of_class(int(mixed["id"]))] == ["CESS", "GST5"]
     audit = last_audit(backend, "tax_classes", int(mixed["id"]))
-    assert json.loads(audit["changes"])["taxes"] == [[], ["CESS", "GST5"]]
+    assert json.loads(audit.changes)["taxes"] == [[], ["CESS", "GST5"]]
     assert admin.load("tax_classes", int(mixed["id"]))["taxes"] == rows_text(cess, int(gst["id"]))
     with pytest.raises(FieldError) as info:
         admin.save("tax_classes", None, {"code": "MIXED", "name": "Again", "taxes": ""}, employee_id=None)  # fmt: skip
@@ -214,8 +215,8 @@ async def test_price_list_with_item_prices(app: PosApp, backend: Backend, store:
     stored = backend.catalog.price_list_items(int(vip["id"]))
     assert [(r["sku"], r["price"]) for r in stored] == [("APPLE", "75.25")]
     audit = last_audit(backend, "price_lists", int(vip["id"]))
-    assert audit["action"] == "prices" and audit["employee_id"] == store.supervisor.id
-    assert json.loads(audit["changes"]) == {"prices": {"APPLE": ["80", "75.25"], "RUM": ["950.5", None]}}  # fmt: skip
+    assert audit.action == "prices" and audit.employee_id == store.supervisor.id
+    assert json.loads(audit.changes) == {"prices": {"APPLE": ["80", "75.25"], "RUM": ["950.5", None]}}  # fmt: skip
 
 
 async def test_price_list_refusals_next_to_the_field(

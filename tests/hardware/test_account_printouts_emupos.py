@@ -80,7 +80,8 @@ def test_statement_run_prints_each_hard_copy(
 def test_order_slips_and_the_completing_receipt(
     backend: Backend, store: Store, emupos: Emupos
 ) -> None:
-    from pos_tui.services.accounts.orders import OrderService, Tender
+    from pos_tui.services.accounts.order_view import Tender
+    from pos_tui.services.accounts.orders import OrderService
 
     co = Checkout(backend, store.cashier)
     co.add_item("APPLE", "2")
@@ -89,8 +90,8 @@ def test_order_slips_and_the_completing_receipt(
     opened = orders.open_from_checkout(
         co, "layaway", Tender("cash", "50.00"), description="Two apples"
     )
-    orders.pay(opened.order["id"], Tender("card", "100.00", "AUTH-7"))
-    orders.complete(opened.order["id"], Tender("cash", "60.00"))
+    orders.pay(opened.order.id, Tender("card", "100.00", "AUTH-7"))
+    orders.complete(opened.order.id, Tender("cash", "60.00"))
     known = len(emupos.receipts())
     outcomes = PrintQueue(backend, on_emupos(emupos)).process()
     assert [o.printed for o in outcomes] == [True, True, True]
@@ -142,15 +143,16 @@ def test_withdrawal_opens_the_drawer_at_its_moment_and_its_slip_never_does(
 def test_change_and_cancellation_slips(backend: Backend, store: Store, emupos: Emupos) -> None:
     """Cash over what is due prints its change; a cancellation gives each payment back on its
     slip (cash net of the change it gave)."""
-    from pos_tui.services.accounts.orders import OrderService, Tender
+    from pos_tui.services.accounts.order_view import Tender
+    from pos_tui.services.accounts.orders import OrderService
 
     co = Checkout(backend, store.cashier)
     co.add_item("APPLE", "2")
     co.attach_customer(store.anna)
     orders = OrderService(backend, store.cashier)
     opened = orders.open_from_checkout(co, "special", Tender("card", "10.00", "AUTH-1"))
-    orders.pay(opened.order["id"], Tender("cash", "250.00"))  # 200.00 due: 50.00 change
-    orders.cancel(opened.order["id"])
+    orders.pay(opened.order.id, Tender("cash", "250.00"))  # 200.00 due: 50.00 change
+    orders.cancel(opened.order.id)
     emupos.close_drawer()
     known = len(emupos.receipts())
     outcomes = PrintQueue(backend, on_emupos(emupos)).process()

@@ -197,7 +197,7 @@ def test_devices_test_drawer_is_recorded_and_audited_on_a_lane(
     assert "(not recorded" not in result.stdout and emupos.drawer() == "open"
     emupos.close_drawer()
     (opening,) = backend.drawer.for_lane("L1")
-    assert (opening["reason"], opening["state"], opening["route"]) == ("test", "opened", "printer")
+    assert (opening.reason, opening.state, opening.route) == ("test", "opened", "printer")
     actions = backend.db.execute(
         "SELECT action FROM audit_log WHERE entity = 'drawer' ORDER BY id"
     ).fetchall()

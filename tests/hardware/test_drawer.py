@@ -15,6 +15,7 @@ from pos_tui.hardware.printer import EscposPrinter, NetworkTarget, PrinterError
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.drawer import DrawerOpening
 from tests.app.conftest import enter, screen_text, settle, sign_in
 from tests.app.helpers_lane import message, notifications, skus
 
@@ -62,7 +63,7 @@ def audit(backend: Backend, entity: str = "drawer") -> list[tuple[str, int | Non
     return [(row[0], row[1], json.loads(row[2])) for row in rows]
 
 
-def openings(backend: Backend) -> list[dict[str, Any]]:
+def openings(backend: Backend) -> list[DrawerOpening]:
     return backend.drawer.for_lane("L1")
 
 
@@ -162,10 +163,10 @@ async def test_no_sale_by_a_cashier_needs_a_supervisor_pin_and_is_audited(
         await until(pilot, lambda: emupos.drawer() == "open", "drawer open")
         await until(pilot, lambda: "Drawer opened (no sale)" in message(pilot), "told")
     (opening,) = openings(backend)
-    assert opening["reason"] == "no_sale" and opening["state"] == "opened"
-    assert opening["route"] == "printer" and opening["note"] == "change for the next till"
+    assert opening.reason == "no_sale" and opening.state == "opened"
+    assert opening.route == "printer" and opening.note == "change for the next till"
     cashier, supervisor = 1, 2
-    assert opening["employee_id"] == cashier and opening["approved_by"] == supervisor
+    assert opening.employee_id == cashier and opening.approved_by == supervisor
     assert audit(backend) == [
         ("no_sale", cashier, {"reason": "change for the next till", "approved_by": supervisor}),
         ("drawer_opened", cashier, {"route": "printer", "error": None}),
@@ -197,8 +198,8 @@ async def test_no_sale_on_its_own_port_works_with_the_printer_off(
         await settle(pilot)
         assert "Finish, hold or void the sale first" in message(pilot)
     (opening,) = openings(backend)
-    assert (opening["state"], opening["route"], opening["note"]) == ("opened", "drawer", None)
-    assert opening["approved_by"] is None
+    assert (opening.state, opening.route, opening.note) == ("opened", "drawer", None)
+    assert opening.approved_by is None
     assert [a[0] for a in audit(backend)] == ["no_sale", "drawer_opened"]
 
 
@@ -215,7 +216,7 @@ async def test_no_sale_when_neither_drawer_nor_printer_answers_says_so(
         await until(pilot, lambda: "Drawer did not open" in message(pilot), "told")
         assert f"Cash drawer on {url} not reachable" in message(pilot)
     (opening,) = openings(backend)
-    assert opening["state"] == "not_opened" and "not reachable" in opening["error"]
+    assert opening.state == "not_opened" and "not reachable" in (opening.error or "")
     assert [a[0] for a in audit(backend)] == ["no_sale", "drawer_not_opened"]
 
 
@@ -257,7 +258,7 @@ async def test_a_sale_whose_kick_failed_opens_by_hand_for_its_cashier(
         assert isinstance(app.screen, SupervisorScreen)
         await pilot.press("escape")
         await settle(pilot)
-    assert [(o["reason"], o["state"]) for o in openings(backend)] == [
+    assert [(o.reason, o.state) for o in openings(backend)] == [
         ("sale", "not_opened"),
         ("sale_by_hand", "opened"),
     ]
@@ -327,6 +328,7 @@ async def test_cash_withdrawal_at_the_lane_opens_the_drawer_at_its_moment(
             await enter(pilot, value)
         await until(pilot, lambda: emupos.drawer() == "open", "the drawer for the cash")
     (opening,) = openings(backend)
-    assert (opening["reason"], opening["state"]) == ("sale", "opened")
-    sale = backend.journal.get(int(opening["sale_id"]))
+    assert (opening.reason, opening.state) == ("sale", "opened")
+    assert opening.sale_id is not None
+    sale = backend.journal.get(opening.sale_id)
     assert sale is not None and sale["kind"] == "withdrawal"

@@ -100,7 +100,7 @@ async def test_a_whole_shift_on_paper(lane: tuple[PosApp, Backend], emupos: Emup
 
     shift = probe.shifts.last_closed("L1")
     assert shift is not None
-    sums = journal_sums(probe, "L1", int(shift["after_sale_number"]))
+    sums = journal_sums(probe, "L1", shift.after_sale_number)
     expected = Decimal("500.00") + sums["cash"]
     for text in (x, z):
         assert line_with(text, "Expected cash").endswith(f"{expected:.2f}")

@@ -112,8 +112,8 @@ def test_charge_to_account_checks_pin_reference_and_credit(backend: Backend, sto
     co.add_account("525", pin="4321", reference="PO-77")
     done = co.commit()
     entries = backend.ledgers.receivable_entries(store.corp)
-    assert [(e["entry_type"], e["amount"], e["reference"], e["due_date"]) for e in entries] == [
-        ("charge", "525.00", "PO-77", "2026-12-24")
+    assert [(e.entry_type, e.amount, e.reference, e.due_date) for e in entries] == [
+        ("charge", Decimal("525.00"), "PO-77", "2026-12-24")
     ]
     assert done.sale["reference"] == "PO-77" and not done.open_drawer
     over = Checkout(backend, store.cashier)
@@ -148,9 +148,7 @@ def test_points_redemption_two_points_five_currency(backend: Backend, store: Sto
     co.add_cash("80")
     done = co.commit()
     assert done.sale["points_used"] == "10"
-    entries = [
-        (e["entry_type"], Decimal(e["points"])) for e in backend.ledgers.points_entries(store.anna)
-    ]
+    entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
     assert ("used", Decimal(-10)) in entries
     with pytest.raises(CheckoutError):
         Checkout(backend, store.cashier).add_points("5")
@@ -209,7 +207,7 @@ def test_auto_upgrade_when_points_enter_gold_range(backend: Backend, store: Stor
     done = co.commit()
     assert done.upgrade is not None
     assert backend.customers.get(store.anna)["card_type_id"] == store.gold  # type: ignore[index]
-    trail = [t["action"] for t in backend.store.audit_trail("customer", store.anna)]
+    trail = [t.action for t in backend.store.audit_trail("customer", store.anna)]
     assert "card_type_upgrade" in trail
 
 

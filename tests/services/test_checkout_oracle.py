@@ -57,6 +57,7 @@ from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.db import connect, write
+from pos_tui.storage.ledgers import ReceivableListing
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 from tests.conftest import Clock, scaled_examples
 from tests.oracle_store import (
@@ -840,44 +841,43 @@ class CheckoutOracle(RuleBasedStateMachine):
             points = ledgers.points_entries(cid)
             owed = ledgers.receivable_entries(cid)
             for lane in lanes:
-                assert lane.backend.customers.loyalty_balance(cid) == _sum(
-                    p["points"] for p in points
-                )
+                assert lane.backend.customers.loyalty_balance(cid) == _sum(p.points for p in points)
                 assert lane.backend.customers.receivable_balance(cid) == _sum(
-                    r["amount"] for r in owed
+                    r.amount for r in owed
                 )
-            balance = _sum(p["points"] for p in points)
+            balance = _sum(p.points for p in points)
             if balance < 0:
-                assert any("supervisor allowed" in (p["reason"] or "") for p in points), cid
-            self._within_credit(cid, _sum(r["amount"] for r in owed), owed)
+                assert any("supervisor allowed" in (p.reason or "") for p in points), cid
+            self._within_credit(cid, _sum(r.amount for r in owed), owed)
             for p in points:
-                if p["sale_id"] is not None:
-                    key = "referral" if p["entry_type"] == "referral" else p["entry_type"]
-                    sums = per_sale.setdefault(int(p["sale_id"]), {})
-                    sums[key] = sums.get(key, ZERO) + D(p["points"])
+                if p.sale_id is not None:
+                    key = "referral" if p.entry_type == "referral" else p.entry_type
+                    sums = per_sale.setdefault(int(p.sale_id), {})
+                    sums[key] = sums.get(key, ZERO) + D(p.points)
             for r in owed:
-                if r["sale_id"] is not None:
-                    sums = per_sale.setdefault(int(r["sale_id"]), {})
-                    sums["account"] = sums.get("account", ZERO) + D(r["amount"])
+                if r.sale_id is not None:
+                    sums = per_sale.setdefault(int(r.sale_id), {})
+                    sums["account"] = sums.get("account", ZERO) + D(r.amount)
         assert self._unlinked_rows() == self.model.unlinked_rows, "a balance moved with no sale"
         for sale_id, sale in sales.items():
             _check_ledger_rows(sale, tenders[sale_id]["tenders"], per_sale.get(sale_id, {}))
 
-    def _within_credit(self, cid: int, owed: Decimal, rows: list[dict[str, Any]]) -> None:
+    def _within_credit(self, cid: int, owed: Decimal, rows: list[ReceivableListing]) -> None:
         """An account owes no more than its credit limit unless a supervisor approved a
         charge over it (the approver is on the ledger row)."""
         customer = self.lanes["L1"].backend.customers.get(cid)
         assert customer is not None
         if customer["ar_enabled"] and owed > D(customer["credit_limit"]):
-            approved = [r for r in rows if r["entry_type"] == "charge" and r["approved_by"]]
+            approved = [r for r in rows if r.entry_type == "charge" and r.approved_by]
             assert approved, f"customer {cid} owes {owed}, over {customer['credit_limit']}"
 
     def _unlinked_rows(self) -> dict[str, int]:
         ledgers = self.lanes["L1"].backend.ledgers
         counts: dict[str, int] = {}
         for name, cid in self.store.customers.items():
-            rows = [*ledgers.points_entries(cid), *ledgers.receivable_entries(cid)]
-            counts[name] = sum(1 for r in rows if r["sale_id"] is None)
+            points = [p.sale_id for p in ledgers.points_entries(cid)]
+            owed = [r.sale_id for r in ledgers.receivable_entries(cid)]
+            counts[name] = [*points, *owed].count(None)
         return counts
 
 

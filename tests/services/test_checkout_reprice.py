@@ -194,8 +194,8 @@ def test_points_spent_on_another_lane_under_the_lock_refuse_the_redemption(
     with pytest.raises(CheckoutError, match=r"40 points cannot pay 100\.00 now") as info:
         co.commit()
     assert info.value.code == "REDEMPTION_CHANGED"
-    entries = [(e["entry_type"], e["points"]) for e in backend.ledgers.points_entries(store.anna)]
-    assert [e for e in entries if e[0] == "used"] == [("used", "-80")]
+    entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
+    assert [e for e in entries if e[0] == "used"] == [("used", Decimal("-80"))]
     assert backend.customers.loyalty_balance(store.anna) == 24
     assert backend.journal.last("L1") is None  # this lane wrote nothing
     assert backend.journal.verify() == (1, None)
@@ -223,9 +223,7 @@ def test_two_lanes_points_and_upgrade_follow_the_balance_under_the_lock(
     assert Decimal(second.sale["points_earned"]) == 300
     assert second.upgrade is not None
     assert backend.customers.get(store.anna)["card_type_id"] == store.gold  # type: ignore[index]
-    entries = [
-        (e["entry_type"], Decimal(e["points"])) for e in backend.ledgers.points_entries(store.anna)
-    ]
+    entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
     assert sorted(entries) == [("earned", 200), ("earned", 300), ("opening", 100)]
     assert backend.customers.loyalty_balance(store.anna) == 600
     assert other_lane.customers.loyalty_balance(store.anna) == 600

@@ -218,9 +218,9 @@ def test_points_adjustment_needs_reason_and_keeps_employee(
         svc.adjust_points(cid, "-200", "typo", employee_id=None)
     svc.adjust_points(cid, "-2.375", "Goodwill correction", employee_id=None)
     entries = backend.ledgers.points_entries(cid)
-    assert [(e["entry_type"], e["points"], e["reason"]) for e in entries] == [
-        ("opening", "102.375", "Opening points"),
-        ("adjusted", "-2.375", "Goodwill correction"),
+    assert [(e.entry_type, e.points, e.reason) for e in entries] == [
+        ("opening", Decimal("102.375"), "Opening points"),
+        ("adjusted", Decimal("-2.375"), "Goodwill correction"),
     ]
     assert backend.customers.loyalty_balance(cid) == Decimal(100)
 
@@ -235,8 +235,8 @@ def test_updates_are_audited_with_old_and_new_values(
         addresses=[{"address_type": "main", "city": "Pune"}],
     )
     trail = backend.store.audit_trail("customer", cid)
-    assert [t["action"] for t in trail] == ["create", "update"]
-    changes = json.loads(trail[1]["changes"])
+    assert [t.action for t in trail] == ["create", "update"]
+    changes = json.loads(trail[1].changes)
     assert changes["mobile"] == ["+919111111111", "+919222222222"]
     assert changes["credit_limit"] == ["0", "750"]
     assert changes["addresses"] == 1

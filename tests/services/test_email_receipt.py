@@ -77,7 +77,7 @@ def test_not_opted_in_or_refused_by_the_server(
             email_receipt(lane, sale_id, store.cashier)
         assert inbox.messages == []
         assert not [
-            r for r in lane.store.audit_trail("sale", sale_id) if r["action"] == "receipt_emailed"
+            r for r in lane.store.audit_trail("sale", sale_id) if r.action == "receipt_emailed"
         ]
     finally:
         lane.close()

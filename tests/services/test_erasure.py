@@ -147,10 +147,10 @@ def test_erasure_leaves_no_personal_value_in_the_file_and_keeps_the_books(
 
     trail = backend.store.audit_trail("customer", cid)
     erase = trail[-1]
-    assert erase["action"] == "erase" and erase["employee_id"] == store.supervisor.id
+    assert erase.action == "erase" and erase.employee_id == store.supervisor.id
     for entry in trail:
         for value in values:
-            assert value not in entry["changes"], (entry["action"], value)
+            assert value not in entry.changes, (entry.action, value)
     # Searching for the person finds nobody; the account number still names the books.
     svc = CustomerService(backend)
     assert svc.find("Quillfeather") == [] and svc.find(SECRETS["mobile"]) == []

@@ -59,17 +59,17 @@ def test_opening_balances_import_post_and_export(tmp_path: Path) -> None:
     owes = backend.customers.by_mobile("+919800000001")
     assert owes is not None
     (entry,) = backend.ledgers.receivable_entries(owes["id"])
-    assert (entry["entry_type"], entry["amount"], entry["posted_at"]) == (
+    assert (entry.entry_type, entry.amount, entry.posted_at) == (
         "opening",
-        "1250.50",
+        Decimal("1250.50"),
         "2026-02-28T00:00:00",
     )
-    assert entry["reference"] == "OLD-77" and entry["due_date"] == "2026-03-30"
+    assert entry.reference == "OLD-77" and entry.due_date == "2026-03-30"
     credit = backend.customers.by_mobile("+919800000002")
     assert credit is not None
     (entry,) = backend.ledgers.receivable_entries(credit["id"])
-    assert entry["amount"] == "-40.00" and entry["posted_at"] == "2026-03-14T00:00:00"
-    assert entry["reference"] is None and entry["due_date"] is None
+    assert entry.amount == Decimal("-40.00") and entry.posted_at == "2026-03-14T00:00:00"
+    assert entry.reference is None and entry.due_date is None
     assert backend.customers.receivable_balance(credit["id"]) == Decimal("-40.00")
     plain = backend.customers.by_mobile("+919800000003")
     assert plain is not None and backend.ledgers.receivable_entries(plain["id"]) == []
@@ -93,8 +93,8 @@ def test_opening_balances_import_post_and_export(tmp_path: Path) -> None:
     again = target.customers.by_mobile("+919800000001")
     assert again is not None
     (entry,) = target.ledgers.receivable_entries(again["id"])
-    assert (entry["amount"], entry["posted_at"][:10], entry["reference"]) == (
-        "1250.50",
+    assert (entry.amount, entry.posted_at[:10], entry.reference) == (
+        Decimal("1250.50"),
         "2026-02-28",
         "OLD-77",
     )

@@ -59,7 +59,7 @@ def test_two_lanes_cannot_charge_past_the_credit_limit_together(
         )
         second.commit()
         rows = backend.ledgers.receivable_entries(store.corp)
-        assert [r["approved_by"] for r in rows] == [None, store.supervisor.id]
+        assert [r.approved_by for r in rows] == [None, store.supervisor.id]
         assert backend.customers.receivable_balance(store.corp) == D("1260.00")
     finally:
         lane2.close()

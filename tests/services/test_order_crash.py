@@ -19,7 +19,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pos_tui.config import load_settings
-from pos_tui.services.accounts.orders import OrderService, Tender
+from pos_tui.services.accounts.order_view import Tender
+from pos_tui.services.accounts.orders import OrderService
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.staff.auth import AuthService, Employee
 from tests.catalog import Store, build_store
@@ -34,7 +35,8 @@ KILLER = textwrap.dedent(
     """
     import datetime as dt, os, signal, sys
     from pos_tui.config import load_settings
-    from pos_tui.services.accounts.orders import OrderService, Tender
+    from pos_tui.services.accounts.order_view import Tender
+    from pos_tui.services.accounts.orders import OrderService
     from pos_tui.services.runtime.backend import open_backend
     from pos_tui.services.staff.auth import AuthService
 
@@ -117,14 +119,14 @@ def assert_books(b: Backend, customer: int, order_id: int = 1) -> None:
     records = view.records
     payments = [r for r in records if r["kind"] == "order_payment"]
     paid = sum((D(r["total"]) for r in payments), D(0))
-    total = D(view.order["total"])
-    if view.order["status"] == "pending":
-        assert view.due == total - paid == D(view.order["amount_due"])
+    total = view.order.total
+    if view.order.status == "pending":
+        assert view.due == total - paid == view.order.amount_due
     else:
-        assert D(view.order["amount_due"]) == 0
+        assert view.order.amount_due == 0
     assert 0 <= paid <= total
     # Every journal record of the order is linked to it, and each printed its slip.
-    number = view.order["number"]
+    number = view.order.number
     linked = {int(r["id"]) for r in records}
     for row in b.db.execute(
         "SELECT id FROM sales WHERE customer_id = ? AND kind IN "
@@ -149,7 +151,7 @@ def assert_books(b: Backend, customer: int, order_id: int = 1) -> None:
     ).fetchall()
     assert all(row[0] in linked for row in ledger)
     used = sum(
-        (D(e["points"]) for e in b.ledgers.points_entries(customer) if e["entry_type"] == "used"),
+        (e.points for e in b.ledgers.points_entries(customer) if e.entry_type == "used"),
         D(0),
     )
     assert used == -points

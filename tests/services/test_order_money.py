@@ -13,7 +13,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pos_tui.config import load_settings
-from pos_tui.services.accounts.orders import OrderError, OrderService, Tender
+from pos_tui.services.accounts.order_view import OrderError, Tender
+from pos_tui.services.accounts.orders import OrderService
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.customers.service import CustomerService
@@ -71,7 +72,7 @@ def test_cash_over_what_is_due_gives_change_other_tenders_are_capped(
     opened = orders.open_from_checkout(
         order_of(backend, store, store.anna), "layaway", Tender("cash", "50.00")
     )
-    oid = opened.order["id"]
+    oid = opened.order.id
     with pytest.raises(
         OrderError,
         match=r"A payment of 200\.00 is more than the 160\.00 still due on LAY-000001 "
@@ -106,7 +107,7 @@ def test_a_cash_deposit_over_the_total_and_a_final_cash_payment_give_change(
     opened = orders.open_from_checkout(
         order_of(backend, store, store.anna), "layaway", Tender("card", "10.00", "A1")
     )
-    oid = opened.order["id"]
+    oid = opened.order.id
     with pytest.raises(OrderError, match=r"The final payment is the 200\.00 still due"):
         orders.complete(oid, Tender("cash", "199.99"))
     with pytest.raises(OrderError, match=r"200\.00 still due on LAY-000002 \(only cash can be"):
@@ -127,8 +128,8 @@ def test_cancelling_refunds_the_cash_net_of_the_change(backend: Backend, store: 
     opened = orders.open_from_checkout(
         order_of(backend, store, store.anna), "layaway", Tender("cash", "20.00")
     )
-    orders.pay(opened.order["id"], Tender("cash", "500.00"))  # 190.00 due: 310.00 change
-    done = orders.cancel(opened.order["id"])
+    orders.pay(opened.order.id, Tender("cash", "500.00"))  # 190.00 due: 310.00 change
+    done = orders.cancel(opened.order.id)
     assert done.sale is not None and done.sale["total"] == "-210.00"
     assert tender_kinds(backend, int(done.sale["id"])) == [
         ("cash", "-20.00", "0"),
@@ -146,7 +147,7 @@ def test_a_supervisor_lifts_the_credit_limit_the_approver_is_on_the_ledger_and_a
     opened = orders.open_from_checkout(
         order_of(backend, store, store.corp, "20"), "special", None
     )  # 2100.00 on a 1000.00 limit
-    oid = opened.order["id"]
+    oid = opened.order.id
     tender = Tender("account", "1500.00", "PO-1", pin="4321")
     with pytest.raises(OrderError) as refused:
         orders.pay(oid, tender)
@@ -160,18 +161,18 @@ def test_a_supervisor_lifts_the_credit_limit_the_approver_is_on_the_ledger_and_a
     )
     assert done.sale is not None and done.due == D("600.00")
     (entry,) = backend.ledgers.receivable_entries(store.corp)
-    assert entry["approved_by"] == store.supervisor.id and entry["employee_id"] == store.cashier.id
-    assert "supervisor override" in entry["note"]
+    assert entry.approved_by == store.supervisor.id and entry.employee_id == store.cashier.id
+    assert entry.note is not None and "supervisor override" in entry.note
     trail = backend.store.audit_trail("customer_order", int(oid))
-    (override,) = [a for a in trail if a["action"] == "account_override"]
-    assert json.loads(override["changes"]) == {
+    (override,) = [a for a in trail if a.action == "account_override"]
+    assert json.loads(override.changes) == {
         "sale_id": done.sale["id"],
         "approved_by": store.supervisor.id,
         "lifted": ["CREDIT_LIMIT"],
     }
     plain = orders.pay(oid, Tender("cash", "10.00"))
     assert plain.sale is not None
-    assert [a["action"] for a in backend.store.audit_trail("customer_order", int(oid))].count(
+    assert [a.action for a in backend.store.audit_trail("customer_order", int(oid))].count(
         "account_override"
     ) == 1
 
@@ -196,7 +197,7 @@ def test_a_completed_orders_sale_is_refunded_the_way_the_order_was_paid(
     opened = orders.open_from_checkout(
         order_of(backend, store, mia), "layaway", Tender("account", "50.00", pin="4321")
     )
-    oid = opened.order["id"]
+    oid = opened.order.id
     orders.pay(oid, Tender("cash", "60.00"))
     orders.pay(oid, Tender("points", "20.00"))  # 8 points
     done = orders.complete(oid, Tender("card", "80.00", "AUTH-8"))
@@ -239,7 +240,7 @@ def test_a_cash_refund_of_a_card_paid_deposit_needs_a_supervisor(
     opened = orders.open_from_checkout(
         order_of(backend, store, store.anna, "1"), "layaway", Tender("card", "105.00", "A-1")
     )
-    done = orders.complete(opened.order["id"])
+    done = orders.complete(opened.order.id)
     assert done.sale is not None
     co = Checkout.start_return(backend, store.cashier, int(done.sale["id"]))
     co.add_return_line(1, "1")
@@ -284,7 +285,7 @@ def test_returns_of_an_order_sale_give_back_each_kind_what_the_order_took(
         mia = mixed_customer(b, store)
         orders = OrderService(b, store.cashier)
         view = orders.open_from_checkout(order_of(b, store, mia, str(qty)), "layaway", None)
-        oid = view.order["id"]
+        oid = view.order.id
         took: dict[str, Decimal] = {}
         for kind, n in payments:
             tender = _tender(kind, n, view.due)

@@ -12,7 +12,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from pos_tui.config import load_settings
-from pos_tui.services.accounts.orders import OrderError, OrderService, Tender
+from pos_tui.services.accounts.order_view import OrderError, Tender
+from pos_tui.services.accounts.orders import OrderService
 from pos_tui.services.checkout.sale import Checkout
 from pos_tui.services.runtime.backend import Backend, open_backend
 from tests.catalog import Store, build_store
@@ -44,14 +45,14 @@ def test_layaway_from_deposit_to_completion(backend: Backend, store: Store) -> N
         co, "layaway", Tender("cash", "50.00"), description="Two apples"
     )
     assert co.cart.lines == [] and co.open_sale_id is None, "the lane starts a new sale"
-    assert opened.number == "LAY-000001" and opened.order["stage"] == "open"
+    assert opened.number == "LAY-000001" and opened.order.stage == "open"
     assert (opened.paid, opened.due) == (Decimal("50.00"), Decimal("160.00"))
     assert backend.open_sales.for_lane("L1", "in_progress") == []
     with pytest.raises(
         OrderError, match=r"A payment of 200.00 is more than the 160.00 still due on LAY-000001"
     ):
-        orders.pay(opened.order["id"], Tender("card", "200.00", "AUTH-1"))
-    paid = orders.pay(opened.order["id"], Tender("card", "100.00", "AUTH-2"))
+        orders.pay(opened.order.id, Tender("card", "200.00", "AUTH-1"))
+    paid = orders.pay(opened.order.id, Tender("card", "100.00", "AUTH-2"))
     assert (
         paid.due == Decimal("60.00")
         and paid.sale is not None
@@ -59,8 +60,8 @@ def test_layaway_from_deposit_to_completion(backend: Backend, store: Store) -> N
     )
     points_before = backend.customers.loyalty_balance(store.anna)
     with pytest.raises(OrderError, match=r"60\.00 is still due on LAY-000001: take it"):
-        orders.complete(opened.order["id"])
-    done = orders.complete(opened.order["id"], Tender("cash", "60.00"))
+        orders.complete(opened.order.id)
+    done = orders.complete(opened.order.id, Tender("cash", "60.00"))
     sale = done.sale
     assert sale is not None and sale["kind"] == "sale" and sale["total"] == "210.00"
     tenders = backend.journal.children(int(sale["id"]))["tenders"]
@@ -70,7 +71,7 @@ def test_layaway_from_deposit_to_completion(backend: Backend, store: Store) -> N
     ]
     lines = backend.journal.children(int(sale["id"]))["lines"]
     assert [(line["sku"], line["quantity"]) for line in lines] == [("APPLE", "2")]
-    assert done.order["status"] == "completed" and done.due == 0
+    assert done.order.status == "completed" and done.due == 0
     assert backend.customers.loyalty_balance(store.anna) == points_before + Decimal(
         sale["points_earned"]
     )
@@ -80,20 +81,20 @@ def test_layaway_from_deposit_to_completion(backend: Backend, store: Store) -> N
     assert all(r["points_earned"] == "0" for r in payments), "no points on deposits"
     assert backend.journal.verify()[1] is None
     with pytest.raises(OrderError, match="LAY-000001 is completed"):
-        orders.pay(opened.order["id"], Tender("cash", "1.00"))
+        orders.pay(opened.order.id, Tender("cash", "1.00"))
 
 
 def test_cancel_refunds_each_payment_where_it_came_from(backend: Backend, store: Store) -> None:
     orders = OrderService(backend, store.cashier)
     opened = orders.open_from_checkout(_sale(backend, store, store.corp), "special", Tender("account", "50.00", "PO-9", pin="4321"))  # fmt: skip
     assert backend.customers.receivable_balance(store.corp) == Decimal("50.00")
-    oid = opened.order["id"]
+    oid = opened.order.id
     orders.pay(oid, Tender("cash", "20.00"))
     with pytest.raises(OrderError, match="is requested: it can be completed once arrived"):
         orders.complete(oid, Tender("cash", "140.00"))
-    assert orders.advance(oid).order["stage"] == "ordered"
+    assert orders.advance(oid).order.stage == "ordered"
     done = orders.cancel(oid)
-    assert done.order["status"] == "cancelled" and "70.00 refunded" in done.messages[0]
+    assert done.order.status == "cancelled" and "70.00 refunded" in done.messages[0]
     tenders = backend.journal.children(int(done.sale["id"]))["tenders"]  # type: ignore[index]
     assert [(t["kind"], t["amount"]) for t in tenders] == [
         ("account", "-50.00"),
@@ -102,7 +103,7 @@ def test_cancel_refunds_each_payment_where_it_came_from(backend: Backend, store:
     assert done.sale is not None and done.sale["total"] == "-70.00"
     assert backend.customers.receivable_balance(store.corp) == 0
     trail = backend.store.audit_trail("customer_order", int(oid))
-    assert [a["action"] for a in trail] == ["open", "stage", "cancel"]
+    assert [a.action for a in trail] == ["open", "stage", "cancel"]
 
 
 def test_cancel_keeps_the_deposit_by_store_option(backend: Backend, store: Store) -> None:
@@ -111,7 +112,7 @@ def test_cancel_keeps_the_deposit_by_store_option(backend: Backend, store: Store
     opened = orders.open_from_checkout(
         _sale(backend, store, store.anna), "layaway", Tender("cash", "30.00")
     )
-    done = orders.cancel(opened.order["id"])
+    done = orders.cancel(opened.order.id)
     assert done.sale is not None and done.sale["total"] == "0"
     assert "0 refunded, 30.00 kept (store option)" in done.messages[0]
     assert backend.journal.children(int(done.sale["id"]))["tenders"] == []
@@ -130,7 +131,7 @@ def test_refusals_when_opening(backend: Backend, store: Store) -> None:
     assert co.cart.lines, "a refused order keeps the sale"
 
 
-@pytest.mark.parametrize("where", ["_slip", "_post_tender"])
+@pytest.mark.parametrize("where", ["journal.slip", "tenders.post"])
 def test_a_fault_inside_a_payment_leaves_nothing(
     backend: Backend, store: Store, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
@@ -143,11 +144,12 @@ def test_a_fault_inside_a_payment_leaves_nothing(
     def broken(*_a: object, **_k: object) -> None:
         raise OSError("disk I/O error")
 
-    monkeypatch.setattr(orders, where, broken)
+    part, method = where.split(".")
+    monkeypatch.setattr(getattr(orders, part), method, broken)
     with pytest.raises(OSError):
-        orders.pay(opened.order["id"], Tender("points", "5.00"))
+        orders.pay(opened.order.id, Tender("points", "5.00"))
     assert _counts(backend) == before
-    assert orders.view(opened.order["id"]).due == Decimal("200.00")
+    assert orders.view(opened.order.id).due == Decimal("200.00")
 
 
 @hsettings(
@@ -169,14 +171,14 @@ def test_an_order_due_is_its_total_less_its_journal_payments(
         store = build_store(b)
         orders = OrderService(b, store.cashier)
         view = orders.open_from_checkout(_sale(b, store, store.anna), "layaway", None)
-        oid = view.order["id"]
+        oid = view.order.id
         for kind, amount in payments:
             value = Decimal(amount * 5 if kind == "points" else amount)
             if kind == "over":
                 value = view.due + 1
             with contextlib.suppress(OrderError):
                 view = orders.pay(oid, Tender("cash" if kind == "over" else kind, str(value), "R"))
-            total = Decimal(view.order["total"])
+            total = view.order.total
             journal = sum(
                 (
                     Decimal(r["total"])
@@ -185,7 +187,7 @@ def test_an_order_due_is_its_total_less_its_journal_payments(
                 ),
                 Decimal(0),
             )
-            assert view.due == total - journal == Decimal(view.order["amount_due"])
+            assert view.due == total - journal == view.order.amount_due
             assert view.due >= 0
         if end == "complete":
             view = orders.complete(oid, Tender("cash", str(view.due)) if view.due else None)

@@ -187,8 +187,8 @@ def test_a_supervisor_cancels_a_waiting_job_audited(backend: Backend, store: Sto
     assert queue.cancel(job_id, store.supervisor, "customer left") == "Receipt L1-000001"
     assert queue.waiting() == 0 and queue.pending() == []
     (row,) = backend.store.audit_trail("print_job", job_id)
-    assert row["action"] == "print_job_cancelled" and row["employee_id"] == store.supervisor.id
-    assert '"reason": "customer left"' in row["changes"]
+    assert row.action == "print_job_cancelled" and row.employee_id == store.supervisor.id
+    assert '"reason": "customer left"' in row.changes
     with pytest.raises(PrintQueueError, match="cannot be cancelled: it is cancelled"):
         queue.cancel(job_id, store.supervisor)
 
@@ -250,8 +250,8 @@ def test_a_drawer_pulse_is_never_replayed(backend: Backend, store: Store, ops: l
 
     DrawerService(backend, drawer).recover()
     rows = backend.drawer.for_lane("L1")[start:]
-    assert all(r["state"] in ("opened", "not_opened", "unknown") for r in rows)
-    assert drawer.pulses == sum(1 for r in rows if r["state"] == "opened")
+    assert all(r.state in ("opened", "not_opened", "unknown") for r in rows)
+    assert drawer.pulses == sum(1 for r in rows if r.state == "opened")
 
 
 def test_no_sale_needs_the_role_or_its_approval(backend: Backend, store: Store) -> None:
@@ -268,7 +268,7 @@ def test_no_sale_needs_the_role_or_its_approval(backend: Backend, store: Store) 
     result = service.no_sale(store.cashier, approver=store.supervisor, reason=" float ")
     assert result.opened and drawer.pulses == 1
     (opening,) = backend.drawer.for_lane("L1")
-    assert (opening["note"], opening["approved_by"]) == ("float", store.supervisor.id)
+    assert (opening.note, opening.approved_by) == ("float", store.supervisor.id)
 
 
 def test_no_sale_role_comes_from_the_config(db_path: Any, clock: Clock, store: Store) -> None:
@@ -339,7 +339,7 @@ def test_the_drawers_openings_are_a_journal_nobody_rewrites(
         "UPDATE drawer_openings SET note = 'nothing' WHERE id = ?",
     ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute(sql, [first["id"]])
+            conn.execute(sql, [first.id])
     assert backend.drawer.for_lane("L1") == [first, second]
 
     result = cli_runner_invoke(CliRunner(), ["--db", str(db_path), "journal", "drawer"])
@@ -347,7 +347,7 @@ def test_the_drawers_openings_are_a_journal_nobody_rewrites(
     newest, oldest = result.output.splitlines()
     # The no-sale took a number in the journal too (a record of the shift): the sale's own.
     number = f"sale L1-{int(done.sale['sale_number']):06d}"
-    assert f"#{second['id']}" in newest and number in newest
+    assert f"#{second.id}" in newest and number in newest
     assert "Cass Cashier · not opened (drawer): Cash drawer on seam not reachable" in newest
     assert 'no sale "float" · Cass Cashier, approved by Sue Supervisor · opened (drawer)' in oldest
 

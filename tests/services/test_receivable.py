@@ -89,8 +89,8 @@ def test_manual_cover_charge_examples_posted_once(
         if expected[sales] is None:
             assert entries == [], sales
         else:
-            assert [(e["amount"], e["reference"]) for e in entries] == [
-                (expected[sales], "SUB CLUB 2026-11-01")
+            assert [(e.amount, e.reference) for e in entries] == [
+                (Decimal(str(expected[sales])), "SUB CLUB 2026-11-01")
             ]
     again = cli_runner_invoke(
         runner, ["--db", str(db_path), "receivable", "subscriptions", "--on", "2026-11-25T10:00"]
@@ -147,7 +147,7 @@ def test_service_charge_on_past_due_and_not_twice(backend: Backend, db_path: Pat
     assert result.exit_code == 0 and "1 posted" in result.output
     entries = backend.ledgers.receivable_entries(cid)
     # 600 still open, 18% a year, 30 days past due: 600 * 0.18 * 30 / 365 = 8.876... -> 8.88
-    assert (entries[-1]["entry_type"], entries[-1]["amount"]) == ("service_charge", "8.88")
+    assert (entries[-1].entry_type, entries[-1].amount) == ("service_charge", Decimal("8.88"))
     svc = ReceivableService(backend)
     assert svc.post_service_charges(dt.date(2026, 11, 24))[0].posted is False
     # A month later only the days since the last service charge are charged.
@@ -234,8 +234,8 @@ def test_subscriptions_post_or_report_every_demo_member(demo: Backend, db_path: 
         (entry,) = demo.ledgers.receivable_entries(cid)
         days = int(subscribed[cid]["grace_period_days"])
         # Statements at month end (no statement day set): 31 March + the grace days.
-        assert entry["due_date"] == (dt.date(2026, 3, 31) + dt.timedelta(days=days)).isoformat()
-    references = [e["reference"] or "" for e in demo.ledgers.receivable_entries(broken)]
+        assert entry.due_date == (dt.date(2026, 3, 31) + dt.timedelta(days=days)).isoformat()
+    references = [e.reference or "" for e in demo.ledgers.receivable_entries(broken)]
     assert not any(r.startswith("SUB") for r in references)
 
 
@@ -261,8 +261,8 @@ def test_every_chargeable_demo_customer_is_charged_at_the_lane(demo: Backend) ->
         co.add_account(str(co.remaining()), pin="4321", reference="PO-1", approver=supervisor)
         co.commit()
         (entry,) = [
-            e for e in demo.ledgers.receivable_entries(int(row["id"])) if e["reference"] == "PO-1"
+            e for e in demo.ledgers.receivable_entries(int(row["id"])) if e.reference == "PO-1"
         ]
         if row["grace_period_type"] == "statement_date":
             due = dt.date(2026, 3, 31) + dt.timedelta(days=int(row["grace_period_days"]))
-            assert entry["due_date"] == due.isoformat()
+            assert entry.due_date == due.isoformat()

@@ -53,7 +53,7 @@ def _taxes(backend: Backend, sale_id: int) -> dict[str, str]:
 
 
 def _points(backend: Backend, customer_id: int) -> list[tuple[str, Decimal]]:
-    return [(e["entry_type"], D(e["points"])) for e in backend.ledgers.points_entries(customer_id)]
+    return [(e.entry_type, e.points) for e in backend.ledgers.points_entries(customer_id)]
 
 
 # -- refunds are what was paid -------------------------------------------------------------------
@@ -194,10 +194,10 @@ def test_points_below_zero_need_a_supervisor_under_the_supervisor_policy(
     audit = [
         a
         for a in backend.store.audit_trail("sale", int(done.sale["id"]))
-        if a["action"] == "points_below_zero"
+        if a.action == "points_below_zero"
     ]
-    assert len(audit) == 1 and audit[0]["employee_id"] == store.cashier.id
-    assert json.loads(audit[0]["changes"])["approved_by"] == store.supervisor.id
+    assert len(audit) == 1 and audit[0].employee_id == store.cashier.id
+    assert json.loads(audit[0].changes)["approved_by"] == store.supervisor.id
 
 
 def test_demo_sales_store_their_points_base_and_a_line_takes_back_only_its_share(
@@ -257,12 +257,12 @@ def test_an_account_refund_lowers_the_balance_with_its_ledger_row(
     done = ret.commit()
     assert done.sale["total"] == "-369.40"  # not 343.92 in cash
     rows = backend.ledgers.receivable_entries(store.trade)
-    assert [(r["entry_type"], r["amount"], r["sale_id"]) for r in rows] == [
-        ("charge", "369.40", sale.sale["id"]),
-        ("return", "-369.40", done.sale["id"]),
+    assert [(r.entry_type, r.amount, r.sale_id) for r in rows] == [
+        ("charge", D("369.40"), sale.sale["id"]),
+        ("return", D("-369.40"), done.sale["id"]),
     ]
     balance = backend.customers.receivable_balance(store.trade)
-    assert balance == sum(D(r["amount"]) for r in rows) == 0
+    assert balance == sum(D(r.amount) for r in rows) == 0
     account = backend.customers.get(store.trade)["account_number"]  # type: ignore[index]
     shown = cli_runner_invoke(
         CliRunner(), ["--db", str(db_path), "receivable", "show", str(account)]
@@ -310,10 +310,10 @@ def test_a_points_sale_refunded_in_cash_needs_a_supervisor_and_is_audited(
     audit = [
         a
         for a in backend.store.audit_trail("sale", int(done.sale["id"]))
-        if a["action"] == "refund_rerouted"
+        if a.action == "refund_rerouted"
     ]
     assert len(audit) == 1
-    changes = json.loads(audit[0]["changes"])
+    changes = json.loads(audit[0].changes)
     assert changes["approved_by"] == store.supervisor.id
     assert changes["original_sale_id"] == sale.sale["id"] and changes["amount"] == "-200.00"
 
@@ -372,8 +372,8 @@ def test_a_supervisor_approved_charge_records_the_approver_beside_the_cashier(
     co.add_account(co.remaining(), pin="4321", approver=store.supervisor)
     co.commit()
     entry = backend.ledgers.receivable_entries(store.trade)[-1]
-    assert entry["employee_id"] == store.cashier.id
-    assert entry["approved_by"] == store.supervisor.id
+    assert entry.employee_id == store.cashier.id
+    assert entry.approved_by == store.supervisor.id
     account = backend.customers.get(store.trade)["account_number"]  # type: ignore[index]
     shown = cli_runner_invoke(
         CliRunner(), ["--db", str(db_path), "receivable", "show", str(account)]

@@ -107,7 +107,7 @@ def test_a_lane_has_one_shift_open_and_two_lanes_never_share_one(
     lane2 = lane_backend(db_path, "L2", now=backend.now)  # opens L2's own shift
     try:
         one, two = backend.shifts.open_for("L1"), lane2.shifts.open_for("L2")
-        assert one is not None and two is not None and one["id"] != two["id"]
+        assert one is not None and two is not None and one.id != two.id
         cash_sale(lane2, store.cashier)
         x1 = ShiftService(backend).x_report(store.cashier).data["figures"]
         assert x1["sales"] == 0, "lane L2's sale is not in lane L1's shift"
@@ -145,7 +145,7 @@ def test_the_whole_shift_x_and_z_equal_the_journal(backend: Backend, store: Stor
     assert b.db.execute("SELECT count(*) FROM sales").fetchone()[0] == before, "X changes nothing"
     shift = b.shifts.open_for("L1")
     assert shift is not None
-    sums = journal_sums(b, "L1", int(shift["after_sale_number"]))
+    sums = journal_sums(b, "L1", shift.after_sale_number)
     assert D(x["sales_total"]) == sums["sales_total"] == D("1315.00")
     assert D(x["returns_total"]) == sums["returns_total"] == D("105.00")
     assert D(x["tenders"]["card"]) == sums["card"] == D("1020.00")
@@ -202,10 +202,10 @@ def test_a_z_that_does_not_add_up_is_named_by_verify(backend: Backend, store: St
     svc.open(store.cashier, count(backend, "100"))
     cash_sale(backend, store.cashier)
     # A Z written past the service (its seal holds): its grand total restarts at zero.
-    (shift,) = [s for s in backend.shifts.listed(lane_id="L1") if s["status"] == "open"]
+    (shift,) = [s for s in backend.shifts.listed(lane_id="L1") if s.status == "open"]
     body = {
         "z_number": 2,
-        "after_sale_number": shift["after_sale_number"],
+        "after_sale_number": shift.after_sale_number,
         "previous_grand_total": "0",
         "grand_total": "105.00",
         "figures": {"sales_total": "105.00"},
@@ -320,12 +320,12 @@ def test_another_lanes_shift_closes_only_by_a_supervisor_in_the_back_office(
         assert shift1 is not None
         svc2 = ShiftService(lane2)
         with pytest.raises(CheckoutError, match="belongs to lane L1") as info:
-            svc2.close(store.cashier, count(lane2, "100"), shift_id=int(shift1["id"]))
+            svc2.close(store.cashier, count(lane2, "100"), shift_id=int(shift1.id))
         assert info.value.code == "OTHER_LANE"
         with pytest.raises(CheckoutError, match="belongs to lane L1"):
-            svc2.close(store.supervisor, count(lane2, "100"), shift_id=int(shift1["id"]))
+            svc2.close(store.supervisor, count(lane2, "100"), shift_id=int(shift1.id))
         z = svc2.close(
-            store.supervisor, count(lane2, "100"), shift_id=int(shift1["id"]), back_office=True
+            store.supervisor, count(lane2, "100"), shift_id=int(shift1.id), back_office=True
         )
         zrow = lane2.journal.get(int(z.sale_id or 0))
         assert zrow is not None and zrow["lane_id"] == "L1", "sealed on lane L1's chain"

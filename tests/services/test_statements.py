@@ -174,7 +174,7 @@ def test_a_charge_after_the_run_is_on_the_next_statement_and_due_from_it(
     clock.current = dt.datetime(2026, 11, 30, 18, 0)  # same day, after the run
     _charge(backend, store, grace)
     entries = backend.ledgers.receivable_entries(grace)
-    assert [e["due_date"] for e in entries] == ["2026-12-10", "2027-01-10"]
+    assert [e.due_date for e in entries] == ["2026-12-10", "2027-01-10"]
     clock.current = dt.datetime(2027, 1, 2, 9, 0)
     report = StatementRun(backend).run(DEC_31)
     (line,) = [x for x in report.lines if x.customer_id == grace]
@@ -185,7 +185,7 @@ def test_a_charge_after_the_run_is_on_the_next_statement_and_due_from_it(
     )
     assert line.due_date == "2027-01-10"
     billed = StatementRepository(backend.db).entries(line.statement_id)
-    assert [e["id"] for e in billed] == [entries[1]["id"]], "each entry on one statement"
+    assert [e.id for e in billed] == [entries[1].id], "each entry on one statement"
 
 
 FAULT_POINTS = ["service charges posted", "statement 1", "statement 2", "before commit"]
@@ -373,7 +373,7 @@ def test_every_statement_balance_is_the_sum_of_the_entries_it_billed(
                 run = StatementRun(b)
                 day = run.default_date()
                 last = StatementRepository(b.db).last_run()
-                if last is None or day.isoformat() >= last["statement_date"]:
+                if last is None or day.isoformat() >= last.statement_date:
                     run.run(day)
                     month_end = day
         repo = StatementRepository(b.db)
@@ -381,15 +381,13 @@ def test_every_statement_balance_is_the_sum_of_the_entries_it_billed(
         assert len(billed) == len(set(billed))
         last = repo.last_run()
         if last is not None:
-            unbilled = repo.unbilled_entries(str(last["statement_date"]))
+            unbilled = repo.unbilled_entries(last.statement_date)
             assert unbilled == []
         for cid in people:
             total = Decimal(0)
             for statement in repo.for_customer(cid):
-                total += sum(
-                    (Decimal(e["amount"]) for e in repo.entries(int(statement["id"]))), Decimal(0)
-                )
-                assert Decimal(statement["closing_balance"]) == total
+                total += sum((e.amount for e in repo.entries(statement.id)), Decimal(0))
+                assert statement.closing_balance == total
         assert month_end
     finally:
         b.close()

@@ -157,7 +157,7 @@ def test_voiding_a_sale_with_tenders_says_what_to_give_back(backend: Backend, st
     )
     assert backend.open_sales.get(open_id) is None and co.cart.tenders == []
     (row,) = backend.store.audit_trail("open_sale", open_id)
-    assert row["action"] == "void_sale" and '"AUTH-7"' in row["changes"]
+    assert row.action == "void_sale" and '"AUTH-7"' in row.changes
 
 
 def _statement_customer(backend: Backend, **fields: object) -> int:
@@ -194,9 +194,9 @@ def test_statement_date_grace_is_due_from_the_store_statement(
     later.commit()
     entries = backend.ledgers.receivable_entries(cid)
     # The 20th passed this month: the next statement is 20 Dec, + 10 days.
-    assert [(e["amount"], e["due_date"]) for e in entries] == [
-        ("105.00", "2026-12-10"),
-        ("5.00", "2026-12-30"),
+    assert [(e.amount, e.due_date) for e in entries] == [
+        (Decimal("105.00"), "2026-12-10"),
+        (Decimal("5.00"), "2026-12-30"),
     ]
 
 

@@ -202,7 +202,8 @@ def test_what_a_database_held_before_the_outbox_is_queued_once(
 def test_orders_and_statement_rows_are_queued_once_per_row_and_an_erasure_too(
     backend: Backend, store: Store
 ) -> None:
-    from pos_tui.services.accounts.orders import OrderService, Tender
+    from pos_tui.services.accounts.order_view import Tender
+    from pos_tui.services.accounts.orders import OrderService
     from pos_tui.services.customers.erasure import ErasureService
 
     before = OutboxRepository(backend.db).last_seq()
@@ -211,12 +212,12 @@ def test_orders_and_statement_rows_are_queued_once_per_row_and_an_erasure_too(
     co.attach_customer(store.bob)
     orders = OrderService(backend, store.cashier)
     opened = orders.open_from_checkout(co, "special", Tender("cash", "10.00"))
-    orders.advance(int(opened.order["id"]))  # the order changes again before any push
-    orders.cancel(int(opened.order["id"]))
+    orders.advance(int(opened.order.id))  # the order changes again before any push
+    orders.cancel(int(opened.order.id))
     rows = backend.db.execute(
         "SELECT entity, ref FROM sync_outbox WHERE kind = 'record' AND seq > ?", [before]
     ).fetchall()
-    assert rows.count(("customer_orders", str(opened.order["id"]))) == 1, "one marker per row"
+    assert rows.count(("customer_orders", str(opened.order.id))) == 1, "one marker per row"
     assert sum(1 for e, _ in rows if e == "customer_order_records") == 2
     account = str(backend.customers.get(store.bob)["account_number"])  # type: ignore[index]
     ErasureService(backend).erase(account, approver=store.supervisor, via="test")

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from click.testing import CliRunner
 
-from pos_tui.services.accounts.orders import OrderService, Tender
+from pos_tui.services.accounts.order_view import Tender
+from pos_tui.services.accounts.orders import OrderService
 from pos_tui.services.accounts.receivable import ReceivableService
 from pos_tui.services.accounts.statements import StatementRun
 from pos_tui.services.accounts.withdrawals import WithdrawalService
@@ -36,7 +37,7 @@ def test_orders_withdrawals_statements_and_approvers_reach_head_office(
     co.add_item("APPLE", "2")
     co.attach_customer(store.anna)
     layaway = orders.open_from_checkout(co, "layaway", Tender("cash", "50.00"))
-    oid = int(layaway.order["id"])
+    oid = int(layaway.order.id)
     orders.pay(oid, Tender("card", "100.00", "AUTH-2"))
     done = orders.complete(oid, Tender("cash", "60.00"))
     assert done.sale is not None
@@ -45,13 +46,13 @@ def test_orders_withdrawals_statements_and_approvers_reach_head_office(
     co.add_item("APPLE")
     co.attach_customer(store.anna)
     special = orders.open_from_checkout(co, "special", Tender("cash", "20.00"))
-    orders.cancel(int(special.order["id"]))
+    orders.cancel(int(special.order.id))
     # A work order left open with a deposit and one payment.
     co = Checkout(a.backend, store.cashier)
     co.add_item("APPLE")
     co.attach_customer(store.bob)
     work = orders.open_from_checkout(co, "work", Tender("cash", "30.00"))
-    orders.pay(int(work.order["id"]), Tender("cash", "5.00"))
+    orders.pay(int(work.order.id), Tender("cash", "5.00"))
     # A charge over the credit hold approved by a supervisor, paid back with more: in credit,
     # so the customer can withdraw cash.
     a.backend.customers.update(store.corp, {"credit_hold": 1, "allow_cash_withdrawal": 1})
@@ -101,7 +102,7 @@ def test_orders_withdrawals_statements_and_approvers_reach_head_office(
         " AND s.sale_number = (r.data->'sale'->>'sale_number')::bigint "
         "WHERE o.entity = 'customer_orders' AND o.data->>'status' = 'pending' GROUP BY 1, 2, 3"
     )
-    assert open_orders == [(work.number, f"A1:{store.bob}", work.order["stage"], Decimal("35.00"))]
+    assert open_orders == [(work.number, f"A1:{store.bob}", work.order.stage, Decimal("35.00"))]
     approver = hq.all(
         "SELECT entry_type, employee_number, approved_by_number FROM hq.receivable_ledger "
         "WHERE approved_by_number IS NOT NULL ORDER BY local_id"

@@ -71,8 +71,8 @@ def test_concurrent_edits_last_writer_per_field_with_every_value_kept(
     # The lane's own audit log says what head office changed.
     trail = a.backend.store.audit_trail("customer", store.anna)
     assert any(
-        t["action"] == "changed_at_head_office"
-        and json.loads(t["changes"])["first_name"] == ["Ann", "Annie"]
+        t.action == "changed_at_head_office"
+        and json.loads(t.changes)["first_name"] == ["Ann", "Annie"]
         for t in trail
     )
 

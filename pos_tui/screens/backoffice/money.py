@@ -68,7 +68,7 @@ class LoyaltyScreen(CustomerPage):
         table = self.query_one("#points", DataTable)
         table.clear()
         for e in view.entries:
-            cells = (str(e["created_at"])[:10], e["entry_type"], e["points"], e["reason"] or "", e["employee_name"] or "", e["sale_id"] or "")  # fmt: skip
+            cells = (str(e.created_at)[:10], e.entry_type, e.points, e.reason or "", e.employee_name or "", e.sale_id or "")  # fmt: skip
             table.add_row(*(safe(c) for c in cells))
         upgrades = self.query_one("#upgrades", DataTable)
         upgrades.clear()
@@ -179,7 +179,7 @@ class AccountScreen(CustomerPage):
         table = self.query_one("#entries", DataTable)
         table.clear()
         for entry, running in view.entries:
-            cells = (str(entry["posted_at"])[:10], ENTRY_LABELS.get(entry["entry_type"], entry["entry_type"]), entry["reference"] or "", entry["amount"], running, entry["due_date"] or "", entry["note"] or "")  # fmt: skip
+            cells = (entry.posted_at[:10], ENTRY_LABELS.get(entry.entry_type, entry.entry_type), entry.reference or "", entry.amount, running, entry.due_date or "", entry.note or "")  # fmt: skip
             table.add_row(*(safe(c) for c in cells))
         table.focus()
 

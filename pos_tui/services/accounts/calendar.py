@@ -19,7 +19,7 @@ from pos_tui.storage.accounts import StatementRepository
 def closed_through(backend: Backend) -> dt.date | None:
     """The date of the last statement run (None: no statements yet)."""
     last = StatementRepository(backend.db).last_run()
-    return dt.date.fromisoformat(last["statement_date"]) if last else None
+    return dt.date.fromisoformat(last.statement_date) if last else None
 
 
 def statement_for_charge(backend: Backend, posted: dt.date, settings: engine.Settings) -> dt.date:

@@ -20,7 +20,7 @@ from pos_tui.hardware.receipt_text import (
 )
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.accounts import OrderRepository, StatementRepository
+from pos_tui.storage.accounts import CustomerOrder, OrderRepository, StatementRepository
 
 # The journal's kinds that print as a slip, and the slip's title.
 SLIP_TITLES = {
@@ -56,8 +56,8 @@ def describe_statement_job(backend: Backend, document: dict[str, Any]) -> str:
     st = StatementRepository(backend.db).get(int(document.get("statement_id", 0)))
     if st is None:
         return "(no such statement)"
-    customer = backend.customers.get(int(st["customer_id"])) or {}
-    return f"{st['statement_date']} account {customer.get('account_number', '?')}"
+    customer = backend.customers.get(st.customer_id) or {}
+    return f"{st.statement_date} account {customer.get('account_number', '?')}"
 
 
 def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
@@ -86,11 +86,11 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
     if order is not None:
         blocks += [
             Rule(),
-            Columns(ORDER_TYPES.get(str(order["order_type"]), "Order"), str(order["number"])),
+            Columns(ORDER_TYPES.get(order.order_type, "Order"), order.number),
         ]
-        if order["description"]:
-            blocks.append(TextLine(str(order["description"])))
-        blocks.append(Columns("Order total", str(order["total"])))
+        if order.description:
+            blocks.append(TextLine(str(order.description)))
+        blocks.append(Columns("Order total", str(order.total)))
     blocks.append(Rule())
     for tender in children["tenders"]:
         name = TENDERS.get(str(tender["kind"]), str(tender["kind"]))
@@ -117,8 +117,8 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
         ]
         if sale["kind"] == "withdrawal":
             entries = backend.ledgers.receivable_entries(int(customer["id"]))
-            last = max((e["id"] for e in entries if e["sale_id"] == sale_id), default=0)
-            owed = sum((Decimal(e["amount"]) for e in entries if e["id"] <= last), ZERO)
+            last = max((e.id for e in entries if e.sale_id == sale_id), default=0)
+            owed = sum((e.amount for e in entries if e.id <= last), ZERO)
             blocks.append(Columns("Account balance", str(owed), bold=True))
             blocks += [Blank(), TextLine("Signature: " + "_" * 20)]
     blocks += [Blank(), Barcode(reference, symbology="CODE128")]
@@ -127,19 +127,19 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
     return ReceiptDocument(tuple(blocks), title=f"{kind} slip {reference}")
 
 
-def _due_after(backend: Backend, order: dict[str, Any], sale_id: int) -> Decimal:
+def _due_after(backend: Backend, order: CustomerOrder, sale_id: int) -> Decimal:
     """What the order still owed right after this record (a reprint says the same)."""
-    if order["status"] == "cancelled" and any(
+    if order.status == "cancelled" and any(
         int(r["id"]) == sale_id and r["kind"] == "order_cancel"
-        for r in OrderRepository(backend.db).records(int(order["id"]))
+        for r in OrderRepository(backend.db).records(order.id)
     ):
         return ZERO
     paid = sum(
         (
             Decimal(r["total"])
-            for r in OrderRepository(backend.db).records(int(order["id"]))
+            for r in OrderRepository(backend.db).records(order.id)
             if r["kind"] == "order_payment" and int(r["id"]) <= sale_id
         ),
         ZERO,
     )
-    return Decimal(order["total"]) - paid
+    return order.total - paid

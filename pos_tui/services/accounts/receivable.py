@@ -215,24 +215,24 @@ class ReceivableService:
     def _open_items(self, customer_id: int) -> list[engine.OpenItem]:
         """Charges still unpaid, oldest first (payments and credits settle the oldest first)."""
         entries = self.b.ledgers.receivable_entries(customer_id)
-        credit = -sum((Decimal(e["amount"]) for e in entries if Decimal(e["amount"]) < 0), ZERO)
+        credit = -sum((e.amount for e in entries if e.amount < 0), ZERO)
         last_service = max(
-            (e["posted_at"][:10] for e in entries if e["entry_type"] == "service_charge"),
+            (e.posted_at[:10] for e in entries if e.entry_type == "service_charge"),
             default=None,
         )
         items: list[engine.OpenItem] = []
         for e in sorted(
-            (e for e in entries if Decimal(e["amount"]) > 0),
-            key=lambda e: (e["due_date"] or e["posted_at"][:10], e["id"]),
+            (e for e in entries if e.amount > 0),
+            key=lambda e: (e.due_date or e.posted_at[:10], e.id),
         ):
-            amount = Decimal(e["amount"])
+            amount = e.amount
             settled = min(amount, credit)
             credit -= settled
             left = amount - settled
             # No charge on a charge: service charges settle with payments but earn none.
-            if left <= 0 or e["entry_type"] == "service_charge":
+            if left <= 0 or e.entry_type == "service_charge":
                 continue
-            due = dt.date.fromisoformat(e["due_date"] or e["posted_at"][:10])
+            due = dt.date.fromisoformat(e.due_date or e.posted_at[:10])
             if last_service and dt.date.fromisoformat(last_service) > due:
                 due = dt.date.fromisoformat(last_service)
             items.append(engine.OpenItem(amount=left, due=due))

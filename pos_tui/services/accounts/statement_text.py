@@ -44,36 +44,36 @@ def statement_lines(backend: Backend, statement_id: int, width: int) -> list[str
     st = repo.get(statement_id)
     if st is None:
         raise KeyError(f"no statement {statement_id}")
-    customer = backend.customers.get(int(st["customer_id"])) or {}
+    customer = backend.customers.get(st.customer_id) or {}
     rule = "-" * width
     out = [
         "STATEMENT OF ACCOUNT".center(width).rstrip(),
-        pair("Statement date", str(st["statement_date"]), width),
+        pair("Statement date", st.statement_date, width),
         pair("Account", plain(customer.get("account_number", "")), width),
     ]
     out.append(plain(display_name(customer)) if customer else "")
     out += [plain(line) for line in billing_address(backend, customer)] if customer else []
-    out += [rule, pair("Balance brought forward", str(st["opening_balance"]), width)]
+    out += [rule, pair("Balance brought forward", str(st.opening_balance), width)]
     entries = repo.entries(statement_id)
     for e in entries:
-        label = ENTRY_LABELS.get(str(e["entry_type"]), str(e["entry_type"]))
-        left = f"{str(e['posted_at'])[:10]} {label}"
-        if e["reference"]:
-            left += f" {plain(e['reference'])}"
-        out.append(pair(left, str(e["amount"]), width))
-        if e["due_date"] and Decimal(e["amount"]) > 0:
-            out.append(f"{'':11}due {e['due_date']}"[:width])
+        label = ENTRY_LABELS.get(e.entry_type, e.entry_type)
+        left = f"{e.posted_at[:10]} {label}"
+        if e.reference:
+            left += f" {plain(e.reference)}"
+        out.append(pair(left, str(e.amount), width))
+        if e.due_date and e.amount > 0:
+            out.append(f"{'':11}due {e.due_date}"[:width])
     if not entries:
         out.append("No entries in this period.")
-    closing = Decimal(st["closing_balance"])
+    closing = st.closing_balance
     out += [
         rule,
-        pair("Charges", str(st["charges"]), width),
-        pair("Payments and credits", str(st["credits"]), width),
+        pair("Charges", str(st.charges), width),
+        pair("Payments and credits", str(st.credits), width),
         pair("BALANCE DUE" if closing >= 0 else "IN CREDIT", str(abs(closing)), width),
     ]
-    if closing > 0 and st["due_date"]:
-        out.append(f"Please pay {closing} by {st['due_date']}"[:width])
+    if closing > 0 and st.due_date:
+        out.append(f"Please pay {closing} by {st.due_date}"[:width])
     if customer:
         limit = Decimal(customer.get("credit_limit") or 0)
         if limit > 0:

@@ -32,8 +32,9 @@ from pos_tui.services.accounts.statement_text import statement_lines
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.accounts import StatementRepository
+from pos_tui.storage.accounts import Statement, StatementRepository
 from pos_tui.storage.db import write
+from pos_tui.storage.ledgers import ReceivableEntry
 from pos_tui.storage.rows import Row
 from pos_tui.text import plain
 
@@ -128,9 +129,9 @@ class StatementRun:
                 f"the statement dates around it are {before} and {after}"
             )
         last = self.repo.last_run()
-        if last is not None and as_of.isoformat() < str(last["statement_date"]):
+        if last is not None and as_of.isoformat() < last.statement_date:
             raise StatementError(
-                f"A statement run for {as_of} is before the last run ({last['statement_date']}): "
+                f"A statement run for {as_of} is before the last run ({last.statement_date}): "
                 "statements only go forward"
             )
 
@@ -151,7 +152,7 @@ class StatementRun:
             run_id, postings = self._close(as_of, employee_id=employee_id, via=via)
             new = True
         else:
-            run_id, new = int(existing["id"]), False
+            run_id, new = existing.id, False
         report = RunReport(as_of, run_id, new, self._lines(run_id), postings)
         if deliver:
             self.deliver(run_id, report)
@@ -207,12 +208,12 @@ class StatementRun:
             self.checkpoint("before commit")
         return run_id, postings
 
-    def _to_state(self, as_of: dt.date) -> list[tuple[int, list[Row], Decimal]]:
+    def _to_state(self, as_of: dt.date) -> list[tuple[int, list[ReceivableEntry], Decimal]]:
         """(customer, entries of the period, balance brought forward) for each customer with
         entries not billed yet or a balance carried from their last statement."""
-        by_customer: dict[int, list[Row]] = {}
+        by_customer: dict[int, list[ReceivableEntry]] = {}
         for entry in self.repo.unbilled_entries(as_of.isoformat()):
-            by_customer.setdefault(int(entry["customer_id"]), []).append(entry)
+            by_customer.setdefault(entry.customer_id, []).append(entry)
         carried = self._closing_balances()
         ids = sorted(set(by_customer) | {c for c, bal in carried.items() if bal != 0})
         return [(c, by_customer.get(c, []), carried.get(c, ZERO)) for c in ids]
@@ -225,14 +226,14 @@ class StatementRun:
         run_id: int,
         as_of: dt.date,
         customer_id: int,
-        entries: list[Row],
+        entries: list[ReceivableEntry],
         opening: Decimal,
         at: str,
     ) -> int:
         b = self.b
         customer = b.customers.get(customer_id)
         assert customer is not None
-        amounts = [Decimal(e["amount"]) for e in entries]
+        amounts = [e.amount for e in entries]
         charges = sum((a for a in amounts if a > 0), ZERO)
         credits = sum((a for a in amounts if a < 0), ZERO)
         unit = Decimal(1).scaleb(-b.settings.currency.minor_unit)
@@ -263,7 +264,7 @@ class StatementRun:
                 "email_to": email_to,
                 "email_error": email_error,
             },
-            [int(e["id"]) for e in entries],
+            [e.id for e in entries],
         )
         if hard == "queued":
             job = b.print_jobs.add(
@@ -285,37 +286,37 @@ class StatementRun:
         entries = [
             e
             for e in self.b.ledgers.receivable_entries(int(customer["id"]))
-            if str(e["posted_at"])[:10] <= as_of.isoformat()
+            if e.posted_at[:10] <= as_of.isoformat()
         ]
-        credit = -sum((Decimal(e["amount"]) for e in entries if Decimal(e["amount"]) < 0), ZERO)
+        credit = -sum((e.amount for e in entries if e.amount < 0), ZERO)
         for e in entries:
-            amount = Decimal(e["amount"])
+            amount = e.amount
             if amount <= 0:
                 continue
             settled = min(amount, credit)
             credit -= settled
             if amount > settled:
-                return str(e["due_date"] or str(e["posted_at"])[:10])
+                return str(e.due_date or e.posted_at[:10])
         return None
 
     def _lines(self, run_id: int) -> list[StatementLine]:
         out = []
         for st in self.repo.of_run(run_id):
-            row = self.b.customers.get(int(st["customer_id"])) or {}
+            row = self.b.customers.get(st.customer_id) or {}
             out.append(
                 StatementLine(
-                    statement_id=int(st["id"]),
-                    customer_id=int(st["customer_id"]),
+                    statement_id=st.id,
+                    customer_id=st.customer_id,
                     account=str(row.get("account_number", "")),
                     name=display_name(row) if row else "?",
-                    opening=Decimal(st["opening_balance"]),
-                    charges=Decimal(st["charges"]),
-                    credits=Decimal(st["credits"]),
-                    closing=Decimal(st["closing_balance"]),
-                    due_date=st["due_date"],
-                    print_status=str(st["print_status"]),
-                    email_status=str(st["email_status"]),
-                    note=str(st["email_error"] or ""),
+                    opening=st.opening_balance,
+                    charges=st.charges,
+                    credits=st.credits,
+                    closing=st.closing_balance,
+                    due_date=st.due_date,
+                    print_status=st.print_status,
+                    email_status=st.email_status,
+                    note=str(st.email_error or ""),
                 )
             )
         return out
@@ -327,9 +328,9 @@ class StatementRun:
         report = report or RunReport(dt.date.min, run_id, False, self._lines(run_id))
         pending = self.repo.pending_deliveries(run_id)
         for st in pending:
-            if st["print_status"] == "pending":
+            if st.print_status == "pending":
                 self._write_file(st, report)
-        mails = [st for st in pending if st["email_status"] == "pending"]
+        mails = [st for st in pending if st.email_status == "pending"]
         if mails:
             with SmtpMailer(self.b.settings.smtp) as mailer:
                 for st in mails:
@@ -339,11 +340,11 @@ class StatementRun:
         report.lines[:] = refreshed
         return report
 
-    def _write_file(self, st: Row, report: RunReport) -> None:
-        customer = self.b.customers.get(int(st["customer_id"])) or {}
-        folder = self.b.settings.statements_dir() / str(st["statement_date"])
-        path = folder / f"{_safe_name(str(customer.get('account_number', st['customer_id'])))}.txt"
-        text = "\n".join(self.text(int(st["id"]), self.b.settings.statements.width)) + "\n"
+    def _write_file(self, st: Statement, report: RunReport) -> None:
+        customer = self.b.customers.get(st.customer_id) or {}
+        folder = self.b.settings.statements_dir() / st.statement_date
+        path = folder / f"{_safe_name(str(customer.get('account_number', st.customer_id)))}.txt"
+        text = "\n".join(self.text(st.id, self.b.settings.statements.width)) + "\n"
         try:
             folder.mkdir(parents=True, exist_ok=True)
             temp = path.with_suffix(".tmp")
@@ -352,24 +353,24 @@ class StatementRun:
         except OSError as exc:
             report.problems.append(f"statement file {path} not written: {exc.strerror or exc}")
             return
-        self.repo.set_delivery(int(st["id"]), print_status="written", print_file=str(path))
+        self.repo.set_delivery(st.id, print_status="written", print_file=str(path))
         report.delivered.append(f"written {path}")
 
-    def _send(self, mailer: SmtpMailer, st: Row, report: RunReport) -> bool:
+    def _send(self, mailer: SmtpMailer, st: Statement, report: RunReport) -> bool:
         """Send one statement; False when the server cannot take more now (stop trying)."""
         b = self.b
-        customer = b.customers.get(int(st["customer_id"])) or {}
+        customer = b.customers.get(st.customer_id) or {}
         name = plain(display_name(customer)) if customer else ""
         store = b.settings.receipt.header[0] if b.settings.receipt.header else "pos-tui"
         sender = b.settings.smtp.sender or f"statements@{b.settings.lane.store_id.lower()}.invalid"
         try:
-            to = recipient(st["email_to"])
+            to = recipient(st.email_to)
             msg = message(
                 sender=sender,
                 to=to,
-                subject=f"Statement of account {st['statement_date']} · {plain(store)}",
+                subject=f"Statement of account {st.statement_date} · {plain(store)}",
                 body=f"Dear {name},\n\nyour statement of account is below.\n\n"
-                + "\n".join(self.text(int(st["id"]), b.settings.statements.width))
+                + "\n".join(self.text(st.id, b.settings.statements.width))
                 + f"\n\n{plain(store)}\n",
                 at=b.now().astimezone(),
             )
@@ -377,7 +378,7 @@ class StatementRun:
         except MailError as exc:
             final = exc.permanent
             self.repo.set_delivery(
-                int(st["id"]),
+                st.id,
                 email_status="failed" if final else "pending",
                 email_error=exc.message,
             )
@@ -387,7 +388,7 @@ class StatementRun:
             )
             return final
         self.repo.set_delivery(
-            int(st["id"]), email_status="sent", email_error=None, emailed_at=b.timestamp()
+            st.id, email_status="sent", email_error=None, emailed_at=b.timestamp()
         )
         report.delivered.append(f"e-mailed account {customer.get('account_number', '?')} to {to}")
         return True
@@ -410,10 +411,10 @@ def queue_last_statement(backend: Backend, customer_id: int) -> str:
     backend.print_jobs.add(
         lane_id=backend.settings.lane.id,
         kind="statement",
-        document={"statement_id": int(st["id"])},
+        document={"statement_id": st.id},
         at=backend.timestamp(),
     )
-    return f"Statement of {st['statement_date']} sent to the printer"
+    return f"Statement of {st.statement_date} sent to the printer"
 
 
 def _safe_name(text: str) -> str:

@@ -108,14 +108,10 @@ class DrawerService:
         """The lane's last sale, when it was this employee's and its kick did not open the
         drawer (or was cut off) and the drawer has not opened since."""
         last = self.b.drawer.last(self.lane)
-        if (
-            last is None
-            or last["reason"] != "sale"
-            or last["state"] not in ("not_opened", "unknown")
-        ):
+        if last is None or last.reason != "sale" or last.state not in ("not_opened", "unknown"):
             return None
         sale = self.b.journal.last(self.lane)
-        if sale is None or int(sale["id"]) != last["sale_id"] or last["employee_id"] != employee.id:
+        if sale is None or int(sale["id"]) != last.sale_id or last.employee_id != employee.id:
             return None
         return sale
 

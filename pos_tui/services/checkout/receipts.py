@@ -258,14 +258,14 @@ def _customer_blocks(
             blocks.append(Columns("Points used", _points(-used)))
         elif used < 0:
             blocks.append(Columns("Points given back", _points(-used)))
-        balance = _balance_after(points, "points", sale_id)
+        balance = _balance_after([(e.id, e.sale_id, e.points) for e in points], sale_id)
         blocks.append(Columns("Points balance", _points(balance)))
     receivable = backend.ledgers.receivable_entries(customer_id)
-    charges = [e for e in receivable if e["sale_id"] == sale_id]
+    charges = [e for e in receivable if e.sale_id == sale_id]
     if charges:
-        owed = _balance_after(receivable, "amount", sale_id)
+        owed = _balance_after([(e.id, e.sale_id, e.amount) for e in receivable], sale_id)
         blocks.append(Columns("Account balance", str(owed), bold=True))
-        due = next((e["due_date"] for e in charges if e["due_date"]), None)
+        due = next((e.due_date for e in charges if e.due_date), None)
         if due:
             blocks.append(Columns("Payment due", str(due)))
     if sale["reference"]:
@@ -276,10 +276,11 @@ def _customer_blocks(
     return blocks
 
 
-def _balance_after(entries: list[dict[str, Any]], column: str, sale_id: int) -> Decimal:
-    """A ledger's balance as it stood right after this sale, so a reprint shows the same figure."""
-    last = max((e["id"] for e in entries if e["sale_id"] == sale_id), default=None)
-    return sum((Decimal(e[column]) for e in entries if last is None or e["id"] <= last), ZERO)
+def _balance_after(entries: list[tuple[int, int | None, Decimal]], sale_id: int) -> Decimal:
+    """A ledger's balance as it stood right after this sale, so a reprint shows the same figure
+    (``entries``: each ledger row's id, sale id and amount or points)."""
+    last = max((i for i, sale, _ in entries if sale == sale_id), default=None)
+    return sum((value for i, _, value in entries if last is None or i <= last), ZERO)
 
 
 def _when(iso: str) -> str:

@@ -398,7 +398,7 @@ def _deposit_tenders(b: Backend, sale_id: int, deposit: Decimal) -> list[engine.
     invents nor loses money."""
     order = OrderRepository(b.db).order_of_sale(sale_id)
     payments = (
-        [r for r in OrderRepository(b.db).records(int(order["id"])) if r["kind"] == "order_payment"]
+        [r for r in OrderRepository(b.db).records(order.id) if r["kind"] == "order_payment"]
         if order is not None
         else []
     )
@@ -407,7 +407,7 @@ def _deposit_tenders(b: Backend, sale_id: int, deposit: Decimal) -> list[engine.
     ]
     paid = sum((t.amount for t in tenders), ZERO)
     if paid != deposit:
-        number = order["number"] if order is not None else "its order"
+        number = order.number if order is not None else "its order"
         raise CheckoutError(
             f"The sale's deposit of {deposit} does not match the {paid} paid on {number}: "
             "nothing is refunded until the journal is checked (pos-tui journal verify)",

@@ -69,7 +69,7 @@ class ErasureService:
         done = self.erasures.get(int(row["id"]))
         if done is not None:
             raise ErasureError(
-                f"Customer {row['account_number']} was already erased on {str(done['erased_at'])[:10]}"
+                f"Customer {row['account_number']} was already erased on {str(done.erased_at)[:10]}"
             )
         return row
 
@@ -103,7 +103,7 @@ class ErasureService:
                 )
             orders = OrderRepository(b.db).for_customer(cid, pending_only=True)
             if orders:
-                numbers = ", ".join(str(o["number"]) for o in orders)
+                numbers = ", ".join(o.number for o in orders)
                 raise ErasureError(
                     f"{name} has open orders ({numbers}): complete or cancel them first"
                 )

@@ -18,6 +18,7 @@ from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.customers.visits import Visit, VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import PinState, customer_pin_state
+from pos_tui.storage.ledgers import PointsListing, ReceivableListing
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
 
@@ -84,7 +85,7 @@ class Upgrade:
 @dataclass(frozen=True)
 class LoyaltyView:
     summary: dict[str, Decimal]
-    entries: list[Row]
+    entries: list[PointsListing]
     upgrades: list[Upgrade]
     card_type: str
 
@@ -95,7 +96,7 @@ class AccountView:
 
     customer: Row
     name: str
-    entries: list[tuple[Row, Decimal]]
+    entries: list[tuple[ReceivableListing, Decimal]]
     balance: Decimal
     credit_limit: Decimal
     address: list[str] = field(default_factory=list)
@@ -232,9 +233,9 @@ class HistoryService:
         if row is None:
             raise Refused(f"No customer with id {customer_id}")
         running = ZERO
-        entries: list[tuple[Row, Decimal]] = []
+        entries: list[tuple[ReceivableListing, Decimal]] = []
         for entry in self.b.ledgers.receivable_entries(customer_id):
-            running += Decimal(entry["amount"])
+            running += entry.amount
             entries.append((entry, running))
         return AccountView(
             customer=row,
@@ -272,9 +273,9 @@ class HistoryService:
         ]
         for entry, running in view.entries:
             out.append(
-                f"{entry['posted_at'][:10]:<11}"
-                f"{ENTRY_LABELS.get(str(entry['entry_type']), str(entry['entry_type']))[:15]:<16}"
-                f"{(entry['reference'] or '')[:13]:<14}{entry['amount']:>11}{running!s:>12}"
+                f"{entry.posted_at[:10]:<11}"
+                f"{ENTRY_LABELS.get(entry.entry_type, entry.entry_type)[:15]:<16}"
+                f"{(entry.reference or '')[:13]:<14}{entry.amount:>11}{running!s:>12}"
             )
         if not view.entries:
             out.append("No entries.")

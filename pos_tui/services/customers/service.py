@@ -315,7 +315,7 @@ class CustomerService(CustomerLookup, CustomerRules):
         if erased is not None:
             raise FieldError(
                 given[0] if given else "id",
-                f"This customer was erased on {str(erased['erased_at'])[:10]}: personal details "
+                f"This customer was erased on {str(erased.erased_at)[:10]}: personal details "
                 "cannot be entered again (enrol them as a new customer)",
             )
 

@@ -64,26 +64,26 @@ class AccountPaymentService:
         entries = self.b.ledgers.receivable_entries(customer_id)
         allocated = self.b.shifts.allocated(customer_id)
         explicit = sum((Decimal(a) for parts in allocated.values() for a in parts), ZERO)
-        credit = -sum((Decimal(e["amount"]) for e in entries if Decimal(e["amount"]) < 0), ZERO)
+        credit = -sum((e.amount for e in entries if e.amount < 0), ZERO)
         credit -= explicit
         out: list[OpenCharge] = []
         for e in sorted(
-            (e for e in entries if Decimal(e["amount"]) > 0),
-            key=lambda e: (e["due_date"] or e["posted_at"][:10], e["id"]),
+            (e for e in entries if e.amount > 0),
+            key=lambda e: (e.due_date or e.posted_at[:10], e.id),
         ):
-            amount = Decimal(e["amount"])
-            left = amount - sum((Decimal(a) for a in allocated.get(int(e["id"]), [])), ZERO)
+            amount = e.amount
+            left = amount - sum((Decimal(a) for a in allocated.get(e.id, [])), ZERO)
             settled = min(left, max(credit, ZERO))
             credit -= settled
             left -= settled
             if left > 0:
                 out.append(
                     OpenCharge(
-                        int(e["id"]),
-                        e["posted_at"],
-                        e["due_date"],
-                        e["entry_type"],
-                        e["reference"],
+                        e.id,
+                        e.posted_at,
+                        e.due_date,
+                        e.entry_type,
+                        e.reference,
                         amount,
                         left,
                     )

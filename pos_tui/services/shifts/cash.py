@@ -16,6 +16,7 @@ from pos_tui.services.shifts.counts import money
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.rows import Row
+from pos_tui.storage.shifts import Shift
 
 # Kind -> (what the cashier reads, sign of the cash it moves).
 MOVES = {
@@ -99,7 +100,7 @@ class CashService:
                     "total": str(signed),
                     "reference": reference,
                     "explanation": json.dumps(
-                        {"shift_id": shift["id"], **details}, ensure_ascii=False, sort_keys=True
+                        {"shift_id": shift.id, **details}, ensure_ascii=False, sort_keys=True
                     ),
                 },
                 {"tenders": tenders},
@@ -115,7 +116,7 @@ class CashService:
                 )
         return row
 
-    def _cash_for(self, shift: Row, out: Decimal) -> None:
+    def _cash_for(self, shift: Shift, out: Decimal) -> None:
         from pos_tui.services.shifts.service import ShiftService
 
         expected = ShiftService(self.b).figures(shift).expected_cash

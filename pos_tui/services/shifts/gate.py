@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.rows import Row
+from pos_tui.storage.shifts import Shift
 
 NO_SHIFT = "NO_SHIFT"
 
 
-def open_shift(backend: Backend, lane_id: str | None = None) -> Row:
+def open_shift(backend: Backend, lane_id: str | None = None) -> Shift:
     """The lane's open shift, or a refusal saying none is open."""
     lane = lane_id or backend.settings.lane.id
     row = backend.shifts.open_for(lane)

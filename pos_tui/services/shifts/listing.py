@@ -51,18 +51,18 @@ def shift_rows(
     end = (on + dt.timedelta(days=1)).isoformat() if on else None
     out: list[ShiftRow] = []
     for s in backend.shifts.listed(lane_id=lane_id, start=start, end=end):
-        z: dict[str, Any] = json.loads(s["z_figures"]) if s["z_figures"] else {}
+        z: dict[str, Any] = json.loads(s.z_figures) if s.z_figures else {}
         figures = z.get("figures", {})
         values = {
-            "shift": str(s["id"]),
-            "lane": str(s["lane_id"]),
-            "store": str(s["store_id"]),
-            "status": str(s["status"]),
-            "opened_at": str(s["opened_at"]),
-            "opened_by": str(s["opened_by_name"] or ""),
-            "opening_float": str(s["opening_float"]),
-            "closed_at": str(s["closed_at"] or ""),
-            "closed_by": str(s["closed_by_name"] or ""),
+            "shift": str(s.id),
+            "lane": s.lane_id,
+            "store": s.store_id,
+            "status": s.status,
+            "opened_at": s.opened_at,
+            "opened_by": str(s.opened_by_name or ""),
+            "opening_float": str(s.opening_float),
+            "closed_at": str(s.closed_at or ""),
+            "closed_by": str(s.closed_by_name or ""),
             "z_number": str(z.get("z_number", "")),
             "sales": str(figures.get("sales", "")),
             "net_sales": str(figures.get("net_sales", "")),
@@ -72,7 +72,7 @@ def shift_rows(
             "grand_total": str(z.get("grand_total", "")),
             "approved_by": str(z.get("approved_by") or ""),
         }
-        out.append(ShiftRow(values, int(s["z_sale_id"]) if s["z_sale_id"] else None))
+        out.append(ShiftRow(values, int(s.z_sale_id) if s.z_sale_id else None))
     return out
 
 

@@ -24,6 +24,7 @@ from pos_tui.hardware.receipt_text import (
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.rows import Row
+from pos_tui.storage.shifts import Shift
 
 COPY = "*** COPY ***"
 TENDERS = {
@@ -162,13 +163,13 @@ def report_document(backend: Backend, data: Mapping[str, Any], *, copy: bool) ->
     return document(list(backend.settings.receipt.header), report_lines(data), copy=copy)
 
 
-def float_document(backend: Backend, shift: Row) -> ReceiptDocument:
+def float_document(backend: Backend, shift: Shift) -> ReceiptDocument:
     lines: list[Line] = [
         ("OPENING FLOAT", None),
-        ("Lane / store", f"{shift['lane_id']} / {shift['store_id']}"),
-        ("Shift", str(shift["id"])),
-        ("Opened", _when(shift["opened_at"])),
-        ("Float", _m(shift["opening_float"])),
+        ("Lane / store", f"{shift.lane_id} / {shift.store_id}"),
+        ("Shift", str(shift.id)),
+        ("Opened", _when(shift.opened_at)),
+        ("Float", _m(shift.opening_float)),
     ]
     return document(list(backend.settings.receipt.header), lines, copy=False)
 
@@ -221,8 +222,8 @@ def _payment_lines(backend: Backend, sale: Row) -> list[Line]:
 def _balance_after(backend: Backend, customer_id: int, sale_id: int) -> Decimal:
     """The balance right after this payment (a reprint says what the first slip said)."""
     entries = backend.ledgers.receivable_entries(customer_id)
-    last = max((int(e["id"]) for e in entries if e["sale_id"] == sale_id), default=None)
+    last = max((e.id for e in entries if e.sale_id == sale_id), default=None)
     return sum(
-        (Decimal(e["amount"]) for e in entries if last is None or int(e["id"]) <= last),
+        (e.amount for e in entries if last is None or e.id <= last),
         ZERO,
     )

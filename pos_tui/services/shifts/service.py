@@ -24,6 +24,7 @@ from pos_tui.services.shifts.figures import Figures, shift_figures
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.rows import Row
+from pos_tui.storage.shifts import Shift
 
 VOID_ACTIONS = ("void_sale", "void_line")
 
@@ -32,16 +33,16 @@ VOID_ACTIONS = ("void_sale", "void_line")
 class ShiftState:
     """What the next sign-in is told: the open shift, or the last Z of the lane."""
 
-    open: Row | None
-    last_closed: Row | None
+    open: Shift | None
+    last_closed: Shift | None
 
     def describe(self) -> str:
         if self.open is not None:
             s = self.open
-            return f"Shift {s['id']} is open on lane {s['lane_id']} since {_when(s['opened_at'])}"
+            return f"Shift {s.id} is open on lane {s.lane_id} since {_when(s.opened_at)}"
         if self.last_closed is not None:
             s = self.last_closed
-            return f"Last shift {s['id']} closed {_when(s['closed_at'])}: no shift is open"
+            return f"Last shift {s.id} closed {_when(s.closed_at)}: no shift is open"
         return "No shift is open on this lane"
 
 
@@ -64,7 +65,7 @@ class ShiftService:
         return ShiftState(self.b.shifts.open_for(lane), self.b.shifts.last_closed(lane))
 
     # -- opening -------------------------------------------------------------------------------
-    def open(self, employee: Employee, count: Count, *, slip: bool = True) -> Row:
+    def open(self, employee: Employee, count: Count, *, slip: bool = True) -> Shift:
         """Open this lane's shift with ``count`` as its float; the drawer opens for it with the
         float slip (``slip=False``: a store set up with a shift open, as the demo is)."""
         b, lane = self.b, self.b.settings.lane
@@ -73,8 +74,8 @@ class ShiftService:
             current = b.shifts.open_for(lane.id)
             if current is not None:
                 raise CheckoutError(
-                    f"Shift {current['id']} is already open on lane {lane.id} "
-                    f"(since {_when(current['opened_at'])})",
+                    f"Shift {current.id} is already open on lane {lane.id} "
+                    f"(since {_when(current.opened_at)})",
                     code="SHIFT_OPEN",
                 )
             counts = count.as_json()
@@ -111,13 +112,13 @@ class ShiftService:
         return row
 
     # -- figures -------------------------------------------------------------------------------
-    def figures(self, shift: Row, upto: int | None = None) -> Figures:
+    def figures(self, shift: Shift, upto: int | None = None) -> Figures:
         b = self.b
-        records = b.shifts.records(shift["lane_id"], int(shift["after_sale_number"]), upto)
+        records = b.shifts.records(shift.lane_id, shift.after_sale_number, upto)
         kids = b.journal.children_of([int(r["id"]) for r in records])
-        actions = b.shifts.audit_actions(shift["lane_id"], shift["opened_at"], VOID_ACTIONS)
+        actions = b.shifts.audit_actions(shift.lane_id, shift.opened_at, VOID_ACTIONS)
         return shift_figures(
-            Decimal(shift["opening_float"]),
+            shift.opening_float,
             ((r, kids[int(r["id"])]) for r in records),
             names=b.shifts.employee_names(),
             audit_actions=actions,
@@ -141,18 +142,18 @@ class ShiftService:
     def expected_cash(self) -> Decimal:
         return self.figures(open_shift(self.b)).expected_cash
 
-    def _header(self, shift: Row, employee: Employee, kind: str) -> dict[str, Any]:
+    def _header(self, shift: Shift, employee: Employee, kind: str) -> dict[str, Any]:
         names = self.b.shifts.employee_names()
         return {
             "report": kind,
-            "shift_id": int(shift["id"]),
-            "lane_id": shift["lane_id"],
-            "store_id": shift["store_id"],
-            "opened_at": shift["opened_at"],
-            "opened_by": names.get(int(shift["opened_by"]), ""),
+            "shift_id": shift.id,
+            "lane_id": shift.lane_id,
+            "store_id": shift.store_id,
+            "opened_at": shift.opened_at,
+            "opened_by": names.get(shift.opened_by, ""),
             "at": self.b.timestamp(),
             "by": employee.name,
-            "after_sale_number": int(shift["after_sale_number"]),
+            "after_sale_number": shift.after_sale_number,
         }
 
     # -- closing -------------------------------------------------------------------------------
@@ -173,7 +174,7 @@ class ShiftService:
         b = self.b
         with saved(b.db, failed="The shift was not closed"):
             shift = self._closable(employee, shift_id, back_office)
-            self._nothing_open(shift["lane_id"])
+            self._nothing_open(shift.lane_id)
             figures = self.figures(shift)
             over_short = count.total - figures.expected_cash
             approved = self._approve(over_short, approver)
@@ -182,7 +183,7 @@ class ShiftService:
             self._audit_close(shift, employee, data, approved, back_office)
         return Report("Z", data, int(z["id"]))
 
-    def _closable(self, employee: Employee, shift_id: int | None, back_office: bool) -> Row:
+    def _closable(self, employee: Employee, shift_id: int | None, back_office: bool) -> Shift:
         b, lane = self.b, self.b.settings.lane.id
         if shift_id is None:
             shift = b.shifts.open_for(lane)
@@ -190,7 +191,7 @@ class ShiftService:
                 last = b.shifts.last_closed(lane)
                 if last is not None:
                     raise CheckoutError(
-                        f"Shift {last['id']} is already closed ({_when(last['closed_at'])}): "
+                        f"Shift {last.id} is already closed ({_when(last.closed_at)}): "
                         f"no shift is open on lane {lane}",
                         code="SHIFT_CLOSED",
                     )
@@ -200,14 +201,14 @@ class ShiftService:
         found = b.shifts.get(shift_id)
         if found is None:
             raise CheckoutError(f"There is no shift {shift_id}")
-        if found["status"] != "open":
+        if found.status != "open":
             raise CheckoutError(
-                f"Shift {shift_id} is already closed ({_when(found['closed_at'])})",
+                f"Shift {shift_id} is already closed ({_when(found.closed_at)})",
                 code="SHIFT_CLOSED",
             )
-        if found["lane_id"] != lane and not (back_office and employee.at_least("supervisor")):
+        if found.lane_id != lane and not (back_office and employee.at_least("supervisor")):
             raise CheckoutError(
-                f"Shift {shift_id} belongs to lane {found['lane_id']}: only a supervisor closes "
+                f"Shift {shift_id} belongs to lane {found.lane_id}: only a supervisor closes "
                 "another lane's shift, from the back office",
                 code="OTHER_LANE",
             )
@@ -250,14 +251,14 @@ class ShiftService:
 
     def _z_data(
         self,
-        shift: Row,
+        shift: Shift,
         employee: Employee,
         figures: Figures,
         count: Count,
         over_short: Decimal,
         approved: Employee | None,
     ) -> dict[str, Any]:
-        previous = self.b.shifts.z_records(shift["lane_id"])
+        previous = self.b.shifts.z_records(shift.lane_id)
         last = json.loads(previous[-1]["explanation"]) if previous else {}
         number = int(last.get("z_number", 0)) + 1
         before = Decimal(last.get("grand_total", "0"))
@@ -273,13 +274,13 @@ class ShiftService:
             "approved_by": approved.name if approved else None,
         }
 
-    def _seal(self, shift: Row, employee: Employee, data: dict[str, Any]) -> Row:
+    def _seal(self, shift: Shift, employee: Employee, data: dict[str, Any]) -> Row:
         b = self.b
         at = str(data["at"])
         z = b.journal.append(
             {
-                "lane_id": shift["lane_id"],
-                "store_id": shift["store_id"],
+                "lane_id": shift.lane_id,
+                "store_id": shift.store_id,
                 "kind": "z_report",
                 "employee_id": employee.id,
                 "committed_at": at,
@@ -292,7 +293,7 @@ class ShiftService:
             },
             {},
         )
-        b.shifts.close(int(shift["id"]), closed_at=at, closed_by=employee.id, z_sale_id=z["id"])
+        b.shifts.close(shift.id, closed_at=at, closed_by=employee.id, z_sale_id=z["id"])
         b.print_jobs.add(
             lane_id=b.settings.lane.id,
             kind="receipt",
@@ -304,7 +305,7 @@ class ShiftService:
 
     def _audit_close(
         self,
-        shift: Row,
+        shift: Shift,
         employee: Employee,
         data: Mapping[str, Any],
         approved: Employee | None,
@@ -318,16 +319,16 @@ class ShiftService:
         }
         if approved is not None:
             changes["approved_by"] = approved.id
-        if shift["lane_id"] != self.b.settings.lane.id:
+        if shift.lane_id != self.b.settings.lane.id:
             changes["closed_from_lane"] = self.b.settings.lane.id
         self.b.store.audit(
             at=str(data["at"]),
             entity="shift",
-            entity_id=int(shift["id"]),
+            entity_id=shift.id,
             action="shift_close_back_office" if back_office else "shift_close",
             changes=changes,
             employee_id=employee.id,
-            lane_id=shift["lane_id"],
+            lane_id=shift.lane_id,
         )
 
     # -- Z reports -----------------------------------------------------------------------------
