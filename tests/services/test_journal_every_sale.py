@@ -202,53 +202,73 @@ def test_the_journal_verifies_after_any_run_of_sales(plans: list[dict[str, objec
 
 def _run(b: Backend, lane2: Backend, store: Store, plan: dict[str, object]) -> int:
     """Ring up one planned sale (and what follows it); how many journal records it made."""
-    co = Checkout(b, store.cashier)
-    customer = plan["customer"]
-    try:
-        if customer is not None:
-            co.attach_customer(getattr(store, str(customer)))
-        for sku, qty in plan["items"]:  # type: ignore[attr-defined]
-            co.add_item(sku, str(qty))
-    except CheckoutError:
-        co.cancel()
-        return 0
-    if plan["then"] == "void":
-        co.cancel()
+    co = _ring_up(Checkout(b, store.cashier), store, plan)
+    if co is None:
         return 0
     if plan["then"] == "hold":
         held = co.suspend()
         co = Checkout.resume(lane2, store.supervisor, held)
     try:
-        due = co.remaining()
-        if plan["pay"] == "card":
-            co.add_card(str(due), "AUTH")
-        elif plan["pay"] == "split":
-            co.add_card(str((due / 2).quantize(Decimal("0.01"))), "AUTH")
-        elif plan["pay"] == "points" and customer == "anna":
-            co.add_points("4")
-        elif plan["pay"] == "account" and customer == "corp":
-            co.add_account(str(due), pin="4321", reference="PO-1", approver=store.supervisor)
-        if co.remaining() > 0:
-            co.add_cash(str(co.remaining()))
+        _tender(co, store, plan)
         sale = co.commit().sale
     except CheckoutError:
         co.cancel()
         return 0
     made = 1
     if plan["then"] in ("return_some", "return_all"):
-        ret = Checkout.start_return(b, store.cashier, int(sale["id"]))
-        for line in ret.returnable():
-            left = Decimal(line["returnable"])
-            qty = left if plan["then"] == "return_all" else min(left, Decimal(1))
-            if qty > 0:
-                ret.add_return_line(line["line_no"], str(qty))
-        try:
-            ret.refund_as_paid(card_reference="REFUND-1")  # back the way it was paid
-            ret.commit()
-            made += 1
-        except CheckoutError:
-            ret.cancel()
+        made += _return(b, store, int(sale["id"]), every=plan["then"] == "return_all")
     return made
+
+
+def _ring_up(co: Checkout, store: Store, plan: dict[str, object]) -> Checkout | None:
+    """The plan's customer and items on ``co``; None once the sale is cancelled (refused or
+    voided by the plan)."""
+    try:
+        if plan["customer"] is not None:
+            co.attach_customer(getattr(store, str(plan["customer"])))
+        for sku, qty in plan["items"]:  # type: ignore[attr-defined]
+            co.add_item(sku, str(qty))
+    except CheckoutError:
+        co.cancel()
+        return None
+    if plan["then"] == "void":
+        co.cancel()
+        return None
+    return co
+
+
+def _tender(co: Checkout, store: Store, plan: dict[str, object]) -> None:
+    """Pay as the plan says (points only for anna, on account only for corp), the rest cash."""
+    due = co.remaining()
+    customer = plan["customer"]
+    if plan["pay"] == "card":
+        co.add_card(str(due), "AUTH")
+    elif plan["pay"] == "split":
+        co.add_card(str((due / 2).quantize(Decimal("0.01"))), "AUTH")
+    elif plan["pay"] == "points" and customer == "anna":
+        co.add_points("4")
+    elif plan["pay"] == "account" and customer == "corp":
+        co.add_account(str(due), pin="4321", reference="PO-1", approver=store.supervisor)
+    if co.remaining() > 0:
+        co.add_cash(str(co.remaining()))
+
+
+def _return(b: Backend, store: Store, sale_id: int, *, every: bool) -> int:
+    """Return every unit of the sale (or one of each line), refunded the way it was paid; the
+    journal records it made (0 when the refund is refused)."""
+    ret = Checkout.start_return(b, store.cashier, sale_id)
+    for line in ret.returnable():
+        left = Decimal(line["returnable"])
+        qty = left if every else min(left, Decimal(1))
+        if qty > 0:
+            ret.add_return_line(line["line_no"], str(qty))
+    try:
+        ret.refund_as_paid(card_reference="REFUND-1")  # back the way it was paid
+        ret.commit()
+    except CheckoutError:
+        ret.cancel()
+        return 0
+    return 1
 
 
 def test_journal_verify_after_a_full_shift_on_a_fresh_demo_store(tmp_path: Path) -> None:
