@@ -10,12 +10,22 @@ total is the one before plus the shift's sales.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlite_utils
 
 from pos_tui.engine.money import ZERO, to_decimal
-from pos_tui.storage.rows import Row, all_rows
+from pos_tui.storage.rows import all_as
+
+
+@dataclass(frozen=True, slots=True)
+class ZRecord:
+    """A Z report's journal record: its number in the lane's journal and its sealed body."""
+
+    id: int
+    sale_number: int
+    explanation: str
 
 
 def check_z_reports(
@@ -29,22 +39,27 @@ def check_z_reports(
     )
     number, grand, previous_end = 0, ZERO, 0
     checked = 0
-    for z in all_rows(cur):
+    for z in all_as(ZRecord, cur):
         reason = _problem(db, lane, z, number, grand, previous_end)
         if reason:
-            return checked, (int(z["sale_number"]), int(z["id"]), reason)
-        body = json.loads(z["explanation"])
-        number, grand = int(body["z_number"]), Decimal(body["grand_total"])
-        previous_end = int(z["sale_number"])
+            return checked, (z.sale_number, z.id, reason)
+        body = json.loads(z.explanation)
+        number, grand = int(body["z_number"]), to_decimal(body["grand_total"])
+        previous_end = z.sale_number
         checked += 1
     return checked, None
 
 
 def _problem(
-    db: sqlite_utils.Database, lane: str, z: Row, number: int, grand: Decimal, previous_end: int
+    db: sqlite_utils.Database,
+    lane: str,
+    z: ZRecord,
+    number: int,
+    grand: Decimal,
+    previous_end: int,
 ) -> str | None:
     try:
-        body = json.loads(z["explanation"])
+        body = json.loads(z.explanation)
         z_number = int(body["z_number"])
         after = int(body["after_sale_number"])
         before = to_decimal(body["previous_grand_total"])
@@ -58,7 +73,7 @@ def _problem(
         return f"Z report {z_number}: its shift overlaps the one before"
     if before != grand:
         return f"Z report {z_number}: grand total before {before}, the last Z ended at {grand}"
-    summed = _sales_between(db, lane, after, int(z["sale_number"]))
+    summed = _sales_between(db, lane, after, z.sale_number)
     if sales != summed:
         return (
             f"Z report {z_number}: sales {sales}, the journal records of its shift sum to {summed}"

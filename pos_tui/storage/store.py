@@ -16,7 +16,7 @@ from pos_tui.storage.rows import all_as, insert, table_row
 
 @table_row("audit_log")
 @dataclass(frozen=True, slots=True)
-class AuditEntry:
+class AuditLogEntry:
     id: int
     at: str
     lane_id: str | None
@@ -29,7 +29,7 @@ class AuditEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class AuditListing(AuditEntry):
+class AuditListing(AuditLogEntry):
     """An audit row with the name of the employee who made the change."""
 
     employee_name: str | None

@@ -54,5 +54,5 @@ async def test_erase_from_the_list(app: PosApp, backend: Backend, store: Store) 
     assert bob is not None and bob["first_name"] is None and bob["mobile"] is None
     assert bob["active"] == 0
     trail = backend.store.audit_trail("customer", store.bob)
-    assert trail[-1]["action"] == "erase" and trail[-1]["employee_id"] == store.supervisor.id
-    assert "Jones" not in trail[-1]["changes"]
+    assert trail[-1].action == "erase" and trail[-1].employee_id == store.supervisor.id
+    assert "Jones" not in trail[-1].changes

@@ -72,7 +72,7 @@ def shift_rows(
             "grand_total": str(z.get("grand_total", "")),
             "approved_by": str(z.get("approved_by") or ""),
         }
-        out.append(ShiftRow(values, int(s.z_sale_id) if s.z_sale_id else None))
+        out.append(ShiftRow(values, s.z_sale_id or None))
     return out
 
 
