@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pos_tui.engine.money import to_decimal
 from pos_tui.storage.db import write
 from pos_tui.storage.ledgers import ReceivableEntry
 from pos_tui.storage.rows import Row, all_as, all_rows, insert, insert_many, one_as, table_row
@@ -147,10 +148,10 @@ class StatementRepository:
                 "UPDATE statement_runs SET statements = ? WHERE id = ?", [count, run_id]
             )
 
-    def last_closing_balances(self) -> list[tuple[int, str]]:
-        """(customer id, closing balance text) of each customer's latest statement."""
+    def last_closing_balances(self) -> list[tuple[int, Decimal]]:
+        """(customer id, closing balance) of each customer's latest statement."""
         return [
-            (int(r[0]), str(r[1]))
+            (int(r[0]), to_decimal(r[1]))
             for r in self.db.execute(
                 "SELECT customer_id, closing_balance FROM statements WHERE id IN "
                 "(SELECT max(id) FROM statements GROUP BY customer_id)"

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import sqlite_utils
 
+from pos_tui.engine.money import to_decimal
 from pos_tui.storage.rows import Row, all_rows
 
 
@@ -24,7 +25,7 @@ def points_by_sale(db: sqlite_utils.Database) -> dict[tuple[int, str], Decimal]:
         "SELECT sale_id, entry_type, points FROM loyalty_ledger WHERE sale_id IS NOT NULL"
     )
     for sale_id, kind, points in cur:
-        out[(int(sale_id), str(kind))] += Decimal(points)
+        out[(int(sale_id), str(kind))] += to_decimal(points)
     return dict(out)
 
 
@@ -33,14 +34,14 @@ def receivable_by_sale(db: sqlite_utils.Database) -> dict[int, Decimal]:
     out: dict[int, Decimal] = defaultdict(Decimal)
     cur = db.execute("SELECT sale_id, amount FROM receivable_ledger WHERE sale_id IS NOT NULL")
     for sale_id, amount in cur:
-        out[int(sale_id)] += Decimal(amount)
+        out[int(sale_id)] += to_decimal(amount)
     return dict(out)
 
 
 def points_in_order(db: sqlite_utils.Database) -> Iterator[tuple[int, Decimal]]:
     """(customer id, points) of every loyalty ledger row, in the order they were written."""
     for cid, points in db.execute("SELECT customer_id, points FROM loyalty_ledger ORDER BY id"):
-        yield int(cid), Decimal(points)
+        yield int(cid), to_decimal(points)
 
 
 def all_open_sales(db: sqlite_utils.Database) -> list[Row]:

@@ -89,4 +89,4 @@ def _sales_between(db: sqlite_utils.Database, lane: str, after: int, upto: int) 
         "AND sale_number > ? AND sale_number < ?",
         [lane, after, upto],
     )
-    return sum((Decimal(r[0]) for r in cur.fetchall()), ZERO)
+    return sum((to_decimal(r[0]) for r in cur.fetchall()), ZERO)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import sqlite_utils
 
-from pos_tui.engine.money import ZERO
+from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import all_as, insert, table_row
 
@@ -159,7 +159,7 @@ class LedgerRepository:
             "SELECT entry_type, points FROM loyalty_ledger WHERE customer_id = ?", [customer_id]
         )
         for entry_type, points in cur.fetchall():
-            value = Decimal(points)
+            value = to_decimal(points)
             if entry_type in ("earned", "referral", "reversed"):
                 totals["earned"] += value
             elif entry_type == "used":

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
+from pos_tui.engine.money import to_decimal
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_as, all_rows, insert, one_as, table_row
 
@@ -157,16 +158,16 @@ class ShiftRepository:
                     },
                 )
 
-    def allocated(self, customer_id: int) -> dict[int, list[str]]:
+    def allocated(self, customer_id: int) -> dict[int, list[Decimal]]:
         """Per charge entry of the customer, the amounts allocated to it."""
         cur = self.db.execute(
             "SELECT a.charge_entry_id, a.amount FROM receivable_allocations a "
             "JOIN receivable_ledger r ON r.id = a.charge_entry_id WHERE r.customer_id = ?",
             [customer_id],
         )
-        out: dict[int, list[str]] = {}
+        out: dict[int, list[Decimal]] = {}
         for charge_id, amount in cur.fetchall():
-            out.setdefault(int(charge_id), []).append(str(amount))
+            out.setdefault(int(charge_id), []).append(to_decimal(amount))
         return out
 
     def audit_actions(self, lane_id: str, since: str, actions: Sequence[str]) -> list[str]:

@@ -219,7 +219,7 @@ class StatementRun:
         return [(c, by_customer.get(c, []), carried.get(c, ZERO)) for c in ids]
 
     def _closing_balances(self) -> dict[int, Decimal]:
-        return {cid: Decimal(balance) for cid, balance in self.repo.last_closing_balances()}
+        return dict(self.repo.last_closing_balances())
 
     def _statement(
         self,

@@ -63,7 +63,7 @@ class AccountPaymentService:
         adjustments) settle the oldest first."""
         entries = self.b.ledgers.receivable_entries(customer_id)
         allocated = self.b.shifts.allocated(customer_id)
-        explicit = sum((Decimal(a) for parts in allocated.values() for a in parts), ZERO)
+        explicit = sum((a for parts in allocated.values() for a in parts), ZERO)
         credit = -sum((e.amount for e in entries if e.amount < 0), ZERO)
         credit -= explicit
         out: list[OpenCharge] = []
@@ -72,7 +72,7 @@ class AccountPaymentService:
             key=lambda e: (e.due_date or e.posted_at[:10], e.id),
         ):
             amount = e.amount
-            left = amount - sum((Decimal(a) for a in allocated.get(e.id, [])), ZERO)
+            left = amount - sum(allocated.get(e.id, []), ZERO)
             settled = min(left, max(credit, ZERO))
             credit -= settled
             left -= settled
