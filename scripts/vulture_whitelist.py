@@ -18,6 +18,14 @@ catalog_version
 price_approved_by
 _.price_approved_by
 
+# Columns of whole-table row types (pos_tui/storage, checked against the schema by
+# tests/storage/test_row_types.py): every column is a field, read or not.
+print_job_id
+print_file
+emailed_at
+done_at
+float_counts
+
 # Documented exit codes of `pos-tui customers import` (EXIT_BAD_FILE is the one named in code).
 EXIT_OK
 EXIT_REJECTED

@@ -40,12 +40,10 @@ class Shift:
 
 @dataclass(frozen=True, slots=True)
 class ShiftListing(Shift):
-    """A shift with who opened and closed it and its Z record's number, seal and figures."""
+    """A shift with who opened and closed it and its Z record's sealed figures."""
 
     opened_by_name: str
     closed_by_name: str | None
-    z_sale_number: int | None
-    z_reference: str | None
     z_figures: str | None
 
 
@@ -97,11 +95,10 @@ class ShiftRepository:
         end: str | None = None,
         limit: int = 500,
     ) -> list[ShiftListing]:
-        """Shifts, newest first, with who opened and closed them and the Z record's number and
-        seal: of one lane or all, opened on or after ``start`` and before ``end``."""
+        """Shifts, newest first, with who opened and closed them and the Z record's figures: of
+        one lane or all, opened on or after ``start`` and before ``end``."""
         sql = (
             "SELECT s.*, o.name AS opened_by_name, c.name AS closed_by_name, "
-            "z.sale_number AS z_sale_number, z.reference AS z_reference, "
             "z.explanation AS z_figures "
             "FROM shifts s JOIN employees o ON o.id = s.opened_by "
             "LEFT JOIN employees c ON c.id = s.closed_by "
