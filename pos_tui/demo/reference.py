@@ -188,5 +188,5 @@ def employees(ctx: DemoContext) -> None:
                 }
             )
         else:
-            emp_id = int(found["id"])
+            emp_id = found.id
         ctx.cat.employees[emp.number] = emp_id

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, one
+from pos_tui.storage.rows import Row, all_as, all_rows, one, one_as, table_row
 
 # Tables whose rows carry a unique ``code`` and are listed and edited the same way.
 CODED_TABLES = (
@@ -24,6 +27,32 @@ CODED_TABLES = (
 
 
 CATALOG_VERSION = "catalog_version"
+
+
+@table_row("employees")
+@dataclass(frozen=True, slots=True)
+class EmployeeRow:
+    """An employee as stored, PIN hash included (sign-in checks it; nothing shows it)."""
+
+    id: int
+    number: str
+    name: str
+    role: str
+    pin_hash: str
+    max_discount_percent: Decimal
+    active: int
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeListing:
+    """An employee as the lists show one: everything but the PIN hash."""
+
+    id: int
+    number: str
+    name: str
+    role: str
+    max_discount_percent: Decimal
+    active: int
 
 
 class CatalogRepository:
@@ -204,20 +233,24 @@ class CatalogRepository:
                 )
 
     # -- employees -----------------------------------------------------------------------------
-    def employee_by_number(self, number: str) -> Row | None:
-        return one(
-            self.db.execute("SELECT * FROM employees WHERE number = ? AND active = 1", [number])
+    def employee_by_number(self, number: str) -> EmployeeRow | None:
+        """An active employee by number."""
+        return one_as(
+            EmployeeRow,
+            self.db.execute("SELECT * FROM employees WHERE number = ? AND active = 1", [number]),
         )
 
-    def employees(self) -> list[Row]:
-        """Everyone who may sign in, without their PIN hashes."""
+    def employees(self) -> list[EmployeeListing]:
+        """Everyone who may sign in, without their PIN hashes, by number."""
         cur = self.db.execute(
             "SELECT id, number, name, role, max_discount_percent, active FROM employees ORDER BY number"
         )
-        return all_rows(cur)
+        return all_as(EmployeeListing, cur)
 
-    def employee(self, employee_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM employees WHERE id = ?", [employee_id]))
+    def employee(self, employee_id: int) -> EmployeeRow | None:
+        return one_as(
+            EmployeeRow, self.db.execute("SELECT * FROM employees WHERE id = ?", [employee_id])
+        )
 
     def insert_employee(self, row: Row) -> int:
         # Employees are not reference data a lane caches: no catalog version bump.

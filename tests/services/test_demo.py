@@ -273,9 +273,9 @@ def test_demo_credentials_sign_in(demo: Backend) -> None:
     ]
     for emp in DEMO_EMPLOYEES:
         row = demo.catalog.employee_by_number(emp.number)
-        assert row is not None and row["role"] == emp.role and row["name"] == emp.name
-        assert verify_pin(emp.pin, row["pin_hash"])
-        assert not verify_pin("0000", row["pin_hash"])
+        assert row is not None and row.role == emp.role and row.name == emp.name
+        assert verify_pin(emp.pin, row.pin_hash)
+        assert not verify_pin("0000", row.pin_hash)
 
 
 def test_refuses_a_database_with_customers_unless_forced(tmp_path: Path) -> None:
