@@ -137,7 +137,7 @@ def add_items(ctx: DemoContext, combos: list[_Combo], class_ids: dict[str, int])
             "active": 1,
         }
         row.pop("id", None)
-        if ctx.b.catalog.by_code("items", sku) is None:
+        if ctx.b.catalog.item_by_sku(sku) is None:
             new_rows.append(row)
     if new_rows:
         insert_rows(ctx.b.db, "items", new_rows)

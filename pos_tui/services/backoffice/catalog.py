@@ -60,8 +60,7 @@ class CatalogAdmin:
 
     def rows(self, table: str) -> list[Row]:
         spec = TABLES[table]
-        order = "sku" if table == "items" else "code"
-        rows = self.b.catalog.all(table, order_by=order)
+        rows = self.b.catalog.all(table, order="code")
         refs = {f.name: self.reports.names(f.ref) for f in spec.fields if f.kind == "ref"}
         for row in rows:
             for name, names in refs.items():
@@ -70,7 +69,7 @@ class CatalogAdmin:
         if table == "tax_classes":
             for row in rows:
                 taxes = self.b.catalog.taxes_of_class(int(row["id"]))
-                row["taxes"] = ", ".join(str(t["code"]) for t in taxes)
+                row["taxes"] = ", ".join(t.code for t in taxes)
         if table == "price_lists":
             sizes = self.b.catalog.price_list_sizes()
             for row in rows:
@@ -103,10 +102,10 @@ class CatalogAdmin:
             sub = self.b.catalog.subscription(int(row["id"]))
             values["subscription"] = "1" if sub else "0"
             for name in _SUB_FIELDS:
-                values["sub_" + name] = plain(sub[name]) if sub else values["sub_" + name]
+                values["sub_" + name] = plain(getattr(sub, name)) if sub else values["sub_" + name]
         if table == "tax_classes":
             taxes = self.b.catalog.taxes_of_class(int(row["id"]))
-            values["taxes"] = ",".join(str(t["id"]) for t in sorted(taxes, key=lambda t: t["id"]))
+            values["taxes"] = ",".join(str(t.id) for t in sorted(taxes, key=lambda t: t.id))
         if table == "customer_types":
             for name, value in json.loads(row["defaults"]).items():
                 key = DEFAULT_PREFIX + name
@@ -175,11 +174,11 @@ class CatalogAdmin:
     def _save_class_taxes(self, tax_class_id: int, tax_ids: list[int]) -> dict[str, Any]:
         """Set the taxes of a class; the audit's [old, new] tax codes if they changed."""
         before = self.b.catalog.taxes_of_class(tax_class_id)
-        if sorted(int(t["id"]) for t in before) == tax_ids:
+        if sorted(t.id for t in before) == tax_ids:
             return {}  # unchanged: no catalog version bump, lanes keep their cache
         self.b.catalog.set_tax_class_taxes(tax_class_id, tax_ids)
         after = self.b.catalog.taxes_of_class(tax_class_id)
-        return {"taxes": [[t["code"] for t in before], [t["code"] for t in after]]}
+        return {"taxes": [[t.code for t in before], [t.code for t in after]]}
 
     def _save_card_extras(self, card_type_id: int, extras: dict[str, Any]) -> None:
         self.b.catalog.set_restricted_subgroups(

@@ -232,7 +232,7 @@ class Checkout(ReturnLines, Tenders):
                 f"No item with barcode or SKU {code.strip()!r}", code="UNKNOWN_ITEM"
             )
         line_no = self.cart.next_line_no
-        self.cart.lines.append(CartLine(line_no=line_no, item_id=int(row["id"]), quantity=str(qty)))
+        self.cart.lines.append(CartLine(line_no=line_no, item_id=row.id, quantity=str(qty)))
         self.cart.next_line_no += 1
         return self._changed(refused_if=lambda r: r.line_no == line_no)
 
