@@ -15,10 +15,25 @@ from typing import Any, NoReturn
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert, one
+from pos_tui.storage.rows import Row, all_as, all_rows, insert, one, one_as, table_row
 
 # The counter holding the highest open sale id ever given.
 _LAST_ID = "open_sales.last_id"
+
+
+@table_row("open_sales")
+@dataclass(frozen=True, slots=True)
+class OpenSaleRow:
+    """A sale in progress or held: its cart (``state``, JSON) and who has it where."""
+
+    id: int
+    lane_id: str
+    employee_id: int | None
+    status: str
+    label: str | None
+    state: str
+    started_at: str
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,9 @@ class OpenSaleRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def claim(self, open_sale_id: int, *, lane_id: str, employee_id: int | None, at: str) -> Row:
+    def claim(
+        self, open_sale_id: int, *, lane_id: str, employee_id: int | None, at: str
+    ) -> OpenSaleRow:
         """Take an open sale for ``lane_id``: a held sale of any lane, or one this lane left in
         progress. The sale moves to this lane and employee, in progress.
 
@@ -133,20 +150,23 @@ class OpenSaleRepository:
         )
         return int(top)
 
-    def get(self, open_sale_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM open_sales WHERE id = ?", [open_sale_id]))
+    def get(self, open_sale_id: int) -> OpenSaleRow | None:
+        return one_as(
+            OpenSaleRow, self.db.execute("SELECT * FROM open_sales WHERE id = ?", [open_sale_id])
+        )
 
-    def for_lane(self, lane_id: str, status: str) -> list[Row]:
+    def for_lane(self, lane_id: str, status: str) -> list[OpenSaleRow]:
         cur = self.db.execute(
             "SELECT * FROM open_sales WHERE lane_id = ? AND status = ? ORDER BY updated_at, id",
             [lane_id, status],
         )
-        return all_rows(cur)
+        return all_as(OpenSaleRow, cur)
 
-    def suspended(self) -> list[Row]:
+    def suspended(self) -> list[OpenSaleRow]:
         """Suspended sales of every lane: a sale parked on one lane can be resumed on another."""
-        return all_rows(
-            self.db.execute("SELECT * FROM open_sales WHERE status = 'suspended' ORDER BY id")
+        return all_as(
+            OpenSaleRow,
+            self.db.execute("SELECT * FROM open_sales WHERE status = 'suspended' ORDER BY id"),
         )
 
     def release(self, open_sale_id: int, lane_id: str) -> None:

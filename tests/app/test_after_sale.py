@@ -129,7 +129,7 @@ async def test_hold_and_recall(app: PosApp, backend: Backend) -> None:
         await enter(pilot, "blue jacket")
         assert view(pilot).empty
         held = backend.open_sales.suspended()
-        assert [h["label"] for h in held] == ["blue jacket"]
+        assert [h.label for h in held] == ["blue jacket"]
         await enter(pilot, "BAG")
         await pilot.press("ctrl+g")
         await settle(pilot)

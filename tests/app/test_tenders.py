@@ -271,7 +271,7 @@ async def test_a_card_tender_does_not_outlive_the_voided_lines(
         await enter(pilot, "BAG")
         assert view(pilot).paid == 0 and view(pilot).remaining == Decimal("5.00")
     (row,) = backend.open_sales.for_lane("L1", "in_progress")
-    assert '"tenders": []' in row["state"] and "AUTH-1" not in row["state"]
+    assert '"tenders": []' in row.state and "AUTH-1" not in row.state
 
 
 async def test_voiding_a_sale_with_tenders_says_what_to_give_back(app: PosApp) -> None:

@@ -34,6 +34,7 @@ from pos_tui.services.customers.visits import VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.lane_state import OpenSaleRow
 
 # An audit row of the sale being changed: (action, changes).
 AuditRow = tuple[str, dict[str, Any]]
@@ -98,11 +99,11 @@ class Checkout(ReturnLines, Tenders):
             backend,
             employee,
             inputs=inputs,
-            cart=Cart.from_json(json.loads(row["state"])),
+            cart=Cart.from_json(json.loads(row.state)),
             open_sale_id=open_sale_id,
         )
 
-    def in_progress(self) -> list[dict[str, Any]]:
+    def in_progress(self) -> list[OpenSaleRow]:
         """Sales left in progress on this lane (a crash, a closed SSH session)."""
         return self.b.open_sales.for_lane(self.b.settings.lane.id, "in_progress")
 
