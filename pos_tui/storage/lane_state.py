@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_as, all_rows, insert, one, one_as, table_row
+from pos_tui.storage.rows import all_as, insert, one_as, table_row
 
 # The counter holding the highest open sale id ever given.
 _LAST_ID = "open_sales.last_id"
@@ -188,6 +188,26 @@ class OpenSaleRepository:
         raise OpenSaleTaken(holder)
 
 
+@table_row("print_jobs")
+@dataclass(frozen=True, slots=True)
+class PrintJobRow:
+    """A print job: what to print (``document``, JSON) and how far it got."""
+
+    id: int
+    lane_id: str
+    sale_id: int | None
+    kind: str
+    document: str
+    open_drawer: int
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: str
+    printed_at: str | None
+    late: int
+    started_at: str | None
+
+
 class PrintQueueRepository:
     """Print jobs: ``queued`` -> ``printing`` (an attempt started, written before any byte goes
     out) -> ``printed``; ``failed`` when the job cannot print as written, ``cancelled`` when a
@@ -220,14 +240,14 @@ class PrintQueueRepository:
                 },
             )
 
-    def pending(self, lane_id: str) -> list[Row]:
+    def pending(self, lane_id: str) -> list[PrintJobRow]:
         """This lane's jobs still waiting to print (queued, printing, failed), oldest first."""
         cur = self.db.execute(
             "SELECT * FROM print_jobs WHERE lane_id = ? "
             "AND status IN ('queued', 'printing', 'failed') ORDER BY id",
             [lane_id],
         )
-        return all_rows(cur)
+        return all_as(PrintJobRow, cur)
 
     def cash_tendered(self, sale_id: int) -> bool:
         """Whether a print job of this journal record says cash changed hands (its drawer was
@@ -250,8 +270,10 @@ class PrintQueueRepository:
             ).fetchone()[0]
         )
 
-    def get(self, job_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM print_jobs WHERE id = ?", [job_id]))
+    def get(self, job_id: int) -> PrintJobRow | None:
+        return one_as(
+            PrintJobRow, self.db.execute("SELECT * FROM print_jobs WHERE id = ?", [job_id])
+        )
 
     def recover(self, lane_id: str) -> int:
         """When the lane's printing starts: jobs left ``printing`` by a lane that stopped

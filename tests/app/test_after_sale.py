@@ -52,11 +52,11 @@ async def test_reprint_from_the_sales_list_and_the_last_sale(app: PosApp, backen
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert any("Reprint of sale 2 queued" in n for n in notifications(pilot))
-    reprints = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "reprint"]
+    reprints = [j for j in backend.print_jobs.pending("L1") if j.kind == "reprint"]
     first = backend.journal.by_number("L1", 1)
     second = backend.journal.by_number("L1", 2)
     assert first is not None and second is not None
-    assert [j["sale_id"] for j in reprints] == [first["id"], second["id"]]
+    assert [j.sale_id for j in reprints] == [first["id"], second["id"]]
 
 
 async def test_reprint_hook_can_be_replaced(app: PosApp) -> None:

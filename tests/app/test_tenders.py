@@ -56,7 +56,7 @@ async def test_cash_with_change_commits_and_calls_the_hooks(app: PosApp, backend
     assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
         ("cash", "500.00", "285.00")
     ]
-    assert [j["kind"] for j in backend.print_jobs.pending("L1")] == ["receipt"]
+    assert [j.kind for j in backend.print_jobs.pending("L1")] == ["receipt"]
 
 
 async def test_exact_cash_is_f5_then_enter(app: PosApp, backend: Backend) -> None:

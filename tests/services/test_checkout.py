@@ -32,7 +32,7 @@ def test_cash_sale_commits_everything_at_once(backend: Backend, store: Store) ->
     assert children["tenders"][0]["change_given"] == "285.00"
     assert backend.open_sales.for_lane("L1", "in_progress") == []
     jobs = backend.print_jobs.pending("L1")
-    assert [(j["kind"], j["open_drawer"]) for j in jobs] == [("receipt", 1)]
+    assert [(j.kind, j.open_drawer) for j in jobs] == [("receipt", 1)]
     assert backend.journal.verify() == (1, None)
 
 
@@ -71,7 +71,7 @@ def test_points_earned_referral_and_second_copy(backend: Backend, store: Store) 
     assert Decimal(done.sale["points_earned"]) == 6
     assert backend.customers.loyalty_balance(store.bob) == 6
     assert backend.customers.loyalty_balance(store.anna) == Decimal("100.75")
-    kinds = [j["kind"] for j in backend.print_jobs.pending("L1")]
+    kinds = [j.kind for j in backend.print_jobs.pending("L1")]
     assert kinds == ["receipt", "copy"]
 
 

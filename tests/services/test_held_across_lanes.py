@@ -149,7 +149,7 @@ def _step(world: _World, lane: _Lane, lane_id: str, action: str, pick: int) -> N
             if row is None or (row.status == "in_progress" and row.lane_id != lane_id):
                 # Told which lane has it (or that it is gone), never given it.
                 assert (row is None and exc.code == NO_LONGER_OPEN) or (
-                    exc.code == ON_ANOTHER_LANE and f"lane {row['lane_id']}" in exc.message  # type: ignore[index]
+                    exc.code == ON_ANOTHER_LANE and f"lane {row.lane_id}" in exc.message  # type: ignore[union-attr]
                 ), exc.message
                 return
             raise
