@@ -162,8 +162,8 @@ def price_lists(ctx: DemoContext) -> None:
                 (
                     {
                         "price_list_id": list_id,
-                        "item_id": it["id"],
-                        "price": str(money(Decimal(it["regular_price"]) * Decimal(factor))),
+                        "item_id": it.id,
+                        "price": str(money(it.regular_price * Decimal(factor))),
                     }
                     for it in picks
                 ),

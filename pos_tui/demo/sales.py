@@ -17,6 +17,7 @@ from pos_tui.demo.context import DemoContext, ProgressFn, money
 from pos_tui.demo.points import referral_points
 from pos_tui.engine.money import ZERO
 from pos_tui.storage import bulk
+from pos_tui.storage.bulk import Buyer
 from pos_tui.storage.rows import Row
 
 # Per customer on account: (when, amount) of each charge of the run.
@@ -60,7 +61,7 @@ def _moments(ctx: DemoContext, count: int) -> list[datetime]:
 
 def _one_sale(
     ctx: DemoContext,
-    customer: Row | None,
+    customer: Buyer | None,
     moment: datetime,
     exempt_taxes: dict[int, set[int]],
     charged: Charges,
@@ -74,7 +75,7 @@ def _one_sale(
     reference = None
     if on_account:
         assert customer is not None
-        if customer["required_reference"]:
+        if customer.required_reference:
             reference = f"PO-{rng.randrange(10000, 99999)}"
         children["tenders"] = [_tender("account", total, reference=reference)]
     else:
@@ -91,17 +92,17 @@ def _one_sale(
     _earn_points(ctx, customer, sale_id, at, points, extras, referral)
     if on_account:
         _charge(ctx, customer, sale_id, moment, total, reference)
-        cid = customer["id"]
+        cid = customer.id
         charged.setdefault(cid, []).append((at, total))
         balances[cid] = balances.get(cid, ZERO) + total
 
 
-def _charges_it(rng: Random, customer: Row, total: Decimal, balances: dict[int, Decimal]) -> bool:
+def _charges_it(rng: Random, customer: Buyer, total: Decimal, balances: dict[int, Decimal]) -> bool:
     """Whether a customer allowed to charge puts this sale on account (within their limit)."""
-    if not (customer["ar_enabled"] and customer["allow_charge"] and not customer["credit_hold"]):
+    if not (customer.ar_enabled and customer.allow_charge and not customer.credit_hold):
         return False
-    owed = balances.get(customer["id"], ZERO)
-    return owed + total <= Decimal(customer["credit_limit"]) and rng.random() < 0.6
+    owed = balances.get(customer.id, ZERO)
+    return owed + total <= customer.credit_limit and rng.random() < 0.6
 
 
 def _tender(kind: str, amount: Decimal, *, reference: str | None = None, change: str = "0") -> Row:
@@ -127,7 +128,7 @@ def _paid_at_the_till(rng: Random, total: Decimal) -> Row:
 
 def _journal_record(
     ctx: DemoContext,
-    customer: Row | None,
+    customer: Buyer | None,
     sale: dict[str, Any],
     at: str,
     points: Decimal,
@@ -141,7 +142,7 @@ def _journal_record(
         "store_id": lane.store_id,
         "kind": "sale",
         "original_sale_id": None,
-        "customer_id": customer["id"] if customer else None,
+        "customer_id": customer.id if customer else None,
         "employee_id": employee,
         "committed_at": at,
         "subtotal": str(sale["subtotal"]),
@@ -150,7 +151,7 @@ def _journal_record(
         "total": str(sale["total"]),
         "points_earned": str(points),
         "points_base": str(sale["eligible"] if customer is not None else ZERO),
-        "referral_customer_id": customer["link_customer_id"] if customer and referral else None,
+        "referral_customer_id": customer.link_customer_id if customer and referral else None,
         "referral_points": str(referral),
         "points_used": "0",
         "reference": reference,
@@ -160,7 +161,7 @@ def _journal_record(
 
 def _earn_points(
     ctx: DemoContext,
-    customer: Row,
+    customer: Buyer,
     sale_id: int,
     at: str,
     points: Decimal,
@@ -168,7 +169,7 @@ def _earn_points(
     referral: Decimal,
 ) -> None:
     """The sale's points, birthday / anniversary extras and the link's referral points."""
-    cid, ledgers = customer["id"], ctx.b.ledgers
+    cid, ledgers = customer.id, ctx.b.ledgers
     if points:
         ledgers.add_points(
             customer_id=cid, entry_type="earned", points=points, at=at, sale_id=sale_id
@@ -182,29 +183,29 @@ def _earn_points(
             sale_id=sale_id,
             reason="Birthday / anniversary extra points",
         )
-    if referral:
+    if referral and customer.link_customer_id is not None:
         ledgers.add_points(
-            customer_id=customer["link_customer_id"],
+            customer_id=customer.link_customer_id,
             entry_type="referral",
             points=referral,
             at=at,
             sale_id=sale_id,
-            reason=f"Referral: account {customer['account_number']}",
+            reason=f"Referral: account {customer.account_number}",
         )
 
 
 def _charge(
     ctx: DemoContext,
-    customer: Row,
+    customer: Buyer,
     sale_id: int,
     moment: datetime,
     total: Decimal,
     reference: str | None,
 ) -> None:
     """The sale charged to the customer's account, due by their payment terms."""
-    days = int((customer["payment_terms"] or "Net 30").split()[-1])
+    days = int((customer.payment_terms or "Net 30").split()[-1])
     ctx.b.ledgers.add_receivable(
-        customer_id=customer["id"],
+        customer_id=customer.id,
         entry_type="charge",
         amount=total,
         at=moment.isoformat(timespec="seconds"),
