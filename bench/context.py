@@ -47,7 +47,7 @@ FULL: dict[str, Any] = {
     "lookups": 5000,
     "lookup_warmup": 500,
     "search_names": 80,
-    "typing_cases": 8,
+    "typing_cases": 6,
     "typing_rounds": 4,
     "commit_sales": 200,
     "commit_warmup": 10,
