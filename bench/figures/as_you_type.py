@@ -346,6 +346,7 @@ def run_term(ctx: Context) -> list[Figure]:
         panes.send("ours", "F2", literal=False)
         panes.wait("ours", "Type to search")
         panes.wait("floor", "Type to search")
+        time.sleep(0.5)  # both inputs focused and idle before the first case
         for r in range(ctx.sizes["typing_rounds"] + 1):  # round 0 is dropped
             got: dict[str, dict[str, list[float]]] = {s: {k: [] for k in KINDS} for s in times}
             for case in cases:  # the sides alternate case by case, the order flips each round

@@ -3,8 +3,10 @@
 An Input, a status line and a DataTable. Every change starts the query at once on one
 database thread (its own ``sqlite3`` connection), in an exclusive worker with a generation
 check, as the lane does; the answer fills the table and says "N found" / "No customer found"
-as the lane's F2 does. The query: digits (a mobile number) read ``customers`` by its indexed
-``mobile``; anything else is the raw FTS5 prefix query of the ``search`` figure for 50 rows.
+as the lane's F2 does. The query is the lane's own SQL, run raw: digits (a mobile number) read
+``customers`` by its indexed ``mobile``; anything else walks the name keys
+(``pos_tui.storage.name_keys.matching_ids``, stdlib only, for 50 customers) and reads those
+rows. What the lane adds over this is its services and screens.
 
 ``python search_app.py DB`` runs it in a terminal (the tmux figure); ``SearchFloor(DB)`` under
 Pilot.
@@ -24,18 +26,11 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input, Static
 
+from pos_tui.storage.name_keys import matching_ids
+
 LIMIT = 50
-_TOKEN = re.compile(r"\w+", re.UNICODE)
 _PHONE = re.compile(r"^\+?[0-9 ]+$")
-NAME_SQL = (
-    "SELECT c.* FROM customers_fts f JOIN customers c ON c.rowid = f.rowid "
-    "WHERE customers_fts MATCH ? LIMIT ?"
-)
 MOBILE_SQL = "SELECT * FROM customers WHERE mobile = ?"
-
-
-def fts_match(text: str) -> str:
-    return " ".join('"' + t.replace('"', '""') + '"*' for t in _TOKEN.findall(text))
 
 
 class Query:
@@ -51,8 +46,12 @@ class Query:
             self.conn.row_factory = sqlite3.Row
         if _PHONE.match(text):
             return self.conn.execute(MOBILE_SQL, [text.replace(" ", "")]).fetchall()
-        match = fts_match(text)
-        return self.conn.execute(NAME_SQL, [match, LIMIT]).fetchall() if match else []
+        ids = matching_ids(self.conn, text, limit=LIMIT)
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        sql = f"SELECT * FROM customers WHERE id IN ({marks}) AND active = 1"
+        return self.conn.execute(sql, ids).fetchall()
 
 
 class SearchFloor(App[None]):
