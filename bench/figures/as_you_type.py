@@ -2,12 +2,13 @@
 
 The lane's F2 customer search over the demo store of the mode's size (1,000,000 customers with
 ``--full``) beside the bare Textual app of ``floors/search_app.py`` doing the same query, in
-the same run. Each case types a customer's name ("first last") or their mobile number: the
-keys before the last are typed at once and left to settle (their answer on screen), then the
-last key is sent and timed until its answer is on screen. Cases are chosen so that the last
-key changes what the status line says ("12 found" after "31 found", "1 found" after "No
-customer found") on both sides, so the terminal figure can tell the answer from the one
-before by reading the screen.
+the same run. A mobile case types a customer's mobile number: every digit but the last at once
+(a burst, as a terminal delivers fast typing), left to settle ("No customer found"), then the
+last digit, timed until its answer ("1 found") is on screen. A name case types the customer's
+"first last" with a typo after it, which finds nobody, then Backspace: at 1,000,000 customers
+a name and its prefixes all fill the 50 rows with the same first rows, so only a change of the
+status line lets the terminal figure tell the last key's answer from the one before by reading
+the screen.
 
 Rounds alternate the two sides (the order flips every round); the ratio of each round's
 medians gives the spread of the ratio (``extra.ratio_by_round``), the table's ratio is that of
@@ -40,26 +41,51 @@ GOAL_MS = 100.0
 GOAL_RATIO = 1.5
 
 
+BACKSPACE = "\b"
+TYPO = "q"  # typed after a name: "Michael Leeq" finds nobody, Backspace finds Michael Lee
+
+
 @dataclass(frozen=True)
 class Case:
     kind: str  # name | mobile
-    text: str  # what is typed, the last key last
-    ours_before: str  # the status line each side shows for text[:-1] ...
-    ours_after: str  # ... and for text
+    text: str  # the query the last key asks for
+    ours_before: str  # a regex of each side's screen once the keys before the last are
+    ours_after: str  # answered, and once the last key is
     floor_before: str
     floor_after: str
 
     @property
-    def prefix(self) -> str:
-        return self.text[:-1]
+    def typed(self) -> str:
+        """The keys before the last."""
+        return self.text + TYPO if self.kind == "name" else self.text[:-1]
+
+    @property
+    def last(self) -> str:
+        return BACKSPACE if self.kind == "name" else self.text[-1]
 
 
 def _status(count: int) -> str:
-    return "No customer found" if count == 0 else f"{count} found"
+    status = "No customer found" if count == 0 else f"{count} found"
+    return r"(?<!\d)" + re.escape(status) + r"(?!\w)"
+
+
+def _patterns(kind: str, text: str, answer: Callable[[str], list[Any]]) -> tuple[str, str] | None:
+    """(before, after): the status lines that tell the last key's answer from the one before.
+
+    A mobile's last digit: "1 found" after "No customer found". A name: at 1,000,000 a name
+    and its prefixes all fill the 50 rows ("50 found"), and the whole name's first rows are
+    the prefix's too (one range of the name keys), so the screen cannot tell them apart; the
+    name is typed with a typo that finds nobody and the last key is Backspace, as a cashier
+    corrects one: "N found" after "No customer found"."""
+    before = text[:-1] if kind == "mobile" else text + TYPO
+    counts = [len(answer(t)) for t in (before, text)]
+    if counts[0] or not counts[1]:
+        return None
+    return _status(counts[0]), _status(counts[1])
 
 
 def _cases(db: Path, per_kind: int, rng: random.Random) -> list[Case]:
-    """Customers whose last key changes both sides' status line (see the module's doc)."""
+    """Customers whose last key changes what both sides show (see :func:`_patterns`)."""
     from bench.figures.floors.search_app import Query
     from pos_tui.screens.customer_search import RESULT_LIMIT
     from pos_tui.services.customers.service import CustomerService
@@ -71,7 +97,7 @@ def _cases(db: Path, per_kind: int, rng: random.Random) -> list[Case]:
     high = raw.execute("SELECT max(id) FROM customers").fetchone()[0]
     found: dict[str, list[Case]] = {kind: [] for kind in KINDS}
     tries = 0
-    while any(len(v) < per_kind for v in found.values()) and tries < 5000:
+    while any(len(v) < per_kind for v in found.values()) and tries < 2000:
         tries += 1
         row = raw.execute(
             "SELECT first_name, last_name, mobile FROM customers WHERE id = ? AND active = 1 "
@@ -84,12 +110,14 @@ def _cases(db: Path, per_kind: int, rng: random.Random) -> list[Case]:
         for kind, text in (("name", f"{row[0]} {row[1]}"), ("mobile", row[2])):
             if len(found[kind]) >= per_kind or not text.isascii():
                 continue
-            counts = [len(service.find(t.strip(), limit=RESULT_LIMIT)) for t in (text[:-1], text)]
-            floors = [len(floor(t.strip())) for t in (text[:-1], text)]
-            if counts[1] and floors[1] and counts[0] != counts[1] and floors[0] != floors[1]:
-                found[kind].append(Case(kind, text, *map(_status, counts), *map(_status, floors)))
+            ours = _patterns(kind, text, lambda t: service.find(t, limit=RESULT_LIMIT))
+            bare = _patterns(kind, text, floor)
+            if ours and bare:
+                found[kind].append(Case(kind, text, *ours, *bare))
     raw.close()
     backend.close()
+    if not all(found.values()):
+        raise RuntimeError(f"no cases found for every kind: {found}")
     return [case for kind in KINDS for case in found[kind]]
 
 
@@ -109,7 +137,7 @@ def _figures(
     where = "Pilot at 120x40" if surface == "pilot" else "tmux at 80x24, the pane read every 10 ms"
     for kind in KINDS:
         ours, floor = times["ours"][kind], times["floor"][kind]
-        by_round = [r[kind] for r in rounds if r.get(kind) == r.get(kind)]
+        by_round = [r[kind] for r in rounds if kind in r]
         ours_stats = summarize(ours)
         figures.append(
             Figure(
@@ -179,22 +207,22 @@ async def _type_cases(
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
 
     def send(char: str) -> None:
-        key = events.Key(_key(char), char)
+        key = events.Key("backspace", None) if char == BACKSPACE else events.Key(_key(char), char)
         key.set_sender(app)
         app._driver.send_message(key)
 
     for case in cases:
-        prefix = case.prefix.strip()
+        before = case.typed.strip()
         if field.value:
             field.value = ""
             await _until(pilot, lambda: shown_for() == "")
-        for char in case.prefix:  # a burst, as a terminal delivers keys typed fast
+        for char in case.typed:  # a burst, as a terminal delivers keys typed fast
             send(char)
-        await _until(pilot, lambda: shown_for() == prefix)  # noqa: B023 (awaited here)
+        await _until(pilot, lambda: shown_for() == before)  # noqa: B023 (awaited here)
         await pilot.pause()
         deadline = time.perf_counter() + 30
         started = time.perf_counter()
-        send(case.text[-1])
+        send(case.last)
         while shown_for() != case.text:
             if time.perf_counter() > deadline:
                 raise TimeoutError(f"{case.text!r} was never answered")
@@ -305,20 +333,19 @@ class Panes:
                        capture_output=True, timeout=10)  # fmt: skip
 
 
-def _status_re(status: str) -> str:
-    return r"(?<!\d)" + re.escape(status) + r"(?!\w)"
-
-
 def _term_case(panes: Panes, side: str, case: Case) -> float:
     before = case.ours_before if side == "ours" else case.floor_before
     after = case.ours_after if side == "ours" else case.floor_after
     panes.send(side, "C-u", literal=False)
     panes.wait(side, r"Type to search")
-    panes.send(side, case.prefix)
-    panes.wait(side, _status_re(before))
+    panes.send(side, case.typed)
+    panes.wait(side, before)
     started = time.perf_counter()
-    panes.send(side, case.text[-1])
-    panes.wait(side, _status_re(after))
+    if case.last == BACKSPACE:
+        panes.send(side, "BSpace", literal=False)
+    else:
+        panes.send(side, case.last)
+    panes.wait(side, after)
     return (time.perf_counter() - started) * 1000
 
 
