@@ -317,7 +317,7 @@ class CustomerImporter:
                     "link_customer_id",
                     f"Link customer: no customer with account {cells.link_account}",
                 )
-            cells.data["link_customer_id"] = linked["id"]
+            cells.data["link_customer_id"] = linked.id
         return {
             "data": cells.data,
             "addresses": [
