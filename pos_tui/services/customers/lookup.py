@@ -47,7 +47,7 @@ class CustomerDetails:
 
     @property
     def available_credit(self) -> Decimal:
-        return Decimal(self.row.credit_limit) - self.receivable_balance
+        return self.row.credit_limit - self.receivable_balance
 
 
 # What the lane shows for a customer's credit: this, never an amount, while credit is on hold.

@@ -55,7 +55,7 @@ class VisitService:
             if current is not None:
                 if current.customer_id == customer_id:
                     return
-                self.repo.finish(int(current.id), at=self.b.timestamp(), outcome="replaced")
+                self.repo.finish(current.id, at=self.b.timestamp(), outcome="replaced")
             self.repo.start(
                 customer_id=customer_id,
                 lane_id=lane,
@@ -73,7 +73,7 @@ class VisitService:
             current = self.repo.open_on_lane(self.b.settings.lane.id)
             if current is not None and current.customer_id == customer_id:
                 self.repo.finish(
-                    int(current.id), at=self.b.timestamp(), outcome=outcome, sale_id=sale_id
+                    current.id, at=self.b.timestamp(), outcome=outcome, sale_id=sale_id
                 )
 
     def for_customer(
