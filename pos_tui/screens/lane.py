@@ -97,11 +97,13 @@ class LaneScreen(ServiceScreen[R]):
         *,
         reason: str,
         done: Callable[[SaleView], Awaitable[None] | None],
+        refused: Callable[[CheckoutError], None] | None = None,
     ) -> None:
         """Change the sale in a worker; a refusal with ``override_allowed`` asks a supervisor,
         then retries with ``approver=``. ``done`` gets the new view; what the change wants the
-        cashier told (the view's notices) is said after it."""
-        self.run_worker(self._guarded(co, op, reason, done, None), group="sale-ops")
+        cashier told (the view's notices) is said after it. ``refused`` gets a refusal that
+        stands (after it is said): a prompt opens again with what was typed."""
+        self.run_worker(self._guarded(co, op, reason, done, None, refused), group="sale-ops")
 
     async def _guarded(
         self,
@@ -110,33 +112,27 @@ class LaneScreen(ServiceScreen[R]):
         reason: str,
         done: Callable[[SaleView], Awaitable[None] | None],
         approver: Employee | None,
+        refused: Callable[[CheckoutError], None] | None = None,
     ) -> None:
-        from pos_tui.screens.supervisor import SupervisorScreen
-
         def again() -> None:
-            self.run_worker(self._guarded(co, op, reason, done, approver), group="sale-ops")
+            self.run_worker(
+                self._guarded(co, op, reason, done, approver, refused), group="sale-ops"
+            )
+
+        def stands(exc: CheckoutError, text: str) -> None:
+            self.refuse(text)
+            if refused is not None:
+                refused(exc)
 
         try:
             view = await self.pos.call_service(apply, co, partial(op, approver))
         except CheckoutError as exc:
-            refusal = exc.message
             if exc.retry:
-                self.refuse(refusal, retry=again)
+                self.refuse(exc.message, retry=again)
             elif exc.override_allowed and approver is None:
-
-                def approved(who: Employee | None) -> None:
-                    if who is None:
-                        self.refuse(f"{refusal} (not approved)")
-                        return
-                    self.run_worker(self._guarded(co, op, reason, done, who), group="sale-ops")
-
-                # The override's audit row names the sale it is for.
-                sale = await self.pos.call_service(getattr, co, "open_sale_id")
-                self.app.push_screen(
-                    SupervisorScreen(refusal, reason=reason, open_sale_id=sale), approved
-                )
+                await self._ask_supervisor(co, op, reason, done, refused, exc)
             else:
-                self.refuse(refusal)
+                stands(exc, exc.message)
             return
         except USER_ERRORS as exc:
             self.refuse(error_text(exc))
@@ -154,6 +150,32 @@ class LaneScreen(ServiceScreen[R]):
         if result is not None:
             await result
         self.tell(view.notices)
+
+    async def _ask_supervisor(
+        self,
+        co: Checkout,
+        op: Callable[[Employee | None], object],
+        reason: str,
+        done: Callable[[SaleView], Awaitable[None] | None],
+        refused: Callable[[CheckoutError], None] | None,
+        exc: CheckoutError,
+    ) -> None:
+        """A refusal a supervisor may lift: their PIN, then the change again as approved."""
+        from pos_tui.screens.supervisor import SupervisorScreen
+
+        def approved(who: Employee | None) -> None:
+            if who is None:
+                self.refuse(f"{exc.message} (not approved)")
+                if refused is not None:
+                    refused(exc)
+                return
+            self.run_worker(self._guarded(co, op, reason, done, who, refused), group="sale-ops")
+
+        # The override's audit row names the sale it is for.
+        sale = await self.pos.call_service(getattr, co, "open_sale_id")
+        self.app.push_screen(
+            SupervisorScreen(exc.message, reason=reason, open_sale_id=sale), approved
+        )
 
     def tell(self, notices: tuple[str, ...]) -> None:
         """Say what a change to the sale wants the cashier to know (after its own hint)."""
