@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.message import Message
@@ -34,12 +34,22 @@ USER_ERRORS = (CheckoutError, FieldError, AuthError)
 
 
 class MessageLine(Static):
-    """One line under the entry for the latest refusal or hint; words carry the meaning."""
+    """One line under the entry for the latest refusal or hint; words carry the meaning. It
+    says the outcome of the last action only: at the next key it goes back to the screen's key
+    hint (``resting``, the text it was made with), so no refusal outlives the action after it."""
 
     DEFAULT_CSS = """
     MessageLine { height: 1; padding: 0 1; }
     MessageLine.-error { text-style: bold; color: $text-error; }
     """
+
+    def __init__(self, resting: str = "", **kwargs: Any) -> None:
+        super().__init__(resting, **kwargs)
+        self.resting = resting
+
+    def rest(self) -> None:
+        """Back to the key hint (the last outcome is stale once another key is pressed)."""
+        self.say(self.resting)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.set_class(error, "-error")
@@ -69,6 +79,13 @@ class LaneScreen(ServiceScreen[R]):
         def __init__(self, code: str) -> None:
             super().__init__()
             self.code = code
+
+    def key_arrived(self) -> None:
+        """The app calls this for each key while this screen is on top: the message of the
+        last action is stale now, unless it says what Enter will retry (a full disk)."""
+        if self.retry_action is None:
+            for line in self.query(MessageLine):
+                line.rest()
 
     def action_back_office(self) -> None:
         """Customers, card types, items...: for supervisors and managers (the screen checks)."""

@@ -92,9 +92,11 @@ class TenderScreen(LaneScreen[Committed | None]):
         self.show(self.view)
         focus_selected(self.query_one("#amount", Input))
         if self.view.is_return:
-            self.query_one(MessageLine).say(
+            line = self.query_one(MessageLine)
+            line.resting = (
                 "F4 refunds as paid · Enter cash · F6 card · F7 account · F8 points · Esc back"
             )
+            line.rest()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in RETURN_ACTIONS:
