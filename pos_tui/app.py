@@ -295,9 +295,10 @@ class PosApp(ContainErrors, App[None]):
     def who(self) -> str:
         if self.employee is None:
             return "signed out"
-        acting = f"{self.employee.name} ({self.employee.role})"
         cashier = self.taken_over_from
-        return f"TAKEOVER {acting} for {cashier.name}" if cashier else acting
+        if cashier is not None:  # short enough for 80 columns with the clock
+            return f"TAKEOVER {self.employee.name} for {cashier.name}"
+        return f"{self.employee.name} ({self.employee.role})"
 
     def take_over(self, supervisor: Employee) -> None:
         if self.taken_over_from is None:

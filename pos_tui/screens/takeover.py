@@ -2,8 +2,8 @@
 
 The cashier is not signed out and their sale stays on the lane: the supervisor types their own
 number and PIN, does the refund (Ctrl+L) or the void (F9, Ctrl+Y), and hands the lane back to
-the same cashier and the same sale. The lane bar says who is acting ("TAKEOVER Sue Supervisor
-(supervisor) for Cass Cashier") the whole time; both ends are audited
+the same cashier and the same sale. The lane bar says who is acting ("TAKEOVER Sue Supervisor for
+Cass Cashier") the whole time; both ends are audited
 (services/staff/takeover.py). Locking and signing out wait until the lane is handed back.
 """
 
