@@ -86,7 +86,7 @@ def _refused(change: Callable[[], object], words: str, result: PartResult, what:
 def _same_as_saved(backend: Backend, co: Checkout, result: PartResult, what: str) -> None:
     """The sale as the lane keeps it is the sale the database holds."""
     row = backend.open_sales.get(co.open_sale_id) if co.open_sale_id else None
-    saved = json.loads(row["state"]) if row else None
+    saved = json.loads(row.state) if row else None
     if saved != co.cart.to_json():
         result.partial += 1
         result.problem(f"{what}: the sale in memory is not the one saved")

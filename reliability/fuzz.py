@@ -114,7 +114,7 @@ def _entry(lane: _Lane, text: str) -> None:
         assert exc.message and "\n" not in exc.message, exc.message
         assert len(co.cart.lines) == lines, "a refused entry added a line"
     saved = co.b.open_sales.get(co.open_sale_id) if co.open_sale_id else None
-    assert (json.loads(saved["state"]) if saved else None) in (None, co.cart.to_json())
+    assert (json.loads(saved.state) if saved else None) in (None, co.cart.to_json())
     if len(co.cart.lines) > 20:
         co.cancel()
 

@@ -102,11 +102,11 @@ class Lane:
     # -- sales left open by a kill --------------------------------------------------------------
     def resume_left(self) -> None:
         for row in Checkout(self.b, self.employee).in_progress():
-            co = Checkout.resume(self.b, self.employee, int(row["id"]))
+            co = Checkout.resume(self.b, self.employee, row.id)
             if not co.cart.lines:
                 co.cancel()
                 continue
-            self.events.add(event="resumed", open_sale_id=int(row["id"]))
+            self.events.add(event="resumed", open_sale_id=row.id)
             self.finish(co, resumed=True)
 
     def finish(self, co: Checkout, *, resumed: bool = False) -> None:

@@ -52,8 +52,8 @@ def build_store(db: Path, *, customers: int = 60, seed: int = 7) -> StoreFacts:
 
 
 def facts(backend: Backend) -> StoreFacts:
-    skus = [str(row["sku"]) for row in bulk.items_with_subgroup_codes(backend.db)]
-    ids = [int(row["id"]) for row in bulk.active_customers_for_sales(backend.db)]
+    skus = [row.sku for row in bulk.items_with_subgroup_codes(backend.db)]
+    ids = [row.id for row in bulk.active_customers_for_sales(backend.db)]
     return StoreFacts(skus=skus, customers=ids)
 
 

@@ -25,6 +25,9 @@ print_file
 emailed_at
 done_at
 float_counts
+printed_at
+# A join's column a bulk read's row type carries (storage/bulk.py ItemForSale), read by none yet.
+subgroup_code
 
 # Documented exit codes of `pos-tui customers import` (EXIT_BAD_FILE is the one named in code).
 EXIT_OK

@@ -274,5 +274,5 @@ def test_withdraw_command(backend: Backend, store: Store, db_path: Path) -> None
     assert "no cash drawer configured here: open it with No sale" in done.stdout
     sale = backend.journal.last("L1")
     assert sale is not None and sale["kind"] == "withdrawal" and sale["total"] == "-40.00"
-    (job,) = [j for j in backend.print_jobs.pending("L1") if j["sale_id"] == sale["id"]]
-    assert job["open_drawer"] == 1
+    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == sale["id"]]
+    assert job.open_drawer == 1

@@ -328,14 +328,14 @@ def _show_jobs(jobs: Any) -> None:
         return
     click.echo(f"{len(pending)} print job(s) waiting on lane {lane}:")
     for job in pending:
-        attempts = f"{job['attempts']} attempt{'s' if job['attempts'] != 1 else ''}"
+        attempts = f"{job.attempts} attempt{'s' if job.attempts != 1 else ''}"
         status = {
             "failed": f"cannot print as written, {attempts} (reprint the sale, or cancel it)",
             "printing": f"printing, {attempts} (cut off if no lane is printing it)",
-        }.get(job["status"], f"queued, {attempts}")
-        if job["late"]:
+        }.get(job.status, f"queued, {attempts}")
+        if job.late:
             status += ", prints as a LATE COPY"
-        click.echo(f"  #{job['id']:<5} {plain(jobs.describe(job)):<34} {status}")
-        click.echo(f"         queued {plain(job['created_at'])}")
-        if job["last_error"]:
-            click.echo(f"         last error: {plain(job['last_error'])}")
+        click.echo(f"  #{job.id:<5} {plain(jobs.describe(job)):<34} {status}")
+        click.echo(f"         queued {plain(job.created_at)}")
+        if job.last_error:
+            click.echo(f"         last error: {plain(job.last_error)}")

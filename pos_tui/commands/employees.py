@@ -38,10 +38,8 @@ def add(state: CliState, number: str, name: str, role: str, pin: str, max_discou
 def list_(state: CliState) -> None:
     """List employees (never their PINs)."""
     for row in state.backend().catalog.employees():
-        flag = "" if row["active"] else "  (inactive)"
-        click.echo(
-            f"{plain(row['number']):>8}  {plain(row['role']):<10}  {plain(row['name'])}{flag}"
-        )
+        flag = "" if row.active else "  (inactive)"
+        click.echo(f"{plain(row.number):>8}  {plain(row.role):<10}  {plain(row.name)}{flag}")
 
 
 @employees.command("unlock")

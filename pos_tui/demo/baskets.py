@@ -9,34 +9,37 @@ from decimal import Decimal
 from pos_tui.demo.context import DemoContext, money
 from pos_tui.demo.points import earned_points, extra_points
 from pos_tui.engine.money import ZERO
+from pos_tui.storage.bulk import Buyer, ItemForSale
 from pos_tui.storage.rows import Row
 
 
 def one_sale(
-    ctx: DemoContext, customer: Row | None, moment: datetime, exempt_taxes: dict[int, set[int]]
+    ctx: DemoContext, customer: Buyer | None, moment: datetime, exempt_taxes: dict[int, set[int]]
 ) -> tuple[Row, dict[str, list[Row]], Decimal, Decimal]:
     """(totals, journal children: lines, discounts, taxes; earned points, extra points)."""
     rng, c = ctx.rng, ctx.cat
-    card = c.card_types_by_id.get(customer["card_type_id"]) if customer else None
+    card = (
+        c.card_types_by_id.get(customer.card_type_id or 0) if customer else None
+    )  # ids start at 1
     restricted = c.restricted.get(card["id"], set()) if card else set()
-    allowed = [it for it in c.items if it["subgroup_id"] not in restricted]
+    allowed = [it for it in c.items if it.subgroup_id not in restricted]
     lines: list[Row] = []
     taxes: dict[str, list[Decimal]] = {}
     subtotal = discount_total = tax_total = eligible = ZERO
     explanation: list[str] = []
     card_discount = Decimal(card["discount_percent"]) if card else ZERO
-    auto_discount = Decimal(customer["auto_discount_percent"]) if customer else ZERO
+    auto_discount = customer.auto_discount_percent if customer else ZERO
     for line_no, item in enumerate(rng.sample(allowed, rng.randint(1, 6)), start=1):
         quantity = Decimal(rng.choice((1, 1, 1, 2, 2, 3)))
         unit, source = price(ctx, item, customer, moment.date())
         gross = money(unit * quantity)
-        percent = card_discount + auto_discount if item["discount_eligible"] else ZERO
+        percent = card_discount + auto_discount if item.discount_eligible else ZERO
         discount = money(gross * percent / 100)
         net = gross - discount
         tax = ZERO
-        exempt = exempt_taxes.get(customer["id"], set()) if customer else set()
-        if not (customer and customer["tax_exempt"]):
-            for t in c.class_taxes.get(item["tax_class_id"], []):
+        exempt = exempt_taxes.get(customer.id, set()) if customer else set()
+        if not (customer and customer.tax_exempt):
+            for t in c.class_taxes.get(item.tax_class_id or 0, []):
                 if t["id"] in exempt:
                     continue
                 amount = money(net * t["rate"] / 100)
@@ -47,9 +50,9 @@ def one_sale(
         lines.append(
             {
                 "line_no": line_no,
-                "item_id": item["id"],
-                "sku": item["sku"],
-                "description": item["name"],
+                "item_id": item.id,
+                "sku": item.sku,
+                "description": item.name,
                 "quantity": str(quantity),
                 "unit_price": str(unit),
                 "price_source": source,
@@ -62,7 +65,7 @@ def one_sale(
         subtotal += gross
         discount_total += discount
         tax_total += tax
-        if item["points_eligible"]:
+        if item.points_eligible:
             eligible += net
     if discount_total:
         explanation.append(f"card/customer discount {card_discount + auto_discount}%")
@@ -104,24 +107,23 @@ def one_sale(
     return sale, children, points, extras
 
 
-def price(ctx: DemoContext, item: Row, customer: Row | None, day: date) -> tuple[Decimal, str]:
+def price(
+    ctx: DemoContext, item: ItemForSale, customer: Buyer | None, day: date
+) -> tuple[Decimal, str]:
     """The unit price and where it came from (regular, level_N, price_list, promo)."""
-    unit, source = Decimal(item["regular_price"]), "regular"
+    unit, source = item.regular_price, "regular"
     if customer is not None:
-        level = customer["price_level"]
-        if level and item[f"price_level_{level}"] is not None:
-            unit, source = Decimal(item[f"price_level_{level}"]), f"level_{level}"
-        if customer["price_list_id"]:
-            listed = ctx.cat.price_list_prices.get((customer["price_list_id"], item["id"]))
+        level = customer.price_level
+        at_level = item.level_price(level) if level else None
+        if at_level is not None:
+            unit, source = at_level, f"level_{level}"
+        if customer.price_list_id:
+            listed = ctx.cat.price_list_prices.get((customer.price_list_id, item.id))
             if listed is not None and listed < unit:
                 unit, source = listed, "price_list"
-        if customer["forced_price_level"]:
+        if customer.forced_price_level:
             return unit, source
-    promo = item["promo_price"]
-    if (
-        promo
-        and item["promo_start"] <= day.isoformat() <= item["promo_end"]
-        and Decimal(promo) < unit
-    ):
-        return Decimal(promo), "promo"
+    promo, start, end = item.promo_price, item.promo_start, item.promo_end
+    if promo is not None and start and end and start <= day.isoformat() <= end and promo < unit:
+        return promo, "promo"
     return unit, source

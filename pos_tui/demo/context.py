@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.bulk import ItemForSale
 from pos_tui.storage.rows import Row
 
 ProgressFn = Callable[[str, int], None]
@@ -31,7 +32,7 @@ class DemoCatalog:
     teams: list[int] = field(default_factory=list)
     taxes: dict[str, Row] = field(default_factory=dict)  # code -> row
     class_taxes: dict[int, list[Row]] = field(default_factory=dict)  # tax class id -> taxes
-    items: list[Row] = field(default_factory=list)
+    items: list[ItemForSale] = field(default_factory=list)
     restricted: dict[int, set[int]] = field(default_factory=dict)  # card type -> subgroup ids
     card_types: dict[str, Row] = field(default_factory=dict)  # code -> row
     card_types_by_id: dict[int, Row] = field(default_factory=dict)

@@ -128,10 +128,10 @@ def open_demo_shift(backend: Backend, now: datetime) -> None:
     lane = backend.settings.lane.id
     if backend.shifts.open_for(lane) is not None:
         return
-    staff = sorted(backend.catalog.employees(), key=lambda e: (e["role"] != "manager", e["id"]))
+    staff = sorted(backend.catalog.employees(), key=lambda e: (e.role != "manager", e.id))
     if not staff:
         return
     row = staff[0]
-    manager = Employee(int(row["id"]), str(row["number"]), str(row["name"]), str(row["role"]), ZERO)
+    manager = Employee(row.id, row.number, row.name, row.role, ZERO)
     float_ = one_amount(backend.settings, backend.settings.shifts.default_float)
     ShiftService(backend).open(manager, float_, slip=False)

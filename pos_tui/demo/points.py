@@ -9,6 +9,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pos_tui.demo.context import CENT, DemoContext, money
 from pos_tui.engine.loyalty import in_multiplier_window
 from pos_tui.engine.money import ZERO
+from pos_tui.storage.bulk import Buyer
 from pos_tui.storage.rows import Row
 
 
@@ -36,13 +37,13 @@ def earned_points(card: Row, eligible: Decimal, moment: datetime) -> Decimal:
     return positive(round_points(points, card["rounding"], Decimal(card["rounding_limit"])))
 
 
-def extra_points(card: Row, customer: Row, eligible: Decimal, day: date) -> Decimal:
+def extra_points(card: Row, customer: Buyer, eligible: Decimal, day: date) -> Decimal:
     extra = Decimal(card["extra_points"])
     if extra <= 0:
         return ZERO
     margin = int(card["extra_margin_days"])
     celebrating = False
-    for iso in (customer["birth_date"], customer["anniversary_date"]):
+    for iso in (customer.birth_date, customer.anniversary_date):
         if not iso:
             continue
         for year in (day.year - 1, day.year, day.year + 1):
@@ -62,9 +63,9 @@ def extra_points(card: Row, customer: Row, eligible: Decimal, day: date) -> Deci
     return extra
 
 
-def referral_points(ctx: DemoContext, customer: Row, sale: Row) -> Decimal:
-    link = customer["link_customer_id"]
-    card = ctx.cat.card_types_by_id.get(customer["card_type_id"])
+def referral_points(ctx: DemoContext, customer: Buyer, sale: Row) -> Decimal:
+    link = customer.link_customer_id
+    card = ctx.cat.card_types_by_id.get(customer.card_type_id or 0)  # ids start at 1
     if not link or card is None:
         return ZERO
     block = Decimal(card["referral_block_value"])

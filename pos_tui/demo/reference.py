@@ -137,7 +137,7 @@ def add_items(ctx: DemoContext, combos: list[_Combo], class_ids: dict[str, int])
             "active": 1,
         }
         row.pop("id", None)
-        if ctx.b.catalog.by_code("items", sku) is None:
+        if ctx.b.catalog.item_by_sku(sku) is None:
             new_rows.append(row)
     if new_rows:
         insert_rows(ctx.b.db, "items", new_rows)
@@ -162,8 +162,8 @@ def price_lists(ctx: DemoContext) -> None:
                 (
                     {
                         "price_list_id": list_id,
-                        "item_id": it["id"],
-                        "price": str(money(Decimal(it["regular_price"]) * Decimal(factor))),
+                        "item_id": it.id,
+                        "price": str(money(it.regular_price * Decimal(factor))),
                     }
                     for it in picks
                 ),
@@ -188,5 +188,5 @@ def employees(ctx: DemoContext) -> None:
                 }
             )
         else:
-            emp_id = int(found["id"])
+            emp_id = found.id
         ctx.cat.employees[emp.number] = emp_id

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
 
@@ -20,9 +21,65 @@ import sqlite_utils
 
 from pos_tui.engine.money import ZERO
 from pos_tui.storage import name_keys
-from pos_tui.storage.rows import Row, all_rows
+from pos_tui.storage.rows import Row, all_as
 
 DEFAULT_BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ItemForSale:
+    """An active item with its sub-group's code, as a bulk load of sales picks from."""
+
+    id: int
+    sku: str
+    barcode: str | None
+    name: str
+    subgroup_id: int | None
+    tax_class_id: int | None
+    regular_price: Decimal
+    price_level_1: Decimal | None
+    price_level_2: Decimal | None
+    price_level_3: Decimal | None
+    price_level_4: Decimal | None
+    promo_price: Decimal | None
+    promo_start: str | None
+    promo_end: str | None
+    points_eligible: int
+    discount_eligible: int
+    active: int
+    subgroup_code: str | None
+
+    def level_price(self, level: int) -> Decimal | None:
+        """The price at level 1-4 (None: the item has none there)."""
+        return {
+            1: self.price_level_1,
+            2: self.price_level_2,
+            3: self.price_level_3,
+            4: self.price_level_4,
+        }.get(level)
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """What pricing and loyalty need of an active customer for a bulk load of sales."""
+
+    id: int
+    account_number: str
+    card_type_id: int | None
+    link_customer_id: int | None
+    price_level: int
+    forced_price_level: int
+    price_list_id: int | None
+    auto_discount_percent: Decimal
+    tax_exempt: int
+    ar_enabled: int
+    allow_charge: int
+    credit_hold: int
+    credit_limit: Decimal
+    required_reference: int
+    payment_terms: str | None
+    birth_date: str | None
+    anniversary_date: str | None
 
 
 def insert_rows(
@@ -179,12 +236,13 @@ def taken_customer_values(db: sqlite_utils.Database) -> dict[str, set[str]]:
     return taken
 
 
-def items_with_subgroup_codes(db: sqlite_utils.Database) -> list[Row]:
-    return all_rows(
+def items_with_subgroup_codes(db: sqlite_utils.Database) -> list[ItemForSale]:
+    return all_as(
+        ItemForSale,
         db.execute(
             "SELECT i.*, s.code AS subgroup_code FROM items i "
             "LEFT JOIN item_subgroups s ON s.id = i.subgroup_id WHERE i.active = 1 ORDER BY i.id"
-        )
+        ),
     )
 
 
@@ -197,15 +255,16 @@ def price_list_prices(db: sqlite_utils.Database, price_list_id: int) -> dict[int
     return {int(item_id): str(price) for item_id, price in cur.fetchall()}
 
 
-def active_customers_for_sales(db: sqlite_utils.Database) -> list[Row]:
+def active_customers_for_sales(db: sqlite_utils.Database) -> list[Buyer]:
     """What pricing and loyalty need of every active customer, in id order."""
-    return all_rows(
+    return all_as(
+        Buyer,
         db.execute(
             "SELECT id, account_number, card_type_id, link_customer_id, price_level, "
             "forced_price_level, price_list_id, auto_discount_percent, tax_exempt, ar_enabled, "
             "allow_charge, credit_hold, credit_limit, required_reference, payment_terms, "
             "birth_date, anniversary_date FROM customers WHERE active = 1 ORDER BY id"
-        )
+        ),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from pos_tui.engine.money import ZERO
+from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.storage.db import write
 from pos_tui.storage.journal_seal import (
     CHILD_FIELDS,
@@ -199,7 +199,7 @@ class JournalRepository:
         )
         out: dict[int, Decimal] = {}
         for line_no, quantity in cur.fetchall():
-            out[line_no] = out.get(line_no, ZERO) + abs(Decimal(quantity))
+            out[line_no] = out.get(line_no, ZERO) + abs(to_decimal(quantity))
         return out
 
     def recent(self, lane_id: str | None = None, *, limit: int = 50) -> list[Row]:

@@ -15,10 +15,25 @@ from typing import Any, NoReturn
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert, one
+from pos_tui.storage.rows import all_as, insert, one_as, table_row
 
 # The counter holding the highest open sale id ever given.
 _LAST_ID = "open_sales.last_id"
+
+
+@table_row("open_sales")
+@dataclass(frozen=True, slots=True)
+class OpenSaleRow:
+    """A sale in progress or held: its cart (``state``, JSON) and who has it where."""
+
+    id: int
+    lane_id: str
+    employee_id: int | None
+    status: str
+    label: str | None
+    state: str
+    started_at: str
+    updated_at: str
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,9 @@ class OpenSaleRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def claim(self, open_sale_id: int, *, lane_id: str, employee_id: int | None, at: str) -> Row:
+    def claim(
+        self, open_sale_id: int, *, lane_id: str, employee_id: int | None, at: str
+    ) -> OpenSaleRow:
         """Take an open sale for ``lane_id``: a held sale of any lane, or one this lane left in
         progress. The sale moves to this lane and employee, in progress.
 
@@ -133,20 +150,23 @@ class OpenSaleRepository:
         )
         return int(top)
 
-    def get(self, open_sale_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM open_sales WHERE id = ?", [open_sale_id]))
+    def get(self, open_sale_id: int) -> OpenSaleRow | None:
+        return one_as(
+            OpenSaleRow, self.db.execute("SELECT * FROM open_sales WHERE id = ?", [open_sale_id])
+        )
 
-    def for_lane(self, lane_id: str, status: str) -> list[Row]:
+    def for_lane(self, lane_id: str, status: str) -> list[OpenSaleRow]:
         cur = self.db.execute(
             "SELECT * FROM open_sales WHERE lane_id = ? AND status = ? ORDER BY updated_at, id",
             [lane_id, status],
         )
-        return all_rows(cur)
+        return all_as(OpenSaleRow, cur)
 
-    def suspended(self) -> list[Row]:
+    def suspended(self) -> list[OpenSaleRow]:
         """Suspended sales of every lane: a sale parked on one lane can be resumed on another."""
-        return all_rows(
-            self.db.execute("SELECT * FROM open_sales WHERE status = 'suspended' ORDER BY id")
+        return all_as(
+            OpenSaleRow,
+            self.db.execute("SELECT * FROM open_sales WHERE status = 'suspended' ORDER BY id"),
         )
 
     def release(self, open_sale_id: int, lane_id: str) -> None:
@@ -166,6 +186,26 @@ class OpenSaleRepository:
         if holder is None:
             raise LookupError(f"open sale {open_sale_id} is no longer open")
         raise OpenSaleTaken(holder)
+
+
+@table_row("print_jobs")
+@dataclass(frozen=True, slots=True)
+class PrintJobRow:
+    """A print job: what to print (``document``, JSON) and how far it got."""
+
+    id: int
+    lane_id: str
+    sale_id: int | None
+    kind: str
+    document: str
+    open_drawer: int
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: str
+    printed_at: str | None
+    late: int
+    started_at: str | None
 
 
 class PrintQueueRepository:
@@ -200,14 +240,14 @@ class PrintQueueRepository:
                 },
             )
 
-    def pending(self, lane_id: str) -> list[Row]:
+    def pending(self, lane_id: str) -> list[PrintJobRow]:
         """This lane's jobs still waiting to print (queued, printing, failed), oldest first."""
         cur = self.db.execute(
             "SELECT * FROM print_jobs WHERE lane_id = ? "
             "AND status IN ('queued', 'printing', 'failed') ORDER BY id",
             [lane_id],
         )
-        return all_rows(cur)
+        return all_as(PrintJobRow, cur)
 
     def cash_tendered(self, sale_id: int) -> bool:
         """Whether a print job of this journal record says cash changed hands (its drawer was
@@ -230,8 +270,10 @@ class PrintQueueRepository:
             ).fetchone()[0]
         )
 
-    def get(self, job_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM print_jobs WHERE id = ?", [job_id]))
+    def get(self, job_id: int) -> PrintJobRow | None:
+        return one_as(
+            PrintJobRow, self.db.execute("SELECT * FROM print_jobs WHERE id = ?", [job_id])
+        )
 
     def recover(self, lane_id: str) -> int:
         """When the lane's printing starts: jobs left ``printing`` by a lane that stopped

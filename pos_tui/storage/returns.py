@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import sqlite_utils
 
-from pos_tui.engine.money import ZERO
+from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.engine.refund_models import GivenBack
 
 # The reference of a return's points tender that settles points short out of the refund (the
@@ -34,31 +34,31 @@ class ReturnsRepository:
             f"WHERE sale_id IN ({ret}) AND original_line_no IS NOT NULL",
             [sale_id],
         ).fetchall():
-            quantities[line_no] = quantities.get(line_no, ZERO) + abs(Decimal(qty))
+            quantities[line_no] = quantities.get(line_no, ZERO) + abs(to_decimal(qty))
         taxes: dict[str, tuple[Decimal, Decimal]] = {}
         for code, taxable, amount in self.db.execute(
             f"SELECT tax_code, taxable, amount FROM sale_taxes WHERE sale_id IN ({ret})",
             [sale_id],
         ).fetchall():
             before = taxes.get(code, (ZERO, ZERO))
-            taxes[code] = (before[0] - Decimal(taxable), before[1] - Decimal(amount))
+            taxes[code] = (before[0] - to_decimal(taxable), before[1] - to_decimal(amount))
         tenders: dict[str, tuple[Decimal, Decimal]] = {}
         for kind, amount, points, reference in self.db.execute(
             f"SELECT kind, amount, points, reference FROM sale_tenders WHERE sale_id IN ({ret})",
             [sale_id],
         ).fetchall():
-            value = Decimal(amount)
+            value = to_decimal(amount)
             if value >= 0 or reference == POINTS_SHORT_REFERENCE:
                 continue
             before = tenders.get(kind, (ZERO, ZERO))
-            tenders[kind] = (before[0] - value, before[1] + Decimal(points or 0))
+            tenders[kind] = (before[0] - value, before[1] + to_decimal(points or 0))
         total = points_back = referral = ZERO
         for row in self.db.execute(
             "SELECT total, points_earned, referral_points FROM sales "
             "WHERE original_sale_id = ? AND kind = 'return'",
             [sale_id],
         ).fetchall():
-            total -= Decimal(row[0])
-            points_back -= Decimal(row[1])
-            referral -= Decimal(row[2])
+            total -= to_decimal(row[0])
+            points_back -= to_decimal(row[1])
+            referral -= to_decimal(row[2])
         return GivenBack(quantities, taxes, tenders, total, points_back, referral)

@@ -52,11 +52,11 @@ async def test_reprint_from_the_sales_list_and_the_last_sale(app: PosApp, backen
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert any("Reprint of sale 2 queued" in n for n in notifications(pilot))
-    reprints = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "reprint"]
+    reprints = [j for j in backend.print_jobs.pending("L1") if j.kind == "reprint"]
     first = backend.journal.by_number("L1", 1)
     second = backend.journal.by_number("L1", 2)
     assert first is not None and second is not None
-    assert [j["sale_id"] for j in reprints] == [first["id"], second["id"]]
+    assert [j.sale_id for j in reprints] == [first["id"], second["id"]]
 
 
 async def test_reprint_hook_can_be_replaced(app: PosApp) -> None:
@@ -129,7 +129,7 @@ async def test_hold_and_recall(app: PosApp, backend: Backend) -> None:
         await enter(pilot, "blue jacket")
         assert view(pilot).empty
         held = backend.open_sales.suspended()
-        assert [h["label"] for h in held] == ["blue jacket"]
+        assert [h.label for h in held] == ["blue jacket"]
         await enter(pilot, "BAG")
         await pilot.press("ctrl+g")
         await settle(pilot)

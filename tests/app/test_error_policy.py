@@ -55,7 +55,7 @@ class Faults:
 
 def _saved_lines(backend: Backend) -> int:
     rows = backend.open_sales.for_lane("L1", "in_progress")
-    return sum(len(json.loads(r["state"])["lines"]) for r in rows)
+    return sum(len(json.loads(r.state)["lines"]) for r in rows)
 
 
 async def _settle(pilot: Pilot[None]) -> None:

@@ -105,7 +105,7 @@ async def test_a_hang_up_leaves_like_ctrl_q_and_keeps_the_sale(
     [left] = backend.open_sales.for_lane(backend.settings.lane.id, "in_progress")
     bag = backend.catalog.item_by_sku_or_barcode("BAG")
     assert bag is not None
-    assert [line["item_id"] for line in json.loads(left["state"])["lines"]] == [bag["id"]]
+    assert [line["item_id"] for line in json.loads(left.state)["lines"]] == [bag.id]
     assert signal.getsignal(signal.SIGTSTP) is not signal.SIG_IGN  # put back on unmount
 
 

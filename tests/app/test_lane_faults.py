@@ -27,7 +27,7 @@ BUSY = "database busy: the sale is kept, wait for the other lane and press Enter
 
 def _saved_skus(backend: Backend) -> list[int]:
     (row,) = backend.open_sales.for_lane("L1", "in_progress")
-    return [line["item_id"] for line in json.loads(row["state"])["lines"]]
+    return [line["item_id"] for line in json.loads(row.state)["lines"]]
 
 
 async def test_a_locked_database_refuses_the_scan_and_sells_only_what_is_shown(

@@ -87,7 +87,7 @@ async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) 
     assert sale is not None and sale["total"] == "210.00" and Decimal(sale["points_earned"]) > 0
     kinds = [r["kind"] for r in OrderRepository(backend.db).records(order.id)]
     assert kinds == ["order_payment", "order_payment", "sale"]
-    slips = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "receipt"]
+    slips = [j for j in backend.print_jobs.pending("L1") if j.kind == "receipt"]
     assert len(slips) == 3
     assert backend.journal.verify()[1] is None
 
@@ -146,8 +146,8 @@ async def test_cash_withdrawal_at_the_lane(app: PosApp, backend: Backend, store:
         Decimal("40.00"),
         sale["id"],
     )
-    (job,) = [j for j in backend.print_jobs.pending("L1") if j["sale_id"] == sale["id"]]
-    assert job["open_drawer"] == 1
+    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == sale["id"]]
+    assert job.open_drawer == 1
 
 
 async def test_cash_over_what_is_due_gives_change_on_the_order_screen(

@@ -95,7 +95,7 @@ async def test_the_lane_refuses_to_close_over_a_held_sale_and_asks_a_supervisor(
             from pos_tui.services.staff.auth import AuthService
 
             who = AuthService(probe).sign_in("101", "1234")
-            Checkout.resume(probe, who, int(row["id"])).cancel()
+            Checkout.resume(probe, who, row.id).cancel()
         await flow.count_and_close(pilot, probe, off_by="-20")
         from pos_tui.screens.supervisor import SupervisorScreen
 

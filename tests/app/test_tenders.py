@@ -56,7 +56,7 @@ async def test_cash_with_change_commits_and_calls_the_hooks(app: PosApp, backend
     assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
         ("cash", "500.00", "285.00")
     ]
-    assert [j["kind"] for j in backend.print_jobs.pending("L1")] == ["receipt"]
+    assert [j.kind for j in backend.print_jobs.pending("L1")] == ["receipt"]
 
 
 async def test_exact_cash_is_f5_then_enter(app: PosApp, backend: Backend) -> None:
@@ -273,7 +273,7 @@ async def test_a_card_tender_does_not_outlive_the_voided_lines(
         await enter(pilot, "BAG")
         assert view(pilot).paid == 0 and view(pilot).remaining == Decimal("5.00")
     (row,) = backend.open_sales.for_lane("L1", "in_progress")
-    assert '"tenders": []' in row["state"] and "AUTH-1" not in row["state"]
+    assert '"tenders": []' in row.state and "AUTH-1" not in row.state
 
 
 async def test_voiding_a_sale_with_tenders_says_what_to_give_back(app: PosApp) -> None:

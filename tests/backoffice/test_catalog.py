@@ -61,7 +61,7 @@ async def test_card_type_every_loyalty_field_with_errors_next_to_them(
     )
     assert backend.catalog.restricted_subgroup_ids(int(row["id"])) == [store.liquor]
     sub = backend.catalog.subscription(int(row["id"]))
-    assert sub is not None and (sub["periodicity"], sub["posting"], sub["cover_charges"]) == (
+    assert sub is not None and (sub.periodicity, sub.posting, sub.cover_charges) == (
         "quarterly",
         "end",
         1,

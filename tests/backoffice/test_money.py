@@ -116,7 +116,7 @@ async def test_p_prints_the_last_statement_again(
     )
     clock.current = datetime(2026, 12, 2, 9, 0)
     StatementRun(backend).run(date(2026, 11, 30))
-    before = [j["id"] for j in backend.print_jobs.pending("L1")]
+    before = [j.id for j in backend.print_jobs.pending("L1")]
     async with app.run_test(size=(80, 24)) as pilot:
         await open_back_office(pilot, AccountScreen(store.corp))
         await pilot.press("f9")
@@ -124,8 +124,8 @@ async def test_p_prints_the_last_statement_again(
         await pilot.press("p")
         await settle(pilot)
         assert any("Statement of 2026-11-30 sent to the printer" in n for n in notifications(pilot))
-    jobs = [j for j in backend.print_jobs.pending("L1") if j["id"] not in before]
-    assert [j["kind"] for j in jobs] == ["statement"]
+    jobs = [j for j in backend.print_jobs.pending("L1") if j.id not in before]
+    assert [j.kind for j in jobs] == ["statement"]
 
 
 async def test_a_supervisor_clears_an_account_pin_lockout(

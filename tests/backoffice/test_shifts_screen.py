@@ -63,8 +63,8 @@ async def test_list_show_reprint_export_and_close_another_lane(
             await pilot.press("f6")
             await settle(pilot)
             assert "copy of Z 1 is queued" in screen_text(pilot)
-            (job,) = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "reprint"]
-            assert job["sale_id"] == z_id
+            (job,) = [j for j in backend.print_jobs.pending("L1") if j.kind == "reprint"]
+            assert job.sale_id == z_id
             await pilot.press("f7")
             await settle(pilot)
             assert "1 shifts exported to" in screen_text(pilot)

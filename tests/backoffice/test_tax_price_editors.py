@@ -122,7 +122,7 @@ async def test_tax_class_with_two_taxes(app: PosApp, backend: Backend, store: St
         assert "CESS, GST5" in screen_text(pilot), "the list names the taxes of each class"
     mixed = backend.catalog.by_code("tax_classes", "MIXED")
     assert mixed is not None
-    assert [t["code"] for t in backend.catalog.taxes_of_class(int(mixed["id"]))] == ["CESS", "GST5"]
+    assert [t.code for t in backend.catalog.taxes_of_class(int(mixed["id"]))] == ["CESS", "GST5"]
     audit = last_audit(backend, "tax_classes", int(mixed["id"]))
     assert json.loads(audit.changes)["taxes"] == [[], ["CESS", "GST5"]]
     assert admin.load("tax_classes", int(mixed["id"]))["taxes"] == rows_text(cess, int(gst["id"]))
@@ -213,7 +213,7 @@ async def test_price_list_with_item_prices(app: PosApp, backend: Backend, store:
     vip = backend.catalog.by_code("price_lists", "VIP")
     assert vip is not None
     stored = backend.catalog.price_list_items(int(vip["id"]))
-    assert [(r["sku"], r["price"]) for r in stored] == [("APPLE", "75.25")]
+    assert [(r.sku, r.price) for r in stored] == [("APPLE", Decimal("75.25"))]
     audit = last_audit(backend, "price_lists", int(vip["id"]))
     assert audit.action == "prices" and audit.employee_id == store.supervisor.id
     assert json.loads(audit.changes) == {"prices": {"APPLE": ["80", "75.25"], "RUM": ["950.5", None]}}  # fmt: skip

@@ -337,7 +337,7 @@ def test_devices_queue_lists_and_retries_pending_jobs(
     assert "#1     Receipt L1-000001" in failed.stdout
     assert "queued, 1 attempt, prints as a LATE COPY" in failed.stdout
     assert "last error: Printer 127.0.0.1:" in failed.stdout
-    assert backend.print_jobs.get(1)["attempts"] == 1  # type: ignore[index]
+    assert backend.print_jobs.get(1).attempts == 1  # type: ignore[union-attr]
 
     up = write_config(tmp_path, printer=emupos_printer(emupos))
     known = len(emupos.receipts())

@@ -288,7 +288,7 @@ async def test_next_sale_rings_up_while_the_printer_hangs(
         await until(pilot, lambda: link.held >= 1, "the printer holding the lane's connection")
         await until(
             pilot,
-            lambda: backend.print_jobs.get(1)["status"] == "printing",  # type: ignore[index]
+            lambda: backend.print_jobs.get(1).status == "printing",  # type: ignore[union-attr]
             "the receipt's attempt started",
         )
         await pilot.press(*"BAG", "enter")
@@ -296,7 +296,7 @@ async def test_next_sale_rings_up_while_the_printer_hangs(
         assert "Carry bag" in screen_text(pilot)
         # Still hanging: the attempt has not come back, the connection is still held open.
         job = backend.print_jobs.get(1)
-        assert job is not None and job["status"] == "printing" and job["attempts"] == 1
+        assert job is not None and job.status == "printing" and job.attempts == 1
         assert link.held >= 1
         assert not any("Receipt L1-000001 not printed" in n for n in notifications(pilot))
         link.release()  # let the print worker out before the app exits

@@ -254,7 +254,7 @@ async def test_paper_out_keeps_sale_and_job_until_the_retry_prints(
                 "'Receipt not printed' notice",
             )
             (job,) = backend.print_jobs.pending("L1")
-            assert job["status"] == "queued" and "out of paper" in job["last_error"]
+            assert job.status == "queued" and "out of paper" in (job.last_error or "")
             assert len(emupos.receipts()) == known
             emupos.clear_fault("paper-out")
             await until(
@@ -306,7 +306,7 @@ async def test_bad_device_config_lane_signs_in_and_sells(lane: LaneFactory, tmp_
         told = [n for n in notifications(pilot) if "No receipt printer" in n]
         assert len(told) == 1, "told once, not once per sale"
     assert backend.journal.last("L1")["sale_number"] == 2  # type: ignore[index]
-    assert [j["kind"] for j in backend.print_jobs.pending("L1")] == ["receipt", "receipt"]
+    assert [j.kind for j in backend.print_jobs.pending("L1")] == ["receipt", "receipt"]
 
 
 # -- keyboard wedges and the method of input ----------------------------------------------------------

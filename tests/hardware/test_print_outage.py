@@ -119,7 +119,7 @@ def test_power_cut_mid_receipt_prints_a_late_copy_and_never_kicks_the_drawer_aga
     done = cash_sale(backend, store)
     power_cut_while_printing(db_path, link)
     job = backend.print_jobs.get(done.print_job_ids[0])
-    assert job is not None and job["status"] == "printing"  # recorded before any byte went
+    assert job is not None and job.status == "printing"  # recorded before any byte went
 
     notes = Notes()
     known = len(emupos.receipts())
@@ -140,7 +140,7 @@ def test_power_cut_mid_receipt_prints_a_late_copy_and_never_kicks_the_drawer_aga
         for line in text.splitlines()
     )
     assert emupos.drawer() == "closed"  # the sale was closed before the cut: no kick now
-    assert backend.print_jobs.get(done.print_job_ids[0])["status"] == "printed"  # type: ignore[index]
+    assert backend.print_jobs.get(done.print_job_ids[0]).status == "printed"  # type: ignore[union-attr]
     assert backend.print_jobs.pending("L1") == []
 
 
@@ -157,7 +157,7 @@ def test_no_receipt_is_given_up_however_long_the_printer_is_off(
         assert not outcome.printed and outcome.retryable
         assert "Kept in the queue" in outcome.message
     (job,) = backend.print_jobs.pending("L1")
-    assert job["status"] == "queued" and job["attempts"] == 8
+    assert job.status == "queued" and job.attempts == 8
     assert off.waiting() == 1
 
     known = len(emupos.receipts())

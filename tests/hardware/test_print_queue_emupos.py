@@ -129,7 +129,7 @@ def test_cash_sale_prints_full_receipt_and_never_the_drawer(
     # job, which may run a retry or a restart later.
     assert emupos.drawer() == "closed"
     assert backend.print_jobs.pending("L1") == []
-    assert backend.print_jobs.get(done.print_job_ids[0])["status"] == "printed"  # type: ignore[index]
+    assert backend.print_jobs.get(done.print_job_ids[0]).status == "printed"  # type: ignore[union-attr]
     assert notes.items == []
 
 
@@ -163,7 +163,7 @@ def test_reprint_is_labelled_with_the_same_totals_and_balance(
     (original,) = new_receipts(emupos, known)
     cash_sale(backend, store, customer=store.anna)  # moves Anna's points balance on
     emupos.close_drawer()
-    backend.print_jobs.mark_printed(backend.print_jobs.pending("L1")[0]["id"], "x")
+    backend.print_jobs.mark_printed(backend.print_jobs.pending("L1")[0].id, "x")
 
     queue.reprint(int(done.sale["id"]))
     known = len(emupos.receipts())
@@ -211,8 +211,8 @@ def test_paper_out_keeps_job_pending_then_prints_when_cleared(
         emupos.clear_fault("paper-out")
     assert not outcome.printed and outcome.retryable
     job = backend.print_jobs.get(done.print_job_ids[0])
-    assert job is not None and job["status"] == "queued" and job["attempts"] == 1
-    assert "out of paper" in job["last_error"] and job["late"]
+    assert job is not None and job.status == "queued" and job.attempts == 1
+    assert "out of paper" in (job.last_error or "") and job.late
     (message,) = notes.errors
     assert message.startswith("Receipt L1-000001 not printed: The printer is out of paper.")
     assert "Kept in the queue" in message and "LATE COPY" in message
@@ -264,9 +264,9 @@ def test_misbehaving_printer_leaves_sale_committed_and_job_pending(
     # outcome and one attempt (the figure above is for reading, not asserted on).
     assert len(outcomes) == 1
     job = backend.print_jobs.get(done.print_job_ids[0])
-    assert job is not None and job["status"] == "queued" and job["attempts"] == 1
+    assert job is not None and job.status == "queued" and job.attempts == 1
     reason = {"refused": "not reachable", "stalled": "did not answer", "hung up": "dropped"}
-    assert reason[failure] in job["last_error"]
+    assert reason[failure] in (job.last_error or "")
     assert len(notes.errors) == 1 and reason[failure] in notes.errors[0]
     sale = backend.journal.get(sale_id)
     assert sale is not None and sale["total"] in ("215.00", "105.00")

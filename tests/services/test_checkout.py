@@ -32,7 +32,7 @@ def test_cash_sale_commits_everything_at_once(backend: Backend, store: Store) ->
     assert children["tenders"][0]["change_given"] == "285.00"
     assert backend.open_sales.for_lane("L1", "in_progress") == []
     jobs = backend.print_jobs.pending("L1")
-    assert [(j["kind"], j["open_drawer"]) for j in jobs] == [("receipt", 1)]
+    assert [(j.kind, j.open_drawer) for j in jobs] == [("receipt", 1)]
     assert backend.journal.verify() == (1, None)
 
 
@@ -71,7 +71,7 @@ def test_points_earned_referral_and_second_copy(backend: Backend, store: Store) 
     assert Decimal(done.sale["points_earned"]) == 6
     assert backend.customers.loyalty_balance(store.bob) == 6
     assert backend.customers.loyalty_balance(store.anna) == Decimal("100.75")
-    kinds = [j["kind"] for j in backend.print_jobs.pending("L1")]
+    kinds = [j.kind for j in backend.print_jobs.pending("L1")]
     assert kinds == ["receipt", "copy"]
 
 
@@ -185,7 +185,7 @@ def test_crash_leaves_the_cart_to_resume(backend: Backend, store: Store) -> None
     left = co.in_progress()
     assert len(left) == 1
     # A new process (the lane restarted) picks the same cart back up.
-    back = Checkout.resume(backend, store.cashier, int(left[0]["id"]))
+    back = Checkout.resume(backend, store.cashier, left[0].id)
     assert back.cart.customer_id == store.anna and back.cart.lines[0].quantity == "2"
     assert back.quote().totals.total == co.quote().totals.total
 
@@ -194,7 +194,7 @@ def test_suspend_and_resume(backend: Backend, store: Store) -> None:
     co = Checkout(backend, store.cashier)
     co.add_item("APPLE")
     parked = co.suspend("blue jacket")
-    assert co.cart.lines == [] and backend.open_sales.suspended()[0]["label"] == "blue jacket"
+    assert co.cart.lines == [] and backend.open_sales.suspended()[0].label == "blue jacket"
     back = Checkout.resume(backend, store.cashier, parked)
     assert len(back.cart.lines) == 1 and backend.open_sales.suspended() == []
 

@@ -45,7 +45,7 @@ def _saved_cart(backend: Backend, co: Checkout) -> dict[str, Any] | None:
     if co.open_sale_id is None:
         return None
     row = backend.open_sales.get(co.open_sale_id)
-    return json.loads(row["state"]) if row else None
+    return json.loads(row.state) if row else None
 
 
 def _agree(backend: Backend, co: Checkout) -> None:

@@ -518,7 +518,7 @@ class CheckoutOracle(RuleBasedStateMachine):
         left = here.checkout.open_sale_id
         cart = here.checkout.cart.to_json()
         assert left is not None
-        assert [r["id"] for r in here.checkout.in_progress()] == [left]
+        assert [r.id for r in here.checkout.in_progress()] == [left]
         here.checkout = Checkout.resume(here.backend, here.employee, left)
         assert here.checkout.cart.to_json() == cart, "a restart lost part of the sale"
 
@@ -768,12 +768,12 @@ class CheckoutOracle(RuleBasedStateMachine):
             owned.append(co.open_sale_id)
             row = db.open_sales.get(co.open_sale_id)
             assert row is not None, "a lane's open sale is gone"
-            assert (row["lane_id"], row["status"]) == (lane.id, "in_progress")
-            assert json.loads(row["state"]) == co.cart.to_json()
+            assert (row.lane_id, row.status) == (lane.id, "in_progress")
+            assert json.loads(row.state) == co.cart.to_json()
         assert len(owned) == len(set(owned)), "two lanes own one sale"
-        assert sorted(r["id"] for r in db.open_sales.suspended()) == sorted(self.model.held)
+        assert sorted(r.id for r in db.open_sales.suspended()) == sorted(self.model.held)
         for lane_id in LANES:
-            ids = [r["id"] for r in db.open_sales.for_lane(lane_id, "in_progress")]
+            ids = [r.id for r in db.open_sales.for_lane(lane_id, "in_progress")]
             assert set(ids) <= set(owned), "an open sale no lane has"
 
     @invariant()

@@ -107,8 +107,8 @@ def test_counts_and_reference_data(demo: Backend) -> None:
     platinum = demo.catalog.by_code("card_types", "PLATINUM")
     assert platinum is not None and platinum["multiplier_from_time"] == "10:00"
     subscription = demo.catalog.subscription(platinum["id"])
-    assert subscription is not None and subscription["periodicity"] == "monthly"
-    assert subscription["cover_charges"] == 1
+    assert subscription is not None and subscription.periodicity == "monthly"
+    assert subscription.cover_charges == 1
     promos = db.execute("SELECT count(*) FROM items WHERE promo_price IS NOT NULL").fetchone()[0]
     assert promos > 0
     assert db.execute("SELECT count(*) FROM price_list_items").fetchone()[0] > 0
@@ -273,9 +273,9 @@ def test_demo_credentials_sign_in(demo: Backend) -> None:
     ]
     for emp in DEMO_EMPLOYEES:
         row = demo.catalog.employee_by_number(emp.number)
-        assert row is not None and row["role"] == emp.role and row["name"] == emp.name
-        assert verify_pin(emp.pin, row["pin_hash"])
-        assert not verify_pin("0000", row["pin_hash"])
+        assert row is not None and row.role == emp.role and row.name == emp.name
+        assert verify_pin(emp.pin, row.pin_hash)
+        assert not verify_pin("0000", row.pin_hash)
 
 
 def test_refuses_a_database_with_customers_unless_forced(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def test_recall_moves_the_held_sale_to_the_recalling_lane(
         back = Checkout.resume(lane2, store.supervisor, held)
         assert backend.open_sales.for_lane("L1", "suspended") == []
         (row,) = lane2.open_sales.for_lane("L2", "in_progress")
-        assert (row["id"], row["employee_id"]) == (held, store.supervisor.id)
+        assert (row.id, row.employee_id) == (held, store.supervisor.id)
         with pytest.raises(CheckoutError) as lost:
             Checkout.resume(lane3, store.cashier, held)
         assert lost.value.code == ON_ANOTHER_LANE
@@ -61,7 +61,7 @@ def test_a_sale_left_on_this_lane_resumes_here_only(
 ) -> None:
     co = Checkout(backend, store.cashier)
     co.add_item("APPLE")
-    left = co.in_progress()[0]["id"]
+    left = co.in_progress()[0].id
     lane2 = _lane(db_path, "L2")
     try:
         with pytest.raises(CheckoutError, match="already open on lane L1 \\(Cass Cashier\\)"):
@@ -124,7 +124,7 @@ def test_any_interleaving_commits_each_held_sale_at_most_once(
             for lane_id, lane in world.lanes.items():
                 if lane.recalled is not None:
                     row = first.open_sales.get(lane.recalled)
-                    assert row is not None and row["lane_id"] == lane_id
+                    assert row is not None and row.lane_id == lane_id
         finally:
             for lane in world.lanes.values():
                 lane.backend.close()
@@ -146,14 +146,14 @@ def _step(world: _World, lane: _Lane, lane_id: str, action: str, pick: int) -> N
         try:
             lane.checkout = Checkout.resume(lane.backend, lane.employee, wanted)
         except CheckoutError as exc:
-            if row is None or (row["status"] == "in_progress" and row["lane_id"] != lane_id):
+            if row is None or (row.status == "in_progress" and row.lane_id != lane_id):
                 # Told which lane has it (or that it is gone), never given it.
                 assert (row is None and exc.code == NO_LONGER_OPEN) or (
-                    exc.code == ON_ANOTHER_LANE and f"lane {row['lane_id']}" in exc.message  # type: ignore[index]
+                    exc.code == ON_ANOTHER_LANE and f"lane {row.lane_id}" in exc.message  # type: ignore[union-attr]
                 ), exc.message
                 return
             raise
-        assert row is not None and (row["status"] == "suspended" or row["lane_id"] == lane_id)
+        assert row is not None and (row.status == "suspended" or row.lane_id == lane_id)
         lane.recalled = wanted
     elif action == "commit" and co is not None and co.cart.lines:
         co.add_cash(str(co.remaining()))

@@ -88,7 +88,7 @@ def test_recalling_a_held_sale_while_another_lane_writes_is_a_refusal(
         assert locked.value.message == (
             "database busy: the sale is kept, wait for the other lane and press Enter"
         )
-        assert [r["id"] for r in backend.open_sales.suspended()] == [held]
+        assert [r.id for r in backend.open_sales.suspended()] == [held]
         back = Checkout.resume(lane2, store.supervisor, held)
         assert [line.quantity for line in back.cart.lines] == ["1"]
     finally:

@@ -119,8 +119,8 @@ def test_a_cash_deposit_over_the_total_and_a_final_cash_payment_give_change(
         ("cash", "500.00", "300.00"),
     ]
     assert done.messages[0].endswith(", change 300.00")
-    (job,) = [j for j in backend.print_jobs.pending("L1") if j["sale_id"] == done.sale["id"]]
-    assert job["open_drawer"] == 1
+    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == done.sale["id"]]
+    assert job.open_drawer == 1
 
 
 def test_cancelling_refunds_the_cash_net_of_the_change(backend: Backend, store: Store) -> None:

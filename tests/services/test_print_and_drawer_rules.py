@@ -134,7 +134,7 @@ def test_every_receipt_prints_and_a_late_one_says_so(
     late: set[int] = set()  # the model: jobs that missed their moment
 
     def waiting_ids() -> set[int]:
-        return {int(j["id"]) for j in queue.pending()}
+        return {j.id for j in queue.pending()}
 
     def restart() -> None:
         nonlocal queue
@@ -159,7 +159,7 @@ def test_every_receipt_prints_and_a_late_one_says_so(
             restart()
         waiting = queue.pending()
         assert queue.waiting() == len(waiting)
-        assert all(j["status"] == "queued" for j in waiting)  # none given up, none stuck
+        assert all(j.status == "queued" for j in waiting)  # none given up, none stuck
 
     printer.mode = "ok"
     restart()
@@ -170,11 +170,11 @@ def test_every_receipt_prints_and_a_late_one_says_so(
     documents = {d.title: d for d in printer.printed}
     for job_id in jobs:
         job = backend.print_jobs.get(job_id)
-        assert job is not None and job["status"] == "printed"
-        sale = backend.journal.get(int(job["sale_id"]))
+        assert job is not None and job.status == "printed"
+        sale = backend.journal.get(job.sale_id or 0)
         assert sale is not None
         document = documents[f"receipt {sale_reference(sale)}"]
-        assert bool(job["late"]) == (job_id in late) == is_late(document)
+        assert bool(job.late) == (job_id in late) == is_late(document)
 
 
 def test_a_supervisor_cancels_a_waiting_job_audited(backend: Backend, store: Store) -> None:
@@ -204,7 +204,7 @@ def test_a_cancel_whose_audit_row_fails_cancels_nothing(
     monkeypatch.setattr(backend.store, "audit", broken)
     with pytest.raises(OSError):
         PrintQueue(backend, None).cancel(done.print_job_ids[0], store.supervisor)
-    assert backend.print_jobs.get(done.print_job_ids[0])["status"] == "queued"  # type: ignore[index]
+    assert backend.print_jobs.get(done.print_job_ids[0]).status == "queued"  # type: ignore[union-attr]
 
 
 # -- the cash drawer ----------------------------------------------------------------------------
@@ -370,14 +370,14 @@ def test_devices_queue_cancel_needs_a_supervisors_pin(
     assert "Cass Cashier is a cashier: a supervisor must approve this" in refused[0].output
     assert "Unknown employee number or wrong PIN" in refused[1].output
     assert "--cancel needs --by: the number of a supervisor" in refused[2].output
-    assert backend.print_jobs.get(job_id)["status"] == "queued"  # type: ignore[index]
+    assert backend.print_jobs.get(job_id).status == "queued"  # type: ignore[union-attr]
     done_ = cli_runner_invoke(
         runner, [*base, "--by", "201", "--reason", "customer left"], input="2345\n"
     )
     assert done_.exit_code == 0, done_.output
     assert f"Receipt L1-000001 (job #{job_id}) cancelled by Sue Supervisor." in done_.output
     assert "2345" not in done_.output  # the PIN is never echoed
-    assert backend.print_jobs.get(job_id)["status"] == "cancelled"  # type: ignore[index]
+    assert backend.print_jobs.get(job_id).status == "cancelled"  # type: ignore[union-attr]
 
 
 def test_a_record_written_outside_the_checkout_opens_the_drawer_only_for_cash(

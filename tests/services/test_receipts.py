@@ -270,8 +270,8 @@ def test_no_printer_keeps_jobs_without_counting_attempts(backend: Backend, store
         )
     ]
     job = backend.print_jobs.get(done.print_job_ids[0])
-    assert job is not None and job["attempts"] == 0 and job["status"] == "queued"
-    assert not job["late"]  # nothing was tried: it prints as the receipt when a printer comes
+    assert job is not None and job.attempts == 0 and job.status == "queued"
+    assert not job.late  # nothing was tried: it prints as the receipt when a printer comes
 
 
 def test_job_that_cannot_print_fails_without_blocking_the_next(
@@ -295,7 +295,7 @@ def test_job_that_cannot_print_fails_without_blocking_the_next(
         "Statement not printed: it cannot be built (a statement job without a statement). "
         "It cannot be printed as written: reprint the sale, or a supervisor cancels it."
     ]
-    assert [j["status"] for j in queue.pending()] == ["failed"]
+    assert [j.status for j in queue.pending()] == ["failed"]
 
     # A document the printer refuses (bad data) fails at once, it is not retried.
     class Refusing(EscposPrinter):
@@ -305,6 +305,6 @@ def test_job_that_cannot_print_fails_without_blocking_the_next(
     again = queue.reprint(int(done.sale["id"]))
     (outcome,) = PrintQueue(backend, Refusing(DummyTarget())).process()
     assert (outcome.job_id, outcome.printed, outcome.retryable) == (again, False, False)
-    assert backend.print_jobs.get(again)["status"] == "failed"  # type: ignore[index]
+    assert backend.print_jobs.get(again).status == "failed"  # type: ignore[union-attr]
     with pytest.raises(KeyError):
         queue.reprint(999)

@@ -139,7 +139,7 @@ def test_run_closes_the_period_and_a_second_run_changes_nothing(
         x.statement_id for x in report.lines
     ]
     assert _counts(backend) == before, "running it twice for the same date changes nothing"
-    jobs = [j for j in backend.print_jobs.pending("L1") if j["kind"] == "statement"]
+    jobs = [j for j in backend.print_jobs.pending("L1") if j.kind == "statement"]
     assert len(jobs) == len([x for x in report.lines if x.print_status == "queued"])
 
 
@@ -331,7 +331,7 @@ def test_hard_copies_as_files_for_a_report_printer(
         assert "Filed Person" in lines and max(len(x) for x in lines) <= 64
         assert any(x.startswith("BALANCE DUE") and x.endswith(" 210.00") for x in lines)
         assert b.print_jobs.pending("L1") == [
-            j for j in b.print_jobs.pending("L1") if j["kind"] != "statement"
+            j for j in b.print_jobs.pending("L1") if j.kind != "statement"
         ]
     finally:
         b.close()

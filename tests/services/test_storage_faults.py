@@ -49,7 +49,7 @@ def _saved_lines(backend: Backend, co: Checkout) -> list[int]:
     assert co.open_sale_id is not None
     row = backend.open_sales.get(co.open_sale_id)
     assert row is not None
-    return [line["item_id"] for line in json.loads(row["state"])["lines"]]
+    return [line["item_id"] for line in json.loads(row.state)["lines"]]
 
 
 def test_a_full_disk_keeps_the_sale_and_the_same_change_works_after(

@@ -116,7 +116,7 @@ def test_a_tender_never_outlives_the_lines(backend: Backend, store: Store) -> No
     assert info.value.code == "TENDERS_LEFT"
     assert [line.line_no for line in co.cart.lines] == [1]
     saved = backend.open_sales.get(co.open_sale_id)  # type: ignore[arg-type]
-    assert saved is not None and '"line_no": 1' in saved["state"] and "AUTH-1" in saved["state"]
+    assert saved is not None and '"line_no": 1' in saved.state and "AUTH-1" in saved.state
     co.remove_tender(0)
     co.void_line(1)
     co.add_item("BAG")  # the next sale starts with no tender carried over

@@ -114,7 +114,7 @@ def test_claim_on_two_connections_one_wins_and_the_other_is_told(
     lane2 = OpenSaleRepository(connect(db_path))
     lane3 = OpenSaleRepository(connect(db_path))
     row = lane2.claim(held, lane_id="L2", employee_id=store.supervisor.id, at="t")
-    assert (row["lane_id"], row["status"], row["employee_id"]) == (
+    assert (row.lane_id, row.status, row.employee_id) == (
         "L2",
         "in_progress",
         store.supervisor.id,
@@ -129,7 +129,7 @@ def test_claim_on_two_connections_one_wins_and_the_other_is_told(
     )
     # It no longer stays recorded under the lane that held it.
     assert backend.open_sales.for_lane("L1", "suspended") == []
-    assert [r["id"] for r in backend.open_sales.for_lane("L2", "in_progress")] == [held]
+    assert [r.id for r in backend.open_sales.for_lane("L2", "in_progress")] == [held]
     # Nor can the other lanes write to it or remove it.
     with pytest.raises(OpenSaleTaken):
         lane3.save(
@@ -163,7 +163,7 @@ def test_two_checkouts_on_one_open_sale_commit_it_once(
     stale = Checkout(
         backend,
         store.cashier,
-        cart=Cart.from_json(json.loads(row["state"])),
+        cart=Cart.from_json(json.loads(row.state)),
         open_sale_id=held,
     )
     # Both tendered (the same lane: each save is this lane's), then both commit.

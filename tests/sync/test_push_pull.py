@@ -100,7 +100,7 @@ def test_master_data_and_balances_come_down_to_another_store(
     # Reference data: items with their tax class, card types with their restrictions.
     apple = bb.catalog.by_code("items", "APPLE")
     assert apple is not None and apple["regular_price"] == "100.00"
-    assert [t["code"] for t in bb.catalog.taxes_of_class(apple["tax_class_id"])] == ["GST5"]
+    assert [t.code for t in bb.catalog.taxes_of_class(apple["tax_class_id"])] == ["GST5"]
     junior = bb.catalog.by_code("card_types", "JUNIOR")
     assert junior is not None
     liquor = bb.catalog.by_code("item_subgroups", "LIQ")

@@ -9,12 +9,12 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pos_tui.config import Settings, load_settings
 from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.storage.lane_state import OpenSaleRow
 from tests.catalog import build_store
 from tests.hardware.sshd import (
     KioskInstall,
@@ -59,14 +59,14 @@ class KioskStack:
         finally:
             backend.close()
 
-    def open_sales(self) -> list[dict[str, Any]]:
+    def open_sales(self) -> list[OpenSaleRow]:
         with self.backend() as backend:
             return backend.open_sales.for_lane(LANE, "in_progress")
 
     def clear_open_sales(self) -> None:
         with self.backend() as backend:
             for sale in backend.open_sales.for_lane(LANE, "in_progress"):
-                backend.open_sales.release(int(sale["id"]), LANE)
+                backend.open_sales.release(sale.id, LANE)
 
     def kiosk_pids(self) -> tuple[int, int]:
         """(supervisor, lane): the kiosk command and the lane it forked, once both run."""

@@ -130,4 +130,4 @@ def test_a_console_lane_as_systemd_starts_it(kiosk: KioskStack, started_by: str)
     finally:
         tmux.kill()
     [left] = kiosk.open_sales()  # the sale is kept for the next start
-    assert left["lane_id"] == LANE
+    assert left.lane_id == LANE

@@ -166,7 +166,7 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
     os.kill(ssh_client(tmux), signal.SIGKILL)
     kiosk.sshd.wait_no_sessions()
     [left] = kiosk.open_sales()
-    assert left["employee_id"] is not None
+    assert left.employee_id is not None
 
     tmux.restart(kiosk.sshd.ssh("-tt"))
     sign_in(tmux)

@@ -81,7 +81,7 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
         TextLine(f"Store {sale['store_id']}  Lane {sale['lane_id']}"),
     ]
     employee = backend.catalog.employee(int(sale["employee_id"])) if sale["employee_id"] else None
-    blocks.append(TextLine(f"Cashier: {employee['name'] if employee else '-'}"))
+    blocks.append(TextLine(f"Cashier: {employee.name if employee else '-'}"))
     order = OrderRepository(backend.db).order_of_sale(sale_id)
     if order is not None:
         blocks += [

@@ -38,7 +38,7 @@ class PriceListAdmin:
         if price_list_id is None:
             return []
         return [
-            {"sku": plain(r["sku"]), "name": plain(r["name"]), "price": plain(r["price"])}
+            {"sku": plain(r.sku), "name": plain(r.name), "price": format(r.price, "f")}
             for r in self.b.catalog.price_list_items(price_list_id)
         ]
 
@@ -68,14 +68,14 @@ class PriceListAdmin:
         item = self.b.catalog.item_by_sku_or_barcode(code)
         if item is None:
             raise PriceRowError(f"No item with code {code}", index)
-        sku = str(item["sku"])
+        sku = item.sku
         if any(o.get("sku") == sku for o in others):
             raise PriceRowError(f"{sku} is already in this price list: edit its row", index)
         try:
             price = self.price(row.get("price", ""))
         except PriceRowError as exc:
             raise PriceRowError(f"{sku}: {exc.message}", index) from None
-        return {"sku": sku, "name": str(item["name"]), "price": price}
+        return {"sku": sku, "name": item.name, "price": price}
 
     def save(
         self,
@@ -95,8 +95,7 @@ class PriceListAdmin:
                 "price_lists", price_list_id, values, employee_id=employee_id
             )
             before = {
-                str(r["sku"]): str(r["price"])
-                for r in self.b.catalog.price_list_items(price_list_id)
+                r.sku: format(r.price, "f") for r in self.b.catalog.price_list_items(price_list_id)
             }
             after = {r["sku"]: r["price"] for r in checked}
             changes = {
@@ -108,10 +107,10 @@ class PriceListAdmin:
                 return price_list_id  # nothing new: no version bump, lanes keep their cache
             ids = {}
             for sku, price in after.items():
-                item = self.b.catalog.by_code("items", sku)
+                item = self.b.catalog.item_by_sku(sku)
                 if item is None:  # check_row found it by SKU in this same transaction
                     raise PriceRowError(f"No item with code {sku}")
-                ids[int(item["id"])] = price
+                ids[item.id] = price
             self.b.catalog.set_price_list_prices(price_list_id, ids)
             self.b.store.audit(
                 at=self.b.timestamp(),

@@ -121,3 +121,15 @@ def _plain(value: Any) -> Any:
     if value.__class__ is list:
         return [_plain(v) for v in value]
     return value
+
+
+def discount_audit(discount: CartDiscount | None) -> dict[str, Any]:
+    """What an audit row says of a manual discount: its size, whose limit, an override."""
+    if discount is None:
+        return {}
+    return {
+        "percent": discount.percent,
+        "amount": discount.amount,
+        "approved_by": discount.approved_by,
+        "override": discount.override,
+    }

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.catalog import ItemRow
 from pos_tui.storage.db import change_mark
 from pos_tui.storage.rows import Row
 
@@ -61,7 +62,7 @@ class PricingBasis:
 _Converted = tuple[engine.Customer, frozenset[str], tuple[engine.TransactionDiscount, ...]]
 
 
-def find_item_by_code(backend: Backend, code: str) -> dict[str, Any] | None:
+def find_item_by_code(backend: Backend, code: str) -> ItemRow | None:
     """An active item by barcode or SKU, the SKU matched as ``[lane] sku_case`` says."""
     any_case = backend.settings.lane.sku_case == "insensitive"
     return backend.catalog.item_by_code(code, sku_any_case=any_case)
@@ -136,15 +137,15 @@ class EngineInputs:
 
     def item(self, item_id: int) -> engine.Item:
         if item_id not in self._items:
-            row = self.b.catalog.get("items", item_id)
+            row = self.b.catalog.item(item_id)
             if row is None:
                 raise KeyError(f"no item {item_id}")
-            self._items[item_id] = engine.from_row(engine.Item, row)
-            if row["tax_class_id"] is not None:
-                self.tax_class(int(row["tax_class_id"]))
+            self._items[item_id] = engine.from_row(engine.Item, asdict(row))
+            if row.tax_class_id is not None:
+                self.tax_class(row.tax_class_id)
         return self._items[item_id]
 
-    def item_row_by_code(self, code: str) -> dict[str, Any] | None:
+    def item_row_by_code(self, code: str) -> ItemRow | None:
         return find_item_by_code(self.b, code)
 
     def tax_class(self, tax_class_id: int) -> engine.TaxClass:
@@ -153,7 +154,8 @@ class EngineInputs:
             if row is None:
                 raise KeyError(f"no tax class {tax_class_id}")
             taxes = tuple(
-                engine.from_row(engine.Tax, t) for t in self.b.catalog.taxes_of_class(tax_class_id)
+                engine.from_row(engine.Tax, asdict(t))
+                for t in self.b.catalog.taxes_of_class(tax_class_id)
             )
             self._tax_classes[tax_class_id] = engine.from_row(engine.TaxClass, row, taxes=taxes)
         return self._tax_classes[tax_class_id]
@@ -170,13 +172,13 @@ class EngineInputs:
             if row is None:
                 return None
             subgroups = tuple(
-                engine.from_row(engine.Subgroup, sg)
+                engine.from_row(engine.Subgroup, asdict(sg))
                 for sid in self.b.catalog.restricted_subgroup_ids(card_type_id)
                 if (sg := self.b.catalog.subgroup(sid)) is not None
             )
             sub_row = self.b.catalog.subscription(card_type_id)
             subscription = (
-                engine.from_row(engine.CardTypeSubscription, sub_row) if sub_row else None
+                engine.from_row(engine.CardTypeSubscription, asdict(sub_row)) if sub_row else None
             )
             self._card_types[card_type_id] = engine.from_row(
                 engine.CardType, row, restricted_subgroups=subgroups, subscription=subscription
@@ -185,7 +187,7 @@ class EngineInputs:
 
     def all_card_types(self) -> list[engine.CardType]:
         if self._card_type_ids is None:
-            self._card_type_ids = [int(r["id"]) for r in self.b.catalog.all("card_types")]
+            self._card_type_ids = self.b.catalog.ids("card_types")
         return [ct for i in self._card_type_ids if (ct := self.card_type(i)) is not None]
 
     def customer_state(self, customer_id: int) -> CustomerState:
@@ -226,9 +228,7 @@ class EngineInputs:
         if cached is not None and cached[0] == read:
             return cached[1]
         exempt = frozenset(
-            str(t["code"])
-            for tid in state.exempt_tax_ids
-            if (t := self.b.catalog.get("taxes", tid)) is not None
+            t.code for tid in state.exempt_tax_ids if (t := self.b.catalog.tax(tid)) is not None
         )
         discounts = tuple(
             engine.from_row(engine.TransactionDiscount, d) for d in state.transaction_discounts
@@ -256,8 +256,7 @@ class EngineInputs:
         return engine.from_row(engine.PriceList, row, prices=prices)
 
     def location_id(self) -> int | None:
-        row = self.b.catalog.by_code("locations", self.b.settings.lane.location)
-        return int(row["id"]) if row else None
+        return self.b.catalog.id_by_code("locations", self.b.settings.lane.location)
 
 
 def engine_settings(values: Mapping[str, str], *, minor_unit: int) -> engine.Settings:

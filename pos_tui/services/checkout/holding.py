@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from pos_tui.services.checkout.errors import CheckoutError
+from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.lane_state import Holder, OpenSaleTaken
 
 ON_ANOTHER_LANE = "SALE_ON_ANOTHER_LANE"
@@ -35,3 +37,25 @@ def this_lanes(open_sale_id: int | None, *, recall: bool = False) -> Iterator[No
         raise CheckoutError(
             f"Sale{number} is no longer open (completed or voided)", code=NO_LONGER_OPEN
         ) from None
+
+
+def link_open_sale_audit(
+    backend: Backend, employee: Employee, open_sale_id: int | None, sale_id: int, at: str
+) -> None:
+    """Link the audit rows written while the sale was open (overrides, discounts, voided
+    lines) to the committed sale: one ``sale`` row naming them, in the commit's transaction.
+    Open sale ids are never reused, so the rows of one open sale are its own."""
+    if open_sale_id is None:
+        return
+    rows = backend.store.audit_ids("open_sale", open_sale_id)
+    if not rows:
+        return
+    backend.store.audit(
+        at=at,
+        entity="sale",
+        entity_id=sale_id,
+        action="open_sale_closed",
+        changes={"open_sale_id": open_sale_id, "audit_ids": rows},
+        employee_id=employee.id,
+        lane_id=backend.settings.lane.id,
+    )

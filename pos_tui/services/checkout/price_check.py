@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pos_tui import engine
 from pos_tui.engine.pricing import LEVEL_LETTERS
 from pos_tui.services.checkout.engine_inputs import find_item_by_code
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.catalog import ItemRow
 
 if TYPE_CHECKING:
     from pos_tui.services.checkout.sale import Checkout
@@ -37,7 +38,7 @@ class ItemQuote:
     reason: str
 
 
-def find_items(backend: Backend, text: str, *, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
+def find_items(backend: Backend, text: str, *, limit: int = SEARCH_LIMIT) -> list[ItemRow]:
     """Barcode or SKU exactly (SKU case as ``[lane] sku_case`` says), else SKU or name prefix
     (a name word's prefix too: "choc" finds Dark Chocolate)."""
     text = text.strip()
@@ -63,7 +64,7 @@ def quote_items(co: Checkout, text: str) -> list[ItemQuote]:
         card_type = inputs.card_type(customer.card_type_id)
     out = []
     for row in rows:
-        item = inputs.item(int(row["id"]))
+        item = inputs.item(row.id)
         basket = engine.Basket(
             lines=(engine.BasketLine(line_no=1, item=item, quantity=Decimal(1)),), kind="sale"
         )
@@ -81,10 +82,10 @@ def quote_items(co: Checkout, text: str) -> list[ItemQuote]:
         out.append(
             ItemQuote(
                 item_id=item.id,
-                sku=str(row["sku"]),
-                barcode=str(row["barcode"] or ""),
-                name=str(row["name"]),
-                regular=Decimal(str(row["regular_price"])),
+                sku=row.sku,
+                barcode=row.barcode or "",
+                name=row.name,
+                regular=row.regular_price,
                 pays=line.total,
                 reason=_reason(line, priced.discounts),
             )

@@ -24,11 +24,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.db import write
+from pos_tui.storage.lane_state import PrintJobRow
 
 # The printer driver and the receipt layout load with the first job: a lane without a printer
 # and with nothing queued never needs them.
@@ -103,27 +104,27 @@ class PrintQueue:
             sale_id=sale_id,
         )
 
-    def pending(self) -> list[dict[str, Any]]:
+    def pending(self) -> list[PrintJobRow]:
         """This lane's jobs not printed yet, oldest first (queued, printing and failed)."""
         return self.b.print_jobs.pending(self.lane)
 
     def waiting(self) -> int:
         return self.b.print_jobs.waiting(self.lane)
 
-    def describe(self, job: dict[str, Any]) -> str:
+    def describe(self, job: PrintJobRow) -> str:
         """ "Receipt L1-000042", "Customer copy of L1-000042", "Test page"."""
-        name = JOB_NAMES.get(str(job["kind"]), str(job["kind"]))
-        if job["kind"] == "statement" and "statement_id" in json.loads(job["document"]):
+        name = JOB_NAMES.get(job.kind, job.kind)
+        if job.kind == "statement" and "statement_id" in json.loads(job.document):
             from pos_tui.services.accounts.printouts import describe_statement_job
 
-            return f"{name} {describe_statement_job(self.b, json.loads(job['document']))}"
-        if job["sale_id"] is None:
+            return f"{name} {describe_statement_job(self.b, json.loads(job.document))}"
+        if job.sale_id is None:
             return name
         from pos_tui.services.checkout.receipts import sale_reference
 
-        sale = self.b.journal.get(int(job["sale_id"]))
-        ref = sale_reference(sale) if sale is not None else f"sale {job['sale_id']}"
-        return f"{name} {ref}" if job["kind"] == "receipt" else f"{name} of {ref}"
+        sale = self.b.journal.get(job.sale_id)
+        ref = sale_reference(sale) if sale is not None else f"sale {job.sale_id}"
+        return f"{name} {ref}" if job.kind == "receipt" else f"{name} of {ref}"
 
     def recover(self) -> int:
         """Jobs a lane stopped in the middle of (left ``printing``) are queued again, and all
@@ -148,7 +149,7 @@ class PrintQueue:
         with self._lock:
             self.on_waiting(self.waiting())
             for job in self.pending():
-                if job["status"] != "queued" or (only is not None and int(job["id"]) not in only):
+                if job.status != "queued" or (only is not None and job.id not in only):
                     continue  # failed: needs a person; printing: another process has it
                 outcome = self._run(job)
                 if outcome is None:
@@ -167,21 +168,21 @@ class PrintQueue:
         if not employee.at_least(CANCEL_ROLE):
             raise PrintQueueError(f"Only a {CANCEL_ROLE} may cancel a print job")
         job = self.b.print_jobs.get(job_id)
-        if job is None or job["lane_id"] != self.lane:
+        if job is None or job.lane_id != self.lane:
             raise PrintQueueError(f"No print job {job_id} on lane {self.lane}")
         what = self.describe(job)
         with write(self.b.db):
             if not self.b.print_jobs.cancel(job_id, self.lane):
-                raise PrintQueueError(f"{what} cannot be cancelled: it is {job['status']}")
+                raise PrintQueueError(f"{what} cannot be cancelled: it is {job.status}")
             self.b.store.audit(
                 at=self.b.timestamp(),
                 entity="print_job",
                 entity_id=job_id,
                 action="print_job_cancelled",
                 changes={
-                    "kind": job["kind"],
-                    "sale_id": job["sale_id"],
-                    "attempts": job["attempts"],
+                    "kind": job.kind,
+                    "sale_id": job.sale_id,
+                    "attempts": job.attempts,
                     "reason": reason or "",
                 },
                 employee_id=employee.id,
@@ -191,9 +192,9 @@ class PrintQueue:
 
     # -- internals -----------------------------------------------------------------------------
 
-    def _run(self, job: dict[str, Any]) -> JobOutcome | None:
-        job_id, kind = int(job["id"]), str(job["kind"])
-        sale_id = int(job["sale_id"]) if job["sale_id"] is not None else None
+    def _run(self, job: PrintJobRow) -> JobOutcome | None:
+        job_id, kind = job.id, job.kind
+        sale_id = job.sale_id if job.sale_id is not None else None
         what = self.describe(job)
         if self.printer is None:
             message = f"{what} not printed: no receipt printer is configured. Kept in the queue."
@@ -214,15 +215,15 @@ class PrintQueue:
         except PrinterError as exc:
             return self._failed(job, what, exc)
         self.b.print_jobs.mark_printed(job_id, self.b.timestamp())
-        message = f"{what} printed" + (" (late copy)" if job["late"] else "")
-        if job["last_error"]:
+        message = f"{what} printed" + (" (late copy)" if job.late else "")
+        if job.last_error:
             self.notify(message, False)  # the lane was told it was stuck; now it is out
         return JobOutcome(job_id, sale_id, kind, True, message)
 
-    def _document(self, job: dict[str, Any]) -> ReceiptDocument:
+    def _document(self, job: PrintJobRow) -> ReceiptDocument:
         from pos_tui.services.checkout.receipts import build_receipt, build_test_page
 
-        kind = str(job["kind"])
+        kind = job.kind
         if kind == "test":
             printer = self.printer
             target = f"{printer.kind} {printer.target}" if printer is not None else ""
@@ -230,17 +231,17 @@ class PrintQueue:
         if kind == "statement":
             from pos_tui.services.accounts.printouts import statement_receipt
 
-            return statement_receipt(self.b, json.loads(job["document"]))
+            return statement_receipt(self.b, json.loads(job.document))
         if kind == "report":
             from pos_tui.services.shifts.printouts import report_job_document
 
-            return report_job_document(self.b, job["document"])
-        if job["sale_id"] is None:
+            return report_job_document(self.b, job.document)
+        if job.sale_id is None:
             raise KeyError(f"a {kind} job without a sale")
-        return build_receipt(self.b, int(job["sale_id"]), kind, late=bool(job["late"]))
+        return build_receipt(self.b, job.sale_id, kind, late=bool(job.late))
 
-    def _failed(self, job: dict[str, Any], what: str, error: PrinterError) -> JobOutcome:
-        job_id = int(job["id"])
+    def _failed(self, job: PrintJobRow, what: str, error: PrinterError) -> JobOutcome:
+        job_id = job.id
         message = f"{what} not printed: {error.message}"
         if error.retryable:
             self.b.print_jobs.requeue(job_id, error.message)
@@ -252,10 +253,10 @@ class PrintQueue:
             )
         # Told when something changed, not at every retry of the same fault (the lane bar
         # keeps the count of receipts waiting on screen).
-        if job["last_error"] != error.message:
+        if job.last_error != error.message:
             self.notify(message, True)
-        sale_id = int(job["sale_id"]) if job["sale_id"] is not None else None
-        return JobOutcome(job_id, sale_id, str(job["kind"]), False, message, error.retryable)
+        sale_id = job.sale_id if job.sale_id is not None else None
+        return JobOutcome(job_id, sale_id, job.kind, False, message, error.retryable)
 
 
 class PrintWorker:

@@ -94,7 +94,7 @@ def build_receipt(
         Rule(),
         Columns(f"Sale {reference}", _when(sale["committed_at"])),
         TextLine(f"Store {sale['store_id']}  Lane {sale['lane_id']}"),
-        TextLine(f"Cashier: {employee['name'] if employee else '-'}"),
+        TextLine(f"Cashier: {employee.name if employee else '-'}"),
     ]
     if sale["original_sale_id"]:
         original = backend.journal.get(int(sale["original_sale_id"]))

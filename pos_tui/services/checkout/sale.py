@@ -22,10 +22,11 @@ from pos_tui import engine
 from pos_tui.engine.bounds import MAX_QUANTITY  # the lane's limit is pos-tui quote's too
 from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.atomic import atomic, saved
-from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine
+from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine, discount_audit
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
 from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
-from pos_tui.services.checkout.holding import this_lanes
+from pos_tui.services.checkout.holding import link_open_sale_audit, this_lanes
+from pos_tui.services.checkout.pricing import price_cart
 from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
 from pos_tui.services.checkout.returns import ReturnLines
 from pos_tui.services.checkout.tenders import Tenders, give_back
@@ -33,6 +34,7 @@ from pos_tui.services.customers.visits import VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.lane_state import OpenSaleRow
 
 # An audit row of the sale being changed: (action, changes).
 AuditRow = tuple[str, dict[str, Any]]
@@ -97,11 +99,11 @@ class Checkout(ReturnLines, Tenders):
             backend,
             employee,
             inputs=inputs,
-            cart=Cart.from_json(json.loads(row["state"])),
+            cart=Cart.from_json(json.loads(row.state)),
             open_sale_id=open_sale_id,
         )
 
-    def in_progress(self) -> list[dict[str, Any]]:
+    def in_progress(self) -> list[OpenSaleRow]:
         """Sales left in progress on this lane (a crash, a closed SSH session)."""
         return self.b.open_sales.for_lane(self.b.settings.lane.id, "in_progress")
 
@@ -231,7 +233,7 @@ class Checkout(ReturnLines, Tenders):
                 f"No item with barcode or SKU {code.strip()!r}", code="UNKNOWN_ITEM"
             )
         line_no = self.cart.next_line_no
-        self.cart.lines.append(CartLine(line_no=line_no, item_id=int(row["id"]), quantity=str(qty)))
+        self.cart.lines.append(CartLine(line_no=line_no, item_id=row.id, quantity=str(qty)))
         self.cart.next_line_no += 1
         return self._changed(refused_if=lambda r: r.line_no == line_no)
 
@@ -268,7 +270,7 @@ class Checkout(ReturnLines, Tenders):
         changes = {"line_no": line_no, "sku": self.inputs.item(line.item_id).sku}
         return self._changed(
             refused_if=lambda r: r.line_no == line_no,
-            audit=[("line_discount", {**changes, **_discount_audit(line.discount)})],
+            audit=[("line_discount", {**changes, **discount_audit(line.discount)})],
         )
 
     @atomic
@@ -317,7 +319,7 @@ class Checkout(ReturnLines, Tenders):
         self.cart.sale_discount = self._discount(percent, amount, approver)
         return self._changed(
             refused_if=lambda r: r.line_no is None and r.code.startswith(("DISCOUNT", "MANUAL")),
-            audit=[("sale_discount", _discount_audit(self.cart.sale_discount))],
+            audit=[("sale_discount", discount_audit(self.cart.sale_discount))],
         )
 
     def _discount(
@@ -387,40 +389,7 @@ class Checkout(ReturnLines, Tenders):
         key = (basis, self.cart.pricing_key(), redemption, charge)
         if self._quoted is not None and self._quoted[0] == key:
             return self._quoted[1]
-        lines = []
-        for cl in self.cart.lines:
-            item = inputs.item(cl.item_id)
-            lines.append(
-                engine.BasketLine(
-                    line_no=cl.line_no,
-                    item=item,
-                    quantity=Decimal(cl.quantity),
-                    manual_discount=_manual(cl.discount),
-                    price_override=Decimal(cl.price_override)
-                    if cl.price_override is not None
-                    else None,
-                )
-            )
-        c = self.cart
-        basket = engine.Basket(
-            lines=tuple(lines), kind=c.kind, manual_discount=_manual(c.sale_discount)
-        )
-        customer = account = price_list = card_type = None
-        if c.customer_id is not None:
-            customer, account, price_list = inputs.customer(c.customer_id, basis.customer)
-            card_type = inputs.card_type(customer.card_type_id)
-        priced = engine.price_sale(
-            basket,
-            customer,
-            card_type,
-            inputs.settings(),
-            basis.moment,
-            account=account,
-            price_list=price_list,
-            tax_classes=inputs.tax_classes_for([bl.item for bl in lines]),
-            redemption=redemption,
-            charge=charge,
-        )
+        priced = price_cart(inputs, self.cart, basis, redemption=redemption, charge=charge)
         self._quoted = (key, priced)
         return priced
 
@@ -460,29 +429,10 @@ class Checkout(ReturnLines, Tenders):
                 draft = self._draft(recorder, latest)
             committed = recorder.record(draft, latest)
             sale_id = int(committed.sale["id"])
-            self._close_open_sale_audit(open_sale_id, sale_id, latest.timestamp)
+            link_open_sale_audit(self.b, self.employee, open_sale_id, sale_id, latest.timestamp)
             VisitService(self.b).leave(self.cart.customer_id, "sale", sale_id=sale_id)
         self._new_sale()
         return committed
-
-    def _close_open_sale_audit(self, open_sale_id: int | None, sale_id: int, at: str) -> None:
-        """Link the audit rows written while the sale was open (overrides, discounts, voided
-        lines) to the committed sale: one ``sale`` row naming them, in the commit's transaction.
-        Open sale ids are never reused, so the rows of one open sale are its own."""
-        if open_sale_id is None:
-            return
-        rows = self.b.store.audit_ids("open_sale", open_sale_id)
-        if not rows:
-            return
-        self.b.store.audit(
-            at=at,
-            entity="sale",
-            entity_id=sale_id,
-            action="open_sale_closed",
-            changes={"open_sale_id": open_sale_id, "audit_ids": rows},
-            employee_id=self.employee.id,
-            lane_id=self.b.settings.lane.id,
-        )
 
     def _draft(self, recorder: SaleRecorder, basis: PricingBasis) -> SaleDraft:
         """The cart priced on ``basis``, checked as paid, and its journal rows."""
@@ -538,26 +488,3 @@ class Checkout(ReturnLines, Tenders):
         if qty > MAX_QUANTITY:
             raise CheckoutError(f"Quantity over {MAX_QUANTITY}: check the entry")
         return qty
-
-
-def _discount_audit(discount: CartDiscount | None) -> dict[str, Any]:
-    """What an audit row says of a manual discount: its size, whose limit, an override."""
-    if discount is None:
-        return {}
-    return {
-        "percent": discount.percent,
-        "amount": discount.amount,
-        "approved_by": discount.approved_by,
-        "override": discount.override,
-    }
-
-
-def _manual(discount: CartDiscount | None) -> engine.ManualDiscount | None:
-    if discount is None:
-        return None
-    return engine.ManualDiscount(
-        giver_max_discount_percent=Decimal(discount.approver_limit),
-        percent=Decimal(discount.percent) if discount.percent else None,
-        amount=Decimal(discount.amount) if discount.amount else None,
-        supervisor_override=discount.override,
-    )

@@ -22,6 +22,7 @@ from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.customers.service import CustomerDetails, CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.lane_state import OpenSaleRow
 
 
 @dataclass(frozen=True)
@@ -108,26 +109,24 @@ class OpenSale:
     total: Decimal
 
 
-def _describe(
-    backend: Backend, employee: Employee, rows: list[dict[str, object]]
-) -> list[OpenSale]:
+def _describe(backend: Backend, employee: Employee, rows: list[OpenSaleRow]) -> list[OpenSale]:
     out = []
     for row in rows:
         lines, total = 0, ZERO
         try:
             # A probe on a copy of the cart: reading it must not touch the open sale.
-            probe = Checkout(backend, employee, cart=Cart.from_json(json.loads(str(row["state"]))))
+            probe = Checkout(backend, employee, cart=Cart.from_json(json.loads(row.state)))
             priced = probe.quote()
             lines, total = len(priced.lines), probe.due(priced)
         except (CheckoutError, KeyError, ValueError, TypeError):
             pass
         out.append(
             OpenSale(
-                open_sale_id=int(str(row["id"])),
-                lane_id=str(row["lane_id"]),
-                label=str(row["label"] or ""),
-                started_at=str(row["started_at"]),
-                updated_at=str(row["updated_at"]),
+                open_sale_id=row.id,
+                lane_id=row.lane_id,
+                label=row.label or "",
+                started_at=row.started_at,
+                updated_at=row.updated_at,
                 lines=lines,
                 total=total,
             )

@@ -188,7 +188,7 @@ def slip_document(backend: Backend, sale: Row, *, copy: bool) -> ReceiptDocument
         (SLIP_TITLES.get(str(sale["kind"]), str(sale["kind"]).upper()), None),
         ("Record", ref),
         ("Time", _when(sale["committed_at"])),
-        ("Cashier", employee["name"] if employee else "-"),
+        ("Cashier", employee.name if employee else "-"),
         ("", None),
     ]
     if details.get("reason"):

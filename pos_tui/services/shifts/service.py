@@ -218,13 +218,13 @@ class ShiftService:
         names = self.b.shifts.employee_names()
         for status, how in (("in_progress", "is open"), ("suspended", "is held")):
             for row in self.b.open_sales.for_lane(lane_id, status):
-                state = json.loads(row["state"])
+                state = json.loads(row.state)
                 if not state.get("lines") and not state.get("tenders"):
                     continue  # a cart emptied line by line: nothing is in the way
-                who = names.get(int(row["employee_id"] or 0), "")
-                label = f" '{row['label']}'" if row.get("label") else ""
+                who = names.get(row.employee_id or 0, "")
+                label = f" '{row.label}'" if row.label else ""
                 raise CheckoutError(
-                    f"Sale #{row['id']}{label} {how} on lane {lane_id}"
+                    f"Sale #{row.id}{label} {how} on lane {lane_id}"
                     + (f" ({who})" if who else "")
                     + ": finish, recall or void it before closing the shift",
                     code="SALE_OPEN",

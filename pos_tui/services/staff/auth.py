@@ -16,6 +16,7 @@ from pos_tui.services.staff.lockout import (
     decoy_check,
     locked_text,
 )
+from pos_tui.storage.catalog import EmployeeRow
 
 ROLE_RANK = {"cashier": 1, "supervisor": 2, "manager": 3}
 
@@ -77,7 +78,7 @@ class AuthService:
             right = lockout.check(
                 subject,
                 pin,
-                row["pin_hash"],
+                row.pin_hash,
                 where=where,
                 employee_id=employee.id,
                 failed_action="sign_in_failed",
@@ -128,7 +129,7 @@ class AuthService:
         row = self.b.catalog.employee_by_number(number.strip())
         if row is None:
             raise AuthError(f"No employee number {number.strip()}")
-        return PinLockout(self.b).clear(Subject.employee(int(row["id"])), by=None, note=note)
+        return PinLockout(self.b).clear(Subject.employee(row.id), by=None, note=note)
 
     def sign_out(self, employee: Employee) -> None:
         self._audit(employee.id, "sign_out", {})
@@ -145,11 +146,11 @@ class AuthService:
         )
 
 
-def _employee(row: dict[str, object]) -> Employee:
+def _employee(row: EmployeeRow) -> Employee:
     return Employee(
-        id=int(row["id"]),  # type: ignore[call-overload]
-        number=str(row["number"]),
-        name=str(row["name"]),
-        role=str(row["role"]),
-        max_discount_percent=Decimal(str(row["max_discount_percent"])),
+        id=row.id,
+        number=row.number,
+        name=row.name,
+        role=row.role,
+        max_discount_percent=row.max_discount_percent,
     )
