@@ -4,7 +4,7 @@ F1 lists the keys and Escape goes back (docs/back-office.md, "At the keyboard").
 
 from __future__ import annotations
 
-from textual.widgets import TabbedContent
+from textual.widgets import OptionList, TabbedContent
 
 from pos_tui.app import PosApp
 from pos_tui.screens.backoffice import BackOfficeScreen
@@ -86,7 +86,7 @@ async def test_every_menu_screen_opens_with_enter_lists_its_keys_and_goes_back(
         for index, (entry, _label, _key) in enumerate(ENTRIES):
             menu = app.screen
             assert isinstance(menu, BackOfficeScreen), entry
-            menu.query_one("#backoffice-menu").highlighted = index  # type: ignore[attr-defined]
+            menu.query_one("#backoffice-menu", OptionList).highlighted = index
             await pilot.press("enter")
             await settle(pilot)
             opened = app.screen

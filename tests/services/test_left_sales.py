@@ -53,7 +53,7 @@ def test_a_sale_left_open_is_offered_back_exactly_when_it_is_not_empty(
             )
             assert len(offered) == 0 or offered[0].lines == len(co.cart.lines)
             # An empty one is gone for good: the sign-in after that asks nothing either.
-            still = [int(str(r["id"])) for r in Checkout(backend, store.cashier).in_progress()]
+            still = [r.id for r in Checkout(backend, store.cashier).in_progress()]
             assert still == [s.open_sale_id for s in offered]
         finally:
             backend.close()

@@ -134,11 +134,11 @@ def _describe(backend: Backend, employee: Employee, rows: list[OpenSaleRow]) -> 
     return out
 
 
-def _empty(row: dict[str, object]) -> bool:
+def _empty(row: OpenSaleRow) -> bool:
     """No line and no tender in the saved cart (read from the cart itself, not from a price
     probe that a deleted item could fail)."""
     try:
-        cart = Cart.from_json(json.loads(str(row["state"])))
+        cart = Cart.from_json(json.loads(row.state))
     except (KeyError, ValueError, TypeError):
         return False  # unreadable: offered, never dropped
     return not cart.lines and not cart.tenders
@@ -151,7 +151,7 @@ def left_sales(backend: Backend, employee: Employee) -> list[OpenSale]:
     rows = Checkout(backend, employee).in_progress()
     for row in rows:
         if _empty(row):
-            Checkout.resume(backend, employee, int(str(row["id"]))).cancel()
+            Checkout.resume(backend, employee, row.id).cancel()
     return _describe(backend, employee, [row for row in rows if not _empty(row)])
 
 
