@@ -11,7 +11,6 @@ queries.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -24,7 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.names import display_name
-from pos_tui.services.customers.service import CustomerService
+from pos_tui.services.customers.service import CustomerRow, CustomerService
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.newest import Newest
@@ -63,7 +62,7 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
         super().__init__()
         self.title_text = title
         self.initial = initial
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[CustomerRow] = []
         self._results_for: str | None = None
         self._newest = Newest()
 
@@ -131,25 +130,25 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
             return  # a newer key was typed while this answer was on its way
         self._show(text, rows, credit)
         if pick_single and len(rows) == 1:
-            self.dismiss(int(rows[0]["id"]))
+            self.dismiss(rows[0].id)
 
     def _show(
-        self, text: str, rows: list[dict[str, Any]], credit: dict[int, str | Decimal | None]
+        self, text: str, rows: list[CustomerRow], credit: dict[int, str | Decimal | None]
     ) -> None:
         self._rows = rows
         self._results_for = text
         table = self.query_one("#customer-results", DataTable)
         table.clear()
         for row in rows:
-            shown = credit.get(int(row["id"]))
+            shown = credit.get(row.id)
             cells = (
                 safe(display_name(row)),
                 _credit_cell(shown),
-                safe(row["mobile"] or ""),
-                safe(row["account_number"] or ""),
-                safe(row["card_number"] or ""),
+                safe(row.mobile or ""),
+                safe(row.account_number or ""),
+                safe(row.card_number or ""),
             )
-            table.add_row(*cells, key=str(row["id"]))
+            table.add_row(*cells, key=str(row.id))
         status = self.query_one("#customer-search-status", Static)
         if not text:
             status.update("Type to search")
@@ -170,7 +169,7 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
         text = event.value.strip()
         table = self.query_one("#customer-results", DataTable)
         if self._results_for == text and self._rows and table.row_count:
-            self.dismiss(int(self._rows[table.cursor_row]["id"]))
+            self.dismiss(self._rows[table.cursor_row].id)
             return
         self.search(text, pick_single=True)
 
@@ -190,7 +189,7 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
 class CustomerListScreen(CustomerSearchScreen):
     """F2 with method of input `list`: the customers by name to choose from; typing searches."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, rows: list[CustomerRow]) -> None:
         super().__init__(title="Choose the customer")
         self.listed = rows
         self.listed_credit: dict[int, str | Decimal | None] = {}
@@ -205,7 +204,7 @@ class CustomerListScreen(CustomerSearchScreen):
             self._show("", self.listed, self.listed_credit)
 
     def _show(
-        self, text: str, rows: list[dict[str, Any]], credit: dict[int, str | Decimal | None]
+        self, text: str, rows: list[CustomerRow], credit: dict[int, str | Decimal | None]
     ) -> None:
         if text.strip():
             super()._show(text, rows, credit)
