@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select
+from textual.worker import Worker
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.services.backoffice import customer_list as cl
@@ -164,7 +165,7 @@ class CustomerListScreen(BackOfficePage[None]):
 
     async def _open_found(self) -> None:
         if self._read_filters() != self.filters or self.page is None:
-            await self._load(None, 1, now=True, keep_total=False).wait()
+            await self._load(None, 1, keep_total=False).wait()
         if self.selected_id() is None:
             self.hint("No customer matches: nothing to open")
             return
@@ -175,9 +176,9 @@ class CustomerListScreen(BackOfficePage[None]):
         self._previous = []
         self._load(None, 1, keep_total=False)
 
-    def _load(self, after: tuple[Any, ...] | None, first: int, *, keep_total: bool) -> None:
+    def _load(self, after: tuple[Any, ...] | None, first: int, *, keep_total: bool) -> Worker[None]:
         """Ask for a page now; every older request is cancelled or its page dropped."""
-        self._load_page(after, first, keep_total, self._newest.start())
+        return self._load_page(after, first, keep_total, self._newest.start())
 
     @work(exclusive=True, group="customer-list")
     async def _load_page(
