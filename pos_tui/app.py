@@ -11,7 +11,7 @@ import asyncio
 import io
 import logging
 import signal
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -24,7 +24,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from pos_tui.config import Settings, data_dir
-from pos_tui.engine.money import ZERO, NotANumber, to_decimal
 from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.services.runtime.backend import Backend, open_backend, system_now
 from pos_tui.services.runtime.runner import ServiceRunner
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
     from pos_tui.screens.host import LaneHost
     from pos_tui.services.checkout.drawer import DrawerService, DrawerWorker
+    from pos_tui.services.checkout.record import SaleRow
     from pos_tui.services.checkout.sale import Committed
     from pos_tui.services.runtime.lane_devices import DeviceAction, PoleFeed
     from pos_tui.services.staff.auth import Employee
@@ -358,18 +358,11 @@ class PosApp(ContainErrors, App[None]):
     def sale_committed(self, committed: Committed) -> None:
         """Called once per committed sale or return: notify, then the optional hooks."""
         sale = committed.sale
-        what = "Return" if sale.get("kind") == "return" else "Sale"
-        self.say(
-            f"{what} {sale.get('sale_number')} committed · change {committed.change}",
-            title="Sale",
-        )
+        what = "Return" if sale.kind == "return" else "Sale"
+        self.say(f"{what} {sale.sale_number} committed · change {committed.change}", title="Sale")
         for message in committed.messages:
             self.say(message, title="Customer")
-        try:
-            total = abs(to_decimal(str(sale.get("total", "0"))))
-        except NotANumber:
-            total = ZERO
-        self.pole.paid(money(total), money(committed.change))
+        self.pole.paid(money(abs(sale.total)), money(committed.change))
         if committed.open_drawer:
             self.open_drawer_for(sale)
         callbacks = [*self.after_commit, getattr(self, "on_sale_committed", None)]
@@ -399,7 +392,7 @@ class PosApp(ContainErrors, App[None]):
 
     async def _reprint(self, sale_id: int) -> None:
         sale = await self.call_service(self.backend.journal.get, sale_id)
-        number = sale["sale_number"] if sale else sale_id
+        number = sale.sale_number if sale else sale_id
         queue = getattr(self.printing, "reprint", None)
         if callable(queue):
             try:
@@ -421,17 +414,16 @@ class PosApp(ContainErrors, App[None]):
         """The cash drawer's worker (no-sale, a sale's drawer by hand), once devices are open."""
         return self.device_bridge.drawer if self.device_bridge is not None else None
 
-    def open_drawer_for(self, record: Mapping[str, Any], *, if_cash: bool = False) -> None:
+    def open_drawer_for(self, record: SaleRow, *, if_cash: bool = False) -> None:
         """Kick the drawer for a journal record now, on the drawer's thread: a cash sale at its
         commit, or (``if_cash``) a record written outside the checkout (an order payment, a cash
         withdrawal) whose print job says cash changed hands. Now or never: a kick that cannot
         fire is dropped and the cashier told to use No sale."""
-        if self.device_bridge is None or record.get("id") is None:
+        if self.device_bridge is None:
             return
-        employee = record.get("employee_id")
         self.device_bridge.kick_for_sale(
-            int(record["id"]),
-            int(employee) if employee else None,
+            record.id,
+            record.employee_id,
             self.key_of("lane.no_sale"),
             if_cash=if_cash,
         )

@@ -14,6 +14,7 @@ from typing import Any
 from pos_tui.services.checkout.cart import Cart
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import bulk, integrity
+from pos_tui.storage.journal import SaleChildren, SaleRow
 from reliability.store import open_lane
 
 ZERO = Decimal(0)
@@ -40,9 +41,9 @@ def check_store(db: Path, committed: list[dict[str, Any]]) -> Findings:
         sales = integrity.all_sales(backend.db)
         found.sales = len(sales)
         _lost(backend, committed, found)
-        kids = backend.journal.children_of([int(s["id"]) for s in sales])
+        kids = backend.journal.children_of([s.id for s in sales])
         for sale in sales:
-            _whole(sale, kids[int(sale["id"])], found)
+            _whole(sale, kids[sale.id], found)
         _ledgers(backend, sales, kids, found)
         _open_sales(backend, found)
         _checked, broken = backend.journal.verify()
@@ -59,40 +60,38 @@ def _lost(backend: Backend, committed: list[dict[str, Any]], found: Findings) ->
         if row is None:
             found.lost.append(f"sale id {entry['id']} of lane {entry['lane']}: not in the journal")
             continue
-        seen = (row["lane_id"], int(row["sale_number"]), str(row["total"]))
+        seen = (row.lane_id, row.sale_number, str(row.total))
         told = (entry["lane"], int(entry["number"]), entry["total"])
         if seen != told:
             found.lost.append(f"sale id {entry['id']}: logged {told}, journal has {seen}")
 
 
-def _whole(sale: dict[str, Any], kids: dict[str, list[dict[str, Any]]], found: Findings) -> None:
+def _whole(sale: SaleRow, kids: SaleChildren, found: Findings) -> None:
     """A sale has its lines, taxes and tenders, and its parts add up to its total."""
-    name = f"sale {sale['lane_id']}/{sale['sale_number']} (id {sale['id']})"
-    total = Decimal(sale["total"])
-    lines = kids.get("lines", [])
-    tenders = kids.get("tenders", [])
+    name = f"sale {sale.lane_id}/{sale.sale_number} (id {sale.id})"
+    total = sale.total
+    lines = kids.lines
+    tenders = kids.tenders
     if not lines:
         found.partial.append(f"{name}: no lines")
     if not tenders and total != 0:
         found.partial.append(f"{name}: no tenders")
     checks = {
-        "lines": sum((Decimal(x["total"]) for x in lines), ZERO),
-        "tenders less change": sum(
-            (Decimal(t["amount"]) - Decimal(t["change_given"]) for t in tenders), ZERO
-        ),
+        "lines": sum((x.total for x in lines), ZERO),
+        "tenders less change": sum((t.amount - t.change_given for t in tenders), ZERO),
     }
     for what, value in checks.items():
         if value != total:
             found.partial.append(f"{name}: {what} {value} != total {total}")
-    tax = sum((Decimal(x["amount"]) for x in kids.get("taxes", [])), ZERO)
-    if tax != Decimal(sale["tax_total"]):
-        found.partial.append(f"{name}: taxes {tax} != tax total {sale['tax_total']}")
+    tax = sum((x.amount for x in kids.taxes), ZERO)
+    if tax != sale.tax_total:
+        found.partial.append(f"{name}: taxes {tax} != tax total {sale.tax_total}")
 
 
 def _ledgers(
     backend: Backend,
-    sales: list[dict[str, Any]],
-    kids: dict[int, dict[str, list[dict[str, Any]]]],
+    sales: list[SaleRow],
+    kids: dict[int, SaleChildren],
     found: Findings,
 ) -> None:
     """Each sale's points and account rows are in the ledgers, and each customer's balance is
@@ -100,13 +99,13 @@ def _ledgers(
     loyalty = integrity.points_by_sale(backend.db)
     charged = integrity.receivable_by_sale(backend.db)
     for sale in sales:
-        sid, name = int(sale["id"]), f"sale {sale['lane_id']}/{sale['sale_number']}"
-        tenders = kids[sid].get("tenders", [])
-        tendered = sum((Decimal(t["points"] or 0) for t in tenders if t["kind"] == "points"), ZERO)
+        sid, name = sale.id, f"sale {sale.lane_id}/{sale.sale_number}"
+        tenders = kids[sid].tenders
+        tendered = sum((Decimal(t.points or 0) for t in tenders if t.kind == "points"), ZERO)
         wanted = {
-            "earned": Decimal(sale["points_earned"]),
-            "used": -Decimal(sale["points_used"]),
-            "referral": Decimal(sale["referral_points"]),
+            "earned": sale.points_earned,
+            "used": -sale.points_used,
+            "referral": sale.referral_points,
         }
         for kind, value in wanted.items():
             if loyalty.get((sid, kind), ZERO) != value:
@@ -114,11 +113,11 @@ def _ledgers(
                     f"{name}: {kind} points {loyalty.get((sid, kind), ZERO)} in the ledger, "
                     f"{value} on the sale"
                 )
-        if tendered != Decimal(sale["points_used"]):
+        if tendered != sale.points_used:
             found.ledger_mismatches.append(
-                f"{name}: {tendered} points tendered, {sale['points_used']} used"
+                f"{name}: {tendered} points tendered, {sale.points_used} used"
             )
-        on_account = sum((Decimal(t["amount"]) for t in tenders if t["kind"] == "account"), ZERO)
+        on_account = sum((t.amount for t in tenders if t.kind == "account"), ZERO)
         if charged.get(sid, ZERO) != on_account:
             found.ledger_mismatches.append(
                 f"{name}: {on_account} on account, {charged.get(sid, ZERO)} in the receivable ledger"
@@ -144,8 +143,8 @@ def _open_sales(backend: Backend, found: Findings) -> None:
     completed theirs before the checks)."""
     for row in integrity.all_open_sales(backend.db):
         try:
-            Cart.from_json(json.loads(row["state"]))
+            Cart.from_json(json.loads(row.state))
         except Exception as exc:
-            found.partial.append(f"open sale {row['id']}: unreadable ({exc!r})")
-        if row["status"] == "in_progress":
-            found.partial.append(f"open sale {row['id']} of lane {row['lane_id']}: not resumed")
+            found.partial.append(f"open sale {row.id}: unreadable ({exc!r})")
+        if row.status == "in_progress":
+            found.partial.append(f"open sale {row.id} of lane {row.lane_id}: not resumed")

@@ -61,8 +61,8 @@ def run(scratch: Path, sizes: dict[str, Any], seed: int) -> PartResult:
 def _logged(committed: list[dict[str, Any]], done: Committed) -> None:
     sale = done.sale
     committed.append(
-        {"lane": "D1", "id": int(sale["id"]), "number": int(sale["sale_number"]),
-         "total": str(sale["total"])}
+        {"lane": "D1", "id": sale.id, "number": sale.sale_number,
+         "total": str(sale.total)}
     )  # fmt: skip
 
 

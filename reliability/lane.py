@@ -77,11 +77,11 @@ class Lane:
         sale = committed.sale
         self.committed.add(
             lane=self.args.lane,
-            id=int(sale["id"]),
-            number=int(sale["sale_number"]),
-            total=str(sale["total"]),
-            points_used=str(sale["points_used"]),
-            customer=sale["customer_id"],
+            id=sale.id,
+            number=sale.sale_number,
+            total=str(sale.total),
+            points_used=str(sale.points_used),
+            customer=sale.customer_id,
             resumed=resumed,
         )
 

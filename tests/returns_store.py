@@ -122,7 +122,7 @@ def earn_then_spend(b: Backend, store: ReturnsStore) -> int:
     co.add_points("100")
     co.add_cash(co.remaining())
     co.commit()
-    return int(sale.sale["id"])
+    return sale.sale.id
 
 
 def points_sale(b: Backend, store: ReturnsStore) -> Committed:
@@ -150,4 +150,4 @@ def return_lines(
 
 
 def total(committed: Committed) -> Decimal:
-    return Decimal(committed.sale["total"])
+    return committed.sale.total

@@ -212,9 +212,9 @@ def test_orders_open_refusals_leave_no_sale_on_the_lane_and_cancel_refunds(
     assert cancelled.returncode == 0, cancelled.stderr
     assert cancelled.stdout.splitlines()[0] == "SO-000001 cancelled: 25.00 refunded"
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["kind"] == "order_cancel"
-    (tender,) = backend.journal.children(int(sale["id"]))["tenders"]
-    assert (tender["kind"], tender["amount"], tender["reference"]) == ("card", "-25.00", "AUTH-3")
+    assert sale is not None and sale.kind == "order_cancel"
+    (tender,) = backend.journal.children(sale.id).tenders
+    assert (tender.kind, tender.amount, tender.reference) == ("card", Decimal("-25.00"), "AUTH-3")
 
 
 def test_an_account_payment_over_the_limit_needs_the_named_supervisor(
@@ -273,6 +273,6 @@ def test_withdraw_command(backend: Backend, store: Store, db_path: Path) -> None
     assert "slip queued on lane L1's printer\n" in done.stdout
     assert "no cash drawer configured here: open it with No sale" in done.stdout
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["kind"] == "withdrawal" and sale["total"] == "-40.00"
-    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == sale["id"]]
+    assert sale is not None and sale.kind == "withdrawal" and sale.total == Decimal("-40.00")
+    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == sale.id]
     assert job.open_drawer == 1

@@ -40,8 +40,8 @@ def sold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str,
         sale = co.commit().sale
     finally:
         backend.close()
-    logged = {"lane": "K1", "id": int(sale["id"]), "number": int(sale["sale_number"])}
-    return db, [{**logged, "total": str(sale["total"])}]
+    logged = {"lane": "K1", "id": sale.id, "number": sale.sale_number}
+    return db, [{**logged, "total": str(sale.total)}]
 
 
 @pytest.fixture

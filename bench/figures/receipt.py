@@ -22,7 +22,7 @@ def committed_sale(backend: Any, store: Any, lines: int) -> int:
     for n in range(lines):
         checkout.add_item(CODES[n % len(CODES)], Decimal(n % 3 + 1))
     checkout.add_cash(checkout.remaining())
-    return int(checkout.commit().sale["id"])
+    return int(checkout.commit().sale.id)
 
 
 def plain_text(document: Any, columns: int, codec: str) -> str:

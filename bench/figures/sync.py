@@ -132,7 +132,7 @@ def _lane(
         _sell(backend, cashier, customers, rng, co)
         last = backend.journal.last("T")
         assert last is not None
-        number = last["sale_number"]
+        number = last.sale_number
         commits[int(number)] = time.time()
         wake.set()
     stop.set()

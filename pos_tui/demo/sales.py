@@ -88,7 +88,7 @@ def _one_sale(
     stored = ctx.b.journal.append(record, children)
     if customer is None:
         return
-    sale_id = int(stored["id"])
+    sale_id = stored.id
     _earn_points(ctx, customer, sale_id, at, points, extras, referral)
     if on_account:
         _charge(ctx, customer, sale_id, moment, total, reference)

@@ -247,17 +247,17 @@ class CheckoutScreen(TillFlows):
         self.pos.sale_committed(committed)
         sale = committed.sale
         self.query_one(SaleBanner).show_sale(
-            sale_number=int(sale["sale_number"]),
-            kind=str(sale["kind"]),
-            total=abs(Decimal(str(sale["total"]))),
+            sale_number=sale.sale_number,
+            kind=sale.kind,
+            total=abs(Decimal(str(sale.total))),
             change=committed.change,
             note=f"Card upgraded: {committed.upgrade}" if committed.upgrade else "",
         )
-        self.last_sale_id = int(sale["id"])
-        if sale["kind"] == "return":
-            done = f"Return {sale['sale_number']} complete · refunded {money(abs(Decimal(str(sale['total']))))}"
+        self.last_sale_id = sale.id
+        if sale.kind == "return":
+            done = f"Return {sale.sale_number} complete · refunded {money(abs(sale.total))}"
         else:
-            done = f"Sale {sale['sale_number']} complete · change {money(committed.change)}"
+            done = f"Sale {sale.sale_number} complete · change {money(committed.change)}"
         self.hint(f"{done} · F5 receipt preview")
         self.run_worker(self.refresh_sale(), group="sale-ops")
         self.focus_entry()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -169,8 +168,8 @@ class TillFlows(LineFlows):
         svc = CashService(self.pos.backend, self.pos_employee())
         ok, row = await self.attempt(svc.move, kind, amount, reason=reason, reference=reference)
         if ok and row is not None:
-            said = f"{MOVES[kind][0]} {money(abs(Decimal(str(row['total']))))} recorded"
-            self.last_sale_id = int(row["id"])
+            said = f"{MOVES[kind][0]} {money(abs(row.total))} recorded"
+            self.last_sale_id = row.id
             self.hint(f"{said} · F5 preview")
             self.pos.say(said, title="Cash")
             self.pos.open_drawer_for(row, if_cash=True)
@@ -245,7 +244,7 @@ class TillFlows(LineFlows):
     async def _pay(self, pay: Callable[[], Any]) -> None:
         ok, done = await self.attempt(pay)
         if ok and done is not None:
-            self.last_sale_id = int(done.sale["id"])
+            self.last_sale_id = done.sale.id
             self.hint(" · ".join(done.messages) + " · F5 preview")
             for message in done.messages:
                 self.pos.say(message, title="Account")

@@ -11,8 +11,8 @@ of ``PosApp``; mypy checks that ``PosApp`` still provides all of it (see ``pos_t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar, cast
 
 from textual.message_pump import MessagePump
 from textual.notifications import SeverityLevel
@@ -20,7 +20,7 @@ from textual.notifications import SeverityLevel
 if TYPE_CHECKING:
     from pos_tui.config import Settings
     from pos_tui.services.checkout.drawer import DrawerService
-    from pos_tui.services.checkout.record import Committed
+    from pos_tui.services.checkout.record import Committed, SaleRow
     from pos_tui.services.runtime.backend import Backend
     from pos_tui.services.runtime.lane_devices import PoleFeed
     from pos_tui.services.staff.auth import Employee
@@ -107,7 +107,7 @@ class LaneHost(Protocol):
         """Run ``fn(drawer_service)`` on the cash drawer's thread and await its result."""
         ...
 
-    def open_drawer_for(self, record: Mapping[str, Any], *, if_cash: bool = False) -> None:
+    def open_drawer_for(self, record: SaleRow, *, if_cash: bool = False) -> None:
         """Kick the drawer for a journal record now (``if_cash``: only if cash changed hands)."""
         ...
 

@@ -94,9 +94,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
         if not ok or opened is None:
             return
         self.co, self.lines, tenders, view = opened
-        paid = ", ".join(
-            f"{KIND_LABELS.get(t['kind'], t['kind'])} {money(t['amount'])}" for t in tenders
-        )
+        paid = ", ".join(f"{KIND_LABELS.get(t.kind, t.kind)} {money(t.amount)}" for t in tenders)
         self.info.append(f" · paid with {paid}")
         self.query_one("#return-info", Static).update(self.info)
         self._fill()

@@ -11,8 +11,9 @@ import sqlite_utils
 
 from pos_tui.engine.money import to_decimal
 from pos_tui.storage.db import write
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.ledgers import ReceivableEntry
-from pos_tui.storage.rows import Row, all_as, all_rows, insert, insert_many, one_as, table_row
+from pos_tui.storage.rows import Row, all_as, insert, insert_many, one_as, table_row
 
 # What an erased value becomes in the audit log (and at head office).
 ERASED = "[erased]"
@@ -330,14 +331,15 @@ class OrderRepository:
                 self.db.conn, "customer_order_records", {"order_id": order_id, "sale_id": sale_id}
             )
 
-    def records(self, order_id: int) -> list[Row]:
+    def records(self, order_id: int) -> list[SaleRow]:
         """The order's journal records (payments, completion, cancellation), oldest first."""
-        return all_rows(
+        return all_as(
+            SaleRow,
             self.db.execute(
                 "SELECT s.* FROM customer_order_records r JOIN sales s ON s.id = r.sale_id "
                 "WHERE r.order_id = ? ORDER BY s.id",
                 [order_id],
-            )
+            ),
         )
 
     def order_of_sale(self, sale_id: int) -> CustomerOrder | None:

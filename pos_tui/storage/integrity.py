@@ -11,11 +11,13 @@ from decimal import Decimal
 import sqlite_utils
 
 from pos_tui.engine.money import to_decimal
-from pos_tui.storage.rows import Row, all_rows
+from pos_tui.storage.journal import SaleRow
+from pos_tui.storage.lane_state import OpenSaleRow
+from pos_tui.storage.rows import all_as
 
 
-def all_sales(db: sqlite_utils.Database) -> list[Row]:
-    return all_rows(db.execute("SELECT * FROM sales ORDER BY id"))
+def all_sales(db: sqlite_utils.Database) -> list[SaleRow]:
+    return all_as(SaleRow, db.execute("SELECT * FROM sales ORDER BY id"))
 
 
 def points_by_sale(db: sqlite_utils.Database) -> dict[tuple[int, str], Decimal]:
@@ -44,5 +46,5 @@ def points_in_order(db: sqlite_utils.Database) -> Iterator[tuple[int, Decimal]]:
         yield int(cid), to_decimal(points)
 
 
-def all_open_sales(db: sqlite_utils.Database) -> list[Row]:
-    return all_rows(db.execute("SELECT * FROM open_sales ORDER BY id"))
+def all_open_sales(db: sqlite_utils.Database) -> list[OpenSaleRow]:
+    return all_as(OpenSaleRow, db.execute("SELECT * FROM open_sales ORDER BY id"))

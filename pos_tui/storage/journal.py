@@ -30,12 +30,135 @@ from pos_tui.storage.journal_seal import (
     v1_tax_order,
 )
 from pos_tui.storage.journal_z import check_z_reports
-from pos_tui.storage.rows import Row, all_rows, insert, one
+from pos_tui.storage.rows import Row, all_as, all_rows, as_row, insert, one_as, table_row
 
-__all__ = ["GENESIS", "BrokenLink", "JournalCheck", "JournalRepository", "LaneWalk", "Reseal"]
+__all__ = [
+    "GENESIS",
+    "BrokenLink",
+    "JournalCheck",
+    "JournalRepository",
+    "LaneWalk",
+    "Reseal",
+    "SaleChildren",
+    "SaleDiscountRow",
+    "SaleLineRow",
+    "SaleRow",
+    "SaleTaxRow",
+    "SaleTenderRow",
+]
 
 # Sales are verified this many at a time: their rows come in one query per child table.
 _BATCH = 500
+
+
+# --- Typed rows ---------------------------------------------------------------------------------
+#
+# What callers read field by field: a sale (or return, or till record) and its rows, amounts and
+# points as Decimal. The seal (append, check, the re-seal migration and head office's LaneWalk)
+# hashes every column exactly as stored, so it keeps reading column maps (sales_in_batches,
+# child_rows_of): a typed row's Decimal is not the stored text a seal covers.
+
+
+@table_row("sales")
+@dataclass(frozen=True, slots=True)
+class SaleRow:
+    id: int
+    lane_id: str
+    store_id: str
+    # The sale's number in its lane's chain (1, 2, ...).
+    sale_number: int
+    # 'sale', 'return', or a till record (payments on account, shift records, ...).
+    kind: str
+    original_sale_id: int | None
+    customer_id: int | None
+    employee_id: int | None
+    committed_at: str
+    subtotal: Decimal
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    points_earned: Decimal
+    points_base: Decimal
+    referral_customer_id: int | None
+    referral_points: Decimal
+    points_used: Decimal
+    reference: str | None
+    # How the engine priced it (JSON text).
+    explanation: str
+    prev_hash: str
+    hash: str
+    hash_version: int
+
+
+@table_row("sale_lines")
+@dataclass(frozen=True, slots=True)
+class SaleLineRow:
+    sale_id: int
+    line_no: int
+    item_id: int | None
+    sku: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    price_source: str
+    discount: Decimal
+    tax: Decimal
+    total: Decimal
+    # A return's line: the line of the original sale it gives back.
+    original_line_no: int | None
+
+
+@table_row("sale_discounts")
+@dataclass(frozen=True, slots=True)
+class SaleDiscountRow:
+    id: int
+    sale_id: int
+    # None: a discount of the whole sale.
+    line_no: int | None
+    kind: str
+    description: str
+    amount: Decimal
+
+
+@table_row("sale_taxes")
+@dataclass(frozen=True, slots=True)
+class SaleTaxRow:
+    sale_id: int
+    tax_code: str
+    taxable: Decimal
+    amount: Decimal
+
+
+@table_row("sale_tenders")
+@dataclass(frozen=True, slots=True)
+class SaleTenderRow:
+    sale_id: int
+    seq: int
+    kind: str
+    amount: Decimal
+    reference: str | None
+    # Points redeemed (a points tender), else None.
+    points: Decimal | None
+    change_given: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SaleChildren:
+    """A sale's rows, each kind in its natural order (lines by number, taxes by code, ...)."""
+
+    lines: list[SaleLineRow]
+    discounts: list[SaleDiscountRow]
+    taxes: list[SaleTaxRow]
+    tenders: list[SaleTenderRow]
+
+    @classmethod
+    def of(cls, rows: dict[str, list[Row]]) -> SaleChildren:
+        return cls(
+            lines=[as_row(SaleLineRow, r) for r in rows["lines"]],
+            discounts=[as_row(SaleDiscountRow, r) for r in rows["discounts"]],
+            taxes=[as_row(SaleTaxRow, r) for r in rows["taxes"]],
+            tenders=[as_row(SaleTenderRow, r) for r in rows["tenders"]],
+        )
 
 
 @dataclass(frozen=True)
@@ -89,13 +212,13 @@ class JournalRepository:
         self.db = db
         self._defaults: dict[str, dict[str, Any]] = {}
 
-    def last(self, lane_id: str) -> Row | None:
+    def last(self, lane_id: str) -> SaleRow | None:
         cur = self.db.execute(
             "SELECT * FROM sales WHERE lane_id = ? ORDER BY sale_number DESC LIMIT 1", [lane_id]
         )
-        return one(cur)
+        return one_as(SaleRow, cur)
 
-    def append(self, sale: Row, children: dict[str, list[Row]]) -> Row:
+    def append(self, sale: Row, children: dict[str, list[Row]]) -> SaleRow:
         """Number, seal and store a sale with its rows; returns the stored sale row.
 
         Every value is first made what it will read back as (:func:`normalise`), so the seal
@@ -135,7 +258,7 @@ class JournalRepository:
                         f"INSERT INTO {table} ({columns}) VALUES ({marks})",
                         [[*r.values(), sale_id] for r in kind_rows],
                     )
-            return {**record, "id": sale_id}
+            return as_row(SaleRow, {**record, "id": sale_id})
 
     def _complete(self, table: str, row: Row) -> Row:
         """The row as it will read back: column defaults filled in, values normalised."""
@@ -160,14 +283,14 @@ class JournalRepository:
             for name, default in defaults.items()
         }
 
-    def get(self, sale_id: int) -> Row | None:
-        return one(self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
+    def get(self, sale_id: int) -> SaleRow | None:
+        return one_as(SaleRow, self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
 
-    def by_number(self, lane_id: str, sale_number: int) -> Row | None:
+    def by_number(self, lane_id: str, sale_number: int) -> SaleRow | None:
         cur = self.db.execute(
             "SELECT * FROM sales WHERE lane_id = ? AND sale_number = ?", [lane_id, sale_number]
         )
-        return one(cur)
+        return one_as(SaleRow, cur)
 
     def for_customer(
         self,
@@ -176,7 +299,7 @@ class JournalRepository:
         start: str | None = None,
         end: str | None = None,
         limit: int = 1000,
-    ) -> list[Row]:
+    ) -> list[SaleRow]:
         # Sales and returns only: payments on account and other till records are not sales.
         sql = "SELECT * FROM sales WHERE customer_id = ? AND kind IN ('sale', 'return')"
         params: list[Any] = [customer_id]
@@ -186,8 +309,8 @@ class JournalRepository:
         if end:
             sql += " AND committed_at < ?"
             params.append(end)
-        return all_rows(
-            self.db.execute(sql + " ORDER BY committed_at, id LIMIT ?", [*params, limit])
+        return all_as(
+            SaleRow, self.db.execute(sql + " ORDER BY committed_at, id LIMIT ?", [*params, limit])
         )
 
     def returned_quantities(self, sale_id: int) -> dict[int, Decimal]:
@@ -202,13 +325,13 @@ class JournalRepository:
             out[line_no] = out.get(line_no, ZERO) + abs(to_decimal(quantity))
         return out
 
-    def recent(self, lane_id: str | None = None, *, limit: int = 50) -> list[Row]:
+    def recent(self, lane_id: str | None = None, *, limit: int = 50) -> list[SaleRow]:
         sql = (
             "SELECT * FROM sales"
             + (" WHERE lane_id = ?" if lane_id else "")
             + " ORDER BY id DESC LIMIT ?"
         )
-        return all_rows(self.db.execute(sql, [lane_id, limit] if lane_id else [limit]))
+        return all_as(SaleRow, self.db.execute(sql, [lane_id, limit] if lane_id else [limit]))
 
     def lanes(self) -> list[str]:
         return [
@@ -218,11 +341,16 @@ class JournalRepository:
             ).fetchall()
         ]
 
-    def children(self, sale_id: int) -> dict[str, list[Row]]:
+    def children(self, sale_id: int) -> SaleChildren:
         return self.children_of([sale_id])[sale_id]
 
-    def children_of(self, sale_ids: Sequence[int]) -> dict[int, dict[str, list[Row]]]:
-        """The rows of each sale, each kind in its natural order: one query per child table."""
+    def children_of(self, sale_ids: Sequence[int]) -> dict[int, SaleChildren]:
+        """The rows of each sale, typed: one query per child table."""
+        return {sid: SaleChildren.of(rows) for sid, rows in self.child_rows_of(sale_ids).items()}
+
+    def child_rows_of(self, sale_ids: Sequence[int]) -> dict[int, dict[str, list[Row]]]:
+        """The rows of each sale as stored (column maps, for the seal and for sync), each kind
+        in its natural order: one query per child table."""
         out: dict[int, dict[str, list[Row]]] = {
             sid: {kind: [] for kind in CHILD_TABLES} for sid in sale_ids
         }
@@ -255,7 +383,7 @@ class JournalRepository:
         for lane in lanes:
             walk = _LaneWalk(lane, self._reseal_records(lane))
             for batch in self.sales_in_batches(lane):
-                kids = self.children_of([s["id"] for s in batch])
+                kids = self.child_rows_of([s["id"] for s in batch])
                 for sale in batch:
                     broken = walk.step(sale, kids[sale["id"]])
                     if broken is not None:
@@ -273,6 +401,7 @@ class JournalRepository:
         )
 
     def sales_in_batches(self, lane: str) -> Iterator[list[Row]]:
+        # Column maps, not SaleRow: the seal covers the stored text of every column.
         cur = self.db.execute("SELECT * FROM sales WHERE lane_id = ? ORDER BY sale_number", [lane])
         names = [d[0] for d in cur.description]
         while batch := cur.fetchmany(_BATCH):

@@ -82,7 +82,7 @@ def _walk(journal: JournalRepository, lane: str) -> tuple[list[_Step], str | Non
     steps: list[_Step] = []
     prev = GENESIS
     for batch in journal.sales_in_batches(lane):
-        kids = journal.children_of([s["id"] for s in batch])
+        kids = journal.child_rows_of([s["id"] for s in batch])
         for sale in batch:
             number = sale["sale_number"]
             if number != len(steps) + 1:

@@ -14,7 +14,9 @@ from typing import Any
 import sqlite_utils
 
 from pos_tui.storage import name_keys
-from pos_tui.storage.rows import Row, all_as, all_rows, one
+from pos_tui.storage.accounts import CustomerOrder
+from pos_tui.storage.rows import all_as, all_rows, one
+from pos_tui.storage.store import AuditListing
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -63,6 +65,13 @@ class CustomerName:
     last_name: str | None
     is_company: int
     company_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderListing(CustomerOrder):
+    """A customer's order with the name of its location."""
+
+    location_name: str | None
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,7 @@ class ReportRepository:
         return int(self.db.execute(sql).fetchone()[0])
 
     # -- per customer --------------------------------------------------------------------------
-    def orders(self, customer_id: int) -> list[Row]:
+    def orders(self, customer_id: int) -> list[OrderListing]:
         """Work, back and special orders and layaways, newest first, with the location name."""
         cur = self.db.execute(
             "SELECT o.*, l.name AS location_name FROM customer_orders o "
@@ -212,7 +221,7 @@ class ReportRepository:
             "WHERE o.customer_id = ? ORDER BY o.placed_at DESC, o.id DESC",
             [customer_id],
         )
-        return all_rows(cur)
+        return all_as(OrderListing, cur)
 
     def sale_line_counts(self, sale_ids: list[int]) -> dict[int, int]:
         if not sale_ids:
@@ -224,7 +233,9 @@ class ReportRepository:
         )
         return {int(sid): int(n) for sid, n in cur.fetchall()}
 
-    def audit_entries(self, entity: str, entity_id: int, *, action: str | None = None) -> list[Row]:
+    def audit_entries(
+        self, entity: str, entity_id: int, *, action: str | None = None
+    ) -> list[AuditListing]:
         """Audit entries of one record (optionally one action), oldest first, with who."""
         sql = (
             "SELECT a.*, e.name AS employee_name FROM audit_log a "
@@ -235,7 +246,7 @@ class ReportRepository:
         if action is not None:
             sql += " AND a.action = ?"
             params.append(action)
-        return all_rows(self.db.execute(sql + " ORDER BY a.id", params))
+        return all_as(AuditListing, self.db.execute(sql + " ORDER BY a.id", params))
 
     def names(self, table: str) -> dict[int, str]:
         """id -> name of a reference table (card types, locations, ...)."""

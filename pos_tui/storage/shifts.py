@@ -17,7 +17,8 @@ import sqlite_utils
 
 from pos_tui.engine.money import to_decimal
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_as, all_rows, insert, one_as, table_row
+from pos_tui.storage.journal import SaleRow
+from pos_tui.storage.rows import Row, all_as, insert, one_as, table_row
 
 
 @table_row("shifts")
@@ -117,22 +118,23 @@ class ShiftRepository:
             ShiftListing, self.db.execute(sql + " ORDER BY s.id DESC LIMIT ?", [*params, limit])
         )
 
-    def records(self, lane_id: str, after: int, upto: int | None = None) -> list[Row]:
+    def records(self, lane_id: str, after: int, upto: int | None = None) -> list[SaleRow]:
         """The lane's journal records numbered after ``after`` (and up to ``upto``), in order."""
         sql = "SELECT * FROM sales WHERE lane_id = ? AND sale_number > ?"
         params: list[Any] = [lane_id, after]
         if upto is not None:
             sql += " AND sale_number <= ?"
             params.append(upto)
-        return all_rows(self.db.execute(sql + " ORDER BY sale_number", params))
+        return all_as(SaleRow, self.db.execute(sql + " ORDER BY sale_number", params))
 
-    def z_records(self, lane_id: str) -> list[Row]:
+    def z_records(self, lane_id: str) -> list[SaleRow]:
         """The lane's sealed Z reports, in journal order."""
-        return all_rows(
+        return all_as(
+            SaleRow,
             self.db.execute(
                 "SELECT * FROM sales WHERE lane_id = ? AND kind = 'z_report' ORDER BY sale_number",
                 [lane_id],
-            )
+            ),
         )
 
     def last_sale_number(self, lane_id: str) -> int:

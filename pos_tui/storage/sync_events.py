@@ -187,7 +187,7 @@ class EventReader:
         record = one(self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
         if record is None:
             raise LookupError(f"sale {sale_id} is in the outbox but not in the journal")
-        children = JournalRepository(self.db).children(sale_id)
+        children = JournalRepository(self.db).child_rows_of([sale_id])[sale_id]
         n = self.names
         return {
             "record": record,

@@ -56,7 +56,7 @@ async def test_reprint_from_the_sales_list_and_the_last_sale(app: PosApp, backen
     first = backend.journal.by_number("L1", 1)
     second = backend.journal.by_number("L1", 2)
     assert first is not None and second is not None
-    assert [j.sale_id for j in reprints] == [first["id"], second["id"]]
+    assert [j.sale_id for j in reprints] == [first.id, second.id]
 
 
 async def test_reprint_hook_can_be_replaced(app: PosApp) -> None:
@@ -151,7 +151,7 @@ async def test_hold_and_recall(app: PosApp, backend: Backend) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-    assert backend.journal.last("L1")["total"] == "210.00"  # type: ignore[index]
+    assert backend.journal.last("L1").total == Decimal("210.00")  # type: ignore[union-attr]
 
 
 async def test_a_sale_left_by_a_crash_is_offered_back_and_completes(
@@ -183,8 +183,8 @@ async def test_a_sale_left_by_a_crash_is_offered_back_and_completes(
             await settle(pilot)
             assert "SALE #1 COMPLETE" in screen_text(pilot)
         sale = fresh.journal.last("L1")
-        assert sale is not None and sale["total"] == "210.00"
-        assert sale["customer_id"] == store.anna
+        assert sale is not None and sale.total == Decimal("210.00")
+        assert sale.customer_id == store.anna
         assert fresh.open_sales.for_lane("L1", "in_progress") == []
     finally:
         fresh.close()

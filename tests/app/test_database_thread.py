@@ -61,4 +61,4 @@ async def test_no_sql_runs_on_the_ui_thread_from_sign_in_to_sign_out(
     assert any("INSERT INTO sales" in sql for sql in ran), "the sale was committed"
     assert statements.off(database_thread) == []
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["customer_id"] is not None
+    assert sale is not None and sale.customer_id is not None

@@ -4,6 +4,7 @@ loses nothing: the screen, the cart and the open sale in the database stay the s
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,12 @@ async def test_a_locked_database_refuses_the_scan_and_sells_only_what_is_shown(
         await settle(pilot)
         assert view(pilot).empty
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["total"] == "315.00"
-    lines = backend.journal.children(int(sale["id"]))["lines"]
-    assert [(line["sku"], line["quantity"]) for line in lines] == [("APPLE", "1"), ("APPLE", "2")]
+    assert sale is not None and sale.total == Decimal("315.00")
+    lines = backend.journal.children(sale.id).lines
+    assert [(line.sku, line.quantity) for line in lines] == [
+        ("APPLE", Decimal("1")),
+        ("APPLE", Decimal("2")),
+    ]
     other.conn.close()
 
 

@@ -84,8 +84,8 @@ async def test_layaway_at_the_lane(app: PosApp, backend: Backend, store: Store) 
     assert order.status == "completed" and order.description == "Two apples"
     assert order.completed_sale_id is not None
     sale = backend.journal.get(order.completed_sale_id)
-    assert sale is not None and sale["total"] == "210.00" and Decimal(sale["points_earned"]) > 0
-    kinds = [r["kind"] for r in OrderRepository(backend.db).records(order.id)]
+    assert sale is not None and sale.total == Decimal("210.00") and sale.points_earned > 0
+    kinds = [r.kind for r in OrderRepository(backend.db).records(order.id)]
     assert kinds == ["order_payment", "order_payment", "sale"]
     slips = [j for j in backend.print_jobs.pending("L1") if j.kind == "receipt"]
     assert len(slips) == 3
@@ -139,14 +139,14 @@ async def test_cash_withdrawal_at_the_lane(app: PosApp, backend: Backend, store:
             "Hand out 40.00 in cash: the account owes 40.00" in n for n in notifications(pilot)
         ), notifications(pilot)
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["kind"] == "withdrawal" and sale["total"] == "-40.00"
+    assert sale is not None and sale.kind == "withdrawal" and sale.total == Decimal("-40.00")
     (entry,) = backend.ledgers.receivable_entries(store.corp)
     assert (entry.entry_type, entry.amount, entry.sale_id) == (
         "withdrawal",
         Decimal("40.00"),
-        sale["id"],
+        sale.id,
     )
-    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == sale["id"]]
+    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == sale.id]
     assert job.open_drawer == 1
 
 
@@ -174,9 +174,13 @@ async def test_cash_over_what_is_due_gives_change_on_the_order_screen(
         await until_shown(pilot, "210.00")
     (order,) = _orders(backend, store.anna)
     payment = backend.journal.last("L1")
-    assert payment is not None and payment["total"] == "160.00"
-    (tender,) = backend.journal.children(int(payment["id"]))["tenders"]
-    assert (tender["kind"], tender["amount"], tender["change_given"]) == ("cash", "200.00", "40.00")
+    assert payment is not None and payment.total == Decimal("160.00")
+    (tender,) = backend.journal.children(payment.id).tenders
+    assert (tender.kind, tender.amount, tender.change_given) == (
+        "cash",
+        Decimal("200.00"),
+        Decimal("40.00"),
+    )
     assert order.amount_due == Decimal("0.00")
 
 

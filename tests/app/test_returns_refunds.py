@@ -76,7 +76,7 @@ async def test_a_gold_customers_whole_sale_comes_back_as_1457_80_on_screen(
         assert isinstance(app.screen, CheckoutScreen)
         assert "RETURN #2 COMPLETE" in screen_text(pilot)
     ret = backend.journal.by_number("L1", 2)
-    assert ret is not None and ret["total"] == "-1457.80"
+    assert ret is not None and ret.total == Decimal("-1457.80")
     assert backend.customers.loyalty_balance(store.goldie) == 0
 
 
@@ -99,7 +99,7 @@ async def test_unit_by_unit_the_screen_gives_back_9_67_9_66_9_67(
             assert isinstance(app.screen, CheckoutScreen)
     assert shown == [D("9.67"), D("9.66"), D("9.67")]
     assert sum(shown) == D("29.00")
-    totals = [backend.journal.by_number("L1", n)["total"] for n in (2, 3, 4)]  # type: ignore[index]
+    totals = [str(backend.journal.by_number("L1", n).total) for n in (2, 3, 4)]  # type: ignore[union-attr]
     assert totals == ["-9.67", "-9.66", "-9.67"]
 
 
@@ -122,10 +122,10 @@ async def test_a_points_sale_is_refunded_as_paid_points_back_as_points(
         assert "RETURN #2 COMPLETE" in screen_text(pilot)
     ret = backend.journal.by_number("L1", 2)
     assert ret is not None
-    tenders = backend.journal.children(int(ret["id"]))["tenders"]
-    assert [(t["kind"], t["amount"], t["points"]) for t in tenders] == [
-        ("cash", "-100.00", None),
-        ("points", "-100.00", "40"),
+    tenders = backend.journal.children(ret.id).tenders
+    assert [(t.kind, t.amount, t.points) for t in tenders] == [
+        ("cash", Decimal("-100.00"), None),
+        ("points", Decimal("-100.00"), Decimal("40")),
     ]
     assert backend.customers.loyalty_balance(anna) == 100
 
@@ -150,7 +150,7 @@ async def test_cash_for_a_card_sale_asks_a_supervisor(
         assert "RETURN #2 COMPLETE" in screen_text(pilot)
     ret = backend.journal.by_number("L1", 2)
     assert ret is not None
-    actions = [a.action for a in backend.store.audit_trail("sale", int(ret["id"]))]
+    actions = [a.action for a in backend.store.audit_trail("sale", ret.id)]
     assert actions == ["refund_rerouted"]
 
 

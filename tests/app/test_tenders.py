@@ -51,10 +51,10 @@ async def test_cash_with_change_commits_and_calls_the_hooks(app: PosApp, backend
         assert hooked == seen and kicks == [1]
         assert any("Sale 1 committed" in n for n in notifications(pilot))
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["total"] == "215.00"
-    tenders = backend.journal.children(int(sale["id"]))["tenders"]
-    assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
-        ("cash", "500.00", "285.00")
+    assert sale is not None and sale.total == Decimal("215.00")
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.amount, t.change_given) for t in tenders] == [
+        ("cash", Decimal("500.00"), Decimal("285.00"))
     ]
     assert [j.kind for j in backend.print_jobs.pending("L1")] == ["receipt"]
 
@@ -68,7 +68,7 @@ async def test_exact_cash_is_f5_then_enter(app: PosApp, backend: Backend) -> Non
         await pilot.press("enter")
         await settle(pilot)
         assert "CHANGE DUE  0.00" in screen_text(pilot)
-    assert backend.journal.last("L1")["total"] == "105.00"  # type: ignore[index]
+    assert backend.journal.last("L1").total == Decimal("105.00")  # type: ignore[union-attr]
 
 
 async def test_external_card_needs_a_reference(app: PosApp, backend: Backend) -> None:
@@ -88,9 +88,9 @@ async def test_external_card_needs_a_reference(app: PosApp, backend: Backend) ->
         assert view(pilot).empty
     sale = backend.journal.last("L1")
     assert sale is not None
-    tenders = backend.journal.children(int(sale["id"]))["tenders"]
-    assert [(t["kind"], t["amount"], t["reference"]) for t in tenders] == [
-        ("card", "105.00", "AUTH-9")
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.amount, t.reference) for t in tenders] == [
+        ("card", Decimal("105.00"), "AUTH-9")
     ]
 
 
@@ -162,7 +162,7 @@ async def test_points_redemption_then_cash(app: PosApp, backend: Backend, store:
         await settle(pilot)
         assert view(pilot).empty
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["points_used"] == "10"
+    assert sale is not None and sale.points_used == Decimal("10")
     entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
     assert ("used", Decimal(-10)) in entries
 
@@ -187,8 +187,11 @@ async def test_split_tender_with_a_removed_tender(app: PosApp, backend: Backend)
         assert checkout(pilot).view is not None and checkout(pilot).view.empty  # type: ignore[union-attr]
     sale = backend.journal.last("L1")
     assert sale is not None
-    tenders = backend.journal.children(int(sale["id"]))["tenders"]
-    assert [(t["kind"], t["amount"]) for t in tenders] == [("cash", "50.00"), ("card", "55.00")]
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.amount) for t in tenders] == [
+        ("cash", Decimal("50.00")),
+        ("card", Decimal("55.00")),
+    ]
 
 
 async def test_escape_keeps_tenders_on_the_sale(app: PosApp) -> None:
@@ -235,11 +238,11 @@ async def test_points_after_cash_pay_the_rest_and_give_no_change(
         text = screen_text(pilot)
         assert "CHANGE DUE  0.00" in text and "SALE #1 COMPLETE" in text
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["points_used"] == "44"
-    tenders = backend.journal.children(int(sale["id"]))["tenders"]
-    assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
-        ("cash", "100.00", "0.00"),
-        ("points", "110.00", "0"),
+    assert sale is not None and sale.points_used == Decimal("44")
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.amount, t.change_given) for t in tenders] == [
+        ("cash", Decimal("100.00"), Decimal("0.00")),
+        ("points", Decimal("110.00"), Decimal("0")),
     ]
 
 
@@ -345,8 +348,11 @@ async def test_amount_typed_before_the_prompt_key_is_the_amount_charged(
         assert view(pilot).empty
     sale = backend.journal.last("L1")
     assert sale is not None
-    tenders = backend.journal.children(int(sale["id"]))["tenders"]
-    assert [(t["kind"], t["amount"]) for t in tenders] == [("account", "50.00"), ("card", "55.00")]
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.amount) for t in tenders] == [
+        ("account", Decimal("50.00")),
+        ("card", Decimal("55.00")),
+    ]
 
 
 async def test_a_locked_account_pin_is_refused_at_the_lane(

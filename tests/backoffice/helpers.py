@@ -20,7 +20,7 @@ def sell(
     co.attach_customer(customer)
     priced = co.add_item("APPLE", qty)
     co.add_cash(str(priced.totals.total))
-    return int(co.commit().sale["id"])
+    return int(co.commit().sale.id)
 
 
 def give_back(backend: Backend, store: Store, clock: Clock, at: datetime, sale_id: int) -> None:

@@ -146,7 +146,7 @@ async def test_history_lists_visits_only_when_tracked(
     co.attach_customer(store.anna)
     co.add_cash(str(co.add_item("APPLE").totals.total))
     clock.current = FIXED_NOW + timedelta(minutes=3)
-    number = co.commit().sale["sale_number"]
+    number = co.commit().sale.sale_number
     async with app.run_test(size=(80, 24)) as pilot:
         await open_back_office(pilot, HistoryScreen(store.anna))
         text = screen_text(pilot)

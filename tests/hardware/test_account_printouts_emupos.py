@@ -126,9 +126,7 @@ def test_withdrawal_opens_the_drawer_at_its_moment_and_its_slip_never_does(
     drawer = PrinterDrawer()
     drawer.bind(on_emupos(emupos))
     # What the lane does right after the withdrawal (PosApp.open_drawer_for, if_cash).
-    result = DrawerService(backend, drawer).for_sale(
-        int(done.sale["id"]), store.cashier.id, if_cash=True
-    )
+    result = DrawerService(backend, drawer).for_sale(done.sale.id, store.cashier.id, if_cash=True)
     assert result is not None and result.opened and emupos.drawer() == "open"
     emupos.close_drawer()
     known = len(emupos.receipts())

@@ -331,4 +331,4 @@ async def test_cash_withdrawal_at_the_lane_opens_the_drawer_at_its_moment(
     assert (opening.reason, opening.state) == ("sale", "opened")
     assert opening.sale_id is not None
     sale = backend.journal.get(opening.sale_id)
-    assert sale is not None and sale["kind"] == "withdrawal"
+    assert sale is not None and sale.kind == "withdrawal"

@@ -10,6 +10,7 @@ import importlib.machinery
 import threading
 import types
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +248,7 @@ async def test_paper_out_keeps_sale_and_job_until_the_retry_prints(
             await enter(pilot, "APPLE")
             await pay_cash(pilot, "105")
             sale = backend.journal.last("L1")
-            assert sale is not None and sale["total"] == "105.00"  # committed all the same
+            assert sale is not None and sale.total == Decimal("105.00")  # committed all the same
             await until(
                 pilot,
                 lambda: any("Receipt L1-000001 not printed" in n for n in notifications(pilot)),
@@ -305,7 +306,7 @@ async def test_bad_device_config_lane_signs_in_and_sells(lane: LaneFactory, tmp_
         await settle(pilot)
         told = [n for n in notifications(pilot) if "No receipt printer" in n]
         assert len(told) == 1, "told once, not once per sale"
-    assert backend.journal.last("L1")["sale_number"] == 2  # type: ignore[index]
+    assert backend.journal.last("L1").sale_number == 2  # type: ignore[union-attr]
     assert [j.kind for j in backend.print_jobs.pending("L1")] == ["receipt", "receipt"]
 
 

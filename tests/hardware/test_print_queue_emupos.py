@@ -165,7 +165,7 @@ def test_reprint_is_labelled_with_the_same_totals_and_balance(
     emupos.close_drawer()
     backend.print_jobs.mark_printed(backend.print_jobs.pending("L1")[0].id, "x")
 
-    queue.reprint(int(done.sale["id"]))
+    queue.reprint(done.sale.id)
     known = len(emupos.receipts())
     assert [o.kind for o in queue.process()] == ["reprint"]
     (reprint,) = new_receipts(emupos, known)
@@ -239,7 +239,7 @@ def test_misbehaving_printer_leaves_sale_committed_and_job_pending(
     record_property: Callable[[str, object], None],
 ) -> None:
     done = cash_sale(backend, store) if failure != "hung up" else card_sale(backend, store)
-    sale_id = int(done.sale["id"])
+    sale_id = done.sale.id
 
     def run(port: int) -> tuple[float, list[object]]:
         printer = EscposPrinter(NetworkTarget("127.0.0.1", port), timeout=TIMEOUT)
@@ -269,7 +269,7 @@ def test_misbehaving_printer_leaves_sale_committed_and_job_pending(
     assert reason[failure] in (job.last_error or "")
     assert len(notes.errors) == 1 and reason[failure] in notes.errors[0]
     sale = backend.journal.get(sale_id)
-    assert sale is not None and sale["total"] in ("215.00", "105.00")
+    assert sale is not None and str(sale.total) in ("215.00", "105.00")
     assert backend.journal.verify() == (1, None)
 
 
@@ -320,7 +320,7 @@ def test_hostile_names_print_as_text_never_as_commands(
     assert line_with(text, "Gift i @ box").endswith(" 10.00")
     assert line_with(text, "TOTAL").endswith(" Rs.10.00")
     assert "[barcode CODE128 L1-000001]" in text
-    assert Decimal(backend.journal.get(1)["total"]) == Decimal("10.00")  # type: ignore[index]
+    assert backend.journal.get(1).total == Decimal("10.00")  # type: ignore[union-attr]
 
 
 def test_worker_prints_off_the_lane_thread_and_retries_by_itself(

@@ -25,11 +25,16 @@ def test_cash_sale_commits_everything_at_once(backend: Backend, store: Store) ->
     co.add_cash("500")
     done = co.commit()
     assert done.change == Decimal("285.00") and done.open_drawer
-    sale = backend.journal.get(int(done.sale["id"]))
-    assert sale is not None and sale["total"] == "215.00" and sale["tax_total"] == "10.00"
-    children = backend.journal.children(int(sale["id"]))
-    assert [(x["sku"], x["quantity"]) for x in children["lines"]] == [("APPLE", "2"), ("BAG", "1")]
-    assert children["tenders"][0]["change_given"] == "285.00"
+    sale = backend.journal.get(done.sale.id)
+    assert (
+        sale is not None and sale.total == Decimal("215.00") and sale.tax_total == Decimal("10.00")
+    )
+    children = backend.journal.children(sale.id)
+    assert [(x.sku, x.quantity) for x in children.lines] == [
+        ("APPLE", Decimal("2")),
+        ("BAG", Decimal("1")),
+    ]
+    assert children.tenders[0].change_given == Decimal("285.00")
     assert backend.open_sales.for_lane("L1", "in_progress") == []
     jobs = backend.print_jobs.pending("L1")
     assert [(j.kind, j.open_drawer) for j in jobs] == [("receipt", 1)]
@@ -68,7 +73,7 @@ def test_points_earned_referral_and_second_copy(backend: Backend, store: Store) 
     co.add_item("APPLE", "3")  # 300 net -> 6 points; referral 0.25 per 100 -> 0.75 to Anna
     co.add_cash("315")
     done = co.commit()
-    assert Decimal(done.sale["points_earned"]) == 6
+    assert done.sale.points_earned == 6
     assert backend.customers.loyalty_balance(store.bob) == 6
     assert backend.customers.loyalty_balance(store.anna) == Decimal("100.75")
     kinds = [j.kind for j in backend.print_jobs.pending("L1")]
@@ -115,7 +120,7 @@ def test_charge_to_account_checks_pin_reference_and_credit(backend: Backend, sto
     assert [(e.entry_type, e.amount, e.reference, e.due_date) for e in entries] == [
         ("charge", Decimal("525.00"), "PO-77", "2026-12-24")
     ]
-    assert done.sale["reference"] == "PO-77" and not done.open_drawer
+    assert done.sale.reference == "PO-77" and not done.open_drawer
     over = Checkout(backend, store.cashier)
     over.attach_customer(store.corp)
     over.add_item("APPLE", "5")
@@ -147,7 +152,7 @@ def test_points_redemption_two_points_five_currency(backend: Backend, store: Sto
     assert co.remaining() == Decimal("80.00")
     co.add_cash("80")
     done = co.commit()
-    assert done.sale["points_used"] == "10"
+    assert done.sale.points_used == Decimal("10")
     entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
     assert ("used", Decimal(-10)) in entries
     with pytest.raises(CheckoutError):
@@ -161,7 +166,7 @@ def test_full_return_reverses_points_and_refunds(backend: Backend, store: Store)
     co.add_cash("315")
     sale = co.commit().sale
     before_bob = backend.customers.loyalty_balance(store.bob)
-    ret = Checkout.start_return(backend, store.cashier, int(sale["id"]))
+    ret = Checkout.start_return(backend, store.cashier, sale.id)
     assert [x["returnable"] for x in ret.returnable()] == ["3"]
     with pytest.raises(CheckoutError, match="Only 3"):
         ret.add_return_line(1, "4")
@@ -169,10 +174,10 @@ def test_full_return_reverses_points_and_refunds(backend: Backend, store: Store)
     assert ret.remaining() == Decimal("-315.00")
     ret.add_cash("315")
     done = ret.commit()
-    assert done.sale["kind"] == "return" and done.sale["total"] == "-315.00"
+    assert done.sale.kind == "return" and done.sale.total == Decimal("-315.00")
     assert backend.customers.loyalty_balance(store.bob) == before_bob - 6
     assert backend.customers.loyalty_balance(store.anna) == Decimal("100")
-    again = Checkout.start_return(backend, store.cashier, int(sale["id"]))
+    again = Checkout.start_return(backend, store.cashier, sale.id)
     with pytest.raises(CheckoutError, match="Only 0"):
         again.add_return_line(1, "1")
 

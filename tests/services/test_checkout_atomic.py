@@ -104,8 +104,8 @@ def test_a_locked_database_keeps_the_failed_line_out_of_the_sale(
     _agree(backend, co)
     co.add_cash("105")  # the next change sells what the screen shows, not the failed BAG
     done = co.commit()
-    lines = backend.journal.children(int(done.sale["id"]))["lines"]
-    assert [line["sku"] for line in lines] == ["APPLE"] and done.change == 0
+    lines = backend.journal.children(done.sale.id).lines
+    assert [line.sku for line in lines] == ["APPLE"] and done.change == 0
 
 
 def test_a_commit_that_fails_leaves_the_sale_open_then_commits(
@@ -182,7 +182,7 @@ def test_override_rows_name_the_open_sale_and_the_commit_links_them(
     assert json.loads(override.changes)["open_sale_id"] == open_id
     co.add_cash(str(co.remaining()))
     done = co.commit()
-    (closing,) = backend.store.audit_trail("sale", int(done.sale["id"]))
+    (closing,) = backend.store.audit_trail("sale", done.sale.id)
     assert closing.action == "open_sale_closed"
     assert json.loads(closing.changes) == {
         "open_sale_id": open_id,
@@ -265,12 +265,12 @@ def _cashier_step(co: Checkout, op: str, args: list[Any]) -> None:
 def _commit_and_check_change(backend: Backend, co: Checkout) -> None:
     """Commit the sale: the change given is what was paid over the total, and only cash."""
     done = co.commit()
-    sale = backend.journal.get(int(done.sale["id"]))
+    sale = backend.journal.get(done.sale.id)
     assert sale is not None
-    tenders = backend.journal.children(int(sale["id"]))["tenders"]
-    cash = sum((Decimal(t["amount"]) for t in tenders if t["kind"] == "cash"), Decimal(0))
-    paid = sum((Decimal(t["amount"]) for t in tenders), Decimal(0))
-    assert paid - Decimal(sale["total"]) == done.change <= cash
+    tenders = backend.journal.children(sale.id).tenders
+    cash = sum((t.amount for t in tenders if t.kind == "cash"), Decimal(0))
+    paid = sum((t.amount for t in tenders), Decimal(0))
+    assert paid - sale.total == done.change <= cash
 
 
 def _tenders_within_the_sale(co: Checkout) -> None:

@@ -57,6 +57,7 @@ from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.db import connect, write
+from pos_tui.storage.journal import SaleChildren, SaleRow, SaleTenderRow
 from pos_tui.storage.ledgers import ReceivableListing
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 from tests.conftest import Clock, scaled_examples
@@ -245,14 +246,14 @@ class CheckoutOracle(RuleBasedStateMachine):
     def _committed(self, lane: Lane, open_sale_id: int | None, done: Any) -> None:
         sale = done.sale
         assert done.change >= 0
-        tenders = lane.backend.journal.children(int(sale["id"]))["tenders"]
-        cash = _sum(t["amount"] for t in tenders if t["kind"] == "cash")
+        tenders = lane.backend.journal.children(int(sale["id"])).tenders
+        cash = _sum(t.amount for t in tenders if t.kind == "cash")
         assert done.change <= max(cash, ZERO), "change comes only out of cash"
         self.model.commits += 1
         kinds = "+".join(
             sorted(
                 {
-                    "points short" if t["reference"] == POINTS_SHORT_REFERENCE else str(t["kind"])
+                    "points short" if t.reference == POINTS_SHORT_REFERENCE else t.kind
                     for t in tenders
                 }
             )
@@ -585,9 +586,9 @@ class CheckoutOracle(RuleBasedStateMachine):
     def _sales_of(self, here: Lane, who: str) -> list[int]:
         cid = self.store.customers[who]
         return [
-            int(s["id"])
+            s.id
             for s in here.backend.journal.for_customer(cid)
-            if s["kind"] == "sale" and int(s["id"]) in self.model.sale_ids
+            if s.kind == "sale" and s.id in self.model.sale_ids
         ]
 
     def _return_refunded(self, here: Lane, sale_id: int, units: list[int]) -> None:
@@ -682,14 +683,14 @@ class CheckoutOracle(RuleBasedStateMachine):
         sales = here.backend.journal.recent(limit=100)
         sale = sales[pick % len(sales)]
         queue = PrintQueue(here.backend, build_printer({"kind": "dummy"}))
-        job = queue.reprint(int(sale["id"]))
+        job = queue.reprint(sale.id)
         printed = {o.job_id: o for o in queue.process()}
         assert printed[job].printed, printed[job].message
-        text = text_of(build_receipt(here.backend, int(sale["id"]), "reprint"))
+        text = text_of(build_receipt(here.backend, sale.id, "reprint"))
         symbol = here.backend.settings.currency.symbol
-        assert f"TOTAL | {symbol}{sale['total']}" in text
-        for tender in here.backend.journal.children(int(sale["id"]))["tenders"]:
-            assert any(line.endswith(f"| {tender['amount']}") for line in text), tender
+        assert f"TOTAL | {symbol}{sale.total}" in text
+        for tender in here.backend.journal.children(sale.id).tenders:
+            assert any(line.endswith(f"| {tender.amount}") for line in text), tender
 
     @rule(hours=st.sampled_from((1, 13, 24 * 6)))
     def time_passes(self, hours: int) -> None:
@@ -815,14 +816,14 @@ class CheckoutOracle(RuleBasedStateMachine):
         of cash; every return against its sale."""
         journal = self.lanes["L2"].backend.journal
         sales = journal.recent(limit=10_000)
-        children = journal.children_of([int(s["id"]) for s in sales])
+        children = journal.children_of([s.id for s in sales])
         for sale in sales:
-            _check_sale(sale, children[int(sale["id"])])
-        returns: dict[int, list[dict[str, Any]]] = {}
+            _check_sale(sale, children[sale.id])
+        returns: dict[int, list[SaleRow]] = {}
         for sale in sales:
-            if sale["kind"] == "return":
-                returns.setdefault(int(sale["original_sale_id"]), []).append(sale)
-        by_id = {int(s["id"]): s for s in sales}
+            if sale.kind == "return" and sale.original_sale_id is not None:
+                returns.setdefault(sale.original_sale_id, []).append(sale)
+        by_id = {s.id: s for s in sales}
         for original_id, given in returns.items():
             _check_returns(by_id[original_id], children, given)
 
@@ -834,7 +835,7 @@ class CheckoutOracle(RuleBasedStateMachine):
         lanes = list(self.lanes.values())
         ledgers = lanes[0].backend.ledgers
         journal = lanes[0].backend.journal
-        sales = {int(s["id"]): s for s in journal.recent(limit=10_000)}
+        sales = {s.id: s for s in journal.recent(limit=10_000)}
         tenders = journal.children_of(list(sales))
         per_sale: dict[int, dict[str, Decimal]] = {}
         for cid in self.store.customers.values():
@@ -860,7 +861,7 @@ class CheckoutOracle(RuleBasedStateMachine):
                     sums["account"] = sums.get("account", ZERO) + D(r.amount)
         assert self._unlinked_rows() == self.model.unlinked_rows, "a balance moved with no sale"
         for sale_id, sale in sales.items():
-            _check_ledger_rows(sale, tenders[sale_id]["tenders"], per_sale.get(sale_id, {}))
+            _check_ledger_rows(sale, tenders[sale_id].tenders, per_sale.get(sale_id, {}))
 
     def _within_credit(self, cid: int, owed: Decimal, rows: list[ReceivableListing]) -> None:
         """An account owes no more than its credit limit unless a supervisor approved a
@@ -927,73 +928,74 @@ def _has_open_sale(co: Checkout) -> bool:
 # -- the checks, one committed sale at a time ------------------------------------------------------
 
 
-def _check_sale(sale: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> None:
-    total = D(sale["total"])
-    assert rows["lines"], "a sale without lines"
-    assert _sum(t["amount"] for t in rows["taxes"]) == D(sale["tax_total"])
-    tenders = rows["tenders"]
-    paid = _sum(t["amount"] for t in tenders)
-    change = _sum(t["change_given"] for t in tenders)
-    cash = _sum(t["amount"] for t in tenders if t["kind"] == "cash")
-    assert all(D(t["change_given"]) == 0 for t in tenders if t["kind"] != "cash")
+def _check_sale(sale: SaleRow, rows: SaleChildren) -> None:
+    total = sale.total
+    assert rows.lines, "a sale without lines"
+    assert _sum(t.amount for t in rows.taxes) == sale.tax_total
+    tenders = rows.tenders
+    paid = _sum(t.amount for t in tenders)
+    change = _sum(t.change_given for t in tenders)
+    cash = _sum(t.amount for t in tenders if t.kind == "cash")
+    assert all(t.change_given == 0 for t in tenders if t.kind != "cash")
     assert ZERO <= change <= max(cash, ZERO), "change comes only out of cash"
-    assert paid - change == total, (sale["id"], paid, change, total)
-    if sale["kind"] == "sale":
-        assert total >= 0 and all(D(t["amount"]) > 0 for t in tenders)
+    assert paid - change == total, (sale.id, paid, change, total)
+    if sale.kind == "sale":
+        assert total >= 0 and all(t.amount > 0 for t in tenders)
     else:
-        assert total <= 0 and all(D(t["amount"]) < 0 for t in tenders)
+        assert total <= 0 and all(t.amount < 0 for t in tenders)
 
 
 def _check_returns(
-    original: dict[str, Any],
-    children: dict[int, dict[str, list[dict[str, Any]]]],
-    returns: list[dict[str, Any]],
+    original: SaleRow,
+    children: dict[int, SaleChildren],
+    returns: list[SaleRow],
 ) -> None:
     """Refunds never more than was paid, exactly what was paid once all came back; each line's
     refund the cumulative share round(A x q / Q) of what it paid (docs/money.md); points
     reversed never more than earned, exactly what was earned once all came back."""
-    paid_lines = {int(x["line_no"]): x for x in children[int(original["id"])]["lines"]}
+    paid_lines = {int(x.line_no): x for x in children[original.id].lines}
     back: dict[int, dict[str, Decimal]] = {no: {} for no in paid_lines}
-    for ret in sorted(returns, key=lambda r: int(r["id"])):
-        assert D(ret["total"]) <= 0 and D(ret["points_earned"]) <= 0
-        for row in children[int(ret["id"])]["lines"]:
-            sums = back[int(row["original_line_no"])]
+    for ret in sorted(returns, key=lambda r: r.id):
+        assert ret.total <= 0 and ret.points_earned <= 0
+        for row in children[ret.id].lines:
+            assert row.original_line_no is not None
+            sums = back[row.original_line_no]
             for column in ("quantity", "discount", "tax", "total"):
-                sums[column] = sums.get(column, ZERO) - D(row[column])
+                sums[column] = sums.get(column, ZERO) - getattr(row, column)
     for no, line in paid_lines.items():
-        q, whole = back[no].get("quantity", ZERO), D(line["quantity"])
-        assert q <= whole, (original["id"], no, q)
+        q, whole = back[no].get("quantity", ZERO), line.quantity
+        assert q <= whole, (original.id, no, q)
         for column in ("discount", "tax", "total"):
-            share = _round(D(line[column]) * q / whole, CENT)
-            assert back[no].get(column, ZERO) == share, (original["id"], no, column)
-    refunded = -_sum(r["total"] for r in returns)
-    reversed_ = -_sum(r["points_earned"] for r in returns)
-    earned = D(original["points_earned"])
-    all_back = all(back[no].get("quantity") == D(x["quantity"]) for no, x in paid_lines.items())
-    assert refunded <= D(original["total"]) and reversed_ <= earned
+            share = _round(getattr(line, column) * q / whole, CENT)
+            assert back[no].get(column, ZERO) == share, (original.id, no, column)
+    refunded = -_sum(r.total for r in returns)
+    reversed_ = -_sum(r.points_earned for r in returns)
+    earned = original.points_earned
+    all_back = all(back[no].get("quantity") == x.quantity for no, x in paid_lines.items())
+    assert refunded <= original.total and reversed_ <= earned
     if all_back:
-        assert refunded == D(original["total"]) and reversed_ == earned
+        assert refunded == original.total and reversed_ == earned
     elif len(paid_lines) == 1:
         ((no, line),) = paid_lines.items()
-        share = back[no].get("quantity", ZERO) / D(line["quantity"])
-        assert reversed_ == _round(earned * share, POINT_UNIT), (original["id"], reversed_)
-    points_back = -_sum(r["points_used"] for r in returns)
-    assert ZERO <= points_back <= D(original["points_used"]), "more points back than paid"
+        share = back[no].get("quantity", ZERO) / line.quantity
+        assert reversed_ == _round(earned * share, POINT_UNIT), (original.id, reversed_)
+    points_back = -_sum(r.points_used for r in returns)
+    assert ZERO <= points_back <= original.points_used, "more points back than paid"
 
 
 def _check_ledger_rows(
-    sale: dict[str, Any], tenders: list[dict[str, Any]], rows: dict[str, Decimal]
+    sale: SaleRow, tenders: list[SaleTenderRow], rows: dict[str, Decimal]
 ) -> None:
     """A sale's ledger rows are what its journal row says: points earned (or reversed), used
     (or given back), the points short bought back, referral points, the account tenders."""
     earned = rows.get("earned", ZERO) + rows.get("reversed", ZERO)
-    assert earned == D(sale["points_earned"]), (sale["id"], rows)
-    assert -rows.get("used", ZERO) == D(sale["points_used"]), (sale["id"], rows)
-    short = _sum(t["points"] for t in tenders if t["reference"] == POINTS_SHORT_REFERENCE)
-    assert rows.get("adjusted", ZERO) == short, (sale["id"], rows)
-    assert rows.get("referral", ZERO) == D(sale["referral_points"] or 0), (sale["id"], rows)
-    charged = _sum(t["amount"] for t in tenders if t["kind"] == "account")
-    assert rows.get("account", ZERO) == charged, (sale["id"], rows)
+    assert earned == sale.points_earned, (sale.id, rows)
+    assert -rows.get("used", ZERO) == sale.points_used, (sale.id, rows)
+    short = _sum(t.points for t in tenders if t.reference == POINTS_SHORT_REFERENCE)
+    assert rows.get("adjusted", ZERO) == short, (sale.id, rows)
+    assert rows.get("referral", ZERO) == sale.referral_points, (sale.id, rows)
+    charged = _sum(t.amount for t in tenders if t.kind == "account")
+    assert rows.get("account", ZERO) == charged, (sale.id, rows)
 
 
 def test_the_checkout_oracle(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -84,8 +84,8 @@ def test_nothing_changed_the_quote_on_screen_is_committed(
     pricings.clear()
     done = co.commit()
     assert pricings == []  # neither outside nor under the lock
-    assert done.sale["total"] == str(shown.totals.total) == "315.00"
-    assert Decimal(done.sale["points_earned"]) == shown.points.points  # type: ignore[union-attr]
+    assert str(done.sale.total) == str(shown.totals.total) == "315.00"
+    assert done.sale.points_earned == shown.points.points  # type: ignore[union-attr]
     assert done.change == Decimal("85.00")
     assert backend.journal.verify() == (1, None)
 
@@ -102,9 +102,9 @@ def test_catalog_changed_after_the_last_quote_is_priced_again(
     pricings.clear()
     done = co.commit()
     assert len(pricings) == 1
-    assert done.sale["total"] == "126.00" and done.change == Decimal("74.00")
-    lines = backend.journal.children(int(done.sale["id"]))["lines"]
-    assert lines[0]["unit_price"] == "120.00"
+    assert done.sale.total == Decimal("126.00") and done.change == Decimal("74.00")
+    lines = backend.journal.children(done.sale.id).lines
+    assert lines[0].unit_price == Decimal("120.00")
 
 
 def test_changes_made_on_this_lane_s_own_connection_are_seen_too(
@@ -120,14 +120,14 @@ def test_changes_made_on_this_lane_s_own_connection_are_seen_too(
     assert apple is not None
     backend.catalog.update("items", int(apple["id"]), {"regular_price": "80.00"})
     pricings.clear()
-    assert co.commit().sale["total"] == "84.00"
+    assert co.commit().sale.total == Decimal("84.00")
     assert len(pricings) == 1
     co.attach_customer(store.anna)
     co.add_item("APPLE")
     co.add_cash("200")
     backend.customers.update(store.anna, {"auto_discount_percent": "50"})
     pricings.clear()
-    assert co.commit().sale["total"] == "42.00"
+    assert co.commit().sale.total == Decimal("42.00")
     assert len(pricings) == 1
 
 
@@ -151,7 +151,7 @@ def test_catalog_changed_between_pricing_and_the_lock_is_priced_again(
     done = co.commit()
     assert [d.sale["total"] for d in drafts] == ["210.00", "189.00"]
     assert len(pricings) == 1  # under the lock only: the first draft reused the quote
-    assert done.sale["total"] == "189.00" and done.change == Decimal("111.00")
+    assert done.sale.total == Decimal("189.00") and done.change == Decimal("111.00")
     assert backend.journal.verify() == (1, None)
 
 
@@ -220,7 +220,7 @@ def test_two_lanes_points_and_upgrade_follow_the_balance_under_the_lock(
     pricings.clear()
     second = lane2.commit()
     assert len(pricings) == 1  # the balance moved: priced again under the lock
-    assert Decimal(second.sale["points_earned"]) == 300
+    assert second.sale.points_earned == 300
     assert second.upgrade is not None
     assert backend.customers.get(store.anna).card_type_id == store.gold  # type: ignore[union-attr]
     entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
@@ -241,7 +241,7 @@ def test_customer_edited_in_the_back_office_is_priced_again(
     pricings.clear()
     done = co.commit()
     assert len(pricings) == 1
-    assert Decimal(done.sale["discount_total"]) == Decimal("20.00")
+    assert done.sale.discount_total == Decimal("20.00")
 
 
 def test_a_second_later_keeps_the_price_and_commits_at_the_new_moment(
@@ -255,7 +255,7 @@ def test_a_second_later_keeps_the_price_and_commits_at_the_new_moment(
     pricings.clear()
     done = co.commit()
     assert pricings == []  # same date, no multiplier window: the price cannot differ
-    assert done.sale["committed_at"] == clock.current.isoformat(timespec="seconds")
+    assert done.sale.committed_at == clock.current.isoformat(timespec="seconds")
 
 
 def test_a_new_day_prices_again(
@@ -268,7 +268,7 @@ def test_a_new_day_prices_again(
     pricings.clear()
     done = co.commit()
     assert pricings == [clock.current]
-    assert done.sale["committed_at"] == clock.current.isoformat(timespec="seconds")
+    assert done.sale.committed_at == clock.current.isoformat(timespec="seconds")
 
 
 def test_moment_key_follows_the_multiplier_window(backend: Backend, store: Store) -> None:

@@ -24,6 +24,7 @@ from pos_tui.demo import (
 )
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.staff.pins import verify_pin
+from pos_tui.storage import integrity
 from pos_tui.storage.rows import all_rows
 
 NOW = datetime(2026, 3, 14, 11, 0, 0)
@@ -202,22 +203,20 @@ def test_journal_ledgers_and_balances_are_consistent(demo: Backend) -> None:
         per_sale[e["sale_id"]] = per_sale.get(e["sale_id"], Decimal(0)) + Decimal(e["points"])
     for sale_id, points in per_sale.items():
         sale = demo.journal.get(sale_id)
-        assert sale is not None and Decimal(sale["points_earned"]) == points
-    for sale in all_rows(db.execute("SELECT * FROM sales")):
-        children = demo.journal.children(sale["id"])
-        lines = children["lines"]
-        assert lines and Decimal(sale["total"]) == sum(Decimal(line["total"]) for line in lines)
-        assert Decimal(sale["total"]) == (
-            Decimal(sale["subtotal"]) - Decimal(sale["discount_total"]) + Decimal(sale["tax_total"])
-        )
-        tender = children["tenders"][0]
-        assert Decimal(tender["amount"]) - Decimal(tender["change_given"]) == Decimal(sale["total"])
-        if tender["kind"] == "account":
+        assert sale is not None and sale.points_earned == points
+    for sale in integrity.all_sales(db):
+        children = demo.journal.children(sale.id)
+        lines = children.lines
+        assert lines and sale.total == sum(line.total for line in lines)
+        assert sale.total == (sale.subtotal - sale.discount_total + sale.tax_total)
+        tender = children.tenders[0]
+        assert tender.amount - tender.change_given == sale.total
+        if tender.kind == "account":
             charge = db.execute(
                 "SELECT amount FROM receivable_ledger WHERE sale_id = ? AND entry_type = 'charge'",
-                [sale["id"]],
+                [sale.id],
             ).fetchone()
-            assert charge is not None and Decimal(charge[0]) == Decimal(sale["total"])
+            assert charge is not None and Decimal(charge[0]) == sale.total
     # Junior members never bought liquor or tobacco.
     restricted_sold = db.execute(
         "SELECT count(*) FROM sale_lines l JOIN sales s ON s.id = l.sale_id "

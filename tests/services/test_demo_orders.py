@@ -69,11 +69,9 @@ def test_back_office_lists_a_demo_customers_orders(demo: Backend) -> None:
     cid, count = per_customer.most_common(1)[0]
     listed = HistoryService(demo).orders(cid)
     assert len(listed) == count
-    assert [o["placed_at"] for o in listed] == sorted(
-        (o["placed_at"] for o in listed), reverse=True
-    )
-    assert all(o["location_name"] for o in listed)
-    assert {o["customer_id"] for o in listed} == {cid}
+    assert [o.placed_at for o in listed] == sorted((o.placed_at for o in listed), reverse=True)
+    assert all(o.location_name for o in listed)
+    assert {o.customer_id for o in listed} == {cid}
 
 
 def test_orders_repeat_for_a_seed_and_continue_after_force(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def _sale(b: Backend, store: Store, customer: int) -> int:
     co.attach_customer(customer)
     co.add_item("APPLE")
     co.add_cash("200")
-    return int(co.commit().sale["id"])
+    return int(co.commit().sale.id)
 
 
 def test_opted_in_customer_gets_the_receipt(

@@ -46,7 +46,7 @@ def test_recall_moves_the_held_sale_to_the_recalling_lane(
         assert lost.value.message == f"Sale #{held} is already open on lane L2 (Sue Supervisor)"
         back.add_cash("210")
         sale = back.commit().sale
-        assert sale["lane_id"] == "L2" and sale["employee_id"] == store.supervisor.id
+        assert sale.lane_id == "L2" and sale.employee_id == store.supervisor.id
         with pytest.raises(CheckoutError) as gone:
             Checkout.resume(lane3, store.cashier, held)
         assert gone.value.code == NO_LONGER_OPEN
@@ -158,7 +158,7 @@ def _step(world: _World, lane: _Lane, lane_id: str, action: str, pick: int) -> N
     elif action == "commit" and co is not None and co.cart.lines:
         co.add_cash(str(co.remaining()))
         sale = co.commit().sale
-        assert sale["lane_id"] == lane_id
+        assert sale.lane_id == lane_id
         if lane.recalled is not None:
             world.committed.setdefault(lane.recalled, []).append(lane_id)
         lane.checkout, lane.recalled = None, None

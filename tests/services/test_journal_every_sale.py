@@ -18,7 +18,9 @@ from pos_tui.demo import DEMO_CUSTOMER_PIN
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import AuthService
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.journal_seal import seal_v2
+from pos_tui.storage.rows import one
 from tests.catalog import Store, build_store
 from tests.conftest import FIXED_NOW
 from tests.helpers import cli_runner_invoke, lane_backend
@@ -59,14 +61,15 @@ def _intact(b: Backend, sales: int) -> None:
     assert (check.checked, check.broken, check.versions) == (sales, None, {2: sales})
     # Each record is sealed over exactly what reads back, in any order.
     for sale in b.db.execute("SELECT id FROM sales").fetchall():
-        row = b.journal.get(sale[0])
+        # The seal covers the columns as stored (column maps, not the typed rows).
+        row = one(b.db.execute("SELECT * FROM sales WHERE id = ?", [sale[0]]))
         assert row is not None
-        children = b.journal.children(sale[0])
+        children = b.journal.child_rows_of([sale[0]])[sale[0]]
         flipped = {kind: rows[::-1] for kind, rows in children.items()}
         assert seal_v2(row["prev_hash"], row, flipped) == row["hash"]
 
 
-def _pay_cash(co: Checkout) -> dict[str, object]:
+def _pay_cash(co: Checkout) -> SaleRow:
     """Cash for a sale; a return is refunded the way its sale was paid (docs/money.md)."""
     if co.cart.kind == "return":
         co.refund_as_paid(card_reference="REFUND-1")
@@ -97,7 +100,7 @@ def test_verify_after_every_kind_of_sale(backend: Backend, store: Store, db_path
     co.discount_sale(amount="10")
     co.add_card("100", "AUTH-1")
     _pay_cash(co)
-    assert backend.journal.children(2)["discounts"]
+    assert backend.journal.children(2).discounts
     _intact(backend, 2)
 
     # Points: Anna pays part with points.
@@ -107,7 +110,7 @@ def test_verify_after_every_kind_of_sale(backend: Backend, store: Store, db_path
     co.add_item("APPLE")
     co.add_points("10")
     points_sale = _pay_cash(co)
-    assert points_sale["points_used"] == "10"
+    assert points_sale.points_used == Decimal("10")
     _intact(backend, 3)
 
     # On account, with the customer's PIN and a PO number.
@@ -120,16 +123,16 @@ def test_verify_after_every_kind_of_sale(backend: Backend, store: Store, db_path
     _intact(backend, 4)
 
     # Returns: part of the several-tax sale, then the rest of it; all of the points sale.
-    ret = Checkout.start_return(backend, cashier, int(str(several["id"])))
+    ret = Checkout.start_return(backend, cashier, int(str(several.id)))
     ret.add_return_line(2, "1")
     _pay_cash(ret)
     _intact(backend, 5)
-    ret = Checkout.start_return(backend, cashier, int(str(several["id"])))
+    ret = Checkout.start_return(backend, cashier, int(str(several.id)))
     for line in ret.returnable():
         if Decimal(line["returnable"]) > 0:
             ret.add_return_line(line["line_no"], line["returnable"])
     _pay_cash(ret)
-    ret = Checkout.start_return(backend, cashier, int(str(points_sale["id"])))
+    ret = Checkout.start_return(backend, cashier, int(str(points_sale.id)))
     for line in ret.returnable():
         ret.add_return_line(line["line_no"], line["returnable"])
     _pay_cash(ret)
@@ -148,7 +151,7 @@ def test_verify_after_every_kind_of_sale(backend: Backend, store: Store, db_path
     co.add_item("BAG")
     co.void_line(2)
     _pay_cash(co)
-    assert [line["sku"] for line in backend.journal.children(8)["lines"]] == ["CIGAR", "BAG"]
+    assert [line.sku for line in backend.journal.children(8).lines] == ["CIGAR", "BAG"]
     _intact(backend, 8)
 
     # Held on lane L1, recalled and paid on lane L2: each lane's chain holds.
@@ -159,7 +162,7 @@ def test_verify_after_every_kind_of_sale(backend: Backend, store: Store, db_path
     lane2 = _lane(db_path, "L2")
     try:
         back = Checkout.resume(lane2, supervisor, held)
-        assert _pay_cash(back)["lane_id"] == "L2"
+        assert _pay_cash(back).lane_id == "L2"
     finally:
         lane2.close()
     _intact(backend, 9)
@@ -216,7 +219,7 @@ def _run(b: Backend, lane2: Backend, store: Store, plan: dict[str, object]) -> i
         return 0
     made = 1
     if plan["then"] in ("return_some", "return_all"):
-        made += _return(b, store, int(sale["id"]), every=plan["then"] == "return_all")
+        made += _return(b, store, sale.id, every=plan["then"] == "return_all")
     return made
 
 
@@ -335,7 +338,7 @@ def _full_shift(lane1: Backend, lane2: Backend) -> int:
     made = 0
     sales = []
 
-    def paid(co: Checkout) -> dict[str, object]:
+    def paid(co: Checkout) -> SaleRow:
         nonlocal made
         if co.cart.kind == "return":
             co.refund_as_paid(card_reference="REFUND-1")  # back the way it was paid
@@ -373,7 +376,7 @@ def _full_shift(lane1: Backend, lane2: Backend) -> int:
     co.discount_sale(amount="1")
     paid(co)
     for source in (sales[0], points_sale):  # a partial return, a full return
-        ret = Checkout.start_return(lane1, cashier, int(str(source["id"])))
+        ret = Checkout.start_return(lane1, cashier, int(str(source.id)))
         for line in ret.returnable()[:1] if source is sales[0] else ret.returnable():
             ret.add_return_line(line["line_no"], line["returnable"])
         paid(ret)

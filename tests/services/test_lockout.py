@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -265,7 +266,7 @@ def test_a_customer_account_pin_locks_and_every_failure_is_audited(
     # A supervisor clears it (the back office's account screen calls this), audited.
     assert PinLockout(backend).clear(Subject.customer(store.corp), by=store.supervisor)
     co.add_account("105", pin="4321", reference="PO-1")
-    assert co.commit().sale["total"] == "105.00"
+    assert co.commit().sale.total == Decimal("105.00")
     assert "pin_lock_cleared" in actions(backend, "customer")
 
 

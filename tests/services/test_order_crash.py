@@ -117,8 +117,8 @@ def assert_books(b: Backend, customer: int, order_id: int = 1) -> None:
     """The order, the ledgers and the journal agree (read from a fresh connection)."""
     view = OrderService(b, _cashier(b)).view(order_id)
     records = view.records
-    payments = [r for r in records if r["kind"] == "order_payment"]
-    paid = sum((D(r["total"]) for r in payments), D(0))
+    payments = [r for r in records if r.kind == "order_payment"]
+    paid = sum((r.total for r in payments), D(0))
     total = view.order.total
     if view.order.status == "pending":
         assert view.due == total - paid == view.order.amount_due
@@ -127,7 +127,7 @@ def assert_books(b: Backend, customer: int, order_id: int = 1) -> None:
     assert 0 <= paid <= total
     # Every journal record of the order is linked to it, and each printed its slip.
     number = view.order.number
-    linked = {int(r["id"]) for r in records}
+    linked = {r.id for r in records}
     for row in b.db.execute(
         "SELECT id FROM sales WHERE customer_id = ? AND kind IN "
         "('order_payment', 'order_cancel') AND reference = ?",
@@ -135,16 +135,16 @@ def assert_books(b: Backend, customer: int, order_id: int = 1) -> None:
     ).fetchall():
         assert row[0] in linked
     for r in records:
-        jobs = b.db.execute("SELECT count(*) FROM print_jobs WHERE sale_id = ?", [r["id"]])
+        jobs = b.db.execute("SELECT count(*) FROM print_jobs WHERE sale_id = ?", [r.id])
         assert jobs.fetchone()[0] == 1
     # The account and the points: the ledger rows are exactly the journal's tenders.
     account = points = D(0)
     for r in records:
-        for t in b.journal.children(int(r["id"]))["tenders"]:
-            if t["kind"] == "account":
-                account += D(t["amount"])
-            elif t["kind"] == "points":
-                points += abs(D(t["points"])) * (1 if D(t["amount"]) > 0 else -1)
+        for t in b.journal.children(r.id).tenders:
+            if t.kind == "account":
+                account += t.amount
+            elif t.kind == "points":
+                points += abs(t.points or D(0)) * (1 if t.amount > 0 else -1)
     assert b.customers.receivable_balance(customer) == account
     ledger = b.db.execute(
         "SELECT sale_id FROM receivable_ledger WHERE customer_id = ?", [customer]

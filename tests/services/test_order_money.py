@@ -19,6 +19,7 @@ from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend, open_backend
+from pos_tui.storage.journal import SaleRow
 from tests.catalog import Store, build_store
 from tests.conftest import Clock
 
@@ -56,10 +57,8 @@ def order_of(b: Backend, store: Store, customer: int, qty: str = "2") -> Checkou
     return co
 
 
-def tender_kinds(b: Backend, sale_id: int) -> list[tuple[str, str, str]]:
-    return [
-        (t["kind"], t["amount"], t["change_given"]) for t in b.journal.children(sale_id)["tenders"]
-    ]
+def tender_kinds(b: Backend, sale_id: int) -> list[tuple[str, Decimal, Decimal]]:
+    return [(t.kind, t.amount, t.change_given) for t in b.journal.children(sale_id).tenders]
 
 
 # -- change comes only out of cash -----------------------------------------------------------
@@ -83,15 +82,15 @@ def test_cash_over_what_is_due_gives_change_other_tenders_are_capped(
         orders.pay(oid, Tender("points", "200.00"))
     paid = orders.pay(oid, Tender("cash", "200.00"))
     assert paid.sale is not None
-    assert paid.sale["total"] == "160.00", "the record is what the order was paid"
-    assert tender_kinds(backend, int(paid.sale["id"])) == [("cash", "200.00", "40.00")]
+    assert paid.sale.total == Decimal("160.00"), "the record is what the order was paid"
+    assert tender_kinds(backend, paid.sale.id) == [("cash", Decimal("200.00"), Decimal("40.00"))]
     assert paid.due == 0 and paid.paid == D("210.00")
     assert paid.messages == ("160.00 paid on LAY-000001: 0.00 still due, change 40.00",)
     with pytest.raises(OrderError, match="Nothing is still due on LAY-000001: complete it"):
         orders.pay(oid, Tender("cash", "1.00"))
     done = orders.complete(oid)
     assert done.sale is not None
-    assert tender_kinds(backend, int(done.sale["id"])) == [("deposit", "210.00", "0")]
+    assert tender_kinds(backend, done.sale.id) == [("deposit", Decimal("210.00"), Decimal("0"))]
     assert backend.journal.verify()[1] is None
 
 
@@ -113,13 +112,13 @@ def test_a_cash_deposit_over_the_total_and_a_final_cash_payment_give_change(
     with pytest.raises(OrderError, match=r"200\.00 still due on LAY-000002 \(only cash can be"):
         orders.complete(oid, Tender("card", "250.00", "A2"))
     done = orders.complete(oid, Tender("cash", "500.00"))
-    assert done.sale is not None and done.sale["total"] == "210.00"
-    assert tender_kinds(backend, int(done.sale["id"])) == [
-        ("deposit", "10.00", "0"),
-        ("cash", "500.00", "300.00"),
+    assert done.sale is not None and done.sale.total == Decimal("210.00")
+    assert tender_kinds(backend, done.sale.id) == [
+        ("deposit", Decimal("10.00"), Decimal("0")),
+        ("cash", Decimal("500.00"), Decimal("300.00")),
     ]
     assert done.messages[0].endswith(", change 300.00")
-    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == done.sale["id"]]
+    (job,) = [j for j in backend.print_jobs.pending("L1") if j.sale_id == done.sale.id]
     assert job.open_drawer == 1
 
 
@@ -130,10 +129,10 @@ def test_cancelling_refunds_the_cash_net_of_the_change(backend: Backend, store: 
     )
     orders.pay(opened.order.id, Tender("cash", "500.00"))  # 190.00 due: 310.00 change
     done = orders.cancel(opened.order.id)
-    assert done.sale is not None and done.sale["total"] == "-210.00"
-    assert tender_kinds(backend, int(done.sale["id"])) == [
-        ("cash", "-20.00", "0"),
-        ("cash", "-190.00", "0"),
+    assert done.sale is not None and done.sale.total == Decimal("-210.00")
+    assert tender_kinds(backend, done.sale.id) == [
+        ("cash", Decimal("-20.00"), Decimal("0")),
+        ("cash", Decimal("-190.00"), Decimal("0")),
     ]
 
 
@@ -166,7 +165,7 @@ def test_a_supervisor_lifts_the_credit_limit_the_approver_is_on_the_ledger_and_a
     trail = backend.store.audit_trail("customer_order", int(oid))
     (override,) = [a for a in trail if a.action == "account_override"]
     assert json.loads(override.changes) == {
-        "sale_id": done.sale["id"],
+        "sale_id": done.sale.id,
         "approved_by": store.supervisor.id,
         "lifted": ["CREDIT_LIMIT"],
     }
@@ -202,8 +201,11 @@ def test_a_completed_orders_sale_is_refunded_the_way_the_order_was_paid(
     orders.pay(oid, Tender("points", "20.00"))  # 8 points
     done = orders.complete(oid, Tender("card", "80.00", "AUTH-8"))
     assert done.sale is not None
-    sale_id = int(done.sale["id"])
-    assert tender_kinds(backend, sale_id) == [("deposit", "130.00", "0"), ("card", "80.00", "0")]
+    sale_id = done.sale.id
+    assert tender_kinds(backend, sale_id) == [
+        ("deposit", Decimal("130.00"), Decimal("0")),
+        ("card", Decimal("80.00"), Decimal("0")),
+    ]
     points_after_completion = backend.customers.loyalty_balance(mia)
 
     co = Checkout.start_return(backend, store.cashier, sale_id)
@@ -217,19 +219,19 @@ def test_a_completed_orders_sale_is_refunded_the_way_the_order_was_paid(
     ]
     co.refund_as_paid(card_reference="R-1")
     first = co.commit()
-    assert first.sale["total"] == "-105.00"
+    assert first.sale.total == Decimal("-105.00")
     assert backend.customers.receivable_balance(mia) == D("25.00")
     second = _return(backend, store, sale_id, "1", "R-2")
-    back = backend.journal.children(int(second.sale["id"]))["tenders"]
-    assert sorted((t["kind"], t["amount"]) for t in back) == [
-        ("account", "-25.00"),
-        ("card", "-40.00"),
-        ("cash", "-30.00"),
-        ("points", "-10.00"),
+    back = backend.journal.children(second.sale.id).tenders
+    assert sorted((t.kind, t.amount) for t in back) == [
+        ("account", Decimal("-25.00")),
+        ("card", Decimal("-40.00")),
+        ("cash", Decimal("-30.00")),
+        ("points", Decimal("-10.00")),
     ]
     assert backend.customers.receivable_balance(mia) == 0
     assert backend.customers.loyalty_balance(mia) == D("200"), "8 used back, earned reversed"
-    assert points_after_completion == D("192") + D(done.sale["points_earned"])
+    assert points_after_completion == D("192") + done.sale.points_earned
     assert backend.journal.verify()[1] is None
 
 
@@ -242,14 +244,14 @@ def test_a_cash_refund_of_a_card_paid_deposit_needs_a_supervisor(
     )
     done = orders.complete(opened.order.id)
     assert done.sale is not None
-    co = Checkout.start_return(backend, store.cashier, int(done.sale["id"]))
+    co = Checkout.start_return(backend, store.cashier, done.sale.id)
     co.add_return_line(1, "1")
     with pytest.raises(
         CheckoutError, match=r"Refund 105\.00 by cash: the sale had no cash: needs a supervisor"
     ):
         co.add_cash("105.00")
     co.add_card("105.00", "R-9")
-    assert co.commit().sale["total"] == "-105.00"
+    assert co.commit().sale.total == Decimal("-105.00")
 
 
 PAYMENT = st.tuples(
@@ -296,9 +298,9 @@ def test_returns_of_an_order_sale_give_back_each_kind_what_the_order_took(
             _count(b, view.sale, took)
         view = orders.complete(oid, _tender(final, 0, view.due) if view.due else None)
         assert view.sale is not None
-        sale_id = int(view.sale["id"])
+        sale_id = view.sale.id
         _count(b, view.sale, took, skip_deposit=True)
-        assert sum(took.values(), D(0)) == D(view.sale["total"])
+        assert sum(took.values(), D(0)) == view.sale.total
         back: dict[str, Decimal] = {}
         left = qty
         for n in groups:
@@ -307,10 +309,10 @@ def test_returns_of_an_order_sale_give_back_each_kind_what_the_order_took(
                 break
             ret = _return(b, store, sale_id, str(n), card=f"R{left}")
             left -= n
-            tenders = b.journal.children(int(ret.sale["id"]))["tenders"]
-            assert sum((D(t["amount"]) for t in tenders), D(0)) == D(ret.sale["total"])
+            tenders = b.journal.children(ret.sale.id).tenders
+            assert sum((t.amount for t in tenders), D(0)) == ret.sale.total
             for t in tenders:
-                back[t["kind"]] = back.get(t["kind"], D(0)) - D(t["amount"])
+                back[t.kind] = back.get(t.kind, D(0)) - t.amount
             for kind, amount in back.items():
                 assert amount <= took.get(kind, D(0)), (kind, back, took)
         if left == 0:
@@ -333,14 +335,14 @@ def _tender(kind: str, n: int, due: Decimal) -> Tender:
 
 def _count(
     b: Backend,
-    sale: dict[str, object] | None,
+    sale: SaleRow | None,
     took: dict[str, Decimal],
     *,
     skip_deposit: bool = False,
 ) -> None:
     """Add a record's tenders, net of change, to what the order took per kind."""
     assert sale is not None
-    for t in b.journal.children(int(sale["id"]))["tenders"]:  # type: ignore[call-overload]
-        if skip_deposit and t["kind"] == "deposit":
+    for t in b.journal.children(sale.id).tenders:
+        if skip_deposit and t.kind == "deposit":
             continue
-        took[t["kind"]] = took.get(t["kind"], D(0)) + D(t["amount"]) - D(t["change_given"])
+        took[t.kind] = took.get(t.kind, D(0)) + t.amount - t.change_given

@@ -54,31 +54,29 @@ def test_layaway_from_deposit_to_completion(backend: Backend, store: Store) -> N
         orders.pay(opened.order.id, Tender("card", "200.00", "AUTH-1"))
     paid = orders.pay(opened.order.id, Tender("card", "100.00", "AUTH-2"))
     assert (
-        paid.due == Decimal("60.00")
-        and paid.sale is not None
-        and paid.sale["kind"] == "order_payment"
+        paid.due == Decimal("60.00") and paid.sale is not None and paid.sale.kind == "order_payment"
     )
     points_before = backend.customers.loyalty_balance(store.anna)
     with pytest.raises(OrderError, match=r"60\.00 is still due on LAY-000001: take it"):
         orders.complete(opened.order.id)
     done = orders.complete(opened.order.id, Tender("cash", "60.00"))
     sale = done.sale
-    assert sale is not None and sale["kind"] == "sale" and sale["total"] == "210.00"
-    tenders = backend.journal.children(int(sale["id"]))["tenders"]
-    assert [(t["kind"], t["amount"], t["reference"]) for t in tenders] == [
-        ("deposit", "150.00", "LAY-000001"),
-        ("cash", "60.00", None),
+    assert sale is not None and sale.kind == "sale" and sale.total == Decimal("210.00")
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.amount, t.reference) for t in tenders] == [
+        ("deposit", Decimal("150.00"), "LAY-000001"),
+        ("cash", Decimal("60.00"), None),
     ]
-    lines = backend.journal.children(int(sale["id"]))["lines"]
-    assert [(line["sku"], line["quantity"]) for line in lines] == [("APPLE", "2")]
+    lines = backend.journal.children(sale.id).lines
+    assert [(line.sku, line.quantity) for line in lines] == [("APPLE", Decimal("2"))]
     assert done.order.status == "completed" and done.due == 0
     assert backend.customers.loyalty_balance(store.anna) == points_before + Decimal(
-        sale["points_earned"]
+        sale.points_earned
     )
-    assert Decimal(sale["points_earned"]) > 0, "points are earned on completion"
-    payments = [r for r in done.records if r["kind"] == "order_payment"]
-    assert [r["total"] for r in payments] == ["50.00", "100.00"]
-    assert all(r["points_earned"] == "0" for r in payments), "no points on deposits"
+    assert sale.points_earned > 0, "points are earned on completion"
+    payments = [r for r in done.records if r.kind == "order_payment"]
+    assert [str(r.total) for r in payments] == ["50.00", "100.00"]
+    assert all(r.points_earned == Decimal("0") for r in payments), "no points on deposits"
     assert backend.journal.verify()[1] is None
     with pytest.raises(OrderError, match="LAY-000001 is completed"):
         orders.pay(opened.order.id, Tender("cash", "1.00"))
@@ -95,12 +93,12 @@ def test_cancel_refunds_each_payment_where_it_came_from(backend: Backend, store:
     assert orders.advance(oid).order.stage == "ordered"
     done = orders.cancel(oid)
     assert done.order.status == "cancelled" and "70.00 refunded" in done.messages[0]
-    tenders = backend.journal.children(int(done.sale["id"]))["tenders"]  # type: ignore[index]
-    assert [(t["kind"], t["amount"]) for t in tenders] == [
+    assert done.sale is not None and done.sale.total == Decimal("-70.00")
+    tenders = backend.journal.children(done.sale.id).tenders
+    assert [(t.kind, str(t.amount)) for t in tenders] == [
         ("account", "-50.00"),
         ("cash", "-20.00"),
     ]
-    assert done.sale is not None and done.sale["total"] == "-70.00"
     assert backend.customers.receivable_balance(store.corp) == 0
     trail = backend.store.audit_trail("customer_order", int(oid))
     assert [a.action for a in trail] == ["open", "stage", "cancel"]
@@ -113,9 +111,9 @@ def test_cancel_keeps_the_deposit_by_store_option(backend: Backend, store: Store
         _sale(backend, store, store.anna), "layaway", Tender("cash", "30.00")
     )
     done = orders.cancel(opened.order.id)
-    assert done.sale is not None and done.sale["total"] == "0"
+    assert done.sale is not None and done.sale.total == Decimal("0")
     assert "0 refunded, 30.00 kept (store option)" in done.messages[0]
-    assert backend.journal.children(int(done.sale["id"]))["tenders"] == []
+    assert backend.journal.children(done.sale.id).tenders == []
 
 
 def test_refusals_when_opening(backend: Backend, store: Store) -> None:
@@ -180,11 +178,7 @@ def test_an_order_due_is_its_total_less_its_journal_payments(
                 view = orders.pay(oid, Tender("cash" if kind == "over" else kind, str(value), "R"))
             total = view.order.total
             journal = sum(
-                (
-                    Decimal(r["total"])
-                    for r in b.journal.recent(limit=100)
-                    if r["kind"] == "order_payment"
-                ),
+                (r.total for r in b.journal.recent(limit=100) if r.kind == "order_payment"),
                 Decimal(0),
             )
             assert view.due == total - journal == view.order.amount_due
@@ -192,13 +186,11 @@ def test_an_order_due_is_its_total_less_its_journal_payments(
         if end == "complete":
             view = orders.complete(oid, Tender("cash", str(view.due)) if view.due else None)
             assert view.sale is not None
-            tenders = b.journal.children(int(view.sale["id"]))["tenders"]
-            assert sum((Decimal(t["amount"]) for t in tenders), Decimal(0)) == Decimal(
-                view.sale["total"]
-            )
+            tenders = b.journal.children(view.sale.id).tenders
+            assert sum((t.amount for t in tenders), Decimal(0)) == view.sale.total
         elif end == "cancel":
             view = orders.cancel(oid)
-            assert view.sale is not None and Decimal(view.sale["total"]) == -view.paid
+            assert view.sale is not None and view.sale.total == -view.paid
         assert b.journal.verify()[1] is None
     finally:
         b.close()
@@ -228,5 +220,5 @@ def test_withdrawal_only_in_credit(backend: Backend, store: Store) -> None:
     with pytest.raises(CheckoutError, match=r"credit is 25\.00, 30\.00 asked"):
         service.withdraw(cid, "30")
     done = service.withdraw(cid, "25")
-    assert done.balance == 0 and done.sale["kind"] == "withdrawal"
+    assert done.balance == 0 and done.sale.kind == "withdrawal"
     assert backend.journal.verify()[1] is None

@@ -232,7 +232,7 @@ def test_a_drawer_pulse_is_never_replayed(backend: Backend, store: Store, ops: l
         try:
             if op == "sale":
                 done = cash_sale(backend, store)
-                service.for_sale(int(done.sale["id"]), store.cashier.id)
+                service.for_sale(done.sale.id, store.cashier.id)
             elif op == "no_sale":
                 service.no_sale(store.supervisor, reason="check")
             elif op == "by_hand":
@@ -307,7 +307,7 @@ def test_a_sales_drawer_by_hand_is_its_cashiers_and_only_once(
     service = DrawerService(backend, drawer)
     drawer.mode = "down"
     done = cash_sale(backend, store)
-    result = service.for_sale(int(done.sale["id"]), store.cashier.id)
+    result = service.for_sale(done.sale.id, store.cashier.id)
     assert result is not None and not result.opened and "not reachable" in result.message
     drawer.mode = "ok"
     supervisor: Employee = store.supervisor
@@ -330,7 +330,7 @@ def test_the_drawers_openings_are_a_journal_nobody_rewrites(
     service.no_sale(store.cashier, approver=store.supervisor, reason="float")
     drawer.mode = "down"
     done = cash_sale(backend, store)
-    service.for_sale(int(done.sale["id"]), store.cashier.id)
+    service.for_sale(done.sale.id, store.cashier.id)
     first, second = backend.drawer.for_lane("L1")
     conn = backend.db.conn
     for sql in (
@@ -346,7 +346,7 @@ def test_the_drawers_openings_are_a_journal_nobody_rewrites(
     assert result.exit_code == 0, result.output
     newest, oldest = result.output.splitlines()
     # The no-sale took a number in the journal too (a record of the shift): the sale's own.
-    number = f"sale L1-{int(done.sale['sale_number']):06d}"
+    number = f"sale L1-{done.sale.sale_number:06d}"
     assert f"#{second.id}" in newest and number in newest
     assert "Cass Cashier · not opened (drawer): Cash drawer on seam not reachable" in newest
     assert 'no sale "float" · Cass Cashier, approved by Sue Supervisor · opened (drawer)' in oldest
@@ -389,9 +389,9 @@ def test_a_record_written_outside_the_checkout_opens_the_drawer_only_for_cash(
     co.add_item("BAG")
     co.add_card(co.still_due(), "AUTH-1")
     by_card = co.commit()
-    assert service.for_sale(int(by_card.sale["id"]), store.cashier.id, if_cash=True) is None
+    assert service.for_sale(by_card.sale.id, store.cashier.id, if_cash=True) is None
     by_cash = cash_sale(backend, store)
-    result = service.for_sale(int(by_cash.sale["id"]), store.cashier.id, if_cash=True)
+    result = service.for_sale(by_cash.sale.id, store.cashier.id, if_cash=True)
     assert result is not None and result.opened and drawer.pulses == 1
 
 

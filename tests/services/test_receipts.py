@@ -4,6 +4,8 @@ real printer makes of the bytes is tested on emupos in tests/hardware."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pos_tui.hardware.printer import DummyTarget, EscposPrinter, PrinterError
@@ -60,7 +62,7 @@ def cash_sale(backend: Backend, store: Store, customer: int | None = None) -> Co
 
 def test_cash_receipt_reads_top_to_bottom(backend: Backend, store: Store) -> None:
     done = cash_sale(backend, store)
-    document = build_receipt(backend, int(done.sale["id"]))
+    document = build_receipt(backend, done.sale.id)
     assert text_of(document) == [
         "pos-tui demo store",
         "1 Market Road",
@@ -93,7 +95,7 @@ def test_cash_receipt_reads_top_to_bottom(backend: Backend, store: Store) -> Non
 def test_labels_for_store_copy_customer_copy_and_reprint(
     backend: Backend, store: Store, clock: Clock
 ) -> None:
-    sale_id = int(cash_sale(backend, store, customer=store.bob).sale["id"])
+    sale_id = int(cash_sale(backend, store, customer=store.bob).sale.id)
     receipt, copy = build_receipt(backend, sale_id), build_receipt(backend, sale_id, "copy")
     assert text_of(receipt)[2] == "STORE COPY (1 of 2)"
     assert text_of(copy)[2] == "CUSTOMER COPY (2 of 2)"
@@ -104,7 +106,7 @@ def test_labels_for_store_copy_customer_copy_and_reprint(
     # Apart from the label the three say the same, down to the sale's own time.
     assert text_of(receipt)[3:] == text_of(copy)[3:] == reprint[4:]
 
-    plain_sale = int(cash_sale(backend, store, customer=store.anna).sale["id"])
+    plain_sale = int(cash_sale(backend, store, customer=store.anna).sale.id)
     assert not any("COPY" in line for line in text_of(build_receipt(backend, plain_sale)))
 
 
@@ -118,7 +120,7 @@ def test_discounts_points_and_tenders(backend: Backend, store: Store) -> None:
     co.add_points("20")
     co.add_card(str(co.remaining() - 100), "AUTH42")
     co.add_cash("200")
-    sale_id = int(co.commit().sale["id"])
+    sale_id = int(co.commit().sale.id)
     lines = text_of(build_receipt(backend, sale_id))
     start = lines.index("Apple 1kg | 300.00")
     assert lines[start : start + 4] == [
@@ -156,7 +158,7 @@ def test_discounts_points_and_tenders(backend: Backend, store: Store) -> None:
 
 def test_points_hidden_when_the_customer_opted_out(backend: Backend, store: Store) -> None:
     backend.customers.update(store.anna, {"privacy_show_crm_points": 0})
-    lines = text_of(build_receipt(backend, int(cash_sale(backend, store, store.anna).sale["id"])))
+    lines = text_of(build_receipt(backend, int(cash_sale(backend, store, store.anna).sale.id)))
     assert "Customer: Anna Smith" in lines
     assert not any(line.startswith("Points") for line in lines)
 
@@ -168,7 +170,7 @@ def test_charge_to_account_shows_balance_due_date_reference_and_signature(
     co.add_item("APPLE")
     co.attach_customer(store.corp)
     co.add_account("105.00", pin="4321", reference="PO-77")
-    lines = text_of(build_receipt(backend, int(co.commit().sale["id"])))
+    lines = text_of(build_receipt(backend, int(co.commit().sale.id)))
     assert "On account PO-77 | 105.00" in lines
     assert "Customer: Acme Traders" in lines
     start = lines.index("Account balance | 105.00")
@@ -183,11 +185,11 @@ def test_charge_to_account_shows_balance_due_date_reference_and_signature(
 
 
 def test_return_receipt(backend: Backend, store: Store) -> None:
-    sale_id = int(cash_sale(backend, store, customer=store.anna).sale["id"])
+    sale_id = int(cash_sale(backend, store, customer=store.anna).sale.id)
     back = Checkout.start_return(backend, store.cashier, sale_id)
     back.add_return_line(1, "1")
     back.add_cash(str(-back.remaining()))
-    lines = text_of(build_receipt(backend, int(back.commit().sale["id"])))
+    lines = text_of(build_receipt(backend, int(back.commit().sale.id)))
     assert lines[2] == "RETURN"
     assert "Sale L1-000002 | 2026-11-24 10:30" in lines
     assert "Return of sale L1-000001" in lines
@@ -204,17 +206,17 @@ def test_price_sources_are_named(backend: Backend, store: Store) -> None:
     co.add_item("APPLE")
     co.override_price(1, "99.00")
     co.add_cash("200")
-    lines = text_of(build_receipt(backend, int(co.commit().sale["id"])))
+    lines = text_of(build_receipt(backend, int(co.commit().sale.id)))
     assert "  1 x 99.00 (price changed)" in lines
 
 
 def test_unknown_sale_or_kind_is_a_key_error(backend: Backend, store: Store) -> None:
     with pytest.raises(KeyError, match="no sale 99"):
         build_receipt(backend, 99)
-    sale_id = int(cash_sale(backend, store).sale["id"])
+    sale = cash_sale(backend, store).sale
     with pytest.raises(KeyError, match="statement"):
-        build_receipt(backend, sale_id, "statement")
-    assert sale_reference({"lane_id": "L7", "sale_number": 42}) == "L7-000042"
+        build_receipt(backend, sale.id, "statement")
+    assert sale_reference(dataclasses.replace(sale, lane_id="L7", sale_number=42)) == "L7-000042"
 
 
 def test_test_page(backend: Backend) -> None:
@@ -302,7 +304,7 @@ def test_job_that_cannot_print_fails_without_blocking_the_next(
         def print_receipt(self, document: ReceiptDocument) -> None:
             raise PrinterError("The receipt cannot be printed as written: bad", retryable=False)
 
-    again = queue.reprint(int(done.sale["id"]))
+    again = queue.reprint(done.sale.id)
     (outcome,) = PrintQueue(backend, Refusing(DummyTarget())).process()
     assert (outcome.job_id, outcome.printed, outcome.retryable) == (again, False, False)
     assert backend.print_jobs.get(again).status == "failed"  # type: ignore[union-attr]

@@ -17,7 +17,7 @@ from pos_tui.services.backoffice.store_options import StoreOptionsService
 from pos_tui.services.checkout.receipts import build_receipt
 from pos_tui.services.checkout.sale import Checkout, CheckoutError
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.rows import Row
+from pos_tui.storage.journal import SaleLineRow
 from tests.helpers import cli_runner_invoke
 from tests.returns_store import (
     ReturnsStore,
@@ -38,8 +38,8 @@ def store(backend: Backend) -> ReturnsStore:
     return build_returns_store(backend)
 
 
-def _lines(backend: Backend, sale_id: int) -> list[Row]:
-    return backend.journal.children(sale_id)["lines"]
+def _lines(backend: Backend, sale_id: int) -> list[SaleLineRow]:
+    return backend.journal.children(sale_id).lines
 
 
 def _earns_points(backend: Backend, item_id: int) -> bool:
@@ -48,8 +48,8 @@ def _earns_points(backend: Backend, item_id: int) -> bool:
     return bool(item["points_eligible"])
 
 
-def _taxes(backend: Backend, sale_id: int) -> dict[str, str]:
-    return {t["tax_code"]: t["amount"] for t in backend.journal.children(sale_id)["taxes"]}
+def _taxes(backend: Backend, sale_id: int) -> dict[str, Decimal]:
+    return {t.tax_code: t.amount for t in backend.journal.children(sale_id).taxes}
 
 
 def _points(backend: Backend, customer_id: int) -> list[tuple[str, Decimal]]:
@@ -63,11 +63,11 @@ def test_gold_customer_whole_sale_of_1457_80_is_refunded_1457_80_and_every_point
     backend: Backend, store: ReturnsStore
 ) -> None:
     sale = cash_sale(backend, store.cashier, ("TV", "1"), customer=store.goldie)
-    assert sale.sale["total"] == "1457.80"  # 1534.53 less the Gold card's 5%
-    assert D(sale.sale["points_earned"]) == D("58.312")
-    ret = return_lines(backend, store.cashier, int(sale.sale["id"]), (1, "1"))
-    assert ret.sale["total"] == "-1457.80"  # not 1384.91: the 5% is not taken a second time
-    assert D(ret.sale["points_earned"]) == D("-58.312")
+    assert sale.sale.total == Decimal("1457.80")  # 1534.53 less the Gold card's 5%
+    assert sale.sale.points_earned == D("58.312")
+    ret = return_lines(backend, store.cashier, sale.sale.id, (1, "1"))
+    assert ret.sale.total == Decimal("-1457.80")  # not 1384.91: the 5% is not taken a second time
+    assert ret.sale.points_earned == D("-58.312")
     assert backend.customers.loyalty_balance(store.goldie) == 0  # keeps no points
 
 
@@ -75,30 +75,30 @@ def test_a_line_sold_at_180_after_a_transaction_discount_is_refunded_180(
     backend: Backend, store: ReturnsStore
 ) -> None:
     sale = cash_sale(backend, store.cashier, ("DESK", "1"), customer=store.listed)
-    assert sale.sale["total"] == "180.00"  # 200 less the automatic 10%
-    ret = return_lines(backend, store.cashier, int(sale.sale["id"]), (1, "1"))
-    assert ret.sale["total"] == "-180.00"  # not 162.00
+    assert sale.sale.total == Decimal("180.00")  # 200 less the automatic 10%
+    ret = return_lines(backend, store.cashier, sale.sale.id, (1, "1"))
+    assert ret.sale.total == Decimal("-180.00")  # not 162.00
 
 
 def test_a_tax_exempt_customer_gets_back_the_100_paid_not_95_24(
     backend: Backend, store: ReturnsStore
 ) -> None:
     sale = cash_sale(backend, store.cashier, ("WINE", "1"), customer=store.exempt)
-    assert sale.sale["total"] == "100.00"  # 105.00 with its inclusive VAT taken out
-    ret = return_lines(backend, store.cashier, int(sale.sale["id"]), (1, "1"))
-    assert ret.sale["total"] == "-100.00"
-    assert ret.sale["tax_total"] == "0.00"
+    assert sale.sale.total == Decimal("100.00")  # 105.00 with its inclusive VAT taken out
+    ret = return_lines(backend, store.cashier, sale.sale.id, (1, "1"))
+    assert ret.sale.total == Decimal("-100.00")
+    assert ret.sale.tax_total == Decimal("0.00")
 
 
 def test_inclusive_and_exclusive_taxes_in_one_class_refund_107_00_not_101_90(
     backend: Backend, store: ReturnsStore
 ) -> None:
     sale = cash_sale(backend, store.cashier, ("SPIRIT", "1"))
-    assert sale.sale["total"] == "107.00"  # 105 with VAT 5% inside, cess 2% on top
-    ret = return_lines(backend, store.cashier, int(sale.sale["id"]), (1, "1"))
-    assert ret.sale["total"] == "-107.00"
-    assert ret.sale["tax_total"] == "-7.00"
-    assert _taxes(backend, int(ret.sale["id"])) == {"VAT5": "-5.00", "CESS2": "-2.00"}
+    assert sale.sale.total == Decimal("107.00")  # 105 with VAT 5% inside, cess 2% on top
+    ret = return_lines(backend, store.cashier, sale.sale.id, (1, "1"))
+    assert ret.sale.total == Decimal("-107.00")
+    assert ret.sale.tax_total == Decimal("-7.00")
+    assert _taxes(backend, ret.sale.id) == {"VAT5": "-5.00", "CESS2": "-2.00"}
 
 
 @pytest.mark.parametrize("order", [(1, 1, 1), (2, 1), (1, 2)])
@@ -110,12 +110,12 @@ def test_unit_by_unit_refunds_29_00_not_29_01_and_exactly_the_points(
     sale = cash_sale(
         backend, store.cashier, ("PEN", "3"), customer=anna, line_discounts={1: "1.00"}
     )
-    assert sale.sale["total"] == "29.00" and D(sale.sale["points_earned"]) == D("0.58")
+    assert sale.sale.total == Decimal("29.00") and sale.sale.points_earned == D("0.58")
     refunds, reversed_ = [], []
     for units in order:
-        ret = return_lines(backend, store.cashier, int(sale.sale["id"]), (1, str(units)))
+        ret = return_lines(backend, store.cashier, sale.sale.id, (1, str(units)))
         refunds.append(-total(ret))
-        reversed_.append(-D(ret.sale["points_earned"]))
+        reversed_.append(-ret.sale.points_earned)
     assert sum(refunds) == D("29.00")  # one at a time: 9.67 + 9.66 + 9.67
     assert sum(reversed_) == D("0.58")
     assert backend.customers.loyalty_balance(anna) == before
@@ -127,18 +127,22 @@ def test_a_partial_return_of_a_discounted_taxed_line_adds_up_line_by_line(
     backend: Backend, store: ReturnsStore
 ) -> None:
     sale = cash_sale(backend, store.cashier, ("APPLE", "3"), customer=store.goldie)
-    line = _lines(backend, int(sale.sale["id"]))[0]  # 3 x 100 less 5%, GST 5% on 285
-    assert (line["discount"], line["tax"], line["total"]) == ("15.00", "14.25", "299.25")
+    line = _lines(backend, sale.sale.id)[0]  # 3 x 100 less 5%, GST 5% on 285
+    assert (line.discount, line.tax, line.total) == (
+        Decimal("15.00"),
+        Decimal("14.25"),
+        Decimal("299.25"),
+    )
     parts = [
         _lines(
             backend,
-            int(return_lines(backend, store.cashier, int(sale.sale["id"]), (1, "1")).sale["id"]),
+            int(return_lines(backend, store.cashier, sale.sale.id, (1, "1")).sale.id),
         )[0]
         for _ in range(3)
     ]
     for column in ("discount", "tax", "total"):
-        assert sum(-D(p[column]) for p in parts) == D(line[column])
-    assert [p["total"] for p in parts] == ["-99.75", "-99.75", "-99.75"]
+        assert sum(-getattr(p, column) for p in parts) == getattr(line, column)
+    assert [str(p.total) for p in parts] == ["-99.75", "-99.75", "-99.75"]
 
 
 # -- points reversed ----------------------------------------------------------------------------
@@ -163,14 +167,14 @@ def test_points_spent_before_the_return_are_kept_from_the_refund_not_driven_to_m
     co.refund_as_paid()
     done = co.commit()
     assert backend.customers.loyalty_balance(store.zed) == 0  # not -100
-    tenders = backend.journal.children(int(done.sale["id"]))["tenders"]
-    assert [(t["kind"], t["amount"], D(t["points"] or 0)) for t in tenders] == [
-        ("cash", "-4750.00", 0),
-        ("points", "-250.00", 100),
+    tenders = backend.journal.children(done.sale.id).tenders
+    assert [(t.kind, t.amount, D(t.points or 0)) for t in tenders] == [
+        ("cash", Decimal("-4750.00"), 0),
+        ("points", Decimal("-250.00"), 100),
     ]
-    assert sum(D(t["amount"]) for t in tenders) == total(done) == D("-5000.00")
+    assert sum(t.amount for t in tenders) == total(done) == D("-5000.00")
     assert _points(backend, store.zed)[-2:] == [("reversed", D(-100)), ("adjusted", D(100))]
-    receipt = text_of(build_receipt(backend, int(done.sale["id"])))
+    receipt = text_of(build_receipt(backend, done.sale.id))
     assert "Points short (100 pts) | -250.00" in receipt
 
 
@@ -193,7 +197,7 @@ def test_points_below_zero_need_a_supervisor_under_the_supervisor_policy(
     assert backend.customers.loyalty_balance(store.zed) == -100
     audit = [
         a
-        for a in backend.store.audit_trail("sale", int(done.sale["id"]))
+        for a in backend.store.audit_trail("sale", done.sale.id)
         if a.action == "points_below_zero"
     ]
     assert len(audit) == 1 and audit[0].employee_id == store.cashier.id
@@ -211,16 +215,18 @@ def test_demo_sales_store_their_points_base_and_a_line_takes_back_only_its_share
         DemoGenerator(demo, seed=11, now=NOW).run(customers=80, sales=60)
         found = None
         for sale in demo.journal.recent(limit=100):
-            lines = _lines(demo, int(sale["id"]))
-            eligible = [x for x in lines if _earns_points(demo, int(x["item_id"]))]
-            if D(sale["points_earned"]) > 1 and len(eligible) >= 2:
+            lines = _lines(demo, sale.id)
+            eligible = [
+                x for x in lines if x.item_id is not None and _earns_points(demo, x.item_id)
+            ]
+            if sale.points_earned > 1 and len(eligible) >= 2:
                 found = sale, eligible
                 break
         assert found is not None, "the demo has a sale with points and two earning lines"
         sale, eligible = found
-        assert D(sale["points_base"]) > 0
-        net = sum(D(x["total"]) - D(x["tax"]) for x in eligible)
-        assert D(sale["points_base"]) == net
+        assert sale.points_base > 0
+        net = sum(x.total - x.tax for x in eligible)
+        assert sale.points_base == net
         cashier = demo.catalog.employee_by_number("101")
         from pos_tui.services.staff.auth import AuthService
 
@@ -229,11 +235,11 @@ def test_demo_sales_store_their_points_base_and_a_line_takes_back_only_its_share
         ret = return_lines(
             demo,
             who,
-            int(sale["id"]),
-            (int(eligible[0]["line_no"]), str(eligible[0]["quantity"])),
+            sale.id,
+            (int(eligible[0].line_no), str(eligible[0].quantity)),
             as_paid=False,
         )
-        assert 0 < -D(ret.sale["points_earned"]) < D(sale["points_earned"])
+        assert 0 < -ret.sale.points_earned < sale.points_earned
     finally:
         demo.close()
 
@@ -250,16 +256,16 @@ def test_an_account_refund_lowers_the_balance_with_its_ledger_row(
     assert co.quote().totals.total == D("369.40")  # 396.78 less 5% and the card's 2%
     co.add_account("369.40", pin="4321")
     sale = co.commit()
-    ret = Checkout.start_return(backend, store.cashier, int(sale.sale["id"]))
+    ret = Checkout.start_return(backend, store.cashier, sale.sale.id)
     ret.add_return_line(1, "1")
     assert [(p.kind, p.amount) for p in ret.refund_plan().parts] == [("account", D("369.40"))]
     ret.add_account("369.40")  # was: "ChargeRequest.amount must not be negative"
     done = ret.commit()
-    assert done.sale["total"] == "-369.40"  # not 343.92 in cash
+    assert done.sale.total == Decimal("-369.40")  # not 343.92 in cash
     rows = backend.ledgers.receivable_entries(store.trade)
     assert [(r.entry_type, r.amount, r.sale_id) for r in rows] == [
-        ("charge", D("369.40"), sale.sale["id"]),
-        ("return", D("-369.40"), done.sale["id"]),
+        ("charge", D("369.40"), sale.sale.id),
+        ("return", D("-369.40"), done.sale.id),
     ]
     balance = backend.customers.receivable_balance(store.trade)
     assert balance == sum(D(r.amount) for r in rows) == 0
@@ -279,7 +285,7 @@ def test_a_points_sale_refunds_points_as_points_and_cash_as_cash(
     sale = points_sale(backend, store)  # 40 points (100.00) and 100.00 cash
     after_sale = backend.customers.loyalty_balance(anna)
     assert after_sale == 100 - 40 + 4  # 4 points earned on 200
-    ret = Checkout.start_return(backend, store.cashier, int(sale.sale["id"]))
+    ret = Checkout.start_return(backend, store.cashier, sale.sale.id)
     ret.add_return_line(1, "1")
     plan = ret.refund_plan()
     assert [(p.kind, p.amount, p.points) for p in plan.parts] == [  # last tender first
@@ -290,7 +296,7 @@ def test_a_points_sale_refunds_points_as_points_and_cash_as_cash(
     ret.add_cash("100")
     done = ret.commit()
     assert backend.customers.loyalty_balance(anna) == 100
-    assert done.sale["points_used"] == "-40"
+    assert done.sale.points_used == Decimal("-40")
     assert ("used", D(40)) in _points(backend, anna)
 
 
@@ -299,7 +305,7 @@ def test_a_points_sale_refunded_in_cash_needs_a_supervisor_and_is_audited(
 ) -> None:
     anna = store.base.anna
     sale = points_sale(backend, store)  # 40 points (100.00) and 100.00 cash
-    ret = Checkout.start_return(backend, store.cashier, int(sale.sale["id"]))
+    ret = Checkout.start_return(backend, store.cashier, sale.sale.id)
     ret.add_return_line(1, "1")
     with pytest.raises(CheckoutError) as refused:
         ret.add_cash("200")
@@ -308,14 +314,12 @@ def test_a_points_sale_refunded_in_cash_needs_a_supervisor_and_is_audited(
     done = ret.commit()
     assert backend.customers.loyalty_balance(anna) == 100 - 40  # points not given back
     audit = [
-        a
-        for a in backend.store.audit_trail("sale", int(done.sale["id"]))
-        if a.action == "refund_rerouted"
+        a for a in backend.store.audit_trail("sale", done.sale.id) if a.action == "refund_rerouted"
     ]
     assert len(audit) == 1
     changes = json.loads(audit[0].changes)
     assert changes["approved_by"] == store.supervisor.id
-    assert changes["original_sale_id"] == sale.sale["id"] and changes["amount"] == "-200.00"
+    assert changes["original_sale_id"] == sale.sale.id and changes["amount"] == "-200.00"
 
 
 def test_card_and_cash_come_back_in_proportion_and_add_up_over_partial_returns(
@@ -329,14 +333,14 @@ def test_card_and_cash_come_back_in_proportion_and_add_up_over_partial_returns(
     given: dict[str, Decimal] = {}
     each = []
     for _ in range(3):
-        ret = Checkout.start_return(backend, store.cashier, int(sale.sale["id"]))
+        ret = Checkout.start_return(backend, store.cashier, sale.sale.id)
         ret.add_return_line(1, "1")
         ret.refund_as_paid(card_reference="REFUND-1")
         done = ret.commit()
-        tenders = backend.journal.children(int(done.sale["id"]))["tenders"]
-        each.append({t["kind"]: t["amount"] for t in tenders})
+        tenders = backend.journal.children(done.sale.id).tenders
+        each.append({t.kind: t.amount for t in tenders})
         for t in tenders:
-            given[t["kind"]] = given.get(t["kind"], D(0)) - D(t["amount"])
+            given[t.kind] = given.get(t.kind, D(0)) - t.amount
     assert each == [  # docs/money.md
         {"cash": "-3.33", "card": "-6.67"},
         {"cash": "-3.33", "card": "-6.67"},
@@ -350,14 +354,14 @@ def test_card_refund_needs_the_terminal_reference(backend: Backend, store: Retur
     co.add_item("PEN")
     co.add_card("10", "AUTH-2")
     sale = co.commit()
-    ret = Checkout.start_return(backend, store.cashier, int(sale.sale["id"]))
+    ret = Checkout.start_return(backend, store.cashier, sale.sale.id)
     ret.add_return_line(1, "1")
     ret.refund_as_paid()  # the card part waits for the terminal
     assert ret.cart.tenders == [] and ret.remaining() == D("-10.00")
     with pytest.raises(CheckoutError, match="reference"):
         ret.add_card("10", " ")
     ret.add_card("10", "REF-9")
-    assert ret.commit().sale["total"] == "-10.00"
+    assert ret.commit().sale.total == Decimal("-10.00")
 
 
 def test_a_supervisor_approved_charge_records_the_approver_beside_the_cashier(
@@ -386,16 +390,16 @@ def test_a_second_lane_returning_the_same_units_first_is_caught_at_commit(
     backend: Backend, store: ReturnsStore
 ) -> None:
     sale = cash_sale(backend, store.cashier, ("PEN", "1"))
-    first = Checkout.start_return(backend, store.cashier, int(sale.sale["id"]))
+    first = Checkout.start_return(backend, store.cashier, sale.sale.id)
     first.add_return_line(1, "1")
     first.add_cash("10")
-    other = Checkout.start_return(backend, store.cashier, int(sale.sale["id"]))
+    other = Checkout.start_return(backend, store.cashier, sale.sale.id)
     other.add_return_line(1, "1")
     other.add_cash("10")
     first.commit()
     with pytest.raises(CheckoutError, match="Only 0"):
         other.commit()
-    assert backend.journal.returned_quantities(int(sale.sale["id"])) == {1: D(1)}
+    assert backend.journal.returned_quantities(sale.sale.id) == {1: D(1)}
 
 
 # -- properties over the real service --------------------------------------------------------
@@ -461,8 +465,8 @@ def test_any_sequence_of_partial_returns_never_refunds_more_than_was_paid(
         approver=store.supervisor,
         line_discounts=discounts,
     )
-    sale_id = int(sale.sale["id"])
-    paid_lines = {int(x["line_no"]): x for x in _lines(backend, sale_id)}
+    sale_id = sale.sale.id
+    paid_lines = {int(x.line_no): x for x in _lines(backend, sale_id)}
     paid_taxes = _taxes(backend, sale_id)
     refunded, points = D(0), D(0)
     per_line: dict[int, dict[str, Decimal]] = {}
@@ -472,27 +476,28 @@ def test_any_sequence_of_partial_returns_never_refunds_more_than_was_paid(
         got = -total(ret)
         assert got >= 0
         refunded += got
-        points += -D(ret.sale["points_earned"])
-        assert refunded <= D(sale.sale["total"])
-        rows = _lines(backend, int(ret.sale["id"]))
-        assert sum(-D(r["total"]) for r in rows) == got
+        points += -ret.sale.points_earned
+        assert refunded <= sale.sale.total
+        rows = _lines(backend, ret.sale.id)
+        assert sum(-r.total for r in rows) == got
         for r in rows:
-            sums = per_line.setdefault(int(r["original_line_no"]), {})
+            assert r.original_line_no is not None
+            sums = per_line.setdefault(r.original_line_no, {})
             for column in ("quantity", "discount", "tax", "total"):
-                sums[column] = sums.get(column, D(0)) - D(r[column])
-        for code, amount in _taxes(backend, int(ret.sale["id"])).items():
+                sums[column] = sums.get(column, D(0)) - getattr(r, column)
+        for code, amount in _taxes(backend, ret.sale.id).items():
             per_tax[code] = per_tax.get(code, D(0)) - D(amount)
-        assert sum(per_tax.values(), D(0)) <= D(sale.sale["tax_total"])
+        assert sum(per_tax.values(), D(0)) <= sale.sale.tax_total
     everything = all(
-        per_line.get(no, {}).get("quantity") == D(x["quantity"]) for no, x in paid_lines.items()
+        per_line.get(no, {}).get("quantity") == x.quantity for no, x in paid_lines.items()
     )
-    assert points <= D(sale.sale["points_earned"])
+    assert points <= sale.sale.points_earned
     if everything:
-        assert refunded == D(sale.sale["total"])
-        assert points == D(sale.sale["points_earned"])
+        assert refunded == sale.sale.total
+        assert points == sale.sale.points_earned
         for no, x in paid_lines.items():
             for column in ("discount", "tax", "total"):
-                assert per_line[no][column] == D(x[column]), (no, column)
+                assert per_line[no][column] == getattr(x, column), (no, column)
         assert {c: str(v) for c, v in per_tax.items() if v} == {
             c: v for c, v in paid_taxes.items() if D(v)
         }

@@ -42,7 +42,7 @@ def cash_sale(b: Backend, who: Employee, code: str = "APPLE", cash: str = "200")
     co = Checkout(b, who)
     co.add_item(code)
     co.add_cash(cash)
-    return int(co.commit().sale["id"])
+    return int(co.commit().sale.id)
 
 
 def charge(b: Backend, store: Store, amount: str = "105.00", ref: str = "PO-1") -> None:
@@ -173,7 +173,7 @@ def test_the_whole_shift_x_and_z_equal_the_journal(backend: Backend, store: Stor
     assert data["z_number"] == 1 and data["counted"] == "75.00" and data["over_short"] == "0.00"
     assert data["grand_total"] == "1315.00" and data["figures"] == x
     zrow = b.journal.get(int(z.sale_id or 0))
-    assert zrow is not None and zrow["kind"] == "z_report" and zrow["reference"] == "Z 1"
+    assert zrow is not None and zrow.kind == "z_report" and zrow.reference == "Z 1"
     assert b.shifts.open_for("L1") is None
     check = b.journal.check()
     assert check.broken is None and check.z_reports == 1
@@ -328,7 +328,7 @@ def test_another_lanes_shift_closes_only_by_a_supervisor_in_the_back_office(
             store.supervisor, count(lane2, "100"), shift_id=int(shift1.id), back_office=True
         )
         zrow = lane2.journal.get(int(z.sale_id or 0))
-        assert zrow is not None and zrow["lane_id"] == "L1", "sealed on lane L1's chain"
+        assert zrow is not None and zrow.lane_id == "L1", "sealed on lane L1's chain"
         assert lane2.shifts.open_for("L2") is not None, "lane L2's own shift stays open"
         (changes,) = lane2.db.execute(
             "SELECT changes FROM audit_log WHERE action = 'shift_close_back_office'"
@@ -347,7 +347,7 @@ def test_money_out_beyond_the_drawer_is_refused(backend: Backend, store: Store) 
     with pytest.raises(CheckoutError, match="more than zero"):
         cash.move("paid_in", "0", reason="OTHER")
     row = cash.move("paid_out", "10", reason="SUPPLIES", reference="  tea   and milk ")
-    assert row["reference"] == "tea and milk" and row["total"] == "-10.00"
+    assert row.reference == "tea and milk" and row.total == Decimal("-10.00")
 
 
 def test_account_payment_oldest_first_unless_picked(backend: Backend, store: Store) -> None:
@@ -495,6 +495,6 @@ def _apply_op(b: Backend, store: Store, model: _Model, grand: list[D], op: str, 
 
 def test_a_drawer_event_is_a_record_of_the_shift(backend: Backend, store: Store) -> None:
     row = CashService(backend, store.supervisor).drawer_opened("no sale", {"approved_by": 2})
-    assert row["kind"] == "drawer_open" and row["total"] == "0"
+    assert row.kind == "drawer_open" and row.total == Decimal("0")
     figures = ShiftService(backend).x_report(store.cashier).data["figures"]
     assert figures["drawer_opens"] == 1 and figures["expected_cash"] == "100.00"

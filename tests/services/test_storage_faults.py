@@ -69,8 +69,8 @@ def test_a_full_disk_keeps_the_sale_and_the_same_change_works_after(
     assert backend.journal.last("L1") is None
     disk.free()
     done = co.commit()  # the very call that failed, as it was
-    lines = backend.journal.children(int(done.sale["id"]))["lines"]
-    assert [line["sku"] for line in lines] == ["APPLE"] and done.change == 0
+    lines = backend.journal.children(done.sale.id).lines
+    assert [line.sku for line in lines] == ["APPLE"] and done.change == 0
     assert backend.journal.verify() == (1, None)
     assert backend.open_sales.for_lane("L1", "in_progress") == []
 

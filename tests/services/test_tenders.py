@@ -19,9 +19,9 @@ def store(backend: Backend) -> Store:
     return build_store(backend)
 
 
-def _tenders(backend: Backend, sale_id: int) -> list[tuple[str, str, str]]:
-    rows = backend.journal.children(sale_id)["tenders"]
-    return [(t["kind"], t["amount"], t["change_given"]) for t in rows]
+def _tenders(backend: Backend, sale_id: int) -> list[tuple[str, Decimal, Decimal]]:
+    rows = backend.journal.children(sale_id).tenders
+    return [(t.kind, t.amount, t.change_given) for t in rows]
 
 
 def test_points_after_cash_pay_the_rest_not_the_total(backend: Backend, store: Store) -> None:
@@ -39,9 +39,9 @@ def test_points_after_cash_pay_the_rest_not_the_total(backend: Backend, store: S
     assert co.remaining() == 0
     done = co.commit()
     assert done.change == 0
-    assert _tenders(backend, int(done.sale["id"])) == [
-        ("cash", "100.00", "0.00"),
-        ("points", "110.00", "0"),
+    assert _tenders(backend, done.sale.id) == [
+        ("cash", Decimal("100.00"), Decimal("0.00")),
+        ("points", Decimal("110.00"), Decimal("0")),
     ]
     # 100 - 44 redeemed + 4 earned on the 200.00 net.
     assert backend.customers.loyalty_balance(store.anna) == Decimal(60)

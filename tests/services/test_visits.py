@@ -50,7 +50,7 @@ def test_attach_then_commit_is_one_visit_in_and_out(
     (visit,) = VisitService(backend).for_customer(store.anna)
     assert (visit.in_at, visit.out_at) == ("2026-11-24T10:30:00", "2026-11-24T10:37:30")
     assert (visit.outcome, visit.lane_id, visit.minutes) == ("sale", "L1", 7)
-    assert visit.sale == f"sale L1-{committed.sale['sale_number']}"
+    assert visit.sale == f"sale L1-{committed.sale.sale_number}"
     history = HistoryService(backend).history(store.anna)
     assert history.visits == [visit]
     assert HistoryService(backend).history(store.anna, date(2026, 11, 25)).visits == []
@@ -86,7 +86,7 @@ def test_a_return_without_a_visit_records_nothing(
     co = Checkout(backend, store.cashier)
     co.attach_customer(store.anna)
     co.add_cash(str(co.add_item("APPLE").totals.total))
-    sale_id = int(co.commit().sale["id"])
+    sale_id = int(co.commit().sale.id)
     clock.current = datetime(2026, 11, 25, 9, 0)
     ret = Checkout.start_return(backend, store.cashier, sale_id)
     ret.add_return_line(1, "1")

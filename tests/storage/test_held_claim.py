@@ -37,7 +37,7 @@ for open_id in ids:
         continue
     co.add_cash(str(co.remaining()))
     sale = co.commit().sale
-    print(json.dumps({"id": open_id, "won": sale["id"], "lane": sale["lane_id"]}), flush=True)
+    print(json.dumps({"id": open_id, "won": sale.id, "lane": sale.lane_id}), flush=True)
 """
 
 

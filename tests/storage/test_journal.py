@@ -46,11 +46,11 @@ def test_sales_chain_per_lane(backend: Backend) -> None:
     first = j.append(*_sale("L1", "10.00"))
     second = j.append(*_sale("L1", "20.00"))
     other = j.append(*_sale("L2", "5.00"))
-    assert (first["sale_number"], second["sale_number"], other["sale_number"]) == (1, 2, 1)
-    assert first["prev_hash"] == GENESIS and other["prev_hash"] == GENESIS
-    assert second["prev_hash"] == first["hash"]
+    assert (first.sale_number, second.sale_number, other.sale_number) == (1, 2, 1)
+    assert first.prev_hash == GENESIS and other.prev_hash == GENESIS
+    assert second.prev_hash == first.hash
     assert j.verify() == (3, None)
-    assert j.children(int(second["id"]))["lines"][0]["description"] == "Apple"
+    assert j.children(second.id).lines[0].description == "Apple"
 
 
 @pytest.mark.parametrize(

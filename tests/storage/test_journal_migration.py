@@ -129,7 +129,7 @@ def test_migration_reseals_a_chain_broken_only_by_the_ordering_bug(old_db: Path)
     assert (record["from_version"], record["to_version"], record["sales_resealed"]) == (1, 2, 4)
     assert record["migration"] == MIGRATION and "engine's order" in record["reason"]
     assert record["old_head_hash"] == old[("L1", 5)][1]
-    assert record["new_head_hash"] == journal.last("L1")["hash"]  # type: ignore[index]
+    assert record["new_head_hash"] == journal.last("L1").hash  # type: ignore[union-attr]
     assert record["migrated_at"]
     reseals = all_rows(db.execute("SELECT * FROM journal_reseals ORDER BY sale_number"))
     assert [r["sale_number"] for r in reseals] == [2, 3, 4, 5]
@@ -169,7 +169,7 @@ def test_migration_reseals_a_chain_broken_only_by_the_ordering_bug(old_db: Path)
 
     # The lane goes on from its new head, sealed v2.
     new = journal.append(*_sale("L1", ENGINE_ORDER))
-    assert new["sale_number"] == 6 and new["hash_version"] == 2
+    assert new.sale_number == 6 and new.hash_version == 2
     assert journal.verify("L1") == (6, None)
 
 

@@ -21,6 +21,7 @@ from pos_tui.storage.journal_seal import (
     seal_v1,
     seal_v2,
 )
+from pos_tui.storage.rows import one
 from tests.storage import journal_v1
 from tests.storage.tampering import tamper
 
@@ -113,17 +114,19 @@ def test_a_sale_verifies_whatever_order_and_decimal_form_its_rows_came_in(
     journal = JournalRepository(db)
     for sale, children in batch:
         stored = journal.append(sale, children)
-        assert stored["hash_version"] == 2
-        back = journal.children(int(stored["id"]))
+        assert stored.hash_version == 2
+        # The seal covers the columns as stored (column maps, not the typed rows).
+        back = journal.child_rows_of([stored.id])[stored.id]
         # What was sealed is what reads back: amounts as fixed-point text, rows in key order.
-        assert stored["total"] == format(Decimal(sale["total"]), "f")
-        assert "E" not in stored["total"]
+        read = one(db.execute("SELECT * FROM sales WHERE id = ?", [stored.id]))
+        assert read is not None
+        assert read["total"] == format(Decimal(sale["total"]), "f")
+        assert "E" not in read["total"]
+        assert stored.total == Decimal(sale["total"])
         for kind, rows in children.items():
             assert sorted(
                 format(Decimal(r["amount" if kind != "lines" else "total"]), "f") for r in rows
             ) == sorted(r["amount" if kind != "lines" else "total"] for r in back[kind])
-        read = journal.get(int(stored["id"]))
-        assert read is not None
         assert seal_v2(read["prev_hash"], read, back) == read["hash"]
         reordered = {k: random.Random(1).sample(v, len(v)) for k, v in back.items()}
         assert seal_v2(read["prev_hash"], read, reordered) == read["hash"]
@@ -183,9 +186,9 @@ def test_two_tax_codes_in_the_engines_order_verify(tmp_path: Path) -> None:
     # The bug this replaces: v1 sealed the order given and read back the sorted one.
     old = connect(tmp_path / "old.db")
     journal_v1.append(old, *_two_taxes_in_the_engines_order())
-    sale = JournalRepository(old).last("L1")
+    sale = one(old.execute("SELECT * FROM sales WHERE lane_id = 'L1'"))
     assert sale is not None
-    back = JournalRepository(old).children(int(sale["id"]))
+    back = JournalRepository(old).child_rows_of([sale["id"]])[sale["id"]]
     assert [t["tax_code"] for t in back["taxes"]] == ["GST12", "GST5"]
     assert seal_v1(sale["prev_hash"], sale, back) != sale["hash"]
 

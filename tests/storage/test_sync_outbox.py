@@ -50,7 +50,7 @@ def test_a_sale_and_everything_it_posts_enter_the_outbox_in_order(
         "SELECT seq, kind, ref FROM sync_outbox WHERE seq > ? ORDER BY seq", [before]
     ).fetchall()
     kinds = [r[1] for r in rows]
-    assert kinds[0] == "sale" and rows[0][2] == str(done.sale["id"])
+    assert kinds[0] == "sale" and rows[0][2] == str(done.sale.id)
     assert kinds.count("points") == 2  # Bob's earned, Anna's referral
     assert [r[0] for r in rows] == list(range(before + 1, before + 1 + len(rows)))
 

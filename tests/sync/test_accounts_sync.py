@@ -91,7 +91,7 @@ def test_orders_withdrawals_statements_and_approvers_reach_head_office(
         layaway.number,
         f"A1:{store.anna}",
     )
-    assert order["completed_sale"] == {"lane_id": "A1", "sale_number": done.sale["sale_number"]}
+    assert order["completed_sale"] == {"lane_id": "A1", "sale_number": done.sale.sale_number}
     # The open orders and what they hold, chain-wide (the query of docs/sync.md).
     open_orders = hq.all(
         "SELECT o.data->>'number', o.customer_gid, o.data->>'stage', "

@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -185,10 +184,10 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
         committed = backend.journal.last(LANE)
         assert committed is not None
         anna = backend.customers.by_mobile("+91" + ANNA_MOBILE)  # stored in E.164
-        assert anna is not None and committed["customer_id"] == anna.id
-        lines = backend.journal.children(int(committed["id"]))["lines"]
+        assert anna is not None and committed.customer_id == anna.id
+        lines = backend.journal.children(committed.id).lines
         assert len(lines) == 2
-        assert Decimal(committed["total"]) > 0
+        assert committed.total > 0
     assert kiosk.open_sales() == []
 
 

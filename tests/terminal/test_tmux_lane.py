@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -79,10 +80,10 @@ def test_cash_sale_in_the_real_app(tmux: Tmux, tmp_path: Path) -> None:
     backend = open_backend(settings)
     try:
         sale = backend.journal.last("L1")
-        assert sale is not None and sale["total"] == "215.00"
-        tenders = backend.journal.children(int(sale["id"]))["tenders"]
-        assert [(t["kind"], t["amount"], t["change_given"]) for t in tenders] == [
-            ("cash", "500.00", "285.00")
+        assert sale is not None and sale.total == Decimal("215.00")
+        tenders = backend.journal.children(sale.id).tenders
+        assert [(t.kind, t.amount, t.change_given) for t in tenders] == [
+            ("cash", Decimal("500.00"), Decimal("285.00"))
         ]
     finally:
         backend.close()

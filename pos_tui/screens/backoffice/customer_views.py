@@ -65,21 +65,21 @@ VISIT_OUTCOMES = {
 def sale_text(detail: SaleDetail) -> str:
     sale = detail.sale
     out = [
-        f"{sale['kind'].capitalize()} {sale['lane_id']}-{sale['sale_number']}  {sale['committed_at']}",
+        f"{sale.kind.capitalize()} {sale.lane_id}-{sale.sale_number}  {sale.committed_at}",
         f"{'Item':<12}{'Description':<24}{'Qty':>6}{'Price':>10}{'Total':>11}",
     ]
     for line in detail.lines:
         out.append(
-            f"{line['sku'][:11]:<12}{line['description'][:23]:<24}{line['quantity']:>6}"
-            f"{line['unit_price']:>10}{line['total']:>11}"
+            f"{line.sku[:11]:<12}{line.description[:23]:<24}{line.quantity:>6}"
+            f"{line.unit_price:>10}{line.total:>11}"
         )
     out += [
-        f"Subtotal {sale['subtotal']}  Discounts {sale['discount_total']}  Tax {sale['tax_total']}",
-        f"Total {sale['total']}  Points earned {sale['points_earned']}  used {sale['points_used']}",
-        "Tenders: " + ", ".join(f"{t['kind']} {t['amount']}" for t in detail.tenders),
+        f"Subtotal {sale.subtotal}  Discounts {sale.discount_total}  Tax {sale.tax_total}",
+        f"Total {sale.total}  Points earned {sale.points_earned}  used {sale.points_used}",
+        "Tenders: " + ", ".join(f"{t.kind} {t.amount}" for t in detail.tenders),
     ]
-    if sale.get("reference"):
-        out.append(f"Reference {sale['reference']}")
+    if sale.reference:
+        out.append(f"Reference {sale.reference}")
     return "\n".join(out)
 
 
@@ -226,9 +226,9 @@ class OrdersScreen(CustomerPage):
         table = self.query_one("#orders", DataTable)
         table.clear()
         for o in orders:
-            cells = (str(o["placed_at"])[:10], o["number"], o["location_name"] or "", o["order_type"], o["status"], o["amount_due"], str(o["closed_at"] or "")[:10])  # fmt: skip
+            cells = (o.placed_at[:10], o.number, o.location_name or "", o.order_type, o.status, str(o.amount_due), (o.closed_at or "")[:10])  # fmt: skip
             table.add_row(*(safe(c) for c in cells))
-        pending = sum(1 for o in orders if o["status"] == "pending")
+        pending = sum(1 for o in orders if o.status == "pending")
         self.hint(f"{len(orders)} orders, {pending} pending" if orders else "No orders for this customer")  # fmt: skip
         table.focus()
 

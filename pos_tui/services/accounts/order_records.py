@@ -16,6 +16,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import CustomerOrder, OrderRepository
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.rows import Row
 
 
@@ -30,7 +31,7 @@ class OrderJournal:
 
     def completion_sale(
         self, order: CustomerOrder, tenders: list[Row], at: str
-    ) -> tuple[Row, Decimal]:
+    ) -> tuple[SaleRow, Decimal]:
         priced = json.loads(order.priced) if order.priced else None
         if priced is None:
             raise OrderError(
@@ -69,14 +70,14 @@ class OrderJournal:
         sale = self.b.journal.append(
             {**sale_fields, "committed_at": at}, {**priced["children"], "tenders": tenders}
         )
-        self.repo.link(order.id, int(sale["id"]))
+        self.repo.link(order.id, sale.id)
         if earned:
             self.b.ledgers.add_points(
                 customer_id=cid,
                 entry_type="earned",
                 points=earned,
                 at=at,
-                sale_id=int(sale["id"]),
+                sale_id=sale.id,
                 employee_id=self.employee.id,
             )
         if referral and referral.points:
@@ -85,8 +86,8 @@ class OrderJournal:
                 entry_type="referral",
                 points=referral.points,
                 at=at,
-                sale_id=int(sale["id"]),
-                reason=f"Referral: sale {sale['id']}",
+                sale_id=sale.id,
+                reason=f"Referral: sale {sale.id}",
                 employee_id=self.employee.id,
             )
         return sale, earned
@@ -99,7 +100,7 @@ class OrderJournal:
         tenders: list[Row],
         explanation: list[Any],
         at: str,
-    ) -> Row:
+    ) -> SaleRow:
         lane = self.b.settings.lane
         open_shift(self.b)  # no record without an open shift (inside the caller's write)
         sale = self.b.journal.append(
@@ -119,24 +120,24 @@ class OrderJournal:
             },
             {"tenders": tenders},
         )
-        self.repo.link(order.id, int(sale["id"]))
+        self.repo.link(order.id, sale.id)
         return sale
 
-    def change_note(self, sale: Row | None) -> str:
+    def change_note(self, sale: SaleRow | None) -> str:
         """ ", change 40.00" when the record's cash gave change (said to the cashier)."""
         if sale is None:
             return ""
-        tenders = self.b.journal.children(int(sale["id"]))["tenders"]
-        change = sum((Decimal(t["change_given"] or 0) for t in tenders), ZERO)
+        tenders = self.b.journal.children(sale.id).tenders
+        change = sum((t.change_given for t in tenders), ZERO)
         return f", change {change}" if change else ""
 
-    def slip(self, sale: Row, *, drawer: bool, at: str) -> None:
+    def slip(self, sale: SaleRow, *, drawer: bool, at: str) -> None:
         self.b.print_jobs.add(
             lane_id=self.b.settings.lane.id,
             kind="receipt",
-            document={"sale_id": sale["id"]},
+            document={"sale_id": sale.id},
             at=at,
-            sale_id=int(sale["id"]),
+            sale_id=sale.id,
             open_drawer=drawer,
         )
 

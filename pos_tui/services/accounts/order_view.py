@@ -18,6 +18,7 @@ from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import CustomerOrder, OrderRepository
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.rows import Row
 
 __all__ = [
@@ -73,9 +74,9 @@ class OrderView:
     paid: Decimal
     due: Decimal
     # The order's journal records (payments, completion, cancellation), oldest first.
-    records: list[Row] = field(default_factory=list)
+    records: list[SaleRow] = field(default_factory=list)
     # The journal record this change wrote (payment, completing sale, cancellation).
-    sale: Row | None = None
+    sale: SaleRow | None = None
     messages: tuple[str, ...] = ()
 
     @property
@@ -96,7 +97,7 @@ class OrderReader:
         if order is None:
             raise OrderError(f"No order with id {order_id}")
         records = self.repo.records(order_id)
-        paid = sum((Decimal(r["total"]) for r in records if r["kind"] == "order_payment"), ZERO)
+        paid = sum((r.total for r in records if r.kind == "order_payment"), ZERO)
         due = ZERO if order.status != "pending" else order.total - paid
         return OrderView(order, paid, due, records, **extra)
 

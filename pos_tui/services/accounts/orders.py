@@ -53,6 +53,7 @@ from pos_tui.services.checkout.record import SaleRecorder
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import CustomerOrder
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.rows import Row
 
 
@@ -147,7 +148,7 @@ class OrderService(OrderReader):
                 {
                     "number": number,
                     "total": str(total),
-                    "deposit": str(sale["total"] if sale is not None else ZERO),
+                    "deposit": str(sale.total if sale is not None else ZERO),
                     "open_sale_id": co.open_sale_id,
                 },
                 at,
@@ -174,11 +175,11 @@ class OrderService(OrderReader):
             order_id,
             sale=sale,
             messages=(
-                f"{sale['total']} paid on {view.number}: {view.due} still due{self.journal.change_note(sale)}",
+                f"{sale.total} paid on {view.number}: {view.due} still due{self.journal.change_note(sale)}",
             ),
         )
 
-    def _payment(self, order: CustomerOrder, tender: Tender, at: str) -> Row:
+    def _payment(self, order: CustomerOrder, tender: Tender, at: str) -> SaleRow:
         """One payment on a pending order: journal record, ledgers, link, slip (in the caller's
         transaction)."""
         current = self.view(order.id)
@@ -198,7 +199,7 @@ class OrderService(OrderReader):
         ]
         sale = self.journal.record(order, "order_payment", amount, [tender_row], explanation, at)
         self.checkpoint("payment recorded")
-        self.tenders.post(order, tender, tender_row, int(sale["id"]), at, lifted=lifted)
+        self.tenders.post(order, tender, tender_row, sale.id, at, lifted=lifted)
         self.checkpoint("tender posted")
         self.repo.update(order.id, {"amount_due": str(current.due - amount)})
         self.checkpoint("order updated")
@@ -252,18 +253,18 @@ class OrderService(OrderReader):
             sale, earned = self.journal.completion_sale(order, tenders, at)
             self.checkpoint("completion recorded")
             if final_row is not None and final is not None:
-                self.tenders.post(order, final, final_row, int(sale["id"]), at, lifted=lifted)
+                self.tenders.post(order, final, final_row, sale.id, at, lifted=lifted)
             self.repo.update(
                 order_id,
                 {
                     "status": "completed",
                     "closed_at": at,
                     "amount_due": "0",
-                    "completed_sale_id": sale["id"],
+                    "completed_sale_id": sale.id,
                 },
             )
             self.journal.audit(
-                order_id, "complete", {"sale_id": sale["id"], "points_earned": str(earned)}, at
+                order_id, "complete", {"sale_id": sale.id, "points_earned": str(earned)}, at
             )
             self.journal.slip(
                 sale, drawer=final_row is not None and final_row["kind"] == "cash", at=at
@@ -288,15 +289,15 @@ class OrderService(OrderReader):
             refunds: list[Row] = []
             if not keep:
                 for record in current.records:
-                    for t in b.journal.children(int(record["id"]))["tenders"]:
-                        paid = Decimal(t["amount"]) - Decimal(t["change_given"] or 0)
+                    for t in b.journal.children(record.id).tenders:
+                        paid = t.amount - t.change_given
                         refunds.append(
                             {
                                 "seq": len(refunds) + 1,
-                                "kind": t["kind"],
+                                "kind": t.kind,
                                 "amount": str(-paid),
-                                "reference": t["reference"],
-                                "points": t["points"],
+                                "reference": t.reference,
+                                "points": t.points,
                                 "change_given": "0",
                             }
                         )
@@ -314,7 +315,7 @@ class OrderService(OrderReader):
                 at,
             )
             for row in refunds:
-                self.tenders.post(order, None, row, int(sale["id"]), at, sign=-1)
+                self.tenders.post(order, None, row, sale.id, at, sign=-1)
             self.repo.update(order_id, {"status": "cancelled", "closed_at": at, "amount_due": "0"})
             self.journal.audit(
                 order_id,

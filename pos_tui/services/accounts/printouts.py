@@ -21,6 +21,7 @@ from pos_tui.hardware.receipt_text import (
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import CustomerOrder, OrderRepository, StatementRepository
+from pos_tui.storage.journal import SaleRow
 
 # The journal's kinds that print as a slip, and the slip's title.
 SLIP_TITLES = {
@@ -60,11 +61,11 @@ def describe_statement_job(backend: Backend, document: dict[str, Any]) -> str:
     return f"{st.statement_date} account {customer.account_number if customer else '?'}"
 
 
-def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
+def slip(backend: Backend, sale: SaleRow, kind: str) -> ReceiptDocument:
     """The slip of an order payment or cancellation, or of a cash withdrawal."""
     from pos_tui.services.checkout.receipts import REPRINT, sale_reference
 
-    sale_id = int(sale["id"])
+    sale_id = sale.id
     children = backend.journal.children(sale_id)
     settings = backend.settings
     reference = sale_reference(sale)
@@ -75,12 +76,12 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
     if kind == "reprint":
         blocks.append(TextLine(REPRINT, align="center", bold=True))
     blocks += [
-        TextLine(SLIP_TITLES.get(str(sale["kind"]), str(sale["kind"])), align="center", bold=True),
+        TextLine(SLIP_TITLES.get(sale.kind, sale.kind), align="center", bold=True),
         Rule(),
-        Columns(f"Slip {reference}", str(sale["committed_at"])[:16].replace("T", " ")),
-        TextLine(f"Store {sale['store_id']}  Lane {sale['lane_id']}"),
+        Columns(f"Slip {reference}", sale.committed_at[:16].replace("T", " ")),
+        TextLine(f"Store {sale.store_id}  Lane {sale.lane_id}"),
     ]
-    employee = backend.catalog.employee(int(sale["employee_id"])) if sale["employee_id"] else None
+    employee = backend.catalog.employee(int(sale.employee_id)) if sale.employee_id else None
     blocks.append(TextLine(f"Cashier: {employee.name if employee else '-'}"))
     order = OrderRepository(backend.db).order_of_sale(sale_id)
     if order is not None:
@@ -92,31 +93,29 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
             blocks.append(TextLine(str(order.description)))
         blocks.append(Columns("Order total", str(order.total)))
     blocks.append(Rule())
-    for tender in children["tenders"]:
-        name = TENDERS.get(str(tender["kind"]), str(tender["kind"]))
-        if Decimal(tender["amount"]) < 0:
-            name += " given back" if tender["kind"] != "account" else " credit"
-        if tender["points"]:
-            name += f" ({tender['points']} pts)"
-        if tender["reference"]:
-            name += f" {tender['reference']}"
-        blocks.append(Columns(name, str(abs(Decimal(tender["amount"])))))
-        if Decimal(tender["change_given"] or 0):
-            blocks.append(Columns("Change", str(tender["change_given"]), bold=True))
-    blocks.append(
-        Columns("TOTAL", f"{settings.currency.symbol}{abs(Decimal(sale['total']))}", bold=True)
-    )
+    for tender in children.tenders:
+        name = TENDERS.get(tender.kind, tender.kind)
+        if tender.amount < 0:
+            name += " given back" if tender.kind != "account" else " credit"
+        if tender.points:
+            name += f" ({tender.points} pts)"
+        if tender.reference:
+            name += f" {tender.reference}"
+        blocks.append(Columns(name, str(abs(tender.amount))))
+        if tender.change_given:
+            blocks.append(Columns("Change", str(tender.change_given), bold=True))
+    blocks.append(Columns("TOTAL", f"{settings.currency.symbol}{abs(sale.total)}", bold=True))
     if order is not None:
         blocks.append(Columns("Still to pay", str(_due_after(backend, order, sale_id))))
-    customer = backend.customers.get(int(sale["customer_id"])) if sale["customer_id"] else None
+    customer = backend.customers.get(int(sale.customer_id)) if sale.customer_id else None
     if customer is not None:
         blocks += [
             Rule(),
             TextLine(f"Customer: {display_name(customer)}"),
             TextLine(f"Customer no. {customer.account_number}"),
         ]
-        if sale["kind"] == "withdrawal":
-            entries = backend.ledgers.receivable_entries(int(customer.id))
+        if sale.kind == "withdrawal":
+            entries = backend.ledgers.receivable_entries(customer.id)
             last = max((e.id for e in entries if e.sale_id == sale_id), default=0)
             owed = sum((e.amount for e in entries if e.id <= last), ZERO)
             blocks.append(Columns("Account balance", str(owed), bold=True))
@@ -130,15 +129,15 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
 def _due_after(backend: Backend, order: CustomerOrder, sale_id: int) -> Decimal:
     """What the order still owed right after this record (a reprint says the same)."""
     if order.status == "cancelled" and any(
-        int(r["id"]) == sale_id and r["kind"] == "order_cancel"
+        r.id == sale_id and r.kind == "order_cancel"
         for r in OrderRepository(backend.db).records(order.id)
     ):
         return ZERO
     paid = sum(
         (
-            Decimal(r["total"])
+            r.total
             for r in OrderRepository(backend.db).records(order.id)
-            if r["kind"] == "order_payment" and int(r["id"]) <= sale_id
+            if r.kind == "order_payment" and r.id <= sale_id
         ),
         ZERO,
     )

@@ -127,7 +127,7 @@ class ReceivableService:
             moment.date(), sub.periodicity, settings.financial_year_start_month
         )
         sales = [
-            (dt.datetime.fromisoformat(s["committed_at"]), Decimal(s["total"]))
+            (dt.datetime.fromisoformat(s.committed_at), s.total)
             for s in self.b.journal.for_customer(
                 cid,
                 start=period.start.isoformat(),
@@ -135,7 +135,7 @@ class ReceivableService:
                 limit=100_000,
             )
             # Sales less returns: order payments, cancellations and withdrawals are not sales.
-            if s["kind"] in ("sale", "return")
+            if s.kind in ("sale", "return")
         ]
         net = engine.net_sales_in_period(sales, period, moment)
         charge = engine.subscription_charge(sub, moment, net, settings)

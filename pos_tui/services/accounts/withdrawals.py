@@ -25,12 +25,12 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.pins import verify_pin
-from pos_tui.storage.rows import Row
+from pos_tui.storage.journal import SaleRow
 
 
 @dataclass(frozen=True)
 class Withdrawal:
-    sale: Row
+    sale: SaleRow
     balance: Decimal
     messages: tuple[str, ...]
 
@@ -121,7 +121,7 @@ class WithdrawalService:
                 amount=value,
                 at=at,
                 reference=reference,
-                sale_id=int(sale["id"]),
+                sale_id=sale.id,
                 due_date=due.isoformat(),
                 note="supervisor override" if decision.overridden else None,
                 employee_id=self.employee.id,
@@ -130,7 +130,7 @@ class WithdrawalService:
                 b.store.audit(
                     at=at,
                     entity="sale",
-                    entity_id=int(sale["id"]),
+                    entity_id=sale.id,
                     action="withdrawal_override",
                     changes={
                         "approved_by": approver.id,
@@ -142,9 +142,9 @@ class WithdrawalService:
             b.print_jobs.add(
                 lane_id=lane.id,
                 kind="receipt",
-                document={"sale_id": sale["id"]},
+                document={"sale_id": sale.id},
                 at=at,
-                sale_id=int(sale["id"]),
+                sale_id=sale.id,
                 open_drawer=True,
             )
             balance = b.customers.receivable_balance(customer_id)

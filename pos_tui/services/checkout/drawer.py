@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.db import write
+from pos_tui.storage.journal import SaleRow
 
 if TYPE_CHECKING:
     from pos_tui.hardware.cash_drawer import CashDrawer
@@ -104,14 +105,14 @@ class DrawerService:
             return None
         return self.open("sale", employee_id=employee_id, sale_id=sale_id)
 
-    def sale_to_open_by_hand(self, employee: Employee) -> dict[str, Any] | None:
+    def sale_to_open_by_hand(self, employee: Employee) -> SaleRow | None:
         """The lane's last sale, when it was this employee's and its kick did not open the
         drawer (or was cut off) and the drawer has not opened since."""
         last = self.b.drawer.last(self.lane)
         if last is None or last.reason != "sale" or last.state not in ("not_opened", "unknown"):
             return None
         sale = self.b.journal.last(self.lane)
-        if sale is None or int(sale["id"]) != last.sale_id or last.employee_id != employee.id:
+        if sale is None or sale.id != last.sale_id or last.employee_id != employee.id:
             return None
         return sale
 
@@ -119,7 +120,7 @@ class DrawerService:
         sale = self.sale_to_open_by_hand(employee)
         if sale is None:
             raise DrawerRefused("The last sale's drawer has opened since: use No sale")
-        sale_id = int(sale["id"])
+        sale_id = sale.id
         return self.open(
             "sale_by_hand",
             employee_id=employee.id,
@@ -137,7 +138,7 @@ class DrawerService:
         if sale is not None:
             from pos_tui.services.checkout.receipts import sale_reference
 
-            return NoSalePlan("sale_by_hand", role, int(sale["id"]), sale_reference(sale))
+            return NoSalePlan("sale_by_hand", role, sale.id, sale_reference(sale))
         return NoSalePlan("open" if employee.at_least(role) else "approval", role)
 
     def no_sale(

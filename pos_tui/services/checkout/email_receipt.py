@@ -20,7 +20,7 @@ def email_receipt(backend: Backend, sale_id: int, employee: Employee) -> str:
     sale = b.journal.get(sale_id)
     if sale is None:
         raise CheckoutError(f"There is no sale {sale_id}")
-    customer = b.customers.get(int(sale["customer_id"])) if sale["customer_id"] else None
+    customer = b.customers.get(int(sale.customer_id)) if sale.customer_id else None
     if customer is None:
         raise CheckoutError("This sale has no customer to e-mail the receipt to")
     name = plain(display_name(customer))

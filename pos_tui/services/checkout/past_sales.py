@@ -6,6 +6,7 @@ snapshots the screens draw.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pos_tui.services.checkout.sale import Checkout
@@ -13,6 +14,7 @@ from pos_tui.services.checkout.sale_view import SaleView, snapshot
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.journal import SaleRow, SaleTenderRow
 
 
 def recent_sales(backend: Backend, limit: int = 50) -> list[dict[str, Any]]:
@@ -31,18 +33,18 @@ def sale_by_number(backend: Backend, number: int) -> dict[str, Any] | None:
 def last_sale_id(backend: Backend) -> int | None:
     """The id of the lane's last sale or return (what "reprint last" prints), if any."""
     last = backend.journal.last(backend.settings.lane.id)
-    return int(last["id"]) if last is not None else None
+    return last.id if last is not None else None
 
 
-def _named(backend: Backend, sale: dict[str, Any]) -> dict[str, Any]:
-    row = backend.customers.get(sale["customer_id"]) if sale["customer_id"] else None
-    return {**sale, "customer_name": display_name(row) if row else ""}
+def _named(backend: Backend, sale: SaleRow) -> dict[str, Any]:
+    row = backend.customers.get(sale.customer_id) if sale.customer_id else None
+    return {**dataclasses.asdict(sale), "customer_name": display_name(row) if row else ""}
 
 
 def open_return(
     backend: Backend, employee: Employee, sale_id: int
-) -> tuple[Checkout, list[dict[str, Any]], list[dict[str, Any]], SaleView]:
+) -> tuple[Checkout, list[dict[str, Any]], list[SaleTenderRow], SaleView]:
     """Start a return against a sale and read what can go back and how it was paid."""
     co = Checkout.start_return(backend, employee, sale_id)
-    tenders = backend.journal.children(sale_id)["tenders"]
+    tenders = backend.journal.children(sale_id).tenders
     return co, co.returnable(), tenders, snapshot(co)

@@ -12,7 +12,6 @@ journal's text; the only arithmetic here is a line's quantity times its unit pri
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from pos_tui.config import Settings
 from pos_tui.engine.money import ZERO
@@ -29,6 +28,7 @@ from pos_tui.hardware.receipt_text import (
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.customers import CustomerRow
+from pos_tui.storage.journal import SaleChildren, SaleDiscountRow, SaleRow
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 
 RECEIPT_KINDS = ("receipt", "copy", "reprint")
@@ -50,9 +50,9 @@ TENDER_NAMES = {
 CODE_PAGE_SAMPLE = "é ü € ₹"
 
 
-def sale_reference(sale: dict[str, Any]) -> str:
+def sale_reference(sale: SaleRow) -> str:
     """What the receipt's barcode carries and the returns screen accepts: LANE-NUMBER."""
-    return f"{sale['lane_id']}-{int(sale['sale_number']):06d}"
+    return f"{sale.lane_id}-{sale.sale_number:06d}"
 
 
 def build_receipt(
@@ -66,14 +66,14 @@ def build_receipt(
     sale = backend.journal.get(sale_id)
     if sale is None:
         raise KeyError(f"no sale {sale_id}")
-    if sale["kind"] not in ("sale", "return"):
+    if sale.kind not in ("sale", "return"):
         return _record_slip(backend, sale, kind)
     children = backend.journal.children(sale_id)
     settings = backend.settings
     customer = (
-        backend.customers.get(int(sale["customer_id"])) if sale["customer_id"] is not None else None
+        backend.customers.get(int(sale.customer_id)) if sale.customer_id is not None else None
     )
-    is_return = sale["kind"] == "return"
+    is_return = sale.kind == "return"
     reference = sale_reference(sale)
 
     blocks: list[Block] = _header(settings)
@@ -90,15 +90,15 @@ def build_receipt(
     if is_return:
         blocks.append(TextLine("RETURN", align="center", bold=True, double=True))
 
-    employee = backend.catalog.employee(int(sale["employee_id"])) if sale["employee_id"] else None
+    employee = backend.catalog.employee(int(sale.employee_id)) if sale.employee_id else None
     blocks += [
         Rule(),
-        Columns(f"Sale {reference}", _when(sale["committed_at"])),
-        TextLine(f"Store {sale['store_id']}  Lane {sale['lane_id']}"),
+        Columns(f"Sale {reference}", _when(sale.committed_at)),
+        TextLine(f"Store {sale.store_id}  Lane {sale.lane_id}"),
         TextLine(f"Cashier: {employee.name if employee else '-'}"),
     ]
-    if sale["original_sale_id"]:
-        original = backend.journal.get(int(sale["original_sale_id"]))
+    if sale.original_sale_id:
+        original = backend.journal.get(int(sale.original_sale_id))
         if original is not None:
             blocks.append(TextLine(f"Return of sale {sale_reference(original)}"))
     blocks.append(Rule())
@@ -113,13 +113,13 @@ def build_receipt(
     return ReceiptDocument(tuple(blocks), title=f"{kind} {reference}")
 
 
-def _record_slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
+def _record_slip(backend: Backend, sale: SaleRow, kind: str) -> ReceiptDocument:
     """The slip of a journal record that is not a sale: the till's (paid in/out, drops,
     payments on account, drawer, Z) or an order's and a withdrawal's."""
     from pos_tui.services.accounts.printouts import slip
     from pos_tui.services.shifts.report_text import SLIP_TITLES, slip_document
 
-    if sale["kind"] in SLIP_TITLES or sale["kind"] == "z_report":
+    if sale.kind in SLIP_TITLES or sale.kind == "z_report":
         return slip_document(backend, sale, copy=kind != "receipt")
     return slip(backend, sale, kind)
 
@@ -161,26 +161,24 @@ def _header(settings: Settings) -> list[Block]:
     ]
 
 
-def _line_blocks(
-    settings: Settings, children: dict[str, list[dict[str, Any]]], is_return: bool
-) -> list[Block]:
+def _line_blocks(settings: Settings, children: SaleChildren, is_return: bool) -> list[Block]:
     minor = Decimal(1).scaleb(-settings.currency.minor_unit)
-    by_line: dict[int, list[dict[str, Any]]] = {}
-    for discount in children["discounts"]:
-        if discount["line_no"] is not None:
-            by_line.setdefault(int(discount["line_no"]), []).append(discount)
+    by_line: dict[int, list[SaleDiscountRow]] = {}
+    for discount in children.discounts:
+        if discount.line_no is not None:
+            by_line.setdefault(discount.line_no, []).append(discount)
     blocks: list[Block] = []
-    for line in children["lines"]:
-        qty = Decimal(line["quantity"])
+    for line in children.lines:
+        qty = line.quantity
         # The line at its price before discounts and tax, so the lines add up to the subtotal.
-        gross = (qty * Decimal(line["unit_price"])).quantize(minor)
-        blocks.append(Columns(line["description"], str(gross)))
-        source = "" if is_return else _price_source(str(line["price_source"]))
+        gross = (qty * line.unit_price).quantize(minor)
+        blocks.append(Columns(line.description, str(gross)))
+        source = "" if is_return else _price_source(line.price_source)
         if qty != 1 or source:
-            detail = f"  {qty} x {line['unit_price']}"
+            detail = f"  {qty} x {line.unit_price}"
             blocks.append(TextLine(f"{detail} ({source})" if source else detail))
-        for discount in by_line.get(int(line["line_no"]), []):
-            blocks.append(Columns(f"  {discount['description']}", _neg(discount["amount"])))
+        for discount in by_line.get(line.line_no, []):
+            blocks.append(Columns(f"  {discount.description}", _neg(discount.amount)))
     blocks.append(Rule())
     return blocks
 
@@ -201,49 +199,47 @@ def _price_source(source: str) -> str:
     return source
 
 
-def _total_blocks(
-    settings: Settings, sale: dict[str, Any], children: dict[str, list[dict[str, Any]]]
-) -> list[Block]:
-    blocks: list[Block] = [Columns("Subtotal", sale["subtotal"])]
-    for discount in children["discounts"]:
-        if discount["line_no"] is None:
-            blocks.append(Columns(discount["description"], _neg(discount["amount"])))
-    for tax in children["taxes"]:
-        blocks.append(Columns(f"Tax {tax['tax_code']} on {tax['taxable']}", tax["amount"]))
-    blocks.append(Columns("TOTAL", f"{settings.currency.symbol}{sale['total']}", bold=True))
-    if sale["kind"] == "sale" and Decimal(sale["discount_total"]) > 0:
-        blocks.append(Columns("You saved", sale["discount_total"]))
+def _total_blocks(settings: Settings, sale: SaleRow, children: SaleChildren) -> list[Block]:
+    blocks: list[Block] = [Columns("Subtotal", str(sale.subtotal))]
+    for discount in children.discounts:
+        if discount.line_no is None:
+            blocks.append(Columns(discount.description, _neg(discount.amount)))
+    for tax in children.taxes:
+        blocks.append(Columns(f"Tax {tax.tax_code} on {tax.taxable}", str(tax.amount)))
+    blocks.append(Columns("TOTAL", f"{settings.currency.symbol}{sale.total}", bold=True))
+    if sale.kind == "sale" and sale.discount_total > 0:
+        blocks.append(Columns("You saved", str(sale.discount_total)))
     blocks.append(Rule())
     return blocks
 
 
-def _tender_blocks(children: dict[str, list[dict[str, Any]]], is_return: bool) -> list[Block]:
+def _tender_blocks(children: SaleChildren, is_return: bool) -> list[Block]:
     blocks: list[Block] = []
-    for tender in children["tenders"]:
-        name = TENDER_NAMES.get(str(tender["kind"]), str(tender["kind"]))
-        short = is_return and tender["reference"] == POINTS_SHORT_REFERENCE
+    for tender in children.tenders:
+        name = TENDER_NAMES.get(tender.kind, tender.kind)
+        short = is_return and tender.reference == POINTS_SHORT_REFERENCE
         if short:
             # Points the customer no longer held, bought back out of the refund.
             name = "Points short"
         elif is_return:
             name += " refund"
-        if tender["points"]:
-            name += f" ({_points(Decimal(tender['points']))} pts)"
-        if tender["reference"] and not short:
-            name += f" {tender['reference']}"
-        blocks.append(Columns(name, tender["amount"]))
-        if Decimal(tender["change_given"]):
-            blocks.append(Columns("Change", tender["change_given"], bold=True))
+        if tender.points:
+            name += f" ({_points(tender.points)} pts)"
+        if tender.reference and not short:
+            name += f" {tender.reference}"
+        blocks.append(Columns(name, str(tender.amount)))
+        if tender.change_given:
+            blocks.append(Columns("Change", str(tender.change_given), bold=True))
     return blocks
 
 
 def _customer_blocks(
     backend: Backend,
-    sale: dict[str, Any],
+    sale: SaleRow,
     customer: CustomerRow,
-    children: dict[str, list[dict[str, Any]]],
+    children: SaleChildren,
 ) -> list[Block]:
-    customer_id, sale_id = customer.id, int(sale["id"])
+    customer_id, sale_id = customer.id, sale.id
     blocks: list[Block] = [
         Rule(),
         TextLine(f"Customer: {display_name(customer)}"),
@@ -251,9 +247,9 @@ def _customer_blocks(
     ]
     points = backend.ledgers.points_entries(customer_id)
     if customer.privacy_show_crm_points and (customer.card_type_id is not None or points):
-        earned, used = Decimal(sale["points_earned"]), Decimal(sale["points_used"])
+        earned, used = sale.points_earned, sale.points_used
         if earned:
-            label = "Points reversed" if sale["kind"] == "return" else "Points earned"
+            label = "Points reversed" if sale.kind == "return" else "Points earned"
             blocks.append(Columns(label, _points(earned)))
         if used > 0:
             blocks.append(Columns("Points used", _points(-used)))
@@ -269,10 +265,10 @@ def _customer_blocks(
         due = next((e.due_date for e in charges if e.due_date), None)
         if due:
             blocks.append(Columns("Payment due", str(due)))
-    if sale["reference"]:
+    if sale.reference:
         label = customer.required_reference_label or "Reference"
-        blocks.append(TextLine(f"{label}: {sale['reference']}"))
-    if any(t["kind"] == "account" and Decimal(t["amount"]) > 0 for t in children["tenders"]):
+        blocks.append(TextLine(f"{label}: {sale.reference}"))
+    if any(t.kind == "account" and t.amount > 0 for t in children.tenders):
         blocks += [Blank(), TextLine("Signature: " + "_" * 20)]
     return blocks
 
@@ -289,8 +285,8 @@ def _when(iso: str) -> str:
     return str(iso)[:16].replace("T", " ")
 
 
-def _neg(amount: str) -> str:
-    return amount[1:] if amount.startswith("-") else f"-{amount}"
+def _neg(amount: Decimal) -> str:
+    return str(-amount)
 
 
 def _points(value: Decimal) -> str:

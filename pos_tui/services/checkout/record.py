@@ -23,14 +23,18 @@ from pos_tui.services.checkout.engine_inputs import CustomerState, EngineInputs,
 from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
+
+# SaleRow: what screens name a committed journal record by (they never import storage).
+__all__ = ["Committed", "SaleRow"]
 
 
 @dataclass(frozen=True)
 class Committed:
     """What the lane needs after a sale: its journal row, the change and the print jobs."""
 
-    sale: dict[str, Any]
+    sale: SaleRow
     change: Decimal
     print_job_ids: tuple[int, ...]
     open_drawer: bool
@@ -176,7 +180,7 @@ class SaleRecorder:
         if referral is not None:
             sale_row["referral_points"] = str(referral.points)
         row = b.journal.append(sale_row, draft.children)
-        sale_id = int(row["id"])
+        sale_id = row.id
         if cart.kind == "return":
             self._audit_refund(sale_id, at, priced)
         messages: list[str] = []

@@ -7,9 +7,10 @@ unless a supervisor routes it elsewhere. See ``docs/money.md``, "Returns and ref
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pos_tui import engine
 from pos_tui.engine.money import ZERO
@@ -20,6 +21,7 @@ from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import OrderRepository
+from pos_tui.storage.journal import SaleRow, SaleTenderRow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,7 +49,7 @@ class ReturnLines:
     inputs: EngineInputs
     cart: Cart
     employee: Employee
-    _original: dict[str, Any] | None
+    _original: SaleRow | None
     _paid: engine.PaidSale | None
     _return_basis: PricingBasis | None
     _quoted: tuple[tuple[Any, ...], engine.PricedSale] | None
@@ -65,13 +67,13 @@ class ReturnLines:
         """Lines of the original sale with what is left to return."""
         if self._original is None:
             return []
-        sale_id = int(self._original["id"])
-        lines = self.b.journal.children(sale_id)["lines"]
+        sale_id = self._original.id
+        lines = self.b.journal.children(sale_id).lines
         returned = self.b.journal.returned_quantities(sale_id)
         out = []
         for line in lines:
-            left = Decimal(line["quantity"]) - returned.get(line["line_no"], ZERO)
-            out.append({**line, "returnable": str(left)})
+            left = line.quantity - returned.get(line.line_no, ZERO)
+            out.append({**dataclasses.asdict(line), "returnable": str(left)})
         return out
 
     @atomic
@@ -125,7 +127,7 @@ class ReturnLines:
         """What earlier returns of the sale gave back (read afresh: another lane may return)."""
         if self._original is None:
             return engine.GivenBack()
-        return self.b.returns.given_back(int(self._original["id"]))
+        return self.b.returns.given_back(self._original.id)
 
     def _points_back(self) -> tuple[Decimal, Decimal]:
         """Points this return's tenders give back as points, and their money value."""
@@ -320,15 +322,15 @@ def _clean(text: str | None) -> str | None:
     return (text or "").strip() or None
 
 
-def _paid_sale(b: Backend, inputs: EngineInputs, sale: dict[str, Any]) -> engine.PaidSale:
+def _paid_sale(b: Backend, inputs: EngineInputs, sale: SaleRow) -> engine.PaidSale:
     """The stored sale, its lines told what the catalog says of their items now."""
-    children = b.journal.children(int(sale["id"]))
+    children = b.journal.children(sale.id)
     lines = []
-    for row in children["lines"]:
+    for row in children.lines:
         eligible, discountable, codes = True, True, frozenset[str]()
-        if row["item_id"] is not None:
+        if row.item_id is not None:
             try:
-                item = inputs.item(int(row["item_id"]))
+                item = inputs.item(row.item_id)
             except KeyError:
                 item = None
             if item is not None:
@@ -337,57 +339,58 @@ def _paid_sale(b: Backend, inputs: EngineInputs, sale: dict[str, Any]) -> engine
                     codes = frozenset(t.code for t in inputs.tax_class(item.tax_class_id).taxes)
         lines.append(
             engine.PaidLine(
-                line_no=int(row["line_no"]),
-                sku=str(row["sku"]),
-                description=str(row["description"]),
-                quantity=Decimal(row["quantity"]),
-                unit_price=Decimal(row["unit_price"]),
-                discount=Decimal(row["discount"]),
-                tax=Decimal(row["tax"]),
-                total=Decimal(row["total"]),
-                item_id=row["item_id"],
+                line_no=row.line_no,
+                sku=row.sku,
+                description=row.description,
+                quantity=row.quantity,
+                unit_price=row.unit_price,
+                discount=row.discount,
+                tax=row.tax,
+                total=row.total,
+                item_id=row.item_id,
                 points_eligible=eligible,
                 discount_eligible=discountable,
                 tax_codes=codes,
             )
         )
     taxes = []
-    for row in children["taxes"]:
-        tax = b.catalog.by_code("taxes", str(row["tax_code"]))
+    for tax_row in children.taxes:
+        tax = b.catalog.by_code("taxes", tax_row.tax_code)
         taxes.append(
             engine.PaidTax(
-                tax_code=str(row["tax_code"]),
-                taxable=Decimal(row["taxable"]),
-                amount=Decimal(row["amount"]),
-                name=str(tax["name"]) if tax else str(row["tax_code"]),
+                tax_code=tax_row.tax_code,
+                taxable=tax_row.taxable,
+                amount=tax_row.amount,
+                name=str(tax["name"]) if tax else tax_row.tax_code,
                 rate_percent=Decimal(tax["rate_percent"]) if tax else ZERO,
                 mode=tax["mode"] if tax else "exclusive",
             )
         )
     tenders: list[engine.PaidTender] = []
-    for row in children["tenders"]:
-        if row["kind"] == "deposit":
-            tenders += _deposit_tenders(b, int(sale["id"]), Decimal(row["amount"]))
+    for tender in children.tenders:
+        if tender.kind == "deposit":
+            tenders += _deposit_tenders(b, sale.id, tender.amount)
         else:
-            tenders.append(_paid_tender(row))
+            tenders.append(_paid_tender(tender))
     return engine.PaidSale(
         lines=tuple(lines),
         taxes=tuple(taxes),
         tenders=tuple(tenders),
-        points_earned=Decimal(sale["points_earned"] or 0),
-        referral_points=Decimal(sale["referral_points"] or 0),
-        referral_customer_id=sale["referral_customer_id"],
-        sale_id=int(sale["id"]),
+        points_earned=sale.points_earned,
+        referral_points=sale.referral_points,
+        referral_customer_id=sale.referral_customer_id,
+        sale_id=sale.id,
     )
 
 
-def _paid_tender(row: dict[str, Any]) -> engine.PaidTender:
+def _paid_tender(row: SaleTenderRow) -> engine.PaidTender:
     """A stored tender as money the sale took: cash net of the change it gave."""
     return engine.PaidTender(
-        kind=row["kind"],
-        amount=Decimal(row["amount"]) - Decimal(row["change_given"] or 0),
-        points=Decimal(row["points"] or 0),
-        reference=row["reference"],
+        # A stored kind; PaidTender refuses one a refund cannot go back by.
+        kind=cast(TenderKind, row.kind),
+        amount=row.amount - row.change_given,
+        points=row.points or ZERO,
+        reference=row.reference,
     )
 
 
@@ -398,13 +401,11 @@ def _deposit_tenders(b: Backend, sale_id: int, deposit: Decimal) -> list[engine.
     invents nor loses money."""
     order = OrderRepository(b.db).order_of_sale(sale_id)
     payments = (
-        [r for r in OrderRepository(b.db).records(order.id) if r["kind"] == "order_payment"]
+        [r for r in OrderRepository(b.db).records(order.id) if r.kind == "order_payment"]
         if order is not None
         else []
     )
-    tenders = [
-        _paid_tender(row) for r in payments for row in b.journal.children(int(r["id"]))["tenders"]
-    ]
+    tenders = [_paid_tender(row) for r in payments for row in b.journal.children(r.id).tenders]
     paid = sum((t.amount for t in tenders), ZERO)
     if paid != deposit:
         number = order.number if order is not None else "its order"

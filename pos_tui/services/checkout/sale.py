@@ -34,6 +34,7 @@ from pos_tui.services.customers.visits import VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.lane_state import OpenSaleRow
 
 # An audit row of the sale being changed: (action, changes).
@@ -62,7 +63,7 @@ class Checkout(ReturnLines, Tenders):
         self._saved = self.cart.to_json()
         # What the lane should tell the cashier about the last change (see take_notices).
         self.notices: list[str] = []
-        self._original: dict[str, Any] | None = None
+        self._original: SaleRow | None = None
         self._paid: engine.PaidSale | None = None
         self._return_basis: PricingBasis | None = None
         # The last price and what it was made from (basis, cart, redemption, charge): the same
@@ -347,7 +348,7 @@ class Checkout(ReturnLines, Tenders):
         if (
             self.cart.kind == "return"
             and self._original
-            and self._original["customer_id"] not in (None, customer_id)
+            and self._original.customer_id not in (None, customer_id)
         ):
             raise CheckoutError("A return belongs to the customer of the original sale")
         self.cart.customer_id = customer_id
@@ -357,7 +358,7 @@ class Checkout(ReturnLines, Tenders):
 
     @atomic
     def detach_customer(self) -> engine.PricedSale:
-        if self.cart.kind == "return" and self._original and self._original["customer_id"]:
+        if self.cart.kind == "return" and self._original and self._original.customer_id:
             # Its points come back from them: a return stays with the sale's customer.
             raise CheckoutError("A return belongs to the customer of the original sale")
         if any(t.kind in ("account", "points") for t in self.cart.tenders):
@@ -428,7 +429,7 @@ class Checkout(ReturnLines, Tenders):
             if draft is None or latest != basis or self.cart.kind == "return":
                 draft = self._draft(recorder, latest)
             committed = recorder.record(draft, latest)
-            sale_id = int(committed.sale["id"])
+            sale_id = committed.sale.id
             link_open_sale_audit(self.b, self.employee, open_sale_id, sale_id, latest.timestamp)
             VisitService(self.b).leave(self.cart.customer_id, "sale", sale_id=sale_id)
         self._new_sale()
@@ -468,9 +469,9 @@ class Checkout(ReturnLines, Tenders):
     ) -> Checkout:
         """A return cart against a committed sale: its lines, at the prices paid."""
         original = backend.journal.get(sale_id)
-        if original is None or original["kind"] != "sale":
+        if original is None or original.kind != "sale":
             raise CheckoutError("No such sale to return against")
-        cart = Cart(kind="return", customer_id=original["customer_id"], original_sale_id=sale_id)
+        cart = Cart(kind="return", customer_id=original.customer_id, original_sale_id=sale_id)
         checkout = cls(backend, employee, inputs=inputs, cart=cart)
         return checkout
 

@@ -19,9 +19,9 @@ from pos_tui.services.customers.visits import Visit, VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import PinState, customer_pin_state
 from pos_tui.storage.customers import CustomerRow
+from pos_tui.storage.journal import SaleLineRow, SaleRow, SaleTenderRow
 from pos_tui.storage.ledgers import PointsListing, ReceivableListing
-from pos_tui.storage.reports import ReportRepository
-from pos_tui.storage.rows import Row
+from pos_tui.storage.reports import OrderListing, ReportRepository
 
 DAILY_UP_TO_DAYS = 62  # a shorter history is charted per day, a longer one per month
 ENTRY_LABELS = {
@@ -69,9 +69,9 @@ class History:
 
 @dataclass(frozen=True)
 class SaleDetail:
-    sale: Row
-    lines: list[Row]
-    tenders: list[Row]
+    sale: SaleRow
+    lines: list[SaleLineRow]
+    tenders: list[SaleTenderRow]
 
 
 @dataclass(frozen=True)
@@ -145,18 +145,18 @@ def spending_series(
     return sorted(totals.items()), per
 
 
-def _history_row(sale: Row, lines: int) -> HistoryRow:
-    total = Decimal(sale["total"])
-    amount = -abs(total) if sale["kind"] == "return" else total
+def _history_row(sale: SaleRow, lines: int) -> HistoryRow:
+    total = sale.total
+    amount = -abs(total) if sale.kind == "return" else total
     return HistoryRow(
-        sale_id=int(sale["id"]),
-        at=str(sale["committed_at"]),
-        number=f"{sale['lane_id']}-{sale['sale_number']}",
-        kind=str(sale["kind"]),
+        sale_id=sale.id,
+        at=sale.committed_at,
+        number=f"{sale.lane_id}-{sale.sale_number}",
+        kind=sale.kind,
         lines=lines,
         amount=amount,
-        points_earned=Decimal(sale["points_earned"] or 0),
-        points_used=Decimal(sale["points_used"] or 0),
+        points_earned=sale.points_earned,
+        points_used=sale.points_used,
     )
 
 
@@ -179,8 +179,8 @@ class HistoryService:
             end=(end + timedelta(days=1)).isoformat() if end else None,
             limit=100_000,
         )
-        counts = self.reports.sale_line_counts([int(s["id"]) for s in sales])
-        rows = [_history_row(s, counts.get(int(s["id"]), 0)) for s in sales]
+        counts = self.reports.sale_line_counts([s.id for s in sales])
+        rows = [_history_row(s, counts.get(s.id, 0)) for s in sales]
         series, per = spending_series(rows, start, end)
         return History(
             rows=rows,
@@ -199,7 +199,7 @@ class HistoryService:
         if sale is None:
             return None
         children = self.b.journal.children(sale_id)
-        return SaleDetail(sale=sale, lines=children["lines"], tenders=children["tenders"])
+        return SaleDetail(sale=sale, lines=children.lines, tenders=children.tenders)
 
     # -- loyalty -------------------------------------------------------------------------------
     def loyalty(self, customer_id: int) -> LoyaltyView:
@@ -208,15 +208,15 @@ class HistoryService:
         for entry in self.reports.audit_entries(
             "customer", customer_id, action="card_type_upgrade"
         ):
-            changes = json.loads(entry["changes"])
+            changes = json.loads(entry.changes)
             before, after = (changes.get("card_type_id") or [None, None])[:2]
             upgrades.append(
                 Upgrade(
-                    at=str(entry["at"]),
+                    at=entry.at,
                     from_name=names.get(before, "no card") if before else "no card",
                     to_name=names.get(after, str(after)) if after else "no card",
                     rule=str(changes.get("rule", "")),
-                    employee=str(entry["employee_name"] or ""),
+                    employee=str(entry.employee_name or ""),
                 )
             )
         row = self.b.customers.get(customer_id)
@@ -302,7 +302,7 @@ class HistoryService:
         CustomerService(self.b).update(customer_id, {"credit_hold": on}, employee_id=employee_id)
 
     # -- orders and audit ----------------------------------------------------------------------
-    def orders(self, customer_id: int) -> list[Row]:
+    def orders(self, customer_id: int) -> list[OrderListing]:
         return self.reports.orders(customer_id)
 
     def audit(self, customer_id: int) -> list[AuditEntry]:
@@ -310,15 +310,15 @@ class HistoryService:
         out = []
         for entry in self.reports.audit_entries("customer", customer_id):
             try:
-                changes: Any = json.loads(entry["changes"])
+                changes: Any = json.loads(entry.changes)
             except ValueError:
-                changes = {"?": entry["changes"]}
+                changes = {"?": entry.changes}
             pairs = [(str(k), _describe(v)) for k, v in sorted(changes.items())]
             out.append(
                 AuditEntry(
-                    at=str(entry["at"]),
-                    employee=str(entry["employee_name"] or "-"),
-                    action=str(entry["action"]),
+                    at=entry.at,
+                    employee=str(entry.employee_name or "-"),
+                    action=entry.action,
                     changes=pairs,
                 )
             )

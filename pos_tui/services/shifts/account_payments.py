@@ -26,7 +26,7 @@ from pos_tui.services.shifts.counts import money
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.customers import CustomerRow
-from pos_tui.storage.rows import Row
+from pos_tui.storage.journal import SaleRow
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class OpenCharge:
 
 @dataclass(frozen=True)
 class AccountPayment:
-    sale: Row
+    sale: SaleRow
     balance: Decimal
     change: Decimal
     applied: tuple[tuple[int, Decimal], ...]
@@ -131,9 +131,9 @@ class AccountPaymentService:
                 customer_id=customer_id,
                 entry_type="payment",
                 amount=-value,
-                at=str(sale["committed_at"]),
+                at=sale.committed_at,
                 reference=reference,
-                sale_id=int(sale["id"]),
+                sale_id=sale.id,
                 employee_id=self.employee.id,
             )
             self.b.shifts.allocate(entry, [(cid, str(a)) for cid, a in applied])
@@ -168,7 +168,7 @@ class AccountPaymentService:
         change: Decimal,
         card_reference: str,
         reference: str | None,
-    ) -> Row:
+    ) -> SaleRow:
         b, lane = self.b, self.b.settings.lane
         at = b.timestamp()
         tenders = []
@@ -198,9 +198,9 @@ class AccountPaymentService:
         b.print_jobs.add(
             lane_id=lane.id,
             kind="receipt",
-            document={"sale_id": sale["id"]},
+            document={"sale_id": sale.id},
             at=at,
-            sale_id=int(sale["id"]),
+            sale_id=sale.id,
             open_drawer=bool(cash),
         )
         return sale

@@ -15,7 +15,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.counts import money
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
-from pos_tui.storage.rows import Row
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.shifts import Shift
 
 # Kind -> (what the cashier reads, sign of the cash it moves).
@@ -42,7 +42,7 @@ class CashService:
 
     def move(
         self, kind: str, amount: str | Decimal, *, reason: str | None = None, reference: str = ""
-    ) -> Row:
+    ) -> SaleRow:
         """Paid in, paid out or a cash drop. Money out is refused beyond the cash expected in
         the drawer; paid in and out need a configured reason code."""
         if kind not in MOVES:
@@ -61,7 +61,7 @@ class CashService:
         details: dict[str, object] = {"reason": reason, "reason_label": reasons.get(reason or "")}
         return self._record(kind, sign * value, reference or None, details)
 
-    def drawer_opened(self, why: str, details: dict[str, object] | None = None) -> Row:
+    def drawer_opened(self, why: str, details: dict[str, object] | None = None) -> SaleRow:
         """A drawer event with no money moved (no sale): a journal record of the shift (the X
         and Z count them), written by the no-sale in the transaction of its request. No slip:
         the drawer's own record is the paper trail."""
@@ -75,7 +75,7 @@ class CashService:
         details: dict[str, object],
         *,
         slip: bool = True,
-    ) -> Row:
+    ) -> SaleRow:
         b, lane = self.b, self.b.settings.lane
         at = b.timestamp()
         with saved(b.db, failed=f"The {kind.replace('_', ' ')} was not recorded"):
@@ -109,9 +109,9 @@ class CashService:
                 b.print_jobs.add(
                     lane_id=lane.id,
                     kind="receipt",
-                    document={"sale_id": row["id"]},
+                    document={"sale_id": row.id},
                     at=at,
-                    sale_id=int(row["id"]),
+                    sale_id=row.id,
                     open_drawer=True,
                 )
         return row

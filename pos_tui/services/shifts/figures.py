@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.engine.money import ZERO
-from pos_tui.storage.rows import Row
+from pos_tui.storage.journal import SaleChildren, SaleRow, SaleTenderRow
 
 # Records that are money moved without a sale, by kind: their cash tenders are signed already.
 CASH_MOVES = ("paid_in", "paid_out", "cash_drop")
@@ -125,10 +125,10 @@ class _Summer:
             self.f.cashiers[key] = Cashier(self.names.get(key, f"employee {key}"))
         return self.f.cashiers[key]
 
-    def record(self, sale: Row, children: Mapping[str, list[Row]]) -> None:
-        kind = str(sale["kind"])
-        total = Decimal(sale["total"])
-        who = self.cashier(sale["employee_id"])
+    def record(self, sale: SaleRow, children: SaleChildren) -> None:
+        kind = sale.kind
+        total = sale.total
+        who = self.cashier(sale.employee_id)
         if kind in ("sale", "return"):
             self._sale(sale, kind, total, who, children)
         elif kind in CASH_MOVES:
@@ -143,10 +143,10 @@ class _Summer:
             self.f.withdrawals -= total
         elif kind == "drawer_open":
             self.f.drawer_opens += 1
-        self._tenders(kind, who, children.get("tenders", []))
+        self._tenders(kind, who, children.tenders)
 
     def _sale(
-        self, sale: Row, kind: str, total: Decimal, who: Cashier, children: Mapping[str, list[Row]]
+        self, sale: SaleRow, kind: str, total: Decimal, who: Cashier, children: SaleChildren
     ) -> None:
         f = self.f
         if kind == "sale":
@@ -154,29 +154,29 @@ class _Summer:
             f.sales_total += total
             who.sales += 1
             who.sales_total += total
-            f.points_issued += Decimal(sale["points_earned"]) + Decimal(sale["referral_points"])
+            f.points_issued += sale.points_earned + sale.referral_points
         else:
             f.returns += 1
             f.returns_total -= total
             who.returns += 1
             who.returns_total -= total
-        f.points_redeemed += Decimal(sale["points_used"])
-        if sale["customer_id"] is not None:
-            self.customer_ids.add(int(sale["customer_id"]))
-        for d in children.get("discounts", []):
-            f.discounts[d["kind"]] = f.discounts.get(d["kind"], ZERO) + Decimal(d["amount"])
-        for t in children.get("taxes", []):
-            f.taxes[t["tax_code"]] = f.taxes.get(t["tax_code"], ZERO) + Decimal(t["amount"])
+        f.points_redeemed += sale.points_used
+        if sale.customer_id is not None:
+            self.customer_ids.add(int(sale.customer_id))
+        for d in children.discounts:
+            f.discounts[d.kind] = f.discounts.get(d.kind, ZERO) + d.amount
+        for t in children.taxes:
+            f.taxes[t.tax_code] = f.taxes.get(t.tax_code, ZERO) + t.amount
 
-    def _tenders(self, kind: str, who: Cashier, tenders: Iterable[Row]) -> None:
+    def _tenders(self, kind: str, who: Cashier, tenders: Iterable[SaleTenderRow]) -> None:
         f = self.f
         for t in tenders:
-            amount, change = Decimal(t["amount"]), Decimal(t["change_given"])
+            amount, change = t.amount, t.change_given
             if kind in ("sale", "return", "account_payment", "order_payment", "order_cancel"):
-                f.tenders[t["kind"]] = f.tenders.get(t["kind"], ZERO) + amount
-            if t["kind"] == "account" and kind in ("sale", "return"):
+                f.tenders[t.kind] = f.tenders.get(t.kind, ZERO) + amount
+            if t.kind == "account" and kind in ("sale", "return"):
                 f.account_charges += amount
-            if t["kind"] == "cash":
+            if t.kind == "cash":
                 f.cash_in += amount
                 f.change_given += change
                 who.cash += amount - change
@@ -184,7 +184,7 @@ class _Summer:
 
 def shift_figures(
     opening_float: Decimal,
-    records: Iterable[tuple[Row, Mapping[str, list[Row]]]],
+    records: Iterable[tuple[SaleRow, SaleChildren]],
     *,
     names: Mapping[int, str],
     audit_actions: Iterable[str] = (),
@@ -193,7 +193,7 @@ def shift_figures(
     the lane's audit rows during it (voided sales and lines)."""
     summer = _Summer(opening_float, names)
     for sale, children in records:
-        if sale["kind"] != "z_report":
+        if sale.kind != "z_report":
             summer.record(sale, children)
     for action in audit_actions:
         if action == "void_sale":

@@ -23,7 +23,7 @@ from pos_tui.hardware.receipt_text import (
 )
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.rows import Row
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.shifts import Shift
 
 COPY = "*** COPY ***"
@@ -174,42 +174,42 @@ def float_document(backend: Backend, shift: Shift) -> ReceiptDocument:
     return document(list(backend.settings.receipt.header), lines, copy=False)
 
 
-def slip_document(backend: Backend, sale: Row, *, copy: bool) -> ReceiptDocument:
+def slip_document(backend: Backend, sale: SaleRow, *, copy: bool) -> ReceiptDocument:
     """The slip of a record that is not a sale: paid in/out, a drop, a payment on account, a
     drawer opened, or a Z report (its whole report)."""
     import json
 
-    details = json.loads(sale["explanation"] or "{}")
-    if sale["kind"] == "z_report":
+    details = json.loads(sale.explanation or "{}")
+    if sale.kind == "z_report":
         return report_document(backend, details, copy=copy)
-    employee = backend.catalog.employee(int(sale["employee_id"])) if sale["employee_id"] else None
-    ref = f"{sale['lane_id']}-{int(sale['sale_number']):06d}"
+    employee = backend.catalog.employee(int(sale.employee_id)) if sale.employee_id else None
+    ref = f"{sale.lane_id}-{sale.sale_number:06d}"
     lines: list[Line] = [
-        (SLIP_TITLES.get(str(sale["kind"]), str(sale["kind"]).upper()), None),
+        (SLIP_TITLES.get(sale.kind, sale.kind.upper()), None),
         ("Record", ref),
-        ("Time", _when(sale["committed_at"])),
+        ("Time", _when(sale.committed_at)),
         ("Cashier", employee.name if employee else "-"),
         ("", None),
     ]
     if details.get("reason"):
         lines.append(("Reason", f"{details['reason']} {details.get('reason_label') or ''}".strip()))
-    if sale["reference"]:
-        lines.append(("Reference", str(sale["reference"])))
-    lines.append(("Amount", _m(abs(Decimal(sale["total"])))))
-    if sale["kind"] == "account_payment":
+    if sale.reference:
+        lines.append(("Reference", str(sale.reference)))
+    lines.append(("Amount", _m(abs(sale.total))))
+    if sale.kind == "account_payment":
         lines += _payment_lines(backend, sale)
     return document(list(backend.settings.receipt.header), lines, copy=copy)
 
 
-def _payment_lines(backend: Backend, sale: Row) -> list[Line]:
+def _payment_lines(backend: Backend, sale: SaleRow) -> list[Line]:
     lines: list[Line] = []
-    for t in backend.journal.children(int(sale["id"]))["tenders"]:
-        lines.append((f"  {TENDERS.get(t['kind'], t['kind'])}", _m(t["amount"])))
-        if Decimal(t["change_given"]):
-            lines.append(("  Change", _m(t["change_given"])))
-    customer = backend.customers.get(int(sale["customer_id"]))
-    if customer is not None:
-        balance = _balance_after(backend, int(sale["customer_id"]), int(sale["id"]))
+    for t in backend.journal.children(sale.id).tenders:
+        lines.append((f"  {TENDERS.get(t.kind, t.kind)}", _m(t.amount)))
+        if t.change_given:
+            lines.append(("  Change", _m(t.change_given)))
+    customer = backend.customers.get(sale.customer_id) if sale.customer_id is not None else None
+    if customer is not None and sale.customer_id is not None:
+        balance = _balance_after(backend, sale.customer_id, sale.id)
         lines += [
             ("", None),
             ("Customer", display_name(customer)),

@@ -23,7 +23,7 @@ from pos_tui.services.shifts.counts import Count
 from pos_tui.services.shifts.figures import Figures, shift_figures
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
-from pos_tui.storage.rows import Row
+from pos_tui.storage.journal import SaleRow
 from pos_tui.storage.shifts import Shift
 
 VOID_ACTIONS = ("void_sale", "void_line")
@@ -115,11 +115,11 @@ class ShiftService:
     def figures(self, shift: Shift, upto: int | None = None) -> Figures:
         b = self.b
         records = b.shifts.records(shift.lane_id, shift.after_sale_number, upto)
-        kids = b.journal.children_of([int(r["id"]) for r in records])
+        kids = b.journal.children_of([r.id for r in records])
         actions = b.shifts.audit_actions(shift.lane_id, shift.opened_at, VOID_ACTIONS)
         return shift_figures(
             shift.opening_float,
-            ((r, kids[int(r["id"])]) for r in records),
+            ((r, kids[r.id]) for r in records),
             names=b.shifts.employee_names(),
             audit_actions=actions,
         )
@@ -181,7 +181,7 @@ class ShiftService:
             data = self._z_data(shift, employee, figures, count, over_short, approved)
             z = self._seal(shift, employee, data)
             self._audit_close(shift, employee, data, approved, back_office)
-        return Report("Z", data, int(z["id"]))
+        return Report("Z", data, z.id)
 
     def _closable(self, employee: Employee, shift_id: int | None, back_office: bool) -> Shift:
         b, lane = self.b, self.b.settings.lane.id
@@ -259,7 +259,7 @@ class ShiftService:
         approved: Employee | None,
     ) -> dict[str, Any]:
         previous = self.b.shifts.z_records(shift.lane_id)
-        last = json.loads(previous[-1]["explanation"]) if previous else {}
+        last = json.loads(previous[-1].explanation) if previous else {}
         number = int(last.get("z_number", 0)) + 1
         before = Decimal(last.get("grand_total", "0"))
         return self._header(shift, employee, "Z") | {
@@ -274,7 +274,7 @@ class ShiftService:
             "approved_by": approved.name if approved else None,
         }
 
-    def _seal(self, shift: Shift, employee: Employee, data: dict[str, Any]) -> Row:
+    def _seal(self, shift: Shift, employee: Employee, data: dict[str, Any]) -> SaleRow:
         b = self.b
         at = str(data["at"])
         z = b.journal.append(
@@ -293,13 +293,13 @@ class ShiftService:
             },
             {},
         )
-        b.shifts.close(shift.id, closed_at=at, closed_by=employee.id, z_sale_id=z["id"])
+        b.shifts.close(shift.id, closed_at=at, closed_by=employee.id, z_sale_id=z.id)
         b.print_jobs.add(
             lane_id=b.settings.lane.id,
             kind="receipt",
-            document={"sale_id": z["id"]},
+            document={"sale_id": z.id},
             at=at,
-            sale_id=int(z["id"]),
+            sale_id=z.id,
         )
         return z
 
@@ -334,9 +334,9 @@ class ShiftService:
     # -- Z reports -----------------------------------------------------------------------------
     def z_report(self, sale_id: int) -> Report:
         sale = self.b.journal.get(sale_id)
-        if sale is None or sale["kind"] != "z_report":
+        if sale is None or sale.kind != "z_report":
             raise CheckoutError(f"Record {sale_id} is not a Z report")
-        return Report("Z", json.loads(sale["explanation"]), sale_id)
+        return Report("Z", json.loads(sale.explanation), sale_id)
 
     def reprint(self, sale_id: int) -> int:
         """Queue a copy of a Z report (marked as a copy)."""
