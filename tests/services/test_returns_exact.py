@@ -48,8 +48,8 @@ def _earns_points(backend: Backend, item_id: int) -> bool:
     return bool(item["points_eligible"])
 
 
-def _taxes(backend: Backend, sale_id: int) -> dict[str, Decimal]:
-    return {t.tax_code: t.amount for t in backend.journal.children(sale_id).taxes}
+def _taxes(backend: Backend, sale_id: int) -> dict[str, str]:
+    return {t.tax_code: str(t.amount) for t in backend.journal.children(sale_id).taxes}
 
 
 def _points(backend: Backend, customer_id: int) -> list[tuple[str, Decimal]]:
@@ -338,7 +338,7 @@ def test_card_and_cash_come_back_in_proportion_and_add_up_over_partial_returns(
         ret.refund_as_paid(card_reference="REFUND-1")
         done = ret.commit()
         tenders = backend.journal.children(done.sale.id).tenders
-        each.append({t.kind: t.amount for t in tenders})
+        each.append({t.kind: str(t.amount) for t in tenders})
         for t in tenders:
             given[t.kind] = given.get(t.kind, D(0)) - t.amount
     assert each == [  # docs/money.md
