@@ -94,7 +94,7 @@ async def test_full_return_reverses_points_and_refunds_cash(
         assert isinstance(app.screen, CheckoutScreen)
         assert "RETURN #2 COMPLETE" in screen_text(pilot)
     ret = backend.journal.by_number("L1", 2)
-    assert ret is not None and ret["kind"] == "return" and ret["total"] == "-315.00"
+    assert ret is not None and ret.kind == "return" and ret.total == Decimal("-315.00")
     assert backend.customers.loyalty_balance(store.bob) == 0
     assert backend.customers.loyalty_balance(store.anna) == Decimal("100")
 

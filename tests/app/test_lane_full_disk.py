@@ -70,9 +70,9 @@ async def test_a_full_disk_keeps_the_sale_and_enter_does_what_failed(
         await settle(pilot)
         assert isinstance(app.screen, CheckoutScreen) and view(pilot).empty
     sale = backend.journal.last("L1")
-    assert sale is not None and sale["total"] == "110.00"
-    lines = backend.journal.children(int(sale["id"]))["lines"]
-    assert [line["sku"] for line in lines] == ["APPLE", "BAG"]
+    assert sale is not None and str(sale.total) == "110.00"
+    lines = backend.journal.children(sale.id).lines
+    assert [line.sku for line in lines] == ["APPLE", "BAG"]
     assert backend.journal.verify() == (1, None)
 
 

@@ -244,9 +244,9 @@ class CheckoutOracle(RuleBasedStateMachine):
         return True
 
     def _committed(self, lane: Lane, open_sale_id: int | None, done: Any) -> None:
-        sale = done.sale
+        sale: SaleRow = done.sale
         assert done.change >= 0
-        tenders = lane.backend.journal.children(int(sale["id"])).tenders
+        tenders = lane.backend.journal.children(sale.id).tenders
         cash = _sum(t.amount for t in tenders if t.kind == "cash")
         assert done.change <= max(cash, ZERO), "change comes only out of cash"
         self.model.commits += 1
@@ -258,9 +258,9 @@ class CheckoutOracle(RuleBasedStateMachine):
                 }
             )
         )
-        TALLY[f"committed {sale['kind']} paid by {kinds or 'nothing'}"] += 1
-        if sale["kind"] == "sale":
-            self.model.sale_ids.append(int(sale["id"]))
+        TALLY[f"committed {sale.kind} paid by {kinds or 'nothing'}"] += 1
+        if sale.kind == "sale":
+            self.model.sale_ids.append(sale.id)
         if open_sale_id is not None:
             self.model.committed_open_sales.append(open_sale_id)
             self.model.held.discard(open_sale_id)
