@@ -10,7 +10,7 @@ order, an amount that is not one, an unknown tender), one line ``error: ...`` on
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -20,6 +20,7 @@ from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money
 from pos_tui.text import plain
 
 if TYPE_CHECKING:
+    from pos_tui.services.checkout.record import SaleRow
     from pos_tui.services.runtime.backend import Backend
 
 EXIT_REFUSED, EXIT_BAD_INPUT = 1, 2
@@ -112,11 +113,11 @@ def guarded(call: Callable[[], Any]) -> Any:
         refused(exc.message + hint)
 
 
-def cash_drawer_now(backend: Any, record: Mapping[str, Any] | None) -> str | None:
+def cash_drawer_now(backend: Any, record: SaleRow | None) -> str | None:
     """Open this machine's cash drawer now for a journal record that took in or handed out
     cash (its print job says so): a kick belongs to its moment, and printing never opens the
     drawer. What happened, for the operator; None when no cash changed hands."""
-    if record is None or not backend.print_jobs.cash_tendered(int(record["id"])):
+    if record is None or not backend.print_jobs.cash_tendered(record.id):
         return None
     from pos_tui.hardware.config_values import HardwareConfigError
     from pos_tui.services.checkout.drawer import DrawerService
@@ -126,10 +127,7 @@ def cash_drawer_now(backend: Any, record: Mapping[str, Any] | None) -> str | Non
         drawer = build_devices(backend.settings).cash_drawer
     except (HardwareConfigError, ValueError) as exc:
         return f"cash drawer not opened: device configuration: {plain(str(exc))}"
-    employee = record.get("employee_id")
-    result = DrawerService(backend, drawer).for_sale(
-        int(record["id"]), int(employee) if employee else None, if_cash=True
-    )
+    result = DrawerService(backend, drawer).for_sale(record.id, record.employee_id, if_cash=True)
     if result is None:
         return "no cash drawer configured here: open it with No sale (Ctrl+D) at the lane"
     if result.opened:

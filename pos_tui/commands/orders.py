@@ -128,7 +128,7 @@ def show(state: CliState, number: str) -> None:
                 f"  item  {plain(line['sku']):<12} x {line['quantity']:<6} {line['total']:>10}"
             )
         for r in view.records:
-            click.echo(f"  {str(r['committed_at'])[:16]}  {r['kind']:<14} {r['total']:>10}")
+            click.echo(f"  {r.committed_at[:16]}  {r.kind:<14} {r.total!s:>10}")
     finally:
         b.close()
 
