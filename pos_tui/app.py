@@ -109,6 +109,8 @@ class PosApp(ContainErrors, App[None]):
         self.settings = backend.settings
         self.runner = ServiceRunner()
         self.employee: Employee | None = None
+        # A supervisor's takeover: the cashier who stays signed in meanwhile.
+        self.taken_over_from: Employee | None = None
         # Set by the printing/hardware side; both optional.
         self.printing: Any = None
         self.after_commit: list[Callable[[Committed], object]] = []
@@ -230,7 +232,14 @@ class PosApp(ContainErrors, App[None]):
                 return
             if self._held_for_screen(event):
                 return
+            self._key_arrived()
         await super().on_event(event)
+
+    def _key_arrived(self) -> None:
+        """A key: the top lane screen's last message is stale (screens/lane.py)."""
+        stale = getattr(self.screen_stack[-1], "key_arrived", None) if self.screen_stack else None
+        if callable(stale):
+            stale()
 
     async def _forward_key(self, event: events.Key) -> None:
         """Keys the wedge held as typing go on from here."""
@@ -281,11 +290,24 @@ class PosApp(ContainErrors, App[None]):
 
     def signed_out(self) -> None:
         self.employee = None
+        self.taken_over_from = None
 
     def who(self) -> str:
         if self.employee is None:
             return "signed out"
+        cashier = self.taken_over_from
+        if cashier is not None:  # short enough for 80 columns with the clock
+            return f"TAKEOVER {self.employee.name} for {cashier.name}"
         return f"{self.employee.name} ({self.employee.role})"
+
+    def take_over(self, supervisor: Employee) -> None:
+        if self.taken_over_from is None:
+            self.taken_over_from = self.employee
+        self.employee = supervisor
+
+    def hand_back(self) -> None:
+        if self.taken_over_from is not None:
+            self.employee, self.taken_over_from = self.taken_over_from, None
 
     # -- messages --------------------------------------------------------------------------------
     def say(

@@ -65,3 +65,6 @@ _.handle_DATA
 # The reliability run's figures, read by name through dataclasses.asdict (reliability/figures.py).
 inputs_tried
 _.inputs_tried
+
+# Textual reads an OptionList's highlighted index when a test sets it (tests/backoffice/test_keyboard.py).
+_.highlighted

@@ -1,5 +1,5 @@
-"""The layering of DEVELOPERS.md, enforced: the engine is pure, Textual stays in screens, screens
-reach the database only through services (docs/architecture.md)."""
+"""The layering of docs/architecture.md, enforced: the engine is pure, Textual stays in screens,
+screens reach the database only through services."""
 
 from __future__ import annotations
 

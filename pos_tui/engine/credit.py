@@ -128,7 +128,8 @@ def _not_allowed(c: _Charge) -> Refusal | None:
 def _other_location(c: _Charge) -> Refusal | None:
     only = c.customer.limit_to_location_id
     if only is not None and c.request.location_id != only:
-        return Refusal("LOCATION_LIMITED", f"{c.name} may only use the account at location {only}")
+        where = c.customer.limit_to_location_name or f"location {only}"
+        return Refusal("LOCATION_LIMITED", f"{c.name} may only use the account at {where}")
     return None
 
 

@@ -169,6 +169,8 @@ class Customer:
     home_location_id: int | None = None
     location_group_id: int | None = None
     limit_to_location_id: int | None = None
+    # The store's name, for the refusal the cashier reads ("only at Downtown", not "location 4").
+    limit_to_location_name: str | None = None
     link_customer_id: int | None = None
     birth_date: dt.date | None = None
     anniversary_date: dt.date | None = None

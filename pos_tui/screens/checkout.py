@@ -278,12 +278,12 @@ class CheckoutScreen(TillFlows):
             change=committed.change,
             note=f"Card upgraded: {committed.upgrade}" if committed.upgrade else "",
         )
-        what = "Return" if sale["kind"] == "return" else "Sale"
         self.last_sale_id = int(sale["id"])
-        self.hint(
-            f"{what} {sale['sale_number']} complete · change {money(committed.change)}"
-            " · F5 receipt preview"
-        )
+        if sale["kind"] == "return":
+            done = f"Return {sale['sale_number']} complete · refunded {money(abs(Decimal(str(sale['total']))))}"
+        else:
+            done = f"Sale {sale['sale_number']} complete · change {money(committed.change)}"
+        self.hint(f"{done} · F5 receipt preview")
         self.run_worker(self.refresh_sale(), group="sale-ops")
         self.focus_entry()
 
@@ -382,13 +382,25 @@ class CheckoutScreen(TillFlows):
         self.app.push_screen(screen, chosen)
 
     # -- lock and sign out ---------------------------------------------------------------------
+    def action_takeover(self) -> None:
+        from pos_tui.screens.takeover import toggle
+
+        toggle(self)
+
     def action_lock(self) -> None:
         from pos_tui.screens.sign_in import SignInScreen
+        from pos_tui.screens.takeover import refused_while_taken_over
 
+        if refused_while_taken_over(self, "lock"):
+            return
         employee = self.pos.employee
         self.app.push_screen(SignInScreen(locked_by=employee.number if employee else None))
 
     def action_sign_out(self) -> None:
+        from pos_tui.screens.takeover import refused_while_taken_over
+
+        if refused_while_taken_over(self, "sign out"):
+            return
         self.run_worker(self._sign_out(), group="sale-ops")
 
     async def _sign_out(self) -> None:
@@ -421,6 +433,11 @@ class CheckoutScreen(TillFlows):
             ("Void sale", "Drop the whole sale (Ctrl+Y)", "void_sale"),
             ("No sale", "Open the cash drawer with no sale (Ctrl+D)", "no_sale"),
             ("Shift and cash", "X report, paid in/out, drop, account payment, Z (Ctrl+S)", "till"),
+            (
+                "Supervisor takeover",
+                "A supervisor acts for a refund or void, then hands back (Ctrl+E)",
+                "takeover",
+            ),
             ("Lock lane", "Lock until the cashier or a supervisor signs in (F10)", "lock"),
             ("Sign out", "Sign out of the lane (F12)", "sign_out"),
         ]

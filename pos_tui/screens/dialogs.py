@@ -76,11 +76,16 @@ class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | 
         Binding("shift+tab", "step(-1)", "Previous field", show=False, priority=True),
     ]
 
-    def __init__(self, title: str, fields: list[Field], *, message: str = "") -> None:
+    def __init__(
+        self, title: str, fields: list[Field], *, message: str = "", focus: str | None = None
+    ) -> None:
+        """``message``: said above the fields (why it is asked again); ``focus``: the field to
+        start in (the one a refusal was about), the first by default."""
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.message = message
+        self.start_field = focus
         self._accepting = False
         self.start_holding()
 
@@ -102,7 +107,8 @@ class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | 
         yield Footer()
 
     async def on_mount(self) -> None:
-        first = self.query(Input).first()
+        named = self.query(f"#field-{self.start_field}") if self.start_field else None
+        first = named.only_one(Input) if named else self.query(Input).first()
         select_all(first)
         self.set_focus(first)  # at once: the keys released next must find it focused
         await self.release_typed_ahead(getattr(self.app, "deliver_key", self.app.on_event))

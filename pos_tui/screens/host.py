@@ -61,6 +61,19 @@ class LaneHost(Protocol):
         """The signed-in employee as the lane bar names them."""
         ...
 
+    @property
+    def taken_over_from(self) -> Employee | None:
+        """The cashier whose lane a supervisor has taken over (None: no takeover)."""
+        ...
+
+    def take_over(self, supervisor: Employee) -> None:
+        """A supervisor acts at the lane of the signed-in cashier (screens/takeover.py)."""
+        ...
+
+    def hand_back(self) -> None:
+        """The lane back to the cashier it was taken from."""
+        ...
+
     # -- telling the cashier -------------------------------------------------------------------
     def say(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information"

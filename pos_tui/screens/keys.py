@@ -35,6 +35,7 @@ _CHECKOUT: tuple[tuple[str, str, str, str, str, bool], ...] = (
     ("ctrl+y", "void_sale", "Void sale", "checkout.void_sale", "Void the whole sale", True),
     ("ctrl+d", "no_sale", "No sale", "lane.no_sale", "Open the cash drawer with no sale (a supervisor, or their PIN; audited)", False),
     ("ctrl+s", "till", "Shift", "checkout.till", "Shift and cash: X report, paid in/out, cash drop, payment on account, count and close (Z)", True),
+    ("ctrl+e", "takeover", "Takeover", "lane.takeover", "A supervisor takes the lane over (own number and PIN) for a refund or void; again: hand it back to the cashier and the sale", False),
     ("up", "cursor(-1)", "Line up", "checkout.cursor_up", "Select the previous line", False),
     ("down", "cursor(1)", "Line down", "checkout.cursor_down", "Select the next line", False),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.message import Message
@@ -34,12 +34,22 @@ USER_ERRORS = (CheckoutError, FieldError, AuthError)
 
 
 class MessageLine(Static):
-    """One line under the entry for the latest refusal or hint; words carry the meaning."""
+    """One line under the entry for the latest refusal or hint; words carry the meaning. It
+    says the outcome of the last action only: at the next key it goes back to the screen's key
+    hint (``resting``, the text it was made with), so no refusal outlives the action after it."""
 
     DEFAULT_CSS = """
     MessageLine { height: 1; padding: 0 1; }
     MessageLine.-error { text-style: bold; color: $text-error; }
     """
+
+    def __init__(self, resting: str = "", **kwargs: Any) -> None:
+        super().__init__(resting, **kwargs)
+        self.resting = resting
+
+    def rest(self) -> None:
+        """Back to the key hint (the last outcome is stale once another key is pressed)."""
+        self.say(self.resting)
 
     def say(self, text: str, *, error: bool = False) -> None:
         self.set_class(error, "-error")
@@ -70,6 +80,13 @@ class LaneScreen(ServiceScreen[R]):
             super().__init__()
             self.code = code
 
+    def key_arrived(self) -> None:
+        """The app calls this for each key while this screen is on top: the message of the
+        last action is stale now, unless it says what Enter will retry (a full disk)."""
+        if self.retry_action is None:
+            for line in self.query(MessageLine):
+                line.rest()
+
     def action_back_office(self) -> None:
         """Customers, card types, items...: for supervisors and managers (the screen checks)."""
         from pos_tui.screens.backoffice import BackOfficeScreen
@@ -97,11 +114,13 @@ class LaneScreen(ServiceScreen[R]):
         *,
         reason: str,
         done: Callable[[SaleView], Awaitable[None] | None],
+        refused: Callable[[CheckoutError], None] | None = None,
     ) -> None:
         """Change the sale in a worker; a refusal with ``override_allowed`` asks a supervisor,
         then retries with ``approver=``. ``done`` gets the new view; what the change wants the
-        cashier told (the view's notices) is said after it."""
-        self.run_worker(self._guarded(co, op, reason, done, None), group="sale-ops")
+        cashier told (the view's notices) is said after it. ``refused`` gets a refusal that
+        stands (after it is said): a prompt opens again with what was typed."""
+        self.run_worker(self._guarded(co, op, reason, done, None, refused), group="sale-ops")
 
     async def _guarded(
         self,
@@ -110,33 +129,27 @@ class LaneScreen(ServiceScreen[R]):
         reason: str,
         done: Callable[[SaleView], Awaitable[None] | None],
         approver: Employee | None,
+        refused: Callable[[CheckoutError], None] | None = None,
     ) -> None:
-        from pos_tui.screens.supervisor import SupervisorScreen
-
         def again() -> None:
-            self.run_worker(self._guarded(co, op, reason, done, approver), group="sale-ops")
+            self.run_worker(
+                self._guarded(co, op, reason, done, approver, refused), group="sale-ops"
+            )
+
+        def stands(exc: CheckoutError, text: str) -> None:
+            self.refuse(text)
+            if refused is not None:
+                refused(exc)
 
         try:
             view = await self.pos.call_service(apply, co, partial(op, approver))
         except CheckoutError as exc:
-            refusal = exc.message
             if exc.retry:
-                self.refuse(refusal, retry=again)
+                self.refuse(exc.message, retry=again)
             elif exc.override_allowed and approver is None:
-
-                def approved(who: Employee | None) -> None:
-                    if who is None:
-                        self.refuse(f"{refusal} (not approved)")
-                        return
-                    self.run_worker(self._guarded(co, op, reason, done, who), group="sale-ops")
-
-                # The override's audit row names the sale it is for.
-                sale = await self.pos.call_service(getattr, co, "open_sale_id")
-                self.app.push_screen(
-                    SupervisorScreen(refusal, reason=reason, open_sale_id=sale), approved
-                )
+                await self._ask_supervisor(co, op, reason, done, refused, exc)
             else:
-                self.refuse(refusal)
+                stands(exc, exc.message)
             return
         except USER_ERRORS as exc:
             self.refuse(error_text(exc))
@@ -154,6 +167,32 @@ class LaneScreen(ServiceScreen[R]):
         if result is not None:
             await result
         self.tell(view.notices)
+
+    async def _ask_supervisor(
+        self,
+        co: Checkout,
+        op: Callable[[Employee | None], object],
+        reason: str,
+        done: Callable[[SaleView], Awaitable[None] | None],
+        refused: Callable[[CheckoutError], None] | None,
+        exc: CheckoutError,
+    ) -> None:
+        """A refusal a supervisor may lift: their PIN, then the change again as approved."""
+        from pos_tui.screens.supervisor import SupervisorScreen
+
+        def approved(who: Employee | None) -> None:
+            if who is None:
+                self.refuse(f"{exc.message} (not approved)")
+                if refused is not None:
+                    refused(exc)
+                return
+            self.run_worker(self._guarded(co, op, reason, done, who, refused), group="sale-ops")
+
+        # The override's audit row names the sale it is for.
+        sale = await self.pos.call_service(getattr, co, "open_sale_id")
+        self.app.push_screen(
+            SupervisorScreen(exc.message, reason=reason, open_sale_id=sale), approved
+        )
 
     def tell(self, notices: tuple[str, ...]) -> None:
         """Say what a change to the sale wants the cashier to know (after its own hint)."""

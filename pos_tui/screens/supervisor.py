@@ -37,8 +37,10 @@ class SupervisorScreen(ContainErrors, ModalScreen[Employee | None]):
         reason: str,
         role: str = "supervisor",
         open_sale_id: int | None = None,
+        heading: str | None = None,
     ) -> None:
         super().__init__()
+        self.heading = heading or f"{role.upper()} APPROVAL NEEDED"
         self.refusal = refusal
         self.reason = reason
         self.role = role
@@ -51,7 +53,7 @@ class SupervisorScreen(ContainErrors, ModalScreen[Employee | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"{self.role.upper()} APPROVAL NEEDED", style="bold"))
+            yield Label(Text(self.heading, style="bold"))
             yield Static(safe(self.refusal), id="why")
             yield Input(placeholder="Supervisor number", id="sup-number", restrict=r"[0-9A-Za-z]*")
             yield Input(placeholder="PIN", id="sup-pin", password=True, restrict=r"[0-9]*")
@@ -71,19 +73,23 @@ class SupervisorScreen(ContainErrors, ModalScreen[Employee | None]):
             return
         number = self.query_one("#sup-number", Input).value
         pin = self.query_one("#sup-pin", Input).value
-        auth = AuthService(self.pos.backend)
         try:
-            who = await self.pos.call_service(
-                auth.authorize,
-                number,
-                pin,
-                role=self.role,
-                reason=self.reason,
-                open_sale_id=self.open_sale_id,
-            )
+            who = await self.check(number, pin)
         except AuthError as exc:
             self.query_one("#supervisor-error", Static).update(safe(f"! {exc}"))
             self.query_one("#sup-pin", Input).value = ""
             self.query_one("#sup-number", Input).focus()
             return
         self.dismiss(who)
+
+    async def check(self, number: str, pin: str) -> Employee:
+        """The number and PIN checked and audited (an override, by default)."""
+        auth = AuthService(self.pos.backend)
+        return await self.pos.call_service(
+            auth.authorize,
+            number,
+            pin,
+            role=self.role,
+            reason=self.reason,
+            open_sale_id=self.open_sale_id,
+        )

@@ -24,7 +24,7 @@ from pos_tui.engine.money import ZERO
 from pos_tui.screens.dialogs import Field, PromptScreen, focus_selected
 from pos_tui.screens.lane import LaneScreen, MessageLine
 from pos_tui.screens.typeahead import drained
-from pos_tui.services.checkout.sale import Checkout, Committed
+from pos_tui.services.checkout.sale import Checkout, CheckoutError, Committed
 from pos_tui.services.checkout.sale_view import SaleView, points_value, snapshot
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.key_legend import KeyLegend
@@ -93,9 +93,11 @@ class TenderScreen(LaneScreen[Committed | None]):
         self.show(self.view)
         focus_selected(self.query_one("#amount", Input))
         if self.view.is_return:
-            self.query_one(MessageLine).say(
+            line = self.query_one(MessageLine)
+            line.resting = (
                 "F4 refunds as paid · Enter cash · F6 card · F7 account · F8 points · Esc back"
             )
+            line.rest()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in RETURN_ACTIONS:
@@ -190,15 +192,26 @@ class TenderScreen(LaneScreen[Committed | None]):
         title: Callable[[str], str],
         fields: list[Field],
         done: Callable[[str, dict[str, str]], None],
+        *,
+        message: str = "",
+        focus: str | None = None,
+        precheck: Callable[[str], object] | None = None,
     ) -> None:
         """Open a prompt now; its title and ``done`` get the amount once the amount field has
-        taken the keys typed before the one that opened the prompt."""
+        taken the keys typed before the one that opened the prompt. ``precheck(amount)`` runs on
+        the database thread meanwhile: a refusal it raises closes the prompt before anything
+        more is typed for nothing."""
         amount_field = self.query_one("#amount", Input)
-        prompt = PromptScreen(title(self._amount()), fields)
+        prompt = PromptScreen(title(self._amount()), fields, message=message, focus=focus)
 
         async def titled() -> None:
             await drained(amount_field)
             prompt.retitle(title(self._amount()))
+            if precheck is None:
+                return
+            ok, _ = await self.attempt(precheck, self._amount())
+            if not ok and prompt.is_attached and self.app.screen is prompt:
+                prompt.dismiss(None)  # the refusal is on the message line
 
         async def entered(values: dict[str, str] | None) -> None:
             await drained(amount_field)
@@ -260,26 +273,54 @@ class TenderScreen(LaneScreen[Committed | None]):
                 done=self.tendered,
             )
             return
+        self._account_prompt({"pin": "", "reference": ""})
+
+    def _account_prompt(
+        self, typed: dict[str, str], message: str = "", focus: str | None = None
+    ) -> None:
+        """PIN and reference for a charge to account. A refusal that stands opens it again with
+        what was typed (a wrong PIN cleared) and the refusal said in it; a refusal no PIN can
+        lift (another store, no account) is said before anything is typed (``precheck``)."""
+        assert self.view.customer is not None
         co, name, label = self.co, self.view.customer.name, self.view.reference_label
         if self.view.reference_required:
             label += " (required)"
 
         def entered(amount: str, values: dict[str, str]) -> None:
             pin, ref = values["pin"] or None, values["reference"] or None
+
+            def refused(exc: CheckoutError) -> None:
+                if exc.code in ("CHARGE_PIN_LOCKED",):
+                    return  # nothing the prompt can change now
+                wrong_pin = exc.code in ("CHARGE_PIN_WRONG", "PIN_REQUIRED")
+                kept = dict(values, pin="") if wrong_pin else values
+                at = (
+                    "pin"
+                    if wrong_pin
+                    else "reference"
+                    if exc.code == "REFERENCE_REQUIRED"
+                    else None
+                )
+                self._account_prompt(kept, exc.message, at)
+
             self.guarded(
                 co,
                 lambda a: co.add_account(amount, pin=pin, reference=ref, approver=a),
                 reason=f"charge {amount} to account",
                 done=self.tendered,
+                refused=refused,
             )
 
         self._prompt(
             lambda amount: f"Charge {amount} to the account of {name}",
             [
-                Field("pin", "Customer PIN", password=True, restrict=r"[0-9]*"),
-                Field("reference", label),
+                Field("pin", "Customer PIN", typed["pin"], password=True, restrict=r"[0-9]*"),
+                Field("reference", label, typed["reference"]),
             ],
             entered,
+            message=message,
+            focus=focus,
+            precheck=None if message else co.account_precheck,
         )
 
     def action_points(self) -> None:

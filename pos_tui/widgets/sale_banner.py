@@ -33,8 +33,10 @@ class SaleBanner(Static):
         self, *, sale_number: int, kind: str, total: Decimal, change: Decimal, note: str = ""
     ) -> None:
         what = "RETURN" if kind == "return" else "SALE"
+        # A return says what went back to the customer; only a sale has change.
+        big = f"REFUNDED  {money(total)}" if kind == "return" else f"CHANGE DUE  {money(change)}"
         lines = [
-            Text(f"CHANGE DUE  {money(change)}", style="bold reverse"),
+            Text(big, style="bold reverse"),
             Text(f"{what} #{sale_number} COMPLETE · Total {money(total)}"),
         ]
         if note:

@@ -109,16 +109,18 @@ async def test_account_pin_po_number_credit_refusal_and_override(
         assert "PO number (required)" in screen_text(pilot)
         await enter(pilot, "0000")
         await enter(pilot, "PO-1")
-        assert "Wrong customer PIN" in message(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
+        assert "Wrong customer PIN" in screen_text(pilot)
+        # Asked again at once: the PO number kept, the wrong PIN cleared, the PIN to type.
+        assert focused_input(pilot).id == "field-pin" and focused_input(pilot).value == ""
+        assert app.screen.query_one("#field-reference").value == "PO-1"  # type: ignore[attr-defined]
         await enter(pilot, "4321")
-        await pilot.press("enter")  # no PO number
+        focused_input(pilot).value = ""  # no PO number after all
+        await pilot.press("enter")
         await settle(pilot)
-        assert "PO number" in message(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-        await enter(pilot, "4321")
+        assert "A PO number is required" in screen_text(pilot)
+        # Asked again with the PIN kept, at the PO number.
+        assert focused_input(pilot).id == "field-reference"
+        assert app.screen.query_one("#field-pin").value == "4321"  # type: ignore[attr-defined]
         await enter(pilot, "PO-77")
         assert "SALE #1 COMPLETE" in screen_text(pilot)
         # A second charge goes over the credit limit: refused, a supervisor overrides.

@@ -3,7 +3,7 @@ and the orders list; the chart's drawing on its own."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from textual.widgets import Input
@@ -12,9 +12,9 @@ from pos_tui.app import PosApp
 from pos_tui.screens.backoffice.customer_views import HistoryScreen, OrdersScreen, TextScreen
 from pos_tui.services.customers.history import HistoryService, spending_series
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.widgets.backoffice.chart import render_bars
+from pos_tui.widgets.backoffice.chart import SpendingChart, render_bars
 from tests.backoffice.conftest import open_back_office, screen_text, settle
-from tests.backoffice.helpers import history_of_anna
+from tests.backoffice.helpers import history_of_anna, sell
 from tests.catalog import Store
 from tests.conftest import Clock
 
@@ -35,9 +35,10 @@ def test_history_counts_and_series(backend: Backend, store: Store, clock: Clock)
 def test_chart_draws_bars_and_fits_the_width() -> None:
     series = [(date(2026, m, 1), Decimal(m * 100)) for m in range(1, 13)]
     lines = render_bars(series, "month", width=40, height=8)
-    assert "Net spending per month" in lines[0].plain
     assert "█" in "".join(line.plain for line in lines)
-    assert lines[-1].plain.rstrip().endswith("Dec"), "the newest buckets are kept"
+    # 12 months do not fit 40 columns as 12 bars: two months a bar, January to December.
+    assert lines[0].plain == "Net spending per 2 months, 2026-01 to 2026-12"
+    assert lines[-1].plain.split("└")[1].split() == ["Jan", "Mar", "May", "Jul", "Sep", "Nov"]
     assert all(len(line.plain) <= 40 for line in lines[1:])
     assert render_bars([], "month", 40, 8)[0].plain == "No purchases in this period"
     assert spending_series([], None, None) == ([], "month")
@@ -73,6 +74,34 @@ async def test_history_screen_filters_by_date_and_shows_a_sale(
         await pilot.press("enter")
         await settle(pilot)
         assert "From must be a date YYYY-MM-DD" in screen_text(pilot)
+
+
+async def test_history_chart_shows_the_whole_range_at_80_columns(
+    app: PosApp, backend: Backend, store: Store, clock: Clock
+) -> None:
+    """Sales at both ends and the middle of a 60-day range all reach the chart (it used to keep
+    the newest 22 days that fit and drop the rest)."""
+    now = clock.current
+    for day in (date(2026, 9, 1), date(2026, 9, 30), date(2026, 10, 30)):
+        sell(backend, store, clock, datetime.combine(day, time(12)), store.anna, "1")
+    clock.current = now
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_back_office(pilot, HistoryScreen(store.anna))
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        screen.query_one("#start", Input).value = "2026-09-01"
+        screen.query_one("#end", Input).value = "2026-10-30"
+        screen.query_one("#end", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        chart = screen.query_one(SpendingChart)
+        lines = chart.render().plain.split("\n")
+        assert lines[0] == "Net spending per 3 days, 2026-09-01 to 2026-10-30"
+        bottom = lines[-2].split("│")[1]  # the lowest row of bars: a block where money went
+        bars = [bottom[i : i + 2] for i in range(0, len(bottom), 3)]
+        assert len(bars) == 20, "60 days in bars of 3 days"
+        filled = [i for i, b in enumerate(bars) if b.strip()]
+        assert filled == [0, 9, 19], "the first, the middle and the last day's sales are drawn"
 
 
 async def test_orders_list(app: PosApp, backend: Backend, store: Store) -> None:

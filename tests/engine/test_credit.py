@@ -118,3 +118,13 @@ def test_allowed_charge_is_explained() -> None:
     decision = check_charge(_ar(), CustomerAccount(), ChargeRequest(), D(50), SETTINGS, NOON.date())
     assert decision.allowed
     assert decision.rules[0].code == "RECEIVABLE_CHARGE"
+
+
+def test_the_location_refusal_names_the_store() -> None:
+    named = _ar(limit_to_location_id=4, limit_to_location_name="Uptown Mall")
+    decision = check_charge(
+        named, CustomerAccount(), ChargeRequest(location_id=1), D(10), SETTINGS, NOON.date()
+    )
+    assert [r.message for r in decision.refusals] == [
+        f"{named.display_name} may only use the account at Uptown Mall"
+    ]

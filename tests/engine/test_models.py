@@ -27,8 +27,9 @@ from tests.engine.engine_factories import card, customer, item
 
 SCHEMA = Path(__file__).resolve().parents[2] / "pos_tui" / "storage" / "schema_v1.sql"
 
-# Fields that come from join tables / ledgers rather than the table's own columns.
-JOINED = {"restricted_subgroups", "subscription"}
+# Fields that come from join tables / ledgers rather than the table's own columns (a customer's
+# store limit is named from the locations table).
+JOINED = {"restricted_subgroups", "subscription", "limit_to_location_name"}
 
 
 def _columns(table: str) -> set[str]:

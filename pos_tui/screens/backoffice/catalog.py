@@ -106,6 +106,9 @@ class CatalogEditScreen(BackOfficePage[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="backoffice.back"),
         Binding("ctrl+s", "save", "Save", id="backoffice.save", priority=True),
+        # As in the customer form: the tabs from the keyboard, wherever the focus is.
+        Binding("f9", "tab(-1)", "Prev tab", id="backoffice.tab_previous", priority=True),
+        Binding("f10", "tab(1)", "Next tab", id="backoffice.tab_next", priority=True),
     ]
 
     def __init__(self, table: str, row_id: int | None) -> None:
@@ -144,6 +147,21 @@ class CatalogEditScreen(BackOfficePage[None]):
         self._loaded = values_of(rows_by_name(self))
         self.set_subtitle(values.get("name") or "new")
         next(iter(rows_by_name(self).values())).focus_editor()
+
+    def action_tab(self, step: int) -> None:
+        """The previous or next tab, its first field focused."""
+        found = self.query("#edit-tabs")
+        if not found:
+            return  # still loading
+        tabs = found.only_one(TabbedContent)
+        panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
+        if not panes:
+            return
+        index = panes.index(tabs.active) if tabs.active in panes else 0
+        tabs.active = panes[(index + step) % len(panes)]
+        first = next(iter(tabs.get_pane(tabs.active).query(FieldRow)), None)
+        if first is not None:
+            first.call_after_refresh(first.focus_editor)
 
     @staticmethod
     def _row(

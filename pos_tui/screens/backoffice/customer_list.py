@@ -155,8 +155,18 @@ class CustomerListScreen(BackOfficePage[None]):
         self.reload(now=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search opens the selected customer (the first, unless the cursor was
+        moved with the arrows), searching at once if the list is not yet what was typed."""
         event.stop()
-        self.query_one("#customers", DataTable).focus()
+        self.run_worker(self._open_found(), group="customer-list-enter")
+
+    async def _open_found(self) -> None:
+        if self._read_filters() != self.filters or self.page is None:
+            await self._load(None, 1, now=True, keep_total=False).wait()
+        if self.selected_id() is None:
+            self.hint("No customer matches: nothing to open")
+            return
+        self.action_edit()
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self, *, now: bool = False) -> None:

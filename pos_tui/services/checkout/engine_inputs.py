@@ -233,7 +233,14 @@ class EngineInputs:
         discounts = tuple(
             engine.from_row(engine.TransactionDiscount, d) for d in state.transaction_discounts
         )
-        converted = (engine.from_row(engine.Customer, state.row), exempt, discounts)
+        only = state.row["limit_to_location_id"]
+        store = self.b.catalog.get("locations", int(only)) if only is not None else None
+        customer = engine.from_row(
+            engine.Customer,
+            state.row,
+            limit_to_location_name=str(store["name"]) if store is not None else None,
+        )
+        converted = (customer, exempt, discounts)
         self._customers[customer_id] = (read, converted)
         return converted
 

@@ -134,9 +134,25 @@ def _describe(backend: Backend, employee: Employee, rows: list[OpenSaleRow]) -> 
     return out
 
 
+def _empty(row: OpenSaleRow) -> bool:
+    """No line and no tender in the saved cart (read from the cart itself, not from a price
+    probe that a deleted item could fail)."""
+    try:
+        cart = Cart.from_json(json.loads(row.state))
+    except (KeyError, ValueError, TypeError):
+        return False  # unreadable: offered, never dropped
+    return not cart.lines and not cart.tenders
+
+
 def left_sales(backend: Backend, employee: Employee) -> list[OpenSale]:
-    """Sales this lane left in progress (database thread)."""
-    return _describe(backend, employee, Checkout(backend, employee).in_progress())
+    """Sales this lane left in progress (database thread). An empty one (every line voided,
+    or only a customer attached) is not offered back: it is voided here, audited as a void of
+    no lines, so the next sign-in does not ask about it either."""
+    rows = Checkout(backend, employee).in_progress()
+    for row in rows:
+        if _empty(row):
+            Checkout.resume(backend, employee, row.id).cancel()
+    return _describe(backend, employee, [row for row in rows if not _empty(row)])
 
 
 def held_sales(backend: Backend, employee: Employee) -> list[OpenSale]:

@@ -171,6 +171,25 @@ class Tenders:
         )
         return self._add_tender(tender, audit=audit)
 
+    # Refusals that no PIN, reference or supervisor can lift: said before the PIN is asked.
+    _BEFORE_THE_PIN = frozenset(
+        {"CUSTOMER_INACTIVE", "AR_NOT_ENABLED", "CHARGE_NOT_ALLOWED", "LOCATION_LIMITED",
+         "CARD_EXPIRED", "NO_AMOUNT"}
+    )  # fmt: skip
+
+    def account_precheck(self, amount: str | Decimal) -> None:
+        """Refuse a charge to account now, before the prompt asks for PIN and reference, when
+        it is refused whatever they are (another store, no account, a closed account): the
+        cashier is not made to type for nothing. Reads only: nothing is saved or audited."""
+        if self.cart.kind != "sale" or self.cart.customer_id is None:
+            return
+        value = self.sign * self._money(amount, "Charge amount")
+        request = self._charge_request(value, pin_verified=True, reference="-", override=False)
+        decision = self.quote(charge=request).charge
+        final = [r for r in decision.refusals if r.code in self._BEFORE_THE_PIN] if decision else []
+        if final:
+            raise CheckoutError("; ".join(r.message for r in final), code=final[0].code)
+
     def _charge_request(
         self, amount: Decimal, *, pin_verified: bool, reference: str | None, override: bool
     ) -> engine.ChargeRequest:

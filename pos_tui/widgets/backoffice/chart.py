@@ -26,21 +26,35 @@ def _money(value: Decimal) -> str:
     return f"{value:.0f}"
 
 
+def grouped(series: list[tuple[date, Decimal]], fit: int) -> tuple[list[tuple[date, Decimal]], int]:
+    """``series`` in at most ``fit`` bars: consecutive buckets summed, each bar dated by its
+    first bucket, so the whole chosen range is drawn however narrow the chart; and how many
+    buckets one bar holds."""
+    size = max(1, -(-len(series) // max(1, fit)))  # ceiling division
+    bars = [
+        (series[i][0], sum((v for _, v in series[i : i + size]), ZERO))
+        for i in range(0, len(series), size)
+    ]
+    return bars, size
+
+
 def render_bars(
     series: list[tuple[date, Decimal]], per: str, width: int, height: int
 ) -> list[Text]:
-    """The chart as lines of text: bars for the newest buckets that fit ``width``."""
+    """The chart as lines of text: every bucket of the range, several to a bar when they do
+    not all fit ``width``."""
     if not series:
         return [Text("No purchases in this period", style="dim")]
     rows = max(2, height - 2)
     bar = 3 if per == "month" else 2
     fit = max(1, (width - AXIS_WIDTH) // (bar + 1))
-    shown = series[-fit:]
+    shown, size = grouped(series, fit)
     top = max((max(v, ZERO) for _, v in shown), default=ZERO)
     scale = top if top > 0 else Decimal(1)
-    first, last = shown[0][0], shown[-1][0]
+    first, last = series[0][0], series[-1][0]
     fmt = "%Y-%m" if per == "month" else "%Y-%m-%d"
-    title = f"Net spending per {per}, {first.strftime(fmt)} to {last.strftime(fmt)}"
+    each = per if size == 1 else f"{size} {per}s"
+    title = f"Net spending per {each}, {first.strftime(fmt)} to {last.strftime(fmt)}"
     lines = [Text(title, style="bold")]
     for level in range(rows, 0, -1):
         axis = _money(top) if level == rows else ("0" if level == 1 else "")

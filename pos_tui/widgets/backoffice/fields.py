@@ -52,6 +52,9 @@ class FieldRow(Widget):
     FieldRow .field-error { height: auto; color: $text-error; text-style: bold; column-span: 2; padding-left: 30; }
     FieldRow .field-error.-empty { display: none; }
     FieldRow.-invalid .field-label { color: $text-error; text-style: bold; }
+    /* The field being edited is plain to see, in colour or none (reverse video, a marker). */
+    FieldRow.-focused .field-label { color: $text; text-style: bold reverse; }
+    FieldRow Input.field-editor:focus { background: $accent 30%; text-style: bold; }
     """
 
     def __init__(
@@ -175,6 +178,14 @@ class FieldRow(Widget):
 
     def focus_editor(self) -> None:
         self.editor.focus()
+
+    # A class, not :focus-within: the label's style follows at once (Textual restyles the
+    # node whose class changed and its children).
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focused")
 
 
 def rows_by_name(root: Widget) -> dict[str, FieldRow]:
