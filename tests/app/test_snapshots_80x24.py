@@ -41,7 +41,7 @@ class SixteenColours(LineFilter):
     """What a 16-colour terminal (TERM=linux) shows: every colour downgraded as Rich does when
     it writes to one. The SVG export always writes truecolor, so the downgrade is done here."""
 
-    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+    def apply(self, segments: list[Segment], _background: Color) -> list[Segment]:
         return [Segment(text, _sixteen(style), control) for text, style, control in segments]
 
 
