@@ -30,6 +30,16 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "receipt": ("receipt:run", "receipt bytes, 50-line sale", "<= 2x"),
     "lanes": ("lanes:run", "4 lanes on one database", "p99 <= 2x single lane"),
     "import": ("importing:run", "demo data and CSV import", "<= 2x sqlite-utils insert"),
+    "typing": (
+        "as_you_type:run_pilot",
+        "F2 name / mobile, last key to results (Pilot)",
+        "median <= 1.5x, < 100 ms",
+    ),
+    "typingterm": (
+        "as_you_type:run_term",
+        "F2 name / mobile, last key to results (tmux)",
+        "median <= 1.5x, < 100 ms",
+    ),
     "scan": ("lane_ui:run_scan", "scan to screen, 500-line cart", "median <= 1.5x"),
     "coldstart": ("lane_ui:run_coldstart", "cold start to usable checkout", "<= 1.5x, RSS <= 1.5x"),
     "termbytes": ("lane_ui:run_termbytes", "terminal bytes per scanned item", "<= 2x"),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pos_tui.services.runtime.backend import Backend
+
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,7 +36,7 @@ class CliState:
                 raise click.ClickException(str(exc)) from None
         return self._settings
 
-    def backend(self) -> Any:
+    def backend(self) -> Backend:
         from pos_tui.services.runtime.backend import open_backend
 
         try:

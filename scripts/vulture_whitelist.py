@@ -26,6 +26,27 @@ emailed_at
 done_at
 float_counts
 printed_at
+# the customer master's and its children's (pos_tui/storage/customers.py), PIN lockouts' keys
+fax
+tax_resale_id
+patronage_group
+spouse_name
+other_information
+circular_address
+bill_delivery
+ar_account_type
+contact_name
+street_number
+street_name
+line_3
+line_4
+locality
+related_location
+alt_phone
+relationship
+subject_kind
+subject_key
+last_failure_at
 # A join's column a bulk read's row type carries (storage/bulk.py ItemForSale), read by none yet.
 subgroup_code
 

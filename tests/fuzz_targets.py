@@ -159,7 +159,7 @@ def check_stored(backend: Backend, customer_id: int) -> None:
     assert row is not None
     today = backend.now().date()
     for spec in cf.FIELDS:
-        value = row.get(spec.name)
+        value = row.columns().get(spec.name)
         if value is None:
             continue
         if spec.kind == "text":
@@ -176,8 +176,8 @@ def check_stored(backend: Backend, customer_id: int) -> None:
             day = date.fromisoformat(str(value))
             assert cf.FIRST_DATE <= day <= cf.LAST_DATE, (spec.name, value)
             assert not spec.past_only or day <= today, (spec.name, value)
-    if row.get("email"):
-        assert row["email"] == fold_email(row["email"])
+    if row.email:
+        assert row.email == fold_email(row.email)
 
 
 # -- the context a run works in --------------------------------------------------------------------
@@ -275,8 +275,8 @@ def csv_import(ctx: FuzzContext, rows: list[list[str]]) -> None:
     assert ctx.backend.customers.count() == before + report.imported
     for rejected in report.rejected:
         assert rejected.reason.strip() and first_control(rejected.reason) is None, rejected
-    for row in ctx.backend.customers.page(order_by="id DESC", limit=report.imported):
-        check_stored(ctx.backend, int(row["id"]))
+    for row in ctx.backend.customers.page(order="newest", limit=report.imported):
+        check_stored(ctx.backend, row.id)
 
 
 SEARCHES = st.one_of(hostile_text(300), st.text(min_size=190, max_size=2_000))

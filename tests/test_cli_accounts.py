@@ -65,7 +65,7 @@ def test_statements_command(backend: Backend, store: Store, clock: Clock, db_pat
     co.add_item("APPLE")
     co.add_account(co.still_due())
     co.commit()
-    account = backend.customers.get(cid)["account_number"]  # type: ignore[index]
+    account = backend.customers.get(cid).account_number  # type: ignore[union-attr]
     done = pos_tui(db_path, "receivable", "statements")
     assert done.returncode == 0, done.stderr
     out = done.stdout.splitlines()
@@ -89,7 +89,7 @@ def test_statements_command(backend: Backend, store: Store, clock: Clock, db_pat
 def test_erase_command(backend: Backend, store: Store, db_path: Path) -> None:
     bob = backend.customers.get(store.bob)
     assert bob is not None
-    account = str(bob["account_number"])
+    account = bob.account_number
     cashier = pos_tui(
         db_path, "customers", "erase", account, "--supervisor", "101", "--pin", "1234"
     )
@@ -126,7 +126,7 @@ def _one_line(done: subprocess.CompletedProcess[str], code: int) -> str:
 def test_orders_commands_from_open_to_completion(
     backend: Backend, store: Store, db_path: Path
 ) -> None:
-    anna = str(backend.customers.get(store.anna)["account_number"])  # type: ignore[index]
+    anna = str(backend.customers.get(store.anna).account_number)  # type: ignore[union-attr]
     opened = pos_tui(
         db_path, "orders", "open", anna, "--type", "layaway", "--item", "2*APPLE",
         "--description", "Two apples", "--deposit", "50", *CASHIER,
@@ -189,7 +189,7 @@ def test_orders_commands_from_open_to_completion(
 def test_orders_open_refusals_leave_no_sale_on_the_lane_and_cancel_refunds(
     backend: Backend, store: Store, db_path: Path
 ) -> None:
-    anna = str(backend.customers.get(store.anna)["account_number"])  # type: ignore[index]
+    anna = str(backend.customers.get(store.anna).account_number)  # type: ignore[union-attr]
     args = ("orders", "open", anna, "--type", "special")
     unknown_item = pos_tui(db_path, *args, "--item", "NOPE", *CASHIER)
     assert _one_line(unknown_item, 2).startswith("error: --item NOPE: ")
@@ -220,7 +220,7 @@ def test_orders_open_refusals_leave_no_sale_on_the_lane_and_cancel_refunds(
 def test_an_account_payment_over_the_limit_needs_the_named_supervisor(
     backend: Backend, store: Store, db_path: Path
 ) -> None:
-    corp = str(backend.customers.get(store.corp)["account_number"])  # type: ignore[index]
+    corp = str(backend.customers.get(store.corp).account_number)  # type: ignore[union-attr]
     made = pos_tui(db_path, "orders", "open", corp, "--type", "special", "--item", "20*APPLE",
                    *CASHIER)  # fmt: skip
     assert made.returncode == 0, made.stderr
@@ -252,7 +252,7 @@ def test_an_account_payment_over_the_limit_needs_the_named_supervisor(
 
 def test_withdraw_command(backend: Backend, store: Store, db_path: Path) -> None:
     CustomerService(backend).update(store.corp, {"allow_cash_withdrawal": True})
-    corp = str(backend.customers.get(store.corp)["account_number"])  # type: ignore[index]
+    corp = str(backend.customers.get(store.corp).account_number)  # type: ignore[union-attr]
     args = ("receivable", "withdraw", corp, "40", "--customer-pin", "4321")
     no_po = pos_tui(db_path, *args, *CASHIER)
     assert _one_line(no_po, 1).startswith("refused: A PO number is required")

@@ -35,7 +35,7 @@ def _lane(
 
     store = _Store()
     store.cashier = cashier  # type: ignore[attr-defined]
-    store.anna = anna["id"]  # type: ignore[attr-defined]
+    store.anna = anna.id  # type: ignore[attr-defined]
     commits: list[float] = []
     ring_ms: list[float] = []
     lane = ring_up(backend, store, lines)

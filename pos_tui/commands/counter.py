@@ -12,12 +12,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from pos_tui.engine.money import ZERO, NotANumber, TooManyPlaces, parse_money
 from pos_tui.text import plain
+
+if TYPE_CHECKING:
+    from pos_tui.services.runtime.backend import Backend
 
 EXIT_REFUSED, EXIT_BAD_INPUT = 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,11 +51,11 @@ def amount(text: str, minor_unit: int, what: str = "amount") -> Decimal:
     return value
 
 
-def customer_id(backend: Any, account: str) -> int:
+def customer_id(backend: Backend, account: str) -> int:
     row = backend.customers.by_account(account.strip(), active_only=False)
     if row is None:
         bad_input(f"No customer with account number {account.strip()}")
-    return int(row["id"])
+    return row.id
 
 
 def employee_options(func: F) -> F:

@@ -37,8 +37,8 @@ def find(state: CliState, text: str, limit: int) -> None:
         raise SystemExit(1)
     for row in rows:
         click.echo(
-            f"{plain(row['account_number']):>10}  {plain(display_name(row)):<32}  "
-            f"{plain(row['mobile'] or ''):<15}  {plain(row['card_number'] or '')}"
+            f"{plain(row.account_number):>10}  {plain(display_name(row)):<32}  "
+            f"{plain(row.mobile or ''):<15}  {plain(row.card_number or '')}"
         )
 
 
@@ -56,8 +56,11 @@ def phones_report(state: CliState) -> None:
         rows = not_e164(backend.db.conn)
     finally:
         backend.close()
-    for customer_id, account, mobile, why in rows:
-        click.echo(f"{plain(account):>10}  id {customer_id:<8}  {plain(mobile):<20}  {plain(why)}")
+    for r in rows:
+        click.echo(
+            f"{plain(r.account_number):>10}  id {r.customer_id:<8}  {plain(r.mobile):<20}  "
+            f"{plain(r.why)}"
+        )
     click.echo(f"{len(rows)} mobile(s) not in E.164", err=True)
     if rows:
         raise SystemExit(1)
@@ -106,7 +109,7 @@ def unlock(state: CliState, account: str) -> None:
     row = backend.customers.by_account(account.strip(), active_only=False)
     if row is None:
         raise click.ClickException(f"no customer with account number {plain(account)}")
-    cleared = clear_customer_lock(backend, int(row["id"]), by=None, note=command_line_note())
+    cleared = clear_customer_lock(backend, row.id, by=None, note=command_line_note())
     name = plain(display_name(row))
     click.echo(
         f"PIN lockout of {name} cleared" if cleared else f"{name} has no wrong PINs to clear"

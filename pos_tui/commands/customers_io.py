@@ -163,8 +163,7 @@ def import_customers(
 def export_customers_cmd(state: CliState, file: Path, include_inactive: bool) -> None:
     """Export customers to a CSV file that 'customers import' reads back."""
     backend = state.backend()
-    where = "1" if include_inactive else "active = 1"
-    total = backend.customers.count(where=where)
+    total = backend.customers.count(which="all" if include_inactive else "active")
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("exporting", total=total)

@@ -34,7 +34,7 @@ def _customer_id(state: CliState, account: str) -> int:
     row = state.backend().customers.by_account(account, active_only=False)
     if row is None:
         raise click.ClickException(f"no customer with account number {account}")
-    return int(row["id"])
+    return int(row.id)
 
 
 @receivable.command("show")
@@ -46,7 +46,7 @@ def show(state: CliState, account: str) -> None:
     cid = _customer_id(state, account)
     row = b.customers.get(cid)
     assert row is not None
-    click.echo(f"{plain(display_name(row))}  account {plain(account)}  limit {row['credit_limit']}")
+    click.echo(f"{plain(display_name(row))}  account {plain(account)}  limit {row.credit_limit}")
     entries: list[ReceivableListing] = b.ledgers.receivable_entries(cid)
     for e in entries:
         who = f"  by {plain(e.employee_name)}" if e.employee_name else ""

@@ -10,9 +10,11 @@ of the row number), so they go through :mod:`pos_tui.storage.bulk` rather than
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from pos_tui.demo import names
 from pos_tui.demo.context import DemoContext, ProgressFn, money
@@ -40,58 +42,123 @@ from pos_tui.storage import bulk
 from pos_tui.storage.bulk import column_defaults, insert_rows
 from pos_tui.storage.rows import Row
 
+_TYPE_CODES = ("REGULAR", "PREMIUM", "CORPORATE")
+_CARD_BY_TYPE = {
+    "REGULAR": (("SILVER", 70), ("NONE", 12), ("JUNIOR", 10), ("GOLD", 8)),
+    "PREMIUM": (("GOLD", 70), ("PLATINUM", 30)),
+    "CORPORATE": (("NONE", 60), ("GOLD", 25), ("PLATINUM", 15)),
+}
+# Customers are written in batches of this many rows.
+_BATCH = 5000
+
 
 def add_customers(ctx: DemoContext, count: int, tick: ProgressFn) -> int:
     """Add ``count`` customers; returns how many got the demo account PIN."""
-    rng, c, db = ctx.rng, ctx.cat, ctx.b.db
-    first_id = bulk.max_id(db, "customers") + 1
-    start = int(ctx.b.store.setting(SETTING_ACCOUNT_START, "1001") or "1001")
-    counter = bulk.counter_value(db, ACCOUNT_COUNTER)
-    next_account = max(start, (counter or 0) + 1, bulk.max_numeric_account(db) + 1)
-    # Values already in the database (after --force) are avoided; a fresh file has none.
-    taken = bulk.taken_customer_values(db)
-    taken_mobile, taken_email = taken["mobile"], taken["email"]
-    taken_card, taken_account = taken["card_number"], taken["account_number"]
-    offset = first_id  # numbering continues after existing customers
-    mobile_maps = {
-        r.code: Injective(rng, 10 ** (r.mobile_digits - max(len(x) for x in r.mobile_leads)))
-        for r in names.REGIONS
-    }
-    card_map = {length: Injective(rng, 10 ** (length - 2)) for length in (8, 10, 12, 16, 19)}
-    code_map = Injective(rng, CARD_CODE_SPACE)
-
-    defaults = column_defaults(db, "customers")
-    addr_defaults = column_defaults(db, "customer_addresses")
-    contact_defaults = column_defaults(db, "customer_contacts")
-    for d in (addr_defaults, contact_defaults):
-        d.pop("id", None)
-    addresses: list[Row] = []
-    contacts: list[Row] = []
-    teams: list[Row] = []
-    exempt: list[Row] = []
-    opening: list[Row] = []
-    ar_opening: list[Row] = []
-    pins_left = MAX_CUSTOMER_PINS
-    type_codes = ("REGULAR", "PREMIUM", "CORPORATE")
-    card_by_type = {
-        "REGULAR": (("SILVER", 70), ("NONE", 12), ("JUNIOR", 10), ("GOLD", 8)),
-        "PREMIUM": (("GOLD", 70), ("PLATINUM", 30)),
-        "CORPORATE": (("NONE", 60), ("GOLD", 25), ("PLATINUM", 15)),
-    }
+    maker = _CustomerMaker(ctx)
     created: list[Row] = []
-
-    def unique(value: str, taken: set[str], remake: Callable[[], str]) -> str:
-        while value.lower() in taken:
-            value = remake()
-        taken.add(value.lower())
-        return value
-
     for n in range(count):
-        cid = first_id + n
-        idx = offset + n
+        created.append(maker.customer(n))
+        if len(created) >= _BATCH:
+            insert_rows(ctx.b.db, "customers", created)
+            tick("customers", len(created))
+            created = []
+    if created:
+        insert_rows(ctx.b.db, "customers", created)
+        tick("customers", len(created))
+    maker.write_children()
+    ctx.b.store.raise_counter(ACCOUNT_COUNTER, maker.next_account - 1)
+    return MAX_CUSTOMER_PINS - maker.pins_left
+
+
+def _unique(value: str, taken: set[str], remake: Callable[[], str]) -> str:
+    while value.lower() in taken:
+        value = remake()
+    taken.add(value.lower())
+    return value
+
+
+@dataclass
+class _Person:
+    """The first draws of one customer: who they are, of which type, holding which card."""
+
+    cid: int
+    idx: int
+    region: names.Region
+    ctype: str
+    ctype_row: Row
+    is_company: bool
+    female: bool
+    first: str
+    last: str
+    salutation: str
+    company: str | None
+    card_code: str
+    card_row: Row
+    active: int
+
+
+class _CustomerMaker:
+    """Draws customers one by one, in the fixed order of ``ctx.rng``, and keeps their child
+    rows (addresses, contacts, teams, exemptions, opening points and balances) to write last."""
+
+    def __init__(self, ctx: DemoContext) -> None:
+        rng, db = ctx.rng, ctx.b.db
+        self.ctx, self.rng, self.c = ctx, rng, ctx.cat
+        self.first_id = bulk.max_id(db, "customers") + 1
+        start = int(ctx.b.store.setting(SETTING_ACCOUNT_START, "1001") or "1001")
+        counter = bulk.counter_value(db, ACCOUNT_COUNTER)
+        self.next_account = max(start, (counter or 0) + 1, bulk.max_numeric_account(db) + 1)
+        # Values already in the database (after --force) are avoided; a fresh file has none.
+        taken = bulk.taken_customer_values(db)
+        self.taken_mobile, self.taken_email = taken["mobile"], taken["email"]
+        self.taken_card, self.taken_account = taken["card_number"], taken["account_number"]
+        self.offset = self.first_id  # numbering continues after existing customers
+        self.mobile_maps = {
+            r.code: Injective(rng, 10 ** (r.mobile_digits - max(len(x) for x in r.mobile_leads)))
+            for r in names.REGIONS
+        }
+        self.card_map = {
+            length: Injective(rng, 10 ** (length - 2)) for length in (8, 10, 12, 16, 19)
+        }
+        self.code_map = Injective(rng, CARD_CODE_SPACE)
+        self.defaults = column_defaults(db, "customers")
+        self.addr_defaults = column_defaults(db, "customer_addresses")
+        self.contact_defaults = column_defaults(db, "customer_contacts")
+        for d in (self.addr_defaults, self.contact_defaults):
+            d.pop("id", None)
+        self.addresses: list[Row] = []
+        self.contacts: list[Row] = []
+        self.teams: list[Row] = []
+        self.exempt: list[Row] = []
+        self.opening: list[Row] = []
+        self.ar_opening: list[Row] = []
+        self.pins_left = MAX_CUSTOMER_PINS
+
+    def customer(self, n: int) -> Row:
+        """The ``n``-th new customer's row; its child rows are kept for :meth:`write_children`."""
+        person = self._person(n)
+        mobile = self._mobile(person)
+        email = self._email(person)
+        card = self._card(person.idx)
+        account = self._account()
+        row = self._row(n, person, mobile, email, card, account)
+        self._children(person, row, mobile, email)
+        return row
+
+    def write_children(self) -> None:
+        db = self.ctx.b.db
+        insert_rows(db, "customer_addresses", self.addresses)
+        insert_rows(db, "customer_contacts", self.contacts)
+        insert_rows(db, "customer_teams", self.teams)
+        insert_rows(db, "customer_exempt_taxes", self.exempt)
+        insert_rows(db, "loyalty_ledger", self.opening)
+        insert_rows(db, "receivable_ledger", self.ar_opening)
+
+    # -- the draws, in order -------------------------------------------------------------------
+    def _person(self, n: int) -> _Person:
+        rng, c = self.rng, self.c
         region = rng.choices(names.REGIONS, weights=names.REGION_WEIGHTS)[0]
-        ctype = rng.choices(type_codes, weights=(75, 17, 8))[0]
-        ctype_row = c.customer_types[ctype]
+        ctype = rng.choices(_TYPE_CODES, weights=(75, 17, 8))[0]
         is_company = ctype == "CORPORATE"
         female = rng.random() < 0.5
         first = rng.choice(region.first_female if female else region.first_male)
@@ -103,111 +170,157 @@ def add_customers(ctx: DemoContext, count: int, tick: ProgressFn) -> int:
                 f"{rng.choice(names.COMPANY_WORDS)} {rng.choice(names.COMPANY_TRADES)} "
                 f"{rng.choice(region.company_suffixes)}"
             )
-        card_codes, card_weights = zip(*card_by_type[ctype], strict=True)
+        card_codes, card_weights = zip(*_CARD_BY_TYPE[ctype], strict=True)
         card_code = rng.choices(card_codes, weights=card_weights)[0]
         if card_code == "JUNIOR" and is_company:
             card_code = "NONE"
-        card_row = c.card_types[card_code]
-        active = 0 if rng.random() < 0.02 else 1
+        return _Person(
+            cid=self.first_id + n,
+            idx=self.offset + n,
+            region=region,
+            ctype=ctype,
+            ctype_row=c.customer_types[ctype],
+            is_company=is_company,
+            female=female,
+            first=first,
+            last=last,
+            salutation=salutation,
+            company=company,
+            card_code=card_code,
+            card_row=c.card_types[card_code],
+            active=0 if rng.random() < 0.02 else 1,
+        )
 
-        # Unique contact points, by construction.
+    def _mobile(self, p: _Person) -> str | None:
+        """A unique mobile, by construction."""
+        rng, region = self.rng, p.region
         lead = rng.choice(region.mobile_leads)
         width = region.mobile_digits - max(len(x) for x in region.mobile_leads)
         pad = region.mobile_digits - len(lead)
-        mobile: str | None = None
-        if rng.random() < 0.96:
-            mobile = unique(
-                f"{region.dial}{lead}{mobile_maps[region.code](idx):0{pad}d}",
-                taken_mobile,
-                partial(random_mobile, ctx, region, lead, width, pad),
+        if rng.random() >= 0.96:
+            return None
+        return _unique(
+            f"{region.dial}{lead}{self.mobile_maps[region.code](p.idx):0{pad}d}",
+            self.taken_mobile,
+            partial(random_mobile, self.ctx, region, lead, width, pad),
+        )
+
+    def _email(self, p: _Person) -> str | None:
+        rng = self.rng
+        if rng.random() >= 0.82:
+            return None
+        first, last, company = p.first, p.last, p.company
+        local = rng.choice(
+            (
+                f"{ascii_word(first)}.{ascii_word(last)}",
+                f"{ascii_word(first)[:1]}{ascii_word(last)}",
+                f"{ascii_word(last)}.{ascii_word(first)}",
             )
-        email: str | None = None
-        if rng.random() < 0.82:
-            local = rng.choice(
-                (
-                    f"{ascii_word(first)}.{ascii_word(last)}",
-                    f"{ascii_word(first)[:1]}{ascii_word(last)}",
-                    f"{ascii_word(last)}.{ascii_word(first)}",
-                )
-            )
-            domain = (
-                f"{ascii_word(company or '')[:12]}.example.com"
-                if company and rng.random() < 0.5
-                else region.email_domain
-            )
-            email = unique(
-                f"{local}{idx}@{domain}",
-                taken_email,
-                partial(random_email, ctx, local, domain),
-            )
+        )
+        domain = (
+            f"{ascii_word(company or '')[:12]}.example.com"
+            if company and rng.random() < 0.5
+            else p.region.email_domain
+        )
+        return _unique(
+            f"{local}{p.idx}@{domain}",
+            self.taken_email,
+            partial(random_email, self.ctx, local, domain),
+        )
+
+    def _card(self, idx: int) -> str:
+        rng = self.rng
         if rng.random() < 0.85:
             length = rng.choice((8, 10, 12, 16, 16, 19))
             prefix = rng.choice(("60", "62", "70", "81", "90"))
-            # 8-digit cards have room for a million numbers: wrap round, and unique()
+            # 8-digit cards have room for a million numbers: wrap round, and _unique()
             # draws a free one if the wrapped number is taken.
-            numbers = card_map[length]
-            card = unique(
+            numbers = self.card_map[length]
+            return _unique(
                 f"{prefix}{numbers(idx % numbers.space):0{length - 2}d}",
-                taken_card,
-                partial(random_card, ctx, prefix, length),
+                self.taken_card,
+                partial(random_card, self.ctx, prefix, length),
             )
-        else:
-            card = unique(
-                format_card_code(code_map(idx)),
-                taken_card,
-                partial(random_code, ctx, code_map.space),
-            )
-        while str(next_account) in taken_account:
-            next_account += 1
-        account = str(next_account)
-        taken_account.add(account)
-        next_account += 1
+        return _unique(
+            format_card_code(self.code_map(idx)),
+            self.taken_card,
+            partial(random_code, self.ctx, self.code_map.space),
+        )
 
+    def _account(self) -> str:
+        while str(self.next_account) in self.taken_account:
+            self.next_account += 1
+        account = str(self.next_account)
+        self.taken_account.add(account)
+        self.next_account += 1
+        return account
+
+    def _dates(self, n: int, p: _Person) -> _Dates:
+        rng, ctx = self.rng, self.ctx
         issue = ctx.today - timedelta(days=rng.randint(1, 1800))
         expiry = issue + timedelta(days=365 * rng.choice((1, 2, 3, 5)))
-        age = rng.randint(10, 17) if card_code == "JUNIOR" else rng.randint(18, 82)
+        age = rng.randint(10, 17) if p.card_code == "JUNIOR" else rng.randint(18, 82)
         birth: date | None = None
-        if rng.random() < 0.75 or card_code == "JUNIOR":
+        if rng.random() < 0.75 or p.card_code == "JUNIOR":
             birth = date_near_today(ctx, age) if rng.random() < 0.03 else random_birthday(ctx, age)
         spouse = anniversary = None
-        if not is_company and age >= 25 and rng.random() < 0.35:
-            spouse = f"{rng.choice(region.first_male if female else region.first_female)} {last}"
+        if not p.is_company and age >= 25 and rng.random() < 0.35:
+            region = p.region
+            spouse = (
+                f"{rng.choice(region.first_male if p.female else region.first_female)} {p.last}"
+            )
             years = rng.randint(1, max(1, age - 22))
             anniversary = (
                 date_near_today(ctx, years) if rng.random() < 0.04 else random_birthday(ctx, years)
             )
         link = None
         if n > 10 and rng.random() < 0.1:
-            link = first_id + rng.randrange(n)
+            link = self.first_id + rng.randrange(n)
+        return _Dates(issue, expiry, birth, spouse, anniversary, link)
 
-        type_defaults = dict(ctype_row["defaults_dict"])
+    def _terms(self, p: _Person) -> _Terms:
+        rng = self.rng
+        type_defaults = dict(p.ctype_row["defaults_dict"])
         price_level = int(type_defaults.get("price_level", 0))
         if rng.random() < 0.04:
             price_level = rng.randint(1, 4)
         forced = 1 if price_level and rng.random() < 0.15 else 0
-        ar = 1 if (is_company or rng.random() < 0.04) and active else 0
+        ar = 1 if (p.is_company or rng.random() < 0.04) and p.active else 0
         credit_limit = "0"
         hold = 0
         if ar:
             credit_limit = str(rng.choice((5000, 10000, 25000, 50000, 100000, 200000)))
             hold = 1 if rng.random() < 0.05 else 0
-        tax_exempt = 1 if (is_company and rng.random() < 0.15) or rng.random() < 0.005 else 0
-        location = rng.choice(c.locations)
+        tax_exempt = 1 if (p.is_company and rng.random() < 0.15) or rng.random() < 0.005 else 0
+        location = rng.choice(self.c.locations)
+        return _Terms(
+            type_defaults, price_level, forced, ar, credit_limit, hold, tax_exempt, location
+        )
+
+    def _row(
+        self, n: int, p: _Person, mobile: str | None, email: str | None, card: str, account: str
+    ) -> Row:
+        rng, c = self.rng, self.c
+        dates = self._dates(n, p)
+        t = self._terms(p)
+        is_company, company, region, ar = p.is_company, p.company, p.region, t.ar
+        issue, birth, anniversary = dates.issue, dates.birth, dates.anniversary
+        type_defaults = t.type_defaults
         row = {
-            **defaults,
-            "id": cid,
+            **self.defaults,
+            "id": p.cid,
             "account_number": account,
-            "salutation": None if is_company else salutation,
-            "first_name": first,
-            "last_name": last,
+            "salutation": None if is_company else p.salutation,
+            "first_name": p.first,
+            "last_name": p.last,
             "is_company": 1 if is_company else 0,
             "company_name": company,
-            "customer_type_id": ctype_row["id"],
-            "card_type_id": card_row["id"],
+            "customer_type_id": p.ctype_row["id"],
+            "card_type_id": p.card_row["id"],
             "card_number": card,
             "card_issue_date": issue.isoformat(),
-            "card_expiry_date": expiry.isoformat(),
-            "active": active,
+            "card_expiry_date": dates.expiry.isoformat(),
+            "active": p.active,
             "phone": f"{region.dial}{rng.randrange(10**8, 10**9)}" if rng.random() < 0.2 else None,
             "mobile": mobile,
             "fax": f"{region.dial}{rng.randrange(10**8, 10**9)}"
@@ -218,27 +331,27 @@ def add_customers(ctx: DemoContext, count: int, tick: ProgressFn) -> int:
             if company and rng.random() < 0.6
             else None,
             "tax_resale_id": f"{region.code}{rng.randrange(10**9, 10**10)}"
-            if tax_exempt or (is_company and rng.random() < 0.5)
+            if t.tax_exempt or (is_company and rng.random() < 0.5)
             else None,
-            "tax_exempt": tax_exempt,
+            "tax_exempt": t.tax_exempt,
             "is_employee": 1 if rng.random() < 0.005 else 0,
-            "price_level": price_level,
-            "forced_price_level": forced,
+            "price_level": t.price_level,
+            "forced_price_level": t.forced,
             "price_list_id": c.price_lists["WHOLESALE"]
             if is_company and rng.random() < 0.3
             else None,
             "auto_discount_percent": rng.choice(("0", "0", "0", "2", "5"))
-            if ctype != "REGULAR"
+            if p.ctype != "REGULAR"
             else "0",
-            "home_location_id": location,
-            "location_group_id": c.location_groups.get(location),
-            "limit_to_location_id": location if ar and rng.random() < 0.1 else None,
+            "home_location_id": t.location,
+            "location_group_id": c.location_groups.get(t.location),
+            "limit_to_location_id": t.location if ar and rng.random() < 0.1 else None,
             "patronage_group": rng.choice(("Walk-in", "Neighbourhood", "Online", "Referral"))
             if rng.random() < 0.3
             else None,
-            "link_customer_id": link,
+            "link_customer_id": dates.link,
             "birth_date": birth.isoformat() if birth else None,
-            "spouse_name": spouse,
+            "spouse_name": dates.spouse,
             "anniversary_date": anniversary.isoformat() if anniversary else None,
             "remarks": rng.choice(
                 ("Prefers evening delivery", "Call before delivery", "Bulk buyer")
@@ -272,8 +385,8 @@ def add_customers(ctx: DemoContext, count: int, tick: ProgressFn) -> int:
             "ar_enabled": ar,
             "ar_account_type": "balance_forward" if ar and rng.random() < 0.3 else "open_item",
             "ledger_account": f"AR-{account}" if ar else None,
-            "credit_limit": credit_limit,
-            "credit_hold": hold,
+            "credit_limit": t.credit_limit,
+            "credit_hold": t.hold,
             "grace_period_type": rng.choice(("none", "posted_date", "statement_date"))
             if ar
             else "none",
@@ -290,55 +403,71 @@ def add_customers(ctx: DemoContext, count: int, tick: ProgressFn) -> int:
             if key in row and row[key] is None:
                 row[key] = value
         row["updated_at"] = row["created_at"]
-        if ar and pins_left > 0 and rng.random() < 0.5:
+        if ar and self.pins_left > 0 and rng.random() < 0.5:
             row["pin_hash"] = seeded_pin_hash(DEMO_CUSTOMER_PIN, rng)
-            pins_left -= 1
-        created.append(row)
+            self.pins_left -= 1
+        return row
 
-        addresses.append(
+    def _children(self, p: _Person, row: Row, mobile: str | None, email: str | None) -> None:
+        rng, region, cid = self.rng, p.region, p.cid
+        self.addresses.append(
             address(
-                ctx, region, cid, "main", company or f"{first} {last}", mobile, email, addr_defaults
+                self.ctx,
+                region,
+                cid,
+                "main",
+                p.company or f"{p.first} {p.last}",
+                mobile,
+                email,
+                self.addr_defaults,
             )
         )
         if rng.random() < 0.15:
-            addresses.append(
-                address(ctx, region, cid, "alternate", None, None, None, addr_defaults)
+            self.addresses.append(
+                address(self.ctx, region, cid, "alternate", None, None, None, self.addr_defaults)
             )
             if rng.random() < 0.5:
                 row["billing_address"] = "alternate"
             if rng.random() < 0.3:
                 row["circular_address"] = "alternate"
-        if is_company:
-            for _ in range(rng.randint(1, 3)):
-                cf, cl = (
-                    rng.choice(region.first_female + region.first_male),
-                    rng.choice(region.last),
-                )
-                contacts.append(
-                    {
-                        **contact_defaults,
-                        "customer_id": cid,
-                        "name": f"{cf} {cl}",
-                        "relationship": rng.choice(names.CONTACT_ROLES),
-                        "phone": None,
-                        "mobile": f"{region.dial}{rng.randrange(10**8, 10**9)}",
-                        "email": f"{ascii_word(cf)}.{ascii_word(cl)}{idx}@contacts.example.com",
-                        "may_charge": 1 if rng.random() < 0.7 else 0,
-                    }
-                )
+        if p.is_company:
+            self._contacts(p)
         if rng.random() < 0.1:
-            for team in sorted(set(rng.sample(c.teams, rng.randint(1, 2)))):
-                teams.append({"customer_id": cid, "team_id": team})
-        if is_company and not tax_exempt and rng.random() < 0.1:
-            exempt.append({"customer_id": cid, "tax_id": c.taxes["CESS"]["id"]})
-        at = row["created_at"]
-        if active and card_code != "NONE" and rng.random() < 0.3:
+            for team in sorted(set(rng.sample(self.c.teams, rng.randint(1, 2)))):
+                self.teams.append({"customer_id": cid, "team_id": team})
+        if p.is_company and not row["tax_exempt"] and rng.random() < 0.1:
+            self.exempt.append({"customer_id": cid, "tax_id": self.c.taxes["CESS"]["id"]})
+        self._openings(p, row)
+
+    def _contacts(self, p: _Person) -> None:
+        rng, region = self.rng, p.region
+        for _ in range(rng.randint(1, 3)):
+            cf, cl = (
+                rng.choice(region.first_female + region.first_male),
+                rng.choice(region.last),
+            )
+            self.contacts.append(
+                {
+                    **self.contact_defaults,
+                    "customer_id": p.cid,
+                    "name": f"{cf} {cl}",
+                    "relationship": rng.choice(names.CONTACT_ROLES),
+                    "phone": None,
+                    "mobile": f"{region.dial}{rng.randrange(10**8, 10**9)}",
+                    "email": f"{ascii_word(cf)}.{ascii_word(cl)}{p.idx}@contacts.example.com",
+                    "may_charge": 1 if rng.random() < 0.7 else 0,
+                }
+            )
+
+    def _openings(self, p: _Person, row: Row) -> None:
+        rng, cid, at = self.rng, p.cid, row["created_at"]
+        if p.active and p.card_code != "NONE" and rng.random() < 0.3:
             points = Decimal(rng.randint(10, 3000)) + rng.choice(
                 (ZERO, Decimal("0.5"), Decimal("0.25"))
             )
-            opening.append(points_row(cid, "opening", points, None, "Opening points", at))
-        if ar and rng.random() < 0.2:
-            ar_opening.append(
+            self.opening.append(points_row(cid, "opening", points, None, "Opening points", at))
+        if row["ar_enabled"] and rng.random() < 0.2:
+            self.ar_opening.append(
                 receivable_row(
                     cid,
                     "opening",
@@ -349,18 +478,27 @@ def add_customers(ctx: DemoContext, count: int, tick: ProgressFn) -> int:
                     at,
                 )
             )
-        if len(created) >= 5000:
-            insert_rows(db, "customers", created)
-            tick("customers", len(created))
-            created = []
-    if created:
-        insert_rows(db, "customers", created)
-        tick("customers", len(created))
-    insert_rows(db, "customer_addresses", addresses)
-    insert_rows(db, "customer_contacts", contacts)
-    insert_rows(db, "customer_teams", teams)
-    insert_rows(db, "customer_exempt_taxes", exempt)
-    insert_rows(db, "loyalty_ledger", opening)
-    insert_rows(db, "receivable_ledger", ar_opening)
-    ctx.b.store.raise_counter(ACCOUNT_COUNTER, next_account - 1)
-    return MAX_CUSTOMER_PINS - pins_left
+
+
+@dataclass(frozen=True, slots=True)
+class _Dates:
+    issue: date
+    expiry: date
+    birth: date | None
+    spouse: str | None
+    anniversary: date | None
+    link: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """Price level, receivable and tax terms drawn before the row is written out."""
+
+    type_defaults: dict[str, Any]
+    price_level: int
+    forced: int
+    ar: int
+    credit_limit: str
+    hold: int
+    tax_exempt: int
+    location: int

@@ -54,8 +54,8 @@ def add_orders(ctx: DemoContext, customer_ids: range) -> int:
         customer = ctx.b.customers.get(cid)
         if customer is None:
             continue
-        created = datetime.fromisoformat(customer["created_at"])
-        location = customer["home_location_id"] or rng.choice(ctx.cat.locations)
+        created = datetime.fromisoformat(customer.created_at)
+        location = customer.home_location_id or rng.choice(ctx.cat.locations)
         for _ in range(rng.choices(counts, weights=count_weights)[0]):
             n = next_id + len(rows)
             if len(rows) < len(types):
@@ -63,7 +63,7 @@ def add_orders(ctx: DemoContext, customer_ids: range) -> int:
             else:
                 kind = rng.choices(types, weights=type_weights)[0]
             status = rng.choices(statuses, weights=status_weights)[0]
-            if status == "pending" and not customer["active"]:
+            if status == "pending" and not customer.active:
                 status = "completed"
             rows.append(_order(ctx, n, cid, kind, status, location, created))
     insert_rows(db, "customer_orders", rows)

@@ -344,7 +344,7 @@ class CheckoutScreen(TillFlows):
             # An order opened from the sale has cleared its cart (OrderService).
             self.run_worker(self.refresh_sale(), group="sale-ops")
 
-        self.app.push_screen(OrdersScreen(self.co, int(customer.row["id"]), customer.name), back)
+        self.app.push_screen(OrdersScreen(self.co, int(customer.row.id), customer.name), back)
 
     def action_reprint_last(self) -> None:
         self.run_worker(self._reprint_last(), group="sale-ops")

@@ -62,7 +62,7 @@ class CustomerFlows(LaneScreen[None]):
         if not ok:
             return
         if row is not None:
-            self.attach(int(row["id"]))
+            self.attach(row.id)
             return
 
         def chosen(choice: str | None) -> None:

@@ -182,7 +182,7 @@ class TillFlows(LineFlows):
 
         view = self.view
         if view is not None and view.customer is not None and view.empty:
-            self.run_worker(self._payment_for(int(view.customer.row["id"])), group="sale-ops")
+            self.run_worker(self._payment_for(int(view.customer.row.id)), group="sale-ops")
             return
 
         def chosen(customer_id: int | None) -> None:

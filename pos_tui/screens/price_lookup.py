@@ -3,7 +3,6 @@ see the price this customer would pay and why, and add the chosen one with Enter
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,17 +17,17 @@ from pos_tui.screens.host import LaneHost, host_of
 from pos_tui.services.checkout.price_check import ItemQuote, quote_items
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
+from pos_tui.widgets.newest import Newest
 from pos_tui.widgets.safe import safe
 
 if TYPE_CHECKING:
     from pos_tui.services.checkout.sale import Checkout
 
-DEBOUNCE_SECONDS = 0.2
-
 
 class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
-    """Searches as you type (debounced, in an exclusive worker); dismisses with the SKU of the
-    item to add (Enter) or None (Escape)."""
+    """Searches as you type, every key at once (an exclusive worker and a generation counter:
+    only the newest query's items are shown, ``pos_tui/widgets/newest.py``); dismisses with the
+    SKU of the item to add (Enter) or None (Escape)."""
 
     DEFAULT_CSS = """
     PriceLookupScreen { align: center middle; }
@@ -52,6 +51,7 @@ class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
         self.title_text = title
         self.quotes: list[ItemQuote] = []
         self._results_for: str | None = None
+        self._newest = Newest()
 
     @property
     def pos(self) -> LaneHost:
@@ -88,18 +88,25 @@ class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
         if self._results_for == event.value.strip() and self.quotes:
             self.dismiss(self.quotes[self.query_one(DataTable).cursor_row].sku)
             return
-        self.search(event.value, now=True)
+        self.search(event.value)
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one(DataTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
 
+    def search(self, text: str) -> None:
+        """Start the lookup of ``text`` now; every older one is cancelled or its answer dropped."""
+        self._search(text, self._newest.start())
+
     @work(exclusive=True, group="price-lookup")
-    async def search(self, text: str, *, now: bool = False) -> None:
-        if not now:
-            await asyncio.sleep(DEBOUNCE_SECONDS)
+    async def _search(self, text: str, generation: int) -> None:
         quotes = await self.pos.call_service(quote_items, self.co, text)
+        if not self._newest.is_newest(generation):
+            return  # a newer key was typed while this answer was on its way
+        self._show(text, quotes)
+
+    def _show(self, text: str, quotes: list[ItemQuote]) -> None:
         self.quotes, self._results_for = quotes, text.strip()
         table = self.query_one(DataTable)
         table.clear()

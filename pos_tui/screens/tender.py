@@ -138,9 +138,9 @@ class TenderScreen(LaneScreen[Committed | None]):
             box.update("No customer: account and points need one (F2 on the sale)")
             return
         text = safe(view.customer.name, style="bold")
-        if view.customer.row.get("ar_enabled"):
+        if view.customer.row.ar_enabled:
             text.append(f"\nAvailable credit {money(view.customer.available_credit)}")
-            if view.customer.row.get("credit_hold"):
+            if view.customer.row.credit_hold:
                 text.append("  CREDIT HOLD", style="bold reverse")
         if self.usable_points is not None:
             usable, value = self.usable_points

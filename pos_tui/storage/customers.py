@@ -2,17 +2,176 @@
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import sqlite_utils
 
-from pos_tui.engine.money import ZERO
+from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.storage import name_keys
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row
-from pos_tui.storage.rows import all_rows as _all
-from pos_tui.storage.rows import one as _one
+from pos_tui.storage.rows import Row, all_as, one_as, table_row
+
+
+# -- row types (fields written out from the schema after every migration; the schema test
+# -- tests/storage/test_row_types.py checks they are still exactly the tables' columns) --------
+class _Columns:
+    """What every customer row type can give back: its stored columns by name."""
+
+    __slots__ = ()
+
+    def columns(self) -> dict[str, Any]:
+        """The row as its stored columns (money back as its exact text): for readers that go
+        by column name (the engine's ``from_row``, the form, an update's audit diff)."""
+        out = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            out[f.name] = str(value) if isinstance(value, Decimal) else value
+        return out
+
+
+@table_row("customers")
+@dataclass(frozen=True, slots=True)
+class CustomerRow(_Columns):
+    """One customer of the customer master, every column."""
+
+    id: int
+    account_number: str
+    salutation: str | None
+    first_name: str | None
+    last_name: str | None
+    is_company: int
+    company_name: str | None
+    customer_type_id: int | None
+    card_type_id: int | None
+    card_number: str | None
+    card_issue_date: str | None
+    card_expiry_date: str | None
+    active: int
+    phone: str | None
+    mobile: str | None
+    fax: str | None
+    email: str | None
+    website: str | None
+    tax_resale_id: str | None
+    tax_exempt: int
+    is_employee: int
+    price_level: int
+    forced_price_level: int
+    price_list_id: int | None
+    auto_discount_percent: Decimal
+    home_location_id: int | None
+    location_group_id: int | None
+    limit_to_location_id: int | None
+    patronage_group: str | None
+    link_customer_id: int | None
+    birth_date: str | None
+    spouse_name: str | None
+    anniversary_date: str | None
+    remarks: str | None
+    pos_remarks: str | None
+    other_information: int
+    billing_address: str
+    circular_address: str
+    bill_delivery: str
+    send_email: int
+    send_sms: int
+    privacy_show_other_info: int
+    privacy_show_crm_points: int
+    statement_print: int
+    statement_email: int
+    second_receipt: int
+    required_reference: int
+    required_reference_label: str | None
+    allow_charge: int
+    allow_cash_withdrawal: int
+    allow_payment: int
+    withdraw_only_in_credit: int
+    ar_enabled: int
+    ar_account_type: str
+    ledger_account: str | None
+    credit_limit: Decimal
+    credit_hold: int
+    grace_period_type: str
+    grace_period_days: int
+    payment_terms: str | None
+    service_charge_percent: Decimal
+    pin_hash: str | None
+    created_at: str
+    updated_at: str
+
+
+@table_row("customer_addresses")
+@dataclass(frozen=True, slots=True)
+class AddressRow(_Columns):
+    id: int
+    customer_id: int
+    address_type: str
+    contact_name: str | None
+    street_number: str | None
+    street_name: str | None
+    line_1: str | None
+    line_2: str | None
+    line_3: str | None
+    line_4: str | None
+    locality: str | None
+    related_location: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str | None
+    phone: str | None
+    alt_phone: str | None
+    mobile: str | None
+    fax: str | None
+    email: str | None
+    website: str | None
+
+
+@table_row("customer_contacts")
+@dataclass(frozen=True, slots=True)
+class ContactRow(_Columns):
+    id: int
+    customer_id: int
+    name: str
+    relationship: str | None
+    phone: str | None
+    mobile: str | None
+    email: str | None
+    may_charge: int
+
+
+@table_row("customer_transaction_discounts")
+@dataclass(frozen=True, slots=True)
+class TransactionDiscountRow(_Columns):
+    id: int
+    customer_id: int
+    description: str
+    percent: Decimal
+    amount: Decimal
+    min_subtotal: Decimal
+
+
+@table_row("customer_pictures")
+@dataclass(frozen=True, slots=True)
+class PictureRow:
+    customer_id: int
+    slot: int
+    media_type: str
+    data: bytes
+
+
+# Which customers a page or count reads: every one, or only the active ones.
+Which = Literal["all", "active", "inactive"]
+_WHICH_SQL: dict[Which, str] = {"all": "1", "active": "active = 1", "inactive": "active = 0"}
+# The orders a page may be read in.
+PageOrder = Literal["name", "newest"]
+_ORDER_SQL: dict[PageOrder, str] = {"name": "last_name, first_name, id", "newest": "id DESC"}
+# A unique column another customer may already hold (rules' duplicate check).
+UniqueColumn = Literal["account_number", "card_number", "mobile", "email"]
+
 
 # Children of a customer that are replaced as a whole when the customer is saved.
 _CHILD_TABLES = {
@@ -32,33 +191,33 @@ class CustomerRepository:
         self._sums: dict[tuple[str, int], tuple[int, Decimal]] = {}
 
     # -- reads ---------------------------------------------------------------------------------
-    def get(self, customer_id: int) -> Row | None:
+    def get(self, customer_id: int) -> CustomerRow | None:
         cur = self.db.execute("SELECT * FROM customers WHERE id = ?", [customer_id])
-        return _one(cur)
+        return one_as(CustomerRow, cur)
 
-    def _by(self, column: str, value: str, *, active_only: bool) -> Row | None:
+    def _by(self, column: str, value: str, *, active_only: bool) -> CustomerRow | None:
         sql = f"SELECT * FROM customers WHERE {column} = ?"
         if active_only:
             sql += " AND active = 1"
-        return _one(self.db.execute(sql, [value]))
+        return one_as(CustomerRow, self.db.execute(sql, [value]))
 
-    def by_account(self, account: str, *, active_only: bool = True) -> Row | None:
+    def by_account(self, account: str, *, active_only: bool = True) -> CustomerRow | None:
         return self._by("account_number", account, active_only=active_only)
 
-    def by_card(self, card: str, *, active_only: bool = True) -> Row | None:
+    def by_card(self, card: str, *, active_only: bool = True) -> CustomerRow | None:
         return self._by("card_number", card, active_only=active_only)
 
-    def by_mobile(self, mobile: str, *, active_only: bool = True) -> Row | None:
+    def by_mobile(self, mobile: str, *, active_only: bool = True) -> CustomerRow | None:
         return self._by("mobile", mobile, active_only=active_only)
 
-    def by_email(self, email: str, *, active_only: bool = True) -> Row | None:
+    def by_email(self, email: str, *, active_only: bool = True) -> CustomerRow | None:
         # "email IS NOT NULL" lets SQLite use the partial index customers_email.
         sql = "SELECT * FROM customers WHERE lower(email) = lower(?) AND email IS NOT NULL"
         if active_only:
             sql += " AND active = 1"
-        return _one(self.db.execute(sql, [email]))
+        return one_as(CustomerRow, self.db.execute(sql, [email]))
 
-    def search_names(self, text: str, *, limit: int = 20) -> list[Row]:
+    def search_names(self, text: str, *, limit: int = 20) -> list[CustomerRow]:
         """Active customers with a name word starting with every word typed: 'ann sm' finds
         Anna Smith. The first ``limit`` in name order, read from the word matching the longest
         word typed (see :mod:`pos_tui.storage.name_keys`)."""
@@ -67,50 +226,60 @@ class CustomerRepository:
             return []
         marks = ", ".join("?" * len(ids))
         cur = self.db.execute(f"SELECT * FROM customers WHERE id IN ({marks}) AND active = 1", ids)
-        rows = {row["id"]: row for row in _all(cur)}
+        rows = {row.id: row for row in all_as(CustomerRow, cur)}
         return [rows[i] for i in ids if i in rows]
 
     def page(
         self,
         *,
-        where: str = "1",
-        params: list[Any] | None = None,
-        order_by: str = "last_name, first_name, id",
+        which: Which = "all",
+        non_company: bool = False,
+        order: PageOrder = "name",
         limit: int = 50,
         offset: int = 0,
-    ) -> list[Row]:
-        sql = f"SELECT * FROM customers WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?"
-        return _all(self.db.execute(sql, [*(params or []), limit, offset]))
+    ) -> list[CustomerRow]:
+        """A page of customers: ``which`` of them (all, active, inactive), only people if
+        ``non_company``, by name or newest first."""
+        where = _WHICH_SQL[which] + (" AND is_company = 0" if non_company else "")
+        sql = f"SELECT * FROM customers WHERE {where} ORDER BY {_ORDER_SQL[order]} LIMIT ? OFFSET ?"
+        return all_as(CustomerRow, self.db.execute(sql, [limit, offset]))
 
-    def count(self, *, where: str = "1", params: list[Any] | None = None) -> int:
+    def count(self, *, which: Which = "all") -> int:
         return int(
-            self.db.execute(
-                f"SELECT count(*) FROM customers WHERE {where}", params or []
-            ).fetchone()[0]
+            self.db.execute(f"SELECT count(*) FROM customers WHERE {_WHICH_SQL[which]}").fetchone()[
+                0
+            ]
         )
 
-    def with_card_type(self, card_type_id: int) -> list[Row]:
+    def with_card_type(self, card_type_id: int) -> list[CustomerRow]:
         """Active customers holding a card type (subscription runs)."""
         cur = self.db.execute(
             "SELECT * FROM customers WHERE card_type_id = ? AND active = 1 ORDER BY id",
             [card_type_id],
         )
-        return _all(cur)
+        return all_as(CustomerRow, cur)
 
-    def with_service_charge(self) -> list[Row]:
+    def with_service_charge(self) -> list[CustomerRow]:
         """Receivable customers charged a service charge on past-due balances."""
         # CAST only filters; every amount is computed with Decimal from the text.
         cur = self.db.execute(
             "SELECT * FROM customers WHERE ar_enabled = 1 AND CAST(service_charge_percent AS REAL) > 0 ORDER BY id"
         )
-        return _all(cur)
+        return all_as(CustomerRow, cur)
 
-    def children(self, customer_id: int, kind: str) -> list[Row]:
-        table = _CHILD_TABLES[kind]
-        return _all(
-            self.db.execute(
-                f"SELECT * FROM {table} WHERE customer_id = ? ORDER BY id", [customer_id]
-            )
+    def addresses(self, customer_id: int) -> list[AddressRow]:
+        return all_as(AddressRow, self._children(customer_id, "customer_addresses"))
+
+    def contacts(self, customer_id: int) -> list[ContactRow]:
+        return all_as(ContactRow, self._children(customer_id, "customer_contacts"))
+
+    def transaction_discounts(self, customer_id: int) -> list[TransactionDiscountRow]:
+        cur = self._children(customer_id, "customer_transaction_discounts")
+        return all_as(TransactionDiscountRow, cur)
+
+    def _children(self, customer_id: int, table: str) -> sqlite3.Cursor:
+        return self.db.execute(
+            f"SELECT * FROM {table} WHERE customer_id = ? ORDER BY id", [customer_id]
         )
 
     def team_ids(self, customer_id: int) -> list[int]:
@@ -127,14 +296,16 @@ class CustomerRepository:
         )
         return [r[0] for r in cur.fetchall()]
 
-    def picture(self, customer_id: int, slot: int) -> Row | None:
+    def picture(self, customer_id: int, slot: int) -> PictureRow | None:
         cur = self.db.execute(
             "SELECT * FROM customer_pictures WHERE customer_id = ? AND slot = ?",
             [customer_id, slot],
         )
-        return _one(cur)
+        return one_as(PictureRow, cur)
 
-    def exists(self, column: str, value: Any, *, except_id: int | None = None) -> Row | None:
+    def exists(
+        self, column: UniqueColumn, value: Any, *, except_id: int | None = None
+    ) -> CustomerRow | None:
         """The customer (active or not) already holding ``value`` in a unique column."""
         if column == "email":
             sql = "SELECT * FROM customers WHERE lower(email) = lower(?) AND email IS NOT NULL"
@@ -144,7 +315,7 @@ class CustomerRepository:
         if except_id is not None:
             sql += " AND id != ?"
             params.append(except_id)
-        return _one(self.db.execute(sql + " LIMIT 1", params))
+        return one_as(CustomerRow, self.db.execute(sql + " LIMIT 1", params))
 
     def loyalty_balance(self, customer_id: int) -> Decimal:
         return self._ledger_sum("loyalty_ledger", "points", customer_id)
@@ -160,7 +331,7 @@ class CustomerRepository:
             [customer_id, last_id],
         )
         for row_id, value in cur.fetchall():
-            total += Decimal(value)
+            total += to_decimal(value, column)
             last_id = row_id
         if not self.db.conn.in_transaction:
             self._sums[(ledger, customer_id)] = (last_id, total)

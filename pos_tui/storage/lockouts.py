@@ -3,22 +3,35 @@ process on the database file. The policy (how long a lockout lasts) is the servi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, one
+from pos_tui.storage.rows import one_as, table_row
+
+
+@table_row("pin_lockouts")
+@dataclass(frozen=True, slots=True)
+class LockoutRow:
+    subject_kind: str
+    subject_key: str
+    failures: int
+    locked_until: str | None
+    last_failure_at: str
 
 
 class LockoutRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def get(self, kind: str, key: str) -> Row | None:
-        return one(
+    def get(self, kind: str, key: str) -> LockoutRow | None:
+        return one_as(
+            LockoutRow,
             self.db.execute(
                 "SELECT * FROM pin_lockouts WHERE subject_kind = ? AND subject_key = ?",
                 [kind, key],
-            )
+            ),
         )
 
     def add_failure(self, kind: str, key: str, *, at: str) -> int:
@@ -33,7 +46,7 @@ class LockoutRepository:
             )
             row = self.get(kind, key)
             assert row is not None
-            return int(row["failures"])
+            return row.failures
 
     def lock_until(self, kind: str, key: str, until: str) -> None:
         with write(self.db):

@@ -14,12 +14,23 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
 from pos_tui import phones
 from pos_tui.storage.rows import insert
 
 AUDIT_ACTION = "mobile_not_e164"
+
+
+@dataclass(frozen=True, slots=True)
+class MobileNotE164:
+    """A customer's mobile still not in E.164, and why (the migration's reason, or none)."""
+
+    customer_id: int
+    account_number: str
+    mobile: str
+    why: str
 
 
 def migrate_mobiles(conn: sqlite3.Connection, region: str) -> dict[str, int]:
@@ -67,8 +78,8 @@ def _report(conn: sqlite3.Connection, at: str, row_id: int, typed: str, why: str
     )
 
 
-def not_e164(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
-    """(id, account number, mobile, why) of every customer whose mobile is not E.164: those
+def not_e164(conn: sqlite3.Connection) -> list[MobileNotE164]:
+    """The customer id, account number, mobile and why of every customer whose mobile is not E.164: those
     the migration kept as typed (with its reason) and any other. Of two customers who shared
     a number, the one already stored in E.164 is not listed; the other's reason names both."""
     reported: dict[int, tuple[str, str]] = {}
@@ -79,7 +90,7 @@ def not_e164(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
         data = json.loads(changes)
         reported[int(entity_id)] = (str(data.get("mobile")), str(data.get("reason", "")))
     marks = ", ".join("?" * len(reported)) or "NULL"
-    out = []
+    out: list[MobileNotE164] = []
     for row_id, account, mobile in conn.execute(
         "SELECT id, account_number, mobile FROM customers WHERE mobile IS NOT NULL AND "
         f"(mobile NOT GLOB '+[1-9]*' OR id IN ({marks})) ORDER BY id",
@@ -88,5 +99,5 @@ def not_e164(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
         if phones.maybe_e164(str(mobile)) == mobile:
             continue
         why = reported.get(int(row_id), ("", ""))[1]
-        out.append((int(row_id), str(account), str(mobile), why))
+        out.append(MobileNotE164(int(row_id), str(account), str(mobile), why))
     return out

@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from pos_tui.storage import name_keys
-from pos_tui.storage.rows import Row, all_rows, one
+from pos_tui.storage.rows import Row, all_as, all_rows, one
 
 _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -25,6 +25,44 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
     "mobile": ("coalesce(c.mobile, '')", "c.id"),
     "newest": ("c.id",),
 }
+# The columns of a customer the back office list shows (no PIN hash, no terms).
+_LISTING_COLUMNS = (
+    "c.id, c.account_number, c.salutation, c.first_name, c.last_name, c.is_company, "
+    "c.company_name, c.mobile, c.card_number, c.active, c.credit_hold"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerListing:
+    """A customer as the back office list shows them, with the key of its place in the sort
+    (pass it as ``after`` for the next page)."""
+
+    id: int
+    account_number: str
+    salutation: str | None
+    first_name: str | None
+    last_name: str | None
+    is_company: int
+    company_name: str | None
+    mobile: str | None
+    card_number: str | None
+    active: int
+    credit_hold: int
+    card_type_name: str | None
+    sort_key: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerName:
+    """The name columns and account number of a customer (links, audit entries)."""
+
+    id: int
+    account_number: str
+    salutation: str | None
+    first_name: str | None
+    last_name: str | None
+    is_company: int
+    company_name: str | None
 
 
 @dataclass(frozen=True)
@@ -102,12 +140,8 @@ class ReportRepository:
     # -- the customer list ---------------------------------------------------------------------
     def customer_page(
         self, q: CustomerQuery, *, after: tuple[Any, ...] | None, limit: int
-    ) -> list[Row]:
-        """One page of customers after the sort key ``after`` (None: the first page).
-
-        Each row carries ``sort_key`` (a tuple) to pass as ``after`` for the next page, and
-        ``card_type_name``.
-        """
+    ) -> list[CustomerListing]:
+        """One page of customers after the sort key ``after`` (None: the first page)."""
         keys = SORT_KEYS[q.sort]
         where, params = _where(q)
         op, direction = ("<", "DESC") if q.descending else (">", "ASC")
@@ -120,15 +154,15 @@ class ReportRepository:
         order = ", ".join(f"{k} {direction}" for k in keys)
         selected = ", ".join(f"{k} AS sort_{i}" for i, k in enumerate(keys))
         sql = (
-            f"SELECT c.*, ct.name AS card_type_name, {selected} FROM customers c "
+            f"SELECT {_LISTING_COLUMNS}, ct.name AS card_type_name, {selected} FROM customers c "
             "LEFT JOIN card_types ct ON ct.id = c.card_type_id "
             f"WHERE {where} ORDER BY {order} LIMIT ?"
         )
-        rows = all_rows(self.db.execute(sql, [*params, limit]))
-        for row in rows:
+        out = []
+        for row in all_rows(self.db.execute(sql, [*params, limit])):
             row["sort_key"] = tuple(row.pop(f"sort_{i}") for i in range(len(keys)))
-            row.pop("pin_hash", None)
-        return rows
+            out.append(CustomerListing(**row))
+        return out
 
     def customer_count(self, q: CustomerQuery) -> int:
         where, params = _where(q)
@@ -153,7 +187,7 @@ class ReportRepository:
             out[cid][1].append(amount)
         return out
 
-    def customer_names(self, customer_ids: list[int]) -> dict[int, Row]:
+    def customer_names(self, customer_ids: list[int]) -> dict[int, CustomerName]:
         """Name columns and account number of some customers (links, audit entries)."""
         if not customer_ids:
             return {}
@@ -163,7 +197,7 @@ class ReportRepository:
             f"company_name FROM customers WHERE id IN ({marks})",
             customer_ids,
         )
-        return {int(r["id"]): r for r in all_rows(cur)}
+        return {r.id: r for r in all_as(CustomerName, cur)}
 
     def all_customer_count(self, *, include_inactive: bool) -> int:
         sql = "SELECT count(*) FROM customers" + ("" if include_inactive else " WHERE active = 1")

@@ -2,22 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row, all_rows, insert, one
+from pos_tui.storage.rows import all_as, insert, one_as, table_row
+
+
+@table_row("customer_visits")
+@dataclass(frozen=True, slots=True)
+class VisitRow:
+    id: int
+    customer_id: int
+    lane_id: str
+    employee_id: int | None
+    in_at: str
+    out_at: str | None
+    outcome: str | None
+    sale_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitWithSale:
+    """A visit with the number and kind of the sale that ended it (none: no sale)."""
+
+    id: int
+    customer_id: int
+    lane_id: str
+    employee_id: int | None
+    in_at: str
+    out_at: str | None
+    outcome: str | None
+    sale_id: int | None
+    sale_kind: str | None
+    sale_number: int | None
+    sale_lane_id: str | None
 
 
 class VisitRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def open_on_lane(self, lane_id: str) -> Row | None:
+    def open_on_lane(self, lane_id: str) -> VisitRow | None:
         """The lane's visit that has no "out" yet (at most one, by a unique index)."""
-        return one(
+        return one_as(
+            VisitRow,
             self.db.execute(
                 "SELECT * FROM customer_visits WHERE lane_id = ? AND out_at IS NULL", [lane_id]
-            )
+            ),
         )
 
     def start(self, *, customer_id: int, lane_id: str, employee_id: int | None, at: str) -> int:
@@ -43,7 +76,7 @@ class VisitRepository:
 
     def for_customer(
         self, customer_id: int, *, start: str | None = None, end: str | None = None
-    ) -> list[Row]:
+    ) -> list[VisitWithSale]:
         """Visits that came in from ``start`` (inclusive) to ``end`` (exclusive), oldest first,
         with the number and kind of the sale that ended them."""
         sql = (
@@ -58,4 +91,4 @@ class VisitRepository:
         if end is not None:
             sql += " AND v.in_at < ?"
             params.append(end)
-        return all_rows(self.db.execute(sql + " ORDER BY v.in_at, v.id", params))
+        return all_as(VisitWithSale, self.db.execute(sql + " ORDER BY v.in_at, v.id", params))

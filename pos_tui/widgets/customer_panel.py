@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
 from pos_tui.services.customers.lookup import CREDIT_HOLD
-from pos_tui.services.customers.service import CustomerDetails
+from pos_tui.services.customers.service import CustomerDetails, CustomerRow
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.photo import photo_text
 from pos_tui.widgets.safe import safe
@@ -48,10 +47,10 @@ class CustomerPanel(Static):
             return
         row = details.row
         card = details.card_type["name"] if details.card_type else "no card type"
-        level = row["price_level"]
-        forced = " (forced)" if row["forced_price_level"] else ""
+        level = row.price_level
+        forced = " (forced)" if row.forced_price_level else ""
         fields = [
-            f"Card {row['card_number'] or '-'} · Acct {row['account_number']}",
+            f"Card {row.card_number or '-'} · Acct {row.account_number}",
             f"Card type: {card}",
             f"Price level: {level or 'regular'}{forced}",
             f"Points: {points(details.points_balance)}",
@@ -59,7 +58,7 @@ class CustomerPanel(Static):
         ]
         flags = _flags(row, today)
         self.set_class(bool(flags), "-flagged")
-        note = [safe(f"Note: {row['pos_remarks']}")] if row["pos_remarks"] else []
+        note = [safe(f"Note: {row.pos_remarks}")] if row.pos_remarks else []
         texts = self._fit(safe(details.name, style="bold"), [safe(f) for f in fields], flags, note)
         width = max(self.content_size.width, 1)
         used = sum(-(-max(text.cell_len, 1) // width) for text in texts)  # wrapped lines too
@@ -111,33 +110,33 @@ def _joined(items: list[Text], width: int) -> list[Text]:
 def _account_lines(details: CustomerDetails) -> list[str]:
     row = details.row
     lines = []
-    if row["credit_hold"]:
+    if row.credit_hold:
         # On hold the limit means nothing at the lane: never show an amount to charge.
         lines.append(f"Credit: {CREDIT_HOLD}")
-    elif row["ar_enabled"]:
+    elif row.ar_enabled:
         lines.append(f"Credit available: {money(details.available_credit)}")
-    if row["ar_enabled"] or row["credit_hold"]:
+    if row.ar_enabled or row.credit_hold:
         lines.append(f"Owes: {money(details.receivable_balance)}")
     return lines
 
 
-def _flags(row: dict[str, Any], today: date) -> list[str]:
+def _flags(row: CustomerRow, today: date) -> list[str]:
     """The states spelled out in words (docs/lane.md), shown in reverse video."""
     flags = []
-    if row["credit_hold"]:
+    if row.credit_hold:
         flags.append("CREDIT HOLD")
-    if row["card_expiry_date"] and row["card_expiry_date"] < today.isoformat():
+    if row.card_expiry_date and row.card_expiry_date < today.isoformat():
         flags.append("CARD EXPIRED")
-    if _same_day(row["birth_date"], today):
+    if _same_day(row.birth_date, today):
         flags.append("BIRTHDAY TODAY")
-    if _same_day(row["anniversary_date"], today):
+    if _same_day(row.anniversary_date, today):
         flags.append("ANNIVERSARY TODAY")
-    if row["tax_exempt"]:
+    if row.tax_exempt:
         flags.append("TAX EXEMPT")
-    if row["required_reference"]:
+    if row.required_reference:
         # An account charge asks for it (services/accounts/receivable.py): said before the pay.
-        label = str(row["required_reference_label"] or "reference")
+        label = str(row.required_reference_label or "reference")
         flags.append(f"{label.upper()} REQUIRED")
-    if not row["active"]:
+    if not row.active:
         flags.append("INACTIVE")
     return flags

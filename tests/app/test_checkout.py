@@ -87,13 +87,13 @@ async def test_a_loyalty_card_in_the_item_field_attaches_the_customer(
         await enter(pilot, "APPLE")
         await enter(pilot, "4000001")  # Anna's card, typed or scanned
         assert view(pilot).customer is not None
-        assert view(pilot).customer.row["id"] == store.anna  # type: ignore[union-attr]
+        assert view(pilot).customer.row.id == store.anna  # type: ignore[union-attr]
         assert skus(pilot) == [("APPLE", "1")]
         await pilot.press("ctrl+b")
         await settle(pilot)
         # Swiped through a keyboard-wedge reader: the track data arrives as typing.
         await enter(pilot, ";4000001=2812?")
-        assert view(pilot).customer.row["id"] == store.anna  # type: ignore[union-attr]
+        assert view(pilot).customer.row.id == store.anna  # type: ignore[union-attr]
         await pilot.press("ctrl+b")
         await settle(pilot)
         await enter(pilot, ";5999999=2812?")
@@ -179,7 +179,7 @@ async def test_attach_by_mobile_then_card_event_then_name_as_you_type(
         assert view(pilot).customer is None
         app.card_read("4000001")
         await settle(pilot)
-        assert view(pilot).customer is not None and view(pilot).customer.row["id"] == store.anna  # type: ignore[union-attr]
+        assert view(pilot).customer is not None and view(pilot).customer.row.id == store.anna  # type: ignore[union-attr]
         await pilot.press("ctrl+b")
         await settle(pilot)
         await pilot.press("f2")
@@ -190,7 +190,7 @@ async def test_attach_by_mobile_then_card_event_then_name_as_you_type(
         assert table.row_count == 1 and table.get_row_at(0)[0].plain == "Bob Jones"
         await pilot.press("enter")
         await settle(pilot)
-        assert view(pilot).customer.row["id"] == store.bob  # type: ignore[union-attr]
+        assert view(pilot).customer.row.id == store.bob  # type: ignore[union-attr]
 
 
 async def test_unknown_card_is_linked_to_a_customer(
@@ -205,9 +205,9 @@ async def test_unknown_card_is_linked_to_a_customer(
         await settle(pilot)
         assert isinstance(app.screen, CustomerSearchScreen)
         await enter(pilot, "Kid")
-        assert view(pilot).customer.row["id"] == store.kid  # type: ignore[union-attr]
+        assert view(pilot).customer.row.id == store.kid  # type: ignore[union-attr]
         row = backend.customers.by_card("5000123")
-        assert row is not None and row["id"] == store.kid
+        assert row is not None and row.id == store.kid
 
 
 async def test_credit_hold_shows_instead_of_credit_available(

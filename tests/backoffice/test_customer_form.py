@@ -72,15 +72,13 @@ async def test_create_through_the_list_with_type_defaults(
         assert "Created Dora Diaz" in screen_text(pilot)
     row = backend.customers.get(customer_id)
     assert row is not None
-    assert (row["first_name"], row["mobile"], row["card_type_id"]) == (
+    assert (row.first_name, row.mobile, row.card_type_id) == (
         "Dora",
         "+919123456789",  # stored in E.164 (docs/back-office.md "Mobile numbers")
         store.gold,
     )
-    assert (
-        row["credit_limit"] == "500" and row["send_sms"] == 0 and row["customer_type_id"] == type_id
-    )
-    trail = backend.store.audit_trail("customer", int(row["id"]))
+    assert str(row.credit_limit) == "500" and row.send_sms == 0 and row.customer_type_id == type_id
+    trail = backend.store.audit_trail("customer", int(row.id))
     assert [(a.action, a.employee_name) for a in trail] == [("create", "Sue Supervisor")]
 
 
@@ -134,7 +132,7 @@ async def test_deactivate_refused_while_the_customer_owes(
             "owes 525.00 on account and cannot be made inactive" in form(app).rows()["active"].error
         )
     row = backend.customers.get(store.corp)
-    assert row is not None and row["active"] == 1
+    assert row is not None and row.active == 1
 
 
 async def test_unsaved_changes_guard(app: PosApp, backend: Backend, store: Store) -> None:
@@ -153,7 +151,7 @@ async def test_unsaved_changes_guard(app: PosApp, backend: Backend, store: Store
         await settle(pilot)
         assert not isinstance(app.screen, CustomerFormScreen)
     row = backend.customers.get(store.bob)
-    assert row is not None and row["remarks"] == "call first"
+    assert row is not None and row.remarks == "call first"
 
 
 async def test_edit_and_audit_trail_name_who_changed_what(
@@ -174,7 +172,7 @@ async def test_edit_and_audit_trail_name_who_changed_what(
         await settle(pilot)
         assert isinstance(app.screen, TextScreen)
     row = backend.customers.get(store.anna)
-    assert row is not None and row["email"] == "anna@example.com"
+    assert row is not None and row.email == "anna@example.com"
 
 
 def _value_for(spec: cf.Field, current: str, refs: dict[str, str]) -> str:
@@ -266,4 +264,4 @@ async def test_every_field_of_the_manuals_is_entered_and_read_back(
     assert details is not None and len(details.addresses) == 2 and details.contacts
     assert CustomerService(backend).check_pin(store.bob, "5678")
     stored = backend.customers.picture(store.bob, 1)
-    assert stored is not None and stored["data"] == PNG and stored["media_type"] == "image/png"
+    assert stored is not None and stored.data == PNG and stored.media_type == "image/png"

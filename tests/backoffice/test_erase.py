@@ -44,15 +44,15 @@ async def test_erase_from_the_list(app: PosApp, backend: Backend, store: Store) 
         await pilot.press("enter")  # "Keep the customer" is first
         await settle(pilot)
         bob = backend.customers.get(store.bob)
-        assert bob is not None and bob["first_name"] == "Bob"
+        assert bob is not None and bob.first_name == "Bob"
         await pilot.press("f9")
         await settle(pilot)
         await pilot.press("down", "enter")
         await settle(pilot)
         assert any("erased: " in n for n in notifications(pilot))
     bob = backend.customers.get(store.bob)
-    assert bob is not None and bob["first_name"] is None and bob["mobile"] is None
-    assert bob["active"] == 0
+    assert bob is not None and bob.first_name is None and bob.mobile is None
+    assert bob.active == 0
     trail = backend.store.audit_trail("customer", store.bob)
     assert trail[-1].action == "erase" and trail[-1].employee_id == store.supervisor.id
     assert "Jones" not in trail[-1].changes

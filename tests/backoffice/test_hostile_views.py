@@ -61,8 +61,8 @@ async def test_form_shows_stored_control_sequences_escaped(
         await pilot.press("ctrl+s")
         await settle(pilot)
     row = backend.customers.get(store.anna)
-    assert row is not None and row["first_name"] == f"Anna{CLEAR}"
-    assert row["website"] == "x.example"
+    assert row is not None and row.first_name == f"Anna{CLEAR}"
+    assert row.website == "x.example"
 
 
 async def test_form_refuses_a_control_character_next_to_the_field(
@@ -78,7 +78,7 @@ async def test_form_refuses_a_control_character_next_to_the_field(
         await settle(pilot)
         assert "Last name holds a control character U+001B (ESC)" in screen_text(pilot)
     row = backend.customers.get(store.anna)
-    assert row is not None and "\x1b" not in str(row["last_name"])
+    assert row is not None and "\x1b" not in str(row.last_name)
 
 
 async def test_audit_entry_in_full_shows_line_breaks_not_escapes(

@@ -93,7 +93,7 @@ async def test_take_payment_hold_and_statement(app: PosApp, backend: Backend, st
             "No statement has been run for this customer yet" in n for n in notifications(pilot)
         )
     corp = backend.customers.get(store.corp)
-    assert corp is not None and corp["credit_hold"] == 1
+    assert corp is not None and corp.credit_hold == 1
     assert backend.customers.receivable_balance(store.corp) == Decimal("325.00")
     payment = backend.ledgers.receivable_entries(store.corp)[-1]
     assert (payment.amount, payment.reference, payment.employee_id) == (

@@ -68,8 +68,8 @@ async def test_a_loaded_picture_is_drawn_then_saved_and_drawn_again(
         assert "Saved Bob Jones" in screen_text(pilot)
         assert photo(screen, 1).drawn, "the saved picture is drawn after the form reloads"
     stored = backend.customers.picture(store.bob, 1)
-    assert stored is not None and stored["media_type"] == "image/png"
-    assert bytes(stored["data"]) == path.read_bytes()
+    assert stored is not None and stored.media_type == "image/png"
+    assert bytes(stored.data) == path.read_bytes()
 
 
 async def test_a_file_that_is_not_an_image_is_refused_next_to_its_field(

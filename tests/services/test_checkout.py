@@ -206,7 +206,7 @@ def test_auto_upgrade_when_points_enter_gold_range(backend: Backend, store: Stor
     co.add_cash("21000")
     done = co.commit()
     assert done.upgrade is not None
-    assert backend.customers.get(store.anna)["card_type_id"] == store.gold  # type: ignore[index]
+    assert backend.customers.get(store.anna).card_type_id == store.gold  # type: ignore[union-attr]
     trail = [t.action for t in backend.store.audit_trail("customer", store.anna)]
     assert "card_type_upgrade" in trail
 

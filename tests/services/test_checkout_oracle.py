@@ -867,9 +867,9 @@ class CheckoutOracle(RuleBasedStateMachine):
         charge over it (the approver is on the ledger row)."""
         customer = self.lanes["L1"].backend.customers.get(cid)
         assert customer is not None
-        if customer["ar_enabled"] and owed > D(customer["credit_limit"]):
+        if customer.ar_enabled and owed > D(customer.credit_limit):
             approved = [r for r in rows if r.entry_type == "charge" and r.approved_by]
-            assert approved, f"customer {cid} owes {owed}, over {customer['credit_limit']}"
+            assert approved, f"customer {cid} owes {owed}, over {customer.credit_limit}"
 
     def _unlinked_rows(self) -> dict[str, int]:
         ledgers = self.lanes["L1"].backend.ledgers

@@ -222,7 +222,7 @@ def test_two_lanes_points_and_upgrade_follow_the_balance_under_the_lock(
     assert len(pricings) == 1  # the balance moved: priced again under the lock
     assert Decimal(second.sale["points_earned"]) == 300
     assert second.upgrade is not None
-    assert backend.customers.get(store.anna)["card_type_id"] == store.gold  # type: ignore[index]
+    assert backend.customers.get(store.anna).card_type_id == store.gold  # type: ignore[union-attr]
     entries = [(e.entry_type, e.points) for e in backend.ledgers.points_entries(store.anna)]
     assert sorted(entries) == [("earned", 200), ("earned", 300), ("opening", 100)]
     assert backend.customers.loyalty_balance(store.anna) == 600

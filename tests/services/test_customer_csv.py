@@ -95,34 +95,35 @@ def test_shopify_import_keeps_good_rows_and_reports_bad_ones(shop: tuple[Backend
 
     priya = backend.customers.by_email("priya.sharma@example.in")
     assert priya is not None
-    assert (priya["send_email"], priya["send_sms"], priya["tax_exempt"]) == (1, 0, 0)
-    assert priya["card_number"] == "123456789012" and priya["card_expiry_date"] == "2027-01-10"
+    assert (priya.send_email, priya.send_sms, priya.tax_exempt) == (1, 0, 0)
+    assert priya.card_number == "123456789012" and priya.card_expiry_date == "2027-01-10"
     gold = backend.catalog.by_code("card_types", "GOLD")
-    assert gold is not None and priya["card_type_id"] == gold["id"]
-    assert priya["remarks"] == "Prefers green tea"
-    main = backend.customers.children(priya["id"], "addresses")
-    assert [
-        (a["address_type"], a["line_1"], a["line_2"], a["postal_code"], a["country"]) for a in main
-    ] == [("main", "12 MG Road", "Flat 4B", "411001", "IN")]
+    assert gold is not None and priya.card_type_id == gold["id"]
+    assert priya.remarks == "Prefers green tea"
+    main = backend.customers.addresses(priya.id)
+    assert [(a.address_type, a.line_1, a.line_2, a.postal_code, a.country) for a in main] == [
+        ("main", "12 MG Road", "Flat 4B", "411001", "IN")
+    ]
 
     john = backend.customers.by_email("john.miller@example.com")
     assert john is not None
-    assert john["mobile"] == "+16175550111" and john["tax_exempt"] == 1 and john["send_sms"] == 1
-    assert len(john["card_number"]) == 5  # generated code for an empty card number
+    assert john.mobile == "+16175550111" and john.tax_exempt == 1 and john.send_sms == 1
+    # A generated code for an empty card number.
+    assert john.card_number is not None and len(john.card_number) == 5
     silver = backend.catalog.by_code("card_types", "SILVER")
-    assert silver is not None and john["card_type_id"] == silver["id"]
-    (address,) = backend.customers.children(john["id"], "addresses")
-    assert address["postal_code"] == "02134" and address["phone"] == "+16175550100"
+    assert silver is not None and john.card_type_id == silver["id"]
+    (address,) = backend.customers.addresses(john.id)
+    assert address.postal_code == "02134" and address.phone == "+16175550100"
 
     bobby = backend.customers.by_email("bobby.tables@example.com")
     assert bobby is not None
-    assert bobby["first_name"] == HOSTILE_FIRST
-    assert bobby["last_name"] == "<script>alert(1)</script>"
-    assert bobby["remarks"].startswith("Line one\nline two")
+    assert bobby.first_name == HOSTILE_FIRST
+    assert bobby.last_name == "<script>alert(1)</script>"
+    assert str(bobby.remarks).startswith("Line one\nline two")
     assert backend.customers.count() == 5  # Anna + 4; the customers table survived Bobby
 
     company = backend.customers.by_mobile("+919800000010")
-    assert company is not None and company["company_name"] == "Lotus Catering Pvt Ltd"
+    assert company is not None and company.company_name == "Lotus Catering Pvt Ltd"
 
     audits = all_rows(
         backend.db.execute(
@@ -220,8 +221,8 @@ def test_round_trip_export_import_gives_equal_customers(tmp_path: Path) -> None:
         out = {}
         for row in rows:
             addresses = [
-                {k: v for k, v in a.items() if k not in ("id", "customer_id")}
-                for a in backend.customers.children(row["id"], "addresses")
+                {k: v for k, v in a.columns().items() if k not in ("id", "customer_id")}
+                for a in backend.customers.addresses(row["id"])
             ]
             teams = backend.customers.team_ids(row["id"])
             exempt = backend.customers.exempt_tax_ids(row["id"])
@@ -248,7 +249,7 @@ def test_round_trip_export_import_gives_equal_customers(tmp_path: Path) -> None:
 
 def test_export_skips_inactive_unless_all(tmp_path: Path) -> None:
     backend = store(tmp_path / "s.db", customers=200)
-    inactive = backend.customers.count(where="active = 0")
+    inactive = backend.customers.count(which="inactive")
     assert inactive > 0
     out = tmp_path / "active.csv"
     result = invoke(["--db", str(tmp_path / "s.db"), "customers", "export", str(out)])
@@ -299,10 +300,10 @@ def test_plain_file_with_field_names_bom_and_unknown_columns(
         and "row 4: Team 'NOPE' does not exist" in result.output
     )
     ravi = backend.customers.by_mobile("+919845012345")
-    assert ravi is not None and ravi["first_name"] == "Ravi"  # BOM did not eat the first header
-    assert backend.customers.loyalty_balance(ravi["id"]) == Decimal("12.5")
-    assert CustomerService(backend).check_pin(ravi["id"], "2468")
-    assert len(backend.customers.team_ids(ravi["id"])) == 2
+    assert ravi is not None and ravi.first_name == "Ravi"  # BOM did not eat the first header
+    assert backend.customers.loyalty_balance(ravi.id) == Decimal("12.5")
+    assert CustomerService(backend).check_pin(ravi.id, "2468")
+    assert len(backend.customers.team_ids(ravi.id)) == 2
 
 
 def test_link_to_a_customer_later_in_the_file(shop: tuple[Backend, Path], tmp_path: Path) -> None:
@@ -319,7 +320,7 @@ def test_link_to_a_customer_later_in_the_file(shop: tuple[Backend, Path], tmp_pa
     ]
     referred, referrer = backend.customers.by_account("5001"), backend.customers.by_account("5002")
     assert referred is not None and referrer is not None
-    assert referred["link_customer_id"] == referrer["id"]
+    assert referred.link_customer_id == referrer.id
 
 
 def test_batches_commit_and_a_bad_row_rolls_back_only_itself(
@@ -409,19 +410,19 @@ def test_mapping_transforms_and_defaults(shop: tuple[Backend, Path], tmp_path: P
         backend.customers.by_mobile("+919811100002"),
     )
     assert uma is not None and vik is not None
-    assert (uma["send_email"], vik["send_email"]) == (1, 0)
+    assert (uma.send_email, vik.send_email) == (1, 0)
     premium, gold = (
         backend.catalog.by_code("customer_types", "PREMIUM"),
         backend.catalog.by_code("card_types", "GOLD"),
     )
     assert premium is not None and gold is not None
     # The customer type's defaults fill the rest: Premium brings the Gold card and level 1.
-    assert (uma["customer_type_id"], uma["card_type_id"], uma["price_level"]) == (
+    assert (uma.customer_type_id, uma.card_type_id, uma.price_level) == (
         premium["id"],
         gold["id"],
         1,
     )
-    assert backend.customers.children(uma["id"], "addresses")[0]["country"] == "IN"
+    assert backend.customers.addresses(uma.id)[0].country == "IN"
     assert preset_mapping("shopify").name == "Shopify customers export"
 
 

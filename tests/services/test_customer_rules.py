@@ -61,11 +61,11 @@ def test_account_numbers_are_sequential_unless_manual(
     svc: CustomerService, backend: Backend
 ) -> None:
     ids = [svc.create({"first_name": f"C{i}"}) for i in range(3)]
-    numbers = [backend.customers.get(i)["account_number"] for i in ids]  # type: ignore[index]
+    numbers = [backend.customers.get(i).account_number for i in ids]  # type: ignore[union-attr]
     assert numbers == ["1001", "1002", "1003"]
     svc.create({"first_name": "Manual", "account_number": "5000"})
     nxt = svc.create({"first_name": "Next"})
-    assert backend.customers.get(nxt)["account_number"] == "5001"  # type: ignore[index]
+    assert backend.customers.get(nxt).account_number == "5001"  # type: ignore[union-attr]
     backend.store.set_setting(SETTING_ACCOUNT_MODE, "manual")
     # Settings are read once per service (a lane session, an import run).
     assert _refused(CustomerService(backend), {"first_name": "NoNumber"}).field == "account_number"
@@ -81,21 +81,21 @@ def test_card_number_must_be_6_to_20_digits(svc: CustomerService, card: str) -> 
 def test_card_number_boundaries_accepted(svc: CustomerService, backend: Backend) -> None:
     for card in ("123456", "12345678901234567890"):
         cid = svc.create({"first_name": "A", "card_number": card})
-        assert backend.customers.get(cid)["card_number"] == card  # type: ignore[index]
+        assert backend.customers.get(cid).card_number == card  # type: ignore[union-attr]
 
 
 def test_hex_uids_allowed_when_the_store_says_so(svc: CustomerService, backend: Backend) -> None:
     assert _refused(svc, {"first_name": "A", "card_number": "04a1b2c3d4"}).field == "card_number"
     backend.store.set_setting(SETTING_CARD_HEX, "1")
     cid = CustomerService(backend).create({"first_name": "A", "card_number": "04a1b2c3d4"})
-    assert backend.customers.get(cid)["card_number"] == "04A1B2C3D4"  # type: ignore[index]
+    assert backend.customers.get(cid).card_number == "04A1B2C3D4"  # type: ignore[union-attr]
 
 
 def test_empty_card_number_gets_a_unique_5_char_code(
     svc: CustomerService, backend: Backend
 ) -> None:
     rows = [backend.customers.get(svc.create({"first_name": f"C{i}"})) for i in range(50)]
-    codes = {row["card_number"] for row in rows if row is not None}
+    codes = {row.card_number for row in rows if row is not None and row.card_number}
     assert len(codes) == 50
     for code in codes:
         assert len(code) == 5 and code.isalnum() and code == code.upper() and not code.isdigit()
@@ -130,7 +130,7 @@ def test_customer_with_balance_cannot_be_made_inactive(
         customer_id=cid, entry_type="payment", amount=Decimal("-12.50"), at="t"
     )
     svc.set_active(cid, False)
-    assert backend.customers.get(cid)["active"] == 0  # type: ignore[index]
+    assert backend.customers.get(cid).active == 0  # type: ignore[union-attr]
 
 
 def test_inactive_customers_vanish_from_lookup_but_keep_history(
@@ -158,14 +158,14 @@ def test_find_by_mobile_card_account_and_name_prefix(svc: CustomerService) -> No
     )
     svc.create({"first_name": "Annabel", "last_name": "Jones"})
     svc.create({"first_name": "Bob", "last_name": "Annan"})
-    assert [r["id"] for r in svc.find("+919876543210")] == [a]
-    assert [r["id"] for r in svc.find("4000123")] == [a]
-    assert [r["id"] for r in svc.find("1001")] == [a]
-    assert {r["first_name"] for r in svc.find("ann")} == {"Anna", "Annabel", "Bob"}
-    assert [r["first_name"] for r in svc.find("ann smi")] == ["Anna"]
+    assert [r.id for r in svc.find("+919876543210")] == [a]
+    assert [r.id for r in svc.find("4000123")] == [a]
+    assert [r.id for r in svc.find("1001")] == [a]
+    assert {r.first_name for r in svc.find("ann")} == {"Anna", "Annabel", "Bob"}
+    assert [r.first_name for r in svc.find("ann smi")] == ["Anna"]
     # FTS syntax typed by a user is just text.
     assert svc.find('"ann" OR * NEAR(') == [] or all(
-        "first_name" in r for r in svc.find('"ann" OR *')
+        r.first_name is not None for r in svc.find('"ann" OR *')
     )
 
 
@@ -190,18 +190,18 @@ def test_customer_type_defaults_fill_a_new_customer(svc: CustomerService, backen
     cid = svc.create({"first_name": "Pat", "customer_type_id": tid, "credit_limit": "100"})
     row = backend.customers.get(cid)
     assert row is not None
-    assert (row["card_type_id"], row["price_level"], row["ar_enabled"], row["second_receipt"]) == (
+    assert (row.card_type_id, row.price_level, row.ar_enabled, row.second_receipt) == (
         ct,
         2,
         1,
         1,
     )
-    assert row["credit_limit"] == "100"  # given values win over the type's defaults
+    assert str(row.credit_limit) == "100"  # given values win over the type's defaults
 
 
 def test_pins_are_stored_hashed(svc: CustomerService, backend: Backend) -> None:
     cid = svc.create({"first_name": "Pin"}, pin="4321")
-    stored = backend.customers.get(cid)["pin_hash"]  # type: ignore[index]
+    stored = str(backend.customers.get(cid).pin_hash)  # type: ignore[union-attr]
     assert "4321" not in stored and stored.startswith("scrypt$")
     assert svc.check_pin(cid, "4321") and not svc.check_pin(cid, "1234")
     assert _refused(svc, {"first_name": "x"}, pin="12").field == "pin"
@@ -325,7 +325,7 @@ def test_every_field_of_the_manuals_is_entered_and_read_back(
     assert row is not None
     for f in FIELDS:
         expected = data[f.name]
-        got = row[f.name]
+        got = row.columns()[f.name]
         if f.kind == "flag":
             assert got == 1, f.name
         elif f.kind in ("int", "ref"):
@@ -336,11 +336,11 @@ def test_every_field_of_the_manuals_is_entered_and_read_back(
             assert got == str(expected), f.name
     details = svc.details(cid)
     assert details is not None
-    assert [a["address_type"] for a in details.addresses] == [
+    assert [a.address_type for a in details.addresses] == [
         "main",
         "alternate",
         "billing",
         "circular",
     ]
-    assert details.contacts[0]["name"] == "Spouse" and details.contacts[0]["may_charge"] == 1
-    assert details.transaction_discounts[0]["percent"] == "5"
+    assert details.contacts[0].name == "Spouse" and details.contacts[0].may_charge == 1
+    assert details.transaction_discounts[0].percent == Decimal("5")

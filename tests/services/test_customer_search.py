@@ -13,7 +13,7 @@ from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage import name_keys
-from pos_tui.storage.customers import CustomerRepository
+from pos_tui.storage.customers import CustomerRepository, CustomerRow
 from pos_tui.storage.db import connect, migrations
 
 
@@ -22,8 +22,8 @@ def svc(backend: Backend) -> CustomerService:
     return CustomerService(backend)
 
 
-def _names(rows: list[dict[str, object]]) -> list[str]:
-    return [" ".join(str(r[k]) for k in ("first_name", "last_name") if r[k]) for r in rows]
+def _names(rows: list[CustomerRow]) -> list[str]:
+    return [" ".join(n for n in (r.first_name, r.last_name) if n) for r in rows]
 
 
 def test_words_are_what_fts_unicode61_makes_of_a_name() -> None:
@@ -44,14 +44,15 @@ def test_folded_names_are_found_and_kept_as_typed(svc: CustomerService, backend:
     ode = svc.create({"first_name": "Ødegård", "last_name": "Hansen"})
     wide = svc.create({"first_name": "Ｙｕｋｉ", "last_name": "Tanaka"})
     gross = svc.create({"first_name": "Ute", "last_name": "Großmann"})
-    assert [r["id"] for r in svc.find("odegard")] == [ode]
-    assert [r["id"] for r in svc.find("ØDEG")] == [ode]
-    assert [r["id"] for r in svc.find("yuki")] == [wide]
-    assert [r["id"] for r in svc.find("ｔａｎａｋａ")] == [wide]
-    assert [r["id"] for r in svc.find("grossm")] == [gross]
-    assert [r["id"] for r in svc.find("großm")] == [gross]
-    assert (backend.customers.get(ode) or {})["first_name"] == "Ødegård"
-    assert (backend.customers.get(wide) or {})["first_name"] == "Ｙｕｋｉ"
+    assert [r.id for r in svc.find("odegard")] == [ode]
+    assert [r.id for r in svc.find("ØDEG")] == [ode]
+    assert [r.id for r in svc.find("yuki")] == [wide]
+    assert [r.id for r in svc.find("ｔａｎａｋａ")] == [wide]
+    assert [r.id for r in svc.find("grossm")] == [gross]
+    assert [r.id for r in svc.find("großm")] == [gross]
+    found_ode, found_wide = backend.customers.get(ode), backend.customers.get(wide)
+    assert found_ode is not None and found_ode.first_name == "Ødegård"
+    assert found_wide is not None and found_wide.first_name == "Ｙｕｋｉ"
     # The back-office list folds the same way.
     listed = CustomerListService(backend).page(ListFilters(text="odegard"))
     assert [r.id for r in listed.rows] == [ode]
@@ -74,8 +75,8 @@ def test_migration_0016_refolds_the_keys_stored_before(tmp_path: Path) -> None:
     db.conn.execute("UPDATE customer_name_keys SET key = 'ødegard' WHERE key = 'odegard'")
     assert repo.search_names("odegard") == []
     migrations.apply(db)
-    assert [r["first_name"] for r in repo.search_names("odegard")] == ["Ødegård"]
-    assert [r["first_name"] for r in repo.search_names("ann")] == ["Anna"]
+    assert [r.first_name for r in repo.search_names("odegard")] == ["Ødegård"]
+    assert [r.first_name for r in repo.search_names("ann")] == ["Anna"]
     db.conn.close()
 
 
@@ -122,18 +123,18 @@ def test_company_names_accents_and_punctuation(svc: CustomerService) -> None:
     acme = svc.create({"is_company": True, "company_name": "Acme Trading Co"})
     jose = svc.create({"first_name": "José", "last_name": "Núñez-Ortiz"})
     obrien = svc.create({"first_name": "Seán", "last_name": "O'Brien"})
-    assert [r["id"] for r in svc.find("trading")] == [acme]
-    assert [r["id"] for r in svc.find("co acme")] == [acme]
-    assert [r["id"] for r in svc.find("jose nun")] == [jose]
-    assert [r["id"] for r in svc.find("NÚÑEZ")] == [jose]
-    assert [r["id"] for r in svc.find("ortiz")] == [jose]
-    assert [r["id"] for r in svc.find("o'brien")] == [obrien]
-    assert [r["id"] for r in svc.find("sean bri")] == [obrien]
+    assert [r.id for r in svc.find("trading")] == [acme]
+    assert [r.id for r in svc.find("co acme")] == [acme]
+    assert [r.id for r in svc.find("jose nun")] == [jose]
+    assert [r.id for r in svc.find("NÚÑEZ")] == [jose]
+    assert [r.id for r in svc.find("ortiz")] == [jose]
+    assert [r.id for r in svc.find("o'brien")] == [obrien]
+    assert [r.id for r in svc.find("sean bri")] == [obrien]
 
 
 def test_a_customer_matching_twice_is_listed_once(svc: CustomerService) -> None:
     cid = svc.create({"first_name": "Ann", "last_name": "Annan"})
-    assert [r["id"] for r in svc.find("ann")] == [cid]
+    assert [r.id for r in svc.find("ann")] == [cid]
 
 
 def test_inactive_customers_leave_the_index_and_come_back(svc: CustomerService) -> None:
@@ -151,7 +152,7 @@ def test_a_new_name_replaces_the_old_keys(svc: CustomerService, backend: Backend
     cid = svc.create({"first_name": "Anna", "last_name": "Smith"})
     svc.update(cid, {"last_name": "Jones"})
     assert svc.find("smith") == []
-    assert [r["id"] for r in svc.find("anna jon")] == [cid]
+    assert [r.id for r in svc.find("anna jon")] == [cid]
     keys = backend.db.execute(
         "SELECT key FROM customer_name_keys WHERE customer_id = ? ORDER BY key", [cid]
     ).fetchall()
@@ -186,7 +187,7 @@ def test_limit_takes_the_first_in_order(svc: CustomerService) -> None:
 def test_hostile_text_is_just_text(svc: CustomerService, backend: Backend, text: str) -> None:
     svc.create({"first_name": "Anna", "last_name": "Smith"})
     found = svc.find(text)
-    assert all(r["first_name"] == "Anna" for r in found)
+    assert all(r.first_name == "Anna" for r in found)
     assert backend.customers.count() == 1
     assert _names(svc.find("ann")) == ["Anna Smith"]
 
@@ -221,14 +222,12 @@ def test_search_finds_what_the_fts_index_finds(backend: Backend) -> None:
     DemoGenerator(backend, seed=3, now=datetime(2026, 3, 14, 11, 0)).run(customers=400, sales=0)
     repo = backend.customers
     rows = repo.page(limit=400)
-    queries = {r["first_name"][:1] for r in rows if r["first_name"]}
-    queries |= {r["last_name"][:2] for r in rows if r["last_name"]}
+    queries = {r.first_name[:1] for r in rows if r.first_name}
+    queries |= {r.last_name[:2] for r in rows if r.last_name}
     queries |= {
-        f"{r['first_name'][:3]} {r['last_name'][:1]}"
-        for r in rows[:60]
-        if r["first_name"] and r["last_name"]
+        f"{r.first_name[:3]} {r.last_name[:1]}" for r in rows[:60] if r.first_name and r.last_name
     }
-    queries |= {(r["company_name"] or "").split(" ")[-1][:3] for r in rows if r["company_name"]}
+    queries |= {(r.company_name or "").split(" ")[-1][:3] for r in rows if r.company_name}
     for text in sorted(q for q in queries if q.strip()):
         match = " ".join('"' + w.replace('"', '""') + '"*' for w in name_keys.words(text))
         fts = {
@@ -239,12 +238,12 @@ def test_search_finds_what_the_fts_index_finds(backend: Backend) -> None:
                 [match],
             ).fetchall()
         }
-        found = [r["id"] for r in repo.search_names(text, limit=10_000)]
+        found = [r.id for r in repo.search_names(text, limit=10_000)]
         assert len(found) == len(set(found)), text
         assert set(found) == fts, text
     # The load suspended the insert trigger and put it back: a new customer is found at once.
     cid = CustomerService(backend).create({"first_name": "Zebedee", "last_name": "Quayle"})
-    assert [r["id"] for r in repo.search_names("zeb qua")] == [cid]
+    assert [r.id for r in repo.search_names("zeb qua")] == [cid]
 
 
 def test_migration_indexes_customers_already_there(tmp_path: Path) -> None:

@@ -36,9 +36,9 @@ def test_the_list_method_brings_its_customers_by_name(backend: Backend, store: S
     backend.store.set_setting(SETTING_METHOD_OF_INPUT, " List ")
     step = customer_step(backend)
     assert step.method == "list"
-    names = [row["first_name"] or row["company_name"] for row in step.listed]
+    names = [row.first_name or row.company_name for row in step.listed]
     assert "Anna" in names and "Bob" in names
-    assert all(row["active"] for row in step.listed)
+    assert all(row.active for row in step.listed)
 
 
 def test_a_number_names_one_customer_several_or_none(backend: Backend, store: Store) -> None:

@@ -171,9 +171,9 @@ def test_customers_follow_the_rules(demo: Backend) -> None:
 
 
 def test_name_search_index_is_complete(demo: Backend) -> None:
-    row = demo.customers.page(where="is_company = 0", limit=1)[0]
-    found = demo.customers.search_names(f"{row['first_name'][:3]} {row['last_name']}", limit=500)
-    assert row["id"] in {r["id"] for r in found}
+    row = demo.customers.page(non_company=True, limit=1)[0]
+    found = demo.customers.search_names(f"{str(row.first_name)[:3]} {row.last_name}", limit=500)
+    assert row.id in {r.id for r in found}
     fts = demo.db.execute("SELECT count(*) FROM customers_fts").fetchone()[0]
     assert fts == 200
     # The insert trigger is back after the load: a new customer is searchable at once.

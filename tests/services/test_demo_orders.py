@@ -54,11 +54,11 @@ def test_orders_of_every_type_for_a_few_percent_of_customers(demo: Backend) -> N
         assert placed <= NOW
         customer = demo.customers.get(r["customer_id"])
         assert customer is not None
-        assert placed >= datetime.fromisoformat(customer["created_at"])
+        assert placed >= datetime.fromisoformat(customer.created_at)
         due = Decimal(r["amount_due"])
         if r["status"] == "pending":
             assert due > 0 and r["closed_at"] is None
-            assert customer["active"] == 1
+            assert customer.active == 1
         else:
             assert due == 0
             assert placed <= datetime.fromisoformat(r["closed_at"]) <= NOW

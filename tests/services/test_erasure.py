@@ -111,7 +111,7 @@ def test_erasure_leaves_no_personal_value_in_the_file_and_keeps_the_books(
     assert raw.lower().count(b"quillfeather") > raw.count(b"Quillfeather")  # and the indexes
     before = _counts(backend)
     points = backend.customers.loyalty_balance(cid)
-    account = backend.customers.get(cid)["account_number"]  # type: ignore[index]
+    account = backend.customers.get(cid).account_number  # type: ignore[union-attr]
     done = ErasureService(backend).erase(account, approver=store.supervisor, via="back office")
     assert done.removed == {"addresses": 1, "contacts": 1, "pictures": 1}
     assert {"first_name", "mobile", "email", "card_number", "birth_date", "pin_hash"} <= set(
@@ -138,8 +138,8 @@ def test_erasure_leaves_no_personal_value_in_the_file_and_keeps_the_books(
     )
 
     row = backend.customers.get(cid)
-    assert row is not None and row["account_number"] == account and row["active"] == 0
-    assert row["pin_hash"] is None and row["link_customer_id"] is None
+    assert row is not None and row.account_number == account and row.active == 0
+    assert row.pin_hash is None and row.link_customer_id is None
     assert _counts(backend) == before, "sales and ledgers are kept"
     assert backend.journal.verify() == (before["sales"], None)
     assert backend.customers.loyalty_balance(cid) == points
@@ -159,7 +159,7 @@ def test_erasure_leaves_no_personal_value_in_the_file_and_keeps_the_books(
 def test_refusals(backend: Backend, store: Store, clock: Clock) -> None:
     svc = ErasureService(backend)
     cid = _customer(backend, store)
-    account = backend.customers.get(cid)["account_number"]  # type: ignore[index]
+    account = backend.customers.get(cid).account_number  # type: ignore[union-attr]
     co = Checkout(backend, store.cashier)
     co.attach_customer(cid)
     co.add_item("APPLE")
@@ -194,7 +194,7 @@ def test_erasure_is_an_ordinary_update_of_the_row(backend: Backend, store: Store
         )
     cid = _customer(backend, store)
     db.execute("DELETE FROM seen")
-    account = backend.customers.get(cid)["account_number"]  # type: ignore[index]
+    account = backend.customers.get(cid).account_number  # type: ignore[union-attr]
     ErasureService(backend).erase(account, approver=store.supervisor, via="cli")
     assert db.execute("SELECT op, id FROM seen").fetchall() == [("UPDATE", cid)]
 
@@ -202,5 +202,5 @@ def test_erasure_is_an_ordinary_update_of_the_row(backend: Backend, store: Store
 def test_auth_for_the_cli_path(backend: Backend, store: Store) -> None:
     approver = AuthService(backend).authorize("201", "2345", role="supervisor", reason="erase")
     cid = _customer(backend, store)
-    account = backend.customers.get(cid)["account_number"]  # type: ignore[index]
+    account = backend.customers.get(cid).account_number  # type: ignore[union-attr]
     assert ErasureService(backend).erase(account, approver=approver, via="cli").customer_id == cid

@@ -53,8 +53,8 @@ def test_hostile_text_round_trips_unchanged(backend: Backend, text: str) -> None
     details = svc.details(cid)
     assert details is not None
     for column in ("first_name", "last_name", "pos_remarks", "remarks", "company_name"):
-        assert details.row[column] == text
-    assert details.addresses[0]["line_1"] == text and details.contacts[0]["name"] == text
+        assert details.row.columns()[column] == text
+    assert details.addresses[0].line_1 == text and details.contacts[0].name == text
     assert "customers" in backend.db.table_names()
 
 
@@ -84,7 +84,7 @@ def test_updates_refuse_control_characters_too(backend: Backend) -> None:
         svc.update(cid, {"company_name": "Acme\x1b[2J"})
     assert info.value.field == "company_name"
     row = backend.customers.get(cid)
-    assert row is not None and row["company_name"] is None
+    assert row is not None and row.company_name is None
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_remarks_keep_line_breaks_and_refuse_other_controls(backend: Backend) ->
     )
     row = backend.customers.get(cid)
     assert row is not None
-    assert (row["remarks"], row["pos_remarks"]) == ("call first\nback door", "a\nb")
+    assert (row.remarks, row.pos_remarks) == ("call first\nback door", "a\nb")
     with pytest.raises(FieldError) as info:
         svc.update(cid, {"remarks": "line\rreturn"})
     assert info.value.field == "remarks" and "U+000D (CR)" in info.value.message

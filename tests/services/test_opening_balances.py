@@ -58,7 +58,7 @@ def test_opening_balances_import_post_and_export(tmp_path: Path) -> None:
 
     owes = backend.customers.by_mobile("+919800000001")
     assert owes is not None
-    (entry,) = backend.ledgers.receivable_entries(owes["id"])
+    (entry,) = backend.ledgers.receivable_entries(owes.id)
     assert (entry.entry_type, entry.amount, entry.posted_at) == (
         "opening",
         Decimal("1250.50"),
@@ -67,12 +67,12 @@ def test_opening_balances_import_post_and_export(tmp_path: Path) -> None:
     assert entry.reference == "OLD-77" and entry.due_date == "2026-03-30"
     credit = backend.customers.by_mobile("+919800000002")
     assert credit is not None
-    (entry,) = backend.ledgers.receivable_entries(credit["id"])
+    (entry,) = backend.ledgers.receivable_entries(credit.id)
     assert entry.amount == Decimal("-40.00") and entry.posted_at == "2026-03-14T00:00:00"
     assert entry.reference is None and entry.due_date is None
-    assert backend.customers.receivable_balance(credit["id"]) == Decimal("-40.00")
+    assert backend.customers.receivable_balance(credit.id) == Decimal("-40.00")
     plain = backend.customers.by_mobile("+919800000003")
-    assert plain is not None and backend.ledgers.receivable_entries(plain["id"]) == []
+    assert plain is not None and backend.ledgers.receivable_entries(plain.id) == []
 
     exported = tmp_path / "out.csv"
     result = invoke(["--db", str(tmp_path / "shop.db"), "customers", "export", str(exported)])
@@ -92,7 +92,7 @@ def test_opening_balances_import_post_and_export(tmp_path: Path) -> None:
     assert report.rejected == [] and report.imported == 3
     again = target.customers.by_mobile("+919800000001")
     assert again is not None
-    (entry,) = target.ledgers.receivable_entries(again["id"])
+    (entry,) = target.ledgers.receivable_entries(again.id)
     assert (entry.amount, entry.posted_at[:10], entry.reference) == (
         Decimal("1250.50"),
         "2026-02-28",

@@ -25,9 +25,10 @@ FORMS = ("98765 43210", "098765-43210", "+91 98765 43210", "0091 98765 43210", "
 def test_every_form_is_stored_as_e164_and_found(backend: Backend, typed: str) -> None:
     svc = CustomerService(backend)
     cid = svc.create({"first_name": "Anna", "last_name": "Smith", "mobile": typed})
-    assert (backend.customers.get(cid) or {})["mobile"] == "+919876543210"
+    row = backend.customers.get(cid)
+    assert row is not None and row.mobile == "+919876543210"
     for other in FORMS:
-        assert [r["id"] for r in svc.find(other)] == [cid], other
+        assert [r.id for r in svc.find(other)] == [cid], other
 
 
 @pytest.mark.parametrize("typed", FORMS)
@@ -60,9 +61,10 @@ def test_the_store_region_reads_national_numbers(tmp_path: Path) -> None:
     try:
         svc = CustomerService(b)
         cid = svc.create({"first_name": "Ann", "mobile": "(212) 555-0100"})
-        assert (b.customers.get(cid) or {})["mobile"] == "+12125550100"
-        assert [r["id"] for r in svc.find("212 555 0100")] == [cid]
-        assert [r["id"] for r in svc.find("+1 212-555-0100")] == [cid]
+        row = b.customers.get(cid)
+        assert row is not None and row.mobile == "+12125550100"
+        assert [r.id for r in svc.find("212 555 0100")] == [cid]
+        assert [r.id for r in svc.find("+1 212-555-0100")] == [cid]
     finally:
         b.close()
 
@@ -118,11 +120,11 @@ def test_the_migration_rewrites_and_reports_never_drops(tmp_path: Path) -> None:
     }
     assert "customer 4, customer 5" in reports[4]["reason"]
     listed = not_e164(db.conn)
-    assert [(r[0], r[2]) for r in listed] == [(3, "12345"), (4, "9811111111")]
-    assert "customer 5" in listed[1][3]
+    assert [(r.customer_id, r.mobile) for r in listed] == [(3, "12345"), (4, "9811111111")]
+    assert "customer 5" in listed[1].why
     # Once a person fixes one, it leaves the list.
     db.conn.execute("UPDATE customers SET mobile = NULL WHERE id = 4")
-    assert [r[0] for r in not_e164(db.conn)] == [3]
+    assert [r.customer_id for r in not_e164(db.conn)] == [3]
 
 
 def test_the_cli_lists_what_the_migration_kept_as_typed(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
@@ -204,7 +205,9 @@ def test_subscriptions_post_or_report_every_demo_member(demo: Backend, db_path: 
         r for ct in demo.catalog.all("card_types") for r in demo.customers.with_card_type(ct["id"])
     ]
     subscribed = {
-        int(r["id"]): r for r in members if demo.catalog.subscription(r["card_type_id"]) is not None
+        r.id: r
+        for r in members
+        if r.card_type_id is not None and demo.catalog.subscription(r.card_type_id) is not None
     }
     # Grace from the statement date (the demo's Corporate type default): the charges that
     # ended the run in a traceback.
@@ -213,7 +216,7 @@ def test_subscriptions_post_or_report_every_demo_member(demo: Backend, db_path: 
         demo.customers.update(
             cid, {"grace_period_type": "statement_date", "grace_period_days": days}
         )
-        subscribed[cid] = {**subscribed[cid], "grace_period_days": days}
+        subscribed[cid] = dataclasses.replace(subscribed[cid], grace_period_days=days)
     # One member's terms the engine cannot read: reported on its line, the others still post.
     broken = next(c for c in subscribed if c not in by_statement)
     demo.customers.update(broken, {"payment_terms": "when convenient"})
@@ -232,7 +235,7 @@ def test_subscriptions_post_or_report_every_demo_member(demo: Backend, db_path: 
     assert "1 could not be posted" in result.output
     for cid in by_statement:
         (entry,) = demo.ledgers.receivable_entries(cid)
-        days = int(subscribed[cid]["grace_period_days"])
+        days = subscribed[cid].grace_period_days
         # Statements at month end (no statement day set): 31 March + the grace days.
         assert entry.due_date == (dt.date(2026, 3, 31) + dt.timedelta(days=days)).isoformat()
     references = [e.reference or "" for e in demo.ledgers.receivable_entries(broken)]

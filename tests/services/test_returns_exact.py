@@ -263,7 +263,7 @@ def test_an_account_refund_lowers_the_balance_with_its_ledger_row(
     ]
     balance = backend.customers.receivable_balance(store.trade)
     assert balance == sum(D(r.amount) for r in rows) == 0
-    account = backend.customers.get(store.trade)["account_number"]  # type: ignore[index]
+    account = backend.customers.get(store.trade).account_number  # type: ignore[union-attr]
     shown = cli_runner_invoke(
         CliRunner(), ["--db", str(db_path), "receivable", "show", str(account)]
     )
@@ -374,7 +374,7 @@ def test_a_supervisor_approved_charge_records_the_approver_beside_the_cashier(
     entry = backend.ledgers.receivable_entries(store.trade)[-1]
     assert entry.employee_id == store.cashier.id
     assert entry.approved_by == store.supervisor.id
-    account = backend.customers.get(store.trade)["account_number"]  # type: ignore[index]
+    account = backend.customers.get(store.trade).account_number  # type: ignore[union-attr]
     shown = cli_runner_invoke(
         CliRunner(), ["--db", str(db_path), "receivable", "show", str(account)]
     )

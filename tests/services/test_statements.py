@@ -325,7 +325,7 @@ def test_hard_copies_as_files_for_a_report_printer(
         clock.current = dt.datetime(2026, 12, 2, 9, 0)
         (line,) = StatementRun(b).run(NOV_30).lines
         assert line.print_status == "written"
-        account = b.customers.get(cid)["account_number"]  # type: ignore[index]
+        account = b.customers.get(cid).account_number  # type: ignore[union-attr]
         text = (out / "2026-11-30" / f"{account}.txt").read_text(encoding="utf-8")
         lines = text.splitlines()
         assert "Filed Person" in lines and max(len(x) for x in lines) <= 64

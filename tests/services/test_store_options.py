@@ -119,7 +119,7 @@ def test_save_each_kind_and_how_it_is_stored(
     assert service.values()["engine.validate_due_over_zero"] == "yes"
     assert service.save({"customers.method_of_input": "num_pad"}, manager) == {}
     created = CustomerService(backend).create({"first_name": "Hex", "card_number": "04A1B2C3D4"})
-    assert backend.customers.get(created)["card_number"] == "04A1B2C3D4"  # type: ignore[index]
+    assert backend.customers.get(created).card_number == "04A1B2C3D4"  # type: ignore[union-attr]
 
 
 def test_a_decimal_option_parses_exactly() -> None:
@@ -205,9 +205,9 @@ def test_privacy_defaults_fill_new_customers(
     new = CustomerService(backend).create({"first_name": "Pia", "last_name": "Private"})
     row = backend.customers.get(new)
     assert row is not None
-    assert (row["privacy_show_crm_points"], row["privacy_show_other_info"]) == (0, 1)
+    assert (row.privacy_show_crm_points, row.privacy_show_other_info) == (0, 1)
     kept = CustomerService(backend).create({"first_name": "Ola", "privacy_show_crm_points": True})
-    assert backend.customers.get(kept)["privacy_show_crm_points"] == 1  # type: ignore[index]
+    assert backend.customers.get(kept).privacy_show_crm_points == 1  # type: ignore[union-attr]
     form = load_form(backend, None)
     assert form.values["privacy_show_crm_points"] == "0"
     assert form.values["privacy_show_other_info"] == "1"

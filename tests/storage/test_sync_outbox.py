@@ -65,7 +65,7 @@ def test_a_failed_transaction_leaves_no_outbox_row(backend: Backend, store: Stor
         assert OutboxRepository(backend.db).last_seq() == before + 3  # points, customer, audit
         raise RuntimeError("power cut")
     assert OutboxRepository(backend.db).last_seq() == before
-    assert backend.customers.get(store.anna)["first_name"] == "Anna"  # type: ignore[index]
+    assert backend.customers.get(store.anna).first_name == "Anna"  # type: ignore[union-attr]
 
 
 def test_customer_changes_carry_the_values_written(backend: Backend, store: Store) -> None:
@@ -219,7 +219,7 @@ def test_orders_and_statement_rows_are_queued_once_per_row_and_an_erasure_too(
     ).fetchall()
     assert rows.count(("customer_orders", str(opened.order.id))) == 1, "one marker per row"
     assert sum(1 for e, _ in rows if e == "customer_order_records") == 2
-    account = str(backend.customers.get(store.bob)["account_number"])  # type: ignore[index]
+    account = str(backend.customers.get(store.bob).account_number)  # type: ignore[union-attr]
     ErasureService(backend).erase(account, approver=store.supervisor, via="test")
     assert backend.db.execute(
         "SELECT count(*) FROM sync_outbox WHERE kind = 'erasure' AND ref = ?", [str(store.bob)]

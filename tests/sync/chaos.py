@@ -72,7 +72,7 @@ def sell(settings: Settings, seed: int, count: int | None, employee: Employee | 
                         co.add_points(str(min(int(balance) // 4 * 2, 4)))
                 if customer is not None and rng.random() < 0.1:
                     row = backend.customers.get(customer)
-                    if row and row["allow_charge"] and row["ar_enabled"]:
+                    if row and row.allow_charge and row.ar_enabled:
                         co.add_account("5", pin="4321", reference=f"PO{rng.randrange(999)}")
                 remaining = co.remaining()
                 if remaining > 0:

@@ -99,8 +99,8 @@ def assert_converged(hq: HeadOffice, lanes: list[Lane]) -> dict[str, int]:
         for lane in lanes:
             local = lane.backend.customers.by_account(account, active_only=False)
             assert local is not None, f"{gid} missing at {lane.origin}"
-            assert (local["card_number"], local["mobile"]) == (card, mobile), gid
-            cid = int(local["id"])
+            assert (local.card_number, local.mobile) == (card, mobile), gid
+            cid = int(local.id)
             assert lane.backend.customers.loyalty_balance(cid) == points, (gid, lane.origin)
             assert lane.backend.customers.receivable_balance(cid) == receivable, (gid, lane.origin)
         facts["customers"] += 1
@@ -160,7 +160,7 @@ def assert_erasures_converged(hq: HeadOffice, lanes: list[Lane]) -> int:
         for gid in erased:
             cid = names.local_customer(gid)
             row = lane.backend.customers.get(int(cid or 0))
-            assert row is not None and all(row[f] is None for f in PERSONAL_FIELDS), gid
+            assert row is not None and all(row.columns()[f] is None for f in PERSONAL_FIELDS), gid
             for (changes,) in db.execute(
                 "SELECT changes FROM audit_log WHERE entity = 'customer' AND entity_id = ?", [cid]
             ):

@@ -123,17 +123,17 @@ def test_orders_withdrawals_statements_and_approvers_reach_head_office(
     # Another store gets the ledger rows with their approver, and balances agree.
     b.sync()
     corp_b = b.backend.customers.by_account(
-        str(a.backend.customers.get(store.corp)["account_number"])  # type: ignore[index]
+        str(a.backend.customers.get(store.corp).account_number)  # type: ignore[union-attr]
     )
     assert corp_b is not None
     approved = b.backend.db.execute(
         "SELECT e.number FROM receivable_ledger r JOIN employees e ON e.id = r.approved_by "
         "WHERE r.customer_id = ? AND r.entry_type = 'charge'",
-        [corp_b["id"]],
+        [corp_b.id],
     ).fetchall()
     assert approved == [("201",)]
     assert b.backend.customers.receivable_balance(
-        int(corp_b["id"])
+        int(corp_b.id)
     ) == a.backend.customers.receivable_balance(store.corp)
     assert hq.one(
         "SELECT receivable FROM hq.balances WHERE gid = %s", f"A1:{store.corp}"

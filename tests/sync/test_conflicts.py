@@ -36,7 +36,7 @@ def two_stores(make_lane: Callable[..., Lane], **sync: Any) -> tuple[Lane, Lane,
 def local(lane: Lane, card: str) -> int:
     row = lane.backend.customers.by_card(card)
     assert row is not None
-    return int(row["id"])
+    return row.id
 
 
 def test_concurrent_edits_last_writer_per_field_with_every_value_kept(
@@ -53,7 +53,7 @@ def test_concurrent_edits_last_writer_per_field_with_every_value_kept(
     for lane, cid in ((a, store.anna), (b, anna_b)):
         row = lane.backend.customers.get(cid)
         assert row is not None
-        assert (row["first_name"], row["email"], row["mobile"]) == (
+        assert (row.first_name, row.email, row.mobile) == (
             "Annie",
             "ann@a.in",
             "+919000000009",  # stored in E.164 (docs/back-office.md "Mobile numbers")
@@ -89,8 +89,8 @@ def test_a_card_and_mobile_taken_at_two_stores_go_to_the_first_and_flag_the_othe
     )
     # Both enrolled offline as the next account number.
     assert (
-        a.backend.customers.get(x)["account_number"]  # type: ignore[index]
-        == b.backend.customers.get(y)["account_number"]  # type: ignore[index]
+        a.backend.customers.get(x).account_number  # type: ignore[union-attr]
+        == b.backend.customers.get(y).account_number  # type: ignore[union-attr]
     )
     a.sync()
     b.sync()
@@ -113,7 +113,7 @@ def test_a_card_and_mobile_taken_at_two_stores_go_to_the_first_and_flag_the_othe
         ).fetchone()
         assert yuri[0] is None and yuri[1] is None
     given = hq.one("SELECT account_number FROM hq.customers WHERE gid = %s", f"B1:{y}")
-    assert b.backend.customers.get(y)["account_number"] == given  # type: ignore[index]
+    assert b.backend.customers.get(y).account_number == given  # type: ignore[union-attr]
     # The loser's lane shows the flags to a supervisor.
     flags_b = b.backend.db.execute(
         "SELECT kind, customer_id FROM sync_flags ORDER BY id"
@@ -167,10 +167,10 @@ def test_offline_charges_past_the_limit_together_are_flagged(
 ) -> None:
     a, b, store, cashier_b = two_stores(make_lane, offline_charge_share="1")
     corp_b = b.backend.customers.by_account(
-        a.backend.customers.get(store.corp)["account_number"]  # type: ignore[index]
+        a.backend.customers.get(store.corp).account_number  # type: ignore[union-attr]
     )
     assert corp_b is not None
-    for lane, cashier, cid in ((a, store.cashier, store.corp), (b, cashier_b, corp_b["id"])):
+    for lane, cashier, cid in ((a, store.cashier, store.corp), (b, cashier_b, corp_b.id)):
         co = Checkout(lane.backend, cashier)
         co.attach_customer(cid)
         co.add_item("APPLE", "6")

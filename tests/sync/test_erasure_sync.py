@@ -77,8 +77,8 @@ def test_an_erasure_blanks_head_office_the_outbox_and_the_other_store(
     b.sync()
     points = a.backend.customers.loyalty_balance(cid)
     row_b = b.backend.customers.by_card(SECRETS["card_number"])
-    assert row_b is not None and row_b["last_name"] == SECRETS["last_name"]
-    cid_b = int(row_b["id"])
+    assert row_b is not None and row_b.last_name == SECRETS["last_name"]
+    cid_b = int(row_b.id)
     before = _hq_text(hq)
     assert SECRETS["last_name"].lower() in before and PHONE in before  # the test can see them
 
@@ -95,7 +95,7 @@ def test_an_erasure_blanks_head_office_the_outbox_and_the_other_store(
     # ... and one queued, never tried.
     customers.update(cid, {"website": QUEUED})
 
-    account = str(a.backend.customers.get(cid)["account_number"])  # type: ignore[index]
+    account = str(a.backend.customers.get(cid).account_number)  # type: ignore[union-attr]
     done = ErasureService(a.backend).erase(account, approver=store.supervisor, via="test")
     assert done.audit_rows >= 2
     secrets = [

@@ -75,7 +75,7 @@ def test_any_interleaving_of_two_lanes_converges(
             if what == "sync":
                 lane.sync()
             elif what == "erase":
-                account = str(b.customers.get(customer)["account_number"])  # type: ignore[index]
+                account = str(b.customers.get(customer).account_number)  # type: ignore[union-attr]
                 with contextlib.suppress(ErasureError):
                     ErasureService(b).erase(account, approver=supervisors[which], via="test")
             elif what == "edit":

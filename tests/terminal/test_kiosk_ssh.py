@@ -185,7 +185,7 @@ def test_a_sale_with_a_customer_survives_every_way_out(kiosk: KioskStack, tmux: 
         committed = backend.journal.last(LANE)
         assert committed is not None
         anna = backend.customers.by_mobile("+91" + ANNA_MOBILE)  # stored in E.164
-        assert anna is not None and committed["customer_id"] == anna["id"]
+        assert anna is not None and committed["customer_id"] == anna.id
         lines = backend.journal.children(int(committed["id"]))["lines"]
         assert len(lines) == 2
         assert Decimal(committed["total"]) > 0

@@ -1,13 +1,14 @@
 """The customer list: search as you type, filters, sort, and keyset paging.
 
-Each change restarts one exclusive worker that asks the database thread for the first page;
+Each change starts at once (no debounce) one exclusive worker that asks the database thread
+for the first page; a newer change cancels it, and a generation counter drops an older page
+that arrives late (``pos_tui/widgets/newest.py``), so only the newest query's page is shown;
 Page Down asks for the page after the last row shown (by its sort key), Page Up goes back to
 the page before, so paging stays instant at any depth and any size of store.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -17,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select
+from textual.worker import Worker
 
 from pos_tui.screens.backoffice.base import BackOfficePage, StatusLine
 from pos_tui.services.backoffice import customer_list as cl
+from pos_tui.widgets.newest import Newest
 from pos_tui.widgets.safe import safe
 
-DEBOUNCE_SECONDS = 0.2
 ANY = "any"
 # Filter id -> (label, the filter field it sets).
 TRI = {ANY: None, "yes": True, "no": False}
@@ -64,6 +66,7 @@ class CustomerListScreen(BackOfficePage[None]):
         self.filters = cl.ListFilters()
         self.page: cl.CustomerPage | None = None
         self._previous: list[tuple[Any, ...] | None] = []  # page starts before this one
+        self._newest = Newest()
 
     def compose(self) -> ComposeResult:
         yield from self.compose_title()
@@ -114,7 +117,7 @@ class CustomerListScreen(BackOfficePage[None]):
             ):
                 select: Select[str] = self.query_one(widget_id, Select)
                 select.set_options([(safe(name), str(key)) for key, name in pairs])
-        self.reload(now=True)
+        self.reload()
 
     # -- filters -------------------------------------------------------------------------------
     def _read_filters(self) -> cl.ListFilters:
@@ -144,15 +147,15 @@ class CustomerListScreen(BackOfficePage[None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         if self.is_mounted and self.page is not None:
-            self.reload(now=True)
+            self.reload()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.reload(now=True)
+        self.reload()
 
     def action_reverse(self) -> None:
         self.filters = replace(self.filters, descending=not self.filters.descending)
-        self.reload(now=True)
+        self.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search opens the selected customer (the first, unless the cursor was
@@ -162,31 +165,34 @@ class CustomerListScreen(BackOfficePage[None]):
 
     async def _open_found(self) -> None:
         if self._read_filters() != self.filters or self.page is None:
-            await self._load(None, 1, now=True, keep_total=False).wait()
+            await self._load(None, 1, keep_total=False).wait()
         if self.selected_id() is None:
             self.hint("No customer matches: nothing to open")
             return
         self.action_edit()
 
     # -- loading -------------------------------------------------------------------------------
-    def reload(self, *, now: bool = False) -> None:
+    def reload(self) -> None:
         self._previous = []
-        self._load(None, 1, now=now, keep_total=False)
+        self._load(None, 1, keep_total=False)
+
+    def _load(self, after: tuple[Any, ...] | None, first: int, *, keep_total: bool) -> Worker[None]:
+        """Ask for a page now; every older request is cancelled or its page dropped."""
+        return self._load_page(after, first, keep_total, self._newest.start())
 
     @work(exclusive=True, group="customer-list")
-    async def _load(
-        self, after: tuple[Any, ...] | None, first: int, *, now: bool = False, keep_total: bool
+    async def _load_page(
+        self, after: tuple[Any, ...] | None, first: int, keep_total: bool, generation: int
     ) -> None:
-        if not now:
-            await asyncio.sleep(DEBOUNCE_SECONDS)
-        self.filters = self._read_filters()
+        filters = self._read_filters()
         service = cl.CustomerListService(self.pos.backend)
         total = self.page.total if (keep_total and self.page) else -1
         ok, page = await self.attempt(
-            service.page, self.filters, after=after, first_number=first,
+            service.page, filters, after=after, first_number=first,
             with_total=not keep_total, total=total,
         )  # fmt: skip
-        if ok and page is not None:
+        if ok and page is not None and self._newest.is_newest(generation):
+            self.filters = filters  # what the page on screen was asked with
             self._show(page)
 
     def _show(self, page: cl.CustomerPage) -> None:
@@ -222,11 +228,11 @@ class CustomerListScreen(BackOfficePage[None]):
         if step > 0 and page.has_next and page.rows:
             self._previous.append(page.starts_after)
             after = page.rows[-1].sort_key
-            self._load(after, page.first_number + len(page.rows), now=True, keep_total=True)
+            self._load(after, page.first_number + len(page.rows), keep_total=True)
         elif step < 0 and self._previous:
             before = self._previous.pop()
             first = max(1, page.first_number - cl.PAGE_SIZE)
-            self._load(before, first, now=True, keep_total=True)
+            self._load(before, first, keep_total=True)
 
     # -- choosing ------------------------------------------------------------------------------
     def selected_id(self) -> int | None:
@@ -247,7 +253,7 @@ class CustomerListScreen(BackOfficePage[None]):
     def _open(self, screen: Any) -> None:
         def back(_: object) -> None:
             self._load(self.page.starts_after if self.page else None,
-                       self.page.first_number if self.page else 1, now=True, keep_total=False)  # fmt: skip
+                       self.page.first_number if self.page else 1, keep_total=False)  # fmt: skip
 
         self.app.push_screen(screen, back)
 
@@ -288,7 +294,7 @@ class CustomerListScreen(BackOfficePage[None]):
             self.pos.say(
                 f"{name} is now {'inactive' if row.active else 'active'}", title="Customer"
             )
-            self._load(self.page.starts_after, self.page.first_number, now=True, keep_total=False)
+            self._load(self.page.starts_after, self.page.first_number, keep_total=False)
 
     def action_erase(self) -> None:
         """Erase the chosen customer's personal data on their request (asks first)."""
@@ -318,9 +324,7 @@ class CustomerListScreen(BackOfficePage[None]):
                     f"{sum(done.removed.values())} addresses, contacts and pictures removed",
                     title="Customer",
                 )
-                self._load(
-                    self.page.starts_after, self.page.first_number, now=True, keep_total=False
-                )
+                self._load(self.page.starts_after, self.page.first_number, keep_total=False)
 
         self.app.push_screen(
             ChoiceScreen(

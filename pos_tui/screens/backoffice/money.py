@@ -165,9 +165,9 @@ class AccountScreen(CustomerPage):
         self.view: AccountView = view
         row = view.customer
         flags = [
-            "HOLD" if row["credit_hold"] else "no hold",
-            "account on" if row["ar_enabled"] else "no account",
-            "may pay" if row["allow_payment"] else "may not pay",
+            "HOLD" if row.credit_hold else "no hold",
+            "account on" if row.ar_enabled else "no account",
+            "may pay" if row.allow_payment else "may not pay",
         ]
         if pin.describe():
             flags.append(f"{pin.describe()} (F10 clears)")
@@ -187,8 +187,8 @@ class AccountScreen(CustomerPage):
         view = getattr(self, "view", None)
         if view is None:
             return
-        label = view.customer["required_reference_label"] or "Reference"
-        required = " (required)" if view.customer["required_reference"] else " (optional)"
+        label = view.customer.required_reference_label or "Reference"
+        required = " (required)" if view.customer.required_reference else " (optional)"
         fields = [
             Field("amount", f"Amount (owes {view.balance})", restrict=r"[0-9.]*"),
             Field("reference", f"{label}{required}"),
@@ -215,7 +215,7 @@ class AccountScreen(CustomerPage):
         view = getattr(self, "view", None)
         if view is None:
             return
-        on = not view.customer["credit_hold"]
+        on = not view.customer.credit_hold
         service = HistoryService(self.pos.backend)
         ok, _ = await self.attempt(service.set_credit_hold, self.customer_id, on, employee_id=self.employee_id)  # fmt: skip
         if ok:
@@ -241,5 +241,5 @@ class AccountScreen(CustomerPage):
         ok, text = await self.attempt(HistoryService(self.pos.backend).statement, self.customer_id)
         view = getattr(self, "view", None)
         if ok and text is not None:
-            prints = bool(view.customer["statement_print"]) if view else True
+            prints = bool(view.customer.statement_print) if view else True
             self.app.push_screen(StatementScreen(self.customer_id, text, prints=prints))

@@ -82,8 +82,8 @@ class OrderTenders:
     ) -> tuple[str, ...]:
         """The engine's charge checks; the codes of the refusals a supervisor lifted."""
         cid = order.customer_id
-        row = self.b.customers.get(cid) or {}
-        pin_ok = bool(tender.pin) and verify_pin(tender.pin or "", row.get("pin_hash"))
+        row = self.b.customers.get(cid)
+        pin_ok = bool(tender.pin) and verify_pin(tender.pin or "", row.pin_hash if row else None)
         if tender.pin and not pin_ok:
             raise OrderError("Wrong customer PIN", code="CHARGE_PIN_WRONG")
         customer, account, _ = self.inputs.customer(cid)
@@ -110,8 +110,8 @@ class OrderTenders:
     def points_for(self, order: CustomerOrder, amount: Decimal) -> Decimal:
         """The points that pay ``amount``: whole units of the card type's rate, within the balance."""
         cid = order.customer_id
-        row = self.b.customers.get(cid) or {}
-        card = self.inputs.card_type(row.get("card_type_id"))
+        row = self.b.customers.get(cid)
+        card = self.inputs.card_type(row.card_type_id if row else None)
         if card is None or card.points_to_convert <= 0 or card.equivalent_currency <= 0:
             raise OrderError("This customer's card does not redeem points")
         units = amount / card.equivalent_currency

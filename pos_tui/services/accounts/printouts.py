@@ -56,8 +56,8 @@ def describe_statement_job(backend: Backend, document: dict[str, Any]) -> str:
     st = StatementRepository(backend.db).get(int(document.get("statement_id", 0)))
     if st is None:
         return "(no such statement)"
-    customer = backend.customers.get(st.customer_id) or {}
-    return f"{st.statement_date} account {customer.get('account_number', '?')}"
+    customer = backend.customers.get(st.customer_id)
+    return f"{st.statement_date} account {customer.account_number if customer else '?'}"
 
 
 def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
@@ -113,10 +113,10 @@ def slip(backend: Backend, sale: dict[str, Any], kind: str) -> ReceiptDocument:
         blocks += [
             Rule(),
             TextLine(f"Customer: {display_name(customer)}"),
-            TextLine(f"Customer no. {customer['account_number']}"),
+            TextLine(f"Customer no. {customer.account_number}"),
         ]
         if sale["kind"] == "withdrawal":
-            entries = backend.ledgers.receivable_entries(int(customer["id"]))
+            entries = backend.ledgers.receivable_entries(int(customer.id))
             last = max((e.id for e in entries if e.sale_id == sale_id), default=0)
             owed = sum((e.amount for e in entries if e.id <= last), ZERO)
             blocks.append(Columns("Account balance", str(owed), bold=True))

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from pos_tui import engine
 from pos_tui.engine.errors import Refused
@@ -24,6 +23,7 @@ from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.storage.db import write
 
 log = logging.getLogger(__name__)
@@ -71,10 +71,10 @@ class ReceivableService:
         row = self.b.customers.get(customer_id)
         if row is None:
             raise ReceivableError(f"No customer with id {customer_id}")
-        if not row["ar_enabled"] or not row["allow_payment"]:
+        if not row.ar_enabled or not row.allow_payment:
             raise ReceivableError(f"{display_name(row)} cannot make payments on account")
-        if row["required_reference"] and not (reference or "").strip():
-            label = row["required_reference_label"] or "reference"
+        if row.required_reference and not (reference or "").strip():
+            label = row.required_reference_label or "reference"
             raise ReceivableError(f"{display_name(row)} requires a {label} on every payment")
         places = self.b.settings.currency.minor_unit
         try:
@@ -116,13 +116,13 @@ class ReceivableService:
         self,
         card_type: engine.CardType,
         sub: engine.CardTypeSubscription,
-        row: dict[str, Any],
+        row: CustomerRow,
         *,
         moment: dt.datetime,
         dry_run: bool,
     ) -> Posting:
         settings = self.inputs.settings()
-        cid, name = int(row["id"]), display_name(row)
+        cid, name = row.id, display_name(row)
         period = engine.period_containing(
             moment.date(), sub.periodicity, settings.financial_year_start_month
         )
@@ -163,17 +163,15 @@ class ReceivableService:
         return Posting(cid, name, charge.total, not dry_run, f"net sales {net}, due {due}")
 
     @staticmethod
-    def _each(
-        row: dict[str, Any], post: Callable[[dict[str, Any]], Posting | None]
-    ) -> Posting | None:
+    def _each(row: CustomerRow, post: Callable[[CustomerRow], Posting | None]) -> Posting | None:
         """One customer's line of a run: what ``post`` did (None: nothing to say), or why it
         could not: the run goes on with the next customer."""
         try:
             return post(row)
         except (ValueError, sqlite3.Error) as exc:
-            log.warning("customer %s not posted: %s", row["id"], exc)
+            log.warning("customer %s not posted: %s", row.id, exc)
             return Posting(
-                int(row["id"]), display_name(row), ZERO, False, f"not posted: {exc}", failed=True
+                row.id, display_name(row), ZERO, False, f"not posted: {exc}", failed=True
             )
 
     # -- service charges -----------------------------------------------------------------------
@@ -188,16 +186,14 @@ class ReceivableService:
                 out.append(posting)
         return out
 
-    def _service_charge(self, row: dict[str, Any], as_of: dt.date, dry_run: bool) -> Posting | None:
+    def _service_charge(self, row: CustomerRow, as_of: dt.date, dry_run: bool) -> Posting | None:
         settings = self.inputs.settings()
         reference = service_charge_reference(as_of)
-        cid, name = int(row["id"]), display_name(row)
+        cid, name = row.id, display_name(row)
         if self.b.ledgers.has_reference(cid, reference):
             return Posting(cid, name, ZERO, False, f"already posted ({reference})")
         items = self._open_items(cid)
-        charge = engine.service_charge(
-            items, Decimal(row["service_charge_percent"]), as_of, settings
-        )
+        charge = engine.service_charge(items, row.service_charge_percent, as_of, settings)
         if charge.amount <= 0:
             return None
         if not dry_run:

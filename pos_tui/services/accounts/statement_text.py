@@ -8,13 +8,11 @@ no personal data.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from pos_tui.services.customers.history import ENTRY_LABELS
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import StatementRepository
-from pos_tui.storage.rows import Row
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.text import plain
 
 
@@ -24,18 +22,25 @@ def pair(left: str, right: str, width: int) -> str:
     return f"{left[:room]:<{room}} {right}"
 
 
-def billing_address(backend: Backend, customer: Row) -> list[str]:
+def billing_address(backend: Backend, customer: CustomerRow) -> list[str]:
     """The address the customer's bills go to (main or alternate, FusionRetail), as lines."""
-    addresses = backend.customers.children(int(customer["id"]), "addresses")
-    which = str(customer.get("billing_address") or "main")
-    chosen = next((a for a in addresses if a["address_type"] == which), None)
-    chosen = chosen or next((a for a in addresses if a["address_type"] == "main"), None)
+    addresses = backend.customers.addresses(customer.id)
+    which = customer.billing_address or "main"
+    chosen = next((a for a in addresses if a.address_type == which), None)
+    chosen = chosen or next((a for a in addresses if a.address_type == "main"), None)
     if chosen is None:
         return []
-    street = " ".join(str(chosen[k]) for k in ("street_number", "street_name") if chosen[k])
-    lines = [street, *(str(chosen[k] or "") for k in ("line_1", "line_2", "line_3", "line_4"))]
-    place = " ".join(str(chosen[k]) for k in ("city", "state", "postal_code") if chosen[k])
-    return [x for x in [*lines, place, str(chosen["country"] or "")] if x.strip()]
+    street = " ".join(
+        str(getattr(chosen, k)) for k in ("street_number", "street_name") if getattr(chosen, k)
+    )
+    lines = [
+        street,
+        *(str(getattr(chosen, k) or "") for k in ("line_1", "line_2", "line_3", "line_4")),
+    ]
+    place = " ".join(
+        str(getattr(chosen, k)) for k in ("city", "state", "postal_code") if getattr(chosen, k)
+    )
+    return [x for x in [*lines, place, str(chosen.country or "")] if x.strip()]
 
 
 def statement_lines(backend: Backend, statement_id: int, width: int) -> list[str]:
@@ -44,12 +49,12 @@ def statement_lines(backend: Backend, statement_id: int, width: int) -> list[str
     st = repo.get(statement_id)
     if st is None:
         raise KeyError(f"no statement {statement_id}")
-    customer = backend.customers.get(st.customer_id) or {}
+    customer = backend.customers.get(st.customer_id)
     rule = "-" * width
     out = [
         "STATEMENT OF ACCOUNT".center(width).rstrip(),
         pair("Statement date", st.statement_date, width),
-        pair("Account", plain(customer.get("account_number", "")), width),
+        pair("Account", plain(customer.account_number if customer else ""), width),
     ]
     out.append(plain(display_name(customer)) if customer else "")
     out += [plain(line) for line in billing_address(backend, customer)] if customer else []
@@ -75,12 +80,12 @@ def statement_lines(backend: Backend, statement_id: int, width: int) -> list[str
     if closing > 0 and st.due_date:
         out.append(f"Please pay {closing} by {st.due_date}"[:width])
     if customer:
-        limit = Decimal(customer.get("credit_limit") or 0)
+        limit = customer.credit_limit
         if limit > 0:
             out.append(pair("Available credit", str(limit - closing), width))
-        if customer.get("credit_hold"):
+        if customer.credit_hold:
             out.append("CREDIT HOLD: charges need clearance."[:width])
-        percent = Decimal(customer.get("service_charge_percent") or 0)
+        percent = customer.service_charge_percent
         if percent > 0:
             out.append(f"Past-due items carry {percent} % a year."[:width])
     return out

@@ -33,9 +33,9 @@ from pos_tui.services.checkout.engine_inputs import EngineInputs
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.accounts import Statement, StatementRepository
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.storage.db import write
 from pos_tui.storage.ledgers import ReceivableEntry
-from pos_tui.storage.rows import Row
 from pos_tui.text import plain
 
 log = logging.getLogger(__name__)
@@ -240,13 +240,13 @@ class StatementRun:
         opening, charges, credits = (x.quantize(unit) for x in (opening, charges, credits))
         closing = opening + charges + credits
         hard = "none"
-        if customer["statement_print"]:
+        if customer.statement_print:
             hard = "queued" if b.settings.statements.hard_copy == "printer" else "pending"
         email, email_to, email_error = "none", None, None
-        if customer["statement_email"]:
+        if customer.statement_email:
             email = "pending"
             try:
-                email_to = recipient(customer["email"])
+                email_to = recipient(customer.email)
             except MailError as exc:
                 email, email_error = "failed", exc.message
         statement_id = self.repo.add_statement(
@@ -276,16 +276,16 @@ class StatementRun:
             self.repo.set_print_job(statement_id, job)
         return statement_id
 
-    def _due(self, customer: Row, as_of: dt.date, closing: Decimal) -> str | None:
+    def _due(self, customer: CustomerRow, as_of: dt.date, closing: Decimal) -> str | None:
         """When the balance is due: grace from the statement date counts from this one; else
         the earliest due date of the charges still open (oldest settled first)."""
         if closing <= 0:
             return None
-        if customer["grace_period_type"] == "statement_date":
-            return (as_of + dt.timedelta(days=int(customer["grace_period_days"]))).isoformat()
+        if customer.grace_period_type == "statement_date":
+            return (as_of + dt.timedelta(days=int(customer.grace_period_days))).isoformat()
         entries = [
             e
-            for e in self.b.ledgers.receivable_entries(int(customer["id"]))
+            for e in self.b.ledgers.receivable_entries(int(customer.id))
             if e.posted_at[:10] <= as_of.isoformat()
         ]
         credit = -sum((e.amount for e in entries if e.amount < 0), ZERO)
@@ -302,12 +302,12 @@ class StatementRun:
     def _lines(self, run_id: int) -> list[StatementLine]:
         out = []
         for st in self.repo.of_run(run_id):
-            row = self.b.customers.get(st.customer_id) or {}
+            row = self.b.customers.get(st.customer_id)
             out.append(
                 StatementLine(
                     statement_id=st.id,
                     customer_id=st.customer_id,
-                    account=str(row.get("account_number", "")),
+                    account=row.account_number if row else "",
                     name=display_name(row) if row else "?",
                     opening=st.opening_balance,
                     charges=st.charges,
@@ -341,9 +341,12 @@ class StatementRun:
         return report
 
     def _write_file(self, st: Statement, report: RunReport) -> None:
-        customer = self.b.customers.get(st.customer_id) or {}
+        customer = self.b.customers.get(st.customer_id)
         folder = self.b.settings.statements_dir() / st.statement_date
-        path = folder / f"{_safe_name(str(customer.get('account_number', st.customer_id)))}.txt"
+        path = (
+            folder
+            / f"{_safe_name(customer.account_number if customer else str(st.customer_id))}.txt"
+        )
         text = "\n".join(self.text(st.id, self.b.settings.statements.width)) + "\n"
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -359,7 +362,7 @@ class StatementRun:
     def _send(self, mailer: SmtpMailer, st: Statement, report: RunReport) -> bool:
         """Send one statement; False when the server cannot take more now (stop trying)."""
         b = self.b
-        customer = b.customers.get(st.customer_id) or {}
+        customer = b.customers.get(st.customer_id)
         name = plain(display_name(customer)) if customer else ""
         store = b.settings.receipt.header[0] if b.settings.receipt.header else "pos-tui"
         sender = b.settings.smtp.sender or f"statements@{b.settings.lane.store_id.lower()}.invalid"
@@ -383,14 +386,16 @@ class StatementRun:
                 email_error=exc.message,
             )
             report.problems.append(
-                f"e-mail to account {customer.get('account_number', '?')} "
+                f"e-mail to account {customer.account_number if customer else '?'} "
                 f"{'failed' if final else 'not sent yet'}: {exc.message}"
             )
             return final
         self.repo.set_delivery(
             st.id, email_status="sent", email_error=None, emailed_at=b.timestamp()
         )
-        report.delivered.append(f"e-mailed account {customer.get('account_number', '?')} to {to}")
+        report.delivered.append(
+            f"e-mailed account {customer.account_number if customer else '?'} to {to}"
+        )
         return True
 
     def queued_jobs(self, run_id: int) -> list[int]:

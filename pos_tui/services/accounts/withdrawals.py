@@ -63,7 +63,7 @@ class WithdrawalService:
             row = b.customers.get(customer_id)
             if row is None:
                 raise CheckoutError(f"No customer with id {customer_id}")
-            pin_ok = bool(pin) and verify_pin(pin or "", row["pin_hash"])
+            pin_ok = bool(pin) and verify_pin(pin or "", row.pin_hash)
             if pin and not pin_ok:
                 raise CheckoutError("Wrong customer PIN", code="CHARGE_PIN_WRONG")
             customer, account, _ = self.inputs.customer(customer_id)

@@ -15,13 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui import phones
-from pos_tui.engine.money import ZERO
+from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.pictures import read_picture
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.storage.reports import SORT_KEYS, CustomerQuery, ReportRepository
+from pos_tui.storage.customers import CustomerRow
+from pos_tui.storage.reports import SORT_KEYS, CustomerListing, CustomerQuery, ReportRepository
 from pos_tui.storage.rows import Row
 from pos_tui.text import fold_email, plain
 
@@ -155,12 +156,12 @@ class CustomerListService:
         rows = rows[:size]
         if with_total:
             total = self.reports.customer_count(q)
-        balances = self.reports.customer_balances([int(r["id"]) for r in rows])
-        out = [_list_row(r, balances[int(r["id"])]) for r in rows]
+        balances = self.reports.customer_balances([r.id for r in rows])
+        out = [_list_row(r, balances[r.id]) for r in rows]
         elapsed = (time.perf_counter() - started) * 1000
         return CustomerPage(out, total, first_number, has_next, elapsed, after)
 
-    def by_account(self, account_number: str) -> Row | None:
+    def by_account(self, account_number: str) -> CustomerRow | None:
         """A customer (active or not) by account number: the form's link customer field."""
         return self.b.customers.by_account(account_number.strip(), active_only=False)
 
@@ -170,24 +171,24 @@ class CustomerListService:
 
     def account_of(self, customer_id: int) -> str:
         row = self.reports.customer_names([customer_id]).get(customer_id)
-        return "" if row is None else str(row["account_number"])
+        return "" if row is None else row.account_number
 
 
-def _list_row(row: Row, balances: tuple[list[str], list[str]]) -> ListRow:
-    points = sum((Decimal(p) for p in balances[0]), ZERO)
-    owed = sum((Decimal(a) for a in balances[1]), ZERO)
+def _list_row(row: CustomerListing, balances: tuple[list[str], list[str]]) -> ListRow:
+    points = sum((to_decimal(p, "points") for p in balances[0]), ZERO)
+    owed = sum((to_decimal(a, "amount") for a in balances[1]), ZERO)
     return ListRow(
-        id=int(row["id"]),
+        id=row.id,
         name=display_name(row),
-        account_number=str(row["account_number"]),
-        mobile=str(row["mobile"] or ""),
-        card_number=str(row["card_number"] or ""),
-        card_type=str(row["card_type_name"] or ""),
-        active=bool(row["active"]),
-        credit_hold=bool(row["credit_hold"]),
+        account_number=row.account_number,
+        mobile=row.mobile or "",
+        card_number=row.card_number or "",
+        card_type=row.card_type_name or "",
+        active=bool(row.active),
+        credit_hold=bool(row.credit_hold),
         points=points,
         owed=owed,
-        sort_key=tuple(row["sort_key"]),
+        sort_key=row.sort_key,
     )
 
 
@@ -252,21 +253,23 @@ def load_form(backend: Backend, customer_id: int | None) -> FormData:
     details = CustomerService(backend).details(customer_id)
     if details is None:
         raise cf.FieldError("id", f"No customer with id {customer_id}")
-    values = {f.name: form_text(details.row.get(f.name), multiline=f.multiline) for f in cf.FIELDS}
-    link = details.row.get("link_customer_id")
+    stored = details.row.columns()
+    values = {f.name: form_text(stored.get(f.name), multiline=f.multiline) for f in cf.FIELDS}
+    link = details.row.link_customer_id
     values["link_customer_id"] = CustomerListService(backend).account_of(int(link)) if link else ""
     pictures, photos = {}, {}
     for slot in (1, 2):
         picture = backend.customers.picture(customer_id, slot)
         if picture is not None:
-            pictures[slot] = f"{picture['media_type']}, {len(picture['data'])} bytes"
-            photos[slot] = bytes(picture["data"])
+            pictures[slot] = f"{picture.media_type}, {len(picture.data)} bytes"
+            photos[slot] = bytes(picture.data)
     return FormData(
         customer_id,
         values,
-        details.addresses,
-        details.contacts,
-        details.transaction_discounts,
+        # The form edits child rows as column maps (money as its stored text).
+        [a.columns() for a in details.addresses],
+        [c.columns() for c in details.contacts],
+        [d.columns() for d in details.transaction_discounts],
         details.team_ids,
         details.exempt_tax_ids,
         refs,
@@ -331,7 +334,7 @@ def save_form(
                 linked = backend.customers.by_account(text.strip(), active_only=False)
                 if linked is None:
                     raise cf.FieldError(name, f"No customer with account number {text.strip()}")
-                data[name] = int(linked["id"])
+                data[name] = linked.id
             elif customer_id is not None:
                 data[name] = None
             continue

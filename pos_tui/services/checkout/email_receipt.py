@@ -24,13 +24,13 @@ def email_receipt(backend: Backend, sale_id: int, employee: Employee) -> str:
     if customer is None:
         raise CheckoutError("This sale has no customer to e-mail the receipt to")
     name = plain(display_name(customer))
-    if not customer["send_email"] or not customer["email"]:
+    if not customer.send_email or not customer.email:
         raise CheckoutError(f"{name} has not opted in to e-mailed receipts (or has no e-mail)")
     store = b.settings.receipt.header[0] if b.settings.receipt.header else "pos-tui"
     sender = b.settings.smtp.sender or f"receipts@{b.settings.lane.store_id.lower()}.invalid"
     reference = sale_reference(sale)
     try:
-        to = recipient(customer["email"])
+        to = recipient(customer.email)
         msg = message(
             sender=sender,
             to=to,

@@ -18,8 +18,8 @@ from typing import Any
 from pos_tui import engine
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.storage.catalog import ItemRow
+from pos_tui.storage.customers import CustomerRow, TransactionDiscountRow
 from pos_tui.storage.db import change_mark
-from pos_tui.storage.rows import Row
 
 # Store settings (table ``settings``) named ``engine.<field>`` override the engine's defaults,
 # e.g. ``engine.percent_combination = best_of``.
@@ -31,9 +31,9 @@ class CustomerState:
     """A customer's rows as read, before conversion: everything of theirs a price depends on
     that sales and the back office change. Two states compare equal when nothing changed."""
 
-    row: Row
+    row: CustomerRow
     exempt_tax_ids: tuple[int, ...]
-    transaction_discounts: tuple[Row, ...]
+    transaction_discounts: tuple[TransactionDiscountRow, ...]
     points_balance: Decimal
     receivable_balance: Decimal
 
@@ -101,17 +101,17 @@ class EngineInputs:
         mark = change_mark(self.b.db)
         if known is not None and known.mark == mark:
             same_customer = (
-                known.customer.row["id"] == customer_id
+                known.customer.row.id == customer_id
                 if known.customer is not None
                 else customer_id is None
             )
-            card_type_id = known.customer.row["card_type_id"] if known.customer else None
+            card_type_id = known.customer.row.card_type_id if known.customer else None
             key = engine.moment_key(self.card_type(card_type_id), moment)
             if same_customer and key == known.moment_key:
                 return dataclasses.replace(known, moment=moment)
         version = self.refresh()
         state = self.customer_state(customer_id) if customer_id is not None else None
-        card_type = self.card_type(state.row["card_type_id"]) if state is not None else None
+        card_type = self.card_type(state.row.card_type_id) if state is not None else None
         return PricingBasis(
             catalog_version=version,
             moment_key=engine.moment_key(card_type, moment),
@@ -199,7 +199,7 @@ class EngineInputs:
         return CustomerState(
             row=row,
             exempt_tax_ids=tuple(repo.exempt_tax_ids(customer_id)),
-            transaction_discounts=tuple(repo.children(customer_id, "transaction_discounts")),
+            transaction_discounts=tuple(repo.transaction_discounts(customer_id)),
             points_balance=repo.loyalty_balance(customer_id),
             receivable_balance=repo.receivable_balance(customer_id),
         )
@@ -218,8 +218,8 @@ class EngineInputs:
             transaction_discounts=discounts,
         )
         price_list = None
-        if state.row["price_list_id"] is not None:
-            price_list = self._price_list(int(state.row["price_list_id"]))
+        if state.row.price_list_id is not None:
+            price_list = self._price_list(state.row.price_list_id)
         return customer, account, price_list
 
     def _converted(self, customer_id: int, state: CustomerState) -> _Converted:
@@ -231,13 +231,14 @@ class EngineInputs:
             t.code for tid in state.exempt_tax_ids if (t := self.b.catalog.tax(tid)) is not None
         )
         discounts = tuple(
-            engine.from_row(engine.TransactionDiscount, d) for d in state.transaction_discounts
+            engine.from_row(engine.TransactionDiscount, asdict(d))
+            for d in state.transaction_discounts
         )
-        only = state.row["limit_to_location_id"]
+        only = state.row.limit_to_location_id
         store = self.b.catalog.get("locations", int(only)) if only is not None else None
         customer = engine.from_row(
             engine.Customer,
-            state.row,
+            state.row.columns(),
             limit_to_location_name=str(store["name"]) if store is not None else None,
         )
         converted = (customer, exempt, discounts)

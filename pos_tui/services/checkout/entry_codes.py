@@ -57,4 +57,4 @@ def add_code(
         raise CheckoutError(
             f"No item with barcode or SKU {code!r}, and no customer's card", code="UNKNOWN_ITEM"
         )
-    return "customer", co.attach_customer(int(row["id"]))
+    return "customer", co.attach_customer(row.id)

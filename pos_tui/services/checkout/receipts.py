@@ -28,6 +28,7 @@ from pos_tui.hardware.receipt_text import (
 )
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 
 RECEIPT_KINDS = ("receipt", "copy", "reprint")
@@ -81,7 +82,7 @@ def build_receipt(
     elif kind == "reprint":
         blocks.append(TextLine(REPRINT, align="center", bold=True))
         blocks.append(TextLine(f"Reprinted {_when(backend.timestamp())}", align="center"))
-    elif customer is not None and customer["second_receipt"]:
+    elif customer is not None and customer.second_receipt:
         blocks.append(TextLine(STORE_COPY, align="center", bold=True))
     if late:
         blocks.append(TextLine(LATE_COPY, align="center", bold=True))
@@ -239,17 +240,17 @@ def _tender_blocks(children: dict[str, list[dict[str, Any]]], is_return: bool) -
 def _customer_blocks(
     backend: Backend,
     sale: dict[str, Any],
-    customer: dict[str, Any],
+    customer: CustomerRow,
     children: dict[str, list[dict[str, Any]]],
 ) -> list[Block]:
-    customer_id, sale_id = int(customer["id"]), int(sale["id"])
+    customer_id, sale_id = customer.id, int(sale["id"])
     blocks: list[Block] = [
         Rule(),
         TextLine(f"Customer: {display_name(customer)}"),
-        TextLine(f"Customer no. {customer['account_number']}"),
+        TextLine(f"Customer no. {customer.account_number}"),
     ]
     points = backend.ledgers.points_entries(customer_id)
-    if customer["privacy_show_crm_points"] and (customer["card_type_id"] is not None or points):
+    if customer.privacy_show_crm_points and (customer.card_type_id is not None or points):
         earned, used = Decimal(sale["points_earned"]), Decimal(sale["points_used"])
         if earned:
             label = "Points reversed" if sale["kind"] == "return" else "Points earned"
@@ -269,7 +270,7 @@ def _customer_blocks(
         if due:
             blocks.append(Columns("Payment due", str(due)))
     if sale["reference"]:
-        label = customer["required_reference_label"] or "Reference"
+        label = customer.required_reference_label or "Reference"
         blocks.append(TextLine(f"{label}: {sale['reference']}"))
     if any(t["kind"] == "account" and Decimal(t["amount"]) > 0 for t in children["tenders"]):
         blocks += [Blank(), TextLine("Signature: " + "_" * 20)]

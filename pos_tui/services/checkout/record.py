@@ -407,7 +407,7 @@ class SaleRecorder:
                 open_drawer=drawer,
             )
         ]
-        if state is not None and state.row["second_receipt"]:
+        if state is not None and state.row.second_receipt:
             jobs.append(
                 self.b.print_jobs.add(
                     lane_id=lane,

@@ -150,7 +150,7 @@ class ReturnLines:
         ]
         card_type = balance = None
         if self.cart.customer_id is not None and basis.customer is not None:
-            card_type = self.inputs.card_type(basis.customer.row["card_type_id"])
+            card_type = self.inputs.card_type(basis.customer.row.card_type_id)
             balance = basis.customer.points_balance
         priced = engine.price_return(
             self.paid_sale(),
@@ -188,7 +188,7 @@ class ReturnLines:
                 reversed_points=-priced.points.points,
                 points_back=points_part.points if points_part else ZERO,
                 balance=state.points_balance,
-                card_type=self.inputs.card_type(state.row["card_type_id"]),
+                card_type=self.inputs.card_type(state.row.card_type_id),
                 money_back=total - (points_part.amount if points_part else ZERO),
                 settings=settings,
                 allowed_by=self.cart.points_below_zero_by,
@@ -266,7 +266,7 @@ class ReturnLines:
             raise CheckoutError(f"A refund to {kind} needs the sale's customer")
         if kind == "account":
             row = self.b.customers.get(self.cart.customer_id)  # type: ignore[arg-type]
-            if row is None or not row["ar_enabled"]:
+            if row is None or not row.ar_enabled:
                 raise CheckoutError("The customer has no account to refund to")
 
     def _points_back_tender(self, part: engine.RefundPart | None) -> CartTender:

@@ -342,7 +342,7 @@ class Checkout(ReturnLines, Tenders):
     @atomic
     def attach_customer(self, customer_id: int) -> engine.PricedSale:
         row = self.b.customers.get(customer_id)
-        if row is None or not row["active"]:
+        if row is None or not row.active:
             raise CheckoutError("That customer is not active")
         if (
             self.cart.kind == "return"

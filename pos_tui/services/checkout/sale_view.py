@@ -61,12 +61,12 @@ class SaleView:
         """What the customer's account charge asks for as a reference (e.g. "PO number")."""
         if self.customer is None:
             return "Reference"
-        label = self.customer.row.get("required_reference_label")
+        label = self.customer.row.required_reference_label
         return str(label) if label else "Reference"
 
     @property
     def reference_required(self) -> bool:
-        return bool(self.customer and self.customer.row.get("required_reference"))
+        return bool(self.customer and self.customer.row.required_reference)
 
 
 def snapshot(co: Checkout, priced: engine.PricedSale | None = None) -> SaleView:

@@ -128,7 +128,7 @@ class Tenders:
         assert row is not None
         try:  # locked: refused before the PIN is checked; every wrong PIN is audited
             pin_ok = bool(pin) and check_customer_pin(
-                self.b, row["id"], pin or "", row["pin_hash"],
+                self.b, row.id, pin or "", row.pin_hash,
                 where="account charge", employee_id=self.employee.id,
             )  # fmt: skip
         except PinLocked as exc:
@@ -281,7 +281,7 @@ class Tenders:
         already_value = sum((Decimal(t.amount) for t in tendered), ZERO)
         room = self.still_due()
         row = self.b.customers.get(cid)
-        card_type = self.inputs.card_type(row["card_type_id"] if row else None)
+        card_type = self.inputs.card_type(row.card_type_id if row else None)
         per_points = card_type.points_to_convert if card_type else ZERO
         per_money = card_type.equivalent_currency if card_type else ZERO
         rated = per_points > 0 and per_money > 0

@@ -7,11 +7,11 @@ The screens' side (which screen opens, what is attached) is ``screens/customer_s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.lane_devices import customers_for_list, method_of_input
+from pos_tui.storage.customers import CustomerRow
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class CustomerStep:
     customers to choose from when it is ``list``."""
 
     method: str
-    listed: tuple[dict[str, Any], ...] = ()
+    listed: tuple[CustomerRow, ...] = ()
 
 
 def customer_step(backend: Backend) -> CustomerStep:
@@ -42,5 +42,5 @@ def customer_by_number(backend: Backend, number: str) -> NumberMatch:
     """Raises ``FieldError`` for a number that cannot be one (too long)."""
     rows = CustomerService(backend).find(number)
     if len(rows) == 1:
-        return NumberMatch(customer_id=int(rows[0]["id"]))
+        return NumberMatch(customer_id=rows[0].id)
     return NumberMatch(several=bool(rows))

@@ -31,6 +31,7 @@ from pos_tui.storage.accounts import (
     OrderRepository,
     StatementRepository,
 )
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.storage.db import write
 from pos_tui.storage.sync_events import Names
 from pos_tui.storage.sync_outbox import OutboxRepository, blank_erased
@@ -61,15 +62,15 @@ class ErasureService:
         self.b = backend
         self.erasures = ErasureRepository(backend.db)
 
-    def find(self, account: str) -> dict[str, Any]:
+    def find(self, account: str) -> CustomerRow:
         """The customer to erase, or ErasureError saying why there is none."""
         row = self.b.customers.by_account(account.strip(), active_only=False)
         if row is None:
             raise ErasureError(f"No customer with account number {account.strip()}")
-        done = self.erasures.get(int(row["id"]))
+        done = self.erasures.get(int(row.id))
         if done is not None:
             raise ErasureError(
-                f"Customer {row['account_number']} was already erased on {str(done.erased_at)[:10]}"
+                f"Customer {row.account_number} was already erased on {str(done.erased_at)[:10]}"
             )
         return row
 
@@ -90,7 +91,7 @@ class ErasureService:
         b = self.b
         with write(b.db):
             row = self.find(account)
-            cid, name = int(row["id"]), display_name(row)
+            cid, name = int(row.id), display_name(row)
             balance = b.customers.receivable_balance(cid)
             if balance > 0:
                 raise ErasureError(
@@ -108,7 +109,8 @@ class ErasureService:
                     f"{name} has open orders ({numbers}): complete or cancel them first"
                 )
             at = b.timestamp()
-            fields = tuple(f for f in PERSONAL_FIELDS if row.get(f) is not None)
+            stored = row.columns()
+            fields = tuple(f for f in PERSONAL_FIELDS if stored[f] is not None)
             changes: dict[str, Any] = dict.fromkeys(PERSONAL_FIELDS)
             changes.update(dict.fromkeys(SWITCHED_OFF, 0))
             changes["updated_at"] = at
@@ -149,7 +151,7 @@ class ErasureService:
                 pass
             except OSError as exc:
                 log.warning("statement file of an erased customer not removed: %s", exc)
-        return Erased(cid, str(row["account_number"]), fields, removed, audit_rows, deleted)
+        return Erased(cid, str(row.account_number), fields, removed, audit_rows, deleted)
 
     def _origin(self) -> str:
         """This database's name at head office (bound by its first sync; until then what it

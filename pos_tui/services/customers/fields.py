@@ -9,6 +9,7 @@ receivable, personal, other information).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -203,38 +204,62 @@ def coerce(field: Field, value: Any) -> Any:
     """Turn user or CSV input into the stored form, or raise FieldError with a clear message."""
     if value is None or (isinstance(value, str) and value.strip() == "" and field.kind != "text"):
         return None
-    label = field.label
-    if field.kind == "text":
-        text = check_text(field.name, label, str(value), multiline=field.multiline)
-        if text.strip() == "":
-            return None
-        if len(text) > field.max_length:
-            raise FieldError(field.name, f"{label} is longer than {field.max_length} characters")
-        return text
-    if field.kind == "flag":
-        if isinstance(value, bool):
-            return int(value)
-        flag = parse_flag(str(value))
-        if flag is None:
-            raise FieldError(field.name, f"{label} must be yes or no, not {shown(value)}")
-        return int(flag)
-    if field.kind in ("decimal", "percent"):
-        low, high = field.bounds()
-        number = parse_decimal(
-            field.name, label, value, low, high, field.places, exponent=field.exponent
-        )
-        return str(number)
-    if field.kind == "date":
-        return parse_date(field.name, label, value).isoformat()
-    if field.kind in ("int", "ref"):
-        low, high = field.bounds()
-        return parse_int(field.name, label, value, int(low), int(high))
-    if field.kind == "choice":
-        text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
-        if text not in field.choices:
-            raise FieldError(field.name, f"{label} must be one of {', '.join(field.choices)}")
-        return text
-    raise AssertionError(field.kind)
+    return _COERCERS[field.kind](field, value)
+
+
+def _coerce_text(field: Field, value: Any) -> str | None:
+    text = check_text(field.name, field.label, str(value), multiline=field.multiline)
+    if text.strip() == "":
+        return None
+    if len(text) > field.max_length:
+        raise FieldError(field.name, f"{field.label} is longer than {field.max_length} characters")
+    return text
+
+
+def _coerce_flag(field: Field, value: Any) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    flag = parse_flag(str(value))
+    if flag is None:
+        raise FieldError(field.name, f"{field.label} must be yes or no, not {shown(value)}")
+    return int(flag)
+
+
+def _coerce_decimal(field: Field, value: Any) -> str:
+    low, high = field.bounds()
+    number = parse_decimal(
+        field.name, field.label, value, low, high, field.places, exponent=field.exponent
+    )
+    return str(number)
+
+
+def _coerce_date(field: Field, value: Any) -> str:
+    return parse_date(field.name, field.label, value).isoformat()
+
+
+def _coerce_int(field: Field, value: Any) -> int:
+    low, high = field.bounds()
+    return parse_int(field.name, field.label, value, int(low), int(high))
+
+
+def _coerce_choice(field: Field, value: Any) -> str:
+    text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+    if text not in field.choices:
+        raise FieldError(field.name, f"{field.label} must be one of {', '.join(field.choices)}")
+    return text
+
+
+# One step per field kind: coerce reads the kind once and hands the value to its step.
+_COERCERS: dict[Kind, Callable[[Field, Any], Any]] = {
+    "text": _coerce_text,
+    "flag": _coerce_flag,
+    "decimal": _coerce_decimal,
+    "percent": _coerce_decimal,
+    "date": _coerce_date,
+    "int": _coerce_int,
+    "ref": _coerce_int,
+    "choice": _coerce_choice,
+}
 
 
 # -- the checks behind coerce, for other entry points (points, child rows, searches) ------------

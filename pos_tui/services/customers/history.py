@@ -18,6 +18,7 @@ from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.customers.visits import Visit, VisitService
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import PinState, customer_pin_state
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.storage.ledgers import PointsListing, ReceivableListing
 from pos_tui.storage.reports import ReportRepository
 from pos_tui.storage.rows import Row
@@ -94,7 +95,7 @@ class LoyaltyView:
 class AccountView:
     """The credit account: entries with a running balance, and the rules that apply."""
 
-    customer: Row
+    customer: CustomerRow
     name: str
     entries: list[tuple[ReceivableListing, Decimal]]
     balance: Decimal
@@ -219,7 +220,7 @@ class HistoryService:
                 )
             )
         row = self.b.customers.get(customer_id)
-        card = names.get(row["card_type_id"], "") if row and row["card_type_id"] else ""
+        card = names.get(row.card_type_id, "") if row and row.card_type_id else ""
         return LoyaltyView(
             summary=self.b.ledgers.points_summary(customer_id),
             entries=self.b.ledgers.points_entries(customer_id),
@@ -242,20 +243,27 @@ class HistoryService:
             name=display_name(row),
             entries=entries,
             balance=running,
-            credit_limit=Decimal(row["credit_limit"]),
-            address=self._billing_address(customer_id, str(row["billing_address"])),
+            credit_limit=Decimal(row.credit_limit),
+            address=self._billing_address(customer_id, str(row.billing_address)),
         )
 
     def _billing_address(self, customer_id: int, which: str) -> list[str]:
-        addresses = self.b.customers.children(customer_id, "addresses")
-        chosen = next((a for a in addresses if a["address_type"] == which), None)
-        chosen = chosen or next((a for a in addresses if a["address_type"] == "main"), None)
+        addresses = self.b.customers.addresses(customer_id)
+        chosen = next((a for a in addresses if a.address_type == which), None)
+        chosen = chosen or next((a for a in addresses if a.address_type == "main"), None)
         if chosen is None:
             return []
-        street = " ".join(str(chosen[k]) for k in ("street_number", "street_name") if chosen[k])
-        lines = [street, *(str(chosen[k]) for k in ("line_1", "line_2", "line_3", "line_4"))]
-        place = " ".join(str(chosen[k]) for k in ("city", "state", "postal_code") if chosen[k])
-        return [x for x in [*lines, place, str(chosen["country"] or "")] if x and x != "None"]
+        street = " ".join(
+            str(getattr(chosen, k)) for k in ("street_number", "street_name") if getattr(chosen, k)
+        )
+        lines = [
+            street,
+            *(str(getattr(chosen, k)) for k in ("line_1", "line_2", "line_3", "line_4")),
+        ]
+        place = " ".join(
+            str(getattr(chosen, k)) for k in ("city", "state", "postal_code") if getattr(chosen, k)
+        )
+        return [x for x in [*lines, place, str(chosen.country or "")] if x and x != "None"]
 
     def statement(self, customer_id: int, width: int = 64) -> str:
         """The account statement as plain text (preview and printing)."""
@@ -264,10 +272,10 @@ class HistoryService:
         today = self.b.now().date().isoformat()
         out = [
             f"STATEMENT OF ACCOUNT{today:>{width - 20}}",
-            f"{view.name}  ·  account {row['account_number']}",
+            f"{view.name}  ·  account {row.account_number}",
             *view.address,
-            f"Credit limit {view.credit_limit}   Terms {row['payment_terms'] or '-'}   "
-            f"Grace {row['grace_period_type']} {row['grace_period_days']} days",
+            f"Credit limit {view.credit_limit}   Terms {row.payment_terms or '-'}   "
+            f"Grace {row.grace_period_type} {row.grace_period_days} days",
             "-" * width,
             f"{'Date':<11}{'Entry':<16}{'Reference':<14}{'Amount':>11}{'Balance':>12}",
         ]
@@ -284,10 +292,10 @@ class HistoryService:
             f"{'Balance due':<41}{view.balance!s:>23}",
             f"{'Available credit':<41}{view.available!s:>23}",
         ]
-        if row["credit_hold"]:
+        if row.credit_hold:
             out.append("CREDIT HOLD: charges need a supervisor's clearance.")
-        if row["service_charge_percent"] and Decimal(row["service_charge_percent"]) > 0:
-            out.append(f"Past-due items carry {row['service_charge_percent']} % a year.")
+        if row.service_charge_percent and Decimal(row.service_charge_percent) > 0:
+            out.append(f"Past-due items carry {row.service_charge_percent} % a year.")
         return "\n".join(out)
 
     def set_credit_hold(self, customer_id: int, on: bool, *, employee_id: int | None) -> None:

@@ -14,6 +14,13 @@ from pos_tui.engine.money import ZERO
 from pos_tui.services.customers import fields as cf
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.storage.customers import (
+    AddressRow,
+    ContactRow,
+    CustomerRow,
+    PictureRow,
+    TransactionDiscountRow,
+)
 from pos_tui.storage.rows import Row
 from pos_tui.text import fold_email
 
@@ -22,10 +29,10 @@ from pos_tui.text import fold_email
 class CustomerDetails:
     """A customer with everything the lane and the back office show about them."""
 
-    row: Row
-    addresses: list[Row] = field(default_factory=list)
-    contacts: list[Row] = field(default_factory=list)
-    transaction_discounts: list[Row] = field(default_factory=list)
+    row: CustomerRow
+    addresses: list[AddressRow] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
+    transaction_discounts: list[TransactionDiscountRow] = field(default_factory=list)
     team_ids: list[int] = field(default_factory=list)
     exempt_tax_ids: list[int] = field(default_factory=list)
     points_balance: Decimal = ZERO
@@ -40,19 +47,19 @@ class CustomerDetails:
 
     @property
     def available_credit(self) -> Decimal:
-        return Decimal(self.row["credit_limit"]) - self.receivable_balance
+        return self.row.credit_limit - self.receivable_balance
 
 
 # What the lane shows for a customer's credit: this, never an amount, while credit is on hold.
 CREDIT_HOLD = "CREDIT HOLD"
 
 
-def credit_shown(row: Row, available: Decimal | None) -> str | Decimal | None:
+def credit_shown(row: CustomerRow, available: Decimal | None) -> str | Decimal | None:
     """The customer's credit as the lane shows it: CREDIT_HOLD when on hold (whatever the
     limit says), the amount available on an account, None for a customer without one."""
-    if row["credit_hold"]:
+    if row.credit_hold:
         return CREDIT_HOLD
-    return available if row["ar_enabled"] else None
+    return available if row.ar_enabled else None
 
 
 class CustomerLookup:
@@ -61,7 +68,7 @@ class CustomerLookup:
     b: Backend
 
     # -- lookups -------------------------------------------------------------------------------
-    def find(self, text: str, *, limit: int = 20) -> list[Row]:
+    def find(self, text: str, *, limit: int = 20) -> list[CustomerRow]:
         """Mobile, card number or account number exactly, else a name prefix search.
 
         Refuses (FieldError on ``search``) text over 200 characters or holding control
@@ -70,40 +77,36 @@ class CustomerLookup:
         if not text:
             return []
         repo = self.b.customers
-        exact: list[Row] = []
+        exact: list[CustomerRow] = []
         for found in (
             repo.by_card(text),
             repo.by_account(text),
             self._by_mobile_text(text),
             repo.by_email(email) if "@" in (email := fold_email(text)) else None,
         ):
-            if found and all(found["id"] != e["id"] for e in exact):
+            if found and all(found.id != e.id for e in exact):
                 exact.append(found)
         if exact:
             return exact
         return repo.search_names(text, limit=limit)
 
-    def credit_of(self, rows: list[Row]) -> dict[int, str | Decimal | None]:
+    def credit_of(self, rows: list[CustomerRow]) -> dict[int, str | Decimal | None]:
         """:func:`credit_shown` of each found customer, by id (search results' Credit column);
         balances are read only for account customers not on hold."""
         repo = self.b.customers
         out: dict[int, str | Decimal | None] = {}
         for row in rows:
-            needs = row["ar_enabled"] and not row["credit_hold"]
-            available = (
-                Decimal(row["credit_limit"]) - repo.receivable_balance(int(row["id"]))
-                if needs
-                else None
-            )
-            out[int(row["id"])] = credit_shown(row, available)
+            needs = row.ar_enabled and not row.credit_hold
+            available = row.credit_limit - repo.receivable_balance(row.id) if needs else None
+            out[row.id] = credit_shown(row, available)
         return out
 
-    def _by_mobile_text(self, text: str) -> Row | None:
+    def _by_mobile_text(self, text: str) -> CustomerRow | None:
         # National, international or spaced: compared in E.164 (pos_tui/phones.py).
         e164 = phones.maybe_e164(text, self.b.settings.store.phone_region)
         return self.b.customers.by_mobile(e164) if e164 else None
 
-    def by_card(self, card_number: str) -> Row | None:
+    def by_card(self, card_number: str) -> CustomerRow | None:
         return self.b.customers.by_card(card_number.strip())
 
     def details(self, customer_id: int) -> CustomerDetails | None:
@@ -113,19 +116,19 @@ class CustomerLookup:
             return None
         return CustomerDetails(
             row=row,
-            addresses=repo.children(customer_id, "addresses"),
-            contacts=repo.children(customer_id, "contacts"),
-            transaction_discounts=repo.children(customer_id, "transaction_discounts"),
+            addresses=repo.addresses(customer_id),
+            contacts=repo.contacts(customer_id),
+            transaction_discounts=repo.transaction_discounts(customer_id),
             team_ids=repo.team_ids(customer_id),
             exempt_tax_ids=repo.exempt_tax_ids(customer_id),
             points_balance=repo.loyalty_balance(customer_id),
             receivable_balance=repo.receivable_balance(customer_id),
-            card_type=self.b.catalog.get("card_types", row["card_type_id"])
-            if row["card_type_id"]
+            card_type=self.b.catalog.get("card_types", row.card_type_id)
+            if row.card_type_id
             else None,
             photo=_photo(repo.picture(customer_id, 1)),
         )
 
 
-def _photo(row: Row | None) -> bytes | None:
-    return bytes(row["data"]) if row is not None else None
+def _photo(row: PictureRow | None) -> bytes | None:
+    return bytes(row.data) if row is not None else None

@@ -22,6 +22,7 @@ from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.pins import PinError, check_pin_format, hash_pin
+from pos_tui.storage.customers import UniqueColumn
 from pos_tui.storage.errors import ConstraintRefused
 
 _CODE_ALPHABET = string.ascii_uppercase + string.digits
@@ -122,7 +123,7 @@ class CustomerRules:
             if values.get(column):
                 self._check_unique(column, values[column], customer_id)
 
-    def _check_unique(self, column: str, value: Any, customer_id: int | None) -> None:
+    def _check_unique(self, column: UniqueColumn, value: Any, customer_id: int | None) -> None:
         other = self.b.customers.exists(column, value, except_id=customer_id)
         if other is not None:
             label = {
@@ -136,7 +137,7 @@ class CustomerRules:
             raise FieldError(
                 column,
                 f"{label} {value} already exists with {display_name(other)} "
-                f"(account {other['account_number']})",
+                f"(account {other.account_number})",
             )
 
     def _account_number(self, given: str | None) -> str:

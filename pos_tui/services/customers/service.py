@@ -30,6 +30,7 @@ from pos_tui.services.customers.rules import (
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.lockout import check_customer_pin
 from pos_tui.storage.accounts import PERSONAL_FIELDS, ErasureRepository
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.storage.db import write
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "SETTING_PRIVACY_CRM_POINTS",
     "SETTING_PRIVACY_OTHER_INFO",
     "CustomerDetails",
+    "CustomerRow",
     "CustomerService",
     "OpeningBalance",
 ]
@@ -234,7 +236,8 @@ class CustomerService(CustomerLookup, CustomerRules):
             if old is None:
                 raise FieldError("id", f"No customer with id {customer_id}")
             self._refuse_if_erased(customer_id, changes, bool(pin or addresses or contacts))
-            merged = {**old, **changes}
+            stored = old.columns()
+            merged = {**stored, **changes}
             self._check_names(merged)
             self._check_refs(changes)
             self._check_rules(merged, customer_id=customer_id)
@@ -244,7 +247,7 @@ class CustomerService(CustomerLookup, CustomerRules):
                 self._check_unique("account_number", changes["account_number"], customer_id)
             if "card_number" in changes and not changes["card_number"]:
                 changes["card_number"] = self._generate_card_code()
-            if changes.get("active") == 0 and old["active"] == 1:
+            if changes.get("active") == 0 and old.active == 1:
                 balance = self.b.customers.receivable_balance(customer_id)
                 if balance != 0:
                     raise FieldError(
@@ -253,7 +256,7 @@ class CustomerService(CustomerLookup, CustomerRules):
                     )
             if pin:
                 changes["pin_hash"] = self._hash_pin(pin)
-            diff = {k: [old.get(k), v] for k, v in changes.items() if old.get(k) != v}
+            diff = {k: [stored.get(k), v] for k, v in changes.items() if stored.get(k) != v}
             now = self.b.timestamp()
             if diff:
                 changes["updated_at"] = now
@@ -333,7 +336,7 @@ class CustomerService(CustomerLookup, CustomerRules):
         if row is None:
             return False
         return check_customer_pin(
-            self.b, customer_id, pin, row["pin_hash"], where=where, employee_id=employee_id
+            self.b, customer_id, pin, row.pin_hash, where=where, employee_id=employee_id
         )
 
     def adjust_points(

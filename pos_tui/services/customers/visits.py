@@ -15,8 +15,7 @@ from datetime import date, datetime, timedelta
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.db import write
-from pos_tui.storage.rows import Row
-from pos_tui.storage.visits import VisitRepository
+from pos_tui.storage.visits import VisitRepository, VisitWithSale
 
 SETTING_TRACK_IN_OUT = "customers.track_in_out"  # "1": record visits
 OUTCOMES = ("sale", "void", "hold", "detach", "replaced")
@@ -54,9 +53,9 @@ class VisitService:
         with write(self.b.db):
             current = self.repo.open_on_lane(lane)
             if current is not None:
-                if current["customer_id"] == customer_id:
+                if current.customer_id == customer_id:
                     return
-                self.repo.finish(int(current["id"]), at=self.b.timestamp(), outcome="replaced")
+                self.repo.finish(current.id, at=self.b.timestamp(), outcome="replaced")
             self.repo.start(
                 customer_id=customer_id,
                 lane_id=lane,
@@ -72,9 +71,9 @@ class VisitService:
             raise ValueError(f"unknown visit outcome {outcome!r}")
         with write(self.b.db):
             current = self.repo.open_on_lane(self.b.settings.lane.id)
-            if current is not None and current["customer_id"] == customer_id:
+            if current is not None and current.customer_id == customer_id:
                 self.repo.finish(
-                    int(current["id"]), at=self.b.timestamp(), outcome=outcome, sale_id=sale_id
+                    current.id, at=self.b.timestamp(), outcome=outcome, sale_id=sale_id
                 )
 
     def for_customer(
@@ -89,14 +88,14 @@ class VisitService:
         return [_visit(r) for r in rows]
 
 
-def _visit(row: Row) -> Visit:
+def _visit(row: VisitWithSale) -> Visit:
     sale = None
-    if row["sale_id"] is not None:
-        sale = f"{row['sale_kind']} {row['sale_lane_id']}-{row['sale_number']}"
+    if row.sale_id is not None:
+        sale = f"{row.sale_kind} {row.sale_lane_id}-{row.sale_number}"
     return Visit(
-        in_at=str(row["in_at"]),
-        out_at=row["out_at"],
-        lane_id=str(row["lane_id"]),
-        outcome=row["outcome"],
+        in_at=row.in_at,
+        out_at=row.out_at,
+        lane_id=row.lane_id,
+        outcome=row.outcome,
         sale=sale,
     )

@@ -36,7 +36,7 @@ from pos_tui.services.checkout.drawer import DrawerWorker
 from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.runtime.devices import device_config
-from pos_tui.storage.rows import Row
+from pos_tui.storage.customers import CustomerRow
 
 if TYPE_CHECKING:
     from pos_tui.hardware.pole_display import PoleDisplay
@@ -101,9 +101,9 @@ def method_of_input(backend: Backend) -> str:
     return value if value in METHODS_OF_INPUT else "keyboard"
 
 
-def customers_for_list(backend: Backend, limit: int = LIST_LIMIT) -> list[Row]:
+def customers_for_list(backend: Backend, limit: int = LIST_LIMIT) -> list[CustomerRow]:
     """The first active customers by name, for the `list` method of input."""
-    return backend.customers.page(where="active = 1", limit=limit)
+    return backend.customers.page(which="active", limit=limit)
 
 
 class WedgeRoute:

@@ -25,6 +25,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.counts import money
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
+from pos_tui.storage.customers import CustomerRow
 from pos_tui.storage.rows import Row
 
 
@@ -140,27 +141,27 @@ class AccountPaymentService:
         messages = [f"{value} paid on account: {display_name(row)} owes {balance}"]
         if change:
             messages.append(f"Change {change}")
-        if row["credit_hold"]:
+        if row.credit_hold:
             messages.append("The account stays on credit hold until it is lifted")
         return AccountPayment(sale, balance, change, tuple(applied), tuple(messages))
 
-    def _payer(self, customer_id: int, reference: str | None) -> Row:
+    def _payer(self, customer_id: int, reference: str | None) -> CustomerRow:
         row = self.b.customers.get(customer_id)
-        if row is None or not row["active"]:
+        if row is None or not row.active:
             raise CheckoutError("That customer is not active")
         name = display_name(row)
-        if not row["ar_enabled"]:
+        if not row.ar_enabled:
             raise CheckoutError(f"{name} has no receivable account")
-        if not row["allow_payment"]:
+        if not row.allow_payment:
             raise CheckoutError(f"{name} cannot make payments on account")
-        if row["required_reference"] and not reference:
-            label = row["required_reference_label"] or "reference"
+        if row.required_reference and not reference:
+            label = row.required_reference_label or "reference"
             raise CheckoutError(f"{name} requires a {label} on every payment")
         return row
 
     def _record(
         self,
-        row: Row,
+        row: CustomerRow,
         value: Decimal,
         cash: Decimal,
         card: Decimal,
@@ -182,7 +183,7 @@ class AccountPaymentService:
                 "lane_id": lane.id,
                 "store_id": lane.store_id,
                 "kind": "account_payment",
-                "customer_id": int(row["id"]),
+                "customer_id": row.id,
                 "employee_id": self.employee.id,
                 "committed_at": at,
                 "subtotal": str(value),

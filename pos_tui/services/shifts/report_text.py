@@ -213,7 +213,7 @@ def _payment_lines(backend: Backend, sale: Row) -> list[Line]:
         lines += [
             ("", None),
             ("Customer", display_name(customer)),
-            ("Account", str(customer["account_number"] or "")),
+            ("Account", str(customer.account_number or "")),
             ("New balance", _m(balance)),
         ]
     return lines

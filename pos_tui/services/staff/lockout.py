@@ -193,16 +193,16 @@ class PinLockout:
     def current(self, subject: Subject) -> Lock | None:
         """The subject's lockout if it is locked now."""
         row = self.repo.get(subject.kind, subject.key)
-        if row is None or not row["locked_until"]:
+        if row is None or not row.locked_until:
             return None
-        until = datetime.fromisoformat(row["locked_until"])
+        until = datetime.fromisoformat(row.locked_until)
         if until <= self.b.now():
             return None
-        return Lock(subject, until, int(row["failures"]))
+        return Lock(subject, until, row.failures)
 
     def failures(self, subject: Subject) -> int:
         row = self.repo.get(subject.kind, subject.key)
-        return int(row["failures"]) if row else 0
+        return row.failures if row else 0
 
     # -- checking --------------------------------------------------------------------------
     def refuse_if_locked(
@@ -288,8 +288,8 @@ class PinLockout:
                 return False
             self.repo.clear(subject.kind, subject.key)
             changes: dict[str, object] = {
-                "failures": int(row["failures"]),
-                "was_locked_until": row["locked_until"] or "",
+                "failures": row.failures,
+                "was_locked_until": row.locked_until or "",
                 "by": by.name if by is not None else note,
             }
             self._audit(subject, "pin_lock_cleared", changes, by.id if by is not None else None)

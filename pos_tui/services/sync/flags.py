@@ -24,7 +24,7 @@ def describe(backend: Backend, row: dict[str, Any]) -> str:
     if row.get("customer_id"):
         customer = backend.customers.get(int(row["customer_id"]))
         if customer:
-            who = f"{display_name(customer)} ({customer['account_number']}): "
+            who = f"{display_name(customer)} ({customer.account_number}): "
     elif row.get("customer_gid"):
         who = f"customer {row['customer_gid']}: "
     kind = row["kind"]

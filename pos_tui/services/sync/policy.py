@@ -44,7 +44,7 @@ def check_charge(backend: Backend, customer_id: int, amount: Decimal) -> None:
     row = backend.customers.get(customer_id)
     if row is None:
         return
-    limit = Decimal(row["credit_limit"] or "0")
+    limit = Decimal(row.credit_limit or "0")
     if limit <= 0:
         return
     share = backend.settings.sync.offline_charge_share

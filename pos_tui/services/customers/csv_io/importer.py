@@ -303,6 +303,41 @@ class CustomerImporter:
         self, plan: Plan, values: list[str], accounts_in_file: set[str], *, final: bool
     ) -> dict[str, Any] | None:
         """The keyword arguments of ``CustomerService.create`` for one row (None: try later)."""
+        cells = _Cells()
+        # Empty cells are not given: customer type defaults and column defaults apply.
+        for target, value in self._raw_values(plan, values).items():
+            self._sort_cell(cells, target, value)
+        wanted_code = cells.data.pop("__code", None)
+        if cells.link_account:
+            linked = self.b.customers.by_account(cells.link_account, active_only=False)
+            if linked is None:
+                if not final and cells.link_account in accounts_in_file:
+                    return None  # the referring customer comes later in the file
+                raise FieldError(
+                    "link_customer_id",
+                    f"Link customer: no customer with account {cells.link_account}",
+                )
+            cells.data["link_customer_id"] = linked.id
+        return {
+            "data": cells.data,
+            "addresses": [
+                {"address_type": kind, **parts} for kind, parts in cells.addresses.items()
+            ]
+            or None,
+            "team_ids": cells.team_ids,
+            "exempt_tax_ids": cells.exempt_ids,
+            "pin": cells.pin or None,
+            "opening_points": _points(cells.opening),
+            "opening_balance": OpeningBalance.parse(
+                *(cells.balance.get(c) for c in OPENING_BALANCE_COLUMNS),
+                today=self.b.now().date(),
+                places=self.b.settings.currency.minor_unit,
+            ),
+            "wanted_code": wanted_code,
+        }
+
+    def _raw_values(self, plan: Plan, values: list[str]) -> dict[str, str]:
+        """The row's text by target, the mapping's defaults filling the targets left empty."""
         raw: dict[str, str] = {}
         for index, rule in plan.rules:
             value = rule.apply(values[index])
@@ -311,76 +346,68 @@ class CustomerImporter:
                 raw[rule.target] = value
         for target, value in self.mapping.defaults.items():
             raw.setdefault(target, value)
-        data: dict[str, Any] = {}
-        addresses: dict[str, dict[str, str]] = {}
-        team_ids: list[int] | None = None
-        exempt_ids: list[int] | None = None
-        link_account: str | None = None
-        opening = pin = None
-        balance: dict[str, str] = {}
-        # Empty cells are not given: customer type defaults and column defaults apply.
-        for target, value in raw.items():
-            if "." in target:
-                kind, part = target.split(".", 1)
-                addresses.setdefault(kind, {})[part] = value
-            elif target in REF_COLUMNS:
-                id_field = REF_COLUMNS[target][0]
-                found = self._refs[target].get(value.strip().lower())
-                if found is None:
-                    label = target.replace("_", " ").capitalize()
-                    raise FieldError(id_field, f"{label} {value.strip()!r} does not exist")
-                data[id_field] = found
-            elif target in LIST_COLUMNS:
-                ids = []
-                for code in (c.strip() for c in value.split(";")):
-                    if not code:
-                        continue
-                    found = self._refs[target].get(code.lower())
-                    if found is None:
-                        what = "Team" if target == "teams" else "Tax"
-                        raise FieldError(target, f"{what} {code!r} does not exist")
-                    ids.append(found)
-                if target == "teams":
-                    team_ids = ids
-                else:
-                    exempt_ids = ids
-            elif target == LINK_COLUMN:
-                link_account = value.strip()
-            elif target == "opening_points":
-                opening = value.strip()
-            elif target == "pin":
-                pin = value.strip()
-            elif target in OPENING_BALANCE_COLUMNS:
-                balance[target] = value
-            elif target == "card_number" and _GENERATED_CODE.match(value.strip()):
-                data["__code"] = value.strip()
+        return raw
+
+    def _sort_cell(self, cells: _Cells, target: str, value: str) -> None:
+        """One non-empty cell put where ``create`` takes it."""
+        if "." in target:
+            kind, part = target.split(".", 1)
+            cells.addresses.setdefault(kind, {})[part] = value
+        elif target in REF_COLUMNS:
+            cells.data[REF_COLUMNS[target][0]] = self._ref_id(target, value)
+        elif target in LIST_COLUMNS:
+            ids = self._list_ids(target, value)
+            if target == "teams":
+                cells.team_ids = ids
             else:
-                data[target] = value
-        wanted_code = data.pop("__code", None)
-        if link_account:
-            linked = self.b.customers.by_account(link_account, active_only=False)
-            if linked is None:
-                if not final and link_account in accounts_in_file:
-                    return None  # the referring customer comes later in the file
-                raise FieldError(
-                    "link_customer_id", f"Link customer: no customer with account {link_account}"
-                )
-            data["link_customer_id"] = linked["id"]
-        return {
-            "data": data,
-            "addresses": [{"address_type": kind, **parts} for kind, parts in addresses.items()]
-            or None,
-            "team_ids": team_ids,
-            "exempt_tax_ids": exempt_ids,
-            "pin": pin or None,
-            "opening_points": _points(opening),
-            "opening_balance": OpeningBalance.parse(
-                *(balance.get(c) for c in OPENING_BALANCE_COLUMNS),
-                today=self.b.now().date(),
-                places=self.b.settings.currency.minor_unit,
-            ),
-            "wanted_code": wanted_code,
-        }
+                cells.exempt_ids = ids
+        elif target == LINK_COLUMN:
+            cells.link_account = value.strip()
+        elif target == "opening_points":
+            cells.opening = value.strip()
+        elif target == "pin":
+            cells.pin = value.strip()
+        elif target in OPENING_BALANCE_COLUMNS:
+            cells.balance[target] = value
+        elif target == "card_number" and _GENERATED_CODE.match(value.strip()):
+            cells.data["__code"] = value.strip()
+        else:
+            cells.data[target] = value
+
+    def _ref_id(self, target: str, value: str) -> int:
+        """The id of the referenced row named (by code or name) in a reference column."""
+        found = self._refs[target].get(value.strip().lower())
+        if found is None:
+            label = target.replace("_", " ").capitalize()
+            raise FieldError(REF_COLUMNS[target][0], f"{label} {value.strip()!r} does not exist")
+        return found
+
+    def _list_ids(self, target: str, value: str) -> list[int]:
+        """The ids of the teams or taxes of a ``;``-separated list of codes."""
+        ids = []
+        for code in (c.strip() for c in value.split(";")):
+            if not code:
+                continue
+            found = self._refs[target].get(code.lower())
+            if found is None:
+                what = "Team" if target == "teams" else "Tax"
+                raise FieldError(target, f"{what} {code!r} does not exist")
+            ids.append(found)
+        return ids
+
+
+@dataclass
+class _Cells:
+    """One row's cells sorted by where ``CustomerService.create`` takes them."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    addresses: dict[str, dict[str, str]] = field(default_factory=dict)
+    team_ids: list[int] | None = None
+    exempt_ids: list[int] | None = None
+    link_account: str | None = None
+    opening: str | None = None
+    pin: str | None = None
+    balance: dict[str, str] = field(default_factory=dict)
 
 
 def _points(text: str | None) -> Decimal | None:

@@ -65,35 +65,10 @@ def mapping_from_dict(data: dict[str, Any], *, source: str = "mapping") -> Mappi
     if unknown:
         raise CsvFileError(f"{source}: unknown key {sorted(unknown)[0]!r}")
     targets = valid_targets()
-    rules: list[ColumnRule] = []
     columns = data.get("columns", {})
     if not isinstance(columns, dict):
         raise CsvFileError(f"{source}: [columns] must be a table of CSV column = field")
-    for column, spec in columns.items():
-        if isinstance(spec, str):
-            spec = {"field": spec}
-        if not isinstance(spec, dict):
-            raise CsvFileError(f"{source}: column {column!r}: give a field name or a table")
-        bad = set(spec) - _RULE_KEYS
-        if bad:
-            raise CsvFileError(f"{source}: column {column!r}: unknown key {sorted(bad)[0]!r}")
-        target = spec.get("field")
-        if not isinstance(target, str) or (target not in targets and target != IGNORE):
-            raise CsvFileError(f"{source}: column {column!r}: {target!r} is not a customer field")
-        values = spec.get("values", {})
-        if not isinstance(values, dict):
-            raise CsvFileError(f"{source}: column {column!r}: values must be a table")
-        default = spec.get("default")
-        rules.append(
-            ColumnRule(
-                column=column,
-                target=target,
-                values={str(k).strip().lower(): _toml_text(v) for k, v in values.items()},
-                default=None if default is None else _toml_text(default),
-                strip_prefix=str(spec.get("strip_prefix", "")),
-                trim=bool(spec.get("trim", False)),
-            )
-        )
+    rules = [_column_rule(source, column, spec, targets) for column, spec in columns.items()]
     ignore = data.get("ignore", [])
     if not isinstance(ignore, list) or not all(isinstance(x, str) for x in ignore):
         raise CsvFileError(f"{source}: ignore must be a list of column names")
@@ -109,6 +84,32 @@ def mapping_from_dict(data: dict[str, Any], *, source: str = "mapping") -> Mappi
         ignore=set(ignore),
         defaults={k: _toml_text(v) for k, v in defaults.items()},
         by_header=bool(data.get("match_field_names", True)),
+    )
+
+
+def _column_rule(source: str, column: str, spec: Any, targets: set[str]) -> ColumnRule:
+    """One ``[columns]`` entry: a field name, or a table of field, values, default and trims."""
+    if isinstance(spec, str):
+        spec = {"field": spec}
+    if not isinstance(spec, dict):
+        raise CsvFileError(f"{source}: column {column!r}: give a field name or a table")
+    bad = set(spec) - _RULE_KEYS
+    if bad:
+        raise CsvFileError(f"{source}: column {column!r}: unknown key {sorted(bad)[0]!r}")
+    target = spec.get("field")
+    if not isinstance(target, str) or (target not in targets and target != IGNORE):
+        raise CsvFileError(f"{source}: column {column!r}: {target!r} is not a customer field")
+    values = spec.get("values", {})
+    if not isinstance(values, dict):
+        raise CsvFileError(f"{source}: column {column!r}: values must be a table")
+    default = spec.get("default")
+    return ColumnRule(
+        column=column,
+        target=target,
+        values={str(k).strip().lower(): _toml_text(v) for k, v in values.items()},
+        default=None if default is None else _toml_text(default),
+        strip_prefix=str(spec.get("strip_prefix", "")),
+        trim=bool(spec.get("trim", False)),
     )
 
 
