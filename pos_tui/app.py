@@ -316,8 +316,17 @@ class PosApp(ContainErrors, App[None]):
         """A notification whose text may hold data: never markup, control bytes made visible."""
         self.notify(plain(message), title=plain(title), severity=severity, markup=False)
 
+    # Notices said on the checkout's message line instead of a toast: a card event happens
+    # while the cashier looks at the customer panel, which a toast (5 s, bottom right) covers.
+    STATUS_LINE_TITLES = frozenset({"Card", "Card reader"})
+
     def device_notice(self, message: str, *, error: bool = False, title: str = "Device") -> None:
-        """A device event for the cashier (printer out of paper, reader connected, ...)."""
+        """A device event for the cashier (printer out of paper, reader connected, ...): a
+        notification, or for a card event at the checkout a line on its message line."""
+        checkout = self._checkout_on_top() if title in self.STATUS_LINE_TITLES else None
+        if checkout is not None:
+            checkout.say_on_line(f"{title}: {message}", error=error)
+            return
         self.say(message, title=title, severity="error" if error else "information")
 
     # -- device hooks ----------------------------------------------------------------------------

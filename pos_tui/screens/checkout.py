@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from pos_tui.screens.checkout_till import TillFlows
 from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
@@ -27,6 +27,7 @@ from pos_tui.services.staff.auth import AuthService
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.customer_panel import CustomerPanel
 from pos_tui.widgets.fmt import money, quantity
+from pos_tui.widgets.key_legend import KeyLegend
 from pos_tui.widgets.sale_banner import SaleBanner
 from pos_tui.widgets.totals import TotalsPanel
 
@@ -44,7 +45,25 @@ class CheckoutScreen(TillFlows):
     CheckoutScreen #cart-column { width: 1fr; }
     CheckoutScreen #side { width: 30%; min-width: 30; max-width: 44; }
     CheckoutScreen CustomerPanel { height: 1fr; }
+    /* Small terminals (80x24 over SSH): the entry on one line, the cart across the width
+       (item names of 40 characters), the totals and the whole customer status in a band
+       under it, every key in the legend (docs/lane.md, "80x24"). */
+    CheckoutScreen.-small #entry-row { height: 1; }
+    CheckoutScreen.-small #pending-qty { height: 1; }
+    CheckoutScreen.-small #checkout-body { layout: vertical; }
+    CheckoutScreen.-small #cart-column { width: 100%; height: 1fr; }
+    CheckoutScreen.-small #side {
+        layout: horizontal; width: 100%; min-width: 0; max-width: 100%; height: 7;
+    }
+    CheckoutScreen.-small TotalsPanel {
+        width: 24; border: none; border-right: vkey $secondary; padding: 0 1 0 0;
+    }
+    CheckoutScreen.-small CustomerPanel { width: 1fr; height: 100%; border: none; }
     """
+    # Below either size the checkout takes the small layout: the side column would leave the
+    # cart fewer than 24 columns of item name, or the customer panel too few rows.
+    SMALL_WIDTH = 100
+    SMALL_HEIGHT = 30
     BINDINGS = CHECKOUT_KEYS
 
     def __init__(self, co: Checkout) -> None:
@@ -69,7 +88,13 @@ class CheckoutScreen(TillFlows):
             with Vertical(id="side"):
                 yield TotalsPanel(id="totals")
                 yield CustomerPanel(id="customer")
-        yield Footer(compact=True)
+        yield KeyLegend(id="keys")
+
+    def on_resize(self) -> None:
+        small = self.size.width < self.SMALL_WIDTH or self.size.height < self.SMALL_HEIGHT
+        if small != self.has_class("-small"):
+            self.set_class(small, "-small")
+            self.query_one("#entry", Input).compact = small
 
     def on_mount(self) -> None:
         self.focus_entry()

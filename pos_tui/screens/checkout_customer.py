@@ -98,5 +98,5 @@ class CustomerFlows(LaneScreen[None]):
             service.link_card, customer_id, card, employee_id=employee.id if employee else None
         )
         if ok:
-            self.pos.say(f"Card {mask_card(card)} linked", title="Card")
+            self.hint(f"Card {mask_card(card)} linked")  # on the line: no toast over the panel
             self.attach(customer_id)

@@ -11,13 +11,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from pos_tui.widgets.errors import ContainErrors
+from pos_tui.widgets.key_legend import key_rank
 
 
 def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
-    """(keys, description, binding id) of every active lane binding of ``screen``."""
+    """(keys, description, binding id) of every active lane binding of ``screen``, F-keys
+    first in number order (as the key legend lists them)."""
     app = screen.app
     rows: dict[str, tuple[str, str, str]] = {}
-    for active in screen.active_bindings.values():
+    ranks: dict[str, int] = {}
+    for order, active in enumerate(screen.active_bindings.values()):
         binding = active.binding
         # Only the lane's own keys (they all have ids); widget internals like cursor moves in
         # an input are not listed.
@@ -30,7 +33,8 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
             rows[ident] = (f"{keys}, {display}", desc, bid)
         else:
             rows[ident] = (display, binding.tooltip or binding.description, bid)
-    return list(rows.values())
+            ranks[ident] = key_rank(binding.key, order)
+    return [rows[ident] for ident in sorted(rows, key=ranks.__getitem__)]
 
 
 class HelpScreen(ContainErrors, ModalScreen[None]):

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pos_tui.screens.dialogs import Field, PromptScreen
 from pos_tui.screens.lane import LaneScreen, MessageLine
@@ -23,6 +23,7 @@ from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.checkout.sale_view import SaleView, snapshot
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.fmt import money, quantity
+from pos_tui.widgets.key_legend import KeyLegend
 from pos_tui.widgets.refund_panel import RefundPanel
 from pos_tui.widgets.safe import safe
 from pos_tui.widgets.tender_table import KIND_LABELS
@@ -67,7 +68,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
             with Vertical(id="return-side"):
                 yield TotalsPanel()
                 yield RefundPanel()
-        yield Footer(compact=True)
+        yield KeyLegend()  # every key, wrapped: a footer row is cut at 80
 
     def on_mount(self) -> None:
         self.info = Text(f"RETURN against sale #{self.sale['sale_number']}", style="bold")

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from pos_tui.engine.money import ZERO
 from pos_tui.screens.dialogs import Field, PromptScreen, focus_selected
@@ -27,6 +27,7 @@ from pos_tui.screens.typeahead import drained
 from pos_tui.services.checkout.sale import Checkout, CheckoutError, Committed
 from pos_tui.services.checkout.sale_view import SaleView, points_value, snapshot
 from pos_tui.widgets.fmt import money, points
+from pos_tui.widgets.key_legend import KeyLegend
 from pos_tui.widgets.refund_panel import RefundPanel
 from pos_tui.widgets.safe import safe
 from pos_tui.widgets.tender_table import TenderTable
@@ -86,7 +87,7 @@ class TenderScreen(LaneScreen[Committed | None]):
             with Vertical(id="tender-right"):
                 yield TenderTable(id="tenders")
         yield MessageLine("Enter cash · F6 card · F7 account · F8 points · Esc back", id="message")
-        yield Footer(compact=True)
+        yield KeyLegend()  # every key, wrapped: a footer row is cut at 80
 
     def on_mount(self) -> None:
         self.show(self.view)

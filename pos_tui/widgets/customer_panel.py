@@ -26,6 +26,8 @@ class CustomerPanel(Static):
     CustomerPanel.-flagged { border: heavy $warning; }
     """
 
+    _shown: tuple[CustomerDetails | None, date] | None = None
+
     def on_mount(self) -> None:
         self.border_title = "Customer"
         self.update(Text("No customer on the sale"))
@@ -38,6 +40,7 @@ class CustomerPanel(Static):
             self.update(text, layout=False)
 
     def show(self, details: CustomerDetails | None, *, today: date) -> None:
+        self._shown = (details, today)
         if details is None:
             self.set_class(False, "-flagged")
             self._show_text(Text("No customer on the sale"))
@@ -46,25 +49,43 @@ class CustomerPanel(Static):
         card = details.card_type["name"] if details.card_type else "no card type"
         level = row.price_level
         forced = " (forced)" if row.forced_price_level else ""
-        lines = [
+        fields = [
             f"Card {row.card_number or '-'} · Acct {row.account_number}",
             f"Card type: {card}",
             f"Price level: {level or 'regular'}{forced}",
             f"Points: {points(details.points_balance)}",
+            *_account_lines(details),
         ]
-        lines += _account_lines(details)
         flags = _flags(row, today)
         self.set_class(bool(flags), "-flagged")
-        texts = [safe(details.name, style="bold"), *(safe(line) for line in lines)]
-        if flags:
-            texts.append(Text(" · ".join(flags), style="bold reverse"))
-        if row.pos_remarks:
-            texts.append(safe(f"Note: {row.pos_remarks}"))
-        picture = self._photo(details.photo, used_rows=len(texts) + len(lines) // 3)
+        note = [safe(f"Note: {row.pos_remarks}")] if row.pos_remarks else []
+        texts = self._fit(safe(details.name, style="bold"), [safe(f) for f in fields], flags, note)
+        width = max(self.content_size.width, 1)
+        used = sum(-(-max(text.cell_len, 1) // width) for text in texts)  # wrapped lines too
+        picture = self._photo(details.photo, used_rows=used)
         if picture is not None:
             texts.append(picture)
         # safe(), not a markup string: "[red]Bob[/red]" must show exactly as typed.
         self._show_text(Text("\n").join(texts))
+
+    def _fit(
+        self, name: Text, fields: list[Text], flags: list[str], note: list[Text]
+    ) -> list[Text]:
+        """One field a line where the panel is tall enough (the side column); packed along
+        each line, ``a · b · c``, where it is not (the band under the cart at 80x24): the
+        whole status stays on screen, nothing is cut at the bottom."""
+        flag_texts = [Text(flag, style="bold reverse") for flag in flags]
+        width = self.content_size.width
+        flag_lines = _joined(flag_texts, width) if flag_texts else []
+        one_a_line = [name, *fields, *flag_lines, *note]
+        if width <= 0 or len(one_a_line) <= self.content_size.height:
+            return one_a_line
+        return [*_joined([name, *fields], width), *flag_lines, *note]
+
+    def on_resize(self) -> None:
+        # The layout (side column or band) decides how the status is laid out: draw it again.
+        if self._shown is not None:
+            self.show(self._shown[0], today=self._shown[1])
 
     def _photo(self, data: bytes | None, *, used_rows: int) -> Text | None:
         """The photo in whatever room is left below the text (none at 80x24 with many flags)."""
@@ -73,6 +94,17 @@ class CustomerPanel(Static):
         width = max(self.content_size.width, 0)
         rows = min(self.content_size.height - used_rows - 1, 10)
         return photo_text(data, max_width=min(width, 24), max_rows=rows)
+
+
+def _joined(items: list[Text], width: int) -> list[Text]:
+    """``items`` joined by `` · `` along lines of ``width`` (an item never splits)."""
+    lines: list[Text] = []
+    for item in items:
+        if lines and lines[-1].cell_len + 3 + item.cell_len <= width:
+            lines[-1].append(" · ").append_text(item)
+        else:
+            lines.append(item.copy())
+    return lines
 
 
 def _account_lines(details: CustomerDetails) -> list[str]:
@@ -101,6 +133,10 @@ def _flags(row: CustomerRow, today: date) -> list[str]:
         flags.append("ANNIVERSARY TODAY")
     if row.tax_exempt:
         flags.append("TAX EXEMPT")
+    if row.required_reference:
+        # An account charge asks for it (services/accounts/receivable.py): said before the pay.
+        label = str(row.required_reference_label or "reference")
+        flags.append(f"{label.upper()} REQUIRED")
     if not row.active:
         flags.append("INACTIVE")
     return flags

@@ -144,6 +144,7 @@ async def _z_screen(pilot: Pilot[Any]) -> None:
         await flow.count_and_close(pilot, probe)
     finally:
         probe.close()
+    app.clear_notifications()  # the Z itself: toasts of the steps before it are not waited out
     await _still(pilot)
 
 

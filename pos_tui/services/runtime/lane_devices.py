@@ -66,6 +66,11 @@ class DeviceAction:
         return f"DeviceAction(kind={self.kind!r}, text={text!r}, error={self.error!r})"
 
 
+# The title of the card reader's notices: the lane says them where they hide nothing (the
+# checkout's message line, PosApp.device_notice).
+CARD_READER = "Card reader"
+
+
 def route(event: DeviceEvent) -> DeviceAction | None:
     """A driver event as a lane action."""
     match event:
@@ -74,11 +79,11 @@ def route(event: DeviceEvent) -> DeviceAction | None:
         case Scan(code=code):
             return DeviceAction("scan", code)
         case CardError(message=message):
-            return DeviceAction("notice", message, error=True)
+            return DeviceAction("notice", message, error=True, title=CARD_READER)
         case CardRemoved(reader=reader):
-            return DeviceAction("notice", f"Card removed from {reader}")
+            return DeviceAction("notice", f"Card removed from {reader}", title=CARD_READER)
         case ReaderStatus(message=message, ready=ready):
-            return DeviceAction("notice", message, error=not ready)
+            return DeviceAction("notice", message, error=not ready, title=CARD_READER)
         case DeviceStatus(message=message, online=online):
             return DeviceAction("notice", message, error=not online)
         case LineDropped(device=device, message=message):
