@@ -7,9 +7,6 @@ tenders) and the store's policy on points short. The refund is taken on the tend
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,7 +15,8 @@ from textual.widgets import DataTable, Static
 
 from pos_tui.screens.dialogs import Field, PromptScreen
 from pos_tui.screens.lane import LaneScreen, MessageLine
-from pos_tui.services.checkout.past_sales import open_return
+from pos_tui.services.checkout.past_sales import NamedSale, open_return
+from pos_tui.services.checkout.returns import ReturnableLine
 from pos_tui.services.checkout.sale import Checkout, Committed
 from pos_tui.services.checkout.sale_view import SaleView, snapshot
 from pos_tui.widgets.cart_table import CartTable
@@ -49,11 +47,11 @@ class ReturnScreen(LaneScreen[Committed | None]):
         Binding("escape", "cancel", "Abandon", id="returns.cancel"),
     ]
 
-    def __init__(self, sale: dict[str, Any]) -> None:
+    def __init__(self, sale: NamedSale) -> None:
         super().__init__()
         self.sale = sale
         self.co: Checkout | None = None
-        self.lines: list[dict[str, Any]] = []
+        self.lines: list[ReturnableLine] = []
         self.view: SaleView | None = None
         self.info = Text()
 
@@ -71,9 +69,9 @@ class ReturnScreen(LaneScreen[Committed | None]):
         yield KeyLegend()  # every key, wrapped: a footer row is cut at 80
 
     def on_mount(self) -> None:
-        self.info = Text(f"RETURN against sale #{self.sale['sale_number']}", style="bold")
-        if self.sale.get("customer_name"):
-            self.info.append(" · ").append_text(safe(self.sale["customer_name"]))
+        self.info = Text(f"RETURN against sale #{self.sale.sale_number}", style="bold")
+        if self.sale.customer_name:
+            self.info.append(" · ").append_text(safe(self.sale.customer_name))
         self.query_one("#return-info", Static).update(self.info)
         table = self.query_one("#returnable", DataTable)
         table.border_title = "Lines of the sale"
@@ -90,7 +88,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
 
     async def _open(self) -> None:
         ok, opened = await self.attempt(
-            open_return, self.pos.backend, self.pos_employee(), int(self.sale["id"])
+            open_return, self.pos.backend, self.pos_employee(), self.sale.id
         )
         if not ok or opened is None:
             return
@@ -106,11 +104,11 @@ class ReturnScreen(LaneScreen[Committed | None]):
         table.clear()
         for line in self.lines:
             table.add_row(
-                Text(str(line["line_no"]), justify="right"),
-                safe(line["description"]),
-                Text(quantity(line["quantity"]), justify="right"),
-                Text(quantity(line["returnable"]), justify="right"),
-                Text(money(line["total"]), justify="right"),
+                Text(str(line.line_no), justify="right"),
+                safe(line.description),
+                Text(quantity(line.quantity), justify="right"),
+                Text(quantity(line.returnable), justify="right"),
+                Text(money(line.total), justify="right"),
             )
 
     def shown(self, view: SaleView) -> None:
@@ -121,7 +119,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
         )
         self.query_one(RefundPanel).show(view.refund, view.priced)
 
-    def _line(self) -> dict[str, Any] | None:
+    def _line(self) -> ReturnableLine | None:
         table = self.query_one("#returnable", DataTable)
         if self.co is None or not self.lines or not 0 <= table.cursor_row < len(self.lines):
             return None
@@ -131,7 +129,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
         line, co = self._line(), self.co
         if line is None or co is None:
             return
-        no = int(line["line_no"])
+        no = line.line_no
 
         def entered(values: dict[str, str] | None) -> None:
             if values and values["qty"]:
@@ -145,7 +143,7 @@ class ReturnScreen(LaneScreen[Committed | None]):
         self.app.push_screen(
             PromptScreen(
                 f"Return how many of line {no}?",
-                [Field("qty", "Quantity", quantity(line["returnable"]))],
+                [Field("qty", "Quantity", quantity(line.returnable))],
             ),
             entered,
         )
@@ -156,9 +154,9 @@ class ReturnScreen(LaneScreen[Committed | None]):
             return
         in_cart = {pl.line_no for pl in (self.view.priced.lines if self.view else ())}
         wanted = [
-            (int(x["line_no"]), x["returnable"])
+            (x.line_no, x.returnable)
             for x in self.lines
-            if Decimal(x["returnable"]) > 0 and x["item_id"] is not None
+            if x.returnable > 0 and x.item_id is not None
         ]
         if in_cart:
             self.refuse("Some lines are already on the return: add the others one by one")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -12,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input
 
 from pos_tui.screens.lane import LaneScreen, MessageLine
-from pos_tui.services.checkout.past_sales import recent_sales, sale_by_number
+from pos_tui.services.checkout.past_sales import NamedSale, recent_sales, sale_by_number
 from pos_tui.services.checkout.sale import Committed
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
@@ -46,7 +43,7 @@ class SalesListScreen(LaneScreen[Committed | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sales: list[dict[str, Any]] = []
+        self.sales: list[NamedSale] = []
 
     def compose(self) -> ComposeResult:
         yield self.lane_bar()
@@ -76,17 +73,17 @@ class SalesListScreen(LaneScreen[Committed | None]):
         if ok and sales is not None:
             self._fill(sales)
 
-    def _fill(self, sales: list[dict[str, Any]]) -> None:
+    def _fill(self, sales: list[NamedSale]) -> None:
         self.sales = sales
         table = self.query_one(DataTable)
         table.clear()
         for sale in sales:
             table.add_row(
-                Text(str(sale["sale_number"]), justify="right"),
-                Text(str(sale["committed_at"]).replace("T", " ")[:16]),
-                Text(KIND_NAMES.get(str(sale["kind"]), str(sale["kind"]))),
-                safe(sale["customer_name"]),
-                Text(money(Decimal(sale["total"])), justify="right"),
+                Text(str(sale.sale_number), justify="right"),
+                Text(str(sale.committed_at).replace("T", " ")[:16]),
+                Text(KIND_NAMES.get(str(sale.kind), str(sale.kind))),
+                safe(sale.customer_name),
+                Text(money(sale.total), justify="right"),
             )
 
     def action_cursor(self, step: int) -> None:
@@ -104,12 +101,12 @@ class SalesListScreen(LaneScreen[Committed | None]):
         if sale is None:
             self.refuse(f"No sale {event.value} on this lane")
             return
-        others = [s for s in self.sales if s["id"] != sale["id"]]
+        others = [s for s in self.sales if s.id != sale.id]
         self._fill([sale, *others])
         self.query_one(DataTable).move_cursor(row=0)
-        self.hint(f"Sale {sale['sale_number']}: F6 reprint · F7 return")
+        self.hint(f"Sale {sale.sale_number}: F6 reprint · F7 return")
 
-    def selected(self) -> dict[str, Any] | None:
+    def selected(self) -> NamedSale | None:
         table = self.query_one(DataTable)
         if not self.sales or not 0 <= table.cursor_row < len(self.sales):
             self.refuse("No sale selected")
@@ -119,12 +116,12 @@ class SalesListScreen(LaneScreen[Committed | None]):
     def action_reprint(self) -> None:
         sale = self.selected()
         if sale is not None:
-            self.pos.reprint(int(sale["id"]))
+            self.pos.reprint(sale.id)
 
     def action_preview(self) -> None:
         sale = self.selected()
         if sale is not None:
-            self.run_worker(self._preview(int(sale["id"])), group="sales")
+            self.run_worker(self._preview(sale.id), group="sales")
 
     async def _preview(self, sale_id: int) -> None:
         from pos_tui.screens.shift import PreviewScreen
@@ -140,7 +137,7 @@ class SalesListScreen(LaneScreen[Committed | None]):
         sale = self.selected()
         if sale is None:
             return
-        if sale["kind"] != "sale":
+        if sale.kind != "sale":
             self.refuse("A return cannot itself be returned")
             return
 

@@ -167,7 +167,7 @@ def test_full_return_reverses_points_and_refunds(backend: Backend, store: Store)
     sale = co.commit().sale
     before_bob = backend.customers.loyalty_balance(store.bob)
     ret = Checkout.start_return(backend, store.cashier, sale.id)
-    assert [x["returnable"] for x in ret.returnable()] == ["3"]
+    assert [x.returnable for x in ret.returnable()] == [Decimal("3")]
     with pytest.raises(CheckoutError, match="Only 3"):
         ret.add_return_line(1, "4")
     ret.add_return_line(1, "3")

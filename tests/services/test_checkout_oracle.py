@@ -606,12 +606,12 @@ class CheckoutOracle(RuleBasedStateMachine):
     def return_line(self, lane: str, pick: int, whole: bool) -> None:
         here = self._lane(lane, _is_return)
         co = here.checkout
-        left = [x for x in co.returnable() if D(x["returnable"]) > 0]
+        left = [x for x in co.returnable() if D(x.returnable) > 0]
         if not left:
             return
         line = left[pick % len(left)]
-        qty = line["returnable"] if whole else min(D(1), D(line["returnable"]))
-        self._attempt(here, lambda: co.add_return_line(int(line["line_no"]), qty))
+        qty = line.returnable if whole else min(D(1), D(line.returnable))
+        self._attempt(here, lambda: co.add_return_line(int(line.line_no), qty))
 
     @precondition(lambda self: self._some(_is_return))
     @rule(lane=st.sampled_from(LANES), card_reference=st.sampled_from(("REFUND-1", None)))

@@ -129,12 +129,12 @@ def test_verify_after_every_kind_of_sale(backend: Backend, store: Store, db_path
     _intact(backend, 5)
     ret = Checkout.start_return(backend, cashier, int(str(several.id)))
     for line in ret.returnable():
-        if Decimal(line["returnable"]) > 0:
-            ret.add_return_line(line["line_no"], line["returnable"])
+        if Decimal(line.returnable) > 0:
+            ret.add_return_line(line.line_no, line.returnable)
     _pay_cash(ret)
     ret = Checkout.start_return(backend, cashier, int(str(points_sale.id)))
     for line in ret.returnable():
-        ret.add_return_line(line["line_no"], line["returnable"])
+        ret.add_return_line(line.line_no, line.returnable)
     _pay_cash(ret)
     _intact(backend, 7)
 
@@ -261,10 +261,10 @@ def _return(b: Backend, store: Store, sale_id: int, *, every: bool) -> int:
     journal records it made (0 when the refund is refused)."""
     ret = Checkout.start_return(b, store.cashier, sale_id)
     for line in ret.returnable():
-        left = Decimal(line["returnable"])
+        left = Decimal(line.returnable)
         qty = left if every else min(left, Decimal(1))
         if qty > 0:
-            ret.add_return_line(line["line_no"], str(qty))
+            ret.add_return_line(line.line_no, str(qty))
     try:
         ret.refund_as_paid(card_reference="REFUND-1")  # back the way it was paid
         ret.commit()
@@ -378,7 +378,7 @@ def _full_shift(lane1: Backend, lane2: Backend) -> int:
     for source in (sales[0], points_sale):  # a partial return, a full return
         ret = Checkout.start_return(lane1, cashier, int(str(source.id)))
         for line in ret.returnable()[:1] if source is sales[0] else ret.returnable():
-            ret.add_return_line(line["line_no"], line["returnable"])
+            ret.add_return_line(line.line_no, line.returnable)
         paid(ret)
     co = Checkout(lane1, cashier)  # voided whole, and a sale with a voided line
     co.add_item(mixed[0])

@@ -7,8 +7,9 @@ snapshots the screens draw.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from dataclasses import dataclass
 
+from pos_tui.services.checkout.returns import ReturnableLine
 from pos_tui.services.checkout.sale import Checkout
 from pos_tui.services.checkout.sale_view import SaleView, snapshot
 from pos_tui.services.customers.names import display_name
@@ -17,7 +18,14 @@ from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.journal import SaleRow, SaleTenderRow
 
 
-def recent_sales(backend: Backend, limit: int = 50) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class NamedSale(SaleRow):
+    """A past sale with its customer's name, as the sales list shows it."""
+
+    customer_name: str
+
+
+def recent_sales(backend: Backend, limit: int = 50) -> list[NamedSale]:
     """The lane's latest sales, each with its customer's name."""
     out = []
     for sale in backend.journal.recent(backend.settings.lane.id, limit=limit):
@@ -25,7 +33,7 @@ def recent_sales(backend: Backend, limit: int = 50) -> list[dict[str, Any]]:
     return out
 
 
-def sale_by_number(backend: Backend, number: int) -> dict[str, Any] | None:
+def sale_by_number(backend: Backend, number: int) -> NamedSale | None:
     sale = backend.journal.by_number(backend.settings.lane.id, number)
     return _named(backend, sale) if sale else None
 
@@ -36,14 +44,15 @@ def last_sale_id(backend: Backend) -> int | None:
     return last.id if last is not None else None
 
 
-def _named(backend: Backend, sale: SaleRow) -> dict[str, Any]:
+def _named(backend: Backend, sale: SaleRow) -> NamedSale:
     row = backend.customers.get(sale.customer_id) if sale.customer_id else None
-    return {**dataclasses.asdict(sale), "customer_name": display_name(row) if row else ""}
+    columns = {f.name: getattr(sale, f.name) for f in dataclasses.fields(sale)}
+    return NamedSale(**columns, customer_name=display_name(row) if row else "")
 
 
 def open_return(
     backend: Backend, employee: Employee, sale_id: int
-) -> tuple[Checkout, list[dict[str, Any]], list[SaleTenderRow], SaleView]:
+) -> tuple[Checkout, list[ReturnableLine], list[SaleTenderRow], SaleView]:
     """Start a return against a sale and read what can go back and how it was paid."""
     co = Checkout.start_return(backend, employee, sale_id)
     tenders = backend.journal.children(sale_id).tenders

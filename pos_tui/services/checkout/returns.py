@@ -21,7 +21,7 @@ from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.accounts import OrderRepository
-from pos_tui.storage.journal import SaleRow, SaleTenderRow
+from pos_tui.storage.journal import SaleLineRow, SaleRow, SaleTenderRow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,6 +40,13 @@ class RefundPlan:
 
     def part(self, kind: str) -> engine.RefundPart | None:
         return next((p for p in self.parts if p.kind == kind), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnableLine(SaleLineRow):
+    """A line of the original sale with how many of its units can still come back."""
+
+    returnable: Decimal
 
 
 class ReturnLines:
@@ -63,7 +70,7 @@ class ReturnLines:
     _money: Callable[[str | Decimal, str], Decimal]
 
     # -- lines ---------------------------------------------------------------------------------
-    def returnable(self) -> list[dict[str, Any]]:
+    def returnable(self) -> list[ReturnableLine]:
         """Lines of the original sale with what is left to return."""
         if self._original is None:
             return []
@@ -73,7 +80,8 @@ class ReturnLines:
         out = []
         for line in lines:
             left = line.quantity - returned.get(line.line_no, ZERO)
-            out.append({**dataclasses.asdict(line), "returnable": str(left)})
+            columns = {f.name: getattr(line, f.name) for f in dataclasses.fields(line)}
+            out.append(ReturnableLine(**columns, returnable=left))
         return out
 
     @atomic
@@ -83,12 +91,12 @@ class ReturnLines:
             raise CheckoutError("Start a return from a past sale first")
         qty = self._quantity(quantity)
         self._check_returnable(original_line_no, qty)
-        original = next(x for x in self.returnable() if x["line_no"] == original_line_no)
-        if original["item_id"] is None:
+        original = next(x for x in self.returnable() if x.line_no == original_line_no)
+        if original.item_id is None:
             raise CheckoutError("That line's item no longer exists")
         line = CartLine(
             line_no=self.cart.next_line_no,
-            item_id=int(original["item_id"]),
+            item_id=original.item_id,
             quantity=str(qty),
             original_line_no=original_line_no,
         )
@@ -99,7 +107,7 @@ class ReturnLines:
     def _check_returnable(
         self, original_line_no: int, qty: Decimal, *, except_line: int | None = None
     ) -> None:
-        lines = {x["line_no"]: x for x in self.returnable()}
+        lines = {x.line_no: x for x in self.returnable()}
         if original_line_no not in lines:
             raise CheckoutError(f"The original sale has no line {original_line_no}")
         in_cart = sum(
@@ -110,7 +118,7 @@ class ReturnLines:
             ),
             ZERO,
         )
-        left = Decimal(lines[original_line_no]["returnable"]) - in_cart
+        left = lines[original_line_no].returnable - in_cart
         if abs(qty) > left:
             raise CheckoutError(f"Only {left} of that line can still be returned")
 
