@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.screens.typeahead import HoldsTypedAhead
 from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.names import display_name
 from pos_tui.services.customers.service import CustomerRow, CustomerService
@@ -38,7 +39,7 @@ def _credit_cell(shown: str | Decimal | None) -> Text:
     return Text(shown or "", style="bold reverse" if shown else "")
 
 
-class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
+class CustomerSearchScreen(ContainErrors, HoldsTypedAhead, ModalScreen[int | None]):
     """Dismisses with the chosen customer's id (or None)."""
 
     DEFAULT_CSS = """
@@ -65,6 +66,7 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
         self._rows: list[CustomerRow] = []
         self._results_for: str | None = None
         self._newest = Newest()
+        self.start_holding()  # keys typed right after F2 wait for the field
 
     @property
     def pos(self) -> LaneHost:
@@ -84,7 +86,7 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
             yield table
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one("#customer-results", DataTable)
         # Fixed widths: the columns must not jump about while the cashier types.
         # Credit beside the name: a customer on hold reads CREDIT HOLD, never an amount.
@@ -92,9 +94,15 @@ class CustomerSearchScreen(ContainErrors, ModalScreen[int | None]):
             ("Name", 24), ("Credit", 11), ("Mobile", 16), ("Account", 10), ("Card", 20),
         ):  # fmt: skip
             table.add_column(label, width=width)
-        self.query_one("#customer-query", Input).focus()
+        await self._take_the_keys()
         if self.initial:
             self.search(self.initial)
+
+    async def _take_the_keys(self) -> None:
+        # The field takes the focus at once (not after the next refresh, as focus() would) and
+        # the keys held since the push are delivered to it in order.
+        self.set_focus(self.query_one("#customer-query", Input))
+        await self.release_typed_ahead(getattr(self.app, "deliver_key", self.app.on_event))
 
     # -- searching -----------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -194,7 +202,8 @@ class CustomerListScreen(CustomerSearchScreen):
         self.listed = rows
         self.listed_credit: dict[int, str | Decimal | None] = {}
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        # Textual runs the base class's on_mount too (columns, focus, the keys typed ahead).
         self.run_worker(self._show_listed(), group="customer-list")
 
     async def _show_listed(self) -> None:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from pos_tui.screens.host import LaneHost, host_of
+from pos_tui.screens.typeahead import HoldsTypedAhead
 from pos_tui.services.checkout.price_check import ItemQuote, quote_items
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from pos_tui.services.checkout.sale import Checkout
 
 
-class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
+class PriceLookupScreen(ContainErrors, HoldsTypedAhead, ModalScreen[str | None]):
     """Searches as you type, every key at once (an exclusive worker and a generation counter:
     only the newest query's items are shown, ``pos_tui/widgets/newest.py``); dismisses with the
     SKU of the item to add (Enter) or None (Escape)."""
@@ -52,6 +53,7 @@ class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
         self.quotes: list[ItemQuote] = []
         self._results_for: str | None = None
         self._newest = Newest()
+        self.start_holding()  # keys typed right after F3 / Ctrl+F wait for the field
 
     @property
     def pos(self) -> LaneHost:
@@ -70,14 +72,15 @@ class PriceLookupScreen(ContainErrors, ModalScreen[str | None]):
             yield table
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (("SKU", 10), ("Item", 24), ("Price", 9), ("Pays", 9), ("Why", 30)):
             money_column = label in ("Price", "Pays")
             table.add_column(Text(label, justify="right" if money_column else "left"), width=width)
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))  # at once, not after the next refresh
         if self.initial:
             self.search(self.initial)
+        await self.release_typed_ahead(getattr(self.app, "deliver_key", self.app.on_event))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -94,4 +94,4 @@ async def test_a_supervisor_refunds_and_voids_then_hands_the_same_sale_back(
                 "cashier": cass, "supervisor": sue, "open_sale_id": sale_id
             }  # fmt: skip
     refund = backend.journal.by_number("L1", 2)
-    assert refund is not None and refund["kind"] == "return" and refund["employee_id"] == sue
+    assert refund is not None and refund.kind == "return" and refund.employee_id == sue

@@ -35,7 +35,7 @@ from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import open_backend
 from pos_tui.services.runtime.setup import StoreSetup
 from tests.app.conftest import enter, settle, sign_in
-from tests.app.helpers_lane import burst, notifications, view
+from tests.app.helpers_lane import burst, message, notifications, view
 from tests.catalog import build_store
 from tests.conftest import Clock
 from tests.helpers import cli_runner_invoke
@@ -145,7 +145,12 @@ async def _session(app: PosApp, magstripe_device: Path) -> None:
             device.write(DAMAGED.encode() + b"\r\n")
             await until(
                 pilot,
-                lambda: any("tracks disagree" in n for n in notifications(pilot)),
+                # At the checkout a card event is said on the message line (no toast over the
+                # customer panel).
+                lambda: (
+                    "tracks disagree" in message(pilot)
+                    or any("tracks disagree" in n for n in notifications(pilot))
+                ),
                 "damaged card",
             )
         # Lock and unlock the lane with the cashier's PIN, then sign out.
