@@ -205,7 +205,7 @@ async def test_unknown_card_is_linked_to_a_customer(
         await settle(pilot)
         assert isinstance(app.screen, CustomerSearchScreen)
         await enter(pilot, "Kid")
-        assert view(pilot).customer.row.id == store.kid  # type: ignore[union-attr]
+        assert view(pilot).customer.row.id == store.kid
         row = backend.customers.by_card("5000123")
         assert row is not None and row.id == store.kid
 
