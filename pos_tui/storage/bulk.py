@@ -21,32 +21,16 @@ import sqlite_utils
 
 from pos_tui.engine.money import ZERO
 from pos_tui.storage import name_keys
+from pos_tui.storage.catalog import ItemRow
 from pos_tui.storage.rows import Row, all_as
 
 DEFAULT_BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
-class ItemForSale:
+class ItemForSale(ItemRow):
     """An active item with its sub-group's code, as a bulk load of sales picks from."""
 
-    id: int
-    sku: str
-    barcode: str | None
-    name: str
-    subgroup_id: int | None
-    tax_class_id: int | None
-    regular_price: Decimal
-    price_level_1: Decimal | None
-    price_level_2: Decimal | None
-    price_level_3: Decimal | None
-    price_level_4: Decimal | None
-    promo_price: Decimal | None
-    promo_start: str | None
-    promo_end: str | None
-    points_eligible: int
-    discount_eligible: int
-    active: int
     subgroup_code: str | None
 
     def level_price(self, level: int) -> Decimal | None:

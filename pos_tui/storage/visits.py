@@ -24,17 +24,9 @@ class VisitRow:
 
 
 @dataclass(frozen=True, slots=True)
-class VisitWithSale:
+class VisitWithSale(VisitRow):
     """A visit with the number and kind of the sale that ended it (none: no sale)."""
 
-    id: int
-    customer_id: int
-    lane_id: str
-    employee_id: int | None
-    in_at: str
-    out_at: str | None
-    outcome: str | None
-    sale_id: int | None
     sale_kind: str | None
     sale_number: int | None
     sale_lane_id: str | None
