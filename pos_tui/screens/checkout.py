@@ -149,7 +149,7 @@ class CheckoutScreen(TillFlows):
         await self._offer_left_sales()
 
     async def _offer_left_sales(self) -> None:
-        ok, left = await self.attempt(left_sales, self.pos.backend, self.pos_employee())
+        ok, left = await self.attempt(left_sales, self.pos.backend, self.pos_employee(), self.co)
         if ok and left:
             self._offer_left(left)
 

@@ -47,7 +47,7 @@ def test_a_sale_left_open_is_offered_back_exactly_when_it_is_not_empty(
             left_open = co.open_sale_id is not None
             has_lines = bool(co.cart.lines)
             # The lane goes down here; the next sign-in asks what was left open.
-            offered = left_sales(backend, store.cashier)
+            offered = left_sales(backend, store.cashier, Checkout(backend, store.cashier))
             assert [s.open_sale_id for s in offered] == (
                 [co.open_sale_id] if left_open and has_lines else []
             )
@@ -57,3 +57,24 @@ def test_a_sale_left_open_is_offered_back_exactly_when_it_is_not_empty(
             assert still == [s.open_sale_id for s in offered]
         finally:
             backend.close()
+
+
+def test_the_sale_on_the_screen_is_never_offered_as_left(tmp_path: Path) -> None:
+    """A code scanned before the sign-in's look for left sales ran has opened the lane's own
+    sale: that one is not offered back (nor voided when empty), the one left before is."""
+    backend = lane_backend(tmp_path / "pos.db", "L1", now=lambda: FIXED_NOW)
+    try:
+        store = build_store(backend)
+        before = Checkout(backend, store.cashier)
+        before.add_item("BAG", "2")  # the lane went down with this one open
+        on_screen = Checkout(backend, store.cashier)
+        on_screen.add_item("APPLE", "1")
+        offered = left_sales(backend, store.cashier, on_screen)
+        assert [s.open_sale_id for s in offered] == [before.open_sale_id]
+        # Emptied (its line voided), the sale on the screen is still the cashier's: kept.
+        on_screen.void_line(on_screen.cart.lines[0].line_no)
+        left_sales(backend, store.cashier, on_screen)
+        still = {r.id for r in Checkout(backend, store.cashier).in_progress()}
+        assert still == {before.open_sale_id, on_screen.open_sale_id}
+    finally:
+        backend.close()

@@ -144,11 +144,18 @@ def _empty(row: OpenSaleRow) -> bool:
     return not cart.lines and not cart.tenders
 
 
-def left_sales(backend: Backend, employee: Employee) -> list[OpenSale]:
+def left_sales(backend: Backend, employee: Employee, current: Checkout) -> list[OpenSale]:
     """Sales this lane left in progress (database thread). An empty one (every line voided,
     or only a customer attached) is not offered back: it is voided here, audited as a void of
-    no lines, so the next sign-in does not ask about it either."""
-    rows = Checkout(backend, employee).in_progress()
+    no lines, so the next sign-in does not ask about it either.
+
+    ``current`` is the sale on the lane's screen: a code scanned while the sign-in was still
+    looking (a busy lane, a slow link) has already opened it, and it is the cashier's sale,
+    not one left behind. Its id is read here, on the database thread that opens sales, so
+    it is never half-known."""
+    rows = [
+        row for row in Checkout(backend, employee).in_progress() if row.id != current.open_sale_id
+    ]
     for row in rows:
         if _empty(row):
             Checkout.resume(backend, employee, row.id).cancel()
