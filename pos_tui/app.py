@@ -11,6 +11,8 @@ import asyncio
 import io
 import logging
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from importlib import import_module
@@ -20,10 +22,12 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from pos_tui.config import Settings, data_dir
+from pos_tui.screens.notices import NoticeLog
 from pos_tui.screens.sign_in import SignInScreen
 from pos_tui.services.runtime.backend import Backend, open_backend, system_now
 from pos_tui.services.runtime.runner import ServiceRunner
@@ -34,6 +38,8 @@ from pos_tui.widgets.fmt import money
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
     from pos_tui.screens.host import LaneHost
+    from pos_tui.screens.lane import MessageLine
+    from pos_tui.screens.notices import Notice
     from pos_tui.services.checkout.drawer import DrawerService, DrawerWorker
     from pos_tui.services.checkout.record import SaleRow
     from pos_tui.services.checkout.sale import Committed
@@ -123,6 +129,8 @@ class PosApp(ContainErrors, App[None]):
         # Head office sync ([sync] url): its worker and the status the top bar shows.
         self.sync_bridge: SyncBridge | None = None
         self.sync_line = ""
+        # What the lane told the cashier (screens/notices.py): F1 lists the recent ones.
+        self.notices = NoticeLog()
 
     def get_driver_class(self) -> type[Driver]:
         """The platform's driver, writing fewer bytes for the same screen (thin terminals,
@@ -147,6 +155,7 @@ class PosApp(ContainErrors, App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.push_screen(SignInScreen())
         self.call_after_refresh(self._open_devices)
         if self.settings.sync.url:
@@ -240,6 +249,7 @@ class PosApp(ContainErrors, App[None]):
         stale = getattr(self.screen_stack[-1], "key_arrived", None) if self.screen_stack else None
         if callable(stale):
             stale()
+        self.notices.key_arrived()
 
     async def _forward_key(self, event: events.Key) -> None:
         """Keys the wedge held as typing go on from here."""
@@ -316,18 +326,125 @@ class PosApp(ContainErrors, App[None]):
         """A notification whose text may hold data: never markup, control bytes made visible."""
         self.notify(plain(message), title=plain(title), severity=severity, markup=False)
 
-    # Notices said on the checkout's message line instead of a toast: a card event happens
-    # while the cashier looks at the customer panel, which a toast (5 s, bottom right) covers.
-    STATUS_LINE_TITLES = frozenset({"Card", "Card reader"})
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice of the lane (ours and Textual's): kept in ``notices`` (F1 lists the
+        recent ones); at the checkout said on its message line, elsewhere a toast
+        (screens/notices.py). Thread-safe, as Textual's: from another thread it is posted."""
+        self._tell(message, title, severity, timeout, markup, event=False)
+
+    def _tell(
+        self,
+        message: str,
+        title: str,
+        severity: SeverityLevel,
+        timeout: float | None,
+        markup: bool,
+        *,
+        event: bool,
+    ) -> None:
+        said = (message, title, severity, timeout, markup, event)
+        if threading.get_ident() != getattr(self, "_thread_id", None):
+            self.post_message(self.Said(said))
+            return
+        self._said(*said)
+
+    class Said(Message):
+        """A notice said on another thread, to be shown from the app's own."""
+
+        def __init__(self, said: tuple[str, str, SeverityLevel, float | None, bool, bool]) -> None:
+            super().__init__()
+            self.said = said
+
+    def on_pos_app_said(self, event: PosApp.Said) -> None:
+        self._said(*event.said)
+
+    def _said(
+        self,
+        message: str,
+        title: str,
+        severity: SeverityLevel,
+        timeout: float | None,
+        markup: bool,
+        event: bool,
+    ) -> None:
+        from pos_tui.screens.notices import Notice, plain_message
+
+        notice = Notice(
+            plain_message(message, markup), plain(title), severity, self.backend.now(), "line"
+        )
+        notice.event = event
+        checkout = self._checkout_on_top()
+        if checkout is not None and self._on_line(checkout, notice):
+            return
+        seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        notice.shown, notice.until = "toast", time.monotonic() + seconds
+        self.notices.add(notice)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _on_line(self, checkout: CheckoutScreen, notice: Notice) -> bool:
+        """Say a notice on the checkout's message line (False: it has none yet)."""
+        from pos_tui.screens.lane import MessageLine
+
+        lines = list(checkout.query(MessageLine))
+        if not lines:
+            return False
+        self._show_on(lines, self.notices.add(notice))
+        return True
+
+    def _show_on(self, lines: list[MessageLine], notice: Notice) -> None:
+        from pos_tui.screens.notices import line_text, said_already, takes_the_line
+
+        log = self.notices
+        for line in lines:
+            if said_already(line.content, notice):
+                continue  # the same words twice: the screen said them inline
+            if not takes_the_line(line.content, line.resting, log.last_line, notice):
+                log.on_line_since_key += 1  # the screen's own words stay; F1 lists it
+                continue
+            more = log.on_line_since_key
+            log.on_line_since_key += 1
+            width = line.content_region.width or self.size.width - 2
+            log.last_line = line_text(notice, more, width)
+            line.say(log.last_line, error=notice.error)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        """The checkout on top again: the toasts still on screen move onto its message line
+        (the sign-in's device errors, what a closing form said), newest shown."""
+        from pos_tui.screens.checkout import CheckoutScreen
+
+        if isinstance(screen, CheckoutScreen):
+            if screen.is_mounted:
+                self._take_toasts(screen)
+            else:  # a checkout just pushed: its message line is there after its first frame
+                screen.call_after_refresh(self._take_toasts, screen)
+
+    def _take_toasts(self, checkout: CheckoutScreen) -> None:
+        from pos_tui.screens.lane import MessageLine
+
+        live = self.notices.live_toasts(time.monotonic())
+        lines = list(checkout.query(MessageLine))
+        if not live or not lines or self.screen is not checkout:
+            return
+        self.clear_notifications()
+        self.notices.on_line_since_key = 0
+        for notice in live:
+            notice.shown, notice.until, notice.event = "line", 0.0, True
+            self._show_on(lines, notice)
 
     def device_notice(self, message: str, *, error: bool = False, title: str = "Device") -> None:
-        """A device event for the cashier (printer out of paper, reader connected, ...): a
-        notification, or for a card event at the checkout a line on its message line."""
-        checkout = self._checkout_on_top() if title in self.STATUS_LINE_TITLES else None
-        if checkout is not None:
-            checkout.say_on_line(f"{title}: {message}", error=error)
-            return
-        self.say(message, title=title, severity="error" if error else "information")
+        """A device event for the cashier (printer out of paper, reader connected, ...): at
+        the checkout on its message line (over the screen's own words too: it is news),
+        elsewhere a notification (``notify``)."""
+        severity: SeverityLevel = "error" if error else "information"
+        self._tell(plain(message), plain(title), severity, None, False, event=True)
 
     # -- device hooks ----------------------------------------------------------------------------
     def _checkout_on_top(self) -> CheckoutScreen | None:
@@ -472,7 +589,7 @@ class PosApp(ContainErrors, App[None]):
             screen.dismiss(None)
             return
         name = type(screen).__name__.removesuffix("Screen")
-        self.push_screen(HelpScreen(name, key_rows(screen)))
+        self.push_screen(HelpScreen(name, key_rows(screen), self.notices.recent()))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from self.lane_commands(screen)

@@ -31,7 +31,7 @@ from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.sales_list import SalesListScreen
 from pos_tui.services.runtime.lane_devices import SETTING_METHOD_OF_INPUT, LaneDevices
 from tests.app.conftest import enter, settle, sign_in
-from tests.app.helpers_lane import message, notifications, skus, view
+from tests.app.helpers_lane import message, notifications, skus, toasts, view
 
 from .conftest import READER
 from .lane_helpers import LaneFactory, PtyReader, pay_cash, printer_table, until
@@ -97,7 +97,7 @@ async def test_card_attaches_customer_reinsert_and_card_errors(
         card.remove()
         # Card events are said on the message line: no toast over the customer panel.
         await until(pilot, lambda: "Card reader: Card removed" in message(pilot), "removed")
-        assert not any("Card removed" in n for n in notifications(pilot))
+        assert not any("Card removed" in n for n in toasts(pilot))
         await pilot.press("ctrl+b")  # drop the customer
         await settle(pilot)
         assert customer_name(pilot) is None
