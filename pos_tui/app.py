@@ -249,7 +249,12 @@ class PosApp(ContainErrors, App[None]):
         stale = getattr(self.screen_stack[-1], "key_arrived", None) if self.screen_stack else None
         if callable(stale):
             stale()
-        self.notices.key_arrived()
+        held = self.notices.key_arrived()
+        checkout = self._checkout_on_top() if held is not None else None
+        if held is not None and checkout is not None:
+            from pos_tui.screens.lane import MessageLine
+
+            self._show_on(list(checkout.query(MessageLine)), held, newer=True)
 
     async def _forward_key(self, event: events.Key) -> None:
         """Keys the wedge held as typing go on from here."""
@@ -338,19 +343,7 @@ class PosApp(ContainErrors, App[None]):
         """Every notice of the lane (ours and Textual's): kept in ``notices`` (F1 lists the
         recent ones); at the checkout said on its message line, elsewhere a toast
         (screens/notices.py). Thread-safe, as Textual's: from another thread it is posted."""
-        self._tell(message, title, severity, timeout, markup, event=False)
-
-    def _tell(
-        self,
-        message: str,
-        title: str,
-        severity: SeverityLevel,
-        timeout: float | None,
-        markup: bool,
-        *,
-        event: bool,
-    ) -> None:
-        said = (message, title, severity, timeout, markup, event)
+        said = (message, title, severity, timeout, markup)
         if threading.get_ident() != getattr(self, "_thread_id", None):
             self.post_message(self.Said(said))
             return
@@ -359,7 +352,7 @@ class PosApp(ContainErrors, App[None]):
     class Said(Message):
         """A notice said on another thread, to be shown from the app's own."""
 
-        def __init__(self, said: tuple[str, str, SeverityLevel, float | None, bool, bool]) -> None:
+        def __init__(self, said: tuple[str, str, SeverityLevel, float | None, bool]) -> None:
             super().__init__()
             self.said = said
 
@@ -373,14 +366,12 @@ class PosApp(ContainErrors, App[None]):
         severity: SeverityLevel,
         timeout: float | None,
         markup: bool,
-        event: bool,
     ) -> None:
         from pos_tui.screens.notices import Notice, plain_message
 
         notice = Notice(
             plain_message(message, markup), plain(title), severity, self.backend.now(), "line"
         )
-        notice.event = event
         checkout = self._checkout_on_top()
         if checkout is not None and self._on_line(checkout, notice):
             return
@@ -399,15 +390,19 @@ class PosApp(ContainErrors, App[None]):
         self._show_on(lines, self.notices.add(notice))
         return True
 
-    def _show_on(self, lines: list[MessageLine], notice: Notice) -> None:
+    def _show_on(self, lines: list[MessageLine], notice: Notice, *, newer: bool = False) -> None:
+        """``newer``: the notice is newer than what the line shows (a toast already seen, an
+        error held back until this key), so it takes the line whatever the line says."""
         from pos_tui.screens.notices import line_text, said_already, takes_the_line
 
         log = self.notices
         for line in lines:
             if said_already(line.content, notice):
                 continue  # the same words twice: the screen said them inline
-            if not takes_the_line(line.content, line.resting, log.last_line, notice):
+            if not newer and not takes_the_line(line.content, line.resting, log.last_line):
                 log.on_line_since_key += 1  # the screen's own words stay; F1 lists it
+                if notice.error:
+                    log.held_error = notice
                 continue
             more = log.on_line_since_key
             log.on_line_since_key += 1
@@ -436,15 +431,13 @@ class PosApp(ContainErrors, App[None]):
         self.clear_notifications()
         self.notices.on_line_since_key = 0
         for notice in live:
-            notice.shown, notice.until, notice.event = "line", 0.0, True
-            self._show_on(lines, notice)
+            notice.shown, notice.until = "line", 0.0
+            self._show_on(lines, notice, newer=True)
 
     def device_notice(self, message: str, *, error: bool = False, title: str = "Device") -> None:
         """A device event for the cashier (printer out of paper, reader connected, ...): at
-        the checkout on its message line (over the screen's own words too: it is news),
-        elsewhere a notification (``notify``)."""
-        severity: SeverityLevel = "error" if error else "information"
-        self._tell(plain(message), plain(title), severity, None, False, event=True)
+        the checkout on its message line, elsewhere a notification (``notify``)."""
+        self.say(message, title=title, severity="error" if error else "information")
 
     # -- device hooks ----------------------------------------------------------------------------
     def _checkout_on_top(self) -> CheckoutScreen | None:

@@ -8,6 +8,8 @@ errors, "Enrolled ..." said by a form as it closes) move onto the message line.
 
 Several notices at once: the line shows the newest and says how many more there are
 (``· 2 more: F1``); F1 lists the recent ones, newest first, with their time, above the keys.
+The screen's own words on what the cashier just did are never replaced by a notice (a printer
+error arriving as the shift opens): F1 lists it, and an error shows at the next key.
 """
 
 from __future__ import annotations
@@ -44,9 +46,6 @@ class Notice:
     at: datetime
     shown: Shown
     until: float = 0.0  # a toast's end (monotonic seconds); 0 for a line
-    # Something that happened on its own (a device, the print queue, a toast moved over from
-    # another screen), not a screen's word on what the cashier just did.
-    event: bool = False
     number: int = field(default_factory=lambda: next(_numbers))
 
     @property
@@ -70,6 +69,8 @@ class NoticeLog:
         # what the screen itself wrote).
         self.on_line_since_key = 0
         self.last_line = ""
+        # An error that found the screen's own words on the line: shown at the next key.
+        self.held_error: Notice | None = None
 
     def add(self, notice: Notice) -> Notice:
         self._notices.append(notice)
@@ -86,8 +87,11 @@ class NoticeLog:
         """Toasts shown and not timed out yet (oldest first)."""
         return [n for n in self._notices if n.shown == "toast" and n.until > now]
 
-    def key_arrived(self) -> None:
+    def key_arrived(self) -> Notice | None:
+        """A key: the count starts again; the error held back, if any, to show now."""
+        held, self.held_error = self.held_error, None
         self.on_line_since_key = 0
+        return held
 
 
 def plain_message(message: str, markup: bool) -> str:
@@ -123,13 +127,12 @@ def said_already(shown: object, notice: Notice) -> bool:
     return bool(notice.text) and notice.text in _plain(shown)
 
 
-def takes_the_line(shown: object, resting: str, last_notice: str, notice: Notice) -> bool:
-    """Whether ``notice`` replaces what a message line shows now. A screen's information
-    notice does not replace that screen's own outcome of the last action (``Back to Cass: the
-    same sale`` beats its notice in other words; F1 lists it and the next notice counts it);
-    an error or warning, and an event (a device's), always take the line."""
-    own_words = _plain(shown).removeprefix("! ") not in (resting, last_notice)
-    return notice.error or notice.event or not own_words
+def takes_the_line(shown: object, resting: str, last_notice: str) -> bool:
+    """Whether a notice may replace what a message line shows now: not the screen's own
+    outcome of the cashier's last action (``Shift open with a float of 500.00``, ``Back to
+    Cass: the same sale``), which the cashier is reading; a notice arriving then is listed in
+    F1 and counted by the next one on the line, and an error shows at the next key."""
+    return _plain(shown).removeprefix("! ") in (resting, last_notice)
 
 
 def notice_rows(notices: Iterable[Notice]) -> list[tuple[Text, Text, Text]]:

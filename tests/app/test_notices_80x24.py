@@ -92,12 +92,22 @@ async def test_a_device_error_at_sign_in_moves_to_the_message_line(
             assert view(pilot).customer is not None
             assert said not in message(pilot)
             nothing_covers_the_panel(pilot)
-            # A device error while the checkout is on top: on the line at once.
+            # A device error while the line says what the cashier just did: that stays, the
+            # error shows at the next key (and F1 has it at once).
+            await enter(pilot, "APPLE")
+            hint = message(pilot)
+            assert "Apple 1kg" in hint, hint
             app.post_message(
                 DeviceBridge.Action(DeviceAction("notice", "Paper out", True, "Printer"))
             )
             await settle(pilot)
+            assert message(pilot) == hint and "Paper out" in notifications(pilot)
+            nothing_covers_the_panel(pilot)
+            await pilot.press("1")
             assert message(pilot) == "! Printer: Paper out"
+            await pilot.press("enter")  # the next key: the line is the sale's again
+            await settle(pilot)
+            assert "Paper out" not in message(pilot)
             nothing_covers_the_panel(pilot)
     finally:
         b.close()
@@ -126,15 +136,19 @@ async def test_sale_resumed_and_a_committed_sale_on_the_message_line(
             assert "SALE #1 COMPLETE" in screen_text(pilot)
             assert any("Sale 1 committed" in n for n in notifications(pilot))
             # This lane has no receipt printer: the print queue says so once, after the
-            # commit, and as the newest notice it takes the line; the sale's own line is one
-            # of the "more" (F1), the banner still says the sale is complete.
-            await until(pilot, lambda: "No receipt printer" in message(pilot))
-            assert message(pilot).startswith("! Printer: No receipt printer is configured")
-            assert message(pilot).endswith(" · 1 more: F1")
-            assert "SALE #1 COMPLETE" in screen_text(pilot)
+            # commit, while the line says the sale is complete: that stays until the next key,
+            # which shows the printer's error.
+            await until(pilot, lambda: any("No receipt printer" in n for n in notifications(pilot)))
+            await settle(pilot)
+            assert "Sale 1 complete" in message(pilot)
             nothing_covers_the_panel(pilot)
-            # The next sale: its completion is on the line, and stays there.
-            await enter(pilot, "BAG")
+            await pilot.press("B")
+            line = message(pilot)
+            assert line.startswith("! Printer: No receipt printer is configured"), line
+            nothing_covers_the_panel(pilot)
+            await pilot.press("A", "G")
+            # The next sale: its completion is on the line.
+            await enter(pilot, "")
             await pay_cash(pilot)
             line = message(pilot)
             assert line.startswith("Sale 2 complete · change "), line
