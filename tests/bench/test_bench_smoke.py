@@ -35,3 +35,14 @@ def test_bench_writes_figures_with_ratios_and_goals(tmp_path: Path) -> None:
             assert figure[side], side
     assert data["figures"]["receipt"]["unit"] == "bytes"
     assert data["figures"]["engine"]["abs_unit"] == "ms per 10 lines"
+    # Rounds: a timed figure is measured at least 3 times and carries its ratio's spread; a
+    # single value (the receipt's bytes) is measured once, spread 0.
+    engine, receipt = data["figures"]["engine"], data["figures"]["receipt"]
+    assert engine["rounds"] >= 3 and len(engine["round_ratios"]) == engine["rounds"]
+    assert engine["ratio_low"] <= engine["ratio"] <= engine["ratio_high"]
+    assert len(engine["round_values"]) == engine["rounds"]
+    assert receipt["rounds"] == 1 and receipt["ratio_spread"] == 0.0
+    assert "ratio ± spread" in done.stdout and "±" in done.stdout
+    assert data["rounds"]["min"] == 3
+    # A partial run (--only) never rewrites the docs' tables.
+    assert "rewrote" not in done.stdout
