@@ -79,7 +79,7 @@ def table(figures: list[Figure]) -> str:
 # Rounds per mode (docs/bench.md, "Rounds and spread"): at least 3, more while a row's interval
 # holds its goal and is wider than ±10% of its median, up to the cap or the module's budget.
 POLICIES: dict[str, RoundPolicy] = {
-    "quick": RoundPolicy(min_rounds=3, max_rounds=5, budget_s=150.0),
+    "quick": RoundPolicy(min_rounds=3, max_rounds=5, budget_s=120.0),
     "full": RoundPolicy(min_rounds=3, max_rounds=7, budget_s=600.0),
 }
 

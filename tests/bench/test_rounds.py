@@ -164,3 +164,31 @@ def test_combine_of_one_plain_round_is_that_figure() -> None:
     row = figure(1.5)
     assert combine([row]) is row
     assert row.rounds == 1 and row.ratio == 1.5 and row.ratio_spread == 0.0
+
+
+def test_rounds_a_module_gives_itself_count_towards_the_cap_and_the_budget() -> None:
+    calls: list[int] = []
+    now = [0.0]
+
+    def one_round(k: int) -> list[Figure]:
+        calls.append(k)
+        now[0] += 100.0
+        return [figure(2.0, extra={"ratio_by_round": [1.5, 2.5, 2.0]})]
+
+    (row,) = run_in_rounds(
+        one_round, RoundPolicy(min_rounds=3, max_rounds=5, budget_s=150.0), clock=lambda: now[0]
+    )
+    assert calls == [0]  # 3 rounds measured; a second run would end past the budget
+    (row,) = run_in_rounds(one_round, RoundPolicy(min_rounds=3, max_rounds=5, budget_s=1e6))
+    assert len(calls) == 3 and row.rounds == 6  # the cap: at least 5 rounds, in whole runs
+    assert row.ratio == 2.0 and row.near_goal
+
+
+def test_an_absolute_goal_s_own_values_say_when_it_is_narrow() -> None:
+    def one_round(k: int) -> list[Figure]:
+        value, ratio = [0.98, 1.02, 1.0, 5.0][k], [100.0, 300.0, 200.0, 1.0][k]
+        return [figure(ratio, max_ratio=None, max_abs=1.0, abs_value=value, abs_unit="ms")]
+
+    (row,) = run_in_rounds(one_round, POLICY)
+    # The ratio (information here) is wide, the goal's value is within ±2%: settled at 3.
+    assert row.rounds == 3 and row.narrow and row.near_goal and row.result == "MISS"
