@@ -26,7 +26,7 @@ QUICK: dict[str, Any] = {
     "lanes_seconds": 4.0,
     "lanes_rounds": 2,
     "lanes_interval": 0.25,
-    "import_customers": 10_000,
+    "import_customers": 5_000,
     "import_rounds": 1,
     "cart_lines": 500,
     "scans": 20,

@@ -318,8 +318,11 @@ def run_in_rounds(
         if measured >= policy.min_rounds and elapsed + elapsed / done > policy.budget_s:
             log(f"   stopping after {done} rounds: the next would pass {policy.budget_s:.0f} s")
             break
-        pending = [n for n, f in combined.items() if not policy.settled(f)]
-        log(f"   round {done + 1}: {', '.join(pending)} not settled yet")
+        if measured < policy.min_rounds:
+            log(f"   round {done + 1} ({measured} of at least {policy.min_rounds} measured)")
+        else:
+            pending = [n for n, f in combined.items() if not policy.settled(f)]
+            log(f"   round {done + 1}: {', '.join(pending)} not settled yet")
     combined_rows = [combine(rows) for rows in by_name.values()]
     if failure:
         for row in combined_rows:
