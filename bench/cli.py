@@ -117,8 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--out",
         type=Path,
-        help="JSON output (default bench/results.json, --full bench/results-full.json; a run of"
-        " every figure there also rewrites the README and docs/bench.md tables)",
+        help="JSON output (default bench/results.json, --full bench/results-full.json, --only"
+        " bench/results-partial.json; a run of every figure to the default also rewrites the"
+        " README and docs/bench.md tables)",
     )
     parser.add_argument("--list", action="store_true", help="list the figures and exit")
     parser.add_argument(
@@ -161,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     policy = POLICIES[mode_name]
     if args.rounds:
         policy = RoundPolicy(min_rounds=args.rounds, max_rounds=args.rounds, budget_s=1e9)
-    out = args.out or report.RESULTS[mode_name]
+    # A partial run never overwrites the committed results the docs are generated from.
+    out = args.out or (report.PARTIAL if args.only else report.RESULTS[mode_name])
     load_start = _load_average()
 
     scratch = Path(tempfile.mkdtemp(prefix="pos-tui-bench-"))

@@ -20,6 +20,7 @@ from bench.core import fmt_value
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = {"quick": REPO / "bench" / "results.json", "full": REPO / "bench" / "results-full.json"}
+PARTIAL = REPO / "bench" / "results-partial.json"  # --only runs (git-ignored)
 DOCS = (REPO / "README.md", REPO / "docs" / "bench.md")
 HEAD = ["figure", "stat", "ours", "floor", "ratio ± spread", "rounds", "goal", "result"]
 NEAR = "*"
@@ -104,6 +105,10 @@ def _machine(machine: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:,.0f} s" + (f" ({seconds / 60:.0f} min)" if seconds >= 120 else "")
+
+
 def _load(results: dict[str, Any]) -> str:
     load = results.get("load_average") or {}
     start, end = _number(load.get("start")), _number(load.get("end"))
@@ -122,7 +127,7 @@ def block(results: dict[str, Any]) -> str:
     if counts["NOT RUN"]:
         summary += f", {counts['NOT RUN']} not run"
     return (
-        f"`{command}` of {when}, {results['seconds']:.0f} s; {_machine(results['machine'])}"
+        f"`{command}` of {when}, {_duration(results['seconds'])}; {_machine(results['machine'])}"
         f"{_load(results)}."
         f" {summary}. Generated from `bench/{RESULTS[results['mode']].name}` by the bench;"
         " do not edit by hand.\n\n"
