@@ -292,6 +292,9 @@ class CheckoutScreen(TillFlows):
         if self.view is None or self.view.empty:
             self.refuse("Nothing to hold")
             return
+        if self.view.tenders:  # said before a label is typed for nothing
+            self.refuse("Remove the tenders before holding the sale (F9 on the pay screen)")
+            return
         co = self.co
 
         def entered(values: dict[str, str] | None) -> None:

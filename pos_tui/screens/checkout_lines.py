@@ -1,4 +1,5 @@
-"""Changing the lines of the sale: quantity, line and sale discounts, price, voids."""
+"""Changing the lines of the sale: quantity, line and sale discounts, price, voids. Their
+prompts keep what was typed when it is refused (screens/kept_prompt.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from collections.abc import Callable
 from textual.widgets import Input
 
 from pos_tui.screens.checkout_customer import CustomerFlows
-from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
+from pos_tui.screens.dialogs import ChoiceScreen, Field
 from pos_tui.screens.entry import is_number, parse_discount
+from pos_tui.screens.kept_prompt import Change, ask_change, typed_check
+from pos_tui.services.checkout.errors import (
+    CheckoutError,
+    typed_discount,
+    typed_price,
+    typed_quantity,
+)
 from pos_tui.services.checkout.sale_view import SaleView
+from pos_tui.services.staff.auth import Employee
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.fmt import quantity
 
@@ -41,9 +50,20 @@ class LineFlows(CustomerFlows):
 
     # -- line changes --------------------------------------------------------------------------
     def action_quantity(self) -> None:
-        """A number in the entry: quantity for the next item. Empty entry: change the line."""
-        text = self._entry_text()
-        if text and is_number(text):
+        """A number in the entry: quantity for the next item. Empty entry: change the line.
+        Anything else stays in the entry, said why (it is checked before the item is scanned)."""
+        entry = self.query_one("#entry", Input)
+        text = entry.value.strip()
+        if text:
+            if not is_number(text):
+                self.refuse(f"{text!r} is not a quantity: type a number, then F4")
+                return
+            try:
+                typed_quantity(text)
+            except CheckoutError as exc:
+                self.refuse(exc.message)
+                return
+            entry.value = ""
             self._set_pending(text)
             self.hint(f"Quantity {text}: now scan the item")
             return
@@ -52,87 +72,77 @@ class LineFlows(CustomerFlows):
             return
         line = self.cart.selected_line()
         current = quantity(line.quantity) if line else ""
-        co = self.co
+        co, name = self.co, self._line_name(line_no)
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values and values["qty"]:
-                self.guarded(
-                    co,
-                    lambda _a: co.set_quantity(line_no, values["qty"]),
-                    reason=f"quantity of line {line_no}",
-                    done=self.shown,
-                )
+        def change(values: dict[str, str]) -> Change | None:
+            if not values["qty"]:
+                return None
+            return (lambda _a: co.set_quantity(line_no, values["qty"])), f"quantity of {name}"
 
-        self.app.push_screen(
-            PromptScreen(f"Quantity for line {line_no}", [Field("qty", "Quantity", current)]),
-            entered,
-        )
+        ask_change(
+            self, co, f"Quantity of {name}", [Field("qty", "Quantity", current)], change,
+            done=self.shown, check=typed_check("qty", typed_quantity),
+        )  # fmt: skip
+
+    def _line_name(self, line_no: int) -> str:
+        """A line as the cashier knows it: its item's name, and its number on the cart."""
+        line = self.cart.selected_line()
+        if line is None or line.line_no != line_no:
+            return f"line {line_no}"
+        return f"{line.description} (line {line_no})"
 
     def action_line_discount(self) -> None:
         line_no = self._selected()
-        if line_no is None:
-            return
+        if line_no is not None:
+            self._discount_prompt(line_no)
+
+    def action_sale_discount(self) -> None:
+        self._discount_prompt(None)
+
+    def _discount_prompt(self, line_no: int | None) -> None:
+        """A manual discount on a line (None: the whole sale). A forced price level refuses
+        any before one is typed; one over 100% is said on the prompt; one over the cashier's
+        limit asks a supervisor, and a supervisor who does not approve gives the prompt back."""
         co = self.co
+        where = "the whole sale" if line_no is None else self._line_name(line_no)
 
-        def entered(values: dict[str, str] | None) -> None:
-            if not values or not values["discount"]:
-                return
-            percent, amount = parse_discount(values["discount"])
-            self.guarded(
-                co,
-                lambda a: co.discount_line(line_no, percent=percent, amount=amount, approver=a),
-                reason=f"discount {values['discount']} on line {line_no}",
-                done=self.shown,
-            )
+        def change(values: dict[str, str]) -> Change | None:
+            typed = values["discount"]
+            if not typed:
+                return None
+            percent, amount = parse_discount(typed)
 
-        self.app.push_screen(
-            PromptScreen(
-                f"Discount on line {line_no}",
-                [Field("discount", "Discount: 10% for a percent, 10.00 for an amount")],
-            ),
-            entered,
-        )
+            def op(a: Employee | None) -> object:
+                if line_no is None:
+                    return co.discount_sale(percent=percent, amount=amount, approver=a)
+                return co.discount_line(line_no, percent=percent, amount=amount, approver=a)
+
+            return op, f"discount {typed} on {where}"
+
+        ask_change(
+            self, co, f"Discount on {where}",
+            [Field("discount", "Discount: 10% for a percent, 10.00 for an amount")], change,
+            done=self.shown,
+            check=typed_check("discount", lambda text: typed_discount(*parse_discount(text))),
+            precheck=lambda: co.discount_precheck(line_no),
+        )  # fmt: skip
 
     def action_price_override(self) -> None:
         line_no = self._selected()
         if line_no is None:
             return
-        co = self.co
+        co, name = self.co, self._line_name(line_no)
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values and values["price"]:
-                self.guarded(
-                    co,
-                    lambda a: co.override_price(line_no, values["price"], approver=a),
-                    reason=f"price {values['price']} on line {line_no}",
-                    done=self.shown,
-                )
+        def change(values: dict[str, str]) -> Change | None:
+            price = values["price"]
+            if not price:
+                return None
+            return (lambda a: co.override_price(line_no, price, approver=a)), f"price {price} on {name}"  # fmt: skip
 
-        self.app.push_screen(
-            PromptScreen(f"New unit price for line {line_no}", [Field("price", "Price")]), entered
-        )
-
-    def action_sale_discount(self) -> None:
-        co = self.co
-
-        def entered(values: dict[str, str] | None) -> None:
-            if not values or not values["discount"]:
-                return
-            percent, amount = parse_discount(values["discount"])
-            self.guarded(
-                co,
-                lambda a: co.discount_sale(percent=percent, amount=amount, approver=a),
-                reason=f"sale discount {values['discount']}",
-                done=self.shown,
-            )
-
-        self.app.push_screen(
-            PromptScreen(
-                "Discount on the whole sale",
-                [Field("discount", "Discount: 10% for a percent, 10.00 for an amount")],
-            ),
-            entered,
-        )
+        ask_change(
+            self, co, f"New unit price of {name}", [Field("price", "Price")], change,
+            done=self.shown, check=typed_check("price", typed_price),
+        )  # fmt: skip
 
     def action_void_line(self) -> None:
         line_no = self._selected()

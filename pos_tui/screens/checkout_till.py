@@ -10,6 +10,7 @@ from typing import Any
 
 from pos_tui.screens.checkout_lines import LineFlows
 from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
+from pos_tui.screens.kept_prompt import with_values
 from pos_tui.screens.shift import CountScreen, PreviewScreen, ReportScreen
 from pos_tui.services.checkout.errors import CheckoutError
 from pos_tui.services.checkout.preview import receipt_preview
@@ -141,17 +142,19 @@ class TillFlows(LineFlows):
         what = MOVES[kind][0]
         reasons = CashService(self.pos.backend, self.pos_employee()).reasons(kind)
 
-        def ask(reason: str | None) -> None:
+        def ask(reason: str | None, typed: dict[str, str] | None = None, said: str = "") -> None:
             fields = [Field("amount", f"{what}: amount", restrict=r"[0-9.,]*")]
             if kind != "cash_drop":
                 fields.append(Field("reference", "Reference (receipt, note)"))
 
             def entered(values: dict[str, str] | None) -> None:
                 if values is not None:
-                    job = self._move(kind, values["amount"], reason, values.get("reference", ""))
+                    again = partial(ask, reason, values)
+                    job = self._move(kind, values, reason, again)
                     self.run_worker(job, group="sale-ops")
 
-            self.app.push_screen(PromptScreen(what, fields), entered)
+            prompt = PromptScreen(what, with_values(fields, typed), message=said)
+            self.app.push_screen(prompt, entered)
 
         if kind == "cash_drop":
             ask(None)
@@ -164,9 +167,19 @@ class TillFlows(LineFlows):
         choices = [(code, f"{code}: {label}") for code, label in reasons.items()]
         self.app.push_screen(ChoiceScreen(what.upper(), "Reason code", choices), picked)
 
-    async def _move(self, kind: str, amount: str, reason: str | None, reference: str) -> None:
+    async def _move(
+        self,
+        kind: str,
+        values: dict[str, str],
+        reason: str | None,
+        again: Callable[[str], object],
+    ) -> None:
+        """Record the cash move; a refusal asks ``again`` with what was typed."""
         svc = CashService(self.pos.backend, self.pos_employee())
-        ok, row = await self.attempt(svc.move, kind, amount, reason=reason, reference=reference)
+        amount, reference = values["amount"], values.get("reference", "")
+        ok, row = await self.attempt(
+            svc.move, kind, amount, reason=reason, reference=reference, refused=again
+        )
         if ok and row is not None:
             said = f"{MOVES[kind][0]} {money(abs(row.total))} recorded"
             self.last_sale_id = row.id
@@ -212,7 +225,15 @@ class TillFlows(LineFlows):
         message = f"The account owes {money(owed or 0)}: apply the payment to"
         self.app.push_screen(ChoiceScreen("PAYMENT ON ACCOUNT", message, choices), picked)
 
-    def _payment_amounts(self, customer_id: int, charge_id: int | None, owed: str) -> None:
+    def _payment_amounts(
+        self,
+        customer_id: int,
+        charge_id: int | None,
+        owed: str,
+        typed: dict[str, str] | None = None,
+        said: str = "",
+    ) -> None:
+        """The payment's amounts; a refusal asks again with what was typed and why."""
         money_only = r"[0-9.,]*"
         fields = [
             Field("amount", "Amount paid", value=owed, restrict=money_only),
@@ -225,6 +246,7 @@ class TillFlows(LineFlows):
         def entered(values: dict[str, str] | None) -> None:
             if values is None:
                 return
+            again = partial(self._payment_amounts, customer_id, charge_id, owed, dict(values))
             if not values["cash"] and not values["card"]:
                 values["cash"] = values["amount"]
             pay = partial(
@@ -237,12 +259,13 @@ class TillFlows(LineFlows):
                 reference=values["reference"],
                 charge_id=charge_id,
             )
-            self.run_worker(self._pay(pay), group="sale-ops")
+            self.run_worker(self._pay(pay, again), group="sale-ops")
 
-        self.app.push_screen(PromptScreen("Payment on account", fields), entered)
+        prompt = PromptScreen("Payment on account", with_values(fields, typed), message=said)
+        self.app.push_screen(prompt, entered)
 
-    async def _pay(self, pay: Callable[[], Any]) -> None:
-        ok, done = await self.attempt(pay)
+    async def _pay(self, pay: Callable[[], Any], again: Callable[[str], object]) -> None:
+        ok, done = await self.attempt(pay, refused=again)
         if ok and done is not None:
             self.last_sale_id = done.sale.id
             self.hint(" · ".join(done.messages) + " · F5 preview")

@@ -51,29 +51,35 @@ async def find_customer(checkout: LaneScreen[None], attach: Attach, initial: str
 
         checkout.app.push_screen(CardPromptScreen(), tapped)
     elif step.method == "num_pad":
-
-        def entered(values: dict[str, str] | None) -> None:
-            if values and values["number"]:
-                number = values["number"]
-                checkout.run_worker(by_number(checkout, attach, number), group="sale-ops")
-
-        digits = initial if initial.isdigit() else ""
-        field = Field("number", "Card or mobile number", digits, restrict=r"[0-9]*")
-        checkout.app.push_screen(PromptScreen("Customer", [field]), entered)
+        ask_number(checkout, attach, initial if initial.isdigit() else "")
     elif step.method == "list":
         checkout.app.push_screen(CustomerListScreen(list(step.listed)), chosen)
     else:
         search()
 
 
+def ask_number(checkout: LaneScreen[None], attach: Attach, typed: str, said: str = "") -> None:
+    """The num pad's prompt for a card or mobile number; a number that finds nobody asks
+    again with the number typed and why (``said``)."""
+
+    def entered(values: dict[str, str] | None) -> None:
+        if values and values["number"]:
+            number = values["number"]
+            checkout.run_worker(by_number(checkout, attach, number), group="sale-ops")
+
+    field = Field("number", "Card or mobile number", typed, restrict=r"[0-9]*")
+    checkout.app.push_screen(PromptScreen("Customer", [field], message=said), entered)
+
+
 async def by_number(checkout: LaneScreen[None], attach: Attach, number: str) -> None:
     """A card or mobile number typed on the num pad: attach its customer, or let the cashier
-    choose among several, or say there is none."""
+    choose among several, or say there is none (and ask again, the number kept)."""
     pos = checkout.pos
     try:
         match = await pos.call_service(customer_by_number, pos.backend, number)
     except FieldError as exc:  # a number too long to be one
         checkout.refuse(exc.message)
+        ask_number(checkout, attach, number, exc.message)
         return
     if match.customer_id is not None:
         attach(match.customer_id)
@@ -83,4 +89,6 @@ async def by_number(checkout: LaneScreen[None], attach: Attach, number: str) -> 
             lambda cid: attach(cid) if cid is not None else None,
         )
     else:
-        checkout.refuse(f"No customer with card or mobile number {number}")
+        said = f"No customer with card or mobile number {number}"
+        checkout.refuse(said)
+        ask_number(checkout, attach, number, said)

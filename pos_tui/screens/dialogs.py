@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -51,6 +52,19 @@ class Field:
     placeholder: str = ""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a prompt's values, found before it closes: said on the prompt, with
+    the focus on ``field`` (the field it is about; None: where it is)."""
+
+    message: str
+    field: str | None = None
+
+
+# A prompt's own check of its values: a problem keeps the prompt open, None lets it close.
+Check = Callable[[dict[str, str]], Problem | None]
+
+
 class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | None]):
     """Ask for one or more values: Enter (or Tab) moves to the next field and Enter accepts on
     the last, Shift+Tab goes back, Escape cancels. Dismisses with ``{field name: text}`` or None.
@@ -58,7 +72,10 @@ class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | 
     Keys typed ahead keep their order: every key typed from the moment the prompt is pushed
     waits until its first field has the focus (:class:`HoldsTypedAhead`), and Tab and Enter
     move between the fields as the key arrives (priority bindings), so the keys after them go
-    to the next field, however fast they come (a cashier's burst, a keypad)."""
+    to the next field, however fast they come (a cashier's burst, a keypad).
+
+    ``check`` looks at the values as Enter accepts them: a :class:`Problem` is said on the
+    prompt, which stays open with everything typed (docs/lane.md, "Prompts and messages")."""
 
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
@@ -67,6 +84,7 @@ class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | 
         background: $surface;
     }
     PromptScreen .prompt-title { text-style: bold; }
+    PromptScreen .prompt-message { text-style: bold; }
     PromptScreen .prompt-label { margin-top: 1; }
     """
     BINDINGS = [
@@ -77,23 +95,32 @@ class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | 
     ]
 
     def __init__(
-        self, title: str, fields: list[Field], *, message: str = "", focus: str | None = None
+        self,
+        title: str,
+        fields: list[Field],
+        *,
+        message: str = "",
+        focus: str | None = None,
+        check: Check | None = None,
     ) -> None:
         """``message``: said above the fields (why it is asked again); ``focus``: the field to
-        start in (the one a refusal was about), the first by default."""
+        start in (the one a refusal was about), the first by default; ``check``: what is
+        wrong with the values, found before the prompt closes."""
         super().__init__()
         self.title_text = title
         self.fields = fields
         self.message = message
         self.start_field = focus
+        self.check = check
         self._accepting = False
         self.start_holding()
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(safe(self.title_text), classes="prompt-title")
-            if self.message:
-                yield Static(safe(self.message), classes="prompt-message")
+            message = Static(safe(self.message), classes="prompt-message")
+            message.display = bool(self.message)
+            yield message
             for f in self.fields:
                 yield Label(safe(f.label), classes="prompt-label")
                 yield Input(
@@ -117,6 +144,13 @@ class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | 
         self.title_text = title
         for label in self.query(".prompt-title").results(Label):
             label.update(safe(title))
+
+    def say(self, message: str) -> None:
+        """Say on the prompt why it is still open (or asked again)."""
+        self.message = message
+        for line in self.query(".prompt-message").results(Static):
+            line.update(safe(message))
+            line.display = bool(message)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -148,7 +182,17 @@ class PromptScreen(ContainErrors, HoldsTypedAhead, ModalScreen[dict[str, str] | 
         self._accept_now(inputs)
 
     def _accept_now(self, inputs: list[Input]) -> None:
-        self.dismiss({f.name: i.value.strip() for f, i in zip(self.fields, inputs, strict=True)})
+        values = {f.name: i.value.strip() for f, i in zip(self.fields, inputs, strict=True)}
+        problem = self.check(values) if self.check is not None else None
+        if problem is None:
+            self.dismiss(values)
+            return
+        self._accepting = False  # open again for the corrected value
+        self.say(problem.message)
+        named = [i for f, i in zip(self.fields, inputs, strict=True) if f.name == problem.field]
+        if named:
+            self.set_focus(named[0])
+            select_all(named[0])
 
 
 class ChoiceScreen(ContainErrors, ModalScreen[str | None]):

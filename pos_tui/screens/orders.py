@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer
 
 from pos_tui.screens.dialogs import ChoiceScreen, Field, PromptScreen
+from pos_tui.screens.kept_prompt import with_values
 from pos_tui.screens.lane import LaneScreen, MessageLine
 from pos_tui.services.accounts.order_view import ORDER_TYPES, STAGES, OrderView, Tender
 from pos_tui.services.accounts.orders import OrderService
@@ -106,12 +107,23 @@ class OrdersScreen(LaneScreen[bool]):
             return None
         return self.views[min(table.cursor_row, len(self.views) - 1)]
 
-    def run_op(self, op: Callable[[Employee | None], Any], reason: str) -> None:
-        """Run a change on the database thread; a refusal a supervisor may lift asks for one."""
-        self.run_worker(self._run_op(op, reason, None), group="orders")
+    def run_op(
+        self,
+        op: Callable[[Employee | None], Any],
+        reason: str,
+        again: Callable[[str], object] | None = None,
+    ) -> None:
+        """Run a change on the database thread; a refusal a supervisor may lift asks for one.
+        ``again`` gets a refusal that stands: the prompt opens again with what was typed."""
+        self.run_worker(self._run_op(op, reason, None, again), group="orders")
 
-    async def _run_op(self, op: Callable[[Employee | None], Any], reason: str, approver: Employee | None) -> None:  # fmt: skip
+    async def _run_op(self, op: Callable[[Employee | None], Any], reason: str, approver: Employee | None, again: Callable[[str], object] | None = None) -> None:  # fmt: skip
         from pos_tui.screens.supervisor import SupervisorScreen
+
+        def stands(refusal: str) -> None:
+            self.refuse(refusal)
+            if again is not None:
+                again(refusal)
 
         try:
             result = await self.pos.call_service(op, approver)
@@ -121,13 +133,13 @@ class OrdersScreen(LaneScreen[bool]):
 
                 def approved(who: Employee | None) -> None:
                     if who is None:
-                        self.refuse(f"{refusal} (not approved)")
+                        stands(f"{refusal} (not approved)")
                     else:
-                        self.run_worker(self._run_op(op, reason, who), group="orders")
+                        self.run_worker(self._run_op(op, reason, who, again), group="orders")
 
                 self.app.push_screen(SupervisorScreen(refusal, reason=reason), approved)
             else:
-                self.refuse(refusal)
+                stands(refusal)
             return
         for message in getattr(result, "messages", ()):
             self.hint(message)
@@ -137,6 +149,30 @@ class OrdersScreen(LaneScreen[bool]):
             self.pos.open_drawer_for(record, if_cash=True)
         self.pos.kick_printing()
         await self.reload()
+
+    def ask(
+        self,
+        title: str,
+        fields: list[Field],
+        change: Callable[[dict[str, str]], tuple[Callable[[Employee | None], Any], str] | None],
+        typed: dict[str, str] | None = None,
+        said: str = "",
+    ) -> None:
+        """Ask for ``fields``, then run the ``change`` they give (``run_op``); a refusal that
+        stands asks again with what was typed (a PIN cleared) and the refusal said on it."""
+
+        def entered(values: dict[str, str] | None) -> None:
+            if values is None:
+                return
+            secret = {f.name for f in fields if f.password}
+            kept = {k: ("" if k in secret else v) for k, v in values.items()}
+            made = change(dict(values))
+            if made is not None:
+                op, reason = made
+                self.run_op(op, reason, lambda why: self.ask(title, fields, change, kept, why))
+
+        prompt = PromptScreen(title, with_values(fields, typed), message=said)
+        self.app.push_screen(prompt, entered)
 
     # -- actions -------------------------------------------------------------------------------
     def action_new(self) -> None:
@@ -148,9 +184,7 @@ class OrdersScreen(LaneScreen[bool]):
             if kind is None:
                 return
 
-            def paid(values: dict[str, str] | None) -> None:
-                if values is None:
-                    return
+            def paid(values: dict[str, str]) -> tuple[Callable[[Employee | None], Any], str]:
                 description = values.pop("description", "") or None
 
                 def op(approver: Employee | None) -> Any:
@@ -164,10 +198,10 @@ class OrdersScreen(LaneScreen[bool]):
                     )
 
                 self.converted = True
-                self.run_op(op, f"deposit on a {kind} order")
+                return op, f"deposit on a {kind} order"
 
             fields = [Field("description", "Description (what, for when)"), *payment_fields("")]
-            self.app.push_screen(PromptScreen(f"{TYPE_NAMES[kind]}: deposit", fields), paid)
+            self.ask(f"{TYPE_NAMES[kind]}: deposit", fields, paid)
 
         choices = [(k, TYPE_NAMES[k]) for k in ORDER_TYPES]
         self.app.push_screen(
@@ -180,14 +214,10 @@ class OrdersScreen(LaneScreen[bool]):
             return
         oid = view.order.id
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.run_op(
-                    lambda a: self.service.pay(oid, tender_of(values, a)),
-                    f"payment on {view.number}",
-                )
+        def entered(values: dict[str, str]) -> tuple[Callable[[Employee | None], Any], str]:
+            return (lambda a: self.service.pay(oid, tender_of(values, a))), f"payment on {view.number}"  # fmt: skip
 
-        self.app.push_screen(PromptScreen(f"Payment on {view.number} ({view.due} due)", payment_fields(str(view.due))), entered)  # fmt: skip
+        self.ask(f"Payment on {view.number} ({view.due} due)", payment_fields(str(view.due)), entered)  # fmt: skip
 
     def action_complete(self) -> None:
         view = self.selected()
@@ -198,14 +228,10 @@ class OrdersScreen(LaneScreen[bool]):
             self.run_op(lambda _a: self.service.complete(oid), f"complete {view.number}")
             return
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.run_op(
-                    lambda a: self.service.complete(oid, tender_of(values, a)),
-                    f"complete {view.number}",
-                )
+        def entered(values: dict[str, str]) -> tuple[Callable[[Employee | None], Any], str]:
+            return (lambda a: self.service.complete(oid, tender_of(values, a))), f"complete {view.number}"  # fmt: skip
 
-        self.app.push_screen(PromptScreen(f"Complete {view.number}: {view.due} still due", payment_fields(str(view.due))), entered)  # fmt: skip
+        self.ask(f"Complete {view.number}: {view.due} still due", payment_fields(str(view.due)), entered)  # fmt: skip
 
     def action_stage(self) -> None:
         view = self.selected()
@@ -231,24 +257,19 @@ class OrdersScreen(LaneScreen[bool]):
     def action_withdraw(self) -> None:
         from pos_tui.services.accounts.withdrawals import WithdrawalService
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values is None:
-                return
-
+        def entered(values: dict[str, str]) -> tuple[Callable[[Employee | None], Any], str]:
             def op(approver: Employee | None) -> Any:
                 service = WithdrawalService(self.pos.backend, self.pos_employee())
                 return service.withdraw(self.customer_id, values["amount"], pin=values.get("pin") or None, reference=values.get("reference") or None, approver=approver)  # fmt: skip
 
-            self.run_op(op, "cash withdrawal")
+            return op, "cash withdrawal"
 
         fields = [
             Field("amount", "Cash to hand out", restrict=r"[0-9.,]*"),
             Field("pin", "Customer PIN", password=True, restrict=r"[0-9]*"),
             Field("reference", "Reference (if the customer needs one)"),
         ]
-        self.app.push_screen(
-            PromptScreen(f"Cash withdrawal: {self.customer_name}", fields), entered
-        )
+        self.ask(f"Cash withdrawal: {self.customer_name}", fields, entered)
 
     def action_back(self) -> None:
         self.dismiss(self.converted)

@@ -93,15 +93,20 @@ class ServiceScreen(ContainErrors, Screen[R]):
         fn: Callable[..., T],
         *args: Any,
         retry: Callable[[], object] | None = None,
+        refused: Callable[[str], object] | None = None,
         **kwargs: Any,
     ) -> tuple[bool, T | None]:
         """Call a service on the database thread; a refusal is shown and gives (False, None).
         ``retry``: what Enter runs when the call met a storage fault (usually the action that
-        made it)."""
+        made it). ``refused``: gets the words of a refusal of the request itself (not a storage
+        fault), after they are shown: a prompt opens again with what was typed."""
         try:
             return True, await self.pos.call_service(fn, *args, **kwargs)
         except self.USER_ERRORS as exc:
-            self.refuse(error_text(exc), retry=retry if retryable(exc) else None)
+            again = retryable(exc)
+            self.refuse(error_text(exc), retry=retry if again else None)
+            if refused is not None and not again:
+                refused(error_text(exc))
         except Exception as exc:
             fault = fault_of(exc)
             if fault is None:  # a bug: the one error policy says it, the screen goes on

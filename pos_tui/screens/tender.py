@@ -21,11 +21,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from pos_tui.engine.money import ZERO
-from pos_tui.screens.dialogs import Field, PromptScreen, focus_selected
+from pos_tui.screens.dialogs import Check, Field, PromptScreen, focus_selected
+from pos_tui.screens.kept_prompt import prechecked, required, typed_check
 from pos_tui.screens.lane import LaneScreen, MessageLine
 from pos_tui.screens.typeahead import drained
+from pos_tui.services.checkout.errors import typed_points
 from pos_tui.services.checkout.sale import Checkout, CheckoutError, Committed
-from pos_tui.services.checkout.sale_view import SaleView, points_value, snapshot
+from pos_tui.services.checkout.sale_view import SaleView, points_to_offer, points_value, snapshot
 from pos_tui.widgets.fmt import money, points
 from pos_tui.widgets.key_legend import KeyLegend
 from pos_tui.widgets.refund_panel import RefundPanel
@@ -196,22 +198,23 @@ class TenderScreen(LaneScreen[Committed | None]):
         message: str = "",
         focus: str | None = None,
         precheck: Callable[[str], object] | None = None,
+        check: Check | None = None,
     ) -> None:
         """Open a prompt now; its title and ``done`` get the amount once the amount field has
         taken the keys typed before the one that opened the prompt. ``precheck(amount)`` runs on
         the database thread meanwhile: a refusal it raises closes the prompt before anything
-        more is typed for nothing."""
+        more is typed for nothing. ``check``: the prompt's own check of its values."""
         amount_field = self.query_one("#amount", Input)
-        prompt = PromptScreen(title(self._amount()), fields, message=message, focus=focus)
+        prompt = PromptScreen(
+            title(self._amount()), fields, message=message, focus=focus, check=check
+        )
 
         async def titled() -> None:
             await drained(amount_field)
             prompt.retitle(title(self._amount()))
-            if precheck is None:
-                return
-            ok, _ = await self.attempt(precheck, self._amount())
-            if not ok and prompt.is_attached and self.app.screen is prompt:
-                prompt.dismiss(None)  # the refusal is on the message line
+            if precheck is not None:
+                amount = self._amount()
+                await prechecked(self, prompt, lambda: precheck(amount))
 
         async def entered(values: dict[str, str] | None) -> None:
             await drained(amount_field)
@@ -222,6 +225,12 @@ class TenderScreen(LaneScreen[Committed | None]):
         self.run_worker(titled(), group="tender-prompt")
 
     def action_card(self) -> None:
+        self._card_prompt("")
+
+    def _card_prompt(self, typed: str, message: str = "") -> None:
+        """The card terminal's approval reference. An amount the card may not pay is refused
+        before it is typed (``precheck``), an empty one on the prompt; a refusal after it opens
+        the prompt again with the reference typed and the refusal said in it."""
         co = self.co
         refund = self.view.is_return
 
@@ -231,12 +240,16 @@ class TenderScreen(LaneScreen[Committed | None]):
                 lambda a: co.add_card(amount, values["reference"], approver=a),
                 reason="card refund" if refund else "card",
                 done=self.tendered,
+                refused=lambda exc: self._card_prompt(values["reference"], exc.message),
             )
 
         self._prompt(
             lambda amount: f"Card refund of {amount}" if refund else f"Card payment of {amount}",
-            [Field("reference", "Approval reference from the card terminal")],
+            [Field("reference", "Approval reference from the card terminal", typed)],
             entered,
+            message=message,
+            precheck=None if message else co.card_precheck,
+            check=required("reference", "Enter the card terminal's approval reference"),
         )
 
     def action_as_paid(self) -> None:
@@ -336,13 +349,29 @@ class TenderScreen(LaneScreen[Committed | None]):
 
     async def _points_prompt(self) -> None:
         """Ask how many points, offering those that pay what is still due (read now: the
-        tenders just taken count)."""
-        co = self.co
-        ok, found = await self.attempt(points_value, co)
+        tenders just taken count). When none can pay (none on the card, a card type that does
+        not redeem), that is said instead of asking."""
+        ok, found = await self.attempt(points_to_offer, self.co)
         if not ok:
             return
         self.usable_points = found
-        usable = points(found[0]) if found and found[0] else ""
+        self._points_asked(points(found[0]) if found and found[0] else "")
+
+    def _points_asked(self, typed: str, message: str = "") -> None:
+        """The points prompt: more than the customer has is said on it; a refusal after it
+        opens it again with the points typed and the refusal said in it."""
+        co, customer = self.co, self.view.customer
+        assert customer is not None
+        spent = sum((Decimal(t.points or 0) for t in self.view.tenders if t.kind == "points"), ZERO)
+        left = customer.points_balance - spent
+
+        def within_balance(text: str) -> None:
+            if typed_points(text) > left:
+                on_sale = f" ({points(spent)} already on this sale)" if spent else ""
+                raise CheckoutError(
+                    f"{customer.name} has {points(left)} points to use{on_sale}: "
+                    f"redeem at most {points(left)}"
+                )
 
         def entered(_amount: str, values: dict[str, str]) -> None:
             if values["points"]:
@@ -351,12 +380,15 @@ class TenderScreen(LaneScreen[Committed | None]):
                     lambda _a: co.add_points(values["points"]),
                     reason="points",
                     done=self.tendered,
+                    refused=lambda exc: self._points_asked(values["points"], exc.message),
                 )
 
         self._prompt(
-            lambda _amount: "Pay with points",
-            [Field("points", "Points to redeem", usable)],
+            lambda _amount: f"Pay with points of {customer.name}",
+            [Field("points", "Points to redeem", typed)],
             entered,
+            message=message,
+            check=typed_check("points", within_balance),
         )
 
     def action_remove(self) -> None:

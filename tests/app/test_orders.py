@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from pos_tui.app import PosApp
 from pos_tui.screens.dialogs import ChoiceScreen, PromptScreen
@@ -132,9 +133,12 @@ async def test_cash_withdrawal_at_the_lane(app: PosApp, backend: Backend, store:
         await settle(pilot)
         await _fill(pilot, "40", "4321", "")
         assert any("A PO number is required" in n for n in notifications(pilot))
-        await pilot.press("f9")
-        await settle(pilot)
-        await _fill(pilot, "40", "4321", "PO-55")
+        # Asked again as typed, the PIN cleared, the refusal said on the prompt.
+        screen = pilot.app.screen
+        assert isinstance(screen, PromptScreen) and "A PO number is required" in screen.message
+        assert screen.query_one("#field-amount", Input).value == "40"
+        assert screen.query_one("#field-pin", Input).value == ""
+        await _fill(pilot, "", "4321", "PO-55")
         assert any(
             "Hand out 40.00 in cash: the account owes 40.00" in n for n in notifications(pilot)
         ), notifications(pilot)

@@ -3,18 +3,24 @@ what can be checked is checked before more is asked (docs/lane.md, "Prompts and 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from pos_tui.app import PosApp
 from pos_tui.screens.checkout import CheckoutScreen
 from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.returns import ReturnScreen
+from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.screens.tender import TenderScreen
 from pos_tui.services.checkout.sale import Checkout
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.runtime.lane_devices import SETTING_METHOD_OF_INPUT
 from tests.app.conftest import enter, screen_text, settle, sign_in
-from tests.app.helpers_lane import message
+from tests.app.helpers_lane import message, view
+from tests.app.shift_flow import menu
 from tests.catalog import Store
 
 
@@ -65,6 +71,191 @@ async def test_a_supervisor_refusing_the_override_gives_the_prompt_back_as_typed
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, TenderScreen) and app.screen.view.tenders == ()
+
+
+# -- every prompt of the sale keeps its input -----------------------------------------------------
+
+
+def _prompt(pilot: Pilot[None]) -> tuple[str, dict[str, str]]:
+    """The prompt on top: what it says (why it is asked again) and what its fields hold."""
+    screen = pilot.app.screen
+    assert isinstance(screen, PromptScreen), f"no prompt on top: {screen!r}"
+    fields = {f.name: screen.query_one(f"#field-{f.name}", Input).value for f in screen.fields}
+    return screen.message, fields
+
+
+async def _retype(pilot: Pilot[None], text: str) -> None:
+    """Type over the prompt's field (a refused value is selected: the first key replaces it)."""
+    await enter(pilot, text)
+
+
+async def test_the_quantity_prompt_keeps_a_refused_quantity_and_says_why(app: PosApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "2*APPLE")  # 210.00
+        # A card of 150.00 is on the sale: fewer apples would make it more than the total.
+        await pilot.press("f5", "1", "5", "0", "f6")
+        await settle(pilot)
+        await enter(pilot, "AUTH-1")
+        await pilot.press("escape")
+        await settle(pilot)
+        # F4 with text that is no quantity: the text stays in the entry, said why.
+        await pilot.press("x", "y", "f4")
+        await settle(pilot)
+        assert "'xy' is not a quantity: type a number, then F4" in message(pilot)
+        assert pilot.app.screen.query_one("#entry", Input).value == "xy"
+        await pilot.press("backspace", "backspace", "f4")
+        await settle(pilot)
+        assert pilot.app.screen.title_text == "Quantity of Apple 1kg (line 1)"  # type: ignore[attr-defined]
+        await _retype(pilot, "0")  # checked by the prompt: it stays open
+        assert _prompt(pilot) == ("Quantity must be more than zero", {"qty": "0"})
+        await _retype(pilot, "1")  # checked by the checkout: refused, asked again
+        said, typed = _prompt(pilot)
+        assert "would be more than the new total 105.00" in said and typed == {"qty": "1"}
+        await _retype(pilot, "3")
+        assert isinstance(app.screen, CheckoutScreen)
+        assert [line.quantity for line in view(pilot).priced.lines] == [Decimal("3")]
+
+
+async def test_the_line_discount_prompt_keeps_its_input_over_the_limit_and_a_declined_override(
+    app: PosApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)  # Cass Cashier: 5% at most without a supervisor
+        await enter(pilot, "APPLE")
+        await pilot.press("f6")
+        await settle(pilot)
+        await _retype(pilot, "150%")
+        assert _prompt(pilot) == (
+            "A discount of 150% is not possible: at most 100%",
+            {"discount": "150%"},
+        )
+        await _retype(pilot, "30%")
+        assert isinstance(app.screen, SupervisorScreen)
+        await pilot.press("escape")  # the supervisor does not approve
+        await settle(pilot)
+        said, typed = _prompt(pilot)
+        assert "on line 1 is over Cass Cashier's limit of 5%: needs supervisor" in said
+        assert typed == {"discount": "30%"}
+        await _retype(pilot, "5%")
+        assert isinstance(app.screen, CheckoutScreen)
+        assert view(pilot).priced.totals.discount_total == Decimal("5.00")  # of 100.00
+
+
+async def test_the_sale_discount_prompt_keeps_a_negative_amount_and_says_why(
+    app: PosApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await pilot.press("f8")
+        await settle(pilot)
+        await _retype(pilot, "-5")
+        assert _prompt(pilot) == ("A discount cannot be negative", {"discount": "-5"})
+        await pilot.press("escape")  # Escape still cancels
+        await settle(pilot)
+        assert (
+            isinstance(app.screen, CheckoutScreen) and not view(pilot).priced.totals.discount_total
+        )
+        await pilot.press("f8")
+        await settle(pilot)
+        await _retype(pilot, "5")
+        assert isinstance(app.screen, CheckoutScreen)
+        assert view(pilot).priced.totals.discount_total == Decimal("5.00")
+
+
+async def test_the_card_prompt_checks_the_amount_first_then_keeps_the_reference(
+    app: PosApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _at_pay_with_acme(pilot)  # 105.00 due
+        await pilot.press("5", "0", "0", "f6")
+        await settle(pilot)
+        # More than is due: said before a reference is typed for nothing.
+        assert isinstance(app.screen, TenderScreen)
+        assert "A card pays at most the 105.00 still due" in message(pilot)
+        await pilot.press("backspace", "backspace", "backspace", "f6")  # the amount due, now
+        await settle(pilot)
+        await pilot.press("enter")  # no reference
+        await settle(pilot)
+        assert _prompt(pilot) == (
+            "Enter the card terminal's approval reference",
+            {"reference": ""},
+        )
+        await _retype(pilot, "AUTH-7")  # the card pays it all: the sale commits
+        assert isinstance(app.screen, CheckoutScreen)
+        assert "Sale 1 complete" in message(pilot)
+
+
+async def test_the_points_prompt_says_how_many_the_customer_has_and_keeps_the_points(
+    app: PosApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await enter(pilot, "9876543210")  # Anna Smith: 100 points, 2 points = 5.00
+        await enter(pilot, "APPLE")
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert _prompt(pilot)[1] == {"points": "42"}  # what pays the 105.00 due
+        await _retype(pilot, "500")
+        assert _prompt(pilot) == (
+            "Anna Smith has 100 points to use: redeem at most 100",
+            {"points": "500"},
+        )
+        await _retype(pilot, "10")
+        screen = app.screen
+        assert isinstance(screen, TenderScreen) and screen.view.remaining == Decimal("80.00")
+
+
+async def test_the_num_pad_customer_prompt_keeps_a_number_that_finds_nobody(
+    app: PosApp, backend: Backend
+) -> None:
+    backend.store.set_setting(SETTING_METHOD_OF_INPUT, "num_pad")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await _retype(pilot, "5550000")
+        assert _prompt(pilot) == (
+            "No customer with card or mobile number 5550000",
+            {"number": "5550000"},
+        )
+        await _retype(pilot, "9876543210")
+        assert isinstance(app.screen, CheckoutScreen)
+        customer = view(pilot).customer
+        assert customer is not None and customer.name == "Anna Smith"
+
+
+async def test_a_cash_drop_over_the_drawer_is_asked_again_as_typed(app: PosApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await menu(pilot, "cash_drop")
+        await _retype(pilot, "500")
+        said, typed = _prompt(pilot)
+        assert "cash is expected in the drawer: 500.00 cannot be taken out" in said
+        assert typed == {"amount": "500"}
+        await _retype(pilot, "50")
+        assert isinstance(app.screen, CheckoutScreen)
+        assert "Cash drop 50.00 recorded" in message(pilot)
+
+
+async def test_holding_a_sale_with_tenders_is_refused_before_the_label(app: PosApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")
+        await pilot.press("f5", "1", "0", "f6")
+        await settle(pilot)
+        await enter(pilot, "AUTH-1")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen), "no label asked for nothing"
+        assert "Remove the tenders before holding the sale" in message(pilot)
 
 
 # -- messages -----------------------------------------------------------------------------------

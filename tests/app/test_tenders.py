@@ -7,6 +7,7 @@ from decimal import Decimal
 from textual.pilot import Pilot
 
 from pos_tui.app import PosApp
+from pos_tui.screens.dialogs import PromptScreen
 from pos_tui.screens.supervisor import SupervisorScreen
 from pos_tui.screens.tender import TenderScreen
 from pos_tui.services.checkout.sale import Committed
@@ -79,11 +80,10 @@ async def test_external_card_needs_a_reference(app: PosApp, backend: Backend) ->
         await settle(pilot)
         await pilot.press("f6")
         await settle(pilot)
-        await pilot.press("enter")  # no reference
+        await pilot.press("enter")  # no reference: said on the prompt, which stays open
         await settle(pilot)
-        assert "approval reference" in message(pilot)
-        await pilot.press("f6")
-        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PromptScreen) and "approval reference" in screen.message
         await enter(pilot, "AUTH-9")
         assert view(pilot).empty
     sale = backend.journal.last("L1")
@@ -246,15 +246,20 @@ async def test_points_after_cash_pay_the_rest_and_give_no_change(
     ]
 
 
-async def test_points_over_the_balance_are_capped_and_said(app: PosApp, store: Store) -> None:
+async def test_points_over_what_is_due_are_capped_and_said(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    """More points than pay what is due are cut to those that do (more than the customer has
+    is said on the prompt: tests/app/test_prompts.py)."""
     async with app.run_test(size=(80, 24)) as pilot:
         await _at_pay(pilot, "3*APPLE", customer="9876543210")  # 315.00
+        await _press(pilot, "1", "0", "0", "enter")  # 100.00 cash: 215.00 still due
         await _press(pilot, "f8")
-        await enter(pilot, "500")
-        said = "500 points asked: 100 redeemed = 250.00 (only 100 points on the card)"
-        assert said in message(pilot) and said in notifications(pilot)
-        screen = app.screen
-        assert isinstance(screen, TenderScreen) and screen.view.remaining == Decimal("65.00")
+        await enter(pilot, "100")  # the card's 100 points are worth 250.00
+        said = "100 points asked: 86 redeemed = 215.00 (215.00 pays the 215.00 still due)"
+        assert said in notifications(pilot)  # (the sale then commits: paid in full)
+    sale = backend.journal.last("L1")
+    assert sale is not None and sale.points_used == Decimal("86")
 
 
 async def test_a_card_tender_does_not_outlive_the_voided_lines(

@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 from pos_tui import engine
-from pos_tui.engine.bounds import MAX_QUANTITY  # the lane's limit is pos-tui quote's too
 from pos_tui.engine.money import ZERO
 from pos_tui.services.checkout.atomic import atomic, saved
 from pos_tui.services.checkout.cart import Cart, CartDiscount, CartLine, discount_audit
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
-from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
+from pos_tui.services.checkout.errors import (
+    CheckoutError,
+    typed_discount,
+    typed_price,
+    typed_quantity,
+)
 from pos_tui.services.checkout.holding import link_open_sale_audit, this_lanes
 from pos_tui.services.checkout.pricing import price_cart
 from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
@@ -269,10 +274,11 @@ class Checkout(ReturnLines, Tenders):
         line = self._line(line_no)
         line.discount = self._discount(percent, amount, approver)
         changes = {"line_no": line_no, "sku": self.inputs.item(line.item_id).sku}
-        return self._changed(
-            refused_if=lambda r: r.line_no == line_no,
-            audit=[("line_discount", {**changes, **discount_audit(line.discount)})],
-        )
+        with self._giver_named(approver):
+            return self._changed(
+                refused_if=lambda r: r.line_no == line_no,
+                audit=[("line_discount", {**changes, **discount_audit(line.discount)})],
+            )
 
     @atomic
     def override_price(
@@ -280,9 +286,7 @@ class Checkout(ReturnLines, Tenders):
     ) -> engine.PricedSale:
         """A new unit price; a cut deeper than the giver's discount limit needs a supervisor."""
         line = self._line(line_no)
-        new_price = parse_decimal(price, "Price")
-        if new_price < 0:
-            raise CheckoutError("A price cannot be negative")
+        new_price = typed_price(price)
         item = self.inputs.item(line.item_id)
         giver = approver or self.employee
         regular = item.regular_price
@@ -318,18 +322,57 @@ class Checkout(ReturnLines, Tenders):
         approver: Employee | None = None,
     ) -> engine.PricedSale:
         self.cart.sale_discount = self._discount(percent, amount, approver)
-        return self._changed(
-            refused_if=lambda r: r.line_no is None and r.code.startswith(("DISCOUNT", "MANUAL")),
-            audit=[("sale_discount", discount_audit(self.cart.sale_discount))],
-        )
+        with self._giver_named(approver):
+            return self._changed(
+                refused_if=lambda r: (
+                    r.line_no is None and r.code.startswith(("DISCOUNT", "MANUAL"))
+                ),
+                audit=[("sale_discount", discount_audit(self.cart.sale_discount))],
+            )
+
+    @contextmanager
+    def _giver_named(self, approver: Employee | None) -> Iterator[None]:
+        """A discount over the giver's limit is refused naming the giver, as the cashier
+        knows them ("over Cass Cashier's limit of 5%"), not as "the giver"."""
+        try:
+            yield
+        except CheckoutError as exc:
+            if exc.code != "DISCOUNT_NEEDS_SUPERVISOR":
+                raise
+            giver = approver or self.employee
+            named = exc.message.replace("the giver's", f"{giver.name}'s")
+            raise CheckoutError(
+                named, code=exc.code, override_allowed=exc.override_allowed
+            ) from None
+
+    def discount_precheck(self, line_no: int | None = None) -> None:
+        """Refuse a manual discount on line ``line_no`` (None: the whole sale) before its
+        prompt opens when none could be given whatever is typed (the customer's forced price
+        level): no supervisor lifts it. Reads only: the cart is priced on a copy."""
+        if self.cart.kind == "return":
+            return  # a return's lines are priced as they were sold (its own checks)
+        if line_no is not None:
+            self._line(line_no)
+        trial = copy.deepcopy(self.cart)
+        nominal = CartDiscount(percent="0", approver_limit="100", override=True)
+        if line_no is None:
+            trial.sale_discount = nominal
+        else:
+            trial.line(line_no).discount = nominal
+        basis = self.inputs.basis(self.cart.customer_id, self.b.now())
+        priced = price_cart(self.inputs, trial, basis, redemption=None, charge=None)
+        final = [
+            r
+            for r in priced.refusals
+            if r.code == "FORCED_PRICE_LEVEL_NO_DISCOUNT" and r.line_no == line_no
+        ]
+        if final:
+            raise CheckoutError(final[0].message, code=final[0].code)
 
     def _discount(
         self, percent: str | None, amount: str | None, approver: Employee | None
     ) -> CartDiscount:
-        pct = parse_decimal(percent, "Discount %") if percent else None
-        amt = parse_decimal(amount, "Discount amount") if amount else None
-        if (pct is None) == (amt is None):
-            raise CheckoutError("Give a discount percent or an amount")
+        pct, amt = typed_discount(percent, amount)
         giver = approver or self.employee
         return CartDiscount(
             percent=str(pct) if pct is not None else None,
@@ -483,9 +526,4 @@ class Checkout(ReturnLines, Tenders):
             raise CheckoutError(f"There is no line {line_no}") from None
 
     def _quantity(self, quantity: Decimal | str) -> Decimal:
-        qty = parse_decimal(quantity, "Quantity")
-        if qty <= 0:
-            raise CheckoutError("Quantity must be more than zero")
-        if qty > MAX_QUANTITY:
-            raise CheckoutError(f"Quantity over {MAX_QUANTITY}: check the entry")
-        return qty
+        return typed_quantity(quantity)

@@ -181,3 +181,11 @@ def points_value(co: Checkout) -> tuple[Decimal, Decimal] | None:
     if co.cart.customer_id is None or co.cart.kind != "sale":
         return None
     return co.usable_points()
+
+
+def points_to_offer(co: Checkout) -> tuple[Decimal, Decimal] | None:
+    """As :func:`points_value`, for the points prompt about to open: a refusal whatever is
+    typed (no points on the card, the card type does not redeem) is raised instead."""
+    if co.cart.customer_id is None or co.cart.kind != "sale":
+        return None
+    return co.usable_points(refuse=True)

@@ -23,7 +23,7 @@ from pos_tui.services.accounts.calendar import charge_due_date
 from pos_tui.services.checkout.atomic import atomic
 from pos_tui.services.checkout.cart import Cart, CartTender
 from pos_tui.services.checkout.engine_inputs import EngineInputs, PricingBasis
-from pos_tui.services.checkout.errors import CheckoutError, parse_decimal
+from pos_tui.services.checkout.errors import CheckoutError, parse_decimal, typed_points
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
 from pos_tui.services.staff.lockout import PinLocked, check_customer_pin
@@ -105,6 +105,14 @@ class Tenders:
         return self._add_tender(
             CartTender(kind="card", amount=str(value), reference=reference.strip())
         )
+
+    def card_precheck(self, amount: str | Decimal) -> None:
+        """Refuse a card payment before its prompt asks for the terminal's reference when the
+        amount alone is refused (more than is still due, nothing due, not a number). Reads
+        only. A card refund's checks stay with :meth:`refund_to`."""
+        if self.cart.kind != "sale":
+            return
+        self._within_due(self.sign * self._money(amount, "Card amount"), "A card pays")
 
     @atomic
     def add_account(
@@ -245,9 +253,7 @@ class Tenders:
             return self.refund_to("points")
         if self.cart.customer_id is None:
             raise CheckoutError("Redeeming points needs a customer on the sale")
-        wanted = parse_decimal(points, "Points")
-        if wanted <= 0:
-            raise CheckoutError("Points to redeem must be more than zero")
+        wanted = typed_points(points)
         offer = self.points_offer(wanted)
         if offer.refusal is not None:
             raise CheckoutError(offer.refusal, code="REDEMPTION_REFUSED")
@@ -264,11 +270,14 @@ class Tenders:
             CartTender(kind="points", amount=str(offer.value), points=str(offer.points))
         )
 
-    def usable_points(self) -> tuple[Decimal, Decimal]:
-        """(points, value) that could pay the sale now: what the points prompt offers."""
+    def usable_points(self, *, refuse: bool = False) -> tuple[Decimal, Decimal]:
+        """(points, value) that could pay the sale now: what the points prompt offers.
+        ``refuse``: when none can, say why (the prompt is then not opened for nothing)."""
         if self.cart.customer_id is None or self.cart.kind != "sale":
             return (ZERO, ZERO)
         offer = self.points_offer(None)
+        if offer.refusal and refuse:
+            raise CheckoutError(offer.refusal, code="REDEMPTION_REFUSED")
         return (ZERO, ZERO) if offer.refusal else (offer.points, offer.value)
 
     def points_offer(self, wanted: Decimal | None) -> PointsOffer:
