@@ -243,6 +243,55 @@ async def test_a_cash_drop_over_the_drawer_is_asked_again_as_typed(app: PosApp) 
         assert "Cash drop 50.00 recorded" in message(pilot)
 
 
+async def test_the_price_prompt_keeps_a_refused_price_and_a_declined_override(
+    app: PosApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")  # 100.00 before tax
+        await pilot.press("f7")
+        await settle(pilot)
+        await _retype(pilot, "-1")
+        assert _prompt(pilot) == ("A price cannot be negative", {"price": "-1"})
+        await _retype(pilot, "50")  # 50% under the price: over Cass Cashier's 5%
+        assert isinstance(app.screen, SupervisorScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        said, typed = _prompt(pilot)
+        assert "over Cass Cashier's limit of 5%: needs supervisor" in said
+        assert typed == {"price": "50"}
+        await _retype(pilot, "96")
+        assert isinstance(app.screen, CheckoutScreen)
+        assert [line.unit_price for line in view(pilot).priced.lines] == [Decimal("96")]
+
+
+async def test_a_payment_on_account_is_asked_again_with_all_five_fields(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    co = Checkout(backend, store.cashier)  # Acme Traders owes 105.00
+    co.add_item("APPLE")
+    co.attach_customer(store.corp)
+    co.add_account("105.00", pin="4321", reference="PO-1")
+    co.commit()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await menu(pilot, "payment")
+        await enter(pilot, "Acme")  # the customer
+        await pilot.press("enter")  # oldest first
+        await settle(pilot)
+        for value in ("60", "40", "20", "", "CHQ-1"):  # no card approval code
+            await enter(pilot, value)
+        said, typed = _prompt(pilot)
+        assert "Give the card terminal's approval code" in said
+        assert typed == {
+            "amount": "60", "cash": "40", "card": "20", "approval": "", "reference": "CHQ-1"
+        }  # fmt: skip
+        for value in ("", "", "", "AUTH-2", ""):  # Enter keeps what is there
+            await enter(pilot, value)
+        assert isinstance(app.screen, CheckoutScreen), _prompt(pilot)
+        assert "60.00 paid on account" in message(pilot)
+
+
 async def test_holding_a_sale_with_tenders_is_refused_before_the_label(app: PosApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)
