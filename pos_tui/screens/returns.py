@@ -13,8 +13,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from pos_tui.screens.dialogs import Field, PromptScreen
+from pos_tui.screens.dialogs import Field
+from pos_tui.screens.kept_prompt import Change, ask_change, typed_check
 from pos_tui.screens.lane import LaneScreen, MessageLine
+from pos_tui.services.checkout.errors import typed_quantity
 from pos_tui.services.checkout.past_sales import NamedSale, open_return
 from pos_tui.services.checkout.returns import ReturnableLine
 from pos_tui.services.checkout.sale import Checkout, Committed
@@ -129,24 +131,20 @@ class ReturnScreen(LaneScreen[Committed | None]):
         line, co = self._line(), self.co
         if line is None or co is None:
             return
-        no = line.line_no
+        no, name = line.line_no, f"{line.description} (line {line.line_no})"
 
-        def entered(values: dict[str, str] | None) -> None:
-            if values and values["qty"]:
-                self.guarded(
-                    co,
-                    lambda _a: co.add_return_line(no, values["qty"]),
-                    reason="return line",
-                    done=self.shown,
-                )
+        def change(values: dict[str, str]) -> Change | None:
+            if not values["qty"]:
+                return None
+            return (lambda _a: co.add_return_line(no, values["qty"])), f"return of {name}"
 
-        self.app.push_screen(
-            PromptScreen(
-                f"Return how many of line {no}?",
-                [Field("qty", "Quantity", quantity(line.returnable))],
-            ),
-            entered,
-        )
+        # A quantity that is no number is said on the prompt; more than can still come back
+        # is refused by the checkout and asked again as typed (screens/kept_prompt.py).
+        ask_change(
+            self, co, f"Return how many of {name}?",
+            [Field("qty", "Quantity", quantity(line.returnable))], change,
+            done=self.shown, check=typed_check("qty", typed_quantity),
+        )  # fmt: skip
 
     def action_all_lines(self) -> None:
         co = self.co

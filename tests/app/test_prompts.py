@@ -292,6 +292,36 @@ async def test_a_payment_on_account_is_asked_again_with_all_five_fields(
         assert "60.00 paid on account" in message(pilot)
 
 
+async def test_the_return_quantity_prompt_keeps_more_than_can_come_back(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    co = Checkout(backend, store.cashier)
+    priced = co.add_item("APPLE", "2")
+    co.add_cash(str(priced.totals.total))
+    co.commit()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await enter(pilot, "1")
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, ReturnScreen)
+        await pilot.press("enter")  # the sale's first line
+        await settle(pilot)
+        assert app.screen.title_text == "Return how many of Apple 1kg (line 1)?"  # type: ignore[attr-defined]
+        await _retype(pilot, "x")
+        assert _prompt(pilot) == ("Quantity must be a number, not 'x'", {"qty": "x"})
+        await _retype(pilot, "3")  # two were sold
+        assert _prompt(pilot) == (
+            "Only 2 of Apple 1kg (line 1) can still be returned",
+            {"qty": "3"},
+        )
+        await _retype(pilot, "1")
+        assert isinstance(app.screen, ReturnScreen)
+        assert [line.quantity for line in app.screen.view.priced.lines] == [Decimal("1")]  # type: ignore[union-attr]
+
+
 async def test_holding_a_sale_with_tenders_is_refused_before_the_label(app: PosApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot)

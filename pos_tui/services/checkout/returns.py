@@ -118,9 +118,12 @@ class ReturnLines:
             ),
             ZERO,
         )
-        left = lines[original_line_no].returnable - in_cart
+        line = lines[original_line_no]
+        left = line.returnable - in_cart
         if abs(qty) > left:
-            raise CheckoutError(f"Only {left} of that line can still be returned")
+            raise CheckoutError(
+                f"Only {left} of {line.description} (line {line.line_no}) can still be returned"
+            )
 
     # -- the refund's price ----------------------------------------------------------------------
     def paid_sale(self) -> engine.PaidSale:
