@@ -206,6 +206,9 @@ async def test_the_points_prompt_says_how_many_the_customer_has_and_keeps_the_po
             "Anna Smith has 100 points to use: redeem at most 100",
             {"points": "500"},
         )
+        await _retype(pilot, "1")  # less than one unit (2 points): the checkout refuses it
+        said, typed = _prompt(pilot)
+        assert said.startswith("Cannot redeem 1 points") and typed == {"points": "1"}
         await _retype(pilot, "10")
         screen = app.screen
         assert isinstance(screen, TenderScreen) and screen.view.remaining == Decimal("80.00")
