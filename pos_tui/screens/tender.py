@@ -249,7 +249,10 @@ class TenderScreen(LaneScreen[Committed | None]):
             entered,
             message=message,
             precheck=None if message else co.card_precheck,
-            check=required("reference", "Enter the card terminal's approval reference"),
+            check=required(
+                "reference",
+                f"Enter the card terminal's {'refund' if refund else 'approval'} reference",
+            ),
         )
 
     def action_as_paid(self) -> None:

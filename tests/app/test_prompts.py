@@ -187,6 +187,42 @@ async def test_the_card_prompt_checks_the_amount_first_then_keeps_the_reference(
         assert "Sale 1 complete" in message(pilot)
 
 
+async def test_a_card_refund_declined_by_the_supervisor_gives_the_reference_back(
+    app: PosApp, backend: Backend, store: Store
+) -> None:
+    co = Checkout(backend, store.cashier)
+    priced = co.add_item("APPLE", "2")
+    co.add_cash(str(priced.totals.total))  # paid in cash: a card refund needs a supervisor
+    co.commit()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await enter(pilot, "1")
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("f4", "f5")  # every line, then the refund
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await _retype(pilot, "R-1")
+        assert isinstance(app.screen, SupervisorScreen)
+        await pilot.press("escape")  # not approved
+        await settle(pilot)
+        said, typed = _prompt(pilot)
+        assert "by card: the sale had no card: needs a supervisor" in said
+        assert typed == {"reference": "R-1"}
+        await _retype(pilot, "")  # Enter keeps R-1: the supervisor is asked again
+        assert isinstance(app.screen, SupervisorScreen)
+        await enter(pilot, "201")
+        await enter(pilot, "2345")
+        assert "RETURN #2 COMPLETE" in screen_text(pilot)
+    sale = backend.journal.last("L1")
+    assert sale is not None and sale.kind == "return"
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.reference) for t in tenders] == [("card", "R-1")]
+
+
 async def test_the_points_prompt_says_how_many_the_customer_has_and_keeps_the_points(
     app: PosApp,
 ) -> None:
