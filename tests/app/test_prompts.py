@@ -165,7 +165,7 @@ async def test_the_sale_discount_prompt_keeps_a_negative_amount_and_says_why(
 
 
 async def test_the_card_prompt_checks_the_amount_first_then_keeps_the_reference(
-    app: PosApp,
+    app: PosApp, backend: Backend
 ) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await _at_pay_with_acme(pilot)  # 105.00 due
@@ -184,7 +184,12 @@ async def test_the_card_prompt_checks_the_amount_first_then_keeps_the_reference(
         )
         await _retype(pilot, "AUTH-7")  # the card pays it all: the sale commits
         assert isinstance(app.screen, CheckoutScreen)
-        assert "Sale 1 complete" in message(pilot)
+    sale = backend.journal.last("L1")
+    assert sale is not None
+    tenders = backend.journal.children(sale.id).tenders
+    assert [(t.kind, t.amount, t.reference) for t in tenders] == [
+        ("card", Decimal("105.00"), "AUTH-7")
+    ]
 
 
 async def test_a_card_refund_declined_by_the_supervisor_gives_the_reference_back(
