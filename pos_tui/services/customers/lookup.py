@@ -77,13 +77,11 @@ class CustomerLookup:
         if not text:
             return []
         repo = self.b.customers
-        exact: list[CustomerRow] = []
-        for found in (
-            repo.by_card(text),
-            repo.by_account(text),
-            self._by_mobile_text(text),
-            repo.by_email(email) if "@" in (email := fold_email(text)) else None,
-        ):
+        # A mobile typed national, international or spaced is compared in E.164 (phones.py).
+        e164 = phones.maybe_e164(text, self.b.settings.store.phone_region)
+        exact = repo.by_numbers(text, text, e164)
+        if "@" in (email := fold_email(text)):
+            found = repo.by_email(email)
             if found and all(found.id != e.id for e in exact):
                 exact.append(found)
         if exact:
@@ -100,11 +98,6 @@ class CustomerLookup:
             available = row.credit_limit - repo.receivable_balance(row.id) if needs else None
             out[row.id] = credit_shown(row, available)
         return out
-
-    def _by_mobile_text(self, text: str) -> CustomerRow | None:
-        # National, international or spaced: compared in E.164 (pos_tui/phones.py).
-        e164 = phones.maybe_e164(text, self.b.settings.store.phone_region)
-        return self.b.customers.by_mobile(e164) if e164 else None
 
     def by_card(self, card_number: str) -> CustomerRow | None:
         return self.b.customers.by_card(card_number.strip())
