@@ -63,9 +63,13 @@ def credit_shown(row: CustomerRow, available: Decimal | None) -> str | Decimal |
 
 
 class CustomerLookup:
-    """Lookups of :class:`~pos_tui.services.customers.service.CustomerService`."""
+    """Lookups of :class:`~pos_tui.services.customers.service.CustomerService`; on its own,
+    the lookups without the rules (``pos-tui customers find`` loads no more than these)."""
 
     b: Backend
+
+    def __init__(self, backend: Backend) -> None:
+        self.b = backend
 
     # -- lookups -------------------------------------------------------------------------------
     def find(self, text: str, *, limit: int = 20) -> list[CustomerRow]:
@@ -102,9 +106,17 @@ class CustomerLookup:
         return out
 
     def _by_mobile_text(self, text: str) -> CustomerRow | None:
-        # National, international or spaced: compared in E.164 (pos_tui/phones.py).
+        # National, international or spaced: compared in E.164 (pos_tui/phones.py). Text that
+        # is already a stored number is looked up as it is first: a hit is the customer whose
+        # mobile it is, whatever libphonenumber would make of it, and needs no parsing.
+        repo = self.b.customers
+        as_stored = phones.written_e164(text)
+        if as_stored is not None and (found := repo.by_mobile(as_stored)) is not None:
+            return found
         e164 = phones.maybe_e164(text, self.b.settings.store.phone_region)
-        return self.b.customers.by_mobile(e164) if e164 else None
+        if e164 is None or e164 == as_stored:
+            return None
+        return repo.by_mobile(e164)
 
     def by_card(self, card_number: str) -> CustomerRow | None:
         return self.b.customers.by_card(card_number.strip())
