@@ -161,3 +161,32 @@ def test_a_quote_from_the_shell_loads_no_textual_nor_database(tmp_path: Path) ->
     assert json.loads(result.stdout.splitlines()[0])["kind"] == "sale"
     found = _among(set(result.stdout.splitlines()[-1].split()), (*NOT_FOR_A_COMMAND, "sqlite3"))
     assert not found, f"quote imported {found}"
+
+
+_OPEN = """
+import sys
+from pos_tui.config import load_settings
+from pos_tui.services.runtime.backend import open_backend
+
+backend = open_backend(load_settings(database={"path": sys.argv[1]}))
+print("sqlite_utils" in sys.modules, "customers" in backend.db.table_names())
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_store_up_to_date_opens_without_sqlite_utils(backend: Backend, tmp_path: Path) -> None:
+    """The schema is checked with one read; sqlite-utils comes with the first repository."""
+    result = subprocess.run(
+        [sys.executable, "-c", _OPEN, str(backend.settings.database_path())],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines()[0] == "False True"
+    fresh = subprocess.run(
+        [sys.executable, "-c", _OPEN, str(tmp_path / "new.db")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert fresh.stdout.splitlines()[0] == "True True"  # a new file is migrated with it

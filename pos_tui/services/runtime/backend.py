@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -28,17 +29,46 @@ def system_now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-@dataclass
 class Backend:
-    """The repositories are made on first use: the sign-in screen needs none of them but the
-    catalog's employees, and the lane's start does not load the other storage modules (nor
-    the engine models they bring). Each is made once: ``cached_property`` keeps it on the
-    instance (a repository holds no state a second copy made in a race could lose but the
-    customers' cached ledger sums, which it rebuilds)."""
+    """The database (``db``, sqlite-utils' ``Database``), the settings and the clock.
 
-    db: sqlite_utils.Database
-    settings: Settings
-    now: Callable[[], datetime] = system_now
+    Made on first use, so the lane's sign-in screen shows without them: ``db`` over the
+    connection :func:`open_backend` opened (sqlite-utils is loaded by the first query, not by
+    the start), and each repository (the sign-in needs none but the catalog's employees; the
+    others' modules bring the engine models). A repository is made once: ``cached_property``
+    keeps it on the instance (none holds state a second copy made in a race could lose but
+    the customers' cached ledger sums, which it rebuilds)."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: sqlite_utils.Database | None = None,
+        conn: sqlite3.Connection | None = None,
+        now: Callable[[], datetime] = system_now,
+    ) -> None:
+        if (db is None) == (conn is None):
+            raise TypeError("Backend takes a db or a conn")
+        self.settings = settings
+        self.now = now
+        self._db = db
+        self._conn = db.conn if db is not None else conn
+        self._wrapping = threading.Lock()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        assert self._conn is not None
+        return self._conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            from pos_tui.storage.db import wrap
+
+            with self._wrapping:  # the UI and the database thread may ask at once
+                if self._db is None:
+                    self._db = wrap(self.conn)
+        return self._db
 
     @cached_property
     def customers(self) -> CustomerRepository:
@@ -104,15 +134,15 @@ class Backend:
         return self.now().isoformat(timespec="seconds")
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
 
 def open_backend(settings: Settings, *, now: Callable[[], datetime] = system_now) -> Backend:
-    from pos_tui.storage.db import connect
+    from pos_tui.storage.db import open_connection
 
-    db = connect(
+    conn = open_connection(
         settings.database_path(),
         busy_timeout_ms=settings.database.busy_timeout_ms,
         phone_region=settings.store.phone_region,
     )
-    return Backend(db=db, settings=settings, now=now)
+    return Backend(settings=settings, now=now, conn=conn)
