@@ -30,6 +30,7 @@ from pos_tui.services.runtime.backend import Backend, open_backend, system_now
 
 if TYPE_CHECKING:
     from pos_tui.screens.host import LaneHost
+    from pos_tui.services.staff.auth import Employee
 
 # Re-exported, loaded on first use: the device and printing hooks' messages (for the hardware
 # engineer) and the F2 customer list.
@@ -102,6 +103,10 @@ class PosApp(DeviceHooks, AfterSale, HeadOfficeSync, SignedIn, ErrorPolicy, Help
         self.call_after_refresh(self._open_devices)
         if self.settings.sync.url:
             self.call_after_refresh(self._start_sync)
+
+    def signed_in(self, employee: Employee) -> None:
+        super().signed_in(employee)
+        self._start_workers()
 
     # -- messages --------------------------------------------------------------------------------
     # Notices said on the checkout's message line instead of a toast: a card event happens

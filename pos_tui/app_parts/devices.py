@@ -27,8 +27,8 @@ class DeviceHooks(LaneAppBase):
 
     def _open_devices(self) -> None:
         """Build the devices from `[devices.*]` (a bad section disables that device, with a
-        notice: the lane still works from the keyboard), start them off the UI thread, and
-        attach the print worker."""
+        notice: the lane still works from the keyboard) and start them off the UI thread; the
+        print worker and the drawer follow at the first sign-in (``_start_workers``)."""
         from pos_tui.widgets.device_bridge import DeviceBridge, KeyWedge
 
         try:
@@ -49,12 +49,23 @@ class DeviceHooks(LaneAppBase):
             watching=self._wedge_watching,
             in_entry=self._entry_focused,
         )
+        bridge.start()
+        if self.employee is not None:  # signed in before the devices were open
+            self._start_workers()
+
+    def _start_workers(self) -> None:
+        """The print worker and the cash drawer's thread, at the first sign-in (called by
+        ``signed_in``): nothing prints and no drawer opens before someone is signed in, and the
+        sign-in screen waits without their database work and memory (~5 MB: the jobs and the
+        openings a stopped lane left are recovered here, late copies then print). Once."""
+        bridge = self.device_bridge
+        if bridge is None or bridge.drawer is not None:
+            return
         if self.printing is None:
             self.printing = bridge.print_worker(self.backend, self.PRINT_RETRY_SECONDS)
             self._own_printing = True
             self.printing.start()
         bridge.start_drawer(self.backend)
-        bridge.start()
 
     def _wedge_watching(self) -> bool:
         """Keyboard wedges are watched once someone is signed in, except on a screen that wants
