@@ -359,6 +359,29 @@ def connect(
     )
 
 
+class LazyDatabase:
+    """sqlite-utils' ``Database`` of a connection as a repository sees it, made (``make``)
+    only when first needed: a read (``execute``) and the connection itself need none, so a
+    lookup from the shell (``pos-tui customers find``) never loads sqlite-utils. Anything
+    else (tables, inserts, updates) goes to the real one."""
+
+    def __init__(self, conn: sqlite3.Connection, make: Callable[[], sqlite_utils.Database]):
+        self.conn = conn
+        self._make = make
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        # What sqlite-utils' own execute does when no tracer is set (the lane sets none).
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._make(), name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._make()[name]
+
+
 def wrap(conn: sqlite3.Connection) -> sqlite_utils.Database:
     """sqlite-utils' ``Database`` over a connection :func:`open_connection` made."""
     import sqlite_utils

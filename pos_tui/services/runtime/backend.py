@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pos_tui.config import Settings
 
@@ -73,8 +73,11 @@ class Backend:
     @cached_property
     def customers(self) -> CustomerRepository:
         from pos_tui.storage.customers import CustomerRepository
+        from pos_tui.storage.db import LazyDatabase
 
-        return CustomerRepository(self.db)
+        # Its reads run on the connection: a lookup loads sqlite-utils only if it writes.
+        db = self._db if self._db is not None else LazyDatabase(self.conn, lambda: self.db)
+        return CustomerRepository(cast("sqlite_utils.Database", db))
 
     @cached_property
     def catalog(self) -> CatalogRepository:
