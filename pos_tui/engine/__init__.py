@@ -258,7 +258,3 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(f"{__name__}.{module}"), name)
     globals()[name] = value  # once: the next look-up is a plain global
     return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
