@@ -19,7 +19,9 @@ _SKIP = ("sqlite_", "customers_fts", "customer_name_keys")
 
 
 def _tables(conn: sqlite3.Connection) -> list[str]:
-    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%WITHOUT ROWID%'"
+    ).fetchall()
     return [r[0] for r in rows if not r[0].startswith(_SKIP)]
 
 

@@ -24,9 +24,11 @@ def _lane(
 
     from bench.figures.commit import ring_up
     from pos_tui.services.staff.auth import AuthService
+    from tests.catalog import open_shift
 
     backend = open_backend(Path(path), lane_id=lane_id)
     cashier = AuthService(backend).sign_in("101", "1234")
+    open_shift(backend, cashier)  # no sale without an open shift on the lane
     anna = backend.customers.by_card("4000001")
     assert anna is not None
 
@@ -73,7 +75,9 @@ def _round(path: Path, lanes: int, lines: int, seconds: float, interval: float) 
     ]
     for p in procs:
         p.start()
-    start.wait()
+    # A lane that dies before the start (an error while it sets up) breaks the barrier instead
+    # of leaving this process waiting for it for ever; the figure is then NOT RUN.
+    start.wait(timeout=120)
     results = [out.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join()

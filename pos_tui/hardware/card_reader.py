@@ -170,14 +170,24 @@ class PcscCardReader:
 
     def stop(self, timeout: float = 3.0) -> None:
         self._stop.set()
+        thread, self._thread = self._thread, None
+        deadline = time.monotonic() + timeout
+        while True:
+            self._cancel_wait()
+            if thread is None:
+                break
+            # SCardCancel ends only a wait already under way: one that the thread was about to
+            # enter when the first cancel came would sleep its whole poll. Cancel until it ends.
+            thread.join(min(0.05, max(0.0, deadline - time.monotonic())))
+            if not thread.is_alive() or time.monotonic() >= deadline:
+                break
+        self._state = "stopped"
+
+    def _cancel_wait(self) -> None:
+        """Wake SCardGetStatusChange right away instead of waiting for its timeout."""
         with self._context_lock:
             if self._context is not None:
-                # Wakes SCardGetStatusChange right away instead of waiting for its timeout.
                 scard.SCardCancel(self._context)
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-        self._state = "stopped"
 
     # -- thread --------------------------------------------------------------------------------
 

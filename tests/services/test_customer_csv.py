@@ -24,6 +24,7 @@ from pos_tui.services.customers.csv_io import (
     mapping_from_dict,
     preset_mapping,
 )
+from pos_tui.services.customers.csv_io.importer import Rejected
 from pos_tui.services.customers.service import CustomerService
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.storage.rows import all_rows
@@ -456,3 +457,22 @@ def test_a_rejects_file_keeps_no_pin_and_only_its_owner_may_read_it(
     fresh = tmp_path / "new-rejects.csv"
     invoke(["--db", str(db), "customers", "import", str(path), "--rejects", str(fresh)])
     assert fresh.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ("PIN 4321 refused", "PIN **** refused"),
+        ("value '4321' is not allowed", "value '****' is not allowed"),
+        ("Mobile +91 98004 43210 already exists", "Mobile +91 98004 43210 already exists"),
+        ("A PIN is 4 to 12 digits", "A PIN is 4 to 12 digits"),
+    ],
+)
+def test_a_rejected_row_masks_the_pin_where_it_is_a_value_of_its_own(
+    reason: str, shown: str
+) -> None:
+    for pin in ("4321", "12"):
+        rejected = Rejected(3, reason, ["Ann", pin]).without_secrets([1])
+        assert rejected.values == ["Ann", ""]
+        expected = shown if pin == "4321" else reason
+        assert rejected.reason == f"{expected} (PIN left out: enter it again)"

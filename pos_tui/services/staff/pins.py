@@ -16,13 +16,17 @@ _N, _R, _P = 2**14, 8, 1
 _PIN_OK = re.compile(r"[0-9]{4,12}")
 
 
+# The rule's own words: its digits are the rule's, never a PIN typed (a masker leaves them).
+PIN_RULE = "A PIN is 4 to 12 digits"
+
+
 class PinError(Refused, ValueError):
     pass
 
 
 def check_pin_format(pin: str) -> str:
     if not _PIN_OK.fullmatch(pin):
-        raise PinError("A PIN is 4 to 12 digits")
+        raise PinError(PIN_RULE)
     return pin
 
 

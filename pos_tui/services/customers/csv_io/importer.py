@@ -39,6 +39,7 @@ from pos_tui.services.customers.fields import FieldError
 from pos_tui.services.customers.rules import decimal_or_none
 from pos_tui.services.customers.service import CustomerService, OpeningBalance
 from pos_tui.services.runtime.backend import Backend
+from pos_tui.services.staff.pins import PIN_RULE
 from pos_tui.storage import bulk
 from pos_tui.storage.db import snapshot, write
 from pos_tui.storage.errors import ConstraintRefused
@@ -72,11 +73,19 @@ class Rejected:
         secrets = {self.values[i].strip() for i in columns if i < len(self.values)} - {""}
         if not secrets:
             return self
-        reason = self.reason
-        for secret in secrets:
-            reason = reason.replace(secret, "****")
         values = ["" if i in columns else v for i, v in enumerate(self.values)]
+        reason = _masked(self.reason, secrets)
         return Rejected(self.row, f"{reason} (PIN left out: enter it again)", values)
+
+
+def _masked(reason: str, secrets: set[str]) -> str:
+    """The reason with every PIN typed masked where it stands as a value of its own (not the
+    "12" of a longer number, nor the digits of the PIN rule's own words)."""
+    parts = reason.split(PIN_RULE)
+    for secret in secrets:
+        whole = re.compile(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])")
+        parts = [whole.sub("****", part) for part in parts]
+    return PIN_RULE.join(parts)
 
 
 @dataclass
