@@ -16,10 +16,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench import report
 from bench.context import FULL, QUICK, Context
-from bench.core import Figure, fmt_value, machine_info, unmeasured
-
-HERE = Path(__file__).resolve().parent
+from bench.core import (
+    NARROW,
+    Figure,
+    RoundPolicy,
+    machine_info,
+    run_in_rounds,
+    unmeasured,
+)
 
 # name -> (module:function, what it measures, its goal). The lane figures drive the real app.
 FIGURES: dict[str, tuple[str, str, str]] = {
@@ -68,36 +74,39 @@ def _resolve(spec: str) -> Callable[[Context], list[Figure]]:
 
 
 def table(figures: list[Figure]) -> str:
-    head = ["figure", "stat", "ours", "floor", "ratio", "goal", "result"]
-    rows: list[list[str]] = []
-    for f in figures:
-        if not f.measured:
-            rows.append([f.title, "-", "-", "-", "-", f.goal, "NOT RUN"])
-            continue
-        ours = fmt_value(f.ours.get(f.metric), f.unit)
-        if f.abs_value is not None and f.abs_unit:
-            ours += f" ({f.abs_value:.3g} {f.abs_unit})"
-        rows.append(
-            [
-                f.title,
-                f.metric,
-                ours,
-                fmt_value(f.floor.get(f.metric), f.unit),
-                f"{f.ratio:.2f}x" if f.ratio == f.ratio else "-",
-                f.goal,
-                f.result,
-            ]
-        )
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-
-    sep = "| " + " | ".join("-" * w for w in widths) + " |"
-    return "\n".join([line(head), sep, *(line(r) for r in rows)])
+    return report.table(f.as_json() for f in figures)
 
 
-def main(argv: list[str] | None = None) -> int:
+# Rounds per mode (docs/bench.md, "Rounds and spread"): at least 3, more while a row's interval
+# holds its goal and is wider than ±10% of its median, up to the cap or the module's budget.
+POLICIES: dict[str, RoundPolicy] = {
+    "quick": RoundPolicy(min_rounds=3, max_rounds=5, budget_s=120.0),
+    "full": RoundPolicy(min_rounds=3, max_rounds=7, budget_s=600.0),
+}
+
+
+def _rounds(name: str, spec: str, ctx: Context, policy: RoundPolicy) -> list[Figure]:
+    fn = _resolve(spec)
+
+    def one_round(k: int) -> list[Figure]:
+        # Each round gets a scratch directory of its own, removed after it.
+        scratch = ctx.scratch / f"{name}-round{k + 1}"
+        try:
+            return fn(Context(mode=ctx.mode, sizes=ctx.sizes, scratch=scratch, log=ctx.log))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    return run_in_rounds(one_round, policy, log=ctx.log)
+
+
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scripts/bench",
         description="Each pos-tui figure measured beside its floor in the same run.",
@@ -106,9 +115,38 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="smaller sizes (the default)")
     mode.add_argument("--full", action="store_true", help="the issue's sizes (1,000,000 customers)")
     parser.add_argument("--only", help="comma-separated figures: " + ",".join(FIGURES))
-    parser.add_argument("--out", type=Path, default=HERE / "results.json", help="JSON output")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="JSON output (default bench/results.json, --full bench/results-full.json, --only"
+        " bench/results-partial.json; a run of every figure to the default also rewrites the"
+        " README and docs/bench.md tables)",
+    )
     parser.add_argument("--list", action="store_true", help="list the figures and exit")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        help="run every figure exactly this many rounds (default: until its spread is known)",
+    )
+    parser.add_argument(
+        "--write-docs",
+        action="store_true",
+        help="only regenerate the README and docs/bench.md tables from bench/results*.json",
+    )
+    return parser
+
+
+def _write_docs() -> None:
+    for path in report.write_docs():
+        print(f"rewrote {path.relative_to(report.REPO)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
+    if args.write_docs:
+        _write_docs()
+        return 0
 
     if args.list:
         for name, (_spec, what, goal) in FIGURES.items():
@@ -122,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown figure(s) {', '.join(unknown)}; known: {', '.join(FIGURES)}")
     mode_name = "full" if args.full else "quick"
     sizes = dict(FULL if args.full else QUICK)
+    policy = POLICIES[mode_name]
+    if args.rounds:
+        policy = RoundPolicy(min_rounds=args.rounds, max_rounds=args.rounds, budget_s=1e9)
+    # A partial run never overwrites the committed results the docs are generated from.
+    out = args.out or (report.PARTIAL if args.only else report.RESULTS[mode_name])
+    load_start = _load_average()
 
     scratch = Path(tempfile.mkdtemp(prefix="pos-tui-bench-"))
     _isolate_environment(scratch)
@@ -139,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"== {name}: {what}")
             t0 = time.perf_counter()
             try:
-                figures += _resolve(spec)(ctx)
+                figures += _rounds(name, spec, ctx, policy)
             except Exception as exc:
                 traceback.print_exc()
                 figures.append(unmeasured(name, what, goal, f"{type(exc).__name__}: {exc}"))
@@ -153,14 +197,25 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "mode": mode_name,
         "machine": machine_info(),
+        "load_average": {"start": load_start, "end": _load_average()},
+        "rounds": {
+            "min": policy.min_rounds,
+            "max": policy.max_rounds,
+            "budget_s": policy.budget_s,
+            "narrow": NARROW,
+        },
         "sizes": sizes,
         "seconds": round(time.perf_counter() - started, 1),
         "figure_seconds": timings,
         "figures": {f.name: f.as_json() for f in figures},
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     passed = sum(f.result == "PASS" for f in figures)
     missed = sum(f.result == "MISS" for f in figures)
-    print(f"\n{len(figures)} rows: {passed} pass, {missed} miss; written to {args.out}")
+    print(report.legend(f.as_json() for f in figures))
+    print(f"\n{len(figures)} rows: {passed} pass, {missed} miss; written to {out}")
+    # The docs show a run of every figure, written where the docs read it: never a partial run.
+    if not args.only and out.resolve() == report.RESULTS[mode_name].resolve():
+        _write_docs()
     return 0

@@ -67,7 +67,8 @@ class PosApp(DeviceHooks, AfterSale, HeadOfficeSync, SignedIn, ErrorPolicy, Help
     magstripe readers are told from typing (``on_event``).
 
     Its parts (``pos_tui/app_parts/``): ``DeviceHooks`` (devices, wedges, card and scan
-    hooks), ``AfterSale`` (printing and the cash drawer), ``HeadOfficeSync``, ``SignedIn``
+    hooks) over ``NoticesOnLine`` (every notice on the checkout's message line or a toast,
+    kept for F1), ``AfterSale`` (printing and the cash drawer), ``HeadOfficeSync``, ``SignedIn``
     (who is signed in, takeovers), ``ErrorPolicy`` and ``HelpAndPalette``, over the state
     they share (``LaneAppBase``).
     """
@@ -99,6 +100,7 @@ class PosApp(DeviceHooks, AfterSale, HeadOfficeSync, SignedIn, ErrorPolicy, Help
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.push_screen(SignInScreen())
         self.call_after_refresh(self._open_devices)
         if self.settings.sync.url:
@@ -109,17 +111,9 @@ class PosApp(DeviceHooks, AfterSale, HeadOfficeSync, SignedIn, ErrorPolicy, Help
         self._start_workers()
 
     # -- messages --------------------------------------------------------------------------------
-    # Notices said on the checkout's message line instead of a toast: a card event happens
-    # while the cashier looks at the customer panel, which a toast (5 s, bottom right) covers.
-    STATUS_LINE_TITLES = frozenset({"Card", "Card reader"})
-
     def device_notice(self, message: str, *, error: bool = False, title: str = "Device") -> None:
-        """A device event for the cashier (printer out of paper, reader connected, ...): a
-        notification, or for a card event at the checkout a line on its message line."""
-        checkout = self._checkout_on_top() if title in self.STATUS_LINE_TITLES else None
-        if checkout is not None:
-            checkout.say_on_line(f"{title}: {message}", error=error)
-            return
+        """A device event for the cashier (printer out of paper, reader connected, ...): at
+        the checkout on its message line, elsewhere a notification (``notify``)."""
         self.say(message, title=title, severity="error" if error else "information")
 
     def on_unmount(self) -> None:

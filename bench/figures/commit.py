@@ -63,7 +63,9 @@ class RawSale:
         self.sale["lane_id"] = "FLOOR"
         self.children: list[tuple[str, list[str], list[dict[str, Any]]]] = []
         for table, rows in added.items():
-            if table in ("sales", "open_sales") or not rows:
+            # The outbox's rows come from triggers on the tables above: the floor's inserts
+            # fire them too (replaying them would write each event twice, and its seq again).
+            if table in ("sales", "open_sales", "sync_outbox") or not rows:
                 continue
             columns = [c for c in rows[0] if c != "id"]
             self.children.append((table, columns, rows))

@@ -60,7 +60,7 @@ def _template(root: Path, url_of: Any, sales: int, log: Any) -> Path:
     from pos_tui.services.runtime.backend import open_backend
     from pos_tui.services.staff.auth import AuthService
     from pos_tui.services.sync.agent import SyncAgent
-    from tests.catalog import build_store
+    from tests.catalog import build_store, open_shift
 
     seed = _settings(root / "seed.db", url_of("SEED"), "SEED")
     backend = open_backend(seed, now=lambda: NOW)
@@ -76,6 +76,7 @@ def _template(root: Path, url_of: Any, sales: int, log: Any) -> Path:
     agent.close()
     backend = open_backend(lane)
     cashier = AuthService(backend).sign_in("101", "1234")
+    open_shift(backend, cashier)  # no sale without an open shift on the lane
     customers = [r[0] for r in backend.db.execute("SELECT id FROM customers WHERE ar_enabled = 0")]
     rng = random.Random(7)
     co = Checkout(backend, cashier)
@@ -95,12 +96,14 @@ def _lane(
     from pos_tui.services.runtime.backend import open_backend
     from pos_tui.services.staff.auth import AuthService
     from pos_tui.services.sync.agent import SyncAgent
+    from tests.catalog import open_shift
 
     settings = _settings(Path(path), url, origin, batch_size=sizes["sync_batch"])
     agent = SyncAgent(settings)
     agent.pool().wait(30)
     backend = open_backend(settings)
     cashier = AuthService(backend).sign_in("101", "1234")
+    open_shift(backend, cashier)
     customers = [r[0] for r in backend.db.execute("SELECT id FROM customers WHERE ar_enabled = 0")]
     rng = random.Random(origin)
     co = Checkout(backend, cashier)

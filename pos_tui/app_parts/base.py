@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -12,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
+from pos_tui.screens.notices import NoticeLog
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.runner import ServiceRunner
 from pos_tui.text import plain
@@ -30,6 +32,17 @@ log = logging.getLogger("pos_tui.app")
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+def checkout_or_none(screen: object) -> CheckoutScreen | None:
+    """``screen`` when it is the checkout. Asked at every notice and screen change, also at
+    the sign-in: until the checkout's module is loaded (while the PIN is typed) no screen can
+    be one, and asking does not load it."""
+    module = sys.modules.get("pos_tui.screens.checkout")
+    if module is None:
+        return None
+    checkout: CheckoutScreen | None = screen if isinstance(screen, module.CheckoutScreen) else None
+    return checkout
 
 
 class LaneAppBase(ContainErrors, App[None]):
@@ -55,6 +68,8 @@ class LaneAppBase(ContainErrors, App[None]):
         # Head office sync ([sync] url): its worker and the status the top bar shows.
         self.sync_bridge: SyncBridge | None = None
         self.sync_line = ""
+        # What the lane told the cashier (screens/notices.py): F1 lists the recent ones.
+        self.notices = NoticeLog()
 
     @property
     def pole(self) -> PoleFeed:
@@ -80,10 +95,7 @@ class LaneAppBase(ContainErrors, App[None]):
         raise NotImplementedError
 
     def _checkout_on_top(self) -> CheckoutScreen | None:
-        from pos_tui.screens.checkout import CheckoutScreen
-
-        screen = self.screen
-        return screen if isinstance(screen, CheckoutScreen) else None
+        return checkout_or_none(self.screen)
 
     def key_of(self, binding_id: str) -> str:
         """How the footer shows the key bound to ``binding_id`` ([keymap] applied)."""

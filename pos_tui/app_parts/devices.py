@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual import events
 
-from pos_tui.app_parts.base import LaneAppBase, log
+from pos_tui.app_parts.base import log
+from pos_tui.app_parts.notices import NoticesOnLine
 from pos_tui.screens.sign_in import SignInScreen
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from pos_tui.widgets.device_bridge import DeviceBridge
 
 
-class DeviceHooks(LaneAppBase):
+class DeviceHooks(NoticesOnLine):
     """On mount the ``[devices.*]`` of the settings are opened (``device_bridge``): driver
     events reach :meth:`card_read`, :meth:`scan` and ``device_notice`` (call them from other
     threads with ``app.call_from_thread``), receipts print through a ``PrintWorker`` (unless
@@ -100,6 +101,7 @@ class DeviceHooks(LaneAppBase):
         stale = getattr(self.screen_stack[-1], "key_arrived", None) if self.screen_stack else None
         if callable(stale):
             stale()
+        self._notice_key_arrived()
 
     async def _forward_key(self, event: events.Key) -> None:
         """Keys the wedge held as typing go on from here."""

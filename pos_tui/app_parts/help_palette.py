@@ -20,7 +20,7 @@ class HelpAndPalette(LaneAppBase):
             screen.dismiss(None)
             return
         name = type(screen).__name__.removesuffix("Screen")
-        self.push_screen(HelpScreen(name, key_rows(screen)))
+        self.push_screen(HelpScreen(name, key_rows(screen), self.notices.recent()))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from self.lane_commands(screen)

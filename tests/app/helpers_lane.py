@@ -30,6 +30,13 @@ def message(pilot: Pilot[Any]) -> str:
 
 
 def notifications(pilot: Pilot[Any]) -> list[str]:
+    """Every notice the lane said (a toast, or at the checkout a message-line notice), as
+    F1 lists them (screens/notices.py)."""
+    return [n.text for n in getattr(pilot.app, "notices", ())]
+
+
+def toasts(pilot: Pilot[Any]) -> list[str]:
+    """The notices shown as toasts and still on screen."""
     return [n.message for n in pilot.app._notifications]
 
 

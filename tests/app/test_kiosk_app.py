@@ -27,7 +27,8 @@ def kiosk(backend: Backend, store: Store) -> PosApp:
 
 
 def notices(app: PosApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """What the kiosk said: a toast, or at the checkout a message-line notice (F1 lists it)."""
+    return [n.text for n in app.notices]
 
 
 async def test_one_factory_makes_the_kiosk(kiosk: PosApp, app: PosApp) -> None:
