@@ -15,6 +15,7 @@ lags behind new ranges, and a till must not refuse a customer's real number.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 DEFAULT_REGION = "IN"
@@ -47,6 +48,17 @@ def to_e164(text: str, region: str = DEFAULT_REGION) -> str:
         raise PhoneError(f"is not a possible mobile number of +{number.country_code}")
     e164: str = pn.format_number(number, pn.PhoneNumberFormat.E164)
     return e164
+
+
+# E.164 as stored: "+", a country code (never 0) and at most 15 digits in all.
+_E164 = re.compile(r"\+[1-9][0-9]{5,14}")
+
+
+def written_e164(text: str) -> str | None:
+    """``text`` (blanks around it dropped) when it is written as E.164 already, else None: the
+    form a stored number has, which a lookup may try as it is before parsing it."""
+    cleaned = text.strip()
+    return cleaned if _E164.fullmatch(cleaned) else None
 
 
 def maybe_e164(text: str, region: str = DEFAULT_REGION) -> str | None:

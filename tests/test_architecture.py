@@ -65,12 +65,14 @@ def test_import_linter_contracts_hold() -> None:
 
 
 def _repositories() -> set[str]:
-    """The backend's fields that are storage: its connection and its repositories."""
-    from dataclasses import fields
+    """The backend's attributes that are storage: its connection and its repositories (each
+    made on first use, a ``cached_property``)."""
+    from functools import cached_property
 
     from pos_tui.services.runtime.backend import Backend
 
-    return {f.name for f in fields(Backend) if not f.init} | {"db"}
+    made = {name for name, value in vars(Backend).items() if isinstance(value, cached_property)}
+    return made | {"db"}
 
 
 def test_screens_reach_the_database_only_through_services() -> None:

@@ -1,4 +1,5 @@
-"""The lane figures: scan to screen under Pilot, cold start and terminal bytes in a real pty.
+"""The lane figures: scan to screen under Pilot, terminal bytes in a real pty (and the pty the
+cold start uses, bench/figures/coldstart.py).
 
 Every one runs on a copy of the demo store (the ``scripts/dev run`` size) so that sign-ins,
 open sales and committed sales never touch the cached database.
@@ -329,66 +330,6 @@ def _ours_start(db: Path) -> tuple[Pty, float, float]:
 def _floor_start(script: str) -> tuple[Pty, float]:
     pty = Pty([sys.executable, str(FLOORS / script)], _program_env())
     return pty, pty.wait_for(READY_FLOOR)
-
-
-def run_coldstart(ctx: Context) -> list[Figure]:
-    rounds = ctx.sizes["coldstart_rounds"]
-    ours_s: list[float] = []
-    sign_in_s: list[float] = []
-    floor_s: list[float] = []
-    ours_rss: list[float] = []
-    floor_rss: list[float] = []
-    for r in range(rounds + 1):  # the first round warms the page cache and is dropped
-        db = _demo_copy(ctx, "coldstart")
-        order = ["ours", "floor"] if r % 2 == 0 else ["floor", "ours"]
-        for side in order:
-            if side == "ours":
-                pty, to_sign_in, to_checkout = _ours_start(db)
-                pty.quiet(0.3)
-                rss = pty.rss_mb()
-                pty.close()
-                if r:
-                    ours_s.append(to_checkout * 1000)
-                    sign_in_s.append(to_sign_in * 1000)
-                    ours_rss.append(rss)
-            else:
-                pty, ready = _floor_start("minimal_app.py")
-                pty.quiet(0.3)
-                rss = pty.rss_mb()
-                pty.close()
-                if r:
-                    floor_s.append(ready * 1000)
-                    floor_rss.append(rss)
-    sizes = {"rounds": rounds, "terminal": f"{COLS}x{ROWS}", "demo_customers": DEMO_CUSTOMERS}
-    return [
-        Figure(
-            name="coldstart",
-            title="cold start to a usable checkout",
-            metric="median",
-            unit="ms",
-            ours=summarize(ours_s),
-            floor=summarize(floor_s),
-            goal="<= 1.5x floor",
-            max_ratio=1.5,
-            sizes=sizes,
-            extra={"ours_to_sign_in_ms": summarize(sign_in_s)},
-            notes=[
-                "ours: exec of pos-tui to the checkout entry on screen, signing in as 101/1234 as"
-                " soon as the sign-in screen shows; floor: a minimal Textual app with one Input",
-            ],
-        ),
-        Figure(
-            name="coldstart_rss",
-            title="cold start: resident memory",
-            metric="median",
-            unit="MB",
-            ours=summarize(ours_rss),
-            floor=summarize(floor_rss),
-            goal="RSS <= 1.5x floor",
-            max_ratio=1.5,
-            sizes=sizes,
-        ),
-    ]
 
 
 # Every key restarts the Input's 0.5 s cursor blink, so a window shorter than that after Enter

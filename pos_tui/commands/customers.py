@@ -6,13 +6,35 @@ import click
 
 from pos_tui.cli import CliState, pass_state
 from pos_tui.services.customers.fields import FieldError, search_text
+from pos_tui.services.customers.lookup import CustomerLookup
 from pos_tui.services.customers.names import display_name
-from pos_tui.services.customers.service import CustomerService
-from pos_tui.services.staff.lockout import clear_customer_lock, command_line_note
 from pos_tui.text import plain
 
+# Commands of their own module, loaded when asked for: a lookup from the shell does not load
+# the CSV import and export (nor their progress bars).
+_IO_COMMANDS = frozenset({"import", "export"})
 
-@click.group("customers")
+
+class CustomersGroup(click.Group):
+    """``customers``, whose ``import`` and ``export`` are attached on first use."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _IO_COMMANDS and cmd_name not in self.commands:
+            _attach_io(self)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _attach_io(self)
+        return super().list_commands(ctx)
+
+
+def _attach_io(group: click.Group) -> None:
+    from pos_tui.commands.customers_io import attach
+
+    attach(group)
+
+
+@click.group("customers", cls=CustomersGroup)
 def customers() -> None:
     """Find, import and export customers."""
 
@@ -31,7 +53,7 @@ def find(state: CliState, text: str, limit: int) -> None:
     except FieldError as exc:
         click.echo(f"error: {exc.message}", err=True)
         raise SystemExit(2) from None
-    rows = CustomerService(state.backend()).find(text, limit=limit)
+    rows = CustomerLookup(state.backend()).find(text, limit=limit)
     if not rows:
         click.echo("no customer found", err=True)
         raise SystemExit(1)
@@ -105,6 +127,8 @@ def erase(state: CliState, account: str, number: str, pin: str) -> None:
 @pass_state
 def unlock(state: CliState, account: str) -> None:
     """Clear the account PIN lockout of the customer with this account number; audited."""
+    from pos_tui.services.staff.lockout import clear_customer_lock, command_line_note
+
     backend = state.backend()
     row = backend.customers.by_account(account.strip(), active_only=False)
     if row is None:
@@ -114,8 +138,3 @@ def unlock(state: CliState, account: str) -> None:
     click.echo(
         f"PIN lockout of {name} cleared" if cleared else f"{name} has no wrong PINs to clear"
     )
-
-
-from pos_tui.commands.customers_io import attach  # noqa: E402
-
-attach(customers)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Literal
 
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_as, all_rows, one, one_as, table_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Tables whose rows carry a unique ``code`` and are listed and edited the same way.
 CODED_TABLES = (

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any, Literal
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Literal
 
 from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.storage import name_keys
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import Row, all_as, one_as, table_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 # -- row types (fields written out from the schema after every migration; the schema test

@@ -10,20 +10,78 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pos_tui.phones import DEFAULT_REGION as DEFAULT_PHONE_REGION
 from pos_tui.storage import name_keys
 from pos_tui.storage.errors import ConstraintRefused, constraint_refused, fault_of
 from pos_tui.text import fold_email
 
-migrations = Migrations("pos_tui")
+if TYPE_CHECKING:
+    import sqlite_utils
+    from sqlite_utils.migrations import Migrations
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class MigrationSet:
+    """sqlite-utils' ``Migrations``, whose migrations are named here as this module is read
+    and handed to it only when one may have to run. Opening a store whose schema is up to
+    date (every lane start, every command) asks SQLite for the names applied and loads no
+    sqlite-utils (~25 ms and ~4 MB of the lane's start, python-dateutil and pluggy with it)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._named: list[tuple[str, Callable[..., Any], bool]] = []
+        self._real: Migrations | None = None
+
+    def __call__(self, *, name: str, transactional: bool = True) -> Callable[[F], F]:
+        def register(fn: F) -> F:
+            self._named.append((name, fn, transactional))
+            return fn
+
+        return register
+
+    def names(self) -> list[str]:
+        return [name for name, _fn, _transactional in self._named]
+
+    @property
+    def real(self) -> Migrations:
+        if self._real is None:
+            from sqlite_utils.migrations import Migrations
+
+            real = Migrations(self.name)
+            for name, fn, transactional in self._named:
+                real(name=name, transactional=transactional)(fn)
+            self._real = real
+        return self._real
+
+    def apply(self, db: sqlite_utils.Database, **kwargs: Any) -> Any:
+        return self.real.apply(db, **kwargs)
+
+    def pending(self, db: sqlite_utils.Database) -> list[Any]:
+        return self.real.pending(db)
+
+    def applied(self, db: sqlite_utils.Database) -> list[Any]:
+        return self.real.applied(db)
+
+    def up_to_date(self, conn: sqlite3.Connection) -> bool:
+        """Every migration of the set is recorded as applied (a read: no lock, no writes)."""
+        try:
+            rows = conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [self.name]
+            ).fetchall()
+        except sqlite3.OperationalError:  # a new file: no table of migrations yet
+            return False
+        done = {row[0] for row in rows}
+        return all(name in done for name in self.names())
+
+
+migrations = MigrationSet("pos_tui")
 
 
 def _script(name: str) -> str:
@@ -294,6 +352,54 @@ def connect(
 ) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` and bring its schema up to date
     (stored mobiles read in ``phone_region`` when migration 0015 runs)."""
+    return wrap(
+        open_connection(
+            path, busy_timeout_ms=busy_timeout_ms, migrate=migrate, phone_region=phone_region
+        )
+    )
+
+
+class LazyDatabase:
+    """sqlite-utils' ``Database`` of a connection as a repository sees it, made (``make``)
+    only when first needed: a read (``execute``) and the connection itself need none, so a
+    lookup from the shell (``pos-tui customers find``) never loads sqlite-utils. Anything
+    else (tables, inserts, updates) goes to the real one."""
+
+    def __init__(self, conn: sqlite3.Connection, make: Callable[[], sqlite_utils.Database]):
+        self.conn = conn
+        self._make = make
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        # What sqlite-utils' own execute does when no tracer is set (the lane sets none).
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._make(), name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._make()[name]
+
+
+def wrap(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """sqlite-utils' ``Database`` over a connection :func:`open_connection` made."""
+    import sqlite_utils
+
+    # No sqlite-utils plugins: the till's connection does not change with what else is
+    # installed, and the lane does not scan every package's entry points (~12 ms).
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def open_connection(
+    path: Path | str,
+    *,
+    busy_timeout_ms: int = 5000,
+    migrate: bool = True,
+    phone_region: str = DEFAULT_PHONE_REGION,
+) -> sqlite3.Connection:
+    """:func:`connect`'s connection, before sqlite-utils wraps it: what the lane opens at its
+    start (``Backend`` wraps it on first use)."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # A full disk, a read-only file or a lock at the start is a StorageFault naming the file
@@ -308,17 +414,15 @@ def connect(
         conn.phone_region = phone_region
         try:
             _configure(conn, busy_timeout_ms)
-            # No sqlite-utils plugins: the till's connection does not change with what else is
-            # installed, and the lane does not scan every package's entry points (~12 ms).
-            db = sqlite_utils.Database(conn, execute_plugins=False)
-            if migrate:
+            if migrate and not migrations.up_to_date(conn):
                 # Under BEGIN IMMEDIATE, so two lanes starting on a new file migrate it once.
+                db = wrap(conn)
                 with write(db):
                     migrations.apply(db)
         except BaseException:
             conn.close()
             raise
-    return db
+    return conn
 
 
 def snapshot(db: sqlite_utils.Database, path: Path | str) -> sqlite_utils.Database:
@@ -338,7 +442,7 @@ def snapshot(db: sqlite_utils.Database, path: Path | str) -> sqlite_utils.Databa
         except BaseException:
             conn.close()
             raise
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return wrap(conn)
 
 
 @contextmanager

@@ -7,11 +7,13 @@ trace (``unknown`` at the next start) and never a pulse to send again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import all_as, insert, one_as, table_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @table_row("drawer_openings")

@@ -11,9 +11,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.storage.db import write
@@ -31,6 +29,9 @@ from pos_tui.storage.journal_seal import (
 )
 from pos_tui.storage.journal_z import check_z_reports
 from pos_tui.storage.rows import Row, all_as, all_rows, as_row, insert, one_as, table_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "GENESIS",

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from pos_tui.engine.money import ZERO, to_decimal
 from pos_tui.storage.rows import all_as
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, NoReturn
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import all_as, insert, one_as, table_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # The counter holding the highest open sale id ever given.
 _LAST_ID = "open_sales.last_id"

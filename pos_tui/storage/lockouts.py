@@ -4,11 +4,13 @@ process on the database file. The policy (how long a lockout lasts) is the servi
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from pos_tui.storage.db import write
 from pos_tui.storage.rows import one_as, table_row
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 @table_row("pin_lockouts")

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -26,10 +26,13 @@ from textual.timer import Timer
 from pos_tui.config import Settings
 from pos_tui.hardware.events import DeviceEvent
 from pos_tui.hardware.keyboard_wedge import ENTER_KEYS, WedgeDetector
-from pos_tui.services.checkout.drawer import DrawerResult, DrawerWorker
-from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.lane_devices import DeviceAction, LaneDevices, WedgeRoute, route
+
+if TYPE_CHECKING:
+    # Made at the first sign-in (the app's ``_start_workers``), loaded then.
+    from pos_tui.services.checkout.drawer import DrawerResult, DrawerWorker
+    from pos_tui.services.checkout.printing import PrintWorker
 
 log = logging.getLogger(__name__)
 

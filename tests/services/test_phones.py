@@ -31,6 +31,32 @@ def test_every_form_is_stored_as_e164_and_found(backend: Backend, typed: str) ->
         assert [r.id for r in svc.find(other)] == [cid], other
 
 
+def test_a_number_written_as_stored_is_found_without_parsing_it(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E.164 as typed is looked up as it is first (``pos-tui customers find`` then loads no
+    libphonenumber); E.164-looking text that is not stored is still parsed: "+91 0..." with
+    the national prefix is the same number."""
+    svc = CustomerService(backend)
+    cid = svc.create({"first_name": "Anna", "last_name": "Smith", "mobile": "98765 43210"})
+    parsed: list[str] = []
+    real = phones.maybe_e164
+
+    def counted(text: str, region: str = phones.DEFAULT_REGION) -> str | None:
+        parsed.append(text)
+        return real(text, region)
+
+    monkeypatch.setattr(phones, "maybe_e164", counted)
+    assert [r.id for r in svc.find(" +919876543210 ")] == [cid]
+    assert parsed == []
+    assert [r.id for r in svc.find("+9109876543210")] == [cid]
+    assert parsed == ["+9109876543210"]
+    assert svc.find("+919876543211") == []
+    assert phones.written_e164("+919876543210") == "+919876543210"
+    for other in ("919876543210", "+91 98765 43210", "+0919876543210", "+12345"):
+        assert phones.written_e164(other) is None, other
+
+
 @pytest.mark.parametrize("typed", FORMS)
 def test_a_duplicate_is_refused_naming_the_holder_whatever_the_form(
     backend: Backend, typed: str

@@ -63,9 +63,13 @@ def credit_shown(row: CustomerRow, available: Decimal | None) -> str | Decimal |
 
 
 class CustomerLookup:
-    """Lookups of :class:`~pos_tui.services.customers.service.CustomerService`."""
+    """Lookups of :class:`~pos_tui.services.customers.service.CustomerService`; on its own,
+    the lookups without the rules (``pos-tui customers find`` loads no more than these)."""
 
     b: Backend
+
+    def __init__(self, backend: Backend) -> None:
+        self.b = backend
 
     # -- lookups -------------------------------------------------------------------------------
     def find(self, text: str, *, limit: int = 20) -> list[CustomerRow]:
@@ -78,8 +82,15 @@ class CustomerLookup:
             return []
         repo = self.b.customers
         # A mobile typed national, international or spaced is compared in E.164 (phones.py).
-        e164 = phones.maybe_e164(text, self.b.settings.store.phone_region)
-        exact = repo.by_numbers(text, text, e164)
+        # Text written as a stored number is looked up as it is: a hit is the customer whose
+        # mobile it is, whatever libphonenumber would make of it, and needs no parsing.
+        as_stored = phones.written_e164(text)
+        exact = repo.by_numbers(text, text, as_stored or self._parsed_mobile(text))
+        if as_stored and all(row.mobile != as_stored for row in exact):
+            parsed = self._parsed_mobile(text)  # "+9109876543210": stored as +919876543210
+            found = repo.by_mobile(parsed) if parsed and parsed != as_stored else None
+            if found and all(found.id != e.id for e in exact):
+                exact.append(found)
         if "@" in (email := fold_email(text)):
             found = repo.by_email(email)
             if found and all(found.id != e.id for e in exact):
@@ -98,6 +109,9 @@ class CustomerLookup:
             available = row.credit_limit - repo.receivable_balance(row.id) if needs else None
             out[row.id] = credit_shown(row, available)
         return out
+
+    def _parsed_mobile(self, text: str) -> str | None:
+        return phones.maybe_e164(text, self.b.settings.store.phone_region)
 
     def by_card(self, card_number: str) -> CustomerRow | None:
         return self.b.customers.by_card(card_number.strip())

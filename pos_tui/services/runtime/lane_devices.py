@@ -32,14 +32,14 @@ from pos_tui.hardware.events import (
 )
 from pos_tui.hardware.line_limits import SCAN_MAX_LENGTH, SWIPE_MAX_LENGTH
 from pos_tui.hardware.registry import DEVICE_NAMES, DeviceSet, DriverMissing
-from pos_tui.services.checkout.drawer import DrawerWorker
-from pos_tui.services.checkout.printing import PrintWorker
 from pos_tui.services.runtime.backend import Backend, open_backend
 from pos_tui.services.runtime.devices import device_config
-from pos_tui.storage.customers import CustomerRow
 
 if TYPE_CHECKING:
     from pos_tui.hardware.pole_display import PoleDisplay
+    from pos_tui.services.checkout.drawer import DrawerWorker
+    from pos_tui.services.checkout.printing import PrintWorker
+    from pos_tui.storage.customers import CustomerRow
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +299,8 @@ class LaneDevices:
     def drawer_worker(self, backend: Backend) -> DrawerWorker:
         """The cash drawer (its own port, or the printer's kick connector) on its own thread
         and connection; without either, kicks do nothing and a no-sale says why."""
+        from pos_tui.services.checkout.drawer import DrawerWorker
+
         settings, now = backend.settings, backend.now
         return DrawerWorker(
             self.devices.cash_drawer, open_backend=lambda: open_backend(settings, now=now)
@@ -314,6 +316,8 @@ class LaneDevices:
     ) -> PrintWorker:
         """A print worker on its own connection. Without a printer, receipts stay queued and
         the lane is told once (not once per job per sale)."""
+        from pos_tui.services.checkout.printing import PrintWorker
+
         printer = self.devices.printer
         told = threading.Event()
 
