@@ -52,6 +52,11 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     "termbytes": ("lane_ui:run_termbytes", "terminal bytes per scanned item", "<= 2x"),
     "sshbytes": ("kiosk:run_bytes", "SSH bytes per scanned item, kiosk", "<= 2x"),
     "sshlink": ("kiosk:run_link", "scan to screen over slow SSH links", "every scan < 1 s"),
+    "growth": (
+        "growth:run",
+        "RSS growth: searches, scans, back-office forms",
+        "growth <= 10 MB",
+    ),
     "sync": ("sync:run", "lanes against one PostgreSQL head office", "information"),
 }
 

@@ -18,6 +18,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.runtime.runner import ServiceRunner
 from pos_tui.text import plain
 from pos_tui.widgets.errors import ContainErrors
+from pos_tui.widgets.textual_fixes import apply_textual_fixes
 
 if TYPE_CHECKING:
     from pos_tui.screens.checkout import CheckoutScreen
@@ -49,6 +50,7 @@ class LaneAppBase(ContainErrors, App[None]):
     """The lane's state and the calls its parts share."""
 
     def __init__(self, backend: Backend) -> None:
+        apply_textual_fixes()  # widgets closed must not stay alive (docs/bench.md, No growth)
         super().__init__()
         self.backend = backend
         self.settings = backend.settings
