@@ -41,9 +41,9 @@ MANAGER = ("301", "3456")
 SALE_LINES = 20  # lines per sale: about the 22-line cart
 VOID_EVERY = 4  # every 4th sale is voided, the others paid exact cash
 GOAL_MB = 10.0
-# The counts with --full; a fifth of them in the quick bench (about a minute).
+# The counts with --full; a tenth of them in the quick bench (about 30 s).
 FULL_COUNTS = {"search": 1000, "scan": 1000, "form": 100}
-QUICK_COUNTS = {"search": 200, "scan": 200, "form": 20}
+QUICK_COUNTS = {"search": 100, "scan": 100, "form": 10}
 KINDS = ("search", "scan", "form")
 TITLES = {
     "search": "F2 searches (typed, shown, closed)",
