@@ -80,6 +80,7 @@ if TYPE_CHECKING:
         ReturnLine,
     )
     from pos_tui.engine.refund_routing import points_shortfall, route_refund
+    from pos_tui.engine.incremental import SalePricer
     from pos_tui.engine.refunds import price_return
     from pos_tui.engine.sale import moment_key, price_sale
     from pos_tui.engine.settings import Settings
@@ -130,6 +131,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Refusal",
         "ReturnOf",
         "Rule",
+    "SalePricer",
         "SaleTax",
         "Subgroup",
         "Tax",
@@ -160,6 +162,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ReturnLine",
     ),
     "refund_routing": ("points_shortfall", "route_refund"),
+    "incremental": ("SalePricer",),
     "refunds": ("price_return",),
     "sale": ("moment_key", "price_sale"),
     "settings": ("Settings",),

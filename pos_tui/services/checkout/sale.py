@@ -31,7 +31,7 @@ from pos_tui.services.checkout.errors import (
     typed_quantity,
 )
 from pos_tui.services.checkout.holding import link_open_sale_audit, this_lanes
-from pos_tui.services.checkout.pricing import price_cart
+from pos_tui.services.checkout.pricing import CartPricer
 from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
 from pos_tui.services.checkout.returns import ReturnLines
 from pos_tui.services.checkout.tenders import Tenders, give_back
@@ -61,6 +61,8 @@ class Checkout(ReturnLines, Tenders):
         self.b = backend
         self.employee = employee
         self.inputs = inputs or EngineInputs(backend)
+        # Re-prices only what each change affects (pricing.py), always as a full price would.
+        self.pricer = CartPricer(self.inputs)
         self.cart = cart or Cart()
         self.open_sale_id = open_sale_id
         # The cart as the database holds it (as given, before the first save): what a failed
@@ -433,7 +435,7 @@ class Checkout(ReturnLines, Tenders):
         key = (basis, self.cart.pricing_key(), redemption, charge)
         if self._quoted is not None and self._quoted[0] == key:
             return self._quoted[1]
-        priced = price_cart(inputs, self.cart, basis, redemption=redemption, charge=charge)
+        priced = self.pricer.price(self.cart, basis, redemption=redemption, charge=charge)
         self._quoted = (key, priced)
         return priced
 
