@@ -14,8 +14,9 @@ from bench.data import small_store
 from bench.figures.receipt import CODES
 
 # Rows a commit may add; the name search tables (the FTS shadow tables, customer_name_keys: no
-# rowid) and sqlite_* are never touched by a sale.
-_SKIP = ("sqlite_", "customers_fts", "customer_name_keys")
+# rowid) and sqlite_* are never touched by a sale. The sync outbox is filled by triggers in the
+# transaction of each write, the floor's as the lane's: replayed by hand it would be written twice.
+_SKIP = ("sqlite_", "customers_fts", "customer_name_keys", "sync_outbox")
 
 
 def _tables(conn: sqlite3.Connection) -> list[str]:
@@ -141,8 +142,8 @@ def run(ctx: Context) -> list[Figure]:
             unit="ms",
             ours=summarize(ours_ms),
             floor=summarize(floor_ms),
-            goal="median <= 3x floor",
-            max_ratio=3.0,
+            goal="median <= 2.5x floor",
+            max_ratio=2.5,
             sizes={"lines": lines, "sales": n, "warmup": warmup},
             extra={"rows_per_sale": {t: len(r) for t, r in added.items()}},
             notes=["both sides: WAL, synchronous=FULL, BEGIN IMMEDIATE, one COMMIT"],

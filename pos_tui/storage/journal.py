@@ -22,8 +22,11 @@ from pos_tui.storage.journal_seal import (
     GENESIS,
     SALE_FIELDS,
     SEALS,
+    SealParts,
     in_tax_order,
     normalise,
+    seal_from_parts,
+    seal_parts,
     seal_v1,
     v1_tax_order,
 )
@@ -39,6 +42,7 @@ __all__ = [
     "JournalCheck",
     "JournalRepository",
     "LaneWalk",
+    "PreparedSale",
     "Reseal",
     "SaleChildren",
     "SaleDiscountRow",
@@ -162,6 +166,15 @@ class SaleChildren:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedSale:
+    """A sale ready to be numbered, sealed and stored (:meth:`JournalRepository.prepare`)."""
+
+    record: Row
+    children: dict[str, list[Row]]
+    parts: SealParts
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     lane_id: str
@@ -225,16 +238,32 @@ class JournalRepository:
         Every value is first made what it will read back as (:func:`normalise`), so the seal
         covers exactly what is stored: verify reads the same text and numbers and sorts the
         rows the same way."""
+        return self.append_prepared(self.prepare(sale, children))
+
+    def prepare(self, sale: Row, children: dict[str, list[Row]]) -> PreparedSale:
+        """Everything of :meth:`append` but the numbering, sealing and writing: the rows
+        completed and normalised and the seal's body written but for the chain's link. Reads
+        only the tables' column defaults (once), so it is done before the write lock."""
         unknown = set(children) - set(CHILD_TABLES)
         if unknown:
             raise ValueError(f"unknown kinds of sale rows: {sorted(unknown)}")
-        # Completed and normalised before the lock (a caller's transaction may already hold it).
         completed = self._complete("sales", {**sale, "sale_number": 0})
         record: Row = {k: normalise(k, completed.get(k), "sales") for k in SALE_FIELDS}
         rows = {
             kind: [self._complete(table, row) for row in children.get(kind, [])]
             for kind, table in CHILD_TABLES.items()
         }
+        return PreparedSale(record, rows, seal_parts(record, rows))
+
+    def append_prepared(self, prepared: PreparedSale, **changes: Any) -> SaleRow:
+        """Number, seal and store a sale made ready by :meth:`prepare`, with ``changes`` to its
+        sale row (the time of the commit: what only the write lock knows)."""
+        record = dict(prepared.record)
+        for name, value in changes.items():
+            if name not in record:
+                raise ValueError(f"sales: unknown column {name!r}")
+            record[name] = normalise(name, value, "sales")
+        rows = prepared.children
         with write(self.db):
             # Only the number and seal of the lane's last sale (not its rows and explanation).
             last = self.db.execute(
@@ -247,7 +276,8 @@ class JournalRepository:
             record["sale_number"] = number
             record["prev_hash"] = prev
             record["hash_version"] = CURRENT_VERSION
-            record["hash"] = SEALS[CURRENT_VERSION](prev, record, rows)
+            # The parts are v2's form, the current one (journal_seal: a v3 gets its own).
+            record["hash"] = seal_from_parts(prev, record, prepared.parts)
             conn = self.db.conn
             sale_id = insert(conn, "sales", record)
             for kind, kind_rows in rows.items():

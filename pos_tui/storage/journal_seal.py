@@ -21,11 +21,13 @@ the v2 seals already written do not cover it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -168,18 +170,61 @@ def _digest(body: dict[str, Any], **dumps: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def seal_v2(prev_hash: str, sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> str:
-    """The canonical seal: the same for the rows as written and as read back, in any order."""
-    body: dict[str, Any] = {
-        "v": 2,
-        "prev": prev_hash,
-        "sale": {k: sale.get(k) for k in SALE_FIELDS},
-    }
+# The canonical JSON of v2: sorted keys, no spaces, UTF-8, no NaN. A value's text is the same
+# alone as inside a larger body, so a body can be written in parts (SealParts).
+_dumps = functools.partial(
+    json.dumps, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SealParts:
+    """A sale's v2 body written ahead, but for what is known only under the write lock (the
+    previous seal, the sale's number and time): each kind of child rows as canonical JSON, and
+    each sale field's value as it stood (``sale``) with its JSON (``sale_texts``)."""
+
+    children: dict[str, str]
+    sale: dict[str, Any]
+    sale_texts: dict[str, str]
+
+
+def seal_parts(sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> SealParts:
+    """The parts of :func:`seal_v2`'s body that ``sale`` and ``children`` already fix."""
+    texts = {}
     for kind, fields in CHILD_FIELDS.items():
         rows = [{k: row.get(k) for k in fields} for row in children.get(kind, [])]
-        body[kind] = sorted(rows, key=CHILD_ORDER[kind])
-    # No default=: a value that is not plain JSON (a float, a Decimal) is a bug, not text.
-    return _digest(body, allow_nan=False)
+        texts[kind] = _dumps(sorted(rows, key=CHILD_ORDER[kind]))
+    values = {k: sale.get(k) for k in SALE_FIELDS}
+    return SealParts(texts, values, {k: _dumps(v) for k, v in values.items()})
+
+
+def seal_from_parts(prev_hash: str, sale: Mapping[str, Any], parts: SealParts) -> str:
+    """:func:`seal_v2` of ``sale`` with the children ``parts`` were made from: only the sale
+    fields that changed since (the number, the time) are written again."""
+    fields = []
+    for k in sorted(SALE_FIELDS):
+        value = sale.get(k)
+        known = parts.sale[k]
+        text = parts.sale_texts[k] if value is known or value == known else _dumps(value)
+        fields.append(f"{_dumps(k)}:{text}")
+    pieces = {
+        **parts.children,
+        "prev": _dumps(prev_hash),
+        "sale": "{" + ",".join(fields) + "}",
+        "v": "2",
+    }
+    body = "{" + ",".join(f"{_dumps(k)}:{pieces[k]}" for k in sorted(pieces)) + "}"
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def seal_v2(prev_hash: str, sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> str:
+    """The canonical seal: the same for the rows as written and as read back, in any order.
+
+    sha256 of the canonical JSON (:data:`_dumps`) of ``{"v": 2, "prev": ..., "sale": {every
+    field of SALE_FIELDS}, "lines" | "discounts" | "taxes" | "tenders": [rows with their
+    CHILD_FIELDS, in CHILD_ORDER]}``; no value that is not plain JSON (a float, a Decimal: a
+    bug, not text). Written in parts (:func:`seal_parts`), the same text."""
+    return seal_from_parts(prev_hash, sale, seal_parts(sale, children))
 
 
 def seal_v1(prev_hash: str, sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> str:

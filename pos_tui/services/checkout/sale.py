@@ -167,6 +167,7 @@ class Checkout(ReturnLines, Tenders):
         state = self.cart.to_json()
         try:
             with saved(self.b.db, failed="The sale was not saved"), this_lanes(self.open_sale_id):
+                before = self.inputs.mark()
                 sale_id = self.b.open_sales.save(
                     open_sale_id=self.open_sale_id,
                     lane_id=self.b.settings.lane.id,
@@ -178,12 +179,25 @@ class Checkout(ReturnLines, Tenders):
                 )
                 for action, changes in audit:
                     self._audit(sale_id, action, changes)
+                quoted = self._carried_quote(before)
         except BaseException:
             self._restore()
             raise
         self.open_sale_id = sale_id
         self._saved = state
+        self._quoted = quoted
         return sale_id
+
+    def _carried_quote(self, before: tuple[int, int]) -> tuple[tuple[Any, ...], Any] | None:
+        """The last quote, its basis still holding after this save: the save writes only the
+        open sale and its audit rows, which no price depends on, so a basis that held when the
+        save began (``before``, read under its write lock) holds after it. Then the next quote
+        and the commit read nothing again (EngineInputs.basis)."""
+        if self._quoted is None:
+            return None
+        key, priced = self._quoted
+        carried = self.inputs.carried(key[0], before)
+        return ((carried, *key[1:]), priced) if carried is not None else self._quoted
 
     def _restore(self) -> None:
         """Put the cart back as it was last saved (a change failed half-way); what the change
