@@ -202,11 +202,11 @@ def seal_from_parts(prev_hash: str, sale: Mapping[str, Any], parts: SealParts) -
     """:func:`seal_v2` of ``sale`` with the children ``parts`` were made from: only the sale
     fields that changed since (the number, the time) are written again."""
     fields = []
-    for k in sorted(SALE_FIELDS):
+    for k, key_text in _SALE_KEYS:
         value = sale.get(k)
         known = parts.sale[k]
         text = parts.sale_texts[k] if value is known or value == known else _dumps(value)
-        fields.append(f"{_dumps(k)}:{text}")
+        fields.append(key_text + text)
     pieces = {
         **parts.children,
         "prev": _dumps(prev_hash),
@@ -215,6 +215,10 @@ def seal_from_parts(prev_hash: str, sale: Mapping[str, Any], parts: SealParts) -
     }
     body = "{" + ",".join(f"{_dumps(k)}:{pieces[k]}" for k in sorted(pieces)) + "}"
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# The sale's fields in canonical (sorted) order, each with its key's JSON and the colon.
+_SALE_KEYS = tuple((k, _dumps(k) + ":") for k in sorted(SALE_FIELDS))
 
 
 def seal_v2(prev_hash: str, sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> str:

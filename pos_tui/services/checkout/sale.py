@@ -40,7 +40,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.journal import SaleRow
-from pos_tui.storage.lane_state import OpenSaleRow
+from pos_tui.storage.lane_state import OpenSaleRow, open_sale_payload
 
 # An audit row of the sale being changed: (action, changes).
 AuditRow = tuple[str, dict[str, Any]]
@@ -165,6 +165,7 @@ class Checkout(ReturnLines, Tenders):
         """Write the cart and ``audit`` (rows of this change) in one transaction; only then is
         this cart the saved one. A failure puts the cart back as the database still holds it."""
         state = self.cart.to_json()
+        payload = open_sale_payload(state)  # the JSON made before the write lock
         try:
             with saved(self.b.db, failed="The sale was not saved"), this_lanes(self.open_sale_id):
                 before = self.inputs.mark()
@@ -173,7 +174,7 @@ class Checkout(ReturnLines, Tenders):
                     lane_id=self.b.settings.lane.id,
                     employee_id=self.employee.id,
                     status=status,
-                    state=state,
+                    state=payload,
                     at=self.b.timestamp(),
                     label=label,
                 )
