@@ -19,10 +19,12 @@ from pos_tui.storage.journal_seal import (
     CHILD_FIELDS,
     CHILD_TABLES,
     CURRENT_VERSION,
+    DECIMAL_FIELDS,
     GENESIS,
     SALE_FIELDS,
     SEALS,
     SealParts,
+    fixed_point,
     in_tax_order,
     normalise,
     seal_from_parts,
@@ -307,12 +309,15 @@ class JournalRepository:
                 raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
         if table == "sales":
             return {name: row.get(name, default) for name, default in defaults.items()}
-        return {
-            name: normalise(name, row.get(name, default), table)
-            if name in _HASHED[table]
-            else row.get(name, default)
-            for name, default in defaults.items()
-        }
+        hashed = _HASHED[table]
+        out = {**defaults, **row}
+        for name in hashed:
+            value = out[name]
+            # The common case, text the checkout made (str(Decimal) with no exponent): as is.
+            if value.__class__ is not str or name not in DECIMAL_FIELDS or not _fixed(value):
+                out[name] = normalise(name, value, table)
+        # In the columns' order (inserts list them so), without id / sale_id.
+        return {name: out[name] for name in defaults}
 
     def get(self, sale_id: int) -> SaleRow | None:
         return one_as(SaleRow, self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
@@ -540,6 +545,7 @@ def _reseal_mismatch(
 # Rows read back in their natural order (v1 hashed what it was given; v2 sorts anyway).
 _READ_ORDER = {"lines": "line_no", "discounts": "id", "taxes": "tax_code", "tenders": "seq"}
 _HASHED = {CHILD_TABLES[kind]: set(fields) for kind, fields in CHILD_FIELDS.items()}
+_fixed = fixed_point
 
 
 def _literal(default: str | None) -> Any:

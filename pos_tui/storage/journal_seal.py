@@ -21,7 +21,6 @@ the v2 seals already written do not cover it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import itertools
 import json
@@ -138,6 +137,8 @@ CHILD_ORDER: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 # Fixed-point decimal text as ``format(Decimal(text), "f")`` gives it back: no exponent, no
 # leading zeros, no sign but a minus, no spaces.
 _FIXED = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+#: Whether text is fixed-point decimal text already (what normalise keeps as it is).
+fixed_point = _FIXED.fullmatch
 
 
 def normalise(field: str, value: Any, where: str) -> Any:
@@ -172,9 +173,10 @@ def _digest(body: dict[str, Any], **dumps: Any) -> str:
 
 # The canonical JSON of v2: sorted keys, no spaces, UTF-8, no NaN. A value's text is the same
 # alone as inside a larger body, so a body can be written in parts (SealParts).
-_dumps = functools.partial(
-    json.dumps, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-)
+# One encoder for every part (json.dumps with options builds a new encoder per call).
+_dumps = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +194,12 @@ def seal_parts(sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> Se
     """The parts of :func:`seal_v2`'s body that ``sale`` and ``children`` already fix."""
     texts = {}
     for kind, fields in CHILD_FIELDS.items():
-        rows = [{k: row.get(k) for k in fields} for row in children.get(kind, [])]
+        covered = _COVERED[kind]
+        rows = [
+            # A row of exactly the covered fields (the journal's completed rows) as it is.
+            row if row.keys() == covered else {k: row.get(k) for k in fields}
+            for row in children.get(kind, [])
+        ]
         texts[kind] = _dumps(sorted(rows, key=CHILD_ORDER[kind]))
     values = {k: sale.get(k) for k in SALE_FIELDS}
     return SealParts(texts, values, {k: _dumps(v) for k, v in values.items()})
@@ -216,6 +223,9 @@ def seal_from_parts(prev_hash: str, sale: Mapping[str, Any], parts: SealParts) -
     body = "{" + ",".join(f"{_dumps(k)}:{pieces[k]}" for k in sorted(pieces)) + "}"
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
+
+# Each kind's covered fields as a set, to tell a row holding exactly them.
+_COVERED = {kind: frozenset(fields) for kind, fields in CHILD_FIELDS.items()}
 
 # The sale's fields in canonical (sorted) order, each with its key's JSON and the colon.
 _SALE_KEYS = tuple((k, _dumps(k) + ":") for k in sorted(SALE_FIELDS))

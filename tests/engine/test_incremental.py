@@ -76,3 +76,14 @@ def test_the_every_rule_sale_priced_again_after_a_line_more() -> None:
     assert _price(pricer.price, fewer) == _price(price_sale, fewer)
     assert _price(pricer.price, ARGS) == _price(price_sale, ARGS)
     assert _price(pricer.price, ARGS) == _price(price_sale, ARGS)  # nothing changed
+
+
+def test_an_explanation_s_rules_render_as_every_other_dataclass() -> None:
+    """``to_jsonable`` renders a list of rules directly (a sale's explanation, every commit):
+    the same values as its generic dataclass path, field for field."""
+    import dataclasses as dc
+
+    rules = _price(price_sale, ARGS).explanation
+    generic = [{f.name: to_jsonable(getattr(r, f.name)) for f in dc.fields(r)} for r in rules]
+    assert to_jsonable(list(rules)) == generic
+    assert to_jsonable(rules) == generic
