@@ -136,8 +136,7 @@ def run(ctx: Context) -> list[Figure]:
                 },
             },
             notes=[
-                "each lane rings up 20 lines (each line saves the open sale: a write, not waiting"
-                " for the disk) and commits,"
+                "each lane rings up 20 lines (each line saves the open sale: a write) and commits,"
                 f" paced to a sale every {interval:.2f} s per lane",
             ],
         ),

@@ -330,10 +330,6 @@ _FIRST_PAUSE_S = 0.0001
 _LONGEST_PAUSE_S = 0.0005
 
 
-# Every lane connection's level: each COMMIT waits for the disk (see _configure).
-SYNCHRONOUS = "FULL"
-
-
 def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     if isinstance(conn, _Connection):
@@ -341,8 +337,8 @@ def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     # NORMAL is durable across application crashes in WAL mode; FULL also survives power loss,
-    # which a till drawer of cash deserves (write(durable=False) relaxes one transaction).
-    conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+    # which a till drawer of cash deserves.
+    conn.execute("PRAGMA synchronous = FULL")
     # The customers triggers of migration 0006 call it.
     name_keys.register(conn)
 
@@ -468,36 +464,19 @@ def translated(path: str | None) -> Iterator[None]:
 
 
 @contextmanager
-def write(
-    db: sqlite_utils.Database, *, whole: bool = False, durable: bool = True
-) -> Iterator[sqlite_utils.Database]:
+def write(db: sqlite_utils.Database, *, whole: bool = False) -> Iterator[sqlite_utils.Database]:
     """A write transaction that takes the lock up front, so a sale is all-or-nothing. A
     constraint the schema holds, broken inside it, is raised as ``ConstraintRefused``.
 
     ``whole=True``: the caller lets any error end the whole transaction (a sale's commit), so
     the writes nested in it need no savepoints of their own (two statements each saved).
-
-    ``durable=False``: the COMMIT does not wait for the disk (``synchronous = NORMAL`` for this
-    transaction alone, the connection's level back after it). Atomic and safe from a killed
-    process all the same (WAL); only a power cut may lose it, with what it changed and its
-    audit rows together, never half. For a cart's lines being rung up (docs/reliability.md):
-    the next durable commit (a tender, the sale) writes it to disk with itself, and the lock
-    is not held through an fsync on every scan. Nested writes follow the outermost.
     """
     conn = db.conn
     if conn.in_transaction and getattr(conn, "whole", False):
         yield db
         return
-    relaxed = not durable and not conn.in_transaction and isinstance(conn, _Connection)
     with translated(getattr(conn, "path", None)):
-        if not relaxed:
-            yield from _write(conn, db, whole)
-            return
-        conn.execute("PRAGMA synchronous = NORMAL")
-        try:
-            yield from _write(conn, db, whole)
-        finally:
-            conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        yield from _write(conn, db, whole)
 
 
 def _write(

@@ -194,33 +194,3 @@ def test_a_commit_that_fails_leaves_no_transaction_open(db_path: Path) -> None:
             customer_id=cid, entry_type="earned", points=Decimal(2), at="t"
         )
     assert CustomerRepository(other).loyalty_balance(cid) == Decimal(2)
-
-
-def _synchronous(db: sqlite_utils.Database) -> int:
-    return int(db.execute("PRAGMA synchronous").fetchone()[0])  # 1 NORMAL, 2 FULL
-
-
-def test_a_write_not_made_durable_relaxes_only_its_own_commit(tmp_path: Path) -> None:
-    """``write(durable=False)`` (a cart's lines being rung up) commits without waiting for the
-    disk; the connection is back at FULL after it, whether it committed or failed, and a write
-    nested in a durable one stays durable."""
-    db = connect(tmp_path / "pos.db")
-    with write(db, durable=False):
-        assert _synchronous(db) == 1
-        db.execute("CREATE TABLE t (x)")
-        db.execute("INSERT INTO t VALUES (1)")
-    assert _synchronous(db) == 2
-    with pytest.raises(RuntimeError), write(db, durable=False):
-        db.execute("INSERT INTO t VALUES (2)")
-        raise RuntimeError("a bug half-way")
-    assert _synchronous(db) == 2
-    with write(db), write(db, durable=False):
-        assert _synchronous(db) == 2
-        db.execute("INSERT INTO t VALUES (3)")
-    assert [r[0] for r in db.execute("SELECT x FROM t ORDER BY x")] == [1, 3]
-    db.conn.close()
-    # What a relaxed write committed is there for the next connection (a killed process loses
-    # nothing: WAL keeps it).
-    again = connect(tmp_path / "pos.db")
-    assert [r[0] for r in again.execute("SELECT x FROM t ORDER BY x")] == [1, 3]
-    again.conn.close()

@@ -50,16 +50,13 @@ def atomic(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P]
 
 
 @contextmanager
-def saved(
-    db: sqlite_utils.Database, *, failed: str, whole: bool = False, durable: bool = True
-) -> Iterator[None]:
+def saved(db: sqlite_utils.Database, *, failed: str, whole: bool = False) -> Iterator[None]:
     """One write transaction; a database error becomes a refusal the cashier reads. A fault of
     the storage (a lock held past the busy timeout, a full disk, read-only, I/O) says so in
     the lane's words ("disk full: the sale is kept, free space and press Enter") and may be
-    retried as it is; any other (a constraint) says ``failed``. The caller restores its cart.
-    ``durable``: as :func:`~pos_tui.storage.db.write` (False: a cart's lines, not its money)."""
+    retried as it is; any other (a constraint) says ``failed``. The caller restores its cart."""
     try:
-        with write(db, whole=whole, durable=durable):
+        with write(db, whole=whole):
             yield
     except sqlite3.Error as exc:
         fault = fault_of(exc)

@@ -161,18 +161,13 @@ class Checkout(ReturnLines, Tenders):
         label: str | None = None,
         *,
         audit: Sequence[AuditRow] = (),
-        durable: bool = True,
     ) -> int:
         """Write the cart and ``audit`` (rows of this change) in one transaction; only then is
-        this cart the saved one. A failure puts the cart back as the database still holds it.
-        ``durable=False``: a change of the cart's lines or customer, whose COMMIT does not wait
-        for the disk (storage.db.write: safe from a killed process, only a power cut may lose
-        it, whole); every change of the tenders and every hold waits for it."""
+        this cart the saved one. A failure puts the cart back as the database still holds it."""
         state = self.cart.to_json()
         payload = open_sale_payload(state)  # the JSON made before the write lock
-        failed = "The sale was not saved"
         try:
-            with saved(self.b.db, failed=failed, durable=durable), this_lanes(self.open_sale_id):
+            with saved(self.b.db, failed="The sale was not saved"), this_lanes(self.open_sale_id):
                 before = self.inputs.mark()
                 sale_id = self.b.open_sales.save(
                     open_sale_id=self.open_sale_id,
@@ -240,8 +235,7 @@ class Checkout(ReturnLines, Tenders):
                 override_allowed=refused[0].override_allowed,
             )
         self._tenders_fit(priced)
-        # Lines and customer only: a change of money taken is saved by the tenders, durably.
-        self._save(audit=audit, durable=not self.cart.tenders)
+        self._save(audit=audit)
         return priced
 
     def take_notices(self) -> tuple[str, ...]:
