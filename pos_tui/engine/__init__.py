@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pos_tui.engine.convert import ConvertError, build, from_row
     from pos_tui.engine.credit import check_charge
+    from pos_tui.engine.incremental import SalePricer
     from pos_tui.engine.jsonable import to_jsonable
     from pos_tui.engine.loyalty import (
         LoyaltyEntry,
@@ -80,7 +81,6 @@ if TYPE_CHECKING:
         ReturnLine,
     )
     from pos_tui.engine.refund_routing import points_shortfall, route_refund
-    from pos_tui.engine.incremental import SalePricer
     from pos_tui.engine.refunds import price_return
     from pos_tui.engine.sale import moment_key, price_sale
     from pos_tui.engine.settings import Settings
@@ -131,7 +131,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Refusal",
         "ReturnOf",
         "Rule",
-    "SalePricer",
         "SaleTax",
         "Subgroup",
         "Tax",
@@ -215,6 +214,7 @@ __all__ = [
     "ReturnLine",
     "ReturnOf",
     "Rule",
+    "SalePricer",
     "SaleTax",
     "ServiceCharge",
     "Settings",

@@ -31,7 +31,7 @@ from pos_tui.services.checkout.errors import (
     typed_quantity,
 )
 from pos_tui.services.checkout.holding import link_open_sale_audit, this_lanes
-from pos_tui.services.checkout.pricing import CartPricer
+from pos_tui.services.checkout.pricing import CartPricer, price_cart
 from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
 from pos_tui.services.checkout.returns import ReturnLines
 from pos_tui.services.checkout.tenders import Tenders, give_back
