@@ -121,8 +121,8 @@ def run(ctx: Context) -> list[Figure]:
             unit="ms",
             ours=ours,
             floor=floor,
-            goal="p99 <= 2x single lane",
-            max_ratio=2.0,
+            goal="p99 <= 1.5x single lane",
+            max_ratio=1.5,
             sizes={
                 "lanes": lanes,
                 "seconds": seconds,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pos_tui.engine.convert import ConvertError, build, from_row
     from pos_tui.engine.credit import check_charge
+    from pos_tui.engine.incremental import SalePricer
     from pos_tui.engine.jsonable import to_jsonable
     from pos_tui.engine.loyalty import (
         LoyaltyEntry,
@@ -160,6 +161,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ReturnLine",
     ),
     "refund_routing": ("points_shortfall", "route_refund"),
+    "incremental": ("SalePricer",),
     "refunds": ("price_return",),
     "sale": ("moment_key", "price_sale"),
     "settings": ("Settings",),
@@ -212,6 +214,7 @@ __all__ = [
     "ReturnLine",
     "ReturnOf",
     "Rule",
+    "SalePricer",
     "SaleTax",
     "ServiceCharge",
     "Settings",

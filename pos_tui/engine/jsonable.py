@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_tui.engine.money import fmt
+from pos_tui.engine.result_models import Rule
 
 # Field names per dataclass rendered so far: a sale's explanation renders the same few
 # classes again and again (dataclasses.fields() is slow).
@@ -22,6 +23,8 @@ def to_jsonable(obj: Any) -> Any:
     """Dataclasses/Decimals/dates -> plain JSON values (money and points as strings)."""
     if obj is None or isinstance(obj, (bool, int, str)):
         return obj
+    if obj.__class__ is list or obj.__class__ is tuple:
+        return [_rule(v) if v.__class__ is Rule else to_jsonable(v) for v in obj]
     names = _JSON_FIELDS.get(type(obj))
     if names is not None:
         out = {}
@@ -44,3 +47,15 @@ def to_jsonable(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
     raise TypeError(f"cannot render {type(obj).__name__} as JSON")
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    """A rule of an explanation (a sale has a hundred): what the generic path gives, directly."""
+    amount, points = rule.amount, rule.points
+    return {
+        "code": rule.code,
+        "description": rule.description,
+        "amount": None if amount is None else fmt(amount),
+        "points": None if points is None else fmt(points),
+        "line_no": rule.line_no,
+    }

@@ -71,9 +71,15 @@ def parse_money(value: object, what: str, minor_unit: int, *, commas: bool = Tru
     return exact
 
 
+# quantum() of the places every rounding uses, made once (money is rounded thousands of times
+# a sale).
+_QUANTA = {places: ONE.scaleb(-places) for places in range(-4, 13)}
+
+
 def quantum(places: int) -> Decimal:
     """The smallest step for ``places`` decimal digits: 2 -> Decimal('0.01'), 0 -> Decimal('1')."""
-    return ONE.scaleb(-places)
+    step = _QUANTA.get(places)
+    return step if step is not None else ONE.scaleb(-places)
 
 
 def round_money(amount: Decimal, minor_unit: int, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -129,12 +135,21 @@ def allocate(total: Decimal, weights: Sequence[Decimal], step: Decimal) -> list[
         # Nothing to weigh by: everything goes to the first part.
         return [total if i == 0 else ZERO for i in range(len(weights))]
     exact = [total * w / weight_sum for w in weights]
-    floors = [(e / step).to_integral_value(rounding=ROUND_FLOOR) * step for e in exact]
+    if step.as_tuple().digits == (1,):
+        # A power of ten (the minor unit): flooring to it is one quantize, exponent and all.
+        floors = [e.quantize(step, rounding=ROUND_FLOOR) for e in exact]
+    else:
+        floors = [
+            ((e / step).to_integral_value(rounding=ROUND_FLOOR) * step).quantize(step)
+            for e in exact
+        ]
     left = int(((total - sum(floors, ZERO)) / step).to_integral_value())
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:left]:
-        floors[i] += step
-    return [f.quantize(step) for f in floors]
+    if left:
+        # The largest remainders, ties to the earlier part.
+        order = sorted(range(len(floors)), key=lambda i: (floors[i] - exact[i], i))
+        for i in order[:left]:
+            floors[i] += step
+    return floors
 
 
 def fmt(amount: Decimal | None) -> str | None:

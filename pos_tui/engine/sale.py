@@ -122,8 +122,37 @@ def price_sale(
     every item's ``tax_class_id``; ``redemption``: pay with points; ``charge``: a receivable
     tender to check. Pure: the same inputs always give the same :class:`PricedSale`.
     """
+    sale = sale_inputs(
+        basket,
+        customer,
+        card_type,
+        settings,
+        moment,
+        account=account,
+        price_list=price_list,
+        tax_classes=tax_classes,
+        redemption=redemption,
+        charge=charge,
+    )
+    return run_steps(STEPS, sale)
+
+
+def sale_inputs(
+    basket: Basket,
+    customer: Customer | None,
+    card_type: CardType | None,
+    settings: Settings,
+    moment: dt.datetime,
+    *,
+    account: CustomerAccount | None = None,
+    price_list: PriceList | None = None,
+    tax_classes: Mapping[int, TaxClass] | None = None,
+    redemption: RedemptionRequest | None = None,
+    charge: ChargeRequest | None = None,
+) -> SaleInputs:
+    """The arguments of :func:`price_sale`, checked, with their defaults filled in."""
     _check_inputs(customer, card_type, price_list, moment)
-    sale = SaleInputs(
+    return SaleInputs(
         basket,
         customer,
         card_type,
@@ -135,7 +164,11 @@ def price_sale(
         redemption=redemption,
         charge=charge,
     )
+
+
+def run_steps(steps: tuple[Step, ...], sale: SaleInputs) -> PricedSale:
+    """``steps`` in order from an empty state, and the priced sale they leave."""
     state = SaleState()
-    for step in STEPS:
+    for step in steps:
         state = step(state, sale)
     return priced_sale(state, sale)

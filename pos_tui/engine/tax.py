@@ -89,59 +89,64 @@ def round_taxes(
     Returns one :class:`RoundedLineTaxes` per line. The taxable amount of a line is its net
     minus its (rounded) inclusive taxes, so taxable + inclusive tax = net exactly.
     """
+    amounts, removed = rounded_amounts(exact, settings)
+    return [
+        rounded_line(net, line, a, r)
+        for net, line, a, r in zip(nets, exact, amounts, removed, strict=True)
+    ]
+
+
+# Rounded tax amounts: [i][j] is tax j of line i.
+Amounts = list[list[Decimal]]
+
+
+def rounded_amounts(exact: Sequence[list[ExactTax]], settings: Settings) -> tuple[Amounts, Amounts]:
+    """Each tax of each line rounded (``line``), or its share of the sale's rounded sum of that
+    tax code (``sale``): the amounts charged and the amounts taken out of the price."""
     places, mode = settings.minor_unit, settings.rounding
-    step = quantum(places)
-    # amounts[i][j] / removed[i][j]: rounded tax j of line i.
     if settings.tax_rounding == "line":
         amounts = [[round_money(t.amount, places, mode) for t in line] for line in exact]
         removed = [[round_money(t.removed, places, mode) for t in line] for line in exact]
-    else:
-        amounts = [[ZERO] * len(line) for line in exact]
-        removed = [[ZERO] * len(line) for line in exact]
-        codes: dict[str, list[tuple[int, int]]] = {}
-        for i, line in enumerate(exact):
-            for j, t in enumerate(line):
-                codes.setdefault(t.tax.code, []).append((i, j))
-        for positions in codes.values():
-            for table, attr in ((amounts, "amount"), (removed, "removed")):
-                weights = [getattr(exact[i][j], attr) for i, j in positions]
-                total = round_money(sum(weights, ZERO), places, mode)
-                for (i, j), share in zip(positions, allocate(total, weights, step), strict=True):
-                    table[i][j] = share
-    out: list[RoundedLineTaxes] = []
+        return amounts, removed
+    step = quantum(places)
+    amounts = [[ZERO] * len(line) for line in exact]
+    removed = [[ZERO] * len(line) for line in exact]
+    codes: dict[str, list[tuple[int, int]]] = {}
     for i, line in enumerate(exact):
-        inclusive_all = sum(
-            (
-                amounts[i][j] + removed[i][j]
-                for j, t in enumerate(line)
-                if t.tax.mode == "inclusive"
-            ),
-            ZERO,
+        for j, t in enumerate(line):
+            codes.setdefault(t.tax.code, []).append((i, j))
+    for positions in codes.values():
+        for table, attr in ((amounts, "amount"), (removed, "removed")):
+            weights = [getattr(exact[i][j], attr) for i, j in positions]
+            total = round_money(sum(weights, ZERO), places, mode)
+            for (i, j), share in zip(positions, allocate(total, weights, step), strict=True):
+                table[i][j] = share
+    return amounts, removed
+
+
+def rounded_line(
+    net: Decimal, line: list[ExactTax], amounts: list[Decimal], removed: list[Decimal]
+) -> RoundedLineTaxes:
+    """One line's rounded taxes from its net, exact taxes and rounded amounts."""
+    # Summed in the line's tax order from ZERO, as sum() would (same values, same exponents).
+    exclusive = inclusive = inclusive_all = removed_all = ZERO
+    for t, amount, taken in zip(line, amounts, removed, strict=True):
+        removed_all += taken
+        if t.tax.mode == "inclusive":
+            inclusive += amount
+            inclusive_all += amount + taken
+        else:
+            exclusive += amount
+    taxable = net - inclusive_all
+    taxes = tuple(
+        LineTax(
+            tax_code=t.tax.code,
+            mode=t.tax.mode,
+            rate_percent=t.tax.rate_percent,
+            taxable=taxable,
+            amount=amount,
+            exempt=t.exempt,
         )
-        taxable = nets[i] - inclusive_all
-        taxes = tuple(
-            LineTax(
-                tax_code=t.tax.code,
-                mode=t.tax.mode,
-                rate_percent=t.tax.rate_percent,
-                taxable=taxable,
-                amount=amounts[i][j],
-                exempt=t.exempt,
-            )
-            for j, t in enumerate(line)
-        )
-        out.append(
-            RoundedLineTaxes(
-                taxes=taxes,
-                exclusive=sum(
-                    (a for a, t in zip(amounts[i], line, strict=True) if t.tax.mode == "exclusive"),
-                    ZERO,
-                ),
-                inclusive=sum(
-                    (a for a, t in zip(amounts[i], line, strict=True) if t.tax.mode == "inclusive"),
-                    ZERO,
-                ),
-                removed=sum(removed[i], ZERO),
-            )
-        )
-    return out
+        for t, amount in zip(line, amounts, strict=True)
+    )
+    return RoundedLineTaxes(taxes, exclusive, inclusive, removed_all)

@@ -19,11 +19,16 @@ from pos_tui.storage.journal_seal import (
     CHILD_FIELDS,
     CHILD_TABLES,
     CURRENT_VERSION,
+    DECIMAL_FIELDS,
     GENESIS,
     SALE_FIELDS,
     SEALS,
+    SealParts,
+    fixed_point,
     in_tax_order,
     normalise,
+    seal_from_parts,
+    seal_parts,
     seal_v1,
     v1_tax_order,
 )
@@ -39,6 +44,7 @@ __all__ = [
     "JournalCheck",
     "JournalRepository",
     "LaneWalk",
+    "PreparedSale",
     "Reseal",
     "SaleChildren",
     "SaleDiscountRow",
@@ -162,6 +168,15 @@ class SaleChildren:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedSale:
+    """A sale ready to be numbered, sealed and stored (:meth:`JournalRepository.prepare`)."""
+
+    record: Row
+    children: dict[str, list[Row]]
+    parts: SealParts
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     lane_id: str
@@ -225,16 +240,32 @@ class JournalRepository:
         Every value is first made what it will read back as (:func:`normalise`), so the seal
         covers exactly what is stored: verify reads the same text and numbers and sorts the
         rows the same way."""
+        return self.append_prepared(self.prepare(sale, children))
+
+    def prepare(self, sale: Row, children: dict[str, list[Row]]) -> PreparedSale:
+        """Everything of :meth:`append` but the numbering, sealing and writing: the rows
+        completed and normalised and the seal's body written but for the chain's link. Reads
+        only the tables' column defaults (once), so it is done before the write lock."""
         unknown = set(children) - set(CHILD_TABLES)
         if unknown:
             raise ValueError(f"unknown kinds of sale rows: {sorted(unknown)}")
-        # Completed and normalised before the lock (a caller's transaction may already hold it).
         completed = self._complete("sales", {**sale, "sale_number": 0})
         record: Row = {k: normalise(k, completed.get(k), "sales") for k in SALE_FIELDS}
         rows = {
             kind: [self._complete(table, row) for row in children.get(kind, [])]
             for kind, table in CHILD_TABLES.items()
         }
+        return PreparedSale(record, rows, seal_parts(record, rows))
+
+    def append_prepared(self, prepared: PreparedSale, **changes: Any) -> SaleRow:
+        """Number, seal and store a sale made ready by :meth:`prepare`, with ``changes`` to its
+        sale row (the time of the commit: what only the write lock knows)."""
+        record = dict(prepared.record)
+        for name, value in changes.items():
+            if name not in record:
+                raise ValueError(f"sales: unknown column {name!r}")
+            record[name] = normalise(name, value, "sales")
+        rows = prepared.children
         with write(self.db):
             # Only the number and seal of the lane's last sale (not its rows and explanation).
             last = self.db.execute(
@@ -247,7 +278,8 @@ class JournalRepository:
             record["sale_number"] = number
             record["prev_hash"] = prev
             record["hash_version"] = CURRENT_VERSION
-            record["hash"] = SEALS[CURRENT_VERSION](prev, record, rows)
+            # The parts are v2's form, the current one (journal_seal: a v3 gets its own).
+            record["hash"] = seal_from_parts(prev, record, prepared.parts)
             conn = self.db.conn
             sale_id = insert(conn, "sales", record)
             for kind, kind_rows in rows.items():
@@ -277,12 +309,15 @@ class JournalRepository:
                 raise ValueError(f"{table}: unknown columns {sorted(unknown)}")
         if table == "sales":
             return {name: row.get(name, default) for name, default in defaults.items()}
-        return {
-            name: normalise(name, row.get(name, default), table)
-            if name in _HASHED[table]
-            else row.get(name, default)
-            for name, default in defaults.items()
-        }
+        hashed = _HASHED[table]
+        out = {**defaults, **row}
+        for name in hashed:
+            value = out[name]
+            # The common case, text the checkout made (str(Decimal) with no exponent): as is.
+            if value.__class__ is not str or name not in DECIMAL_FIELDS or not _fixed(value):
+                out[name] = normalise(name, value, table)
+        # In the columns' order (inserts list them so), without id / sale_id.
+        return {name: out[name] for name in defaults}
 
     def get(self, sale_id: int) -> SaleRow | None:
         return one_as(SaleRow, self.db.execute("SELECT * FROM sales WHERE id = ?", [sale_id]))
@@ -510,6 +545,7 @@ def _reseal_mismatch(
 # Rows read back in their natural order (v1 hashed what it was given; v2 sorts anyway).
 _READ_ORDER = {"lines": "line_no", "discounts": "id", "taxes": "tax_code", "tenders": "seq"}
 _HASHED = {CHILD_TABLES[kind]: set(fields) for kind, fields in CHILD_FIELDS.items()}
+_fixed = fixed_point
 
 
 def _literal(default: str | None) -> Any:

@@ -26,6 +26,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -136,6 +137,8 @@ CHILD_ORDER: dict[str, Callable[[Mapping[str, Any]], Any]] = {
 # Fixed-point decimal text as ``format(Decimal(text), "f")`` gives it back: no exponent, no
 # leading zeros, no sign but a minus, no spaces.
 _FIXED = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+#: Whether text is fixed-point decimal text already (what normalise keeps as it is).
+fixed_point = _FIXED.fullmatch
 
 
 def normalise(field: str, value: Any, where: str) -> Any:
@@ -168,18 +171,74 @@ def _digest(body: dict[str, Any], **dumps: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def seal_v2(prev_hash: str, sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> str:
-    """The canonical seal: the same for the rows as written and as read back, in any order."""
-    body: dict[str, Any] = {
-        "v": 2,
-        "prev": prev_hash,
-        "sale": {k: sale.get(k) for k in SALE_FIELDS},
-    }
+# The canonical JSON of v2: sorted keys, no spaces, UTF-8, no NaN. A value's text is the same
+# alone as inside a larger body, so a body can be written in parts (SealParts).
+# One encoder for every part (json.dumps with options builds a new encoder per call).
+_dumps = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+).encode
+
+
+@dataclass(frozen=True, slots=True)
+class SealParts:
+    """A sale's v2 body written ahead, but for what is known only under the write lock (the
+    previous seal, the sale's number and time): each kind of child rows as canonical JSON, and
+    each sale field's value as it stood (``sale``) with its JSON (``sale_texts``)."""
+
+    children: dict[str, str]
+    sale: dict[str, Any]
+    sale_texts: dict[str, str]
+
+
+def seal_parts(sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> SealParts:
+    """The parts of :func:`seal_v2`'s body that ``sale`` and ``children`` already fix."""
+    texts = {}
     for kind, fields in CHILD_FIELDS.items():
-        rows = [{k: row.get(k) for k in fields} for row in children.get(kind, [])]
-        body[kind] = sorted(rows, key=CHILD_ORDER[kind])
-    # No default=: a value that is not plain JSON (a float, a Decimal) is a bug, not text.
-    return _digest(body, allow_nan=False)
+        covered = _COVERED[kind]
+        rows = [
+            # A row of exactly the covered fields (the journal's completed rows) as it is.
+            row if row.keys() == covered else {k: row.get(k) for k in fields}
+            for row in children.get(kind, [])
+        ]
+        texts[kind] = _dumps(sorted(rows, key=CHILD_ORDER[kind]))
+    values = {k: sale.get(k) for k in SALE_FIELDS}
+    return SealParts(texts, values, {k: _dumps(v) for k, v in values.items()})
+
+
+def seal_from_parts(prev_hash: str, sale: Mapping[str, Any], parts: SealParts) -> str:
+    """:func:`seal_v2` of ``sale`` with the children ``parts`` were made from: only the sale
+    fields that changed since (the number, the time) are written again."""
+    fields = []
+    for k, key_text in _SALE_KEYS:
+        value = sale.get(k)
+        known = parts.sale[k]
+        text = parts.sale_texts[k] if value is known or value == known else _dumps(value)
+        fields.append(key_text + text)
+    pieces = {
+        **parts.children,
+        "prev": _dumps(prev_hash),
+        "sale": "{" + ",".join(fields) + "}",
+        "v": "2",
+    }
+    body = "{" + ",".join(f"{_dumps(k)}:{pieces[k]}" for k in sorted(pieces)) + "}"
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# Each kind's covered fields as a set, to tell a row holding exactly them.
+_COVERED = {kind: frozenset(fields) for kind, fields in CHILD_FIELDS.items()}
+
+# The sale's fields in canonical (sorted) order, each with its key's JSON and the colon.
+_SALE_KEYS = tuple((k, _dumps(k) + ":") for k in sorted(SALE_FIELDS))
+
+
+def seal_v2(prev_hash: str, sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> str:
+    """The canonical seal: the same for the rows as written and as read back, in any order.
+
+    sha256 of the canonical JSON (:data:`_dumps`) of ``{"v": 2, "prev": ..., "sale": {every
+    field of SALE_FIELDS}, "lines" | "discounts" | "taxes" | "tenders": [rows with their
+    CHILD_FIELDS, in CHILD_ORDER]}``; no value that is not plain JSON (a float, a Decimal: a
+    bug, not text). Written in parts (:func:`seal_parts`), the same text."""
+    return seal_from_parts(prev_hash, sale, seal_parts(sale, children))
 
 
 def seal_v1(prev_hash: str, sale: Mapping[str, Any], children: Mapping[str, list[Any]]) -> str:

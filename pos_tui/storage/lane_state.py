@@ -56,6 +56,11 @@ class OpenSaleTaken(Exception):
         self.holder = holder
 
 
+def open_sale_payload(state: dict[str, Any]) -> str:
+    """A cart as ``open_sales.state`` stores it (JSON text)."""
+    return json.dumps(state, ensure_ascii=False, sort_keys=True)
+
+
 class OpenSaleRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -103,12 +108,13 @@ class OpenSaleRepository:
         lane_id: str,
         employee_id: int | None,
         status: str,
-        state: dict[str, Any],
+        state: dict[str, Any] | str,
         at: str,
         label: str | None = None,
     ) -> int:
-        """Write the whole cart; called on every change so a crash loses nothing."""
-        payload = json.dumps(state, ensure_ascii=False, sort_keys=True)
+        """Write the whole cart; called on every change so a crash loses nothing. ``state``: the
+        cart, or its :func:`payload` made before the caller's write lock."""
+        payload = state if isinstance(state, str) else open_sale_payload(state)
         with write(self.db):
             if open_sale_id is not None:
                 # Only while this lane has it: a sale another lane recalled is theirs now.

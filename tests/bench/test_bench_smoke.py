@@ -27,7 +27,7 @@ def test_bench_writes_figures_with_ratios_and_goals(tmp_path: Path) -> None:
     assert data["mode"] == "quick"
     for key in ("cpu_count", "python", "sqlite"):
         assert key in data["machine"]
-    assert set(data["figures"]) == {"engine", "receipt"}
+    assert set(data["figures"]) == {"engine", "engine_incremental", "receipt"}
     for figure in data["figures"].values():
         assert figure["measured"] is True
         assert isinstance(figure["ratio"], float)

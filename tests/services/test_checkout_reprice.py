@@ -44,15 +44,15 @@ def other_lane(settings: Settings, clock: Clock) -> Iterator[Backend]:
 
 @pytest.fixture
 def pricings(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
-    """The moments the engine priced a sale at (every call of price_sale)."""
+    """The moments the engine priced a sale at (every call of the checkout's pricer)."""
     seen: list[datetime] = []
-    real = engine.price_sale
+    real = engine.SalePricer.price
 
-    def counting(*args: Any, **kwargs: Any) -> engine.PricedSale:
+    def counting(self: engine.SalePricer, *args: Any, **kwargs: Any) -> engine.PricedSale:
         seen.append(args[4])
-        return real(*args, **kwargs)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "price_sale", counting)
+    monkeypatch.setattr(engine.SalePricer, "price", counting)
     return seen
 
 

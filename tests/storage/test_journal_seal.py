@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +17,7 @@ from pos_tui.storage.db import connect
 from pos_tui.storage.journal import JournalRepository
 from pos_tui.storage.journal_seal import (
     CHILD_FIELDS,
+    CHILD_ORDER,
     CHILD_TABLES,
     SALE_FIELDS,
     normalise,
@@ -128,9 +131,21 @@ def test_a_sale_verifies_whatever_order_and_decimal_form_its_rows_came_in(
                 format(Decimal(r["amount" if kind != "lines" else "total"]), "f") for r in rows
             ) == sorted(r["amount" if kind != "lines" else "total"] for r in back[kind])
         assert seal_v2(read["prev_hash"], read, back) == read["hash"]
+        assert _seal_v2_in_one_piece(read["prev_hash"], read, back) == read["hash"]
         reordered = {k: random.Random(1).sample(v, len(v)) for k, v in back.items()}
         assert seal_v2(read["prev_hash"], read, reordered) == read["hash"]
     assert journal.verify() == (len(batch), None)
+
+
+def _seal_v2_in_one_piece(prev: str, sale: Any, children: dict[str, list[Any]]) -> str:
+    """v2 as first written, one json.dumps of the whole body: the seal written in parts (the
+    commit writes the rows' part before the write lock) must be the same text."""
+    body: dict[str, Any] = {"v": 2, "prev": prev, "sale": {k: sale[k] for k in SALE_FIELDS}}
+    for kind, fields in CHILD_FIELDS.items():
+        rows = [{k: row.get(k) for k in fields} for row in children.get(kind, [])]
+        body[kind] = sorted(rows, key=CHILD_ORDER[kind])
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _two_taxes_in_the_engines_order(lane: str = "L1") -> tuple[dict[str, Any], dict[str, Any]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -51,33 +52,69 @@ def manual_line_discount(line: LineState, sale: SaleInputs) -> DiscountedLine:
     return DiscountedLine(line, discount, outcome.refusals)
 
 
-def customer_and_card_percent(state: SaleState, sale: SaleInputs) -> SaleState:
-    """Step 5: the customer's automatic % and the card type's %, on each eligible line."""
+@dataclass(frozen=True, slots=True)
+class Percents:
+    """Step 5's rates for a sale: the customer's automatic % and the card type's %."""
+
+    customer: Decimal
+    card: Decimal
+    card_name: str
+
+
+def sale_percents(sale: SaleInputs) -> Percents | None:
+    """The rates step 5 applies to each line of ``sale``; None when it applies none (no rate,
+    or a forced price level: see :func:`forced_percent_rule`)."""
     customer_pct = sale.customer.auto_discount_percent if sale.customer is not None else ZERO
     card_pct = sale.card_type.discount_percent if sale.card_type is not None else ZERO
-    if customer_pct <= 0 and card_pct <= 0:
-        return state
-    if sale.forced:
-        return state.explain(
-            Rule(
-                "FORCED_NO_AUTOMATIC_DISCOUNT",
-                "Forced price level: automatic and card discounts do not apply",
-            )
-        )
+    if (customer_pct <= 0 and card_pct <= 0) or sale.forced:
+        return None
     card_name = sale.card_type.name if sale.card_type is not None else ""
+    return Percents(customer_pct, card_pct, card_name)
+
+
+def forced_percent_rule(sale: SaleInputs) -> Rule | None:
+    """Why step 5 gave a forced price level nothing (None: it was not refused for that)."""
+    customer_pct = sale.customer.auto_discount_percent if sale.customer is not None else ZERO
+    card_pct = sale.card_type.discount_percent if sale.card_type is not None else ZERO
+    if (customer_pct <= 0 and card_pct <= 0) or not sale.forced:
+        return None
+    return Rule(
+        "FORCED_NO_AUTOMATIC_DISCOUNT",
+        "Forced price level: automatic and card discounts do not apply",
+    )
+
+
+def percent_line(
+    line: LineState, percents: Percents, sale: SaleInputs
+) -> tuple[LineState, tuple[AppliedDiscount, ...]]:
+    """Step 5 on one line: the line after the rates and the discounts it was given."""
+    if not line.line.item.discount_eligible:
+        return line.note(_not_eligible(line)), ()
+    given: list[AppliedDiscount] = []
+    found = percent_discounts(
+        line.left, percents.customer, percents.card, percents.card_name, sale.settings
+    )
+    for d in found:
+        if d.amount:
+            code = d.kind.upper() + "_DISCOUNT"
+            rule = Rule(code, d.description, amount=d.amount, line_no=line.line_no)
+            line = line.take(d.amount, rule)
+            given.append(AppliedDiscount(d.kind, d.description, d.amount, line.line_no))
+    return line, tuple(given)
+
+
+def customer_and_card_percent(state: SaleState, sale: SaleInputs) -> SaleState:
+    """Step 5: the customer's automatic % and the card type's %, on each eligible line."""
+    percents = sale_percents(sale)
+    if percents is None:
+        forced = forced_percent_rule(sale)
+        return state.explain(forced) if forced is not None else state
     lines: list[LineState] = []
     given: list[AppliedDiscount] = []
     for line in state.lines:
-        if not line.line.item.discount_eligible:
-            lines.append(line.note(_not_eligible(line)))
-            continue
-        for d in percent_discounts(line.left, customer_pct, card_pct, card_name, sale.settings):
-            if d.amount:
-                code = d.kind.upper() + "_DISCOUNT"
-                rule = Rule(code, d.description, amount=d.amount, line_no=line.line_no)
-                line = line.take(d.amount, rule)
-                given.append(AppliedDiscount(d.kind, d.description, d.amount, line.line_no))
-        lines.append(line)
+        done, discounts = percent_line(line, percents, sale)
+        lines.append(done)
+        given.extend(discounts)
     return dataclasses.replace(state, lines=tuple(lines), discounts=state.discounts + tuple(given))
 
 

@@ -8,7 +8,7 @@ exempt tax codes exempt those taxes. A walk-in customer is never exempt.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from pos_tui.engine.models import PricedLine, Rule, SaleTax, TaxClass, TaxMode
@@ -19,19 +19,41 @@ from pos_tui.engine.tax import ExactTax, RoundedLineTaxes, exact_line_taxes, rou
 
 def tax_lines(state: SaleState, sale: SaleInputs) -> SaleState:
     """Tax every line; ``state.priced`` and ``state.taxes`` hold the result."""
-    customer = sale.customer
-    exempt_all = customer.tax_exempt if customer is not None else False
-    exempt_codes = sale.account.exempt_tax_codes if customer is not None else frozenset()
+    exempt_all, exempt_codes = exemptions(sale)
     exact = [
         exact_line_taxes(line.left, tax_class(line, sale), exempt_all, exempt_codes, sale.settings)
         for line in state.lines
     ]
     rounded = round_taxes([line.left for line in state.lines], exact, sale.settings)
-    if exempt_all and any(exact):
+    return taxed(state, sale, exact, rounded, priced_line)
+
+
+def exemptions(sale: SaleInputs) -> tuple[bool, frozenset[str]]:
+    """Whether the customer is exempt from every tax, and the codes they are exempt from."""
+    customer = sale.customer
+    if customer is None:
+        return False, frozenset()
+    return customer.tax_exempt, sale.account.exempt_tax_codes
+
+
+#: Builds a finished line (:func:`priced_line`, or a pricer that remembers them).
+LineFinisher = Callable[[LineState, list[ExactTax], RoundedLineTaxes, SaleInputs], PricedLine]
+
+
+def taxed(
+    state: SaleState,
+    sale: SaleInputs,
+    exact: Sequence[list[ExactTax]],
+    rounded: Sequence[RoundedLineTaxes],
+    finish: LineFinisher,
+) -> SaleState:
+    """``state`` with its lines taxed: their ``exact`` taxes, ``rounded`` as the settings say
+    (:func:`~pos_tui.engine.tax.round_taxes`), each line finished by ``finish``."""
+    customer = sale.customer
+    if customer is not None and customer.tax_exempt and any(exact):
         state = state.explain(Rule("TAX_EXEMPT", "Customer is tax exempt: no tax charged"))
     priced = tuple(
-        priced_line(line, ex, rt, sale)
-        for line, ex, rt in zip(state.lines, exact, rounded, strict=True)
+        finish(line, ex, rt, sale) for line, ex, rt in zip(state.lines, exact, rounded, strict=True)
     )
     return dataclasses.replace(state, priced=priced, taxes=sale_taxes(exact, rounded))
 

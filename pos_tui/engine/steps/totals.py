@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from pos_tui.engine.models import PricedSale, Totals
 from pos_tui.engine.money import ZERO
 from pos_tui.engine.steps.state import SaleInputs, SaleState
@@ -46,5 +48,5 @@ def priced_sale(state: SaleState, sale: SaleInputs) -> PricedSale:
         redemption=state.redemption,
         charge=state.charge,
         refusals=state.refusals,
-        explanation=tuple(r for p in state.priced for r in p.rules) + state.rules,
+        explanation=(*chain.from_iterable(p.rules for p in state.priced), *state.rules),
     )

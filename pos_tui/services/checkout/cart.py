@@ -69,7 +69,7 @@ class Cart:
         return (
             _CART_VALUES(self),
             _discount_key(self.sale_discount),
-            tuple((_LINE_VALUES(line), _discount_key(line.discount)) for line in self.lines),
+            tuple(line_pricing_key(line) for line in self.lines),
         )
 
     @classmethod
@@ -102,6 +102,11 @@ def _plain_fields(cls: type, *nested: str) -> attrgetter[Any]:
 _CART_VALUES = _plain_fields(Cart, "lines", "tenders", "sale_discount")
 _LINE_VALUES = _plain_fields(CartLine, "discount")
 _DISCOUNT_VALUES = _plain_fields(CartDiscount)
+
+
+def line_pricing_key(line: CartLine) -> tuple[Any, ...]:
+    """Every field of ``line`` as immutable values: equal keys, equal basket lines."""
+    return (_LINE_VALUES(line), _discount_key(line.discount))
 
 
 def _discount_key(discount: CartDiscount | None) -> tuple[Any, ...] | None:

@@ -120,6 +120,18 @@ class EngineInputs:
             mark=mark,
         )
 
+    def mark(self) -> tuple[int, int]:
+        """Where the database stands for this connection now (``storage.db.change_mark``)."""
+        return change_mark(self.b.db)
+
+    def carried(self, basis: PricingBasis, before: tuple[int, int]) -> PricingBasis | None:
+        """``basis`` at the mark of now, inside a write transaction of this connection that
+        changed nothing a price depends on, begun at mark ``before``; None when something had
+        changed since the basis was read (then it is read again as usual)."""
+        if basis.mark != before:
+            return None
+        return dataclasses.replace(basis, mark=change_mark(self.b.db))
+
     def forget(self) -> None:
         self._items.clear()
         self._tax_classes.clear()

@@ -23,7 +23,7 @@ from pos_tui.services.checkout.engine_inputs import CustomerState, EngineInputs,
 from pos_tui.services.checkout.holding import this_lanes
 from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.staff.auth import Employee
-from pos_tui.storage.journal import SaleRow
+from pos_tui.storage.journal import PreparedSale, SaleRow
 from pos_tui.storage.returns import POINTS_SHORT_REFERENCE
 
 # SaleRow: what screens name a committed journal record by (they never import storage).
@@ -50,6 +50,9 @@ class SaleDraft:
     change: Decimal
     sale: dict[str, Any]  # committed_at is set when it is written
     children: dict[str, list[dict[str, Any]]]
+    # The journal's rows completed and their seal written but for the chain's link (None:
+    # prepared when written).
+    prepared: PreparedSale | None = None
 
 
 def _signed(sign: int, value: Decimal) -> str:
@@ -164,7 +167,9 @@ class SaleRecorder:
                     "change_given": "0",
                 }
             )
-        return SaleDraft(priced=priced, change=change, sale=sale, children=children)
+        # Completed and serialised for the seal here, before the write lock is taken.
+        prepared = self.b.journal.prepare(sale, children)
+        return SaleDraft(priced, change, sale, children, prepared)
 
     def record(self, draft: SaleDraft, basis: PricingBasis) -> Committed:
         """Journal row and rows, points, receivable, upgrade, print jobs; the open sale goes.
@@ -176,10 +181,13 @@ class SaleRecorder:
         points = priced.points.points if priced.points else ZERO
         referral = self._referral_held(priced.referral)
         used = self._points_used(priced)
-        sale_row = {**draft.sale, "committed_at": at}
+        changes = {"committed_at": at}
         if referral is not None:
-            sale_row["referral_points"] = str(referral.points)
-        row = b.journal.append(sale_row, draft.children)
+            changes["referral_points"] = str(referral.points)
+        if draft.prepared is not None:
+            row = b.journal.append_prepared(draft.prepared, **changes)
+        else:
+            row = b.journal.append({**draft.sale, **changes}, draft.children)
         sale_id = row.id
         if cart.kind == "return":
             self._audit_refund(sale_id, at, priced)

@@ -31,7 +31,7 @@ from pos_tui.services.checkout.errors import (
     typed_quantity,
 )
 from pos_tui.services.checkout.holding import link_open_sale_audit, this_lanes
-from pos_tui.services.checkout.pricing import price_cart
+from pos_tui.services.checkout.pricing import CartPricer, price_cart
 from pos_tui.services.checkout.record import Committed, SaleDraft, SaleRecorder
 from pos_tui.services.checkout.returns import ReturnLines
 from pos_tui.services.checkout.tenders import Tenders, give_back
@@ -40,7 +40,7 @@ from pos_tui.services.runtime.backend import Backend
 from pos_tui.services.shifts.gate import open_shift
 from pos_tui.services.staff.auth import Employee
 from pos_tui.storage.journal import SaleRow
-from pos_tui.storage.lane_state import OpenSaleRow
+from pos_tui.storage.lane_state import OpenSaleRow, open_sale_payload
 
 # An audit row of the sale being changed: (action, changes).
 AuditRow = tuple[str, dict[str, Any]]
@@ -61,6 +61,8 @@ class Checkout(ReturnLines, Tenders):
         self.b = backend
         self.employee = employee
         self.inputs = inputs or EngineInputs(backend)
+        # Re-prices only what each change affects (pricing.py), always as a full price would.
+        self.pricer = CartPricer(self.inputs)
         self.cart = cart or Cart()
         self.open_sale_id = open_sale_id
         # The cart as the database holds it (as given, before the first save): what a failed
@@ -163,25 +165,40 @@ class Checkout(ReturnLines, Tenders):
         """Write the cart and ``audit`` (rows of this change) in one transaction; only then is
         this cart the saved one. A failure puts the cart back as the database still holds it."""
         state = self.cart.to_json()
+        payload = open_sale_payload(state)  # the JSON made before the write lock
         try:
             with saved(self.b.db, failed="The sale was not saved"), this_lanes(self.open_sale_id):
+                before = self.inputs.mark()
                 sale_id = self.b.open_sales.save(
                     open_sale_id=self.open_sale_id,
                     lane_id=self.b.settings.lane.id,
                     employee_id=self.employee.id,
                     status=status,
-                    state=state,
+                    state=payload,
                     at=self.b.timestamp(),
                     label=label,
                 )
                 for action, changes in audit:
                     self._audit(sale_id, action, changes)
+                quoted = self._carried_quote(before)
         except BaseException:
             self._restore()
             raise
         self.open_sale_id = sale_id
         self._saved = state
+        self._quoted = quoted
         return sale_id
+
+    def _carried_quote(self, before: tuple[int, int]) -> tuple[tuple[Any, ...], Any] | None:
+        """The last quote, its basis still holding after this save: the save writes only the
+        open sale and its audit rows, which no price depends on, so a basis that held when the
+        save began (``before``, read under its write lock) holds after it. Then the next quote
+        and the commit read nothing again (EngineInputs.basis)."""
+        if self._quoted is None:
+            return None
+        key, priced = self._quoted
+        carried = self.inputs.carried(key[0], before)
+        return ((carried, *key[1:]), priced) if carried is not None else self._quoted
 
     def _restore(self) -> None:
         """Put the cart back as it was last saved (a change failed half-way); what the change
@@ -433,7 +450,7 @@ class Checkout(ReturnLines, Tenders):
         key = (basis, self.cart.pricing_key(), redemption, charge)
         if self._quoted is not None and self._quoted[0] == key:
             return self._quoted[1]
-        priced = price_cart(inputs, self.cart, basis, redemption=redemption, charge=charge)
+        priced = self.pricer.price(self.cart, basis, redemption=redemption, charge=charge)
         self._quoted = (key, priced)
         return priced
 
