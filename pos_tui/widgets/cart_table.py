@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from pos_tui.engine import PricedLine
@@ -73,6 +74,7 @@ class CartTable(DataTable[Text]):
         # the last show is not formatted again.
         self._made: dict[int, tuple[tuple[object, ...], Cells]] = {}
         self._desc_width = 0
+        self._follow = False  # the newest line was selected: keep the end of the sale in view
         self.border_title = "Sale"
         self.can_focus = False
 
@@ -93,6 +95,8 @@ class CartTable(DataTable[Text]):
 
         The cursor of a line that is gone (voided) goes to the line that took its place."""
         keep, keep_row = self.selected_line_no(), self.cursor_row
+        # Only a row added to the end grows the table: else nothing is to follow.
+        self._follow = select_last and len(lines) > self.row_count
         self._lines = lines
         if self.columns and self._desc_width == self._description_width():
             self._update_rows()
@@ -106,6 +110,13 @@ class CartTable(DataTable[Text]):
         elif keep is not None:
             row = next((i for i, line in enumerate(lines) if line.line_no == keep), row)
         self.move_cursor(row=row)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        """A new line grew the table: scroll to it now, in the layout pass its row takes, not
+        in a second frame after it (``move_cursor`` scrolls once the screen has refreshed)."""
+        if self._follow:
+            self._follow = False
+            self.scroll_to(y=self.max_scroll_y, animate=False)
 
     def _wanted(self) -> list[Cells]:
         made, wanted = {}, []
