@@ -28,7 +28,7 @@ QUICK: dict[str, Any] = {
     "lanes_interval": 0.25,
     "import_customers": 5_000,
     "import_rounds": 1,
-    "cart_lines": 500,
+    "scan_carts": [22, 500],
     "scans": 20,
     "scan_warmup": 3,
     "coldstart_rounds": 3,

@@ -152,8 +152,7 @@ async def _floor_session(cart_lines: int, codes: list[str], scans: int) -> list[
     return times
 
 
-def run_scan(ctx: Context) -> list[Figure]:
-    cart_lines = ctx.sizes["cart_lines"]
+def _scan_figure(ctx: Context, cart_lines: int) -> Figure:
     total, per_session = ctx.sizes["scans"], 5
     db = _demo_copy(ctx, "scan")
     codes = _barcodes(db, 20)
@@ -170,20 +169,23 @@ def run_scan(ctx: Context) -> list[Figure]:
                 times = asyncio.run(_floor_session(cart_lines, codes, per_session + warm))
             sink += times[warm:]
         db = _demo_copy(ctx, "scan")
-    return [
-        Figure(
-            name="scan",
-            title=f"scan to screen, {cart_lines}-line cart",
-            metric="median",
-            unit="ms",
-            ours=summarize(ours),
-            floor=summarize(floor),
-            goal="median <= 1.5x floor",
-            max_ratio=1.5,
-            sizes={"cart_lines": cart_lines, "scans": len(ours), "sessions": sessions},
-            notes=["Pilot at 120x40: Enter on the entry until the new row is in the table"],
-        )
-    ]
+    return Figure(
+        name=f"scan_{cart_lines}",
+        title=f"scan to screen, {cart_lines}-line cart",
+        metric="median",
+        unit="ms",
+        ours=summarize(ours),
+        floor=summarize(floor),
+        goal="median <= 1.3x floor",
+        max_ratio=1.3,
+        sizes={"cart_lines": cart_lines, "scans": len(ours), "sessions": sessions},
+        notes=["Pilot at 120x40: Enter on the entry until the new row is in the table"],
+    )
+
+
+def run_scan(ctx: Context) -> list[Figure]:
+    """Two rows: a 22-line cart (a full basket, every row on screen) and a 500-line one."""
+    return [_scan_figure(ctx, lines) for lines in ctx.sizes["scan_carts"]]
 
 
 # -- programs in a pseudo-terminal -------------------------------------------------------------

@@ -26,6 +26,7 @@ from pos_tui.services.checkout.sale_view import (
 from pos_tui.services.staff.auth import AuthService
 from pos_tui.widgets.cart_table import CartTable
 from pos_tui.widgets.customer_panel import CustomerPanel
+from pos_tui.widgets.entry import EntryInput
 from pos_tui.widgets.fmt import money, quantity
 from pos_tui.widgets.key_legend import KeyLegend
 from pos_tui.widgets.sale_banner import SaleBanner
@@ -79,7 +80,7 @@ class CheckoutScreen(TillFlows):
         yield self.lane_bar()
         with Horizontal(id="entry-row"):
             yield Label("", id="pending-qty", classes="-empty")
-            yield Input(placeholder="Scan or type barcode / SKU (3*SKU for 3)", id="entry")
+            yield EntryInput(placeholder="Scan or type barcode / SKU (3*SKU for 3)", id="entry")
         yield MessageLine("F2 customer · F5 pay · F1 every key", id="message")
         with Horizontal(id="checkout-body"):
             with Vertical(id="cart-column"):

@@ -34,6 +34,7 @@ class TotalsPanel(Static):
     def on_mount(self) -> None:
         self.border_title = "Totals"
         self._rows: list[tuple[Text | str, Text | str]] | None = None
+        self._grid: Table | None = None  # what is shown, measured again at the present width
         self.clear()
 
     def clear(self) -> None:
@@ -76,13 +77,28 @@ class TotalsPanel(Static):
             )
         if rows == self._rows:
             return
-        # The panel's height follows its rows (and their widths, should a long amount wrap):
-        # a layout pass of the screen only when those change, else a repaint of the panel.
-        layout = self._rows is None or _shape(rows) != _shape(self._rows)
-        self._rows = rows
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1)
         grid.add_column(justify="right")
         for row in rows:
             grid.add_row(*row)
+        # The panel's height follows its rows (and their widths, should a long amount wrap):
+        # a layout pass of the screen only when that height changes, else a repaint of the
+        # panel. Rows of the same widths need no measuring (every scan of a 2-digit total).
+        before = self._grid
+        layout = (
+            before is None
+            or self.content_size.width <= 0  # not laid out yet: nothing to measure against
+            or (
+                _shape(rows) != _shape(self._rows or [])
+                and self._height(grid) != self._height(before)
+            )
+        )
+        self._rows, self._grid = rows, grid
         self.update(grid, layout=layout)
+
+    def _height(self, grid: Table) -> int:
+        """The lines ``grid`` takes at the panel's present width."""
+        width = self.content_size.width
+        console = self.app.console
+        return len(console.render_lines(grid, console.options.update_width(width), pad=False))
