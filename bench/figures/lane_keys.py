@@ -10,9 +10,9 @@ app of ``floors/lane_keys_app.py`` doing the same work in the same run:
   timed until the one item and the price the customer pays are shown ("1 found").
 - ``held``: Ctrl+G on the checkout's empty sale, timed until the list of the held sales is
   shown ("N held · Enter resumes"); Escape closes it.
-- ``pin``: the tender screen of a sale with a customer whose account asks for a PIN: 1.00 in
+- ``pin``: the tender screen of a sale with a customer whose account asks for a PIN: 1.37 in
   the amount, F7, the PIN typed, Enter to the reference field, then the Enter that accepts,
-  timed until the account tender is shown ("Paid 1.00"); F9 removes it again.
+  timed until the account tender is shown ("Paid 1.37"); F9 removes it again.
 - ``backoffice``: signed in as a supervisor, F11 on the checkout, timed until the back
   office's first screen is usable (its menu focused and its footer shown); Escape goes back.
   The first open of each process (modules imported then) is kept in ``extra``.
@@ -24,6 +24,7 @@ the ratio of each round's medians gives the spread (``extra.ratio_by_round``).
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import sqlite3
 import statistics
@@ -48,7 +49,7 @@ SUPERVISOR = ("201", "2345")
 HELD = 6  # held sales in the store, 5 lines each
 SKU_PREFIX = "STAP-000"  # nine items; the last key makes it one
 SKUS = tuple(f"{SKU_PREFIX}{n}" for n in range(1, 10))
-AMOUNT = "1.00"
+AMOUNT = "1.37"  # an amount the screen shows nowhere else
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,7 @@ async def _pilot_ours(db: Path, account: Account, keys: int) -> dict[str, list[f
         await pilot.press("escape")
         await _until(pilot, lambda: app.screen is checkout)
 
-        # pin: an item on the sale, F5, then per key 1.00, F7, the PIN, Enter, Enter
+        # pin: an item on the sale, F5, then per key 1.37, F7, the PIN, Enter, Enter
         await pilot.press(*SKUS[0], "enter")
         await _until(pilot, lambda: checkout.view is not None and not checkout.view.empty)
         await pilot.press("f5")
@@ -452,13 +453,25 @@ def run_pilot(ctx: Context) -> list[Figure]:
 
 
 def _gone(panes: Panes, name: str, pattern: str, timeout: float = 30.0) -> None:
-    import re
-
     started, found = time.perf_counter(), re.compile(pattern)
     while found.search(panes.screen(name)):
         if time.perf_counter() - started > timeout:
             raise TimeoutError(f"{pattern!r} stayed on {name}")
         time.sleep(0.01)
+
+
+def _type_amount(panes: Panes, side: str) -> None:
+    """:data:`AMOUNT` in the amount field, typed again if it does not show: the lane's answer
+    to F9 sets the field to what remains, over keys typed before it came (not timed)."""
+    for _ in range(5):
+        panes.send(side, "C-u", literal=False)
+        panes.send(side, AMOUNT)
+        try:
+            panes.wait(side, re.escape(AMOUNT), timeout=1.0)
+            return
+        except TimeoutError:
+            continue
+    raise TimeoutError(f"{AMOUNT} never stayed in the amount field of {side}")
 
 
 def _timed_term(panes: Panes, name: str, key: str, shown: str, *, literal: bool = False) -> float:
@@ -502,8 +515,7 @@ def _term_row(panes: Panes, side: str, row: str, account: Account, keys: int) ->
             panes.send(side, "Escape", literal=False)
             _gone(panes, side, HELD_SHOWN)
         elif row == "pin":
-            panes.send(side, "C-u", literal=False)
-            panes.send(side, AMOUNT)
+            _type_amount(panes, side)
             panes.send(side, "F7", literal=False)
             panes.wait(side, "Customer PIN")
             time.sleep(0.2)
