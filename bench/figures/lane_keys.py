@@ -468,6 +468,8 @@ def _type_amount(panes: Panes, side: str) -> None:
         panes.send(side, AMOUNT)
         try:
             panes.wait(side, re.escape(AMOUNT), timeout=1.0)
+            time.sleep(0.3)  # still there once the lane's answer to F9 is in
+            panes.wait(side, re.escape(AMOUNT), timeout=0.05)
             return
         except TimeoutError:
             continue
