@@ -290,7 +290,10 @@ async def _pilot_ours(db: Path, account: Account, keys: int) -> dict[str, list[f
         # held: Ctrl+G on the empty sale
         def held_shown() -> bool:
             s = app.screen
-            return isinstance(s, HeldSalesScreen) and s.query_one(DataTable).row_count == HELD
+            if not isinstance(s, HeldSalesScreen):
+                return False
+            tables = s.query(DataTable)  # none until the screen is composed
+            return bool(tables) and tables.first().row_count == HELD
 
         for _ in range(keys):
             out["held"].append(await _timed(pilot, "ctrl+g", held_shown))
