@@ -50,6 +50,16 @@ FIGURES: dict[str, tuple[str, str, str]] = {
         "F2 name / mobile, last key to results (tmux)",
         "median <= 1.5x, < 100 ms",
     ),
+    "lanekeys": (
+        "lane_keys:run_pilot",
+        "F3 price, Ctrl+G held, account PIN, back office: key to screen (Pilot)",
+        "median <= 1.5x, < 100 ms (back office: <= 1.5x)",
+    ),
+    "lanekeysterm": (
+        "lane_keys:run_term",
+        "F3 price, Ctrl+G held, account PIN, back office: key to screen (tmux)",
+        "median <= 1.5x, < 100 ms (back office: <= 1.5x)",
+    ),
     "scan": ("lane_ui:run_scan", "scan to screen, 22- and 500-line carts", "median <= 1.3x"),
     "coldstart": ("coldstart:run", "cold start to the sign-in screen", "<= 1.3x, RSS <= 1.3x"),
     "cli": ("cli_lookup:run", "pos-tui customers find MOBILE, a process", "<= 3x python -c"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,6 +17,9 @@ from pos_tui.services.checkout.sale_view import OpenSale, held_sales
 from pos_tui.widgets.errors import ContainErrors
 from pos_tui.widgets.fmt import money
 from pos_tui.widgets.safe import safe
+
+# How long the list may take before the screen is shown with "Loading…" first.
+FIRST_PAINT_WAIT_S = 0.05
 
 
 class HeldSalesScreen(ContainErrors, ModalScreen[int | None]):
@@ -49,17 +54,29 @@ class HeldSalesScreen(ContainErrors, ModalScreen[int | None]):
             yield DataTable(id="held-table", cursor_type="row")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("Held", "Lane", "Label", "Lines", Text("Total", justify="right"))
         table.focus()
-        self.load()
-
-    @work(group="held")
-    async def load(self) -> None:
         employee = self.pos.employee
         assert employee is not None
-        self.sales = await self.pos.call_service(held_sales, self.pos.backend, employee)
+        reading = asyncio.ensure_future(
+            self.pos.call_service(held_sales, self.pos.backend, employee)
+        )
+        # The screen's first layout waits for this handler: a list read in time is laid out
+        # once with its rows, instead of once for "Loading…" and again for the rows.
+        done, _ = await asyncio.wait({reading}, timeout=FIRST_PAINT_WAIT_S)
+        if reading in done:
+            self._show(reading.result())
+        else:
+            self._show_when_read(reading)
+
+    @work(group="held")
+    async def _show_when_read(self, reading: asyncio.Future[list[OpenSale]]) -> None:
+        self._show(await reading)
+
+    def _show(self, sales: list[OpenSale]) -> None:
+        self.sales = sales
         table = self.query_one(DataTable)
         table.clear()
         for sale in self.sales:

@@ -52,7 +52,10 @@ def idle(*pumps: MessagePump) -> bool:
 
 async def drained(*pumps: MessagePump) -> None:
     """Wait until each widget has handled every message already sent to it (the keys typed
-    into it), so its value is what was typed."""
+    into it), so its value is what was typed. At once when none has a message waiting: a
+    ``call_later`` would wait for the widget's next idle, after a refresh (~20 ms)."""
+    if idle(*pumps):
+        return
     loop = asyncio.get_running_loop()
     waits: list[asyncio.Future[None]] = []
     for pump in pumps:

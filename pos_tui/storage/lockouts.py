@@ -23,6 +23,10 @@ class LockoutRow:
     last_failure_at: str
 
 
+# The tables whose rows carry a PIN hash, by lockout subject kind.
+_PIN_TABLES = {"employee": "employees", "customer": "customers"}
+
+
 class LockoutRepository:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -57,6 +61,17 @@ class LockoutRepository:
                 "WHERE subject_kind = ? AND subject_key = ?",
                 [until, kind, key],
             )
+
+    def replace_pin_hash(self, kind: str, entity_id: int, old: str, new: str) -> bool:
+        """Store ``new`` for the employee's or customer's PIN if its hash is still ``old`` (a
+        PIN changed meanwhile on another lane wins); True if it was replaced."""
+        table = _PIN_TABLES[kind]
+        with write(self.db):
+            cur = self.db.execute(
+                f"UPDATE {table} SET pin_hash = ? WHERE id = ? AND pin_hash = ?",
+                [new, entity_id, old],
+            )
+            return cur.rowcount > 0
 
     def clear(self, kind: str, key: str) -> bool:
         """Forget the failures (a right PIN, or a supervisor's clear); True if there were any."""

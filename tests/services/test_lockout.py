@@ -26,6 +26,7 @@ from pos_tui.services.staff.lockout import (
     delay_after,
     wait_text,
 )
+from pos_tui.services.staff.pins import hash_pin, needs_rehash, verify_pin
 from pos_tui.storage.db import connect
 from tests.catalog import Store, build_store
 from tests.conftest import FIXED_NOW, Clock
@@ -268,6 +269,50 @@ def test_a_customer_account_pin_locks_and_every_failure_is_audited(
     co.add_account("105", pin="4321", reference="PO-1")
     assert co.commit().sale.total == Decimal("105.00")
     assert "pin_lock_cleared" in actions(backend, "customer")
+
+
+def _old_hash(pin: str) -> str:
+    """A hash of the parameters PINs were stored with before (scrypt n=2**14)."""
+    import base64
+    import hashlib
+
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32)
+    b64 = base64.b64encode
+    return f"scrypt$16384$8$1${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def test_an_older_pin_hash_verifies_and_is_stored_again_at_todays_cost(
+    backend: Backend, store: Store
+) -> None:
+    """n=2**14 hashes (before the cost was lowered for the 100 ms Enter) still verify; a right
+    PIN replaces them by a hash of today's parameters, a wrong one leaves them."""
+    old_customer, old_employee = _old_hash("4321"), _old_hash("1234")
+    backend.customers.update(store.corp, {"pin_hash": old_customer})
+    backend.db.table("employees").update(store.cashier.id, {"pin_hash": old_employee})
+
+    def stored(table: str, row_id: int) -> str:
+        sql = f"SELECT pin_hash FROM {table} WHERE id = ?"
+        return str(backend.db.execute(sql, [row_id]).fetchone()[0])
+
+    assert needs_rehash(old_customer) and not needs_rehash(hash_pin("4321"))
+    co = Checkout(backend, store.cashier)
+    co.attach_customer(store.corp)
+    co.add_item("APPLE")
+    with pytest.raises(CheckoutError, match="Wrong customer PIN"):
+        co.add_account("105", pin="864297", reference="PO-1")
+    assert stored("customers", store.corp) == old_customer, "a wrong PIN changes nothing"
+    co.add_account("105", pin="4321", reference="PO-1")
+    new_customer = stored("customers", store.corp)
+    assert new_customer != old_customer and not needs_rehash(new_customer)
+    assert verify_pin("4321", new_customer) and not verify_pin("4322", new_customer)
+    assert new_customer not in written(backend), "the new hash is written nowhere else"
+
+    AuthService(backend).sign_in("101", "1234")
+    new_employee = stored("employees", store.cashier.id)
+    assert not needs_rehash(new_employee) and verify_pin("1234", new_employee)
+    AuthService(backend).sign_in("101", "1234")  # today's hash: kept as it is
+    assert stored("employees", store.cashier.id) == new_employee
 
 
 # -- the rule as an invariant -------------------------------------------------------------------

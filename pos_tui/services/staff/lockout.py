@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from pos_tui.config import LockoutConfig
 from pos_tui.engine.errors import Refused
 from pos_tui.services.runtime.backend import Backend
-from pos_tui.services.staff.pins import hash_pin, verify_pin
+from pos_tui.services.staff.pins import PinError, hash_pin, needs_rehash, verify_pin
 from pos_tui.storage.db import write
 from pos_tui.storage.lockouts import LockoutRepository
 
@@ -236,9 +236,22 @@ class PinLockout:
         self.refuse_if_locked(subject, where=where, employee_id=employee_id)
         if verify_pin(pin, stored_hash):
             self.succeeded(subject)
+            if stored_hash and needs_rehash(stored_hash):
+                self._rehash(subject, pin, stored_hash)
             return True
         self.failed(subject, where=where, employee_id=employee_id, action=failed_action)
         return False
+
+    def _rehash(self, subject: Subject, pin: str, stored_hash: str) -> None:
+        """A right PIN whose hash has older parameters (pins.py) is stored again at today's
+        cost, once; a PIN that today's rules would refuse keeps its hash until it is changed."""
+        if subject.entity_id is None:
+            return
+        try:
+            new_hash = hash_pin(pin)
+        except PinError:
+            return
+        self.repo.replace_pin_hash(subject.kind, subject.entity_id, stored_hash, new_hash)
 
     def failed(
         self,

@@ -10,8 +10,13 @@ import secrets
 
 from pos_tui.engine.errors import Refused
 
-# scrypt at n=2**14 costs ~30 ms: cheap at a till, expensive for someone with a stolen database.
-_N, _R, _P = 2**14, 8, 1
+# scrypt at n=2**13 (8 MB) costs ~20 ms here (~50 ms with both cores busy). A PIN has a few
+# digits: what protects it is the lockout (a few tries online, ``lockout.py``), and any cost
+# only slows someone holding a stolen database by hashes-per-PIN-space. So the cost is a few tens
+# of ms, the most a cashier's Enter can carry within the lane's 100 ms (docs/bench.md "Lane
+# keys"); it was n=2**14 (~40 ms): such hashes still verify, their parameters are in the string,
+# and ``needs_rehash`` tells the caller to store a new one after a right PIN.
+_N, _R, _P = 2**13, 8, 1
 # fullmatch, not "$": "$" also matches before a final newline, which let "1234\n" through.
 _PIN_OK = re.compile(r"[0-9]{4,12}")
 
@@ -36,6 +41,14 @@ def hash_pin(pin: str) -> str:
     digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
     b64 = base64.b64encode
     return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def needs_rehash(stored: str | None) -> bool:
+    """Whether a hash that just verified was made with other parameters than today's."""
+    if not stored:
+        return False
+    parts = stored.split("$")
+    return len(parts) == 6 and parts[0] == "scrypt" and parts[1:4] != [str(_N), str(_R), str(_P)]
 
 
 def verify_pin(pin: str, stored: str | None) -> bool:
