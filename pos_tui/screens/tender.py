@@ -72,6 +72,7 @@ class TenderScreen(LaneScreen[Committed | None]):
         self.view = view
         self.usable_points: tuple[Decimal, Decimal] | None = None
         self._committing = False
+        self._offered = ""  # the amount the field was last given (what is still due)
 
     @property
     def places(self) -> int:
@@ -107,7 +108,10 @@ class TenderScreen(LaneScreen[Committed | None]):
         return True
 
     # -- display -------------------------------------------------------------------------------
-    def show(self, view: SaleView) -> None:
+    def show(self, view: SaleView, *, keep_typed: bool = False) -> None:
+        """``keep_typed``: when the cashier typed an amount over the one offered (keys typed
+        ahead of a removal's answer, which a fast typist's keys reach before the F9 binding
+        does), what they typed stays instead of the amount still due."""
         self.view = view
         grid = Table.grid(expand=True)
         grid.add_column(ratio=1)
@@ -128,9 +132,11 @@ class TenderScreen(LaneScreen[Committed | None]):
         self.query_one(RefundPanel).show(view.refund, view.priced if ret else None, key="F4")
         self.query_one(TenderTable).show(view.tenders)
         amount = self.query_one("#amount", Input)
-        amount.value = f"{left:.{self.places}f}" if left else ""
-        if amount.has_focus:
-            focus_selected(amount)
+        if not keep_typed or amount.value == self._offered:
+            self._offered = f"{left:.{self.places}f}" if left else ""
+            amount.value = self._offered
+            if amount.has_focus:
+                focus_selected(amount)
         self._show_customer()
         self.run_worker(self._load_points(), group="tender-points", exclusive=True)
 
@@ -400,7 +406,12 @@ class TenderScreen(LaneScreen[Committed | None]):
             self.refuse("No tender to remove")
             return
         co = self.co
-        self.guarded(co, lambda _a: co.remove_tender(index), reason="remove", done=self.show)
+        self.guarded(
+            co,
+            lambda _a: co.remove_tender(index),
+            reason="remove",
+            done=lambda view: self.show(view, keep_typed=True),
+        )
 
     # -- finishing -----------------------------------------------------------------------------
     def action_commit(self) -> None:

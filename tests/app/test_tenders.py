@@ -384,3 +384,29 @@ async def test_a_locked_account_pin_is_refused_at_the_lane(
         if str(r.action).startswith("pin_")
     ]
     assert actions == ["pin_failed"] * 5 + ["pin_locked", "pin_refused_locked"]
+
+
+async def test_an_amount_typed_right_after_f9_is_kept_when_the_removal_answers(
+    app: PosApp, backend: Backend
+) -> None:
+    """Keys typed ahead of F9's answer are the cashier's: the amount still due does not
+    replace them (it once charged the whole sale where 1.37 was typed)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await enter(pilot, "APPLE")  # 105.00
+        await pilot.press("f5")
+        await settle(pilot)
+        await enter(pilot, "20")
+        screen = app.screen
+        assert isinstance(screen, TenderScreen) and len(screen.view.tenders) == 1
+        burst(app, "f9", *"1.37")
+        await settle(pilot, 8)
+        assert screen.view.tenders == ()
+        assert focused_input(pilot).value == "1.37"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [(t.kind, t.amount) for t in screen.view.tenders] == [("cash", "1.37")]
+        # Nothing typed after F9: the field offers what is still due, as before.
+        await pilot.press("f9")
+        await settle(pilot)
+        assert focused_input(pilot).value == "105.00"
