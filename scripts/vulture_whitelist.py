@@ -89,3 +89,17 @@ _.inputs_tried
 
 # Textual reads an OptionList's highlighted index when a test sets it (tests/backoffice/test_keyboard.py).
 _.highlighted
+
+# Textual reads these by name: the checkout entry's virtual_size reactive (widgets/entry.py)
+# and the StylesCache method the memory fix puts in place (widgets/textual_fixes.py).
+_.virtual_size
+_.get_inner_outer
+
+# The cart-redraw test's steps, called by name from the hypothesis operations
+# (tests/app/test_cart_redraw.py: getattr(self, f"_{op[0]}")).
+_._add_many
+_._qty
+_._void
+_._sale_discount
+_._hold
+_._resume

@@ -56,7 +56,7 @@ class _CachePerInstance:
     def __init__(self, function: Any, name: str, maxsize: int) -> None:
         self.function, self.name, self.maxsize = function, name, maxsize
 
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+    def __get__(self, instance: Any, _owner: type | None = None) -> Any:
         if instance is None:
             return self
         cached = lru_cache(self.maxsize)(partial(self.function, instance))
