@@ -60,11 +60,15 @@ class NoSaleFlow:
             result = await self._call(lambda service: service.open_sale_by_hand(employee))
             self._tell(result, f"for sale {self.plan.sale_reference}")
             return
+        self._ask_reason("Opens the drawer with no sale; the audit log records who, when and why.")
+
+    def _ask_reason(self, message: str) -> None:
+        """The reason prompt, with the reason typed before when it is asked again."""
         self.screen.app.push_screen(
             PromptScreen(
                 "No sale: open the cash drawer",
-                [Field("reason", "Reason (optional, Enter to skip)")],
-                message="Opens the drawer with no sale; the audit log records who, when and why.",
+                [Field("reason", "Reason (optional, Enter to skip)", self.reason)],
+                message=message,
             ),
             self._entered,
         )
@@ -89,7 +93,10 @@ class NoSaleFlow:
 
     def _approved(self, approver: Employee | None) -> None:
         if approver is None:
-            self.screen.refuse("No sale not approved: the drawer stays shut")
+            # Not approved: the reason typed stays, asked again (Escape there gives up).
+            said = "No sale not approved: the drawer stays shut"
+            self.screen.refuse(said)
+            self._ask_reason(f"{said}. Enter asks a supervisor again.")
         else:
             self._work(self._open(approver))
 
